@@ -1,0 +1,132 @@
+# tsq - small command-line tools for market data in PostgreSQL / TimescaleDB.
+#
+#   make                 build the binaries into build/
+#   make check           unit tests and bats suites (both database backends)
+#   make check SANITIZE=1  the same, built with AddressSanitizer and UBSan
+#   make demo            a local database, sample data, a named query
+#   make install         PREFIX=/usr/local DESTDIR=
+#   make deps            install the Debian packages tsq needs (as root)
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/tsq
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+CFLAGS ?= -O2 -g
+CSV_LIBS ?= -lcsv
+
+PQ_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpq 2>/dev/null || echo "-I$$(pg_config --includedir)")
+PQ_LIBS := $(shell $(PKG_CONFIG) --libs libpq 2>/dev/null || echo "-L$$(pg_config --libdir) -lpq")
+JANSSON_CFLAGS := $(shell $(PKG_CONFIG) --cflags jansson 2>/dev/null)
+JANSSON_LIBS := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || echo -ljansson)
+
+WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+ifeq ($(WERROR),1)
+WARNINGS += -Werror
+endif
+
+ifeq ($(SANITIZE),1)
+BUILD ?= build-asan
+SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+BUILD ?= build
+SAN_FLAGS =
+endif
+
+TSQ_CPPFLAGS = -D_GNU_SOURCE -DTSQ_DATADIR='"$(DATADIR)"' -Icommon $(PQ_CFLAGS) $(JANSSON_CFLAGS)
+TSQ_CFLAGS = -std=c11 $(WARNINGS) $(SAN_FLAGS)
+LIBS = $(PQ_LIBS) $(JANSSON_LIBS) $(CSV_LIBS) -lm
+
+TOOLS = tsq-init tsq-load tsq-query tsq-compress tsq-stats
+PROGRAMS = tsq $(TOOLS)
+BINS = $(addprefix $(BUILD)/,$(PROGRAMS))
+
+LIB_SRC = $(wildcard common/*.c)
+LIB_OBJ = $(patsubst common/%.c,$(BUILD)/common/%.o,$(LIB_SRC)) $(BUILD)/common/sql_files.o
+LIB = $(BUILD)/libtsq.a
+SQL_FILES = $(sort $(wildcard sql/*.sql sql/*/*.sql))
+HEADERS = $(wildcard common/*.h)
+
+UNIT_SRC = $(wildcard tests/unit/*.c)
+UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+MAN_PAGES = $(wildcard man/*.1 man/*.7)
+
+all: $(BINS)
+
+$(BUILD)/common/%.o: common/%.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(TSQ_CPPFLAGS) $(CPPFLAGS) $(TSQ_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/common/sql_files.c: common/embed-sql.sh $(SQL_FILES)
+	@mkdir -p $(@D)
+	sh common/embed-sql.sh $(SQL_FILES) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/common/sql_files.o: $(BUILD)/common/sql_files.c $(HEADERS)
+	$(CC) $(TSQ_CPPFLAGS) $(CPPFLAGS) $(TSQ_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJ)
+
+$(BUILD)/%: cmd/%.c $(LIB) $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(TSQ_CPPFLAGS) $(CPPFLAGS) $(TSQ_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB) $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(TSQ_CPPFLAGS) -Itests/unit $(CPPFLAGS) $(TSQ_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+# The test runner prints TAP and ends with "N passed, N failed".
+check: $(BINS) $(UNIT_BINS)
+	TSQ_BUILD=$(CURDIR)/$(BUILD) sh tests/run
+
+asan:
+	$(MAKE) check SANITIZE=1
+
+lint-man:
+	mandoc -Tlint -W warning $(MAN_PAGES)
+
+demo: $(BINS)
+	TSQ_BUILD=$(CURDIR)/$(BUILD) sh tests/demo.sh
+
+bench: $(BINS)
+	TSQ_BUILD=$(CURDIR)/$(BUILD) sh tests/bench/run.sh
+
+deps:
+	sh tests/lib/deps.sh
+
+install: $(BINS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(DATADIR)/queries $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
+		$(DESTDIR)$(FISHCOMPDIR)
+	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1
+	install -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7
+	cd sql && for f in $$(find . -name '*.sql'); do \
+		install -D -m 644 "$$f" "$(DESTDIR)$(DATADIR)/$$f"; done
+	for p in $(PROGRAMS); do \
+		install -m 644 completions/tsq.bash $(DESTDIR)$(BASHCOMPDIR)/$$p; done
+	install -m 644 completions/_tsq $(DESTDIR)$(ZSHCOMPDIR)/_tsq
+	install -m 644 completions/tsq.fish $(DESTDIR)$(FISHCOMPDIR)/tsq.fish
+	for p in $(TOOLS); do \
+		install -m 644 completions/tsq.fish $(DESTDIR)$(FISHCOMPDIR)/$$p.fish; done
+
+uninstall:
+	for p in $(PROGRAMS); do \
+		rm -f $(DESTDIR)$(BINDIR)/$$p $(DESTDIR)$(BASHCOMPDIR)/$$p \
+			$(DESTDIR)$(FISHCOMPDIR)/$$p.fish; done
+	for m in $(MAN_PAGES); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
+	rm -f $(DESTDIR)$(ZSHCOMPDIR)/_tsq
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-asan
+
+.PHONY: all check asan lint-man demo bench deps install uninstall clean
+.SECONDARY:

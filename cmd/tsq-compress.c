@@ -1,0 +1,13 @@
+/*
+ * tsq-compress - applies compression, retention and rollup-refresh policies.
+ *
+ * For now only the options every tool shares; the work itself is still to
+ * be written and is refused with exit status 69.
+ */
+#include "stub.h"
+
+int
+main(int argc, char **argv)
+{
+	return tsq_stub_main(argc, argv, "applies compression, retention and rollup-refresh policies", "[OPTION]...");
+}

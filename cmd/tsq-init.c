@@ -1,0 +1,450 @@
+/*
+ * tsq-init - create the market-data schema, idempotently; or bring up the
+ * private local database (--local) and create it there.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tsq.h"
+
+enum {
+	OPT_LOCAL = TSQ_OPT_FIRST_PRIVATE,
+	OPT_STOP,
+	OPT_BACKEND,
+	OPT_SCHEMA,
+	OPT_NUMERIC,
+	OPT_CHUNK_INTERVAL,
+	OPT_NO_ROLLUPS,
+	OPT_DRY_RUN,
+	OPT_TABLE,
+	OPT_TIME_COLUMN,
+};
+
+static const char shortopts[] = TSQ_COMMON_SHORTOPTS;
+static const struct option long_options[] = {
+	{"local", no_argument, NULL, OPT_LOCAL},
+	{"stop", no_argument, NULL, OPT_STOP},
+	{"backend", required_argument, NULL, OPT_BACKEND},
+	{"schema", required_argument, NULL, OPT_SCHEMA},
+	{"numeric", no_argument, NULL, OPT_NUMERIC},
+	{"chunk-interval", required_argument, NULL, OPT_CHUNK_INTERVAL},
+	{"no-rollups", no_argument, NULL, OPT_NO_ROLLUPS},
+	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
+	{"table", required_argument, NULL, OPT_TABLE},
+	{"time-column", required_argument, NULL, OPT_TIME_COLUMN},
+	TSQ_COMMON_LONGOPTS,
+	{NULL, 0, NULL, 0},
+};
+
+struct options {
+	struct tsq_common_opts common;
+	bool local;
+	bool stop;
+	bool backend_auto;
+	enum tsq_backend_kind backend;
+	const char *schema;
+	bool numeric;
+	char chunk_interval[64];
+	bool rollups;
+	bool dry_run;
+	const char *table;
+	const char *time_column;
+};
+
+static void
+usage(void)
+{
+	printf("%s creates the tsq market-data schema: tables, hypertables or time\n"
+	    "partitions, OHLCV rollups and default policies.  Running it again changes\n"
+	    "nothing that is already there.\n\n", tsq_progname());
+	printf("Usage:\n"
+	    "  %1$s [OPTION]...\n"
+	    "  %1$s --table=NAME --time-column=COLUMN [OPTION]...\n"
+	    "  %1$s --local [--stop]\n\n", tsq_progname());
+	printf("Options:\n"
+	    "      --local              create and start a private PostgreSQL under $TSQ_HOME\n"
+	    "                           and install the schema there\n"
+	    "      --stop               with --local: stop the private server\n"
+	    "      --backend=KIND       auto, timescaledb or postgres (default: auto)\n"
+	    "      --schema=NAME        schema for the tables (default: public)\n"
+	    "      --numeric            store prices and volumes as numeric\n"
+	    "      --chunk-interval=DURATION  TimescaleDB chunk width (default: 1d)\n"
+	    "      --no-rollups         do not create the OHLCV rollups\n"
+	    "      --dry-run            print the SQL that would run, change nothing\n"
+	    "      --table=NAME         turn this existing table into a hypertable\n"
+	    "      --time-column=COLUMN the time column of --table\n");
+	tsq_help_common(stdout);
+}
+
+/*
+ * Bring up the local cluster and make sure its "tsq" database exists.  Fills
+ * the connection options so that the rest of the run goes there.
+ */
+static int
+start_local(struct options *o, struct tsq_local *local)
+{
+	struct tsq_buf err = TSQ_BUF_INIT, hint = TSQ_BUF_INIT;
+	bool changed;
+	int rc = TSQ_EXIT_OK;
+
+	if (!tsq_local_paths(local, &err)) {
+		tsq_error("%s", err.data);
+		rc = TSQ_EXIT_FAILURE;
+		goto out;
+	}
+	if (o->stop) {
+		if (!tsq_local_stop(local, &changed, &err)) {
+			tsq_error("%s", err.data);
+			rc = TSQ_EXIT_FAILURE;
+		} else {
+			tsq_info(changed ? "stopped the local database in \"%s\"" :
+			    "the local database in \"%s\" is not running", local->home);
+		}
+		goto out;
+	}
+	if (o->dry_run && !tsq_local_running(local)) {
+		tsq_error("the local database in \"%s\" is not running", local->home);
+		tsq_hint("run \"%s --local\" without --dry-run first", tsq_progname());
+		rc = TSQ_EXIT_UNAVAILABLE;
+		goto out;
+	}
+	if (!tsq_local_start(local, &changed, &err, &hint)) {
+		tsq_error("%s", err.data);
+		if (hint.len)
+			tsq_hint("%s", hint.data);
+		rc = TSQ_EXIT_UNAVAILABLE;
+		goto out;
+	}
+	if (changed)
+		tsq_info("started the local database in \"%s\"", local->home);
+
+	/* Create the database from the maintenance database. */
+	struct tsq_conn_opts maint = { .host = local->sockdir, .port = TSQ_LOCAL_PORT,
+		.user = TSQ_LOCAL_USER, .dbname = "postgres", .password = TSQ_PASSWORD_NEVER };
+	PGconn *conn;
+	if (tsq_conn_open(&maint, &conn, &err) != TSQ_CONN_OK) {
+		tsq_error("%s", err.data);
+		rc = TSQ_EXIT_CONNECT;
+		goto out;
+	}
+	const char *dbname[1] = { TSQ_LOCAL_DBNAME };
+	PGresult *res = tsq_exec(conn, "SELECT 1 FROM pg_database WHERE datname = $1", 1, dbname);
+	bool exists = tsq_result_ok(res) && PQntuples(res) == 1;
+	PQclear(res);
+	if (!exists && !o->dry_run) {
+		res = PQexec(conn, "CREATE DATABASE tsq");
+		if (!tsq_result_ok(res)) {
+			tsq_report_result(res);
+			rc = TSQ_EXIT_FAILURE;
+		} else {
+			tsq_info("created database \"%s\"", TSQ_LOCAL_DBNAME);
+		}
+		PQclear(res);
+	}
+	PQfinish(conn);
+	o->common.conn.host = local->sockdir;
+	o->common.conn.port = TSQ_LOCAL_PORT;
+	o->common.conn.user = TSQ_LOCAL_USER;
+	o->common.conn.dbname = TSQ_LOCAL_DBNAME;
+out:
+	tsq_buf_free(&err);
+	tsq_buf_free(&hint);
+	return rc;
+}
+
+/*
+ * Settle which backend to install for.  "auto" takes TimescaleDB when it is
+ * installed or can be installed, plain PostgreSQL otherwise.
+ */
+static int
+choose_backend(PGconn *conn, struct options *o, struct tsq_backend *b)
+{
+	PGresult *res = tsq_backend_detect(conn, b);
+
+	if (res) {
+		tsq_report_result(res);
+		PQclear(res);
+		return TSQ_EXIT_FAILURE;
+	}
+	if (o->backend_auto)
+		o->backend = b->timescaledb_version[0] || b->timescaledb_available ?
+		    TSQ_BACKEND_TIMESCALEDB : TSQ_BACKEND_POSTGRES;
+	if (o->backend != TSQ_BACKEND_TIMESCALEDB || b->timescaledb_version[0])
+		return TSQ_EXIT_OK;
+	if (!b->timescaledb_available) {
+		tsq_error("TimescaleDB is not available on this server");
+		tsq_hint("install the timescaledb extension, or use --backend=postgres");
+		return TSQ_EXIT_UNAVAILABLE;
+	}
+	if (o->dry_run) {
+		printf("-- install TimescaleDB\nCREATE EXTENSION IF NOT EXISTS timescaledb;\n\n");
+		return TSQ_EXIT_OK;
+	}
+	res = PQexec(conn, "CREATE EXTENSION IF NOT EXISTS timescaledb");
+	if (!tsq_result_ok(res)) {
+		if (o->backend_auto) {
+			tsq_warning("could not install TimescaleDB, using plain PostgreSQL: %s",
+			    PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+			o->backend = TSQ_BACKEND_POSTGRES;
+			PQclear(res);
+			return TSQ_EXIT_OK;
+		}
+		tsq_report_result(res);
+		PQclear(res);
+		return TSQ_EXIT_UNAVAILABLE;
+	}
+	PQclear(res);
+	tsq_info("installed the timescaledb extension");
+	return TSQ_EXIT_OK;
+}
+
+static int
+run_script(PGconn *conn, const char *path, const struct tsq_script_opts *so, int *executed)
+{
+	const char *text = tsq_sql_file(path);
+	struct tsq_script_outcome out = { 0, 0, TSQ_BUF_INIT };
+	PGresult *failed;
+
+	if (text == NULL) {
+		tsq_error("internal error: no SQL script \"%s\"", path);
+		return TSQ_EXIT_FAILURE;
+	}
+	failed = tsq_script_run(conn, text, so, &out);
+	*executed += out.executed;
+	if (failed) {
+		tsq_error("step \"%s\" of %s failed", out.failed_step.data, path);
+		tsq_report_result(failed);
+		PQclear(failed);
+		tsq_buf_free(&out.failed_step);
+		return TSQ_EXIT_FAILURE;
+	}
+	tsq_buf_free(&out.failed_step);
+	return TSQ_EXIT_OK;
+}
+
+static int
+install(PGconn *conn, struct options *o, const struct tsq_backend *b)
+{
+	const char *backend = tsq_backend_name(o->backend);
+	struct tsq_buf path = TSQ_BUF_INIT, err = TSQ_BUF_INIT;
+	int executed = 0, rc;
+	const struct tsq_script_var vars[] = {
+		{"schema", o->schema},
+		{"chunk_interval", o->chunk_interval},
+		{"backend", backend},
+		{"numeric", o->numeric ? "true" : "false"},
+		{"table", o->table},
+		{"time_column", o->time_column},
+		{NULL, NULL},
+	};
+	const struct tsq_script_var tokens[] = {
+		{"price", o->numeric ? "numeric" : "double precision"},
+		{"partitioning", o->backend == TSQ_BACKEND_POSTGRES ? "PARTITION BY RANGE (time)" : ""},
+		{NULL, NULL},
+	};
+	const char *flags[] = { o->rollups ? "rollups" : NULL, NULL };
+	struct tsq_script_opts so = { vars, tokens, flags, o->dry_run ? stdout : NULL };
+
+	if (o->table) {
+		tsq_buf_addf(&path, "%s/convert.sql", backend);
+		if (tsq_sql_file(path.data) == NULL) {
+			tsq_error("plain PostgreSQL cannot turn an existing table into a "
+			    "partitioned table in place");
+			tsq_hint("create a new table with PARTITION BY RANGE (%s) and copy the rows "
+			    "into it, or use a server with TimescaleDB", o->time_column);
+			rc = TSQ_EXIT_UNAVAILABLE;
+		} else {
+			rc = run_script(conn, path.data, &so, &executed);
+		}
+		goto out;
+	}
+
+	rc = run_script(conn, "common.sql", &so, &executed);
+	if (rc != TSQ_EXIT_OK)
+		goto out;
+	if (!tsq_conn_set_search_path(conn, o->schema, &err)) {
+		tsq_error("could not set the search path: %s", err.data);
+		rc = TSQ_EXIT_FAILURE;
+		goto out;
+	}
+	if (o->dry_run)
+		printf("-- the following runs with search_path set to schema \"%s\"\n\n",
+		    o->schema);
+	tsq_buf_addf(&path, "%s/schema.sql", backend);
+	if ((rc = run_script(conn, "tables.sql", &so, &executed)) != TSQ_EXIT_OK ||
+	    (rc = run_script(conn, path.data, &so, &executed)) != TSQ_EXIT_OK ||
+	    (rc = run_script(conn, "finish.sql", &so, &executed)) != TSQ_EXIT_OK)
+		goto out;
+out:
+	if (rc == TSQ_EXIT_OK && !o->dry_run) {
+		const char *what = o->table ? o->table : o->schema;
+		const char *version = o->backend == TSQ_BACKEND_TIMESCALEDB ?
+		    b->timescaledb_version : "";
+		if (executed == 0)
+			tsq_info("\"%s\" is up to date (%s%s%s): nothing to do", what, backend,
+			    *version ? " " : "", version);
+		else
+			tsq_info("\"%s\" is ready (%s%s%s): %d change%s", what, backend,
+			    *version ? " " : "", version, executed, executed == 1 ? "" : "s");
+	} else if (rc == TSQ_EXIT_OK && executed == 0) {
+		printf("-- nothing to do\n");
+	}
+	tsq_buf_free(&path);
+	tsq_buf_free(&err);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	struct tsq_local local;
+	PGconn *conn = NULL;
+	struct tsq_backend backend;
+	struct tsq_buf err = TSQ_BUF_INIT;
+	int c, rc;
+	int64_t chunk_usec = 86400 * TSQ_USEC_PER_SEC;
+
+	tsq_log_init(argv[0]);
+	if (tsq_opt_early(argc, argv)) {
+		usage();
+		return TSQ_EXIT_OK;
+	}
+	memset(&o, 0, sizeof o);
+	memset(&local, 0, sizeof local);
+	o.backend_auto = true;
+	o.schema = "public";
+	o.rollups = true;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shortopts, long_options, NULL)) != -1) {
+		size_t pos = 0;
+		switch (c) {
+		case OPT_LOCAL:
+			o.local = true;
+			break;
+		case OPT_STOP:
+			o.stop = true;
+			break;
+		case OPT_BACKEND:
+			if (!tsq_backend_parse(optarg, &o.backend, &o.backend_auto)) {
+				tsq_error("invalid value \"%s\" for option --backend", optarg);
+				tsq_detail("valid values are \"auto\", \"timescaledb\" and \"postgres\"");
+				return TSQ_EXIT_USAGE;
+			}
+			break;
+		case OPT_SCHEMA:
+			if (*optarg == '\0') {
+				tsq_error("option --schema needs a name");
+				return TSQ_EXIT_USAGE;
+			}
+			o.schema = optarg;
+			break;
+		case OPT_NUMERIC:
+			o.numeric = true;
+			break;
+		case OPT_CHUNK_INTERVAL:
+			if (tsq_parse_duration(optarg, &chunk_usec, &pos) != TSQ_PARSE_OK ||
+			    chunk_usec <= 0) {
+				tsq_error("invalid duration \"%s\" for option --chunk-interval", optarg);
+				tsq_hint("use a number and a unit, such as 1d, 12h or 1w");
+				return TSQ_EXIT_USAGE;
+			}
+			break;
+		case OPT_NO_ROLLUPS:
+			o.rollups = false;
+			break;
+		case OPT_DRY_RUN:
+			o.dry_run = true;
+			break;
+		case OPT_TABLE:
+			o.table = optarg;
+			break;
+		case OPT_TIME_COLUMN:
+			o.time_column = optarg;
+			break;
+		default:
+			switch (tsq_opt_common(c, optarg, &o.common)) {
+			case TSQ_OPT_DONE:
+				break;
+			case TSQ_OPT_BAD:
+				return TSQ_EXIT_USAGE;
+			case TSQ_OPT_UNKNOWN:
+				tsq_opt_report_bad(argv, shortopts, long_options);
+				return TSQ_EXIT_USAGE;
+			}
+		}
+	}
+	if (o.common.help) {
+		usage();
+		return TSQ_EXIT_OK;
+	}
+	if (o.common.version) {
+		tsq_print_version();
+		return TSQ_EXIT_OK;
+	}
+	if (optind < argc) {
+		tsq_error("too many command-line arguments (first is \"%s\")", argv[optind]);
+		tsq_try_help();
+		return TSQ_EXIT_USAGE;
+	}
+	if (o.stop && !o.local) {
+		tsq_error("option --stop works only with --local");
+		tsq_try_help();
+		return TSQ_EXIT_USAGE;
+	}
+	if (!o.table != !o.time_column) {
+		tsq_error("options --table and --time-column go together");
+		tsq_try_help();
+		return TSQ_EXIT_USAGE;
+	}
+	if (o.local && (o.common.conn.dbname || o.common.conn.host || o.common.conn.port ||
+	    o.common.conn.user)) {
+		tsq_error("option --local cannot be combined with connection options");
+		tsq_try_help();
+		return TSQ_EXIT_USAGE;
+	}
+	snprintf(o.chunk_interval, sizeof o.chunk_interval, "%lld microseconds",
+	    (long long)chunk_usec);
+
+	if (o.local) {
+		rc = start_local(&o, &local);
+		if (rc != TSQ_EXIT_OK || o.stop)
+			goto out;
+	}
+	switch (tsq_conn_open(&o.common.conn, &conn, &err)) {
+	case TSQ_CONN_OK:
+		break;
+	case TSQ_CONN_FAILED:
+		tsq_error("%s", err.data);
+		rc = TSQ_EXIT_CONNECT;
+		goto out;
+	case TSQ_CONN_BAD_SETTING:
+		tsq_error("%s", err.data);
+		rc = TSQ_EXIT_FAILURE;
+		goto out;
+	}
+	rc = choose_backend(conn, &o, &backend);
+	if (rc == TSQ_EXIT_OK)
+		rc = install(conn, &o, &backend);
+	if (rc == TSQ_EXIT_OK && o.local && !o.dry_run) {
+		struct tsq_buf info = TSQ_BUF_INIT;
+		tsq_local_conninfo(&local, &info);
+		printf("%s\n", info.data);
+		tsq_info("the other tsq tools use this database when given no connection; "
+		    "psql \"%s\" reaches it too", info.data);
+		tsq_buf_free(&info);
+	}
+out:
+	if (conn)
+		PQfinish(conn);
+	tsq_local_free(&local);
+	tsq_buf_free(&err);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		tsq_error("could not write to standard output");
+		if (rc == TSQ_EXIT_OK)
+			rc = TSQ_EXIT_FAILURE;
+	}
+	return rc;
+}

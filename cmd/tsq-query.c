@@ -1,0 +1,13 @@
+/*
+ * tsq-query - runs named SQL queries and prints their results.
+ *
+ * For now only the options every tool shares; the work itself is still to
+ * be written and is refused with exit status 69.
+ */
+#include "stub.h"
+
+int
+main(int argc, char **argv)
+{
+	return tsq_stub_main(argc, argv, "runs named SQL queries and prints their results", "[OPTION]... NAME [PARAM=VALUE]...");
+}

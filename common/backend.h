@@ -1,0 +1,41 @@
+/*
+ * backend.h - which kind of server we are talking to.
+ *
+ * tsq runs on TimescaleDB (hypertables, compression, continuous aggregates,
+ * policies) and on plain PostgreSQL (native range partitions and rollup
+ * tables that tsq refreshes itself).  The tools ask this module what the
+ * server is and take per-backend SQL from sql/<backend>/; nothing else in tsq
+ * should test for TimescaleDB on its own.
+ */
+#ifndef TSQ_BACKEND_H
+#define TSQ_BACKEND_H
+
+#include <stdbool.h>
+#include <libpq-fe.h>
+
+enum tsq_backend_kind {
+	TSQ_BACKEND_POSTGRES,
+	TSQ_BACKEND_TIMESCALEDB,
+};
+
+struct tsq_backend {
+	enum tsq_backend_kind kind;
+	int server_version;		/* PQserverVersion(): 150018, 170005 */
+	char timescaledb_version[32];	/* installed extension, "" if none */
+	int ts_major, ts_minor;
+	char license[16];		/* timescaledb.license: "apache", "timescale" */
+	bool timescaledb_available;	/* the server could CREATE EXTENSION it */
+	bool has_compression;		/* compress_chunk() */
+	bool has_continuous_aggregates;	/* refresh_continuous_aggregate() */
+	bool has_policies;		/* add_compression_policy() */
+};
+
+/* Probe the server.  Returns NULL, or the failed result for the caller to report. */
+PGresult *tsq_backend_detect(PGconn *conn, struct tsq_backend *b);
+
+/* "timescaledb" or "postgres": the name users see and the sql/ folder. */
+const char *tsq_backend_name(enum tsq_backend_kind kind);
+/* Parse a --backend value: auto, timescaledb or postgres. */
+bool tsq_backend_parse(const char *s, enum tsq_backend_kind *kind, bool *is_auto);
+
+#endif

@@ -1,0 +1,264 @@
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "conn.h"
+#include "ident.h"
+#include "local.h"
+#include "log.h"
+#include "mem.h"
+
+/* Any of these in the environment means the user chose a server already. */
+static const char *const libpq_target_vars[] = {
+	"PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGSERVICE", NULL,
+};
+
+static bool
+connection_given(const struct tsq_conn_opts *o)
+{
+	if (o->dbname || o->host || o->port || o->user)
+		return true;
+	for (int i = 0; libpq_target_vars[i]; i++) {
+		const char *v = getenv(libpq_target_vars[i]);
+		if (v && *v)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Read a password from the controlling terminal without echo.  Returns NULL
+ * when there is no terminal: tsq never blocks a cron job on a prompt.
+ */
+static char *
+prompt_password(void)
+{
+	struct termios old, noecho;
+	char line[1024];
+	int fd;
+	FILE *tty;
+
+	if (!isatty(STDIN_FILENO))
+		return NULL;
+	fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	tty = fdopen(fd, "r+");
+	if (tty == NULL) {
+		close(fd);
+		return NULL;
+	}
+	fputs("Password: ", tty);
+	fflush(tty);
+	bool restore = tcgetattr(fd, &old) == 0;
+	if (restore) {
+		noecho = old;
+		noecho.c_lflag &= (tcflag_t)~ECHO;
+		tcsetattr(fd, TCSAFLUSH, &noecho);
+	}
+	char *got = fgets(line, sizeof line, tty);
+	if (restore)
+		tcsetattr(fd, TCSAFLUSH, &old);
+	fputs("\n", tty);
+	fclose(tty);
+	if (got == NULL)
+		return NULL;
+	line[strcspn(line, "\r\n")] = '\0';
+	return xstrdup(line);
+}
+
+/* Append libpq's multi-line message MSG as one line, its lines joined by "; ". */
+static void
+join_lines(struct tsq_buf *out, const char *msg)
+{
+	const char *p = msg;
+
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		tsq_buf_add(out, p, n);
+		p += n;
+		while (*p == '\n' || *p == '\t' || *p == ' ')
+			p++;
+		if (*p)
+			tsq_buf_adds(out, "; ");
+	}
+}
+
+static PGconn *
+connect_once(const struct tsq_conn_opts *o, const char *password)
+{
+	const char *keys[10];
+	const char *vals[10];
+	int n = 0;
+	struct tsq_local local;
+	bool use_local = false;
+	const char *dbname = o->dbname;
+
+	if (dbname == NULL && !connection_given(o)) {
+		const char *env = getenv("TSQ_DB");
+		if (env && *env)
+			dbname = env;
+		else if (tsq_local_paths(&local, NULL) && tsq_local_exists(&local))
+			use_local = true;
+	}
+	if (use_local) {
+		keys[n] = "host", vals[n++] = local.sockdir;
+		keys[n] = "port", vals[n++] = TSQ_LOCAL_PORT;
+		keys[n] = "user", vals[n++] = TSQ_LOCAL_USER;
+		keys[n] = "dbname", vals[n++] = TSQ_LOCAL_DBNAME;
+	} else {
+		/* dbname first: expand_dbname applies only to it, later keys override. */
+		keys[n] = "dbname", vals[n++] = dbname;
+		keys[n] = "host", vals[n++] = o->host;
+		keys[n] = "port", vals[n++] = o->port;
+		keys[n] = "user", vals[n++] = o->user;
+	}
+	keys[n] = "password", vals[n++] = password;
+	keys[n] = "fallback_application_name", vals[n++] = tsq_progname();
+	keys[n] = "connect_timeout", vals[n++] = getenv("PGCONNECT_TIMEOUT") ? NULL : "10";
+	keys[n] = NULL, vals[n] = NULL;
+
+	PGconn *conn = PQconnectdbParams(keys, vals, 1);
+	if (use_local)
+		tsq_local_free(&local);
+	return conn;
+}
+
+/* Server notices go through our log: warnings as warnings, the rest with -v. */
+static void
+notice_receiver(void *arg, const PGresult *res)
+{
+	const char *severity = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+
+	(void)arg;
+	if (msg == NULL)
+		return;
+	if (severity && strcmp(severity, "WARNING") == 0)
+		tsq_warning("%s", msg);
+	else
+		tsq_verbose("%s", msg);
+}
+
+enum tsq_conn_status
+tsq_conn_open(const struct tsq_conn_opts *o, PGconn **out, struct tsq_buf *err)
+{
+	char *password = NULL;
+	PGconn *conn;
+
+	*out = NULL;
+	if (o->password == TSQ_PASSWORD_FORCE)
+		password = prompt_password();
+	conn = connect_once(o, password);
+	if (PQstatus(conn) == CONNECTION_BAD && PQconnectionNeedsPassword(conn) &&
+	    password == NULL && o->password == TSQ_PASSWORD_AUTO) {
+		password = prompt_password();
+		if (password) {
+			PQfinish(conn);
+			conn = connect_once(o, password);
+		}
+	}
+	if (password) {
+		explicit_bzero(password, strlen(password));
+		free(password);
+	}
+	if (PQstatus(conn) == CONNECTION_BAD) {
+		tsq_buf_reset(err);
+		tsq_buf_adds(err, "could not connect to the database: ");
+		join_lines(err, PQerrorMessage(conn));
+		PQfinish(conn);
+		return TSQ_CONN_FAILED;
+	}
+
+	const char *params[1] = { o->tz ? o->tz : "UTC" };
+	PGresult *res = tsq_exec(conn,
+	    "SELECT set_config('datestyle', 'ISO', false),"
+	    " set_config('intervalstyle', 'postgres', false),"
+	    " set_config('extra_float_digits', '3', false),"
+	    " set_config('timezone', $1, false)", 1, params);
+	if (!tsq_result_ok(res)) {
+		tsq_buf_reset(err);
+		tsq_buf_adds(err, PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) ?
+		    PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : PQerrorMessage(conn));
+		tsq_buf_rtrim(err);
+		PQclear(res);
+		PQfinish(conn);
+		return TSQ_CONN_BAD_SETTING;
+	}
+	PQclear(res);
+	PQsetNoticeReceiver(conn, notice_receiver, NULL);
+	*out = conn;
+	return TSQ_CONN_OK;
+}
+
+void
+tsq_conn_describe(PGconn *conn, struct tsq_buf *out)
+{
+	const char *host = PQhost(conn);
+
+	if (host && *host == '/')
+		tsq_buf_addf(out, "host=%s port=%s dbname=%s user=%s", host, PQport(conn),
+		    PQdb(conn), PQuser(conn));
+	else
+		tsq_buf_addf(out, "host=%s port=%s dbname=%s user=%s", host ? host : "",
+		    PQport(conn), PQdb(conn), PQuser(conn));
+}
+
+bool
+tsq_conn_set_search_path(PGconn *conn, const char *schema, struct tsq_buf *err)
+{
+	struct tsq_buf path = TSQ_BUF_INIT;
+	const char *params[1];
+	PGresult *res;
+	bool ok;
+
+	tsq_quote_ident(&path, schema);
+	if (strcmp(schema, "tsq") != 0)
+		tsq_buf_adds(&path, ", tsq");
+	if (strcmp(schema, "public") != 0)
+		tsq_buf_adds(&path, ", public");
+	params[0] = path.data;
+	res = tsq_exec(conn, "SELECT set_config('search_path', $1, false)", 1, params);
+	ok = tsq_result_ok(res);
+	if (!ok) {
+		tsq_buf_reset(err);
+		tsq_buf_adds(err, PQresultErrorMessage(res));
+		tsq_buf_rtrim(err);
+	}
+	PQclear(res);
+	tsq_buf_free(&path);
+	return ok;
+}
+
+PGresult *
+tsq_exec(PGconn *conn, const char *sql, int nparams, const char *const *params)
+{
+	return PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+}
+
+bool
+tsq_result_ok(const PGresult *res)
+{
+	ExecStatusType st = PQresultStatus(res);
+	return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+}
+
+void
+tsq_report_result(const PGresult *res)
+{
+	const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+	const char *hint = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
+
+	if (primary)
+		tsq_error("%s", primary);
+	else
+		tsq_error("%s", res ? PQresultErrorMessage(res) : "out of memory");
+	if (detail)
+		tsq_detail("%s", detail);
+	if (hint)
+		tsq_hint("%s", hint);
+}

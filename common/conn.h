@@ -1,0 +1,65 @@
+/*
+ * conn.h - connecting to PostgreSQL the way psql does.
+ *
+ * -d/--dbname takes a database name, a conninfo string or a postgresql:// URI;
+ * -h -p -U override its parts.  Anything not given is left to libpq, so PG*
+ * variables, pg_service.conf and .pgpass keep working.  TSQ_DB names the
+ * default connection; with nothing given at all and the cluster of
+ * "tsq-init --local" present, that cluster is used.
+ */
+#ifndef TSQ_CONN_H
+#define TSQ_CONN_H
+
+#include <stdbool.h>
+#include <libpq-fe.h>
+
+#include "buf.h"
+
+enum tsq_password_mode {
+	TSQ_PASSWORD_AUTO,	/* ask on a terminal if the server wants one */
+	TSQ_PASSWORD_NEVER,	/* -w */
+	TSQ_PASSWORD_FORCE,	/* -W */
+};
+
+struct tsq_conn_opts {
+	const char *dbname;
+	const char *host;
+	const char *port;
+	const char *user;
+	enum tsq_password_mode password;
+	const char *tz;		/* session TimeZone; NULL means UTC */
+};
+
+enum tsq_conn_status {
+	TSQ_CONN_OK,
+	TSQ_CONN_FAILED,	/* could not connect: exit 2 */
+	TSQ_CONN_BAD_SETTING,	/* connected, but a session setting (--tz) was refused */
+};
+
+/*
+ * Open a connection and apply the session settings for machine output
+ * (DateStyle ISO, IntervalStyle postgres, extra_float_digits 3, TimeZone).
+ * On failure *conn is NULL and ERR holds one line saying why.
+ */
+enum tsq_conn_status tsq_conn_open(const struct tsq_conn_opts *opts, PGconn **conn,
+    struct tsq_buf *err);
+
+/* Where a connection with OPTS would go, for messages: "host=... dbname=...". */
+void tsq_conn_describe(PGconn *conn, struct tsq_buf *out);
+
+/*
+ * Make SCHEMA the first schema of the search path, followed by tsq's own
+ * schema and public.  Returns false with ERR set on failure.
+ */
+bool tsq_conn_set_search_path(PGconn *conn, const char *schema, struct tsq_buf *err);
+
+/*
+ * Run SQL with NPARAMS text parameters.  Returns the result, which the caller
+ * clears; check it with tsq_result_ok().
+ */
+PGresult *tsq_exec(PGconn *conn, const char *sql, int nparams, const char *const *params);
+bool tsq_result_ok(const PGresult *res);
+/* Log a failed result as error, detail and hint lines. */
+void tsq_report_result(const PGresult *res);
+
+#endif

@@ -1,0 +1,16 @@
+/*
+ * ident.h - SQL identifiers for the few places where a statement must name an
+ * object.  Values never go through here: they are bind parameters.
+ */
+#ifndef TSQ_IDENT_H
+#define TSQ_IDENT_H
+
+#include "buf.h"
+
+/*
+ * Append NAME as a double-quoted identifier, doubling any '"' inside, so any
+ * text at all names exactly that object and nothing else.
+ */
+void tsq_quote_ident(struct tsq_buf *out, const char *name);
+
+#endif

@@ -1,0 +1,140 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+#include "log.h"
+
+static const char *progname = "tsq";
+static enum tsq_log_level level = TSQ_LOG_INFO;
+static bool json_format;
+
+void
+tsq_log_init(const char *argv0)
+{
+	const char *slash = strrchr(argv0, '/');
+
+	progname = slash ? slash + 1 : argv0;
+	if (*progname == '\0')
+		progname = "tsq";
+}
+
+const char *
+tsq_progname(void)
+{
+	return progname;
+}
+
+void
+tsq_log_set_level(enum tsq_log_level l)
+{
+	level = l;
+}
+
+enum tsq_log_level
+tsq_log_get_level(void)
+{
+	return level;
+}
+
+bool
+tsq_log_set_format(const char *name)
+{
+	if (strcmp(name, "text") == 0)
+		json_format = false;
+	else if (strcmp(name, "json") == 0)
+		json_format = true;
+	else
+		return false;
+	return true;
+}
+
+/* Control characters (from data, or a stray newline) become '?'. */
+static void
+sanitize(struct tsq_buf *b)
+{
+	for (size_t i = 0; i < b->len; i++) {
+		unsigned char c = (unsigned char)b->data[i];
+		if (c < 0x20 || c == 0x7f)
+			b->data[i] = '?';
+	}
+}
+
+static void
+json_string(struct tsq_buf *out, const char *s)
+{
+	tsq_buf_addc(out, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			tsq_buf_addf(out, "\\%c", c);
+		else if (c < 0x20)
+			tsq_buf_addf(out, "\\u%04x", c);
+		else
+			tsq_buf_addc(out, (char)c);
+	}
+	tsq_buf_addc(out, '"');
+}
+
+static void
+emit(const char *kind, const char *prefix, const char *fmt, va_list ap)
+{
+	struct tsq_buf msg = TSQ_BUF_INIT;
+	struct tsq_buf line = TSQ_BUF_INIT;
+
+	if (prefix)
+		tsq_buf_adds(&msg, prefix);
+	tsq_buf_vaddf(&msg, fmt, ap);
+	/* Strip what PQerrorMessage and friends leave at the end. */
+	tsq_buf_rtrim(&msg);
+	sanitize(&msg);
+	if (json_format) {
+		tsq_buf_adds(&line, "{\"program\":");
+		json_string(&line, progname);
+		tsq_buf_adds(&line, ",\"level\":");
+		json_string(&line, kind ? kind : "info");
+		tsq_buf_adds(&line, ",\"message\":");
+		json_string(&line, msg.data);
+		tsq_buf_adds(&line, "}\n");
+	} else if (kind) {
+		tsq_buf_addf(&line, "%s: %s: %s\n", progname, kind, msg.data);
+	} else {
+		tsq_buf_addf(&line, "%s: %s\n", progname, msg.data);
+	}
+	fflush(stdout);
+	fwrite(line.data, 1, line.len, stderr);
+	fflush(stderr);
+	tsq_buf_free(&msg);
+	tsq_buf_free(&line);
+}
+
+#define EMIT(min, kind, prefix) do { \
+	va_list ap; \
+	if (level < (min)) \
+		return; \
+	va_start(ap, fmt); \
+	emit(kind, prefix, fmt, ap); \
+	va_end(ap); \
+} while (0)
+
+void tsq_error(const char *fmt, ...) { EMIT(TSQ_LOG_ERROR, "error", NULL); }
+void tsq_warning(const char *fmt, ...) { EMIT(TSQ_LOG_WARNING, "warning", NULL); }
+void tsq_detail(const char *fmt, ...) { EMIT(TSQ_LOG_ERROR, "detail", NULL); }
+void tsq_hint(const char *fmt, ...) { EMIT(TSQ_LOG_ERROR, "hint", NULL); }
+void tsq_info(const char *fmt, ...) { EMIT(TSQ_LOG_INFO, NULL, NULL); }
+void tsq_verbose(const char *fmt, ...) { EMIT(TSQ_LOG_VERBOSE, NULL, NULL); }
+
+void
+tsq_data_error(const char *file, long line, const char *fmt, ...)
+{
+	char prefix[512];
+
+	snprintf(prefix, sizeof prefix, "%s:%ld: ", file, line);
+	EMIT(TSQ_LOG_ERROR, "error", prefix);
+}
+
+void
+tsq_try_help(void)
+{
+	fprintf(stderr, "Try \"%s --help\" for more information.\n", progname);
+}

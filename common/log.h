@@ -1,0 +1,44 @@
+/*
+ * log.h - messages on stderr, in the style of PostgreSQL's frontend tools:
+ *
+ *	tsq-load: error: could not open file "x.csv": No such file or directory
+ *	tsq-load: detail: ...
+ *	tsq-load: hint: ...
+ *
+ * Lower case, no trailing period.  Control characters coming from data are
+ * shown as '?'.  With --log-format json each message is one JSON object per
+ * line instead, for cron mail and log collectors.
+ */
+#ifndef TSQ_LOG_H
+#define TSQ_LOG_H
+
+#include <stdbool.h>
+
+enum tsq_log_level {
+	TSQ_LOG_ERROR,		/* -q: errors only */
+	TSQ_LOG_WARNING,
+	TSQ_LOG_INFO,		/* default */
+	TSQ_LOG_VERBOSE,	/* -v */
+};
+
+void tsq_log_init(const char *argv0);
+const char *tsq_progname(void);
+void tsq_log_set_level(enum tsq_log_level level);
+enum tsq_log_level tsq_log_get_level(void);
+/* Returns false if NAME is not a known format ("text" or "json"). */
+bool tsq_log_set_format(const char *name);
+
+void tsq_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void tsq_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void tsq_detail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void tsq_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void tsq_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void tsq_verbose(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* An error about input data, prefixed with "FILE:LINE: ". */
+void tsq_data_error(const char *file, long line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Print "Try "PROG --help" for more information." on stderr. */
+void tsq_try_help(void);
+
+#endif

@@ -1,0 +1,115 @@
+#include <string.h>
+
+#include "log.h"
+#include "opt.h"
+#include "tsq.h"
+
+enum tsq_opt_result
+tsq_opt_common(int c, const char *arg, struct tsq_common_opts *o)
+{
+	switch (c) {
+	case 'd':
+		o->conn.dbname = arg;
+		break;
+	case 'h':
+		o->conn.host = arg;
+		break;
+	case 'p':
+		o->conn.port = arg;
+		break;
+	case 'U':
+		o->conn.user = arg;
+		break;
+	case 'w':
+		o->conn.password = TSQ_PASSWORD_NEVER;
+		break;
+	case 'W':
+		o->conn.password = TSQ_PASSWORD_FORCE;
+		break;
+	case 'q':
+		tsq_log_set_level(TSQ_LOG_ERROR);
+		break;
+	case 'v':
+		tsq_log_set_level(TSQ_LOG_VERBOSE);
+		break;
+	case TSQ_OPT_LOG_FORMAT:
+		if (!tsq_log_set_format(arg)) {
+			tsq_error("invalid value \"%s\" for option --log-format", arg);
+			tsq_detail("valid values are \"text\" and \"json\"");
+			return TSQ_OPT_BAD;
+		}
+		break;
+	case 'V':
+		o->version = true;
+		break;
+	case TSQ_OPT_HELP:
+		o->help = true;
+		break;
+	default:
+		return TSQ_OPT_UNKNOWN;
+	}
+	return TSQ_OPT_DONE;
+}
+
+void
+tsq_opt_report_bad(char *const argv[], const char *shortopts, const struct option *longopts)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+
+	if (strncmp(arg, "--", 2) == 0) {
+		size_t len = strcspn(arg + 2, "=");
+		const struct option *found = NULL;
+		for (const struct option *o = longopts; o->name; o++)
+			if (strlen(o->name) == len && strncmp(o->name, arg + 2, len) == 0)
+				found = o;
+		if (found && found->has_arg == required_argument && arg[2 + len] == '\0')
+			tsq_error("option \"--%s\" requires an argument", found->name);
+		else if (found && found->has_arg == no_argument)
+			tsq_error("option \"--%s\" takes no argument", found->name);
+		else
+			tsq_error("unrecognized option \"%.*s\"", (int)(len + 2), arg);
+	} else {
+		const char *known = optopt ? strchr(shortopts, optopt) : NULL;
+		if (known && known[1] == ':')
+			tsq_error("option \"-%c\" requires an argument", optopt);
+		else
+			tsq_error("invalid option \"-%c\"", optopt ? optopt : '?');
+	}
+	tsq_try_help();
+}
+
+bool
+tsq_opt_early(int argc, char *const argv[])
+{
+	if (argc < 2)
+		return false;
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-?") == 0)
+		return true;
+	return false;
+}
+
+void
+tsq_help_common(FILE *out)
+{
+	fputs("\nConnection options:\n"
+	    "  -d, --dbname=CONNINFO    database name, conninfo string or postgresql:// URI\n"
+	    "  -h, --host=HOST          server host or socket directory\n"
+	    "  -p, --port=PORT          server port\n"
+	    "  -U, --username=USER      user name\n"
+	    "  -w, --no-password        never prompt for a password\n"
+	    "  -W, --password           prompt for a password before connecting\n"
+	    "\nGeneral options:\n"
+	    "  -q, --quiet              print errors only\n"
+	    "  -v, --verbose            print more about what is done\n"
+	    "      --log-format=FORMAT  messages on stderr as text or json\n"
+	    "  -V, --version            print the version and exit\n"
+	    "  -?, --help               print this help and exit\n"
+	    "\nWith no connection options, TSQ_DB, PG* variables or the local database\n"
+	    "of \"tsq-init --local\" are used; see tsq(7).\n", out);
+}
+
+void
+tsq_print_version(void)
+{
+	printf("%s (tsq) %s\n", tsq_progname(), TSQ_VERSION);
+}

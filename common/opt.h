@@ -1,0 +1,67 @@
+/*
+ * opt.h - the options every tsq binary takes, for getopt_long.
+ *
+ * A binary puts TSQ_COMMON_SHORTOPTS in its short option string and
+ * TSQ_COMMON_LONGOPTS in its long_options[], and hands every option it does
+ * not know itself to tsq_opt_common().
+ */
+#ifndef TSQ_OPT_H
+#define TSQ_OPT_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "conn.h"
+
+/* Long-only options get values above any character. */
+enum {
+	TSQ_OPT_HELP = 0x100,
+	TSQ_OPT_LOG_FORMAT,
+	TSQ_OPT_TZ,
+	TSQ_OPT_FIRST_PRIVATE = 0x200,	/* binaries number their own from here */
+};
+
+#define TSQ_COMMON_SHORTOPTS "d:h:p:U:wWqvV"
+#define TSQ_COMMON_LONGOPTS \
+	{"dbname", required_argument, NULL, 'd'}, \
+	{"host", required_argument, NULL, 'h'}, \
+	{"port", required_argument, NULL, 'p'}, \
+	{"username", required_argument, NULL, 'U'}, \
+	{"no-password", no_argument, NULL, 'w'}, \
+	{"password", no_argument, NULL, 'W'}, \
+	{"quiet", no_argument, NULL, 'q'}, \
+	{"verbose", no_argument, NULL, 'v'}, \
+	{"log-format", required_argument, NULL, TSQ_OPT_LOG_FORMAT}, \
+	{"version", no_argument, NULL, 'V'}, \
+	{"help", no_argument, NULL, TSQ_OPT_HELP}
+
+struct tsq_common_opts {
+	struct tsq_conn_opts conn;
+	bool help;
+	bool version;
+};
+
+enum tsq_opt_result {
+	TSQ_OPT_UNKNOWN,	/* not a common option: the binary handles it */
+	TSQ_OPT_DONE,
+	TSQ_OPT_BAD,		/* bad value, already reported: exit 64 */
+};
+
+enum tsq_opt_result tsq_opt_common(int c, const char *arg, struct tsq_common_opts *o);
+
+/*
+ * getopt_long returned '?': report the bad option (opterr must be 0) and the
+ * "Try --help" line.
+ */
+void tsq_opt_report_bad(char *const argv[], const char *shortopts,
+    const struct option *longopts);
+/* True when the first argument asks for help ("--help" or "-?"). */
+bool tsq_opt_early(int argc, char *const argv[]);
+
+/* The "Connection options" and "General options" blocks of --help. */
+void tsq_help_common(FILE *out);
+/* The line printed by --version. */
+void tsq_print_version(void);
+
+#endif

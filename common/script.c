@@ -1,0 +1,221 @@
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conn.h"
+#include "log.h"
+#include "mem.h"
+#include "script.h"
+
+struct step {
+	char *name;
+	char *unless;
+	char *params;
+	char *only;
+	struct tsq_buf sql;
+};
+
+static char *
+header_value(const char *line, const char *key)
+{
+	size_t n = strlen(key);
+	if (strncmp(line, key, n) != 0)
+		return NULL;
+	line += n;
+	while (*line == ' ')
+		line++;
+	return xstrdup(line);
+}
+
+/* Replace each @name@ with its token value; unknown @...@ stay as they are. */
+static void
+substitute(struct tsq_buf *out, const char *sql, const struct tsq_script_var *tokens)
+{
+	const char *p = sql;
+
+	while (*p) {
+		const char *at = strchr(p, '@');
+		if (at == NULL) {
+			tsq_buf_adds(out, p);
+			break;
+		}
+		tsq_buf_add(out, p, (size_t)(at - p));
+		const char *end = strchr(at + 1, '@');
+		bool done = false;
+		for (int i = 0; end && tokens && tokens[i].name; i++) {
+			size_t n = strlen(tokens[i].name);
+			if ((size_t)(end - at - 1) == n && strncmp(at + 1, tokens[i].name, n) == 0) {
+				tsq_buf_adds(out, tokens[i].value);
+				p = end + 1;
+				done = true;
+				break;
+			}
+		}
+		if (!done) {
+			tsq_buf_addc(out, '@');
+			p = at + 1;
+		}
+	}
+}
+
+/* Highest $N in SQL: the number of parameters the statement takes. */
+static int
+param_count(const char *sql)
+{
+	int max = 0;
+	for (const char *p = sql; *p; p++) {
+		if (*p == '$' && isdigit((unsigned char)p[1])) {
+			int n = atoi(p + 1);
+			if (n > max)
+				max = n;
+		}
+	}
+	return max;
+}
+
+static size_t
+parse_steps(const char *text, struct step **out)
+{
+	struct step *steps = NULL;
+	size_t n = 0;
+	const char *p = text;
+
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		char *line = xstrndup(p, len);
+		char *v;
+
+		if ((v = header_value(line, "-- step:")) != NULL) {
+			steps = xreallocarray(steps, n + 1, sizeof *steps);
+			memset(&steps[n], 0, sizeof steps[n]);
+			tsq_buf_init(&steps[n].sql);
+			steps[n++].name = v;
+		} else if (n > 0 && (v = header_value(line, "-- unless:")) != NULL) {
+			free(steps[n - 1].unless);
+			steps[n - 1].unless = v;
+		} else if (n > 0 && (v = header_value(line, "-- params:")) != NULL) {
+			free(steps[n - 1].params);
+			steps[n - 1].params = v;
+		} else if (n > 0 && (v = header_value(line, "-- only:")) != NULL) {
+			free(steps[n - 1].only);
+			steps[n - 1].only = v;
+		} else if (n > 0) {
+			tsq_buf_adds(&steps[n - 1].sql, line);
+			tsq_buf_addc(&steps[n - 1].sql, '\n');
+		}
+		free(line);
+		p += len + (eol != NULL);
+	}
+	*out = steps;
+	return n;
+}
+
+static bool
+flag_enabled(const char *const *flags, const char *name)
+{
+	for (int i = 0; flags && flags[i]; i++)
+		if (strcmp(flags[i], name) == 0)
+			return true;
+	return false;
+}
+
+static const char *
+var_value(const struct tsq_script_var *vars, const char *name)
+{
+	for (int i = 0; vars && vars[i].name; i++)
+		if (strcmp(vars[i].name, name) == 0)
+			return vars[i].value;
+	return NULL;
+}
+
+/* Values of the comma-separated variable names in LIST, in order. */
+static int
+bind_values(const char *list, const struct tsq_script_var *vars, const char **values, int max)
+{
+	int n = 0;
+	char *copy, *save = NULL;
+
+	if (list == NULL)
+		return 0;
+	copy = xstrdup(list);
+	for (char *tok = strtok_r(copy, ", ", &save); tok && n < max; tok = strtok_r(NULL, ", ", &save))
+		values[n++] = var_value(vars, tok);
+	free(copy);
+	return n;
+}
+
+static PGresult *
+exec_with(PGconn *conn, const char *sql, const char **values, int nvalues)
+{
+	int need = param_count(sql);
+	if (need == 0)
+		return PQexec(conn, sql);
+	return tsq_exec(conn, sql, need < nvalues ? need : nvalues, values);
+}
+
+PGresult *
+tsq_script_run(PGconn *conn, const char *text, const struct tsq_script_opts *opts,
+    struct tsq_script_outcome *out)
+{
+	struct step *steps;
+	size_t n = parse_steps(text, &steps);
+	PGresult *failed = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		struct step *s = &steps[i];
+		const char *values[16];
+		int nvalues = bind_values(s->params, opts->vars, values, 16);
+		struct tsq_buf sql = TSQ_BUF_INIT;
+
+		if (s->only && !flag_enabled(opts->flags, s->only))
+			continue;
+		if (s->unless) {
+			PGresult *res = exec_with(conn, s->unless, values, nvalues);
+			bool skip = tsq_result_ok(res) && PQntuples(res) == 1 &&
+			    strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+			/* In a dry run a check may fail on objects the run would create. */
+			if (!tsq_result_ok(res) && !opts->dry_run) {
+				failed = res;
+				tsq_buf_adds(&out->failed_step, s->name);
+				break;
+			}
+			PQclear(res);
+			if (skip) {
+				out->skipped++;
+				continue;
+			}
+		}
+		substitute(&sql, s->sql.data, opts->tokens);
+		tsq_buf_rtrim(&sql);
+		if (opts->dry_run) {
+			fprintf(opts->dry_run, "-- %s\n", s->name);
+			for (int k = 0; k < nvalues && k < param_count(sql.data); k++)
+				fprintf(opts->dry_run, "--   $%d = %s\n", k + 1,
+				    values[k] ? values[k] : "NULL");
+			fprintf(opts->dry_run, "%s\n\n", sql.data);
+			out->executed++;
+		} else {
+			PGresult *res = exec_with(conn, sql.data, values, nvalues);
+			if (!tsq_result_ok(res)) {
+				failed = res;
+				tsq_buf_adds(&out->failed_step, s->name);
+				tsq_buf_free(&sql);
+				break;
+			}
+			PQclear(res);
+			tsq_info("%s", s->name);
+			out->executed++;
+		}
+		tsq_buf_free(&sql);
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(steps[i].name);
+		free(steps[i].unless);
+		free(steps[i].params);
+		free(steps[i].only);
+		tsq_buf_free(&steps[i].sql);
+	}
+	free(steps);
+	return failed;
+}

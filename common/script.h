@@ -1,0 +1,54 @@
+/*
+ * script.h - runs tsq's SQL scripts (the files under sql/) step by step, idempotently.
+ *
+ * A script is a list of steps.  Each starts with header comment lines:
+ *
+ *	-- step: table ohlcv                 what it does, for messages
+ *	-- unless: SELECT EXISTS (...)        skip the step when this returns true
+ *	-- params: schema, chunk_interval     variables bound as $1, $2 ...
+ *	-- only: rollups                      run only when that flag is set
+ *
+ * followed by the SQL to run.  Variables are passed as bind parameters, never
+ * pasted into the text; a statement that cannot take parameters (DDL) gets
+ * none.  The only text substitutions are @name@ tokens whose values are fixed
+ * choices made by tsq itself (such as the price column type), never input.
+ */
+#ifndef TSQ_SCRIPT_H
+#define TSQ_SCRIPT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <libpq-fe.h>
+
+#include "buf.h"
+
+struct tsq_script_var {
+	const char *name;
+	const char *value;
+};
+
+struct tsq_script_opts {
+	const struct tsq_script_var *vars;	/* bind variables, NULL name ends */
+	const struct tsq_script_var *tokens;	/* @name@ substitutions, NULL name ends */
+	const char *const *flags;		/* enabled "only:" flags, NULL ends */
+	FILE *dry_run;				/* print instead of executing */
+};
+
+struct tsq_script_outcome {
+	int executed;
+	int skipped;
+	struct tsq_buf failed_step;	/* name of the step that failed, if any */
+};
+
+/*
+ * Run the steps of TEXT.  Each step that runs is announced with tsq_info().
+ * Returns NULL on success, else the failed result (the caller reports and
+ * clears it).  OUT is filled either way.
+ */
+PGresult *tsq_script_run(PGconn *conn, const char *text, const struct tsq_script_opts *opts,
+    struct tsq_script_outcome *out);
+
+/* The SQL files compiled into the binaries, by path under sql/. */
+const char *tsq_sql_file(const char *path);
+
+#endif

@@ -1,0 +1,299 @@
+-- Plain PostgreSQL: native daily range partitions, the OHLCV rollups as
+-- ordinary tables that tsq refreshes (tsq.refresh_rollup, driven by
+-- tsq-compress), and portable time_bucket/first/last in the tsq schema so the
+-- named queries run unchanged on both backends.  Runs after tables.sql.
+
+-- step: created function tsq.time_bucket
+-- unless: SELECT to_regprocedure('tsq.time_bucket(interval,timestamp with time zone)') IS NOT NULL
+-- Buckets are aligned as TimescaleDB aligns them: fixed-width buckets on
+-- 2000-01-03 00:00 UTC (a Monday), month buckets on 2000-01-01.
+CREATE FUNCTION tsq.time_bucket(bucket_width interval, ts timestamptz) RETURNS timestamptz
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+    SELECT CASE
+        WHEN extract(year FROM bucket_width) <> 0 OR extract(month FROM bucket_width) <> 0 THEN
+            (SELECT make_timestamptz(2000 + floor(b / 12)::int, (b - floor(b / 12) * 12)::int + 1, 1, 0, 0, 0, 'UTC')
+             FROM (SELECT floor(((extract(year FROM ts AT TIME ZONE 'UTC') - 2000) * 12
+                                 + extract(month FROM ts AT TIME ZONE 'UTC') - 1)
+                                / (extract(year FROM bucket_width) * 12
+                                   + extract(month FROM bucket_width))) * (extract(year FROM bucket_width) * 12
+                                   + extract(month FROM bucket_width)) AS b) AS m)
+        ELSE
+            to_timestamp(floor((extract(epoch FROM ts) - 946857600) / extract(epoch FROM bucket_width))
+                         * extract(epoch FROM bucket_width) + 946857600)
+    END
+$fn$;
+
+-- step: created aggregates tsq.first and tsq.last
+-- unless: SELECT to_regprocedure('tsq.first(double precision,timestamp with time zone)') IS NOT NULL
+-- TimescaleDB's first(value, time) and last(value, time): the value at the
+-- earliest (latest) time.  One pair per value type the named queries use.
+DO $do$
+DECLARE
+    t record;
+BEGIN
+    FOR t IN SELECT * FROM (VALUES ('float8', 'double precision'), ('numeric', 'numeric'),
+                                   ('int8', 'bigint'), ('int4', 'integer'), ('text', 'text'))
+                          AS v(short, full_name)
+    LOOP
+        EXECUTE format('CREATE TYPE tsq.%I AS (t timestamptz, v %s)', 'at_' || t.short, t.full_name);
+        EXECUTE format($f$CREATE FUNCTION tsq.%I(s tsq.%I, v %s, t timestamptz) RETURNS tsq.%I
+            LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+            'SELECT CASE WHEN t IS NULL THEN s WHEN s IS NULL OR t < (s).t THEN ROW(t, v)::tsq.%I ELSE s END'$f$,
+            'first_step_' || t.short, 'at_' || t.short, t.full_name, 'at_' || t.short, 'at_' || t.short);
+        EXECUTE format($f$CREATE FUNCTION tsq.%I(s tsq.%I, v %s, t timestamptz) RETURNS tsq.%I
+            LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+            'SELECT CASE WHEN t IS NULL THEN s WHEN s IS NULL OR t >= (s).t THEN ROW(t, v)::tsq.%I ELSE s END'$f$,
+            'last_step_' || t.short, 'at_' || t.short, t.full_name, 'at_' || t.short, 'at_' || t.short);
+        EXECUTE format($f$CREATE FUNCTION tsq.%I(s tsq.%I) RETURNS %s
+            LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT (s).v'$f$,
+            'at_value_' || t.short, 'at_' || t.short, t.full_name);
+        EXECUTE format('CREATE AGGREGATE tsq.first(%s, timestamptz) (SFUNC = tsq.%I, STYPE = tsq.%I, FINALFUNC = tsq.%I)',
+            t.full_name, 'first_step_' || t.short, 'at_' || t.short, 'at_value_' || t.short);
+        EXECUTE format('CREATE AGGREGATE tsq.last(%s, timestamptz) (SFUNC = tsq.%I, STYPE = tsq.%I, FINALFUNC = tsq.%I)',
+            t.full_name, 'last_step_' || t.short, 'at_' || t.short, 'at_value_' || t.short);
+    END LOOP;
+END
+$do$;
+
+-- step: created function tsq.create_partitions
+-- unless: SELECT to_regprocedure('tsq.create_partitions(text,text,timestamp with time zone,timestamp with time zone)') IS NOT NULL
+-- Daily partitions TABLE_pYYYYMMDD (UTC days) covering [from_time, to_time);
+-- returns how many it created.  tsq-load calls it for the days it is about
+-- to write.
+CREATE FUNCTION tsq.create_partitions(schema_name text, table_name text,
+                                      from_time timestamptz, to_time timestamptz)
+RETURNS integer LANGUAGE plpgsql AS $fn$
+DECLARE
+    day timestamp;
+    part text;
+    created integer := 0;
+BEGIN
+    FOR day IN SELECT generate_series(date_trunc('day', from_time AT TIME ZONE 'UTC'),
+                                      to_time AT TIME ZONE 'UTC' - interval '1 microsecond',
+                                      interval '1 day')
+    LOOP
+        part := table_name || '_p' || to_char(day, 'YYYYMMDD');
+        CONTINUE WHEN tsq.has_relation(schema_name, part);
+        EXECUTE format('CREATE TABLE %I.%I PARTITION OF %I.%I FOR VALUES FROM (%L) TO (%L)',
+                       schema_name, part, schema_name, table_name,
+                       to_char(day, 'YYYY-MM-DD HH24:MI:SS') || '+00',
+                       to_char(day + interval '1 day', 'YYYY-MM-DD HH24:MI:SS') || '+00');
+        created := created + 1;
+    END LOOP;
+    RETURN created;
+END
+$fn$;
+
+-- step: created function tsq.has_partitions
+-- unless: SELECT to_regprocedure('tsq.has_partitions(text,text,timestamp with time zone,timestamp with time zone)') IS NOT NULL
+CREATE FUNCTION tsq.has_partitions(schema_name text, table_name text,
+                                   from_time timestamptz, to_time timestamptz)
+RETURNS boolean LANGUAGE sql STABLE AS $fn$
+    SELECT bool_and(tsq.has_relation(schema_name, table_name || '_p' || to_char(day, 'YYYYMMDD')))
+    FROM generate_series(date_trunc('day', from_time AT TIME ZONE 'UTC'),
+                         to_time AT TIME ZONE 'UTC' - interval '1 microsecond',
+                         interval '1 day') AS day
+$fn$;
+
+-- step: created daily partitions of ohlcv from 7 days ago to 7 days ahead
+-- unless: SELECT tsq.has_partitions($1, 'ohlcv', date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '7 days', date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '8 days')
+-- params: schema
+SELECT tsq.create_partitions($1, 'ohlcv',
+    date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '7 days',
+    date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '8 days');
+
+-- step: created daily partitions of trades from 7 days ago to 7 days ahead
+-- unless: SELECT tsq.has_partitions($1, 'trades', date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '7 days', date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '8 days')
+-- params: schema
+SELECT tsq.create_partitions($1, 'trades',
+    date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '7 days',
+    date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '8 days');
+
+-- step: created daily partitions of quotes from 7 days ago to 7 days ahead
+-- unless: SELECT tsq.has_partitions($1, 'quotes', date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '7 days', date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '8 days')
+-- params: schema
+SELECT tsq.create_partitions($1, 'quotes',
+    date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '7 days',
+    date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '8 days');
+
+-- step: created table tsq.rollups
+-- only: rollups
+-- unless: SELECT to_regclass('tsq.rollups') IS NOT NULL
+-- What each rollup table is built from, for tsq.refresh_rollup.
+CREATE TABLE tsq.rollups (
+    schema_name   text NOT NULL,
+    name          text NOT NULL,
+    source        text NOT NULL,
+    bucket        interval NOT NULL,
+    refreshed_to  timestamptz,
+    PRIMARY KEY (schema_name, name)
+);
+
+-- step: created function tsq.refresh_rollup
+-- only: rollups
+-- unless: SELECT to_regprocedure('tsq.refresh_rollup(text,text,timestamp with time zone,timestamp with time zone)') IS NOT NULL
+-- Recompute the buckets of one rollup that start in [from_time, to_time)
+-- from its source (raw 1m candles or the next finer rollup), in one
+-- statement pair, so a refresh can be repeated at will.  Returns the number
+-- of buckets written.
+CREATE FUNCTION tsq.refresh_rollup(schema_name text, rollup text,
+                                   from_time timestamptz, to_time timestamptz)
+RETURNS bigint LANGUAGE plpgsql AS $fn$
+DECLARE
+    r tsq.rollups;
+    lo timestamptz;
+    hi timestamptz;
+    written bigint;
+BEGIN
+    SELECT * INTO STRICT r FROM tsq.rollups
+    WHERE rollups.schema_name = refresh_rollup.schema_name AND name = rollup;
+    lo := tsq.time_bucket(r.bucket, coalesce(from_time, '-infinity'::timestamptz));
+    IF from_time IS NULL THEN lo := '-infinity'; END IF;
+    hi := coalesce(to_time, 'infinity'::timestamptz);
+    EXECUTE format('DELETE FROM %I.%I WHERE time >= $1 AND time < $2', r.schema_name, r.name)
+        USING lo, hi;
+    IF r.source = 'ohlcv' THEN
+        EXECUTE format($q$
+            INSERT INTO %I.%I (time, symbol, open, high, low, close, volume, trades, candles)
+            SELECT tsq.time_bucket($3, time), symbol, tsq.first(open, time), max(high), min(low),
+                   tsq.last(close, time), sum(volume), sum(trades), count(*)
+            FROM %I.ohlcv
+            WHERE timeframe = '1m' AND time >= $1 AND time < $2
+            GROUP BY 1, 2$q$, r.schema_name, r.name, r.schema_name)
+        USING lo, hi, r.bucket;
+    ELSE
+        EXECUTE format($q$
+            INSERT INTO %I.%I (time, symbol, open, high, low, close, volume, trades, candles)
+            SELECT tsq.time_bucket($3, time), symbol, tsq.first(open, time), max(high), min(low),
+                   tsq.last(close, time), sum(volume), sum(trades), sum(candles)
+            FROM %I.%I
+            WHERE time >= $1 AND time < $2
+            GROUP BY 1, 2$q$, r.schema_name, r.name, r.schema_name, r.source)
+        USING lo, hi, r.bucket;
+    END IF;
+    GET DIAGNOSTICS written = ROW_COUNT;
+    UPDATE tsq.rollups SET refreshed_to = greatest(refreshed_to, hi)
+    WHERE rollups.schema_name = r.schema_name AND name = r.name;
+    RETURN written;
+END
+$fn$;
+
+-- step: created rollup table ohlcv_5m
+-- only: rollups
+-- unless: SELECT tsq.has_relation($1, 'ohlcv_5m')
+-- params: schema
+CREATE TABLE ohlcv_5m (
+    time     timestamptz NOT NULL,
+    symbol   text NOT NULL,
+    open     @price@ NOT NULL,
+    high     @price@ NOT NULL,
+    low      @price@ NOT NULL,
+    close    @price@ NOT NULL,
+    volume   @price@ NOT NULL,
+    trades   bigint,
+    candles  bigint NOT NULL,
+    PRIMARY KEY (symbol, time)
+);
+
+-- step: registered rollup ohlcv_5m
+-- only: rollups
+-- unless: SELECT EXISTS (SELECT 1 FROM tsq.rollups WHERE schema_name = $1 AND name = 'ohlcv_5m')
+-- params: schema
+INSERT INTO tsq.rollups (schema_name, name, source, bucket)
+VALUES ($1, 'ohlcv_5m', 'ohlcv', INTERVAL '5 minutes');
+
+-- step: created rollup table ohlcv_15m
+-- only: rollups
+-- unless: SELECT tsq.has_relation($1, 'ohlcv_15m')
+-- params: schema
+CREATE TABLE ohlcv_15m (
+    time     timestamptz NOT NULL,
+    symbol   text NOT NULL,
+    open     @price@ NOT NULL,
+    high     @price@ NOT NULL,
+    low      @price@ NOT NULL,
+    close    @price@ NOT NULL,
+    volume   @price@ NOT NULL,
+    trades   bigint,
+    candles  bigint NOT NULL,
+    PRIMARY KEY (symbol, time)
+);
+
+-- step: registered rollup ohlcv_15m
+-- only: rollups
+-- unless: SELECT EXISTS (SELECT 1 FROM tsq.rollups WHERE schema_name = $1 AND name = 'ohlcv_15m')
+-- params: schema
+INSERT INTO tsq.rollups (schema_name, name, source, bucket)
+VALUES ($1, 'ohlcv_15m', 'ohlcv_5m', INTERVAL '15 minutes');
+
+-- step: created rollup table ohlcv_1h
+-- only: rollups
+-- unless: SELECT tsq.has_relation($1, 'ohlcv_1h')
+-- params: schema
+CREATE TABLE ohlcv_1h (
+    time     timestamptz NOT NULL,
+    symbol   text NOT NULL,
+    open     @price@ NOT NULL,
+    high     @price@ NOT NULL,
+    low      @price@ NOT NULL,
+    close    @price@ NOT NULL,
+    volume   @price@ NOT NULL,
+    trades   bigint,
+    candles  bigint NOT NULL,
+    PRIMARY KEY (symbol, time)
+);
+
+-- step: registered rollup ohlcv_1h
+-- only: rollups
+-- unless: SELECT EXISTS (SELECT 1 FROM tsq.rollups WHERE schema_name = $1 AND name = 'ohlcv_1h')
+-- params: schema
+INSERT INTO tsq.rollups (schema_name, name, source, bucket)
+VALUES ($1, 'ohlcv_1h', 'ohlcv_15m', INTERVAL '1 hour');
+
+-- step: created rollup table ohlcv_4h
+-- only: rollups
+-- unless: SELECT tsq.has_relation($1, 'ohlcv_4h')
+-- params: schema
+CREATE TABLE ohlcv_4h (
+    time     timestamptz NOT NULL,
+    symbol   text NOT NULL,
+    open     @price@ NOT NULL,
+    high     @price@ NOT NULL,
+    low      @price@ NOT NULL,
+    close    @price@ NOT NULL,
+    volume   @price@ NOT NULL,
+    trades   bigint,
+    candles  bigint NOT NULL,
+    PRIMARY KEY (symbol, time)
+);
+
+-- step: registered rollup ohlcv_4h
+-- only: rollups
+-- unless: SELECT EXISTS (SELECT 1 FROM tsq.rollups WHERE schema_name = $1 AND name = 'ohlcv_4h')
+-- params: schema
+INSERT INTO tsq.rollups (schema_name, name, source, bucket)
+VALUES ($1, 'ohlcv_4h', 'ohlcv_1h', INTERVAL '4 hours');
+
+-- step: created rollup table ohlcv_1d
+-- only: rollups
+-- unless: SELECT tsq.has_relation($1, 'ohlcv_1d')
+-- params: schema
+CREATE TABLE ohlcv_1d (
+    time     timestamptz NOT NULL,
+    symbol   text NOT NULL,
+    open     @price@ NOT NULL,
+    high     @price@ NOT NULL,
+    low      @price@ NOT NULL,
+    close    @price@ NOT NULL,
+    volume   @price@ NOT NULL,
+    trades   bigint,
+    candles  bigint NOT NULL,
+    PRIMARY KEY (symbol, time)
+);
+
+-- step: registered rollup ohlcv_1d
+-- only: rollups
+-- unless: SELECT EXISTS (SELECT 1 FROM tsq.rollups WHERE schema_name = $1 AND name = 'ohlcv_1d')
+-- params: schema
+INSERT INTO tsq.rollups (schema_name, name, source, bucket)
+VALUES ($1, 'ohlcv_1d', 'ohlcv_1h', INTERVAL '1 day');
