@@ -227,18 +227,21 @@ parse_iso(const char *s, const char *p, struct tsq_time *out, size_t *pos)
 	int64_t offset_s = 0;
 	bool has_zone = false;
 
-	if (!digits(&p, 4, &y) || *p++ != '-')
-		return syntax_at(s, p - 1, pos);
-	if (!digits(&p, 2, &mo) || *p++ != '-')
-		return syntax_at(s, p - 1, pos);
+	if (!digits(&p, 4, &y) || *p != '-')
+		return syntax_at(s, p, pos);
+	p++;
+	if (!digits(&p, 2, &mo) || *p != '-')
+		return syntax_at(s, p, pos);
+	p++;
 	if (!digits(&p, 2, &d))
 		return syntax_at(s, p, pos);
 	if (mo < 1 || mo > 12 || d < 1 || y < 1 || d > days_in_month(y, mo))
 		return TSQ_PARSE_RANGE;
 	if ((*p == 'T' || *p == 't' || *p == ' ') && isdigit((unsigned char)p[1])) {
 		p++;
-		if (!digits(&p, 2, &hh) || *p++ != ':')
-			return syntax_at(s, p - 1, pos);
+		if (!digits(&p, 2, &hh) || *p != ':')
+			return syntax_at(s, p, pos);
+		p++;
 		if (!digits(&p, 2, &mi))
 			return syntax_at(s, p, pos);
 		if (*p == ':') {

@@ -1,0 +1,160 @@
+#!/usr/bin/env bats
+# What every binary shares, checked without a database: help, version,
+# option errors, connection failures, the dispatcher, man pages in step with
+# --help.
+
+setup() {
+	load lib/common
+	unset TSQ_DB
+	export TSQ_HOME="$BATS_TEST_TMPDIR/home"
+}
+
+@test "every binary prints help on --help and -? with exit 0" {
+	for p in $PROGRAMS; do
+		run --separate-stderr "$p" --help
+		assert_success
+		assert_output --partial "Usage:"
+		assert_equal "$stderr" ""
+		run --separate-stderr "$p" -?
+		assert_success
+		assert_output --partial "Usage:"
+	done
+}
+
+@test "every binary prints its version on --version" {
+	for p in $PROGRAMS; do
+		run --separate-stderr "$p" --version
+		assert_success
+		assert_output "$p (tsq) 0.1.0"
+	done
+}
+
+@test "an unknown option is exit 64 with one error line and a hint" {
+	for p in $TOOLS; do
+		run --separate-stderr "$p" --no-such-option
+		assert_equal "$status" 64
+		assert_equal "$output" ""
+		assert_equal "$stderr" "$p: error: unrecognized option \"--no-such-option\"
+Try \"$p --help\" for more information."
+	done
+	run --separate-stderr tsq --no-such-option
+	assert_equal "$status" 64
+	assert_line --index 0 'tsq: error: unrecognized option "--no-such-option"'
+}
+
+@test "a missing option argument is exit 64 naming the option" {
+	for p in $TOOLS; do
+		run --separate-stderr "$p" -d
+		assert_equal "$status" 64
+		assert_equal "${stderr_lines[0]}" "$p: error: option \"-d\" requires an argument"
+		run --separate-stderr "$p" --log-format
+		assert_equal "$status" 64
+		assert_equal "${stderr_lines[0]}" "$p: error: option \"--log-format\" requires an argument"
+	done
+}
+
+@test "a bad --log-format value is exit 64" {
+	run --separate-stderr tsq-init --log-format=xml
+	assert_equal "$status" 64
+	assert_equal "${stderr_lines[0]}" 'tsq-init: error: invalid value "xml" for option --log-format'
+}
+
+@test "the unwritten tools refuse their work with exit 69" {
+	for p in tsq-load tsq-query tsq-compress tsq-stats; do
+		run --separate-stderr "$p"
+		assert_equal "$status" 69
+		assert_equal "$stderr" "$p: error: not implemented yet"
+	done
+}
+
+@test "a bad connection string is exit 2 with one line" {
+	run --separate-stderr tsq-init -d "host=/nonexistent-tsq-dir port=5432"
+	assert_equal "$status" 2
+	assert_equal "${#stderr_lines[@]}" 1
+	assert_regex "$stderr" '^tsq-init: error: could not connect to the database: .*nonexistent-tsq-dir'
+	run --separate-stderr tsq-init -d "postgresql://[broken"
+	assert_equal "$status" 2
+	assert_equal "${#stderr_lines[@]}" 1
+	run --separate-stderr tsq-init -d "nosuchkeyword=1"
+	assert_equal "$status" 2
+	assert_regex "$stderr" 'invalid connection option "nosuchkeyword"'
+}
+
+@test "an unreachable server is exit 2 with one line" {
+	run --separate-stderr tsq-init -h 127.0.0.1 -p 1 -w
+	assert_equal "$status" 2
+	assert_equal "${#stderr_lines[@]}" 1
+	assert_regex "$stderr" '^tsq-init: error: could not connect to the database: .*127\.0\.0\.1.*port 1'
+}
+
+@test "TSQ_DB names the default connection" {
+	TSQ_DB="host=/nonexistent-tsq-db-var" run --separate-stderr tsq-init
+	assert_equal "$status" 2
+	assert_regex "$stderr" 'nonexistent-tsq-db-var'
+}
+
+@test "json log format gives one JSON object per message" {
+	run --separate-stderr tsq-init --log-format=json -d "host=/nonexistent-tsq-dir"
+	assert_equal "$status" 2
+	assert_regex "$stderr" '^\{"program":"tsq-init","level":"error","message":"could not connect to the database: [^"]*"\}$'
+}
+
+@test "extra arguments are refused by name" {
+	run --separate-stderr tsq-init stray
+	assert_equal "$status" 64
+	assert_equal "${stderr_lines[0]}" 'tsq-init: error: too many command-line arguments (first is "stray")'
+}
+
+@test "tsq dispatches to the tools" {
+	run --separate-stderr tsq init --version
+	assert_success
+	assert_output "tsq-init (tsq) 0.1.0"
+	run --separate-stderr tsq load --bogus
+	assert_equal "$status" 64
+	assert_equal "${stderr_lines[0]}" 'tsq-load: error: unrecognized option "--bogus"'
+	run --separate-stderr tsq help
+	assert_success
+	for c in init load query compress stats; do
+		assert_line --regexp "^  $c +"
+	done
+	run --separate-stderr tsq help init
+	assert_success
+	assert_output --partial "tsq-init [OPTION]..."
+	run --separate-stderr tsq frobnicate
+	assert_equal "$status" 64
+	assert_equal "${stderr_lines[0]}" 'tsq: error: unknown command "frobnicate"'
+	run --separate-stderr tsq
+	assert_equal "$status" 64
+}
+
+@test "--help lists exactly the options the man page documents" {
+	for p in $PROGRAMS; do
+		run diff <(help_options "$p") <(man_options "$p.1")
+		assert_success
+		[ -n "$(help_options "$p")" ]
+	done
+}
+
+@test "man pages are mandoc -Tlint clean" {
+	run mandoc -Tlint -W warning "$TSQ_ROOT"/man/*.1 "$TSQ_ROOT"/man/*.7
+	assert_success
+	assert_output ""
+}
+
+@test "completions offer the options --help lists" {
+	for p in $TOOLS; do
+		for opt in $(help_options "$p"); do
+			grep -q -- "$opt" "$TSQ_ROOT/completions/tsq.bash" ||
+				fail "bash completion lacks $opt of $p"
+			grep -q -- "${opt#--}" "$TSQ_ROOT/completions/_tsq" ||
+				fail "zsh completion lacks $opt of $p"
+			grep -q -- "-l ${opt#--}" "$TSQ_ROOT/completions/tsq.fish" ||
+				fail "fish completion lacks $opt of $p"
+		done
+	done
+	run bash -c "source '$TSQ_ROOT/completions/tsq.bash' && COMP_WORDS=(tsq-init --sch) COMP_CWORD=1 && _tsq_complete && printf '%s\n' \"\${COMPREPLY[@]}\""
+	assert_success
+	assert_output "--schema"
+	run bash -c "source '$TSQ_ROOT/completions/tsq.bash' && COMP_WORDS=(tsq i) COMP_CWORD=1 && _tsq_complete && printf '%s\n' \"\${COMPREPLY[@]}\""
+	assert_output "init"
+}

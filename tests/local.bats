@@ -1,0 +1,65 @@
+#!/usr/bin/env bats
+# tsq-init --local: the private PostgreSQL cluster under $TSQ_HOME, and the
+# other tools finding it when given no connection.
+
+setup_file() {
+	export TSQ_HOME="$BATS_FILE_TMPDIR/home"
+	chmod 755 "$BATS_FILE_TMPDIR"
+}
+
+teardown_file() {
+	tsq-init --local --stop >/dev/null 2>&1 || true
+}
+
+setup() {
+	load lib/common
+	unset TSQ_DB PGHOST PGPORT PGDATABASE PGUSER
+}
+
+@test "local: creates, starts and fills a private database" {
+	run --separate-stderr tsq-init --local
+	assert_success
+	assert_output "host=$TSQ_HOME/run port=5432 dbname=tsq user=tsq"
+	assert_regex "$stderr" 'started the local database'
+	assert_regex "$stderr" 'created database "tsq"'
+	assert_regex "$stderr" '"public" is ready \(postgres\)'
+	assert_file_exists "$TSQ_HOME/data/PG_VERSION"
+	assert_file_exists "$TSQ_HOME/run/.s.PGSQL.5432"
+	run psql -X -At "host=$TSQ_HOME/run dbname=tsq user=tsq" -c "SELECT count(*) FROM pg_tables WHERE tablename IN ('ohlcv', 'trades', 'quotes', 'symbols')"
+	assert_output "4"
+	run psql -X -At "host=$TSQ_HOME/run dbname=tsq user=tsq" -c "SHOW listen_addresses"
+	assert_output ""
+}
+
+@test "local: a second run has nothing to do" {
+	run --separate-stderr tsq-init --local
+	assert_success
+	assert_output "host=$TSQ_HOME/run port=5432 dbname=tsq user=tsq"
+	assert_regex "$stderr" 'is up to date'
+	refute_regex "$stderr" 'started'
+}
+
+@test "local: tools given no connection use the local database" {
+	run --separate-stderr tsq-init
+	assert_success
+	assert_regex "$stderr" '"public" is up to date \(postgres\)'
+	# An explicit connection still wins.
+	run --separate-stderr tsq-init -d "host=/nonexistent-tsq-dir"
+	assert_equal "$status" 2
+}
+
+@test "local: --stop stops it, and tools then fail to connect" {
+	run --separate-stderr tsq-init --local --stop
+	assert_success
+	assert_regex "$stderr" 'stopped the local database'
+	run --separate-stderr tsq-init
+	assert_equal "$status" 2
+	run --separate-stderr tsq-init --local --stop
+	assert_success
+	assert_regex "$stderr" 'is not running'
+}
+
+@test "local: --local with connection options is a usage error" {
+	run --separate-stderr tsq-init --local -d tsq
+	assert_equal "$status" 64
+}

@@ -1,0 +1,267 @@
+#!/usr/bin/env bats
+# tsq-init on the backend named by TSQ_TEST_BACKEND (tests/run runs this file
+# once for plain PostgreSQL and once for TimescaleDB).
+
+setup_file() {
+	load lib/db
+	tsq_db_start
+}
+
+teardown_file() {
+	load lib/db
+	tsq_db_stop
+}
+
+setup() {
+	load lib/common
+	load lib/db
+	tsq_db_reset
+}
+
+# Everything tsq-init may create or change, one line per object, so that two
+# runs can be compared.
+catalog() {
+	tsq_psql <<'SQL'
+SELECT n.nspname || '.' || c.relname || ' ' || c.relkind || ' ' ||
+       coalesce((SELECT string_agg(a.attname || ':' || format_type(a.atttypid, a.atttypmod) ||
+                                   CASE WHEN a.attnotnull THEN '!' ELSE '' END, ',' ORDER BY a.attnum)
+                 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), '')
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+  AND n.nspname NOT LIKE 'pg_temp%' AND n.nspname NOT LIKE 'pg_toast_temp%'
+  AND n.nspname NOT IN ('_timescaledb_catalog', '_timescaledb_config', '_timescaledb_cache')
+UNION ALL
+SELECT 'proc ' || n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'tsq'
+UNION ALL
+SELECT 'row ' || schema_name || ' ' || version || ' ' || backend || ' ' || installed_at || ' ' || updated_at
+FROM tsq.installations
+ORDER BY 1;
+SQL
+	if [ "$TSQ_TEST_BACKEND" = timescaledb ]; then
+		tsq_psql -c "SELECT 'job ' || proc_name || ' ' || coalesce(hypertable_name, '') || ' ' || schedule_interval || ' ' || coalesce(config::text, '') FROM timescaledb_information.jobs WHERE job_id >= 1000 ORDER BY 1" \
+			-c "SELECT 'chunks ' || hypertable_name || ' ' || num_chunks || ' ' || compression_enabled FROM timescaledb_information.hypertables ORDER BY 1"
+	fi
+}
+
+@test "init: creates the market-data tables with their columns and keys" {
+	run --separate-stderr tsq-init
+	assert_success
+	assert_output ""
+	assert_regex "$stderr" 'created table ohlcv'
+	assert_regex "${stderr_lines[-1]}" "^tsq-init: \"public\" is ready \\($TSQ_TEST_BACKEND[^)]*\\): [0-9]+ changes$"
+	run tsq_psql -c "SELECT string_agg(column_name || ':' || data_type || ':' || is_nullable || ':' || coalesce(column_default, ''), ' ' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'ohlcv'"
+	assert_output "time:timestamp with time zone:NO: symbol:text:NO: timeframe:text:NO:'1m'::text open:double precision:NO: high:double precision:NO: low:double precision:NO: close:double precision:NO: volume:double precision:NO:0 trades:integer:YES: vwap:double precision:YES: source:text:YES:"
+	run tsq_psql -c "SELECT conrelid::regclass || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'p' AND connamespace = 'public'::regnamespace AND conrelid::regclass::text IN ('symbols', 'ohlcv', 'trades', 'quotes') ORDER BY 1"
+	assert_output "ohlcv PRIMARY KEY (symbol, timeframe, \"time\")
+quotes PRIMARY KEY (symbol, \"time\", quote_id)
+symbols PRIMARY KEY (symbol)
+trades PRIMARY KEY (symbol, \"time\", trade_id)"
+	run tsq_psql -c "SELECT string_agg(column_name || ':' || data_type, ' ' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_schema = 'public' AND table_name IN ('trades') "
+	assert_output "time:timestamp with time zone symbol:text price:double precision size:double precision side:text trade_id:bigint exchange:text conditions:ARRAY source:text"
+	run tsq_psql -c "SELECT version, backend, numeric_prices FROM tsq.installations WHERE schema_name = 'public'"
+	assert_output "1|$TSQ_TEST_BACKEND|f"
+}
+
+@test "init: a second run changes nothing and says so" {
+	tsq-init -q
+	before=$(catalog)
+	run --separate-stderr tsq-init
+	assert_success
+	assert_equal "${#stderr_lines[@]}" 1
+	assert_regex "$stderr" "^tsq-init: \"public\" is up to date \\($TSQ_TEST_BACKEND[^)]*\\): nothing to do$"
+	assert_equal "$(catalog)" "$before"
+}
+
+@test "init: time partitioning on the backend's own terms" {
+	tsq-init -q
+	if [ "$TSQ_TEST_BACKEND" = timescaledb ]; then
+		run tsq_psql -c "SELECT hypertable_name, compression_enabled FROM timescaledb_information.hypertables ORDER BY 1"
+		assert_output "ohlcv|t
+quotes|t
+trades|t"
+		run tsq_psql -c "SELECT segmentby, orderby FROM timescaledb_information.hypertable_compression_settings WHERE hypertable = 'ohlcv'::regclass"
+		assert_output 'symbol,timeframe|"time" DESC'
+		run tsq_psql -c "SELECT d.interval_length FROM _timescaledb_catalog.dimension d JOIN _timescaledb_catalog.hypertable h ON h.id = d.hypertable_id WHERE h.table_name = 'ohlcv'"
+		assert_output "86400000000"
+		run tsq_psql -c "SELECT count(*) FROM timescaledb_information.jobs WHERE proc_name = 'policy_compression'"
+		assert_output "3"
+	else
+		run tsq_psql -c "SELECT c.relname, c.relkind FROM pg_class c WHERE c.relname IN ('ohlcv', 'trades', 'quotes') ORDER BY 1"
+		assert_output "ohlcv|p
+quotes|p
+trades|p"
+		today=$(date -u +%Y%m%d)
+		ahead=$(date -u -d '+7 days' +%Y%m%d)
+		behind=$(date -u -d '-7 days' +%Y%m%d)
+		run tsq_psql -c "SELECT count(*) FROM pg_inherits WHERE inhparent = 'ohlcv'::regclass"
+		assert_output "15"
+		run tsq_psql -c "SELECT pg_get_expr(relpartbound, oid) FROM pg_class WHERE relname = 'ohlcv_p$today'"
+		assert_output "FOR VALUES FROM ('$(date -u +%Y-%m-%d) 00:00:00+00') TO ('$(date -u -d '+1 day' +%Y-%m-%d) 00:00:00+00')"
+		run tsq_psql -c "SELECT to_regclass('ohlcv_p$ahead') IS NOT NULL, to_regclass('ohlcv_p$behind') IS NOT NULL, to_regclass('trades_p$today') IS NOT NULL"
+		assert_output "t|t|t"
+		# A row lands in its day's partition.
+		tsq_psql -c "INSERT INTO ohlcv (time, symbol, open, high, low, close) VALUES (now(), 'BTC', 1, 2, 0.5, 1.5)"
+		run tsq_psql -c "SELECT tableoid::regclass FROM ohlcv"
+		assert_output "ohlcv_p$today"
+	fi
+}
+
+@test "init: the five OHLCV rollups agree with the raw candles" {
+	tsq-init -q
+	tsq_psql <<'SQL'
+INSERT INTO ohlcv (time, symbol, open, high, low, close, volume, trades)
+SELECT now() - interval '3 hours' + i * interval '1 minute', s, 100 + i, 101 + i + (i % 7), 99 + i - (i % 5), 100.5 + i, i, i % 11
+FROM generate_series(0, 179) i, unnest(ARRAY['BTC', 'ETH']) s;
+SQL
+	if [ "$TSQ_TEST_BACKEND" = postgres ]; then
+		for r in ohlcv_5m ohlcv_15m ohlcv_1h ohlcv_4h ohlcv_1d; do
+			tsq_psql -c "SELECT tsq.refresh_rollup('public', '$r', NULL, NULL)" >/dev/null
+		done
+		tsq_psql -c "SELECT name || ' ' || source || ' ' || bucket FROM tsq.rollups ORDER BY bucket" >"$BATS_TEST_TMPDIR/rollups"
+		run cat "$BATS_TEST_TMPDIR/rollups"
+		assert_output "ohlcv_5m ohlcv 00:05:00
+ohlcv_15m ohlcv_5m 00:15:00
+ohlcv_1h ohlcv_15m 01:00:00
+ohlcv_4h ohlcv_1h 04:00:00
+ohlcv_1d ohlcv_1h 1 day"
+	else
+		run tsq_psql -c "SELECT view_name, materialized_only FROM timescaledb_information.continuous_aggregates ORDER BY 1"
+		assert_output "ohlcv_15m|f
+ohlcv_1d|f
+ohlcv_1h|f
+ohlcv_4h|f
+ohlcv_5m|f"
+	fi
+	for spec in "ohlcv_5m:5 minutes" "ohlcv_15m:15 minutes" "ohlcv_1h:1 hour" "ohlcv_4h:4 hours" "ohlcv_1d:1 day"; do
+		r=${spec%%:*}
+		width=${spec#*:}
+		raw=$(tsq_psql -c "SET search_path = public, tsq" -c "SELECT symbol, time_bucket('$width', time), first(open, time), max(high), min(low), last(close, time), sum(volume), sum(trades), count(*) FROM ohlcv GROUP BY 1, 2 ORDER BY 1, 2")
+		rolled=$(tsq_psql -c "SELECT symbol, time, open, high, low, close, volume, trades, candles FROM $r ORDER BY 1, 2")
+		[ -n "$raw" ]
+		assert_equal "$rolled" "$raw"
+	done
+}
+
+@test "init: time_bucket, first and last give the same answers on both backends" {
+	tsq-init -q
+	run tsq_psql -c "SET search_path = public, tsq" -c "SET TimeZone = 'UTC'" -c "SELECT time_bucket('5 minutes', '2024-01-01 00:07:30+00'::timestamptz), time_bucket('1 day', '2024-01-01 13:00+00'::timestamptz), time_bucket('1 week', '2024-01-03 13:00+00'::timestamptz), time_bucket('1 month', '2024-02-15 13:00+00'::timestamptz), time_bucket('4 hours', '1999-12-31 23:00+00'::timestamptz)"
+	assert_output "2024-01-01 00:05:00+00|2024-01-01 00:00:00+00|2024-01-01 00:00:00+00|2024-02-01 00:00:00+00|1999-12-31 20:00:00+00"
+	run tsq_psql -c "SET search_path = public, tsq" -c "SELECT first(v, t), last(v, t), first(s, t), last(s, t) FROM (VALUES (2.5::float8, 'b', '2024-01-02'::timestamptz), (1.5, 'a', '2024-01-01'), (3.5, 'c', '2024-01-03')) AS x(v, s, t)"
+	assert_output "1.5|3.5|a|c"
+}
+
+@test "init: --no-rollups creates no rollups" {
+	run --separate-stderr tsq-init --no-rollups
+	assert_success
+	run tsq_psql -c "SELECT count(*) FROM pg_class WHERE relname IN ('ohlcv_5m', 'ohlcv_15m', 'ohlcv_1h', 'ohlcv_4h', 'ohlcv_1d')"
+	assert_output "0"
+	run tsq_psql -c "SELECT to_regclass('ohlcv') IS NOT NULL"
+	assert_output "t"
+}
+
+@test "init: --numeric stores prices and volumes as numeric" {
+	run --separate-stderr tsq-init --numeric
+	assert_success
+	run tsq_psql -c "SELECT string_agg(column_name || ':' || data_type, ' ' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'ohlcv' AND column_name IN ('open', 'volume', 'vwap', 'trades')"
+	assert_output "open:numeric volume:numeric trades:integer vwap:numeric"
+	run tsq_psql -c "SELECT numeric_prices FROM tsq.installations"
+	assert_output "t"
+}
+
+@test "init: --schema puts everything in that schema, whatever its name" {
+	run --separate-stderr tsq-init --schema 'Market "data"; x'
+	assert_success
+	run tsq_psql -c "SELECT count(*) FROM pg_tables WHERE schemaname = 'Market \"data\"; x' AND tablename IN ('symbols', 'ohlcv', 'trades', 'quotes')"
+	assert_output "4"
+	run tsq_psql -c "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+	assert_output "0"
+	run --separate-stderr tsq-init --schema 'Market "data"; x'
+	assert_regex "$stderr" 'is up to date'
+}
+
+@test "init: --dry-run prints the SQL and changes nothing" {
+	before=$(catalog 2>/dev/null)
+	run --separate-stderr tsq-init --dry-run
+	assert_success
+	assert_line "CREATE SCHEMA tsq;"
+	assert_line "CREATE TABLE ohlcv ("
+	assert_line -- "-- created table ohlcv"
+	assert_equal "$(catalog 2>/dev/null)" "$before"
+	run tsq_psql -c "SELECT to_regclass('ohlcv') IS NULL, to_regnamespace('tsq') IS NULL"
+	assert_output "t|t"
+	tsq-init -q
+	run --separate-stderr tsq-init --dry-run
+	assert_success
+	assert_output "-- the following runs with search_path set to schema \"public\"
+
+-- nothing to do"
+}
+
+@test "init: --table turns an existing table into a hypertable, or refuses on plain PostgreSQL" {
+	tsq_psql -c "CREATE TABLE ticks (ts timestamptz NOT NULL, px float8)" \
+		-c "INSERT INTO ticks SELECT '2024-01-01'::timestamptz + i * interval '1 hour', i FROM generate_series(1, 100) i"
+	run --separate-stderr tsq-init --table ticks --time-column ts
+	if [ "$TSQ_TEST_BACKEND" = timescaledb ]; then
+		assert_success
+		run tsq_psql -c "SELECT hypertable_name, num_chunks > 1 FROM timescaledb_information.hypertables"
+		assert_output "ticks|t"
+		run tsq_psql -c "SELECT count(*), sum(px) FROM ticks"
+		assert_output "100|5050"
+		run --separate-stderr tsq-init --table ticks --time-column ts
+		assert_success
+		assert_regex "$stderr" '"ticks" is up to date'
+	else
+		assert_equal "$status" 69
+		assert_equal "${stderr_lines[0]}" "tsq-init: error: plain PostgreSQL cannot turn an existing table into a partitioned table in place"
+		run tsq_psql -c "SELECT relkind FROM pg_class WHERE relname = 'ticks'"
+		assert_output "r"
+	fi
+}
+
+@test "init: --table on a missing table fails naming it" {
+	run --separate-stderr tsq-init --table nosuch --time-column ts --backend timescaledb
+	if [ "$TSQ_TEST_BACKEND" = timescaledb ]; then
+		assert_equal "$status" 1
+		assert_regex "$stderr" 'relation "nosuch" does not exist'
+	else
+		assert_equal "$status" 69
+		assert_equal "$stderr" "tsq-init: error: TimescaleDB is not available on this server
+tsq-init: hint: install the timescaledb extension, or use --backend=postgres"
+	fi
+}
+
+@test "init: --backend postgres works on either server" {
+	run --separate-stderr tsq-init --backend postgres --no-rollups
+	assert_success
+	run tsq_psql -c "SELECT relkind FROM pg_class WHERE relname = 'ohlcv'"
+	assert_output "p"
+}
+
+@test "init: option errors are exit 64" {
+	run --separate-stderr tsq-init --chunk-interval=soon
+	assert_equal "$status" 64
+	assert_equal "${stderr_lines[0]}" 'tsq-init: error: invalid duration "soon" for option --chunk-interval'
+	run --separate-stderr tsq-init --backend=oracle
+	assert_equal "$status" 64
+	run --separate-stderr tsq-init --stop
+	assert_equal "$status" 64
+	assert_equal "${stderr_lines[0]}" 'tsq-init: error: option --stop works only with --local'
+	run --separate-stderr tsq-init --table x
+	assert_equal "$status" 64
+	run tsq_psql -c "SELECT to_regnamespace('tsq') IS NULL"
+	assert_output "t"
+}
+
+@test "init: --chunk-interval sets the chunk width" {
+	run --separate-stderr tsq-init --chunk-interval 6h --no-rollups
+	assert_success
+	if [ "$TSQ_TEST_BACKEND" = timescaledb ]; then
+		run tsq_psql -c "SELECT d.interval_length FROM _timescaledb_catalog.dimension d JOIN _timescaledb_catalog.hypertable h ON h.id = d.hypertable_id WHERE h.table_name = 'trades'"
+		assert_output "21600000000"
+	else
+		# Plain PostgreSQL partitions by day whatever the chunk width.
+		run tsq_psql -c "SELECT count(*) FROM pg_inherits WHERE inhparent = 'trades'::regclass"
+		assert_output "15"
+	fi
+}
