@@ -15,7 +15,7 @@ static const struct {
 	const char *name;
 	const char *summary;
 } commands[] = {
-	{"init", "create the market-data schema, or a local database (--local)"},
+	{"init", "create the market-data schema, or bring up a local database"},
 	{"load", "bulk-load CSV and JSON-lines files, with upserts and reject files"},
 	{"query", "run named queries; table, CSV, TSV, JSON lines, JSON or sparklines"},
 	{"compress", "apply compression, retention and rollup-refresh policies"},
@@ -27,7 +27,7 @@ static void
 usage(FILE *out)
 {
 	fprintf(out, "tsq is a set of small tools for market data in PostgreSQL and TimescaleDB.\n\n"
-	    "Usage:\n  tsq COMMAND [ARG]...\n  tsq help [COMMAND]\n  tsq --version\n\n"
+	    "Usage:\n  tsq COMMAND [ARG]...\n  tsq help [COMMAND]\n  tsq --version\n  tsq --help\n\n"
 	    "Commands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);

@@ -166,6 +166,10 @@ run(const char *run_as, const char *const argv[], const char *log)
 	if (pid == 0) {
 		int fd = open(log ? log : "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0600);
 		int in = open("/dev/null", O_RDONLY);
+		/* The server appends to the same log later, as its own user. */
+		struct passwd *pw = run_as && log ? getpwnam(run_as) : NULL;
+		if (pw && fd >= 0 && fchown(fd, pw->pw_uid, pw->pw_gid) != 0)
+			_exit(126);
 		if (fd >= 0) {
 			dup2(fd, STDOUT_FILENO);
 			dup2(fd, STDERR_FILENO);

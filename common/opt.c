@@ -104,8 +104,8 @@ tsq_help_common(FILE *out)
 	    "      --log-format=FORMAT  messages on stderr as text or json\n"
 	    "  -V, --version            print the version and exit\n"
 	    "  -?, --help               print this help and exit\n"
-	    "\nWith no connection options, TSQ_DB, PG* variables or the local database\n"
-	    "of \"tsq-init --local\" are used; see tsq(7).\n", out);
+	    "\nWith no connection options, TSQ_DB, the PG* variables or the local\n"
+	    "database made by tsq-init are used; see tsq(7).\n", out);
 }
 
 void

@@ -3,12 +3,16 @@
 # other tools finding it when given no connection.
 
 setup_file() {
-	export TSQ_HOME="$BATS_FILE_TMPDIR/home"
-	chmod 755 "$BATS_FILE_TMPDIR"
+	# Not under bats' own temporary directory: as root the server runs as
+	# "postgres", which must be able to enter every directory above it.
+	TSQ_LOCAL_TMP=$(mktemp -d "${TMPDIR:-/tmp}/tsq-local.XXXXXX")
+	chmod 755 "$TSQ_LOCAL_TMP"
+	export TSQ_LOCAL_TMP TSQ_HOME="$TSQ_LOCAL_TMP/home"
 }
 
 teardown_file() {
 	tsq-init --local --stop >/dev/null 2>&1 || true
+	rm -rf "$TSQ_LOCAL_TMP"
 }
 
 setup() {
@@ -24,7 +28,7 @@ setup() {
 	assert_regex "$stderr" 'created database "tsq"'
 	assert_regex "$stderr" '"public" is ready \(postgres\)'
 	assert_file_exists "$TSQ_HOME/data/PG_VERSION"
-	assert_file_exists "$TSQ_HOME/run/.s.PGSQL.5432"
+	[ -S "$TSQ_HOME/run/.s.PGSQL.5432" ]
 	run psql -X -At "host=$TSQ_HOME/run dbname=tsq user=tsq" -c "SELECT count(*) FROM pg_tables WHERE tablename IN ('ohlcv', 'trades', 'quotes', 'symbols')"
 	assert_output "4"
 	run psql -X -At "host=$TSQ_HOME/run dbname=tsq user=tsq" -c "SHOW listen_addresses"

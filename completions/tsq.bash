@@ -1,0 +1,46 @@
+# bash completion for tsq and its tools.
+# Installed once per program name (tsq, tsq-init, tsq-load, ...).
+
+_tsq_common_opts="--dbname --host --port --username --no-password --password --quiet --verbose --log-format --version --help"
+
+_tsq_opts() {
+	case $1 in
+	tsq-init) echo "--local --stop --backend --schema --numeric --chunk-interval --no-rollups --dry-run --table --time-column $_tsq_common_opts" ;;
+	tsq-load|tsq-query|tsq-compress|tsq-stats) echo "$_tsq_common_opts" ;;
+	esac
+}
+
+_tsq_complete() {
+	local cur prev prog
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD-1]}
+	prog=${COMP_WORDS[0]##*/}
+	COMPREPLY=()
+
+	if [ "$prog" = tsq ]; then
+		if [ "$COMP_CWORD" -eq 1 ]; then
+			COMPREPLY=($(compgen -W "init load query compress stats help --help --version" -- "$cur"))
+			return 0
+		fi
+		if [ "${COMP_WORDS[1]}" = help ]; then
+			COMPREPLY=($(compgen -W "init load query compress stats" -- "$cur"))
+			return 0
+		fi
+		prog=tsq-${COMP_WORDS[1]}
+	fi
+
+	case $prev in
+	--backend) COMPREPLY=($(compgen -W "auto timescaledb postgres" -- "$cur")); return 0 ;;
+	--log-format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return 0 ;;
+	-h|--host) COMPREPLY=($(compgen -A hostname -- "$cur")); return 0 ;;
+	-U|--username) COMPREPLY=($(compgen -u -- "$cur")); return 0 ;;
+	-d|--dbname|-p|--port|--schema|--chunk-interval|--table|--time-column) return 0 ;;
+	esac
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "$(_tsq_opts "$prog")" -- "$cur"))
+		return 0
+	fi
+	COMPREPLY=($(compgen -f -- "$cur"))
+}
+
+complete -F _tsq_complete tsq tsq-init tsq-load tsq-query tsq-compress tsq-stats
