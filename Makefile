@@ -95,9 +95,6 @@ lint-man:
 demo: $(BINS)
 	TSQ_BUILD=$(CURDIR)/$(BUILD) sh tests/demo.sh
 
-bench: $(BINS)
-	TSQ_BUILD=$(CURDIR)/$(BUILD) sh tests/bench/run.sh
-
 deps:
 	sh tests/lib/deps.sh
 
@@ -128,5 +125,5 @@ uninstall:
 clean:
 	rm -rf build build-asan
 
-.PHONY: all check asan lint-man demo bench deps install uninstall clean
+.PHONY: all check asan lint-man demo deps install uninstall clean
 .SECONDARY:
