@@ -194,19 +194,6 @@ tsq_conn_open(const struct tsq_conn_opts *o, PGconn **out, struct tsq_buf *err)
 	return TSQ_CONN_OK;
 }
 
-void
-tsq_conn_describe(PGconn *conn, struct tsq_buf *out)
-{
-	const char *host = PQhost(conn);
-
-	if (host && *host == '/')
-		tsq_buf_addf(out, "host=%s port=%s dbname=%s user=%s", host, PQport(conn),
-		    PQdb(conn), PQuser(conn));
-	else
-		tsq_buf_addf(out, "host=%s port=%s dbname=%s user=%s", host ? host : "",
-		    PQport(conn), PQdb(conn), PQuser(conn));
-}
-
 bool
 tsq_conn_set_search_path(PGconn *conn, const char *schema, struct tsq_buf *err)
 {

@@ -44,9 +44,6 @@ enum tsq_conn_status {
 enum tsq_conn_status tsq_conn_open(const struct tsq_conn_opts *opts, PGconn **conn,
     struct tsq_buf *err);
 
-/* Where a connection with OPTS would go, for messages: "host=... dbname=...". */
-void tsq_conn_describe(PGconn *conn, struct tsq_buf *out);
-
 /*
  * Make SCHEMA the first schema of the search path, followed by tsq's own
  * schema and public.  Returns false with ERR set on failure.
