@@ -40,7 +40,7 @@ endif
 
 TSQ_CPPFLAGS = -D_GNU_SOURCE -DTSQ_DATADIR='"$(DATADIR)"' -Icommon $(PQ_CFLAGS) $(JANSSON_CFLAGS)
 TSQ_CFLAGS = -std=c11 $(WARNINGS) $(SAN_FLAGS)
-LIBS = $(PQ_LIBS) $(JANSSON_LIBS) $(CSV_LIBS) -lm
+LIBS = $(PQ_LIBS) $(JANSSON_LIBS) $(CSV_LIBS) -lzstd -lz -lpthread -lm
 
 TOOLS = tsq-init tsq-load tsq-query tsq-compress tsq-stats
 PROGRAMS = tsq $(TOOLS)

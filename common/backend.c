@@ -3,7 +3,10 @@
 #include <string.h>
 
 #include "backend.h"
+#include "catalog.h"
 #include "conn.h"
+#include "parse.h"
+#include "script.h"
 
 const char *
 tsq_backend_name(enum tsq_backend_kind kind)
@@ -63,4 +66,58 @@ tsq_backend_detect(PGconn *conn, struct tsq_backend *b)
 	b->has_policies = PQgetvalue(res, 0, 5)[0] == 't';
 	PQclear(res);
 	return NULL;
+}
+
+static bool
+timescaledb_at_least(const struct tsq_backend *b, int major, int minor)
+{
+	return b->ts_major > major || (b->ts_major == major && b->ts_minor >= minor);
+}
+
+PGresult *
+tsq_backend_before_write(PGconn *conn, const struct tsq_backend *b, const struct tsq_table *t,
+    int64_t from_usec, int64_t to_usec, long *changed)
+{
+	char from[TSQ_TIME_BUFSIZE], to[TSQ_TIME_BUFSIZE];
+	const char *params[4] = { t->schema, t->name, from, to };
+	const char *path;
+
+	*changed = 0;
+	if (t->time_col < 0)
+		return NULL;
+	if (b->kind == TSQ_BACKEND_TIMESCALEDB && t->hypertable) {
+		if (timescaledb_at_least(b, 2, 11) || !b->has_compression)
+			return NULL;
+		path = "timescaledb/before_write.sql";
+	} else if (t->relkind == 'p') {
+		PGresult *probe = tsq_exec(conn, "SELECT to_regprocedure("
+		    "'tsq.create_partitions(text,text,timestamp with time zone,timestamp with time zone)')"
+		    " IS NOT NULL", 0, NULL);
+		bool installed = tsq_result_ok(probe) && PQgetvalue(probe, 0, 0)[0] == 't';
+		PQclear(probe);
+		if (!installed)
+			return NULL;
+		path = "postgres/before_write.sql";
+	} else {
+		return NULL;
+	}
+	/* Infinite times have no partition to create. */
+	if (from_usec == INT64_MIN || to_usec == INT64_MAX)
+		return NULL;
+	tsq_format_time(from_usec, from);
+	tsq_format_time(to_usec, to);
+	PGresult *res = tsq_exec(conn, tsq_sql_file(path), 4, params);
+	if (!tsq_result_ok(res))
+		return res;
+	*changed = atol(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return NULL;
+}
+
+const char *
+tsq_backend_write_setup(const struct tsq_backend *b, const struct tsq_table *t)
+{
+	if (b->kind != TSQ_BACKEND_TIMESCALEDB || !t->hypertable || !timescaledb_at_least(b, 2, 11))
+		return NULL;
+	return "SELECT set_config('timescaledb.max_tuples_decompressed_per_dml_transaction', '0', true)";
 }

@@ -11,6 +11,7 @@
 #define TSQ_BACKEND_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <libpq-fe.h>
 
 enum tsq_backend_kind {
@@ -37,5 +38,24 @@ PGresult *tsq_backend_detect(PGconn *conn, struct tsq_backend *b);
 const char *tsq_backend_name(enum tsq_backend_kind kind);
 /* Parse a --backend value: auto, timescaledb or postgres. */
 bool tsq_backend_parse(const char *s, enum tsq_backend_kind *kind, bool *is_auto);
+
+struct tsq_table;
+
+/*
+ * Before rows with times in [FROM_USEC, TO_USEC] are written to T: on plain
+ * PostgreSQL create the daily partitions they need (when T is partitioned
+ * on its time column and tsq-init's functions are installed); on TimescaleDB
+ * older than 2.11 decompress the compressed chunks they fall in.  Returns
+ * NULL, or the failed result; *CHANGED counts partitions or chunks touched.
+ */
+PGresult *tsq_backend_before_write(PGconn *conn, const struct tsq_backend *b,
+    const struct tsq_table *t, int64_t from_usec, int64_t to_usec, long *changed);
+
+/*
+ * SQL to run at the start of each transaction that writes to T, or NULL: on
+ * TimescaleDB 2.11 and later it lifts the limit on rows decompressed by one
+ * transaction, so loading into a compressed range works.
+ */
+const char *tsq_backend_write_setup(const struct tsq_backend *b, const struct tsq_table *t);
 
 #endif

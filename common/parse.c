@@ -383,6 +383,19 @@ tsq_parse_time(const char *s, int64_t now_usec, struct tsq_time *out, size_t *po
 	return parse_epoch(s, p, out, pos);
 }
 
+enum tsq_parse_status
+tsq_parse_timestamp(const char *s, struct tsq_time *out, size_t *pos)
+{
+	const char *p = skip_blanks(s);
+
+	if (*p == '\0')
+		return TSQ_PARSE_EMPTY;
+	if (isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1]) &&
+	    isdigit((unsigned char)p[2]) && isdigit((unsigned char)p[3]) && p[4] == '-')
+		return parse_iso(s, p, out, pos);
+	return parse_epoch(s, p, out, pos);
+}
+
 int64_t
 tsq_now_usec(void)
 {

@@ -49,6 +49,12 @@ enum tsq_parse_status tsq_parse_duration(const char *s, int64_t *usec, size_t *p
 enum tsq_parse_status tsq_parse_time(const char *s, int64_t now_usec,
     struct tsq_time *out, size_t *pos);
 
+/*
+ * A point in time as data holds it: ISO 8601 or an epoch number (unit by
+ * magnitude, as above); "now" and relative forms are not data.
+ */
+enum tsq_parse_status tsq_parse_timestamp(const char *s, struct tsq_time *out, size_t *pos);
+
 /* The wall-clock present in microseconds since the epoch. */
 int64_t tsq_now_usec(void);
 

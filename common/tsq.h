@@ -35,5 +35,11 @@ enum tsq_exit {
 #include "script.h"
 #include "opt.h"
 #include "stub.h"
+#include "input.h"
+#include "reader.h"
+#include "convert.h"
+#include "catalog.h"
+#include "loader.h"
+#include "progress.h"
 
 #endif

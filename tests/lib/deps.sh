@@ -3,7 +3,8 @@
 # As root it installs what is missing; otherwise it prints the apt-get line.
 set -eu
 pkgs="build-essential pkg-config libpq-dev libcsv-dev libjansson-dev zlib1g-dev libzstd-dev
-postgresql postgresql-client bats bats-assert bats-support bats-file mandoc bsdextrautils"
+postgresql postgresql-client bats bats-assert bats-support bats-file mandoc bsdextrautils
+gzip zstd time pgloader"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||

@@ -1,0 +1,165 @@
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "catalog.h"
+#include "conn.h"
+#include "ident.h"
+#include "mem.h"
+#include "script.h"
+
+static bool
+fetch(PGconn *conn, const char *path, int nparams, const char *const *params, PGresult **res,
+    struct tsq_buf *err)
+{
+	*res = tsq_exec(conn, tsq_sql_file(path), nparams, params);
+	if (tsq_result_ok(*res))
+		return true;
+	tsq_buf_addf(err, "could not read the catalog: %s",
+	    PQresultErrorField(*res, PG_DIAG_MESSAGE_PRIMARY) ?
+	    PQresultErrorField(*res, PG_DIAG_MESSAGE_PRIMARY) : PQerrorMessage(conn));
+	tsq_buf_rtrim(err);
+	PQclear(*res);
+	*res = NULL;
+	return false;
+}
+
+static bool
+read_key(PGconn *conn, const char *oid, struct tsq_table *t, struct tsq_buf *err)
+{
+	const char *params[1] = { oid };
+	PGresult *res;
+
+	if (!fetch(conn, "catalog/key.sql", 1, params, &res, err))
+		return false;
+	if (PQntuples(res) == 1) {
+		char *p = PQgetvalue(res, 0, 0), *end;
+		t->key = xcalloc(strlen(p) + 1, sizeof *t->key);
+		t->key_is_primary = PQgetvalue(res, 0, 1)[0] == 't';
+		for (;;) {
+			long attnum = strtol(p, &end, 10);
+			if (end == p)
+				break;
+			for (int i = 0; i < t->ncols; i++)
+				if (t->cols[i].attnum == attnum)
+					t->key[t->nkey++] = i;
+			p = end;
+		}
+	}
+	PQclear(res);
+	return true;
+}
+
+static bool
+read_time_column(PGconn *conn, const struct tsq_backend *b, const char *oid,
+    struct tsq_table *t, struct tsq_buf *err)
+{
+	PGresult *res;
+	const char *params[2] = { t->schema, t->name };
+	const char *pg_params[1] = { oid };
+
+	t->time_col = -1;
+	if (b->kind == TSQ_BACKEND_TIMESCALEDB) {
+		if (!fetch(conn, "timescaledb/time_column.sql", 2, params, &res, err))
+			return false;
+		if (PQntuples(res) == 1) {
+			t->hypertable = true;
+			t->time_col = tsq_table_column(t, PQgetvalue(res, 0, 0));
+		}
+		PQclear(res);
+		if (t->hypertable)
+			return true;
+	}
+	if (!fetch(conn, "postgres/time_column.sql", 1, pg_params, &res, err))
+		return false;
+	if (PQntuples(res) == 1)
+		t->time_col = tsq_table_column(t, PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return true;
+}
+
+bool
+tsq_table_describe(PGconn *conn, const struct tsq_backend *b, const char *name,
+    struct tsq_table *t, struct tsq_buf *err)
+{
+	const char *params[1] = { name };
+	PGresult *res;
+	char oid[16];
+
+	memset(t, 0, sizeof *t);
+	t->time_col = -1;
+	if (!fetch(conn, "catalog/table.sql", 1, params, &res, err))
+		return false;
+	if (PQntuples(res) != 1) {
+		tsq_buf_addf(err, "table \"%s\" does not exist", name);
+		PQclear(res);
+		return false;
+	}
+	t->relkind = PQgetvalue(res, 0, 3)[0];
+	if (t->relkind != 'r' && t->relkind != 'p') {
+		tsq_buf_addf(err, "\"%s\" is not a table", name);
+		PQclear(res);
+		return false;
+	}
+	snprintf(oid, sizeof oid, "%s", PQgetvalue(res, 0, 0));
+	t->oid = (uint32_t)strtoul(oid, NULL, 10);
+	t->schema = xstrdup(PQgetvalue(res, 0, 1));
+	t->name = xstrdup(PQgetvalue(res, 0, 2));
+	PQclear(res);
+	struct tsq_buf q = TSQ_BUF_INIT;
+	tsq_quote_ident(&q, t->schema);
+	tsq_buf_addc(&q, '.');
+	tsq_quote_ident(&q, t->name);
+	t->quoted = tsq_buf_detach(&q);
+
+	params[0] = oid;
+	if (!fetch(conn, "catalog/columns.sql", 1, params, &res, err))
+		return false;
+	t->ncols = PQntuples(res);
+	t->cols = xcalloc((size_t)t->ncols + 1, sizeof *t->cols);
+	for (int i = 0; i < t->ncols; i++) {
+		struct tsq_column *c = &t->cols[i];
+		c->name = xstrdup(PQgetvalue(res, i, 0));
+		c->attnum = atoi(PQgetvalue(res, i, 1));
+		c->type_name = xstrdup(PQgetvalue(res, i, 7));
+		tsq_type_init(&c->type, (uint32_t)strtoul(PQgetvalue(res, i, 2), NULL, 10),
+		    (uint32_t)strtoul(PQgetvalue(res, i, 3), NULL, 10), c->type_name);
+		c->not_null = PQgetvalue(res, i, 4)[0] == 't';
+		c->has_default = PQgetvalue(res, i, 5)[0] == 't';
+		c->generated = PQgetvalue(res, i, 6)[0] == 't';
+		c->serial = PQgetvalue(res, i, 8)[0] == 't';
+		if (!PQgetisnull(res, i, 9))
+			c->default_expr = xstrdup(PQgetvalue(res, i, 9));
+		c->comparable = PQgetvalue(res, i, 10)[0] == 't';
+	}
+	PQclear(res);
+	return read_key(conn, oid, t, err) && read_time_column(conn, b, oid, t, err);
+}
+
+int
+tsq_table_column(const struct tsq_table *t, const char *name)
+{
+	for (int i = 0; i < t->ncols; i++)
+		if (strcmp(t->cols[i].name, name) == 0)
+			return i;
+	for (int i = 0; i < t->ncols; i++)
+		if (strcasecmp(t->cols[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+void
+tsq_table_free(struct tsq_table *t)
+{
+	for (int i = 0; i < t->ncols; i++) {
+		free(t->cols[i].name);
+		free(t->cols[i].type_name);
+		free(t->cols[i].default_expr);
+	}
+	free(t->cols);
+	free(t->key);
+	free(t->schema);
+	free(t->name);
+	free(t->quoted);
+	memset(t, 0, sizeof *t);
+}

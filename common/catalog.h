@@ -1,0 +1,56 @@
+/*
+ * catalog.h - what a table looks like, read from the server's catalog.
+ *
+ * The table is found by the server from the name the user gave (a bind
+ * parameter to to_regclass), and every identifier tsq later writes into SQL
+ * is the catalog's own spelling, quoted.
+ */
+#ifndef TSQ_CATALOG_H
+#define TSQ_CATALOG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <libpq-fe.h>
+
+#include "backend.h"
+#include "buf.h"
+#include "convert.h"
+
+struct tsq_column {
+	char *name;
+	int attnum;
+	struct tsq_type type;
+	char *type_name;	/* with modifiers: "numeric(12,4)", for casts */
+	bool not_null;
+	bool has_default;	/* default or identity */
+	bool generated;		/* cannot be written */
+	bool comparable;	/* has a default btree opclass (equality) */
+	bool serial;		/* identity or nextval() default: numbers rows itself */
+	char *default_expr;	/* the default as the catalog prints it, or NULL */
+};
+
+struct tsq_table {
+	uint32_t oid;
+	char *schema, *name;
+	char *quoted;		/* "schema"."name", ready for SQL */
+	char relkind;		/* 'r' table, 'p' partitioned table */
+	struct tsq_column *cols;
+	int ncols;
+	int *key;		/* column indices of the conflict key */
+	int nkey;
+	bool key_is_primary;
+	int time_col;		/* partition / hypertable time column, or -1 */
+	bool hypertable;
+};
+
+/*
+ * Describe table NAME.  False with ERR set when it does not exist, is not a
+ * table, or the catalog cannot be read.
+ */
+bool tsq_table_describe(PGconn *conn, const struct tsq_backend *b, const char *name,
+    struct tsq_table *t, struct tsq_buf *err);
+/* The index of the column named NAME, compared case-insensitively; -1 if none. */
+int tsq_table_column(const struct tsq_table *t, const char *name);
+void tsq_table_free(struct tsq_table *t);
+
+#endif

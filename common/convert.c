@@ -1,0 +1,679 @@
+#include <ctype.h>
+#include <errno.h>
+#include <float.h>
+#include <jansson.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "convert.h"
+#include "parse.h"
+
+/* Microseconds between 1970-01-01 and PostgreSQL's epoch, 2000-01-01. */
+#define PG_EPOCH_USEC (INT64_C(946684800) * 1000000)
+#define USEC_PER_DAY (INT64_C(86400) * 1000000)
+
+const char tsq_copy_header[19] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0";
+const char tsq_copy_trailer[2] = "\377\377";
+
+static const struct { uint32_t oid; enum tsq_conv conv; } known_types[] = {
+	{16, TSQ_CONV_BOOL}, {19, TSQ_CONV_TEXT}, {20, TSQ_CONV_INT8}, {21, TSQ_CONV_INT2},
+	{23, TSQ_CONV_INT4}, {25, TSQ_CONV_TEXT}, {114, TSQ_CONV_JSON},
+	{700, TSQ_CONV_FLOAT4}, {701, TSQ_CONV_FLOAT8}, {1042, TSQ_CONV_TEXT},
+	{1043, TSQ_CONV_TEXT}, {1082, TSQ_CONV_DATE}, {1114, TSQ_CONV_TIMESTAMP},
+	{1184, TSQ_CONV_TIMESTAMPTZ}, {1700, TSQ_CONV_NUMERIC}, {3802, TSQ_CONV_JSONB},
+};
+
+static enum tsq_conv
+conv_of(uint32_t oid)
+{
+	for (size_t i = 0; i < sizeof known_types / sizeof known_types[0]; i++)
+		if (known_types[i].oid == oid)
+			return known_types[i].conv;
+	return TSQ_CONV_OTHER;
+}
+
+void
+tsq_type_init(struct tsq_type *t, uint32_t oid, uint32_t elem_oid, const char *name)
+{
+	memset(t, 0, sizeof *t);
+	t->oid = oid;
+	t->name = name;
+	t->conv = conv_of(oid);
+	if (t->conv == TSQ_CONV_OTHER && elem_oid != 0) {
+		t->elem_oid = elem_oid;
+		t->elem_conv = conv_of(elem_oid);
+		if (t->elem_conv != TSQ_CONV_OTHER)
+			t->conv = TSQ_CONV_ARRAY;
+	}
+}
+
+void
+tsq_copy_null(struct tsq_buf *out)
+{
+	tsq_put_u32(out, UINT32_MAX);
+}
+
+static const char *
+syntax(struct tsq_buf *msg, const char *type, const char *s)
+{
+	tsq_buf_reset(msg);
+	tsq_buf_addf(msg, "invalid input syntax for type %s: \"%s\"", type, s);
+	return msg->data;
+}
+
+static const char *
+range(struct tsq_buf *msg, const char *type, const char *s)
+{
+	tsq_buf_reset(msg);
+	tsq_buf_addf(msg, "value \"%s\" is out of range for type %s", s, type);
+	return msg->data;
+}
+
+/* Valid UTF-8 without NUL bytes, as the server will insist. */
+static bool
+valid_utf8(const unsigned char *p, size_t len)
+{
+	const unsigned char *end = p + len;
+
+	while (p < end) {
+		unsigned char c = *p;
+		if (c >= 0x01 && c < 0x80) {
+			p++;
+			continue;
+		}
+		int n;
+		uint32_t cp;
+		if (c >= 0xc2 && c <= 0xdf)
+			n = 1, cp = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			n = 2, cp = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			n = 3, cp = c & 0x07;
+		else
+			return false;
+		if (end - p <= n)
+			return false;
+		for (int i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (p[i] & 0x3f);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		p += n + 1;
+	}
+	return true;
+}
+
+static const char *
+conv_text(const char *s, size_t len, struct tsq_buf *out, struct tsq_buf *msg)
+{
+	if (!valid_utf8((const unsigned char *)s, len)) {
+		tsq_buf_reset(msg);
+		tsq_buf_adds(msg, memchr(s, '\0', len) ? "text contains a NUL byte" :
+		    "invalid byte sequence for encoding \"UTF8\"");
+		return msg->data;
+	}
+	tsq_put_u32(out, (uint32_t)len);
+	tsq_buf_add(out, s, len);
+	return NULL;
+}
+
+static const char *
+conv_bool(const char *s, struct tsq_buf *out, struct tsq_buf *msg)
+{
+	static const char *const yes[] = {"t", "true", "y", "yes", "on", "1"};
+	static const char *const no[] = {"f", "false", "n", "no", "off", "0"};
+	char v = -1;
+	const char *p = s;
+	size_t n;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	n = strlen(p);
+	while (n > 0 && isspace((unsigned char)p[n - 1]))
+		n--;
+	for (size_t i = 0; i < 6 && v < 0; i++) {
+		if (strlen(yes[i]) == n && strncasecmp(p, yes[i], n) == 0)
+			v = 1;
+		else if (strlen(no[i]) == n && strncasecmp(p, no[i], n) == 0)
+			v = 0;
+	}
+	if (v < 0)
+		return syntax(msg, "boolean", s);
+	tsq_put_u32(out, 1);
+	tsq_buf_addc(out, v);
+	return NULL;
+}
+
+static const char *
+conv_int(const struct tsq_type *t, enum tsq_conv conv, const char *s, struct tsq_buf *out,
+    struct tsq_buf *msg)
+{
+	int64_t v, lo, hi;
+	size_t pos;
+
+	switch (conv) {
+	case TSQ_CONV_INT2: lo = INT16_MIN; hi = INT16_MAX; break;
+	case TSQ_CONV_INT4: lo = INT32_MIN; hi = INT32_MAX; break;
+	default: lo = INT64_MIN; hi = INT64_MAX; break;
+	}
+	const char *type = conv == TSQ_CONV_INT2 ? "smallint" : conv == TSQ_CONV_INT4 ?
+	    "integer" : "bigint";
+	(void)t;
+	switch (tsq_parse_int64(s, lo, hi, &v, &pos)) {
+	case TSQ_PARSE_OK:
+		break;
+	case TSQ_PARSE_RANGE:
+		return range(msg, type, s);
+	default:
+		return syntax(msg, type, s);
+	}
+	if (conv == TSQ_CONV_INT2) {
+		tsq_put_u32(out, 2);
+		tsq_put_u16(out, (uint16_t)v);
+	} else if (conv == TSQ_CONV_INT4) {
+		tsq_put_u32(out, 4);
+		tsq_put_u32(out, (uint32_t)v);
+	} else {
+		tsq_put_u32(out, 8);
+		tsq_put_u64(out, (uint64_t)v);
+	}
+	return NULL;
+}
+
+static const char *
+conv_float(enum tsq_conv conv, const char *s, struct tsq_buf *out, struct tsq_buf *msg)
+{
+	const char *type = conv == TSQ_CONV_FLOAT4 ? "real" : "double precision";
+	char *end;
+	double d;
+
+	errno = 0;
+	d = strtod(s, &end);
+	if (end == s || isspace((unsigned char)*s))
+		return syntax(msg, type, s);
+	while (isspace((unsigned char)*end))
+		end++;
+	if (*end != '\0')
+		return syntax(msg, type, s);
+	if (errno == ERANGE && (d == 0 || isinf(d)))
+		return range(msg, type, s);
+	if (conv == TSQ_CONV_FLOAT4) {
+		float f = (float)d;
+		if ((isinf(f) && !isinf(d)) || (f == 0 && d != 0))
+			return range(msg, type, s);
+		union { float f; uint32_t u; } u = { .f = f };
+		tsq_put_u32(out, 4);
+		tsq_put_u32(out, u.u);
+	} else {
+		union { double d; uint64_t u; } u = { .d = d };
+		tsq_put_u32(out, 8);
+		tsq_put_u64(out, u.u);
+	}
+	return NULL;
+}
+
+/*
+ * numeric in base 10000: ndigits, weight (of the first digit group), sign,
+ * display scale, then the groups.
+ */
+static const char *
+conv_numeric(const char *s, struct tsq_buf *out, struct tsq_buf *msg)
+{
+	const char *p = s;
+	bool neg = false;
+	char digits[1100];
+	int nd = 0, point = -1, frac = 0;
+	long exp10 = 0;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p == '+' || *p == '-')
+		neg = *p++ == '-';
+	if (strncasecmp(p, "nan", 3) == 0 || strncasecmp(p, "inf", 3) == 0) {
+		uint16_t special;
+		const char *e;
+		if (strncasecmp(p, "nan", 3) == 0) {
+			if (neg)
+				return syntax(msg, "numeric", s);
+			special = 0xC000;
+			e = p + 3;
+		} else {
+			special = neg ? 0xF000 : 0xD000;
+			e = p + (strncasecmp(p, "infinity", 8) == 0 ? 8 : 3);
+		}
+		while (isspace((unsigned char)*e))
+			e++;
+		if (*e != '\0')
+			return syntax(msg, "numeric", s);
+		tsq_put_u32(out, 8);
+		tsq_put_u16(out, 0);
+		tsq_put_u16(out, 0);
+		tsq_put_u16(out, special);
+		tsq_put_u16(out, 0);
+		return NULL;
+	}
+	bool any = false;
+	for (;; p++) {
+		if (isdigit((unsigned char)*p)) {
+			any = true;
+			if (nd == 0 && *p == '0' && point < 0)
+				continue;	/* leading zeros of the integer part */
+			if (nd >= 1000)
+				return range(msg, "numeric", s);
+			digits[nd++] = (char)(*p - '0');
+			if (point >= 0)
+				frac++;
+		} else if (*p == '.' && point < 0) {
+			point = nd;
+		} else {
+			break;
+		}
+	}
+	if (!any)
+		return syntax(msg, "numeric", s);
+	if (point < 0)
+		point = nd;
+	if (*p == 'e' || *p == 'E') {
+		char *end;
+		errno = 0;
+		exp10 = strtol(p + 1, &end, 10);
+		if (end == p + 1 || !(isdigit((unsigned char)p[1]) || p[1] == '-' || p[1] == '+'))
+			return syntax(msg, "numeric", s);
+		if (errno == ERANGE || exp10 > 1000 || exp10 < -1000)
+			return range(msg, "numeric", s);
+		p = end;
+	}
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p != '\0')
+		return syntax(msg, "numeric", s);
+
+	/* value = 0.d1d2... x 10^(point + exp10), with point counted in digits */
+	long dscale = frac - exp10;
+	if (dscale < 0)
+		dscale = 0;
+	if (dscale > 0x3FFF)
+		return range(msg, "numeric", s);
+	long pt = point + exp10;	/* digits before the decimal point */
+	int first = 0;
+	while (first < nd && digits[first] == 0) {
+		first++;
+		pt--;
+	}
+	int last = nd;
+	while (last > first && digits[last - 1] == 0)
+		last--;
+	if (first == last) {
+		tsq_put_u32(out, 8);
+		tsq_put_u16(out, 0);
+		tsq_put_u16(out, 0);
+		tsq_put_u16(out, 0);
+		tsq_put_u16(out, (uint16_t)dscale);
+		return NULL;
+	}
+	/* Align so that the decimal point falls on a group boundary. */
+	long pad = ((pt % 4) + 4) % 4;
+	pad = pad ? 4 - pad : 0;
+	long start_pos = pt + pad;	/* decimal digits before the point after padding */
+	long weight = start_pos / 4 - 1;
+	long total = pad + (last - first);
+	long ngroups = (total + 3) / 4;
+	if (weight > 0x7FFF / 4 || weight < -0x3FFF)
+		return range(msg, "numeric", s);
+	tsq_put_u32(out, (uint32_t)(8 + 2 * ngroups));
+	tsq_put_u16(out, (uint16_t)ngroups);
+	tsq_put_u16(out, (uint16_t)(int16_t)weight);
+	tsq_put_u16(out, neg ? 0x4000 : 0);
+	tsq_put_u16(out, (uint16_t)dscale);
+	for (long g = 0; g < ngroups; g++) {
+		int v = 0;
+		for (long k = 0; k < 4; k++) {
+			long i = g * 4 + k - pad;	/* index into digits[first..last) */
+			int d = i >= 0 && i < last - first ? digits[first + i] : 0;
+			v = v * 10 + d;
+		}
+		tsq_put_u16(out, (uint16_t)v);
+	}
+	return NULL;
+}
+
+static const char *
+conv_json(enum tsq_conv conv, const char *s, size_t len, bool is_json, struct tsq_buf *out,
+    struct tsq_buf *msg)
+{
+	if (!is_json) {
+		json_error_t jerr;
+		json_t *v = json_loadb(s, len, JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL, &jerr);
+		if (v == NULL) {
+			tsq_buf_reset(msg);
+			tsq_buf_addf(msg, "invalid input syntax for type %s: %s",
+			    conv == TSQ_CONV_JSONB ? "jsonb" : "json", jerr.text);
+			return msg->data;
+		}
+		json_decref(v);
+	}
+	if (!valid_utf8((const unsigned char *)s, len))
+		return syntax(msg, conv == TSQ_CONV_JSONB ? "jsonb" : "json", s);
+	if (conv == TSQ_CONV_JSONB) {
+		tsq_put_u32(out, (uint32_t)len + 1);
+		tsq_buf_addc(out, 1);	/* jsonb's binary format version */
+	} else {
+		tsq_put_u32(out, (uint32_t)len);
+	}
+	tsq_buf_add(out, s, len);
+	return NULL;
+}
+
+/* Read a zoneless wall time in $TZ, giving the instant. */
+static bool
+local_to_utc(int64_t wall_usec, int64_t *usec)
+{
+	int64_t secs = wall_usec / 1000000, frac = wall_usec % 1000000;
+	if (frac < 0) {
+		frac += 1000000;
+		secs--;
+	}
+	time_t t = (time_t)secs;
+	struct tm tm;
+	if (gmtime_r(&t, &tm) == NULL)
+		return false;
+	tm.tm_isdst = -1;
+	time_t local = mktime(&tm);
+	if (local == (time_t)-1 && errno == EOVERFLOW)
+		return false;
+	*usec = (int64_t)local * 1000000 + frac;
+	return true;
+}
+
+/* The wall time in $TZ of an instant (for timestamp without time zone). */
+static bool
+utc_to_local(int64_t usec, int64_t *wall)
+{
+	int64_t secs = usec / 1000000, frac = usec % 1000000;
+	if (frac < 0) {
+		frac += 1000000;
+		secs--;
+	}
+	time_t t = (time_t)secs;
+	struct tm tm;
+	if (localtime_r(&t, &tm) == NULL)
+		return false;
+	*wall = (int64_t)(secs + tm.tm_gmtoff) * 1000000 + frac;
+	return true;
+}
+
+static const char *
+parse_time_value(const char *type, const char *s, const struct tsq_convert_opts *o,
+    struct tsq_time *tv, struct tsq_buf *msg)
+{
+	size_t pos;
+
+	if (o->time_format) {
+		struct tm tm;
+		memset(&tm, 0, sizeof tm);
+		tm.tm_mday = 1;
+		tm.tm_gmtoff = LONG_MIN;
+		const char *end = strptime(s, o->time_format, &tm);
+		if (end == NULL || *end != '\0') {
+			tsq_buf_reset(msg);
+			tsq_buf_addf(msg, "value \"%s\" does not match --time-format \"%s\"", s,
+			    o->time_format);
+			return msg->data;
+		}
+		long off = tm.tm_gmtoff;
+		tm.tm_isdst = 0;
+		time_t secs = timegm(&tm);
+		tv->has_zone = off != LONG_MIN;
+		tv->usec = ((int64_t)secs - (tv->has_zone ? off : 0)) * 1000000;
+		return NULL;
+	}
+	switch (tsq_parse_timestamp(s, tv, &pos)) {
+	case TSQ_PARSE_OK:
+		return NULL;
+	case TSQ_PARSE_RANGE:
+		tsq_buf_reset(msg);
+		tsq_buf_addf(msg, "%s out of range: \"%s\"", type, s);
+		return msg->data;
+	default:
+		return syntax(msg, type, s);
+	}
+}
+
+static const char *
+conv_time(enum tsq_conv conv, const char *s, const struct tsq_convert_opts *o,
+    struct tsq_buf *out, int64_t *usec, struct tsq_buf *msg)
+{
+	const char *type = conv == TSQ_CONV_TIMESTAMPTZ ? "timestamp with time zone" :
+	    conv == TSQ_CONV_TIMESTAMP ? "timestamp without time zone" : "date";
+	const char *p = s;
+	struct tsq_time tv;
+	int64_t v;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (strcasecmp(p, "infinity") == 0 || strcasecmp(p, "-infinity") == 0) {
+		bool neg = *p == '-';
+		if (conv == TSQ_CONV_DATE) {
+			tsq_put_u32(out, 4);
+			tsq_put_u32(out, neg ? (uint32_t)INT32_MIN : (uint32_t)INT32_MAX);
+		} else {
+			tsq_put_u32(out, 8);
+			tsq_put_u64(out, neg ? (uint64_t)INT64_MIN : (uint64_t)INT64_MAX);
+		}
+		*usec = neg ? INT64_MIN : INT64_MAX;
+		return NULL;
+	}
+	const char *e = parse_time_value(type, s, o, &tv, msg);
+	if (e)
+		return e;
+	v = tv.usec;
+	if (!tv.has_zone && o->local_tz && conv != TSQ_CONV_TIMESTAMP && !local_to_utc(v, &v))
+		return range(msg, type, s);
+	if (conv == TSQ_CONV_TIMESTAMP && tv.has_zone && o->local_tz && !utc_to_local(v, &v))
+		return range(msg, type, s);
+	*usec = v;
+	if (conv == TSQ_CONV_DATE) {
+		int64_t days = v >= 0 ? v / USEC_PER_DAY : -((-v + USEC_PER_DAY - 1) / USEC_PER_DAY);
+		tsq_put_u32(out, 4);
+		tsq_put_u32(out, (uint32_t)(int32_t)(days - 10957));
+		return NULL;
+	}
+	tsq_put_u32(out, 8);
+	tsq_put_u64(out, (uint64_t)(v - PG_EPOCH_USEC));
+	return NULL;
+}
+
+static const char *convert_scalar(enum tsq_conv conv, const struct tsq_type *t, const char *s,
+    size_t len, bool is_json, const struct tsq_convert_opts *o, struct tsq_buf *out,
+    int64_t *usec, struct tsq_buf *msg);
+
+/* Array elements from PostgreSQL's literal {a,"b c",NULL} or a JSON array. */
+static const char *
+split_array(const char *s, size_t len, bool is_json, struct tsq_buf *elems, size_t *n,
+    bool **nulls, struct tsq_buf *msg)
+{
+	*n = 0;
+	tsq_buf_reset(elems);
+	if (is_json) {
+		json_error_t jerr;
+		json_t *a = json_loadb(s, len, JSON_DECODE_ANY, &jerr), *v;
+		size_t i;
+		if (!json_is_array(a)) {
+			json_decref(a);
+			return "expected a JSON array";
+		}
+		*nulls = realloc(*nulls, (json_array_size(a) + 1) * sizeof **nulls);
+		json_array_foreach(a, i, v) {
+			(*nulls)[*n] = json_is_null(v);
+			if (json_is_string(v)) {
+				tsq_buf_add(elems, json_string_value(v), json_string_length(v));
+			} else if (!json_is_null(v)) {
+				if (json_is_array(v) || json_is_object(v)) {
+					json_decref(a);
+					return "nested arrays are not supported";
+				}
+				char *text = json_dumps(v, JSON_ENCODE_ANY);
+				tsq_buf_adds(elems, text);
+				free(text);
+			}
+			tsq_buf_addc(elems, '\0');
+			(*n)++;
+		}
+		json_decref(a);
+		return NULL;
+	}
+	const char *p = s, *end = s + len;
+	while (p < end && isspace((unsigned char)*p))
+		p++;
+	while (end > p && isspace((unsigned char)end[-1]))
+		end--;
+	if (p == end || *p != '{' || end[-1] != '}') {
+		tsq_buf_reset(msg);
+		tsq_buf_addf(msg, "malformed array literal: \"%s\"", s);
+		return msg->data;
+	}
+	p++;
+	end--;
+	*nulls = realloc(*nulls, (len + 1) * sizeof **nulls);
+	while (p < end && isspace((unsigned char)*p))
+		p++;
+	if (p == end)
+		return NULL;
+	for (;;) {
+		bool quoted = false;
+		size_t start = elems->len;
+		while (p < end && isspace((unsigned char)*p))
+			p++;
+		if (p < end && *p == '{')
+			return "multidimensional arrays are not supported";
+		if (p < end && *p == '"') {
+			quoted = true;
+			p++;
+			while (p < end && *p != '"') {
+				if (*p == '\\' && p + 1 < end)
+					p++;
+				tsq_buf_addc(elems, *p++);
+			}
+			if (p == end) {
+				tsq_buf_reset(msg);
+				tsq_buf_addf(msg, "malformed array literal: \"%s\"", s);
+				return msg->data;
+			}
+			p++;
+			while (p < end && isspace((unsigned char)*p))
+				p++;
+		} else {
+			while (p < end && *p != ',') {
+				if (*p == '\\' && p + 1 < end)
+					p++;
+				tsq_buf_addc(elems, *p++);
+			}
+			while (elems->len > start && isspace((unsigned char)elems->data[elems->len - 1]))
+				tsq_buf_truncate(elems, elems->len - 1);
+		}
+		(*nulls)[*n] = !quoted && elems->len - start == 4 &&
+		    strncasecmp(elems->data + start, "null", 4) == 0;
+		tsq_buf_addc(elems, '\0');
+		(*n)++;
+		if (p == end)
+			break;
+		if (*p != ',') {
+			tsq_buf_reset(msg);
+			tsq_buf_addf(msg, "malformed array literal: \"%s\"", s);
+			return msg->data;
+		}
+		p++;
+	}
+	return NULL;
+}
+
+static const char *
+conv_array(const struct tsq_type *t, const char *s, size_t len, bool is_json,
+    const struct tsq_convert_opts *o, struct tsq_buf *out, struct tsq_buf *msg)
+{
+	struct tsq_buf elems = TSQ_BUF_INIT, body = TSQ_BUF_INIT;
+	bool *nulls = NULL, has_null = false;
+	size_t n;
+	int64_t usec;
+	const char *e = split_array(s, len, is_json, &elems, &n, &nulls, msg);
+
+	if (e == NULL) {
+		const char *p = elems.data;
+		for (size_t i = 0; i < n && e == NULL; i++) {
+			size_t l = strlen(p);
+			if (nulls[i]) {
+				has_null = true;
+				tsq_copy_null(&body);
+			} else {
+				e = convert_scalar(t->elem_conv, t, p, l, false, o, &body, &usec, msg);
+			}
+			p += l + 1;
+		}
+	}
+	if (e == NULL) {
+		tsq_put_u32(out, (uint32_t)(12 + (n ? 8 : 0) + body.len));
+		tsq_put_u32(out, n ? 1 : 0);
+		tsq_put_u32(out, has_null);
+		tsq_put_u32(out, t->elem_oid);
+		if (n) {
+			tsq_put_u32(out, (uint32_t)n);
+			tsq_put_u32(out, 1);
+		}
+		tsq_buf_add(out, body.data, body.len);
+	}
+	free(nulls);
+	tsq_buf_free(&elems);
+	tsq_buf_free(&body);
+	return e;
+}
+
+static const char *
+convert_scalar(enum tsq_conv conv, const struct tsq_type *t, const char *s, size_t len,
+    bool is_json, const struct tsq_convert_opts *o, struct tsq_buf *out, int64_t *usec,
+    struct tsq_buf *msg)
+{
+	switch (conv) {
+	case TSQ_CONV_BOOL:
+		return conv_bool(s, out, msg);
+	case TSQ_CONV_INT2:
+	case TSQ_CONV_INT4:
+	case TSQ_CONV_INT8:
+		return conv_int(t, conv, s, out, msg);
+	case TSQ_CONV_FLOAT4:
+	case TSQ_CONV_FLOAT8:
+		return conv_float(conv, s, out, msg);
+	case TSQ_CONV_NUMERIC:
+		return conv_numeric(s, out, msg);
+	case TSQ_CONV_JSON:
+	case TSQ_CONV_JSONB:
+		return conv_json(conv, s, len, is_json, out, msg);
+	case TSQ_CONV_TIMESTAMPTZ:
+	case TSQ_CONV_TIMESTAMP:
+	case TSQ_CONV_DATE:
+		return conv_time(conv, s, o, out, usec, msg);
+	case TSQ_CONV_ARRAY:
+		return conv_array(t, s, len, is_json, o, out, msg);
+	default:
+		return conv_text(s, len, out, msg);
+	}
+}
+
+const char *
+tsq_convert(const struct tsq_type *t, const char *s, size_t len, bool is_json,
+    const struct tsq_convert_opts *o, struct tsq_buf *out, int64_t *usec, struct tsq_buf *msg)
+{
+	size_t mark = out->len;
+	const char *e = convert_scalar(t->conv, t, s, len, is_json, o, out, usec, msg);
+
+	if (e)
+		tsq_buf_truncate(out, mark);
+	return e;
+}

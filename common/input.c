@@ -1,0 +1,255 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "input.h"
+#include "mem.h"
+
+#define RAW_BUFSIZE (128 * 1024)
+
+const char *
+tsq_compression_name(enum tsq_compression c)
+{
+	switch (c) {
+	case TSQ_COMPRESSION_GZIP:
+		return "gzip";
+	case TSQ_COMPRESSION_ZSTD:
+		return "zstd";
+	default:
+		return "none";
+	}
+}
+
+/* Fill the raw buffer; returns bytes added, 0 at end of file, -1 on error. */
+static ssize_t
+fill_raw(struct tsq_input *in, struct tsq_buf *err)
+{
+	if (in->raw_pos > 0 && in->raw_pos == in->raw_len)
+		in->raw_pos = in->raw_len = 0;
+	if (in->raw_len == in->raw_cap) {
+		if (in->raw_pos == 0)
+			return 0;	/* full and nothing consumed: caller's bug */
+		memmove(in->raw, in->raw + in->raw_pos, in->raw_len - in->raw_pos);
+		in->raw_len -= in->raw_pos;
+		in->raw_pos = 0;
+	}
+	ssize_t n = read(in->fd, in->raw + in->raw_len, in->raw_cap - in->raw_len);
+	if (n < 0) {
+		int e = errno;
+		if (e != EINTR)
+			tsq_buf_addf(err, "could not read \"%s\": %s", in->display, strerror(e));
+		errno = e;
+		return -1;
+	}
+	in->raw_len += (size_t)n;
+	in->raw_read += n;
+	return n;
+}
+
+bool
+tsq_input_open(struct tsq_input *in, const char *name, struct tsq_buf *err)
+{
+	struct stat st;
+
+	memset(in, 0, sizeof *in);
+	in->name = name;
+	in->size = -1;
+	if (strcmp(name, "-") == 0) {
+		in->display = "stdin";
+		in->fd = STDIN_FILENO;
+	} else {
+		in->display = name;
+		in->fd = open(name, O_RDONLY | O_CLOEXEC);
+		if (in->fd < 0) {
+			int e = errno;
+			tsq_buf_addf(err, "could not open file \"%s\": %s", name, strerror(e));
+			errno = e;
+			return false;
+		}
+	}
+	if (fstat(in->fd, &st) == 0 && S_ISREG(st.st_mode))
+		in->size = st.st_size;
+	if (fstat(in->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		tsq_buf_addf(err, "could not read \"%s\": %s", name, strerror(EISDIR));
+		close(in->fd);
+		errno = EISDIR;
+		return false;
+	}
+	in->raw_cap = RAW_BUFSIZE;
+	in->raw = xmalloc(in->raw_cap);
+
+	/* Sniff the magic bytes; a short read at the start is retried. */
+	while (in->raw_len < 4) {
+		ssize_t n = fill_raw(in, err);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			tsq_input_close(in);
+			return false;
+		}
+		if (n == 0)
+			break;
+	}
+	const unsigned char *m = in->raw;
+	if (in->raw_len >= 2 && m[0] == 0x1f && m[1] == 0x8b) {
+		z_stream *z = xcalloc(1, sizeof *z);
+		if (inflateInit2(z, 15 + 32) != Z_OK) {
+			free(z);
+			tsq_buf_addf(err, "could not start gzip decompression");
+			tsq_input_close(in);
+			return false;
+		}
+		in->codec = z;
+		in->compression = TSQ_COMPRESSION_GZIP;
+	} else if (in->raw_len >= 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f &&
+	    m[3] == 0xfd) {
+		ZSTD_DStream *z = ZSTD_createDStream();
+		if (z == NULL) {
+			tsq_buf_addf(err, "could not start zstd decompression");
+			tsq_input_close(in);
+			return false;
+		}
+		ZSTD_initDStream(z);
+		in->codec = z;
+		in->compression = TSQ_COMPRESSION_ZSTD;
+	}
+	return true;
+}
+
+/* Refill the raw buffer when it is used up; false on a read error. */
+static bool
+refill(struct tsq_input *in, struct tsq_buf *err)
+{
+	if (in->raw_pos < in->raw_len || in->eof)
+		return true;
+	ssize_t n = fill_raw(in, err);
+	if (n < 0)
+		return false;
+	if (n == 0)
+		in->eof = true;
+	return true;
+}
+
+static ssize_t
+truncated(struct tsq_input *in, struct tsq_buf *err)
+{
+	tsq_buf_addf(err, "could not decompress \"%s\": unexpected end of %s data", in->display,
+	    tsq_compression_name(in->compression));
+	errno = EIO;
+	return -1;
+}
+
+static ssize_t
+read_gzip(struct tsq_input *in, void *buf, size_t size, struct tsq_buf *err)
+{
+	z_stream *z = in->codec;
+
+	for (;;) {
+		if (!refill(in, err))
+			return -1;
+		if (in->frame_end) {
+			if (in->raw_pos == in->raw_len)
+				return 0;	/* refill found the end of the file */
+			/* Concatenated members (cat a.gz b.gz) go on. */
+			inflateReset(z);
+			in->frame_end = false;
+		}
+		z->next_in = in->raw + in->raw_pos;
+		z->avail_in = (uInt)(in->raw_len - in->raw_pos);
+		z->next_out = buf;
+		z->avail_out = (uInt)size;
+		int rc = inflate(z, Z_NO_FLUSH);
+		in->raw_pos = in->raw_len - z->avail_in;
+		size_t got = size - z->avail_out;
+		if (rc == Z_STREAM_END) {
+			in->frame_end = true;
+		} else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+			tsq_buf_addf(err, "could not decompress \"%s\": %s", in->display,
+			    z->msg ? z->msg : "corrupt gzip data");
+			errno = EIO;
+			return -1;
+		}
+		if (got > 0)
+			return (ssize_t)got;
+		if (!in->frame_end && in->eof && in->raw_pos == in->raw_len)
+			return truncated(in, err);
+	}
+}
+
+static ssize_t
+read_zstd(struct tsq_input *in, void *buf, size_t size, struct tsq_buf *err)
+{
+	ZSTD_DStream *z = in->codec;
+
+	for (;;) {
+		if (!refill(in, err))
+			return -1;
+		if (in->eof && in->raw_pos == in->raw_len && in->frame_end)
+			return 0;
+		ZSTD_inBuffer ib = { in->raw, in->raw_len, in->raw_pos };
+		ZSTD_outBuffer ob = { buf, size, 0 };
+		size_t hint = ZSTD_decompressStream(z, &ob, &ib);
+		in->raw_pos = ib.pos;
+		if (ZSTD_isError(hint)) {
+			tsq_buf_addf(err, "could not decompress \"%s\": %s", in->display,
+			    ZSTD_getErrorName(hint));
+			errno = EIO;
+			return -1;
+		}
+		in->frame_end = hint == 0;
+		if (ob.pos > 0)
+			return (ssize_t)ob.pos;
+		if (in->eof && in->raw_pos == in->raw_len && !in->frame_end)
+			return truncated(in, err);
+	}
+}
+
+ssize_t
+tsq_input_read(struct tsq_input *in, void *buf, size_t size, struct tsq_buf *err)
+{
+	if (in->compression == TSQ_COMPRESSION_GZIP)
+		return read_gzip(in, buf, size, err);
+	if (in->compression == TSQ_COMPRESSION_ZSTD)
+		return read_zstd(in, buf, size, err);
+	/* Uncompressed: hand out what the sniffing read first, then read directly. */
+	if (in->raw_pos < in->raw_len) {
+		size_t n = in->raw_len - in->raw_pos;
+		if (n > size)
+			n = size;
+		memcpy(buf, in->raw + in->raw_pos, n);
+		in->raw_pos += n;
+		return (ssize_t)n;
+	}
+	ssize_t n = read(in->fd, buf, size);
+	if (n < 0) {
+		int e = errno;
+		if (e != EINTR)
+			tsq_buf_addf(err, "could not read \"%s\": %s", in->display, strerror(e));
+		errno = e;
+		return -1;
+	}
+	in->raw_read += n;
+	return n;
+}
+
+void
+tsq_input_close(struct tsq_input *in)
+{
+	if (in->compression == TSQ_COMPRESSION_GZIP) {
+		inflateEnd(in->codec);
+		free(in->codec);
+	} else if (in->compression == TSQ_COMPRESSION_ZSTD) {
+		ZSTD_freeDStream(in->codec);
+	}
+	in->codec = NULL;
+	if (in->fd > STDIN_FILENO)
+		close(in->fd);
+	in->fd = -1;
+	free(in->raw);
+	in->raw = NULL;
+}

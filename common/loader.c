@@ -1,0 +1,834 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "convert.h"
+#include "ident.h"
+#include "loader.h"
+#include "mem.h"
+#include "parse.h"
+
+#define STAGE "pg_temp.tsq_load_stage"
+#define SEND_CHUNK (256u * 1024)
+
+static void
+add_ident(struct tsq_buf *b, const char *prefix, const char *name)
+{
+	if (prefix)
+		tsq_buf_adds(b, prefix);
+	tsq_quote_ident(b, name);
+}
+
+/* "a", "b", "c" */
+static void
+add_list(struct tsq_buf *b, const struct tsq_table *t, const int *cols, int n, const char *prefix)
+{
+	for (int i = 0; i < n; i++) {
+		if (i)
+			tsq_buf_adds(b, ", ");
+		add_ident(b, prefix, t->cols[cols[i]].name);
+	}
+}
+
+/* One side of the "values changed" test; types without equality compare as text. */
+static void
+add_compared(struct tsq_buf *b, const struct tsq_table *t, const int *cols, int n,
+    const char *prefix)
+{
+	tsq_buf_addc(b, '(');
+	for (int i = 0; i < n; i++) {
+		const struct tsq_column *c = &t->cols[cols[i]];
+		if (i)
+			tsq_buf_adds(b, ", ");
+		add_ident(b, prefix, c->name);
+		if (!c->comparable)
+			tsq_buf_adds(b, "::text");
+	}
+	tsq_buf_addc(b, ')');
+}
+
+static bool
+loaded(const int *cols, int n, int col)
+{
+	for (int i = 0; i < n; i++)
+		if (cols[i] == col)
+			return true;
+	return false;
+}
+
+bool
+tsq_load_plan_init(struct tsq_load_plan *p, const struct tsq_table *t, const int *cols,
+    int ncols, enum tsq_conflict conflict, enum tsq_dedupe dedupe, const char *setup_sql,
+    struct tsq_buf *err)
+{
+	int *missing = xcalloc((size_t)t->nkey + 1, sizeof *missing), nmissing = 0;
+	int *all = xcalloc((size_t)(ncols + t->nkey) + 1, sizeof *all), nall = 0;
+	int *update = xcalloc((size_t)ncols + 1, sizeof *update), nupdate = 0;
+	bool has_other = false;
+	struct tsq_buf b = TSQ_BUF_INIT;
+
+	memset(p, 0, sizeof *p);
+	p->table = t;
+	p->cols = xcalloc((size_t)ncols + 1, sizeof *p->cols);
+	memcpy(p->cols, cols, (size_t)ncols * sizeof *cols);
+	p->ncols = ncols;
+	p->dedupe = dedupe;
+	p->setup_sql = setup_sql;
+	if (conflict != TSQ_CONFLICT_NONE && t->nkey == 0) {
+		tsq_buf_addf(err, "table %s has no primary key or unique constraint to judge "
+		    "conflicts on", t->quoted);
+		free(missing);
+		free(all);
+		free(update);
+		return false;
+	}
+	/* Key columns the input does not fill take their default. */
+	for (int k = 0; k < t->nkey; k++) {
+		if (loaded(cols, ncols, t->key[k]))
+			continue;
+		if (t->cols[t->key[k]].serial)
+			conflict = TSQ_CONFLICT_NONE;	/* fresh numbers never conflict */
+		missing[nmissing++] = t->key[k];
+	}
+	p->conflict = conflict;
+	p->keypos = xcalloc((size_t)t->nkey + 1, sizeof *p->keypos);
+	if (conflict != TSQ_CONFLICT_NONE) {
+		for (int k = 0; k < t->nkey; k++)
+			for (int i = 0; i < ncols; i++)
+				if (cols[i] == t->key[k])
+					p->keypos[p->nkey++] = i;
+	} else {
+		nmissing = 0;
+	}
+	for (int i = 0; i < ncols; i++) {
+		if (t->cols[cols[i]].type.conv == TSQ_CONV_OTHER)
+			has_other = true;
+		all[nall++] = cols[i];
+		bool is_key = false;
+		for (int k = 0; k < t->nkey; k++)
+			is_key |= t->key[k] == cols[i];
+		if (!is_key)
+			update[nupdate++] = cols[i];
+	}
+	for (int i = 0; i < nmissing; i++)
+		all[nall++] = missing[i];
+	if (conflict == TSQ_CONFLICT_UPDATE && nupdate == 0)
+		conflict = p->conflict = TSQ_CONFLICT_NOTHING;
+	p->direct = (conflict == TSQ_CONFLICT_NONE || conflict == TSQ_CONFLICT_ERROR) && !has_other;
+
+	tsq_buf_adds(&b, "COPY ");
+	tsq_buf_adds(&b, p->direct ? t->quoted : STAGE);
+	tsq_buf_adds(&b, " (");
+	add_list(&b, t, cols, ncols, NULL);
+	tsq_buf_adds(&b, ") FROM STDIN (FORMAT binary)");
+	p->copy_sql = tsq_buf_detach(&b);
+	if (p->direct)
+		goto out;
+
+	/* The staging table: the loaded columns (text for types cast later) and
+	 * the key columns left to their defaults. */
+	tsq_buf_adds(&b, "CREATE TEMP TABLE tsq_load_stage ON COMMIT DELETE ROWS AS SELECT ");
+	for (int i = 0; i < nall; i++) {
+		const struct tsq_column *c = &t->cols[all[i]];
+		if (i)
+			tsq_buf_adds(&b, ", ");
+		add_ident(&b, NULL, c->name);
+		if (c->type.conv == TSQ_CONV_OTHER && i < ncols) {
+			tsq_buf_adds(&b, "::text AS ");
+			add_ident(&b, NULL, c->name);
+		}
+	}
+	tsq_buf_addf(&b, " FROM %s WITH NO DATA", t->quoted);
+	for (int i = 0; i < nmissing; i++) {
+		const struct tsq_column *c = &t->cols[missing[i]];
+		if (c->default_expr == NULL)
+			continue;
+		tsq_buf_adds(&b, "; ALTER TABLE " STAGE " ALTER COLUMN ");
+		add_ident(&b, NULL, c->name);
+		tsq_buf_addf(&b, " SET DEFAULT %s", c->default_expr);
+	}
+	p->stage_sql = tsq_buf_detach(&b);
+
+	/*
+	 * Backfills mostly go into time ranges that hold nothing yet.  When the
+	 * time column is part of the key, no row of a batch can conflict if its
+	 * time range is empty, and the batch can be copied straight in.
+	 */
+	bool time_in_key = false;
+	for (int k = 0; k < t->nkey; k++)
+		time_in_key |= t->key[k] == t->time_col && t->time_col >= 0;
+	if (time_in_key && !has_other && loaded(cols, ncols, t->time_col)) {
+		tsq_buf_addf(&b, "COPY %s (", t->quoted);
+		add_list(&b, t, cols, ncols, NULL);
+		tsq_buf_adds(&b, ") FROM STDIN (FORMAT binary)");
+		p->direct_copy_sql = tsq_buf_detach(&b);
+		tsq_buf_addf(&b, "SELECT EXISTS (SELECT 1 FROM %s WHERE ", t->quoted);
+		add_ident(&b, NULL, t->cols[t->time_col].name);
+		tsq_buf_adds(&b, " BETWEEN $1::timestamptz AND $2::timestamptz)");
+		p->range_sql = tsq_buf_detach(&b);
+	}
+
+	/* INSERT .. SELECT from the staging table. */
+	struct tsq_buf ins = TSQ_BUF_INIT;
+	tsq_buf_addf(&ins, "INSERT INTO %s AS t (", t->quoted);
+	add_list(&ins, t, all, nall, NULL);
+	tsq_buf_adds(&ins, ") SELECT ");
+	for (int i = 0; i < nall; i++) {
+		const struct tsq_column *c = &t->cols[all[i]];
+		if (i)
+			tsq_buf_adds(&ins, ", ");
+		add_ident(&ins, NULL, c->name);
+		if (c->type.conv == TSQ_CONV_OTHER && i < ncols)
+			tsq_buf_addf(&ins, "::%s", c->type_name);
+	}
+	tsq_buf_adds(&ins, " FROM " STAGE);
+	if (conflict == TSQ_CONFLICT_NOTHING || conflict == TSQ_CONFLICT_UPDATE) {
+		tsq_buf_adds(&ins, " ON CONFLICT (");
+		add_list(&ins, t, t->key, t->nkey, NULL);
+		tsq_buf_adds(&ins, ")");
+	}
+	if (conflict != TSQ_CONFLICT_UPDATE) {
+		if (conflict == TSQ_CONFLICT_NOTHING)
+			tsq_buf_adds(&ins, " DO NOTHING");
+		p->insert_sql = tsq_buf_detach(&ins);
+		goto out;
+	}
+	tsq_buf_adds(&ins, " DO UPDATE SET ");
+	for (int i = 0; i < nupdate; i++) {
+		if (i)
+			tsq_buf_adds(&ins, ", ");
+		add_ident(&ins, NULL, t->cols[update[i]].name);
+		add_ident(&ins, " = EXCLUDED.", t->cols[update[i]].name);
+	}
+	tsq_buf_adds(&ins, " WHERE ");
+	add_compared(&ins, t, update, nupdate, "t.");
+	tsq_buf_adds(&ins, " IS DISTINCT FROM ");
+	add_compared(&ins, t, update, nupdate, "EXCLUDED.");
+
+	/*
+	 * Telling inserted rows from updated ones: xmax is 0 on a freshly
+	 * inserted row.  Partitioned tables cannot return system columns, so
+	 * there the new keys go in first (DO NOTHING counts them), and the upsert
+	 * that follows can only update.
+	 */
+	if (t->relkind != 'p') {
+		tsq_buf_addf(&b, "WITH w AS (%s RETURNING xmax = 0 AS ins) "
+		    "SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM w",
+		    ins.data);
+	} else {
+		tsq_buf_add(&b, ins.data, ins.len);
+		size_t cut = strstr(ins.data, " DO UPDATE SET ") - ins.data;
+		tsq_buf_truncate(&ins, cut);
+		tsq_buf_adds(&ins, " DO NOTHING");
+		p->insert_new_sql = tsq_buf_detach(&ins);
+	}
+	tsq_buf_free(&ins);
+	p->insert_sql = tsq_buf_detach(&b);
+out:
+	tsq_buf_free(&b);
+	free(missing);
+	free(all);
+	free(update);
+	return true;
+}
+
+void
+tsq_load_plan_free(struct tsq_load_plan *p)
+{
+	free(p->cols);
+	free(p->keypos);
+	free(p->stage_sql);
+	free(p->copy_sql);
+	free(p->insert_sql);
+	free(p->insert_new_sql);
+	free(p->direct_copy_sql);
+	free(p->range_sql);
+	memset(p, 0, sizeof *p);
+}
+
+void
+tsq_batch_init(struct tsq_batch *b)
+{
+	memset(b, 0, sizeof *b);
+	tsq_buf_init(&b->data);
+	tsq_buf_init(&b->keys);
+	tsq_buf_init(&b->raw);
+	b->min_time = INT64_MAX;
+	b->max_time = INT64_MIN;
+}
+
+void
+tsq_batch_reset(struct tsq_batch *b)
+{
+	tsq_buf_reset(&b->data);
+	tsq_buf_reset(&b->keys);
+	tsq_buf_reset(&b->raw);
+	b->n = b->alive = 0;
+	if (b->slots)
+		memset(b->slots, 0, b->nslots * sizeof *b->slots);
+	b->min_time = INT64_MAX;
+	b->max_time = INT64_MIN;
+}
+
+void
+tsq_batch_free(struct tsq_batch *b)
+{
+	tsq_buf_free(&b->data);
+	tsq_buf_free(&b->keys);
+	tsq_buf_free(&b->raw);
+	free(b->rows);
+	free(b->slots);
+	memset(b, 0, sizeof *b);
+}
+
+/* FNV-1a, then a final mix so that the low bits spread well. */
+uint64_t
+tsq_key_hash(const void *key, size_t len)
+{
+	const unsigned char *p = key;
+	uint64_t h = UINT64_C(14695981039346656037);
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= UINT64_C(1099511628211);
+	}
+	h ^= h >> 33;
+	h *= UINT64_C(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	return h;
+}
+
+static void
+rehash(struct tsq_batch *b)
+{
+	size_t n = b->nslots ? b->nslots * 2 : 1024;
+
+	free(b->slots);
+	b->slots = xcalloc(n, sizeof *b->slots);
+	b->nslots = n;
+	for (size_t i = 0; i < b->n; i++) {
+		if (!b->rows[i].alive || b->rows[i].key_len == 0)
+			continue;
+		size_t s = b->rows[i].hash & (n - 1);
+		while (b->slots[s])
+			s = (s + 1) & (n - 1);
+		b->slots[s] = (uint32_t)i + 1;
+	}
+}
+
+enum tsq_add_result
+tsq_batch_add(struct tsq_batch *b, enum tsq_dedupe dedupe, const void *tuple, size_t tlen,
+    const void *key, size_t klen, uint64_t hash, const char *raw, size_t rawlen,
+    uint32_t tag, long line, int64_t offset, long *first_line)
+{
+	enum tsq_add_result result = TSQ_ADD_OK;
+	size_t slot = 0;
+
+	if (klen > 0) {
+		if ((b->n + 1) * 2 > b->nslots)
+			rehash(b);
+		slot = hash & (b->nslots - 1);
+		for (; b->slots[slot]; slot = (slot + 1) & (b->nslots - 1)) {
+			struct tsq_row *o = &b->rows[b->slots[slot] - 1];
+			if (o->hash != hash || o->key_len != klen ||
+			    memcmp(b->keys.data + o->key_off, key, klen) != 0)
+				continue;
+			if (dedupe == TSQ_DEDUPE_FIRST)
+				return TSQ_ADD_DUPLICATE;
+			if (dedupe == TSQ_DEDUPE_ERROR) {
+				*first_line = o->line;
+				return TSQ_ADD_REFUSED;
+			}
+			o->alive = false;
+			b->alive--;
+			result = TSQ_ADD_DUPLICATE;
+			break;
+		}
+	}
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 1024;
+		b->rows = xreallocarray(b->rows, b->cap, sizeof *b->rows);
+	}
+	struct tsq_row *r = &b->rows[b->n];
+	r->off = (uint32_t)b->data.len;
+	r->len = (uint32_t)tlen;
+	r->key_off = (uint32_t)b->keys.len;
+	r->key_len = (uint32_t)klen;
+	r->raw_off = (uint32_t)b->raw.len;
+	r->raw_len = (uint32_t)rawlen;
+	r->tag = tag;
+	r->line = line;
+	r->offset = offset;
+	r->hash = hash;
+	r->alive = true;
+	tsq_buf_add(&b->data, tuple, tlen);
+	tsq_buf_add(&b->keys, key, klen);
+	tsq_buf_add(&b->raw, raw, rawlen);
+	if (klen > 0)
+		b->slots[slot] = (uint32_t)b->n + 1;
+	b->n++;
+	b->alive++;
+	return result;
+}
+
+void
+tsq_writer_init(struct tsq_writer *w, PGconn *conn, const struct tsq_load_plan *plan)
+{
+	memset(w, 0, sizeof *w);
+	w->conn = conn;
+	w->plan = plan;
+	tsq_buf_init(&w->fatal_msg);
+}
+
+static void
+clear_rejects(struct tsq_writer *w)
+{
+	for (size_t i = 0; i < w->nrejects; i++) {
+		free(w->rejects[i].error);
+		free(w->rejects[i].sqlstate);
+		free(w->rejects[i].column);
+	}
+	w->nrejects = 0;
+}
+
+void
+tsq_writer_free(struct tsq_writer *w)
+{
+	clear_rejects(w);
+	free(w->rejects);
+	PQclear(w->fatal);
+	tsq_buf_free(&w->fatal_msg);
+}
+
+bool
+tsq_sqlstate_is_row_error(const char *s)
+{
+	if (s == NULL)
+		return false;
+	return strncmp(s, "22", 2) == 0 ||	/* data exception */
+	    strncmp(s, "23", 2) == 0 ||		/* integrity constraint violation */
+	    strncmp(s, "44", 2) == 0 ||		/* WITH CHECK OPTION violation */
+	    strncmp(s, "P0", 2) == 0 ||		/* raised by a trigger */
+	    strcmp(s, "21000") == 0 ||		/* two rows for one key, after all */
+	    strcmp(s, "54000") == 0;		/* row too big */
+}
+
+static void
+set_fatal(struct tsq_writer *w, PGresult *res, const char *what)
+{
+	PQclear(w->fatal);
+	w->fatal = res;
+	tsq_buf_reset(&w->fatal_msg);
+	if (res && PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY))
+		tsq_buf_addf(&w->fatal_msg, "%s", PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+	else
+		tsq_buf_addf(&w->fatal_msg, "%s: %s", what, PQerrorMessage(w->conn));
+	tsq_buf_rtrim(&w->fatal_msg);
+}
+
+/* Run SQL that returns nothing of interest; NULL on success, else the result. */
+static PGresult *
+run(struct tsq_writer *w, const char *sql)
+{
+	PGresult *res = PQexec(w->conn, sql);
+	ExecStatusType st = PQresultStatus(res);
+
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+		PQclear(res);
+		return NULL;
+	}
+	return res;
+}
+
+/* Finish a COPY: its result, with any further results drained. */
+static PGresult *
+copy_result(PGconn *conn)
+{
+	PGresult *res = PQgetResult(conn), *more;
+
+	while ((more = PQgetResult(conn)) != NULL)
+		PQclear(more);
+	return res;
+}
+
+static bool
+put(PGconn *conn, const char *p, size_t len)
+{
+	while (len > 0) {
+		size_t n = len < SEND_CHUNK ? len : SEND_CHUNK;
+		if (PQputCopyData(conn, p, (int)n) != 1)
+			return false;
+		p += n;
+		len -= n;
+	}
+	return true;
+}
+
+/*
+ * COPY the rows IDX[0..N) of B: in runs of rows that lie next to each other
+ * in the batch, straight from its buffer.
+ */
+static PGresult *
+copy_rows(struct tsq_writer *w, const char *sql, const struct tsq_batch *b, const size_t *idx,
+    size_t n)
+{
+	PGresult *res = PQexec(w->conn, sql);
+	bool ok = true;
+
+	if (PQresultStatus(res) != PGRES_COPY_IN)
+		return res;
+	PQclear(res);
+	ok = put(w->conn, tsq_copy_header, sizeof tsq_copy_header);
+	for (size_t i = 0; i < n && ok;) {
+		const struct tsq_row *r = &b->rows[idx[i]];
+		size_t start = r->off, end = r->off + r->len;
+		for (i++; i < n && b->rows[idx[i]].off == end; i++)
+			end += b->rows[idx[i]].len;
+		ok = put(w->conn, b->data.data + start, end - start);
+	}
+	if (ok)
+		ok = put(w->conn, tsq_copy_trailer, sizeof tsq_copy_trailer);
+	PQputCopyEnd(w->conn, ok ? NULL : "tsq-load could not send the rows");
+	res = copy_result(w->conn);
+	if (PQresultStatus(res) == PGRES_COMMAND_OK)
+		return res;
+	return res;
+}
+
+static uint64_t
+count_at(const PGresult *res, int col)
+{
+	return strtoull(PQgetvalue(res, 0, col), NULL, 10);
+}
+
+/*
+ * Write rows IDX[0..N) inside the open transaction.  NULL on success with
+ * ACC counted up, else the failed result.
+ */
+static PGresult *
+attempt(struct tsq_writer *w, const struct tsq_batch *b, const size_t *idx, size_t n,
+    struct tsq_load_counts *acc)
+{
+	const struct tsq_load_plan *p = w->plan;
+	PGresult *res;
+
+	if (!p->direct && w->stage_dirty) {
+		if ((res = run(w, "TRUNCATE " STAGE)) != NULL)
+			return res;
+		w->stage_dirty = false;
+	}
+	res = copy_rows(w, p->copy_sql, b, idx, n);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		return res;
+	if (p->direct) {
+		acc->inserted += strtoull(PQcmdTuples(res), NULL, 10);
+		PQclear(res);
+		return NULL;
+	}
+	PQclear(res);
+	w->stage_dirty = true;
+	res = PQexec(w->conn, p->insert_new_sql ? p->insert_new_sql : p->insert_sql);
+	ExecStatusType st = PQresultStatus(res);
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+		return res;
+	if (p->conflict != TSQ_CONFLICT_UPDATE) {
+		uint64_t ins = strtoull(PQcmdTuples(res), NULL, 10);
+		acc->inserted += ins;
+		acc->unchanged += n - ins;
+	} else if (p->insert_new_sql) {
+		/* Partitioned: res is the DO NOTHING insert; the upsert follows if needed. */
+		uint64_t ins = strtoull(PQcmdTuples(res), NULL, 10), upd = 0;
+		PQclear(res);
+		if (ins < n) {
+			res = PQexec(w->conn, p->insert_sql);
+			if (PQresultStatus(res) != PGRES_COMMAND_OK)
+				return res;
+			upd = strtoull(PQcmdTuples(res), NULL, 10);
+		} else {
+			res = NULL;
+		}
+		acc->inserted += ins;
+		acc->updated += upd;
+		acc->unchanged += n - ins - upd;
+	} else {
+		uint64_t ins = count_at(res, 0), upd = count_at(res, 1);
+		acc->inserted += ins;
+		acc->updated += upd;
+		acc->unchanged += n - ins - upd;
+	}
+	PQclear(res);
+	return NULL;
+}
+
+/* The row a COPY error names ("COPY x, line 7"), 1-based; 0 if none. */
+static size_t
+copy_error_line(const PGresult *res, const char **column)
+{
+	const char *ctx = PQresultErrorField(res, PG_DIAG_CONTEXT);
+	const char *p = ctx ? strstr(ctx, "COPY ") : NULL;
+	static __thread char col[128];
+
+	*column = NULL;
+	if (p == NULL || (p = strstr(p, ", line ")) == NULL)
+		return 0;
+	size_t line = strtoul(p + 7, NULL, 10);
+	const char *c = strstr(p, ", column ");
+	if (c) {
+		c += 9;
+		size_t len = strcspn(c, ":\n");
+		if (len < sizeof col) {
+			memcpy(col, c, len);
+			col[len] = '\0';
+			*column = col;
+		}
+	}
+	return line;
+}
+
+static void
+add_reject(struct tsq_writer *w, size_t row, const PGresult *res, const char *copy_column)
+{
+	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	const char *column = PQresultErrorField(res, PG_DIAG_COLUMN_NAME);
+	struct tsq_buf e = TSQ_BUF_INIT;
+
+	if (w->nrejects == w->rcap) {
+		w->rcap = w->rcap ? w->rcap * 2 : 16;
+		w->rejects = xreallocarray(w->rejects, w->rcap, sizeof *w->rejects);
+	}
+	tsq_buf_adds(&e, msg ? msg : "rejected by the server");
+	/* "Key (x)=(1) already exists" helps; "Failing row contains" repeats the record. */
+	if (detail && strncmp(detail, "Failing row contains", 20) != 0 && strlen(detail) < 300)
+		tsq_buf_addf(&e, " (%s)", detail);
+	struct tsq_server_reject *r = &w->rejects[w->nrejects++];
+	r->row = row;
+	r->error = tsq_buf_detach(&e);
+	r->sqlstate = state ? xstrdup(state) : NULL;
+	if (column == NULL)
+		column = copy_column;
+	r->column = column ? xstrdup(column) : NULL;
+}
+
+static const char *
+sqlstate(const PGresult *res)
+{
+	return PQresultErrorField(res, PG_DIAG_SQLSTATE);
+}
+
+/*
+ * Rows IDX[0..N) fail together (KNOWN is their error, or NULL if not yet
+ * tried): write every row that can be written, reject the others.  Each try
+ * runs under a savepoint.  A COPY error that names its row splits the set
+ * there; otherwise the set is halved.  Returns false on an error that is not
+ * about a row.
+ */
+static bool
+isolate(struct tsq_writer *w, const struct tsq_batch *b, const size_t *idx, size_t n,
+    PGresult *known, struct tsq_load_counts *acc)
+{
+	PGresult *res = known;
+
+	if (n == 0)
+		return true;
+	if (res == NULL) {
+		bool dirty = w->stage_dirty;
+		struct tsq_load_counts sub = { 0, 0, 0, 0 };
+		if ((res = run(w, "SAVEPOINT tsq_rows")) != NULL) {
+			set_fatal(w, res, "could not set a savepoint");
+			return false;
+		}
+		res = attempt(w, b, idx, n, &sub);
+		if (res == NULL) {
+			if ((res = run(w, "RELEASE SAVEPOINT tsq_rows")) != NULL) {
+				set_fatal(w, res, "could not release a savepoint");
+				return false;
+			}
+			acc->inserted += sub.inserted;
+			acc->updated += sub.updated;
+			acc->unchanged += sub.unchanged;
+			return true;
+		}
+		PGresult *rb = run(w, "ROLLBACK TO SAVEPOINT tsq_rows");
+		if (rb != NULL) {
+			PQclear(res);
+			set_fatal(w, rb, "could not roll back to a savepoint");
+			return false;
+		}
+		w->stage_dirty = dirty;
+	}
+	if (!tsq_sqlstate_is_row_error(sqlstate(res))) {
+		set_fatal(w, res, "could not write rows");
+		return false;
+	}
+	const char *column;
+	size_t line = copy_error_line(res, &column);
+	if (n == 1) {
+		add_reject(w, idx[0], res, column);
+		PQclear(res);
+		return true;
+	}
+	if (line >= 1 && line <= n) {
+		/* The rows before it went in before the error: they are fine. */
+		add_reject(w, idx[line - 1], res, column);
+		PQclear(res);
+		return isolate(w, b, idx, line - 1, NULL, acc) &&
+		    isolate(w, b, idx + line, n - line, NULL, acc);
+	}
+	PQclear(res);
+	return isolate(w, b, idx, n / 2, NULL, acc) &&
+	    isolate(w, b, idx + n / 2, n - n / 2, NULL, acc);
+}
+
+static bool
+begin(struct tsq_writer *w)
+{
+	PGresult *res;
+
+	if ((res = run(w, "BEGIN")) != NULL ||
+	    (w->plan->setup_sql && (res = run(w, w->plan->setup_sql)) != NULL)) {
+		set_fatal(w, res, "could not start a transaction");
+		return false;
+	}
+	return true;
+}
+
+static bool
+commit(struct tsq_writer *w)
+{
+	PGresult *res = run(w, "COMMIT");
+
+	if (res) {
+		set_fatal(w, res, "could not commit");
+		return false;
+	}
+	w->stage_dirty = false;
+	return true;
+}
+
+static void
+rollback(struct tsq_writer *w)
+{
+	PGresult *res = PQexec(w->conn, "ROLLBACK");
+	PQclear(res);
+	w->stage_dirty = false;
+}
+
+/*
+ * Copy the batch straight into the table when nothing is in its time range
+ * yet.  True when that worked (the transaction stays open for the commit);
+ * false when the batch must take the staging path, the transaction then being
+ * rolled back and begun again, or w->fatal set.
+ */
+static bool
+fast_path(struct tsq_writer *w, const struct tsq_batch *b, const size_t *idx, size_t n,
+    struct tsq_load_counts *acc)
+{
+	const struct tsq_load_plan *p = w->plan;
+	char from[TSQ_TIME_BUFSIZE], to[TSQ_TIME_BUFSIZE];
+	const char *params[2] = { from, to };
+
+	if (p->direct || p->range_sql == NULL || b->min_time > b->max_time ||
+	    b->min_time == INT64_MIN || b->max_time == INT64_MAX)
+		return false;
+	tsq_format_time(b->min_time, from);
+	tsq_format_time(b->max_time, to);
+	PGresult *res = PQexecParams(w->conn, p->range_sql, 2, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		set_fatal(w, res, "could not look at the time range");
+		rollback(w);
+		return false;
+	}
+	bool occupied = PQgetvalue(res, 0, 0)[0] == 't';
+	PQclear(res);
+	if (occupied)
+		return false;
+	res = copy_rows(w, p->direct_copy_sql, b, idx, n);
+	if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+		acc->inserted += strtoull(PQcmdTuples(res), NULL, 10);
+		acc->fast_batches++;
+		PQclear(res);
+		return true;
+	}
+	/* A row came in meanwhile, or some row is bad: do it the careful way. */
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	bool retry = tsq_sqlstate_is_row_error(state);
+	if (!retry)
+		set_fatal(w, res, "could not copy rows");
+	else
+		PQclear(res);
+	rollback(w);
+	if (retry)
+		begin(w);	/* sets w->fatal_msg if it fails */
+	return false;
+}
+
+bool
+tsq_writer_flush(struct tsq_writer *w, struct tsq_batch *b)
+{
+	struct tsq_load_counts acc = { 0, 0, 0, 0 };
+	size_t *idx, n = 0;
+	PGresult *res;
+	bool ok = false;
+
+	clear_rejects(w);
+	PQclear(w->fatal);
+	w->fatal = NULL;
+	tsq_buf_reset(&w->fatal_msg);
+	if (b->alive == 0)
+		return true;
+	if (!w->plan->direct && !w->staged) {
+		if ((res = run(w, w->plan->stage_sql)) != NULL) {
+			set_fatal(w, res, "could not create the staging table");
+			return false;
+		}
+		w->staged = true;
+	}
+	idx = xreallocarray(NULL, b->alive, sizeof *idx);
+	for (size_t i = 0; i < b->n; i++)
+		if (b->rows[i].alive)
+			idx[n++] = i;
+	if (!begin(w))
+		goto out;
+	if (fast_path(w, b, idx, n, &acc)) {
+		ok = commit(w);
+		goto out;
+	}
+	if (w->fatal_msg.len)
+		goto out;
+	res = attempt(w, b, idx, n, &acc);
+	if (res == NULL) {
+		ok = commit(w);
+		goto out;
+	}
+	if (!tsq_sqlstate_is_row_error(sqlstate(res))) {
+		set_fatal(w, res, "could not write rows");
+		rollback(w);
+		goto out;
+	}
+	/* Some row is bad: start over and find it, keeping all the others. */
+	rollback(w);
+	memset(&acc, 0, sizeof acc);
+	if (!begin(w)) {
+		PQclear(res);
+		goto out;
+	}
+	if (!isolate(w, b, idx, n, res, &acc)) {
+		rollback(w);
+		clear_rejects(w);
+		goto out;
+	}
+	ok = commit(w);
+out:
+	if (ok) {
+		w->counts.fast_batches += acc.fast_batches;
+		w->counts.inserted += acc.inserted;
+		w->counts.updated += acc.updated;
+		w->counts.unchanged += acc.unchanged;
+	} else {
+		clear_rejects(w);
+	}
+	free(idx);
+	return ok;
+}

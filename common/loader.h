@@ -1,0 +1,146 @@
+/*
+ * loader.h - the write side of tsq-load: batches of rows in PostgreSQL's
+ * binary COPY format, deduplicated by key, written through one connection.
+ *
+ *   plan    how rows reach the table: COPY straight into it, or COPY into a
+ *           temporary staging table and one INSERT .. SELECT .. ON CONFLICT
+ *   batch   the rows of one transaction, with their source (file, line,
+ *           offset, raw text) so a row the server refuses can be reported
+ *   writer  one connection; commits a batch, isolating rows the server
+ *           refuses (the rest of the batch still lands)
+ *
+ * Duplicate keys are settled when a row joins its batch, before anything
+ * reaches the server, so an upsert never meets the same key twice.
+ */
+#ifndef TSQ_LOADER_H
+#define TSQ_LOADER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+#include <libpq-fe.h>
+
+#include "buf.h"
+#include "catalog.h"
+
+enum tsq_conflict {
+	TSQ_CONFLICT_NONE,	/* no key: plain insert */
+	TSQ_CONFLICT_UPDATE,	/* upsert, skipping rows whose values are unchanged */
+	TSQ_CONFLICT_NOTHING,	/* keep the row already there */
+	TSQ_CONFLICT_ERROR,	/* a key already there rejects the new row */
+};
+
+enum tsq_dedupe {
+	TSQ_DEDUPE_LAST,
+	TSQ_DEDUPE_FIRST,
+	TSQ_DEDUPE_ERROR,
+};
+
+struct tsq_load_plan {
+	const struct tsq_table *table;
+	int *cols;		/* table column of each field of a row */
+	int ncols;
+	int *keypos;		/* fields that make up the dedupe key */
+	int nkey;
+	enum tsq_conflict conflict;
+	enum tsq_dedupe dedupe;
+	bool direct;		/* COPY straight into the table */
+	const char *setup_sql;	/* run after BEGIN, or NULL */
+	char *stage_sql;	/* creates the staging table */
+	char *copy_sql;
+	char *insert_sql;	/* staging table to table; returns the counts */
+	char *insert_new_sql;	/* partitioned tables: the new keys first, DO NOTHING */
+	char *direct_copy_sql;	/* COPY into the table, for batches into an empty range */
+	char *range_sql;	/* is any row in [$1, $2] of the time column already? */
+};
+
+/*
+ * Settle the write path for loading columns COLS of T.  Returns false with
+ * ERR set if CONFLICT cannot be honoured (no key to judge conflicts on).
+ */
+bool tsq_load_plan_init(struct tsq_load_plan *p, const struct tsq_table *t, const int *cols,
+    int ncols, enum tsq_conflict conflict, enum tsq_dedupe dedupe, const char *setup_sql,
+    struct tsq_buf *err);
+void tsq_load_plan_free(struct tsq_load_plan *p);
+
+struct tsq_row {
+	uint32_t off, len;		/* the tuple in data */
+	uint32_t key_off, key_len;	/* the key in keys */
+	uint32_t raw_off, raw_len;	/* the record text in raw */
+	uint32_t tag;			/* the caller's (tsq-load: the record's format) */
+	long line;
+	int64_t offset;
+	uint64_t hash;
+	bool alive;			/* false once a later duplicate replaced it */
+};
+
+struct tsq_batch {
+	struct tsq_buf data, keys, raw;
+	struct tsq_row *rows;
+	size_t n, cap, alive;
+	uint32_t *slots;		/* open addressing over rows: index + 1 */
+	size_t nslots;
+	int64_t min_time, max_time;	/* of the rows' time column (the caller sets them) */
+};
+
+enum tsq_add_result {
+	TSQ_ADD_OK,
+	TSQ_ADD_DUPLICATE,	/* a duplicate was dropped (the new row or an older one) */
+	TSQ_ADD_REFUSED,	/* --dedupe error: the new row repeats a key */
+};
+
+void tsq_batch_init(struct tsq_batch *b);
+void tsq_batch_reset(struct tsq_batch *b);
+void tsq_batch_free(struct tsq_batch *b);
+
+/* The hash of a key, for dedupe and for routing rows to workers. */
+uint64_t tsq_key_hash(const void *key, size_t len);
+
+/*
+ * Add a row: TUPLE is its binary COPY tuple, KEY the bytes of its key
+ * fields (empty when there is no key).  For TSQ_ADD_REFUSED, *FIRST_LINE is
+ * the line of the row that had the key first.
+ */
+enum tsq_add_result tsq_batch_add(struct tsq_batch *b, enum tsq_dedupe dedupe,
+    const void *tuple, size_t tlen, const void *key, size_t klen, uint64_t hash,
+    const char *raw, size_t rawlen, uint32_t tag, long line, int64_t offset,
+    long *first_line);
+
+struct tsq_load_counts {
+	uint64_t inserted, updated, unchanged;
+	uint64_t fast_batches;	/* batches copied straight in: their time range was empty */
+};
+
+struct tsq_server_reject {
+	size_t row;		/* index into the batch */
+	char *error, *sqlstate, *column;
+};
+
+struct tsq_writer {
+	PGconn *conn;
+	const struct tsq_load_plan *plan;
+	bool staged;			/* the staging table exists */
+	bool stage_dirty;
+	struct tsq_load_counts counts;	/* committed so far */
+	struct tsq_server_reject *rejects;	/* of the last flush */
+	size_t nrejects, rcap;
+	PGresult *fatal;		/* why the last flush failed */
+	struct tsq_buf fatal_msg;
+};
+
+void tsq_writer_init(struct tsq_writer *w, PGconn *conn, const struct tsq_load_plan *plan);
+void tsq_writer_free(struct tsq_writer *w);
+
+/*
+ * Write the live rows of B in one transaction and commit it.  Rows the
+ * server refuses are left out and listed in w->rejects; the others are
+ * committed.  Returns false when the batch could not be committed at all
+ * (w->fatal_msg says why, w->fatal holds the server's error if there was
+ * one); nothing of it was written then.
+ */
+bool tsq_writer_flush(struct tsq_writer *w, struct tsq_batch *b);
+
+/* SQLSTATEs that blame a row rather than the load. */
+bool tsq_sqlstate_is_row_error(const char *sqlstate);
+
+#endif

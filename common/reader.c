@@ -1,0 +1,984 @@
+#include <csv.h>
+#include <ctype.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "mem.h"
+#include "reader.h"
+
+#define DEFAULT_MAX_RECORD (8u * 1024 * 1024)
+#define INITIAL_BUFSIZE (256u * 1024)
+#define NO_VALUE SIZE_MAX
+
+struct tsq_reader {
+	struct tsq_input *in;
+	struct tsq_reader_opts o;
+	enum tsq_format format;
+
+	unsigned char *buf;
+	size_t cap, start, end;
+	size_t keep;		/* first byte that must stay in buf (record start) */
+	int64_t base;		/* input offset of buf[0] */
+	long line;		/* physical lines consumed */
+	bool eof;
+
+	struct csv_parser csv;
+	struct csv_parser csv_text;	/* for tsq_reader_parse_text */
+	int records_ended;		/* record ends seen by the CSV callback */
+
+	/* The record being built: values in vals, found by offset. */
+	struct tsq_buf vals;
+	size_t nfields, fcap;
+	size_t *val_off, *key_off, *val_len;
+	bool *is_json;
+	struct tsq_field *fields;
+
+	struct tsq_buf raw;		/* raw text when it is not in buf */
+	json_t *pending;		/* rejects: a line read ahead by tsq_reader_header */
+	long pending_line;
+	int64_t pending_offset, pending_end;
+	char *rejects_header;
+	struct tsq_buf msg;		/* the text of rec->error when it is built */
+};
+
+static const char *const format_names[] = {
+	[TSQ_FORMAT_AUTO] = "auto",
+	[TSQ_FORMAT_CSV] = "csv",
+	[TSQ_FORMAT_TSV] = "tsv",
+	[TSQ_FORMAT_JSONL] = "jsonl",
+	[TSQ_FORMAT_REJECTS] = "rejects",
+};
+
+const char *
+tsq_format_name(enum tsq_format f)
+{
+	return format_names[f];
+}
+
+bool
+tsq_format_parse(const char *s, enum tsq_format *f)
+{
+	for (size_t i = 0; i < sizeof format_names / sizeof format_names[0]; i++) {
+		if (strcmp(s, format_names[i]) == 0) {
+			*f = (enum tsq_format)i;
+			return true;
+		}
+	}
+	if (strcmp(s, "ndjson") == 0) {
+		*f = TSQ_FORMAT_JSONL;
+		return true;
+	}
+	return false;
+}
+
+/* COPY does not trim blanks around fields, and neither do we. */
+static int
+no_space(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+static void
+csv_setup(struct csv_parser *p, const struct tsq_reader_opts *o)
+{
+	if (csv_init(p, CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL) != 0)
+		xmalloc(SIZE_MAX);	/* reports out of memory and exits */
+	csv_set_delim(p, (unsigned char)o->delimiter);
+	csv_set_quote(p, (unsigned char)o->quote);
+	csv_set_space_func(p, no_space);
+}
+
+static void
+fields_reset(struct tsq_reader *r)
+{
+	tsq_buf_reset(&r->vals);
+	r->nfields = 0;
+}
+
+static void
+field_add(struct tsq_reader *r, const char *key, size_t keylen, const char *val, size_t len,
+    bool json)
+{
+	if (r->nfields == r->fcap) {
+		r->fcap = r->fcap ? r->fcap * 2 : 16;
+		r->val_off = xreallocarray(r->val_off, r->fcap, sizeof *r->val_off);
+		r->key_off = xreallocarray(r->key_off, r->fcap, sizeof *r->key_off);
+		r->val_len = xreallocarray(r->val_len, r->fcap, sizeof *r->val_len);
+		r->is_json = xreallocarray(r->is_json, r->fcap, sizeof *r->is_json);
+		r->fields = xreallocarray(r->fields, r->fcap, sizeof *r->fields);
+	}
+	size_t i = r->nfields++;
+	r->key_off[i] = NO_VALUE;
+	if (key) {
+		r->key_off[i] = r->vals.len;
+		tsq_buf_add(&r->vals, key, keylen);
+		tsq_buf_addc(&r->vals, '\0');
+	}
+	r->val_off[i] = NO_VALUE;
+	r->val_len[i] = len;
+	r->is_json[i] = json;
+	if (val) {
+		r->val_off[i] = r->vals.len;
+		tsq_buf_add(&r->vals, val, len);
+		tsq_buf_addc(&r->vals, '\0');
+	}
+}
+
+/* Point the fields at their values, now that vals has stopped moving. */
+static void
+fields_finish(struct tsq_reader *r, struct tsq_record *rec)
+{
+	for (size_t i = 0; i < r->nfields; i++) {
+		struct tsq_field *f = &r->fields[i];
+		f->key = r->key_off[i] == NO_VALUE ? NULL : r->vals.data + r->key_off[i];
+		f->val = r->val_off[i] == NO_VALUE ? NULL : r->vals.data + r->val_off[i];
+		f->len = r->val_len[i];
+		f->json = r->is_json[i];
+	}
+	rec->fields = r->fields;
+	rec->nfields = r->nfields;
+}
+
+static void
+csv_field_cb(void *s, size_t len, void *data)
+{
+	struct tsq_reader *r = data;
+	field_add(r, NULL, 0, s, s ? len : 0, false);
+}
+
+static void
+csv_record_cb(int c, void *data)
+{
+	(void)c;
+	((struct tsq_reader *)data)->records_ended++;
+}
+
+static enum tsq_format
+format_from_name(const char *name)
+{
+	static const struct { const char *ext; enum tsq_format f; } exts[] = {
+		{".csv", TSQ_FORMAT_CSV}, {".tsv", TSQ_FORMAT_TSV}, {".tab", TSQ_FORMAT_TSV},
+		{".jsonl", TSQ_FORMAT_JSONL}, {".ndjson", TSQ_FORMAT_JSONL},
+		{".json", TSQ_FORMAT_JSONL},
+	};
+	size_t n = strlen(name);
+
+	if (n > 3 && strcasecmp(name + n - 3, ".gz") == 0)
+		n -= 3;
+	else if (n > 4 && strcasecmp(name + n - 4, ".zst") == 0)
+		n -= 4;
+	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+		size_t e = strlen(exts[i].ext);
+		if (n > e && strncasecmp(name + n - e, exts[i].ext, e) == 0)
+			return exts[i].f;
+	}
+	return TSQ_FORMAT_AUTO;
+}
+
+/*
+ * Make a whole physical line available at buf + start.  Returns its length
+ * including the newline (the last line may have none), 0 at the end of the
+ * input, -1 on a read error, -2 when the record would outgrow max_record.
+ */
+static ssize_t
+next_line(struct tsq_reader *r, struct tsq_buf *err)
+{
+	size_t scanned = r->start;
+
+	for (;;) {
+		unsigned char *nl = memchr(r->buf + scanned, '\n', r->end - scanned);
+		if (nl)
+			return nl - (r->buf + r->start) + 1;
+		if (r->eof)
+			return (ssize_t)(r->end - r->start);
+		if (r->end - r->keep >= r->o.max_record)
+			return -2;
+		scanned = r->end;
+		if (r->keep > 0) {
+			memmove(r->buf, r->buf + r->keep, r->end - r->keep);
+			r->base += (int64_t)r->keep;
+			r->start -= r->keep;
+			r->end -= r->keep;
+			scanned -= r->keep;
+			r->keep = 0;
+		}
+		if (r->end == r->cap) {
+			r->cap *= 2;
+			r->buf = xrealloc(r->buf, r->cap);
+		}
+		ssize_t n = tsq_input_read(r->in, r->buf + r->end, r->cap - r->end, err);
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			r->eof = true;
+		r->end += (size_t)n;
+	}
+}
+
+static void
+skip_bom(struct tsq_reader *r, struct tsq_buf *err)
+{
+	while (r->end - r->start < 3 && !r->eof) {
+		ssize_t n = tsq_input_read(r->in, r->buf + r->end, r->cap - r->end, err);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			r->eof = n == 0;
+			break;
+		}
+		r->end += (size_t)n;
+	}
+	if (r->end - r->start >= 3 && memcmp(r->buf + r->start, "\xef\xbb\xbf", 3) == 0)
+		r->start = r->keep = 3;
+}
+
+struct tsq_reader *
+tsq_reader_open(struct tsq_input *in, const struct tsq_reader_opts *opts)
+{
+	struct tsq_reader *r = xcalloc(1, sizeof *r);
+	struct tsq_buf err = TSQ_BUF_INIT;
+
+	r->in = in;
+	r->o = *opts;
+	if (r->o.max_record == 0)
+		r->o.max_record = DEFAULT_MAX_RECORD;
+	if (r->o.quote == 0)
+		r->o.quote = '"';
+	r->cap = INITIAL_BUFSIZE;
+	r->buf = xmalloc(r->cap);
+	tsq_buf_init(&r->vals);
+	tsq_buf_init(&r->raw);
+	tsq_buf_init(&r->msg);
+	skip_bom(r, &err);
+	tsq_buf_free(&err);
+
+	r->format = opts->format;
+	if (r->format == TSQ_FORMAT_AUTO)
+		r->format = format_from_name(in->name);
+	if (r->format == TSQ_FORMAT_AUTO) {
+		size_t i = r->start;
+		while (i < r->end && strchr(" \t\r\n", r->buf[i]))
+			i++;
+		r->format = i < r->end && r->buf[i] == '{' ? TSQ_FORMAT_JSONL : TSQ_FORMAT_CSV;
+	}
+	if (r->o.delimiter == 0)
+		r->o.delimiter = r->format == TSQ_FORMAT_TSV ? '\t' : ',';
+	csv_setup(&r->csv, &r->o);
+	csv_setup(&r->csv_text, &r->o);
+	return r;
+}
+
+enum tsq_format
+tsq_reader_format(const struct tsq_reader *r)
+{
+	return r->format;
+}
+
+int64_t
+tsq_reader_offset(const struct tsq_reader *r)
+{
+	return r->base + (int64_t)r->start;
+}
+
+const char *
+tsq_reader_rejects_header(const struct tsq_reader *r)
+{
+	return r->rejects_header;
+}
+
+/* Strip the line end ("\n" or "\r\n") from the raw text of a record. */
+static void
+set_raw(struct tsq_record *rec, const unsigned char *p, size_t len)
+{
+	if (len > 0 && p[len - 1] == '\n')
+		len--;
+	if (len > 0 && p[len - 1] == '\r')
+		len--;
+	rec->raw = (const char *)p;
+	rec->rawlen = len;
+}
+
+static void
+begin_record(struct tsq_reader *r, struct tsq_record *rec)
+{
+	memset(rec, 0, sizeof *rec);
+	fields_reset(r);
+	r->keep = r->start;
+	rec->line = r->line + 1;
+	rec->offset = r->base + (int64_t)r->start;
+	rec->format = r->format;
+}
+
+static void
+csv_restart(struct tsq_reader *r)
+{
+	csv_free(&r->csv);
+	csv_setup(&r->csv, &r->o);
+}
+
+static enum tsq_read_status
+read_error(ssize_t n, struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *err)
+{
+	if (n == -1)
+		return TSQ_READ_ERROR;
+	/* -2: the record outgrew the cap; hand out what there is and resynchronise. */
+	set_raw(rec, r->buf + r->keep, r->end - r->keep);
+	rec->error = "record is larger than the limit (an unterminated quoted field?)";
+	for (size_t i = r->start; i < r->end; i++)
+		r->line += r->buf[i] == '\n';
+	r->start = r->end;
+	rec->end = r->base + (int64_t)r->start;
+	csv_restart(r);
+	fields_reset(r);
+	(void)err;
+	return TSQ_READ_RECORD;
+}
+
+static enum tsq_read_status
+next_csv(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *err)
+{
+	begin_record(r, rec);
+	r->records_ended = 0;
+	for (;;) {
+		ssize_t n = next_line(r, err);
+		if (n < 0)
+			return read_error(n, r, rec, err);
+		if (n == 0) {
+			if (r->nfields == 0 && r->csv.pstate == 0)
+				return TSQ_READ_EOF;
+			/* A last record without a line end, or an unterminated quote. */
+			if (csv_fini(&r->csv, csv_field_cb, csv_record_cb, r) != 0) {
+				rec->error = "unterminated quoted field at the end of the input";
+				csv_restart(r);
+			}
+			set_raw(rec, r->buf + r->keep, r->start - r->keep);
+			rec->end = r->base + (int64_t)r->start;
+			fields_finish(r, rec);
+			return TSQ_READ_RECORD;
+		}
+		size_t used = csv_parse(&r->csv, r->buf + r->start, (size_t)n, csv_field_cb,
+		    csv_record_cb, r);
+		r->start += (size_t)n;
+		r->line++;
+		if (used < (size_t)n) {
+			rec->error = "malformed quoted field: a quote must open and close the "
+			    "whole field, and a quote inside it must be doubled";
+			csv_restart(r);
+		} else if (r->records_ended > 1) {
+			rec->error = "carriage return inside an unquoted field";
+		} else if (r->records_ended == 0) {
+			if (r->nfields == 0 && r->csv.pstate == 0) {
+				/* A blank line: not a record. */
+				begin_record(r, rec);
+			}
+			continue;
+		}
+		set_raw(rec, r->buf + r->keep, r->start - r->keep);
+		rec->end = r->base + (int64_t)r->start;
+		fields_finish(r, rec);
+		return TSQ_READ_RECORD;
+	}
+}
+
+/* Split one TSV line, decoding its escapes. */
+static const char *
+split_tsv(struct tsq_reader *r, const char *p, size_t len, char delim)
+{
+	struct tsq_buf v = TSQ_BUF_INIT;
+	const char *end = p + len, *error = NULL;
+
+	for (;;) {
+		const char *f = p;
+		tsq_buf_reset(&v);
+		while (p < end && *p != delim) {
+			if (*p == '\\' && p + 1 < end) {
+				char c = p[1];
+				p += 2;
+				switch (c) {
+				case 't': tsq_buf_addc(&v, '\t'); break;
+				case 'n': tsq_buf_addc(&v, '\n'); break;
+				case 'r': tsq_buf_addc(&v, '\r'); break;
+				case '\\': tsq_buf_addc(&v, '\\'); break;
+				case 'N':
+					if (p - f == 2 && (p == end || *p == delim))
+						break;
+					/* fall through */
+				default:
+					tsq_buf_addc(&v, '\\');
+					tsq_buf_addc(&v, c);
+					break;
+				}
+				continue;
+			}
+			tsq_buf_addc(&v, *p++);
+		}
+		bool is_null = p - f == 0 || (p - f == 2 && f[0] == '\\' && f[1] == 'N');
+		field_add(r, NULL, 0, is_null ? NULL : v.data, v.len, false);
+		if (p == end)
+			break;
+		p++;
+	}
+	tsq_buf_free(&v);
+	return error;
+}
+
+static bool
+blank(const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strchr(" \t\r\n", p[i]))
+			return false;
+	return true;
+}
+
+static enum tsq_read_status
+next_line_record(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *err)
+{
+	for (;;) {
+		begin_record(r, rec);
+		ssize_t n = next_line(r, err);
+		if (n < 0)
+			return read_error(n, r, rec, err);
+		if (n == 0)
+			return TSQ_READ_EOF;
+		const unsigned char *p = r->buf + r->start;
+		r->start += (size_t)n;
+		r->line++;
+		rec->end = r->base + (int64_t)r->start;
+		if (blank(p, (size_t)n))
+			continue;
+		set_raw(rec, p, (size_t)n);
+		return TSQ_READ_RECORD;
+	}
+}
+
+/*
+ * JSON lines are read by a scanner of our own rather than jansson: a flat
+ * object is the common case, and taking numbers as the text they are written
+ * in keeps them exact (and is several times faster than building a tree).
+ * Nested objects and arrays are checked and handed on as JSON text.
+ */
+struct json_scan {
+	const char *p, *start, *end;
+	const char *error;
+	struct tsq_buf *msg;
+	struct tsq_buf str;	/* the last string, unescaped */
+};
+
+static bool
+js_fail(struct json_scan *j, const char *what)
+{
+	if (j->error == NULL) {
+		tsq_buf_reset(j->msg);
+		tsq_buf_addf(j->msg, "invalid JSON at column %d: %s",
+		    (int)(j->p - j->start) + 1, what);
+		j->error = j->msg->data;
+	}
+	return false;
+}
+
+static void
+js_ws(struct json_scan *j)
+{
+	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\r' || *j->p == '\n'))
+		j->p++;
+}
+
+static int
+hex4(const char *p)
+{
+	int v = 0;
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v |= c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			v |= c - 'A' + 10;
+		else
+			return -1;
+	}
+	return v;
+}
+
+static void
+put_utf8(struct tsq_buf *b, unsigned cp)
+{
+	char u[4];
+	size_t n;
+
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | cp >> 6);
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | cp >> 12);
+		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | cp >> 18);
+		u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+		u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	tsq_buf_add(b, u, n);
+}
+
+/* A string at j->p (on its opening quote), unescaped into j->str. */
+static bool
+js_string(struct json_scan *j)
+{
+	tsq_buf_reset(&j->str);
+	j->p++;
+	for (;;) {
+		const char *q = j->p;
+		while (q < j->end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
+			q++;
+		tsq_buf_add(&j->str, j->p, (size_t)(q - j->p));
+		j->p = q;
+		if (q == j->end)
+			return js_fail(j, "unterminated string");
+		if (*q == '"') {
+			j->p++;
+			return true;
+		}
+		if ((unsigned char)*q < 0x20)
+			return js_fail(j, "control character in a string");
+		if (q + 1 == j->end)
+			return js_fail(j, "unterminated string");
+		char c = q[1];
+		j->p += 2;
+		switch (c) {
+		case '"': tsq_buf_addc(&j->str, '"'); break;
+		case '\\': tsq_buf_addc(&j->str, '\\'); break;
+		case '/': tsq_buf_addc(&j->str, '/'); break;
+		case 'b': tsq_buf_addc(&j->str, '\b'); break;
+		case 'f': tsq_buf_addc(&j->str, '\f'); break;
+		case 'n': tsq_buf_addc(&j->str, '\n'); break;
+		case 'r': tsq_buf_addc(&j->str, '\r'); break;
+		case 't': tsq_buf_addc(&j->str, '\t'); break;
+		case 'u': {
+			int cp = j->end - j->p >= 4 ? hex4(j->p) : -1;
+			if (cp < 0)
+				return js_fail(j, "bad \\u escape");
+			j->p += 4;
+			if (cp >= 0xd800 && cp <= 0xdbff) {
+				int lo = j->end - j->p >= 6 && j->p[0] == '\\' && j->p[1] == 'u' ?
+				    hex4(j->p + 2) : -1;
+				if (lo < 0xdc00 || lo > 0xdfff)
+					return js_fail(j, "unpaired surrogate in \\u escape");
+				j->p += 6;
+				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+			} else if (cp >= 0xdc00 && cp <= 0xdfff) {
+				return js_fail(j, "unpaired surrogate in \\u escape");
+			}
+			put_utf8(&j->str, (unsigned)cp);
+			break;
+		}
+		default:
+			j->p--;
+			return js_fail(j, "bad escape in a string");
+		}
+	}
+}
+
+static bool
+js_number(struct json_scan *j)
+{
+	const char *p = j->p;
+
+	if (p < j->end && *p == '-')
+		p++;
+	if (p < j->end && *p == '0')
+		p++;
+	else if (p < j->end && *p >= '1' && *p <= '9')
+		while (p < j->end && isdigit((unsigned char)*p))
+			p++;
+	else
+		return js_fail(j, "invalid number");
+	if (p < j->end && *p == '.') {
+		p++;
+		if (p == j->end || !isdigit((unsigned char)*p))
+			return js_fail(j, "invalid number");
+		while (p < j->end && isdigit((unsigned char)*p))
+			p++;
+	}
+	if (p < j->end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < j->end && (*p == '+' || *p == '-'))
+			p++;
+		if (p == j->end || !isdigit((unsigned char)*p))
+			return js_fail(j, "invalid number");
+		while (p < j->end && isdigit((unsigned char)*p))
+			p++;
+	}
+	j->p = p;
+	return true;
+}
+
+static bool
+js_literal(struct json_scan *j, const char *word)
+{
+	size_t n = strlen(word);
+	if ((size_t)(j->end - j->p) < n || memcmp(j->p, word, n) != 0)
+		return js_fail(j, "unexpected character");
+	j->p += n;
+	return true;
+}
+
+/* Check any value, nested to a sane depth. */
+static bool
+js_value(struct json_scan *j, int depth)
+{
+	if (depth > 64)
+		return js_fail(j, "nested too deeply");
+	js_ws(j);
+	if (j->p == j->end)
+		return js_fail(j, "a value is missing");
+	switch (*j->p) {
+	case '"':
+		return js_string(j);
+	case 't':
+		return js_literal(j, "true");
+	case 'f':
+		return js_literal(j, "false");
+	case 'n':
+		return js_literal(j, "null");
+	case '[':
+	case '{': {
+		char close = *j->p == '[' ? ']' : '}';
+		bool object = close == '}';
+		j->p++;
+		js_ws(j);
+		if (j->p < j->end && *j->p == close) {
+			j->p++;
+			return true;
+		}
+		for (;;) {
+			if (object) {
+				js_ws(j);
+				if (j->p == j->end || *j->p != '"' || !js_string(j))
+					return js_fail(j, "a key is missing");
+				js_ws(j);
+				if (j->p == j->end || *j->p != ':')
+					return js_fail(j, "':' is missing");
+				j->p++;
+			}
+			if (!js_value(j, depth + 1))
+				return false;
+			js_ws(j);
+			if (j->p < j->end && *j->p == ',') {
+				j->p++;
+				continue;
+			}
+			if (j->p < j->end && *j->p == close) {
+				j->p++;
+				return true;
+			}
+			return js_fail(j, object ? "',' or '}' expected" : "',' or ']' expected");
+		}
+	}
+	default:
+		return js_number(j);
+	}
+}
+
+/* One JSON-lines record: an object whose members become the fields. */
+static const char *
+parse_json_text(struct tsq_reader *r, const char *text, size_t len, struct tsq_buf *msg)
+{
+	struct json_scan j = { text, text, text + len, NULL, msg, TSQ_BUF_INIT };
+	struct tsq_buf key = TSQ_BUF_INIT;
+
+	js_ws(&j);
+	if (j.p == j.end || *j.p != '{') {
+		js_fail(&j, "expected a JSON object");
+		goto out;
+	}
+	j.p++;
+	js_ws(&j);
+	if (j.p < j.end && *j.p == '}') {
+		j.p++;
+		goto tail;
+	}
+	for (;;) {
+		js_ws(&j);
+		if (j.p == j.end || *j.p != '"') {
+			js_fail(&j, "a key is missing");
+			goto out;
+		}
+		if (!js_string(&j))
+			goto out;
+		tsq_buf_reset(&key);
+		tsq_buf_add(&key, j.str.data, j.str.len);
+		js_ws(&j);
+		if (j.p == j.end || *j.p != ':') {
+			js_fail(&j, "':' is missing");
+			goto out;
+		}
+		j.p++;
+		js_ws(&j);
+		const char *v = j.p;
+		if (v == j.end) {
+			js_fail(&j, "a value is missing");
+			goto out;
+		}
+		if (*v == '"') {
+			if (!js_string(&j))
+				goto out;
+			field_add(r, key.data, key.len, j.str.data, j.str.len, false);
+		} else if (*v == 'n') {
+			if (!js_literal(&j, "null"))
+				goto out;
+			field_add(r, key.data, key.len, NULL, 0, false);
+		} else {
+			if (!js_value(&j, 1))
+				goto out;
+			field_add(r, key.data, key.len, v, (size_t)(j.p - v), *v == '{' || *v == '[');
+		}
+		js_ws(&j);
+		if (j.p < j.end && *j.p == ',') {
+			j.p++;
+			continue;
+		}
+		if (j.p < j.end && *j.p == '}') {
+			j.p++;
+			break;
+		}
+		js_fail(&j, "',' or '}' expected");
+		goto out;
+	}
+tail:
+	js_ws(&j);
+	if (j.p != j.end)
+		js_fail(&j, "text after the object");
+out:
+	tsq_buf_free(&key);
+	tsq_buf_free(&j.str);
+	return j.error;
+}
+
+bool
+tsq_reader_parse_text(struct tsq_reader *r, enum tsq_format f, const char *text, size_t len,
+    struct tsq_record *rec)
+{
+	fields_reset(r);
+	rec->error = NULL;
+	if (f == TSQ_FORMAT_TSV) {
+		split_tsv(r, text, len, r->o.delimiter == ',' ? '\t' : r->o.delimiter);
+	} else {
+		r->records_ended = 0;
+		if (csv_parse(&r->csv_text, text, len, csv_field_cb, csv_record_cb, r) < len ||
+		    csv_fini(&r->csv_text, csv_field_cb, csv_record_cb, r) != 0) {
+			rec->error = "malformed quoted field";
+			csv_free(&r->csv_text);
+			csv_setup(&r->csv_text, &r->o);
+		} else if (r->records_ended != 1) {
+			rec->error = "the record text holds more than one record";
+		}
+	}
+	fields_finish(r, rec);
+	return rec->error == NULL;
+}
+
+/* One line of a reject file: its "record", read as the format it names. */
+static void
+reject_fields(struct tsq_reader *r, json_t *root, struct tsq_record *rec)
+{
+	json_t *record = json_object_get(root, "record");
+	json_t *fmt = json_object_get(root, "format");
+	json_t *header = json_object_get(root, "header");
+	enum tsq_format f = TSQ_FORMAT_CSV;
+
+	if (!json_is_string(record)) {
+		rec->error = "a reject record needs a \"record\" string";
+		return;
+	}
+	if (json_is_string(fmt) && !tsq_format_parse(json_string_value(fmt), &f)) {
+		rec->error = "unknown \"format\" in the reject record";
+		return;
+	}
+	if (r->rejects_header == NULL && json_is_string(header))
+		r->rejects_header = xstrdup(json_string_value(header));
+	/* The raw text of the record is what the user fixed: keep it. */
+	tsq_buf_reset(&r->raw);
+	tsq_buf_add(&r->raw, json_string_value(record), json_string_length(record));
+	rec->raw = r->raw.data;
+	rec->rawlen = r->raw.len;
+	rec->format = f;
+	if (f == TSQ_FORMAT_JSONL) {
+		fields_reset(r);
+		rec->error = parse_json_text(r, r->raw.data, r->raw.len, &r->msg);
+		fields_finish(r, rec);
+	} else {
+		tsq_reader_parse_text(r, f, r->raw.data, r->raw.len, rec);
+	}
+}
+
+static enum tsq_read_status
+next_rejects(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *err)
+{
+	json_t *root;
+	json_error_t jerr;
+
+	if (r->pending) {
+		memset(rec, 0, sizeof *rec);
+		root = r->pending;
+		r->pending = NULL;
+		rec->line = r->pending_line;
+		rec->offset = r->pending_offset;
+		rec->end = r->pending_end;
+	} else {
+		enum tsq_read_status st = next_line_record(r, rec, err);
+		if (st != TSQ_READ_RECORD || rec->error)
+			return st;
+		root = json_loadb(rec->raw, rec->rawlen, 0, &jerr);
+		if (root == NULL) {
+			tsq_buf_reset(&r->msg);
+			tsq_buf_addf(&r->msg, "invalid JSON at column %d: %s", jerr.column, jerr.text);
+			rec->error = r->msg.data;
+			rec->format = TSQ_FORMAT_JSONL;
+			return TSQ_READ_RECORD;
+		}
+	}
+	reject_fields(r, root, rec);
+	json_decref(root);
+	return TSQ_READ_RECORD;
+}
+
+enum tsq_read_status
+tsq_reader_next(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *err)
+{
+	enum tsq_read_status st;
+
+	switch (r->format) {
+	case TSQ_FORMAT_JSONL:
+		st = next_line_record(r, rec, err);
+		if (st == TSQ_READ_RECORD && !rec->error) {
+			rec->error = parse_json_text(r, rec->raw, rec->rawlen, &r->msg);
+			fields_finish(r, rec);
+		}
+		return st;
+	case TSQ_FORMAT_TSV:
+		st = next_line_record(r, rec, err);
+		if (st == TSQ_READ_RECORD && !rec->error) {
+			split_tsv(r, rec->raw, rec->rawlen, r->o.delimiter);
+			fields_finish(r, rec);
+		}
+		return st;
+	case TSQ_FORMAT_REJECTS:
+		return next_rejects(r, rec, err);
+	default:
+		return next_csv(r, rec, err);
+	}
+}
+
+/*
+ * For rejects input the header sits in the first line: read it ahead, parse
+ * its "header" and leave the line for tsq_reader_next.
+ */
+enum tsq_read_status
+tsq_reader_header(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *err)
+{
+	json_error_t jerr;
+
+	if (r->format == TSQ_FORMAT_CSV || r->format == TSQ_FORMAT_TSV)
+		return tsq_reader_next(r, rec, err);
+	memset(rec, 0, sizeof *rec);
+	fields_reset(r);
+	if (r->format == TSQ_FORMAT_JSONL)
+		return TSQ_READ_RECORD;
+	enum tsq_read_status st = next_line_record(r, rec, err);
+	if (st != TSQ_READ_RECORD)
+		return st;
+	if (rec->error)
+		return st;
+	r->pending_line = rec->line;
+	r->pending_offset = rec->offset;
+	r->pending_end = rec->end;
+	r->pending = json_loadb(rec->raw, rec->rawlen, 0, &jerr);
+	if (r->pending == NULL) {
+		/* Let tsq_reader_next report it as a bad record. */
+		r->start = (size_t)(rec->offset - r->base);
+		r->line--;
+		memset(rec, 0, sizeof *rec);
+		return TSQ_READ_RECORD;
+	}
+	json_t *header = json_object_get(r->pending, "header");
+	json_t *fmt = json_object_get(r->pending, "format");
+	enum tsq_format f = TSQ_FORMAT_CSV;
+	memset(rec, 0, sizeof *rec);
+	if (json_is_string(fmt) && tsq_format_parse(json_string_value(fmt), &f) &&
+	    f != TSQ_FORMAT_JSONL && json_is_string(header)) {
+		free(r->rejects_header);
+		r->rejects_header = xstrdup(json_string_value(header));
+		tsq_reader_parse_text(r, f, r->rejects_header, strlen(r->rejects_header), rec);
+		rec->raw = r->rejects_header;
+		rec->rawlen = strlen(r->rejects_header);
+		rec->format = f;
+	}
+	return TSQ_READ_RECORD;
+}
+
+bool
+tsq_reader_skip_to(struct tsq_reader *r, int64_t offset, long line, struct tsq_buf *err)
+{
+	while (r->base + (int64_t)r->end < offset) {
+		if (r->eof) {
+			tsq_buf_addf(err, "\"%s\" ends before byte %lld", r->in->display,
+			    (long long)offset);
+			return false;
+		}
+		r->base += (int64_t)r->end;
+		r->start = r->end = r->keep = 0;
+		ssize_t n = tsq_input_read(r->in, r->buf, r->cap, err);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return false;
+		if (n == 0)
+			r->eof = true;
+		r->end = (size_t)n;
+	}
+	if (offset < r->base + (int64_t)r->start) {
+		tsq_buf_addf(err, "cannot go back to byte %lld", (long long)offset);
+		return false;
+	}
+	r->start = r->keep = (size_t)(offset - r->base);
+	r->line = line - 1;
+	return true;
+}
+
+void
+tsq_reader_close(struct tsq_reader *r)
+{
+	if (r == NULL)
+		return;
+	csv_free(&r->csv);
+	csv_free(&r->csv_text);
+	free(r->buf);
+	tsq_buf_free(&r->vals);
+	tsq_buf_free(&r->raw);
+	tsq_buf_free(&r->msg);
+	free(r->val_off);
+	free(r->key_off);
+	free(r->val_len);
+	free(r->is_json);
+	free(r->fields);
+	if (r->pending)
+		json_decref(r->pending);
+	free(r->rejects_header);
+	free(r);
+}

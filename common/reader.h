@@ -1,0 +1,121 @@
+/*
+ * reader.h - records out of CSV, TSV and JSON-lines input, one at a time.
+ *
+ * Every record knows where it came from: the first physical line (1-based,
+ * header included), the byte offset of its first byte and its raw text, so
+ * that a rejected record can be reported exactly and fixed by hand.  The
+ * size of one record is capped: a runaway quote costs one rejected record,
+ * not all of memory.
+ *
+ *   CSV    RFC 4180 through libcsv; an empty unquoted field is NULL, "" is
+ *          the empty string; CRLF or LF; a UTF-8 byte order mark is skipped.
+ *   TSV    one record per line, fields split at tabs, the escapes \t \n \r
+ *          and \\ decoded; an empty field and \N are NULL.
+ *   JSONL  one object per line; keys name columns; nested objects and arrays
+ *          are passed on as JSON text.
+ *   rejects  a reject file written by tsq-load: the "record" of each line is
+ *          read again, as the format its "format" key names.
+ */
+#ifndef TSQ_READER_H
+#define TSQ_READER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "input.h"
+
+enum tsq_format {
+	TSQ_FORMAT_AUTO,
+	TSQ_FORMAT_CSV,
+	TSQ_FORMAT_TSV,
+	TSQ_FORMAT_JSONL,
+	TSQ_FORMAT_REJECTS,
+};
+
+struct tsq_field {
+	const char *key;	/* JSON lines: the key; otherwise NULL */
+	const char *val;	/* NUL terminated; NULL when null */
+	size_t len;
+	bool json;		/* val is JSON text (a nested object or array) */
+};
+
+struct tsq_record {
+	long line;		/* first physical line, 1-based */
+	int64_t offset;		/* byte offset of the first byte */
+	int64_t end;		/* byte offset just past the record and its line end */
+	const char *raw;	/* the record as read, without its line end */
+	size_t rawlen;
+	size_t nfields;
+	struct tsq_field *fields;
+	const char *error;	/* set when the record is malformed */
+	enum tsq_format format;	/* what the record text is (for rejects: the original) */
+};
+
+struct tsq_reader_opts {
+	enum tsq_format format;	/* AUTO is settled by tsq_reader_open */
+	char delimiter;		/* 0: ',' for CSV, tab for TSV */
+	char quote;		/* 0: '"' */
+	size_t max_record;	/* 0: 8 MiB */
+};
+
+struct tsq_reader;
+
+enum tsq_read_status {
+	TSQ_READ_RECORD,
+	TSQ_READ_EOF,
+	TSQ_READ_ERROR,		/* I/O or decompression error, or EINTR: see err */
+};
+
+/*
+ * Start reading IN.  With format AUTO the name's extension decides (.csv,
+ * .tsv, .jsonl, .ndjson, .json, under .gz or .zst), else the first non-blank
+ * byte: '{' means JSON lines.
+ */
+struct tsq_reader *tsq_reader_open(struct tsq_input *in, const struct tsq_reader_opts *opts);
+enum tsq_format tsq_reader_format(const struct tsq_reader *r);
+const char *tsq_format_name(enum tsq_format f);
+bool tsq_format_parse(const char *s, enum tsq_format *f);
+
+/*
+ * The next record.  It stays valid until the next call.  A malformed record
+ * comes back as TSQ_READ_RECORD with rec->error set.
+ */
+enum tsq_read_status tsq_reader_next(struct tsq_reader *r, struct tsq_record *rec,
+    struct tsq_buf *err);
+
+/*
+ * The header: for CSV and TSV the first record; for JSON lines a record
+ * without fields (keys name the columns); for a reject file the original
+ * header that its first line carries (no fields if it has none).  Call it
+ * once, before tsq_reader_next.
+ */
+enum tsq_read_status tsq_reader_header(struct tsq_reader *r, struct tsq_record *rec,
+    struct tsq_buf *err);
+
+/*
+ * The header of a reject file (the original's header line), or NULL.  Known
+ * once the first record of a rejects input has been read.
+ */
+const char *tsq_reader_rejects_header(const struct tsq_reader *r);
+
+/*
+ * Parse a single CSV or TSV record text (as a reject file keeps it) into REC,
+ * whose storage belongs to R.
+ */
+bool tsq_reader_parse_text(struct tsq_reader *r, enum tsq_format f, const char *text,
+    size_t len, struct tsq_record *rec);
+
+/*
+ * Skip ahead to byte OFFSET, which is the start of physical line LINE (both
+ * from a checkpoint).  False with ERR set if the input ends first.
+ */
+bool tsq_reader_skip_to(struct tsq_reader *r, int64_t offset, long line, struct tsq_buf *err);
+
+/* Decompressed bytes consumed so far. */
+int64_t tsq_reader_offset(const struct tsq_reader *r);
+
+void tsq_reader_close(struct tsq_reader *r);
+
+#endif
