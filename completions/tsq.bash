@@ -6,7 +6,8 @@ _tsq_common_opts="--dbname --host --port --username --no-password --password --q
 _tsq_opts() {
 	case $1 in
 	tsq-init) echo "--local --stop --backend --schema --numeric --chunk-interval --no-rollups --dry-run --table --time-column $_tsq_common_opts" ;;
-	tsq-load|tsq-query|tsq-compress|tsq-stats) echo "$_tsq_common_opts" ;;
+	tsq-load) echo "--format --delimiter --quote --null --no-header --columns --map --set --skip-columns --ignore-extra --time-format --tz --on-conflict --dedupe --batch-size --workers --dry-run --rejects --max-errors --max-error-ratio --stats --checkpoint --resume --progress $_tsq_common_opts" ;;
+	tsq-query|tsq-compress|tsq-stats) echo "$_tsq_common_opts" ;;
 	esac
 }
 
@@ -32,6 +33,12 @@ _tsq_complete() {
 	case $prev in
 	--backend) COMPREPLY=($(compgen -W "auto timescaledb postgres" -- "$cur")); return 0 ;;
 	--log-format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return 0 ;;
+	--format) COMPREPLY=($(compgen -W "auto csv tsv jsonl rejects" -- "$cur")); return 0 ;;
+	--on-conflict) COMPREPLY=($(compgen -W "update nothing error" -- "$cur")); return 0 ;;
+	--dedupe) COMPREPLY=($(compgen -W "last first error" -- "$cur")); return 0 ;;
+	--tz) COMPREPLY=($(cd /usr/share/zoneinfo 2>/dev/null && compgen -f -- "$cur")); return 0 ;;
+	--rejects|--stats|--checkpoint) COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
+	--delimiter|--quote|--null|--columns|--map|--set|--skip-columns|--time-format|--batch-size|--workers|--max-errors|--max-error-ratio) return 0 ;;
 	-h|--host) COMPREPLY=($(compgen -A hostname -- "$cur")); return 0 ;;
 	-U|--username) COMPREPLY=($(compgen -u -- "$cur")); return 0 ;;
 	-d|--dbname|-p|--port|--schema|--chunk-interval|--table|--time-column) return 0 ;;

@@ -68,9 +68,27 @@ function dropMessages(buf, type) {
   return Buffer.concat(keep);
 }
 
+// PGlite's WASM build reports its own housekeeping ("# 1743: aborting
+// transaction 782") as WARNING notices after a rolled-back savepoint; a real
+// server says nothing there, so the bridge drops them.
+const PGLITE_CHATTER = /\bM# \d+: aborting transaction \d+\0/;
+
+function dropChatter(buf) {
+  if (!buf.includes('aborting transaction')) return buf;
+  const keep = [];
+  let i = 0;
+  while (i + 5 <= buf.length) {
+    const len = buf.readInt32BE(i + 1);
+    const msg = buf.subarray(i, i + 1 + len);
+    if (!(buf[i] === 0x4e && PGLITE_CHATTER.test(msg.toString('latin1')))) keep.push(msg);
+    i += 1 + len;
+  }
+  return Buffer.concat(keep);
+}
+
 async function execRaw(bytes) {
   const reply = await db.execProtocolRaw(new Uint8Array(bytes), { syncToFs: false });
-  return Buffer.from(reply.buffer, reply.byteOffset, reply.byteLength);
+  return dropChatter(Buffer.from(reply.buffer, reply.byteOffset, reply.byteLength));
 }
 
 // Leave the backend as a new session would find it.
@@ -215,8 +233,25 @@ function serve(sock) {
 }
 
 let queue = Promise.resolve();
+// A CancelRequest arrives on a connection of its own.  Queued behind the
+// session it wants to cancel it would wait for that session to end, and the
+// client waits for its answer: so look at the first packet at once.  PGlite
+// cannot interrupt a running statement; closing the connection is the answer
+// a server gives anyway.
 const server = net.createServer({ pauseOnConnect: true }, (sock) => {
-  queue = queue.then(() => (sock.destroyed ? undefined : serve(sock)));
+  const first = (chunk) => {
+    sock.pause();
+    sock.removeListener('data', first);
+    if (chunk.length >= 8 && chunk.readInt32BE(0) === 16 && chunk.readInt32BE(4) === CANCEL_REQUEST) {
+      sock.destroy();
+      return;
+    }
+    sock.unshift(chunk);
+    queue = queue.then(() => (sock.destroyed ? undefined : serve(sock)));
+  };
+  sock.on('data', first);
+  sock.on('error', () => {});
+  sock.resume();
 });
 
 server.listen(0, '127.0.0.1', () => {

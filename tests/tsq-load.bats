@@ -1,0 +1,534 @@
+#!/usr/bin/env bats
+# tsq-load on the backend named by TSQ_TEST_BACKEND (tests/run runs this file
+# once for plain PostgreSQL and once for TimescaleDB).
+
+setup_file() {
+	load lib/db
+	tsq_db_start
+}
+
+teardown_file() {
+	load lib/db
+	tsq_db_stop
+}
+
+setup() {
+	load lib/common
+	load lib/db
+	tsq_db_reset
+	cd "$BATS_TEST_TMPDIR"
+}
+
+# The OHLCV rows of the table, one line each, in key order: what a user sees.
+ohlcv_rows() {
+	tsq_psql -c "SELECT to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || ',' || symbol || ',' || timeframe || ',' ||
+	                    open || ',' || high || ',' || low || ',' || close || ',' || volume || ',' || coalesce(trades::text, '')
+	             FROM ohlcv ORDER BY symbol, timeframe, time"
+}
+
+# A table of every type tsq-load converts itself.
+make_types_table() {
+	tsq_psql -c "CREATE TABLE types (id integer PRIMARY KEY, b boolean, i2 smallint, i4 integer,
+		i8 bigint, f4 real, f8 double precision, n numeric, t text, vc varchar(5),
+		ts timestamptz, tsn timestamp, d date, j json, jb jsonb, ia integer[], ta text[],
+		u uuid)"
+}
+
+# 1440 one-minute candles per day for SYMBOLS over DAYS days from 2026-01-05,
+# times as epoch seconds.
+make_candles() {
+	awk -v days="$1" -v syms="$2" 'BEGIN {
+		print "time,symbol,open,high,low,close,volume"
+		n = split(syms, s, ",")
+		for (m = 0; m < days * 1440; m++)
+			for (k = 1; k <= n; k++) {
+				p = 100 + k + (m % 97) / 10
+				printf "%d,%s,%.2f,%.2f,%.2f,%.2f,%d\n", 1767571200 + m * 60, s[k], p, p + 1, p - 1, p + 0.5, m % 13
+			}
+	}'
+}
+
+@test "loads a CSV file into ohlcv: every row, exact values, summary on stderr, exit 0" {
+	tsq-init -q
+	run --separate-stderr tsq-load ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
+	assert_success
+	assert_output ""
+	assert_regex "$stderr" 'read 1080, inserted 1080, updated 0, unchanged 0, duplicates 0, rejected 0'
+	assert_equal "$(tsq_psql -c 'SELECT count(*) FROM ohlcv')" 1080
+	# The table holds exactly the file (same column order, same values).
+	tail -n +2 "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv" | sed 's/Z,/,/' |
+		awk -F, -v OFS=, '{ for (i = 4; i <= 8; i++) $i = $i + 0; print }' | sort >expected
+	ohlcv_rows | awk -F, -v OFS=, '{ for (i = 4; i <= 8; i++) $i = $i + 0; print }' | sort >actual
+	run diff expected actual
+	assert_success
+	assert_file_not_exists sample-ohlcv.csv.rejects.jsonl
+}
+
+@test "reloading the same file changes nothing and says so" {
+	tsq-init -q
+	tsq-load -q ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
+	before=$(ohlcv_rows | md5sum)
+	xmin_before=$(tsq_psql -c "SELECT md5(string_agg(xmin::text, ',' ORDER BY symbol, time)) FROM ohlcv")
+	run --separate-stderr tsq-load --stats stats.json ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
+	assert_success
+	assert_regex "$stderr" 'read 1080, inserted 0, updated 0, unchanged 1080, duplicates 0, rejected 0'
+	assert_equal "$(jq -c '[.read, .inserted, .updated, .unchanged, .duplicates, .rejected]' stats.json)" "[1080,0,0,1080,0,0]"
+	assert_equal "$(ohlcv_rows | md5sum)" "$before"
+	# No row was rewritten: the row versions are the same ones.
+	assert_equal "$(tsq_psql -c "SELECT md5(string_agg(xmin::text, ',' ORDER BY symbol, time)) FROM ohlcv")" "$xmin_before"
+}
+
+@test "changed rows are updated, new ones inserted, the rest counted unchanged" {
+	tsq-init -q
+	tsq-load -q ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
+	{
+		echo "time,symbol,open,high,low,close,volume"
+		echo "2026-11-20T00:00:00Z,BTC-USD,1,2,0.5,1.5,7"
+		echo "2026-11-20T00:01:00Z,BTC-USD,91228.99,91269.57,91187.65,91203.12,1.2409"
+		echo "2026-11-21T00:00:00Z,BTC-USD,5,6,4,5.5,1"
+	} >change.csv
+	run --separate-stderr tsq-load ohlcv change.csv
+	assert_success
+	assert_regex "$stderr" 'read 3, inserted 1, updated 1, unchanged 1, duplicates 0, rejected 0'
+	assert_equal "$(tsq_psql -c "SELECT open, volume FROM ohlcv WHERE symbol = 'BTC-USD' AND time = '2026-11-20T00:00:00Z'")" "1|7"
+	assert_equal "$(tsq_psql -c 'SELECT count(*) FROM ohlcv')" 1081
+}
+
+@test "RFC 4180: quotes, embedded delimiters and newlines, CRLF, BOM, UTF-8, no final newline" {
+	tsq_psql -c "CREATE TABLE edge (id integer PRIMARY KEY, a text, b text)"
+	printf '\xef\xbb\xbfid,a,b\r\n1,"x, y","say ""hi"""\r\n2,"line one\nline two",\r\n3,"",plain\r\n4,žluťoučký kůň,€\r\n5,  spaced  ,"a\r\nb"' >edge.csv
+	run --separate-stderr tsq-load edge edge.csv
+	assert_success
+	assert_regex "$stderr" 'read 5, inserted 5'
+	run tsq_psql -c "SELECT id, coalesce(a, '<null>'), replace(coalesce(b, '<null>'), E'\\r', '<cr>'), length(a) FROM edge ORDER BY id"
+	assert_output "1|x, y|say \"hi\"|4
+2|line one
+line two|<null>|17
+3||plain|0
+4|žluťoučký kůň|€|13
+5|  spaced  |a<cr>
+b|10"
+	# The CRLF inside the quoted field of row 5 is kept as it was written.
+}
+
+@test "each type takes its good values" {
+	make_types_table
+	cat >good.csv <<'EOF'
+id,b,i2,i4,i8,f4,f8,n,t,vc,ts,tsn,d,j,jb,ia,ta,u
+1,true,-32768,2147483647,-9223372036854775808,1.5,-2.25e-3,12345678901234567890.000123,text,abcde,2024-03-01T12:00:00+02:00,2024-03-01 12:00:00.5,2024-03-01,"{""a"": [1, 2]}","{""b"": null}","{1,2,NULL}","{""x y"",z}",a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11
+2,off,0,0,0,NaN,-Infinity,-0.5,,,1709294400,2024-03-01,1709251200000,[],0,{},{},
+3,Yes,1,1,1,inf,1e308,1e-5,"",x,1709294400123,2024-03-01T00:00:00Z,2024-02-29,null,"""s""","{ 7 , 8 }","{""a,b"",""c\""d""}",
+EOF
+	run --separate-stderr tsq-load types good.csv
+	assert_success
+	run tsq_psql -c "SET TimeZone = 'UTC'; SELECT id, b, i2, i4, i8, f4, f8, n, coalesce(t, '<null>'), vc, ts, tsn, d, j, jb, ia, ta, u FROM types ORDER BY id"
+	assert_output "1|t|-32768|2147483647|-9223372036854775808|1.5|-0.00225|12345678901234567890.000123|text|abcde|2024-03-01 10:00:00+00|2024-03-01 12:00:00.5|2024-03-01|{\"a\": [1, 2]}|{\"b\": null}|{1,2,NULL}|{\"x y\",z}|a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11
+2|f|0|0|0|NaN|-Infinity|-0.5|<null>||2024-03-01 12:00:00+00|2024-03-01 00:00:00|2024-03-01|[]|0|{}|{}|
+3|t|1|1|1|Infinity|1e+308|0.00001||x|2024-03-01 12:00:00.123+00|2024-03-01 00:00:00|2024-02-29|null|\"s\"|{7,8}|{\"a,b\",\"c\\\"d\"}|"
+}
+
+@test "each type refuses its bad values, naming the column" {
+	make_types_table
+	cat >bad.csv <<'EOF'
+id,b,i2,i4,i8,f4,f8,n,ts,d,jb,ia,vc
+10,maybe,,,,,,,,,,,
+11,,32768,,,,,,,,,,
+12,,,2147483648,,,,,,,,,
+13,,,,9223372036854775808,,,,,,,,
+14,,,,,1e39,,,,,,,
+15,,,,,,abc,,,,,,
+16,,,,,,,1.2.3,,,,,
+17,,,,,,,,2024-02-30,,,,
+18,,,,,,,,,yesterday,,,
+19,,,,,,,,,,{bad,,
+20,,,,,,,,,,,"{1,x}",
+21,,,,,,,,,,,,toolong
+22,,,,,,,,,,,,ok
+EOF
+	run --separate-stderr tsq-load types bad.csv
+	assert_equal "$status" 65
+	assert_regex "$stderr" 'read 13, inserted 1, .* rejected 12'
+	run jq -r '"\(.line) \(.column) \(.error)"' bad.csv.rejects.jsonl
+	assert_line --index 0 '2 b invalid input syntax for type boolean: "maybe"'
+	assert_line --index 1 '3 i2 value "32768" is out of range for type smallint'
+	assert_line --index 2 '4 i4 value "2147483648" is out of range for type integer'
+	assert_line --index 3 '5 i8 value "9223372036854775808" is out of range for type bigint'
+	assert_line --index 4 '6 f4 value "1e39" is out of range for type real'
+	assert_line --index 5 '7 f8 invalid input syntax for type double precision: "abc"'
+	assert_line --index 6 '8 n invalid input syntax for type numeric: "1.2.3"'
+	assert_line --index 7 '9 ts timestamp with time zone out of range: "2024-02-30"'
+	assert_line --index 8 '10 d invalid input syntax for type date: "yesterday"'
+	assert_regex "${lines[9]}" '^11 jb invalid input syntax for type jsonb: '
+	assert_line --index 10 '12 ia invalid input syntax for type integer: "x"'
+	# varchar(5) is checked by the server: the row is isolated from its batch.
+	assert_line --index 11 '13 vc value too long for type character varying(5)'
+	assert_equal "$(jq -r 'select(.line == 13) | .sqlstate' bad.csv.rejects.jsonl)" 22001
+	assert_equal "$(tsq_psql -c 'SELECT id, vc FROM types')" "22|ok"
+}
+
+@test "a reject record names file, first line, offset, column, error and the raw record" {
+	tsq-init -q
+	printf 'time,symbol,open,high,low,close,volume\n2026-01-01T00:00:00Z,A,1,2,0.5,1.5,3\n2026-01-01T00:01:00Z,"multi\nline",1,2,0.5,1.5,x\n' >r.csv
+	run --separate-stderr tsq-load ohlcv r.csv
+	assert_equal "$status" 65
+	off=$(head -n 2 r.csv | wc -c)
+	run jq -c . r.csv.rejects.jsonl
+	assert_output '{"file":"r.csv","line":3,"offset":'"$off"',"column":"volume","error":"invalid input syntax for type double precision: \"x\"","sqlstate":null,"record":"2026-01-01T00:01:00Z,\"multi\nline\",1,2,0.5,1.5,x","format":"csv","header":"time,symbol,open,high,low,close,volume"}'
+	# The offset is the byte where the record starts.
+	assert_equal "$(tail -c +$((off + 1)) r.csv | head -c 20)" "2026-01-01T00:01:00Z"
+	assert_equal "$(tsq_psql -c 'SELECT count(*) FROM ohlcv')" 1
+}
+
+@test "the accounting balances on a file with every kind of bad row" {
+	tsq-init -q
+	tsq_psql -c "ALTER TABLE ohlcv ADD CONSTRAINT sane CHECK (high >= low)"
+	cat >mix.csv <<'EOF'
+time,symbol,open,high,low,close,volume
+2026-01-01T00:00:00Z,A,1,2,0.5,1.5,3
+2026-01-01T00:01:00Z,A,1,2,0.5,1.5
+2026-01-01T00:02:00Z,A,one,2,0.5,1.5,3
+2026-01-01T00:03:00Z,A,1,0.5,2,1.5,3
+2026-01-01T00:00:00Z,A,1.1,2,0.5,1.5,3
+2026-01-01T00:04:00Z,A,"bad"quote,2,0.5,1.5,3
+
+2026-01-01T00:05:00Z,B,1,2,0.5,1.5,3
+EOF
+	run --separate-stderr tsq-load --stats s.json ohlcv mix.csv
+	assert_equal "$status" 65
+	run jq -r '"\(.read) \(.inserted) \(.updated) \(.unchanged) \(.duplicates) \(.rejected)"' s.json
+	assert_output "7 2 0 0 1 4"
+	assert_equal "$(jq '.read == .inserted + .updated + .unchanged + .duplicates + .rejected' s.json)" true
+	assert_equal "$(jq -r .line mix.csv.rejects.jsonl | tr '\n' ' ')" "3 4 7 5 "
+	# The later duplicate of line 2 won (--dedupe last).
+	assert_equal "$(tsq_psql -c "SELECT symbol, open FROM ohlcv ORDER BY symbol, time")" "A|1.1
+B|1"
+}
+
+@test "rows the server refuses are isolated: exactly those are rejected" {
+	tsq-init -q
+	tsq_psql -c "ALTER TABLE ohlcv ADD CONSTRAINT sane CHECK (high >= low)"
+	make_candles 2 A,B >c.csv
+	# Break three rows, two of them in the same batch.
+	awk -F, -v OFS=, 'NR == 8 || NR == 9 || NR == 3000 { t = $4; $4 = $5; $5 = t } { print }' c.csv >bad.csv
+	for mode in update error nothing; do
+		tsq_db_reset
+		tsq-init -q
+		tsq_psql -c "ALTER TABLE ohlcv ADD CONSTRAINT sane CHECK (high >= low)"
+		rm -f bad.csv.rejects.jsonl
+		run --separate-stderr tsq-load --on-conflict $mode --batch-size 1000 ohlcv bad.csv
+		assert_equal "$status" 65
+		assert_regex "$stderr" 'read 5760, inserted 5757, .* rejected 3'
+		assert_equal "$(jq -r '"\(.line) \(.sqlstate)"' bad.csv.rejects.jsonl | tr '\n' ' ')" "8 23514 9 23514 3000 23514 "
+		assert_equal "$(tsq_psql -c 'SELECT count(*) FROM ohlcv WHERE high < low')" 0
+		assert_equal "$(tsq_psql -c 'SELECT count(*) FROM ohlcv')" 5757
+	done
+}
+
+@test "dedupe: last wins by default, first keeps the first, error rejects the repeats" {
+	tsq-init -q
+	cat >dup.csv <<'EOF'
+time,symbol,open,high,low,close,volume
+2026-01-01T00:00:00Z,A,1,2,0.5,1.5,3
+2026-01-01T00:00:00Z,A,2,2,0.5,1.5,3
+2026-01-01T00:01:00Z,A,5,6,4,5,1
+2026-01-01T00:00:00+00:00,A,3,3,0.5,1.5,3
+EOF
+	run --separate-stderr tsq-load ohlcv dup.csv
+	assert_success
+	assert_regex "$stderr" 'read 4, inserted 2, updated 0, unchanged 0, duplicates 2, rejected 0'
+	assert_equal "$(tsq_psql -c "SELECT open FROM ohlcv WHERE time = '2026-01-01T00:00:00Z'")" 3
+
+	tsq_psql -c "TRUNCATE ohlcv"
+	run --separate-stderr tsq-load --dedupe first ohlcv dup.csv
+	assert_success
+	assert_regex "$stderr" 'inserted 2, updated 0, unchanged 0, duplicates 2'
+	assert_equal "$(tsq_psql -c "SELECT open FROM ohlcv WHERE time = '2026-01-01T00:00:00Z'")" 1
+
+	tsq_psql -c "TRUNCATE ohlcv"
+	run --separate-stderr tsq-load --dedupe error ohlcv dup.csv
+	assert_equal "$status" 65
+	assert_regex "$stderr" 'inserted 2, updated 0, unchanged 0, duplicates 0, rejected 2'
+	assert_equal "$(jq -r '"\(.line): \(.error)"' dup.csv.rejects.jsonl)" "3: duplicate key: the same key is on line 2 (--dedupe error)
+5: duplicate key: the same key is on line 2 (--dedupe error)"
+	assert_equal "$(tsq_psql -c "SELECT open FROM ohlcv WHERE time = '2026-01-01T00:00:00Z'")" 1
+}
+
+@test "--on-conflict nothing keeps rows; error rejects keys already there" {
+	tsq-init -q
+	tsq-load -q ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
+	printf 'time,symbol,open,high,low,close,volume\n2026-11-20T00:00:00Z,BTC-USD,1,2,0.5,1.5,7\n2026-11-22T00:00:00Z,BTC-USD,1,2,0.5,1.5,7\n' >n.csv
+	run --separate-stderr tsq-load --on-conflict nothing ohlcv n.csv
+	assert_success
+	assert_regex "$stderr" 'read 2, inserted 1, updated 0, unchanged 1'
+	assert_equal "$(tsq_psql -c "SELECT volume FROM ohlcv WHERE symbol = 'BTC-USD' AND time = '2026-11-20T00:00:00Z'")" 2.6243
+	tsq_psql -c "DELETE FROM ohlcv WHERE time = '2026-11-22T00:00:00Z'"
+	run --separate-stderr tsq-load --on-conflict error ohlcv n.csv
+	assert_equal "$status" 65
+	assert_equal "$(jq -r '"\(.line) \(.sqlstate)"' n.csv.rejects.jsonl)" "2 23505"
+	assert_equal "$(tsq_psql -c "SELECT count(*) FROM ohlcv WHERE time = '2026-11-22T00:00:00Z'")" 1
+}
+
+@test "gzip, zstd and standard input load the same rows" {
+	tsq-init -q
+	cp "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv" s.csv
+	gzip -k s.csv
+	zstd -q s.csv
+	run --separate-stderr tsq-load ohlcv s.csv.gz
+	assert_success
+	assert_regex "$stderr" 'inserted 1080'
+	expected=$(ohlcv_rows | md5sum)
+	tsq_psql -c "TRUNCATE ohlcv"
+	run --separate-stderr tsq-load ohlcv s.csv.zst
+	assert_success
+	assert_equal "$(ohlcv_rows | md5sum)" "$expected"
+	tsq_psql -c "TRUNCATE ohlcv"
+	run --separate-stderr sh -c 'gzip -c s.csv | tsq-load ohlcv'
+	assert_success
+	assert_equal "$(ohlcv_rows | md5sum)" "$expected"
+	tsq_psql -c "TRUNCATE ohlcv"
+	run --separate-stderr sh -c 'tsq-load ohlcv - <s.csv'
+	assert_success
+	assert_equal "$(ohlcv_rows | md5sum)" "$expected"
+	# A truncated archive stops with exit 1 and says why.
+	head -c 3000 s.csv.gz >cut.csv.gz
+	run --separate-stderr tsq-load ohlcv cut.csv.gz
+	assert_equal "$status" 1
+	assert_regex "$stderr" 'unexpected end of gzip data'
+}
+
+@test "JSON lines: keys name columns, nested values go to jsonb, a later key joins the load" {
+	tsq_psql -c "CREATE TABLE ev (id integer PRIMARY KEY, name text, payload jsonb, score double precision, ok boolean)"
+	cat >ev.jsonl <<'EOF'
+{"id": 1, "name": "a\u00e9\"b", "payload": {"x": [1, {"y": null}]}}
+{"id": 2, "name": null, "payload": [1,2]}
+
+{"name": "c", "id": 3, "score": 1.25, "ok": true}
+{"id": 4, "name": 5}
+{"id": 5, "nope": 1}
+{"id": 6,}
+[1, 2]
+EOF
+	run --separate-stderr tsq-load ev ev.jsonl
+	assert_equal "$status" 65
+	assert_regex "$stderr" 'read 7, inserted 4, .* rejected 3'
+	run tsq_psql -c "SELECT id, coalesce(name, '<null>'), coalesce(payload::text, '<null>'), coalesce(score::text, '<null>'), coalesce(ok::text, '<null>') FROM ev ORDER BY id"
+	assert_output '1|aé"b|{"x": [1, {"y": null}]}|<null>|<null>
+2|<null>|[1, 2]|<null>|<null>
+3|c|<null>|1.25|true
+4|5|<null>|<null>|<null>'
+	run jq -r '"\(.line) \(.column) \(.error)"' ev.jsonl.rejects.jsonl
+	assert_line --index 0 '6 nope table "public"."ev" has no column "nope"'
+	assert_line --index 1 '7 null invalid JSON at column 10: a key is missing'
+	assert_line --index 2 '8 null invalid JSON at column 1: expected a JSON object'
+}
+
+@test "TSV: tabs split fields, backslash escapes decode, empty and \\N are NULL" {
+	tsq_psql -c "CREATE TABLE tv (id integer PRIMARY KEY, a text, b text)"
+	printf 'id\ta\tb\n1\tx\\ty\t\\N\n2\tline\\nbreak\t\n3\tback\\\\slash\tz\n' >t.tsv
+	run --separate-stderr tsq-load tv t.tsv
+	assert_success
+	run tsq_psql -c "SELECT id, replace(replace(a, E'\\t', '<tab>'), E'\\n', '<nl>'), coalesce(b, '<null>') FROM tv ORDER BY id"
+	assert_output "1|x<tab>y|<null>
+2|line<nl>break|<null>
+3|back\\slash|z"
+}
+
+@test "columns: --map renames, --set fills, --skip-columns and --ignore-extra drop, --no-header with --columns" {
+	tsq-init -q
+	printf 'ts,sym,o,h,l,c,v,junk,extra\n2026-01-01T00:00:00Z,A,1,2,0.5,1.5,3,x,y\n' >m.csv
+	run --separate-stderr tsq-load --map ts=time,sym=symbol,o=open,h=high,l=low,c=close,v=volume \
+		--skip-columns junk --ignore-extra --set source=binance --set timeframe=5m ohlcv m.csv
+	assert_success
+	assert_equal "$(tsq_psql -c 'SELECT symbol, timeframe, open, source FROM ohlcv')" "A|5m|1|binance"
+	printf '2026-01-01T00:01:00Z;B;1;2;0.5;1.5;3\n' >nh.csv
+	run --separate-stderr tsq-load --no-header --delimiter ';' --columns time,symbol,open,high,low,close,volume ohlcv nh.csv
+	assert_success
+	assert_equal "$(tsq_psql -c "SELECT timeframe, volume FROM ohlcv WHERE symbol = 'B'")" "1m|3"
+}
+
+@test "mapping mistakes are usage errors before any row is loaded" {
+	tsq-init -q
+	printf 'time,symbol,open,high,low,close,volume,colour\n2026-01-01T00:00:00Z,A,1,2,0.5,1.5,3,red\n' >u.csv
+	run --separate-stderr tsq-load ohlcv u.csv
+	assert_equal "$status" 64
+	assert_equal "${stderr_lines[0]}" 'tsq-load: error: table "public"."ohlcv" has no column "colour" (input column 8)'
+	printf 'time,symbol,open,high,low\n2026-01-01T00:00:00Z,A,1,2,0.5\n' >m.csv
+	run --separate-stderr tsq-load ohlcv m.csv
+	assert_equal "$status" 64
+	assert_equal "${stderr_lines[0]}" 'tsq-load: error: column "close" of table "public"."ohlcv" needs a value, and the input does not have it'
+	run --separate-stderr tsq-load --map nosuch=open ohlcv u.csv
+	assert_equal "$status" 64
+	assert_regex "$stderr" 'the input has no column "nosuch"'
+	run --separate-stderr tsq-load --set colour=red ohlcv m.csv
+	assert_equal "$status" 64
+	assert_regex "$stderr" 'table "public"."ohlcv" has no column "colour"'
+	run --separate-stderr tsq-load nosuchtable u.csv
+	assert_equal "$status" 64
+	assert_equal "${stderr_lines[0]}" 'tsq-load: error: table "nosuchtable" does not exist'
+	run --separate-stderr tsq-load ohlcv missing.csv
+	assert_equal "$status" 66
+	assert_equal "${stderr_lines[0]}" 'tsq-load: error: could not open file "missing.csv": No such file or directory'
+	assert_equal "$(tsq_psql -c 'SELECT count(*) FROM ohlcv')" 0
+	run --separate-stderr tsq-load
+	assert_equal "$status" 64
+	assert_equal "${stderr_lines[0]}" 'tsq-load: error: no table given'
+}
+
+@test "--format rejects loads a fixed reject file back" {
+	tsq-init -q
+	printf 'time,symbol,open,high,low,close,volume\n2026-01-01T00:00:00Z,A,1,2,0.5,1.5,3\n2026-01-01T00:01:00Z,A,1,2,0.5,1.5,oops\n2026-01-01T00:02:00Z,"A",1,2,0.5,1.5,bad\n' >f.csv
+	run --separate-stderr tsq-load ohlcv f.csv
+	assert_equal "$status" 65
+	# Fix the records by hand, as a user would, and load them again.
+	sed -e 's/,oops/,4/' -e 's/,bad/,5/' f.csv.rejects.jsonl >fixed.jsonl
+	run --separate-stderr tsq-load --format rejects ohlcv fixed.jsonl
+	assert_success
+	assert_regex "$stderr" 'read 2, inserted 2'
+	assert_equal "$(tsq_psql -c 'SELECT volume FROM ohlcv ORDER BY time')" "3
+4
+5"
+}
+
+@test "--max-errors stops the load: committed batches stay, exit 1" {
+	tsq-init -q
+	make_candles 1 A | awk -F, -v OFS=, 'NR > 1 && NR % 100 == 0 { $7 = "x" } { print }' >e.csv
+	run --separate-stderr tsq-load --batch-size 200 --max-errors 3 ohlcv e.csv
+	assert_equal "$status" 1
+	assert_regex "$stderr" 'error: stopped: more than 3 rows rejected \(--max-errors\)'
+	assert_regex "$stderr" 'detail: everything up to line 400 of e.csv is committed'
+	assert_equal "$(wc -l <e.csv.rejects.jsonl)" 4
+	assert_equal "$(tsq_psql -c 'SELECT count(*) FROM ohlcv')" 395
+	run --separate-stderr tsq-load --max-error-ratio 0.001 ohlcv e.csv
+	assert_equal "$status" 1
+	assert_regex "$stderr" 'rows were rejected \(--max-error-ratio 0.001\)'
+}
+
+@test "--dry-run reads and checks everything, writes nothing, same exit code" {
+	tsq-init -q
+	printf 'time,symbol,open,high,low,close,volume\n2026-01-01T00:00:00Z,A,1,2,0.5,1.5,3\n2026-01-01T00:01:00Z,A,1,2,0.5,1.5,x\n' >d.csv
+	run --separate-stderr tsq-load --dry-run ohlcv d.csv
+	assert_equal "$status" 65
+	assert_regex "$stderr" 'dry run, nothing written: .*read 2, inserted 1, .* rejected 1'
+	assert_equal "$(tsq_psql -c 'SELECT count(*) FROM ohlcv')" 0
+}
+
+@test "--time-format and --tz read local times" {
+	tsq-init -q
+	printf 'time,symbol,open,high,low,close,volume\n01/07/2026 09:30,A,1,2,0.5,1.5,3\n' >tf.csv
+	run --separate-stderr tsq-load --time-format '%d/%m/%Y %H:%M' --tz Europe/Prague ohlcv tf.csv
+	assert_success
+	assert_equal "$(tsq_psql -c "SELECT time AT TIME ZONE 'UTC' FROM ohlcv")" "2026-07-01 07:30:00"
+	printf 'time,symbol,open,high,low,close,volume\n2026-01-07 09:30,B,1,2,0.5,1.5,3\n' >tz.csv
+	run --separate-stderr tsq-load --tz America/New_York ohlcv tz.csv
+	assert_success
+	assert_equal "$(tsq_psql -c "SELECT time AT TIME ZONE 'UTC' FROM ohlcv WHERE symbol = 'B'")" "2026-01-07 14:30:00"
+	run --separate-stderr tsq-load --tz Mars/Olympus ohlcv tz.csv
+	assert_equal "$status" 64
+}
+
+@test "workers > 1 upsert in parallel and end with the same table" {
+	# PGlite is one backend: the test server serves one session at a time.
+	[ "$TSQ_TEST_BACKEND" = postgres ] || skip "the TimescaleDB test server takes one connection at a time"
+	tsq-init -q
+	make_candles 1 A,B,C,D >w.csv
+	run --separate-stderr tsq-load --workers 3 --batch-size 500 ohlcv w.csv
+	assert_success
+	assert_regex "$stderr" 'read 5760, inserted 5760'
+	expected=$(ohlcv_rows | md5sum)
+	# Change every fifth row and load with workers again: upserts, no deadlock.
+	awk -F, -v OFS=, 'NR > 1 && NR % 5 == 0 { $7 = $7 + 100 } { print }' w.csv >w2.csv
+	run --separate-stderr tsq-load --workers 3 --batch-size 500 ohlcv w2.csv
+	assert_success
+	assert_regex "$stderr" 'read 5760, inserted 0, updated 1152, unchanged 4608'
+	assert_equal "$(tsq_psql -c 'SELECT count(*) FROM ohlcv WHERE volume >= 100')" 1152
+	tsq-load -q --workers 2 ohlcv w.csv
+	assert_equal "$(ohlcv_rows | md5sum)" "$expected"
+}
+
+@test "killed mid-way, --resume skips what was committed and the table ends the same" {
+	tsq-init -q
+	make_candles 2 A,B >full.csv
+	head -n 3001 full.csv >first.csv
+	tail -n +3002 full.csv >rest.csv
+	# Feed the first part, wait until a batch is committed, then kill -9.
+	mkfifo feed
+	tsq-load -q --batch-size 500 --checkpoint cp.json ohlcv - <feed &
+	pid=$!
+	exec 8>feed
+	cat first.csv >&8
+	for i in $(seq 1 100); do
+		[ -f cp.json ] && [ "$(jq -r '.files["-"].line' cp.json)" -gt 1000 ] && break
+		sleep 0.1
+	done
+	kill -9 "$pid"
+	exec 8>&-
+	wait "$pid" || true
+	committed=$(jq -r '.files["-"].line' cp.json)
+	[ "$committed" -gt 1000 ]
+	# The checkpoint never claims more than the table holds.
+	rows=$(tsq_psql -c 'SELECT count(*) FROM ohlcv')
+	[ "$rows" -ge $((committed - 2)) ]
+
+	run --separate-stderr sh -c 'tsq-load --resume --checkpoint cp.json ohlcv - <full.csv'
+	assert_success
+	assert_regex "$stderr" "resuming at line $committed"
+	left=$((5760 - committed + 2))
+	assert_regex "$stderr" "read $left, inserted $((5760 - rows)), updated 0, unchanged $((rows - committed + 2)),"
+	resumed=$(ohlcv_rows | md5sum)
+	tsq_psql -c "TRUNCATE ohlcv"
+	tsq-load -q ohlcv full.csv
+	assert_equal "$resumed" "$(ohlcv_rows | md5sum)"
+	# A finished input is skipped as a whole.
+	run --separate-stderr sh -c 'tsq-load --resume --checkpoint cp.json ohlcv - <full.csv'
+	assert_success
+	assert_regex "$stderr" 'already loaded'
+}
+
+@test "SIGINT rolls back the open batch, keeps the committed ones, exit 130" {
+	tsq-init -q
+	make_candles 1 A >full.csv
+	mkfifo feed
+	tsq-load --batch-size 300 --stats s.json --checkpoint cp.json ohlcv - <feed 2>err &
+	pid=$!
+	exec 8>feed
+	head -n 1000 full.csv >&8
+	# Wait for two committed batches (the test server takes one session at a
+	# time, so the checkpoint is watched rather than the table).
+	for i in $(seq 1 100); do
+		[ -f cp.json ] && [ "$(jq -r '.files["-"].line' cp.json)" -gt 600 ] && break
+		sleep 0.1
+	done
+	kill -INT "$pid"
+	status=0
+	wait "$pid" || status=$?
+	exec 8>&-
+	assert_equal "$status" 130
+	run cat err
+	assert_regex "$output" 'interrupted; everything up to line [0-9]+ of stdin is committed'
+	line=$(grep -o 'up to line [0-9]*' err | grep -o '[0-9]*')
+	assert_equal "$(tsq_psql -c 'SELECT count(*) FROM ohlcv')" $((line - 1))
+	assert_equal "$(jq -r '.stopped' s.json)" interrupted
+	assert_equal "$(jq -r '.inserted' s.json)" $((line - 1))
+}
+
+@test "loading into a compressed range (TimescaleDB) or into new partitions (PostgreSQL)" {
+	tsq-init -q
+	tsq-load -q ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
+	if [ "$TSQ_TEST_BACKEND" = timescaledb ]; then
+		tsq_psql -c "SELECT count(compress_chunk(c)) FROM show_chunks('ohlcv') c" >/dev/null
+		assert_equal "$(tsq_psql -c "SELECT count(*) FROM timescaledb_information.chunks WHERE hypertable_name = 'ohlcv' AND is_compressed")" 1
+		printf 'time,symbol,open,high,low,close,volume\n2026-11-20T00:00:00Z,BTC-USD,1,2,0.5,1.5,7\n2026-11-20T12:00:00Z,NEW,1,2,0.5,1.5,7\n' >c.csv
+		run --separate-stderr tsq-load ohlcv c.csv
+		assert_success
+		assert_regex "$stderr" 'read 2, inserted 1, updated 1'
+		assert_equal "$(tsq_psql -c "SELECT open, volume FROM ohlcv WHERE symbol = 'BTC-USD' AND time = '2026-11-20T00:00:00Z'")" "1|7"
+		assert_equal "$(tsq_psql -c 'SELECT count(*) FROM ohlcv')" 1081
+	else
+		printf 'time,symbol,open,high,low,close,volume\n2019-03-04T10:00:00Z,OLD,1,2,0.5,1.5,7\n2019-03-06T23:59:59Z,OLD,1,2,0.5,1.5,7\n' >p.csv
+		run --separate-stderr tsq-load ohlcv p.csv
+		assert_success
+		assert_equal "$(tsq_psql -c "SELECT string_agg(c.relname, ',' ORDER BY c.relname) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'ohlcv'::regclass AND c.relname LIKE 'ohlcv_p2019%'")" "ohlcv_p20190304,ohlcv_p20190306"
+		assert_equal "$(tsq_psql -c "SELECT tableoid::regclass FROM ohlcv WHERE symbol = 'OLD' ORDER BY time")" "ohlcv_p20190304
+ohlcv_p20190306"
+	fi
+}
