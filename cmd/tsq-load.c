@@ -238,6 +238,33 @@ parse_long(const char *opt, const char *arg, long min, long max, long *out)
 	return true;
 }
 
+static void
+free_list(char **list, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+static void
+free_pairs(struct pair *pairs, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(pairs[i].name);
+		free(pairs[i].value);
+	}
+	free(pairs);
+}
+
+static void
+options_free(struct options *o)
+{
+	free_list(o->columns, o->ncolumns);
+	free_list(o->skip, o->nskip);
+	free_pairs(o->maps, o->nmaps);
+	free_pairs(o->sets, o->nsets);
+}
+
 static int
 parse_options(int argc, char **argv, struct options *o)
 {
@@ -275,6 +302,7 @@ parse_options(int argc, char **argv, struct options *o)
 			o->no_header = true;
 			break;
 		case OPT_COLUMNS:
+			free_list(o->columns, o->ncolumns);
 			o->columns = split_list(optarg, &o->ncolumns);
 			break;
 		case OPT_MAP:
@@ -286,6 +314,7 @@ parse_options(int argc, char **argv, struct options *o)
 				return TSQ_EXIT_USAGE;
 			break;
 		case OPT_SKIP_COLUMNS:
+			free_list(o->skip, o->nskip);
 			o->skip = split_list(optarg, &o->nskip);
 			break;
 		case OPT_IGNORE_EXTRA:
@@ -1670,11 +1699,12 @@ check_tz(const char *tz)
 	return ok;
 }
 
+static int run(struct options *opts);
+
 int
 main(int argc, char **argv)
 {
 	struct options o;
-	struct load L;
 	int rc;
 
 	tsq_log_init(argv[0]);
@@ -1684,16 +1714,24 @@ main(int argc, char **argv)
 	}
 	memset(&o, 0, sizeof o);
 	rc = parse_options(argc, argv, &o);
-	if (rc >= 0 && !o.common.help && !o.common.version)
-		return rc;
-	if (o.common.help) {
+	if (rc < 0)
+		rc = run(&o);
+	else if (rc == TSQ_EXIT_OK && o.common.help)
 		usage();
-		return TSQ_EXIT_OK;
-	}
-	if (o.common.version) {
+	else if (rc == TSQ_EXIT_OK && o.common.version)
 		tsq_print_version();
-		return TSQ_EXIT_OK;
-	}
+	options_free(&o);
+	return rc;
+}
+
+/* The load itself, once the options are known. */
+static int
+run(struct options *opts)
+{
+	struct options o = *opts;
+	struct load L;
+	int rc;
+
 	if (o.tz) {
 		if (!check_tz(o.tz))
 			return TSQ_EXIT_USAGE;
