@@ -4,6 +4,7 @@
 #   make check           unit tests and bats suites (both database backends)
 #   make check SANITIZE=1  the same, built with AddressSanitizer and UBSan
 #   make demo            a local database, sample data, a named query
+#   make bench           speed and memory against psql and the other tools
 #   make install         PREFIX=/usr/local DESTDIR=
 #   make deps            install the Debian packages tsq needs (as root)
 
@@ -95,6 +96,9 @@ lint-man:
 demo: $(BINS)
 	TSQ_BUILD=$(CURDIR)/$(BUILD) sh tests/demo.sh
 
+bench: $(BINS)
+	TSQ_BUILD=$(CURDIR)/$(BUILD) bash tests/bench/load.sh
+
 deps:
 	sh tests/lib/deps.sh
 
@@ -125,5 +129,5 @@ uninstall:
 clean:
 	rm -rf build build-asan
 
-.PHONY: all check asan lint-man demo deps install uninstall clean
+.PHONY: all check asan lint-man demo bench deps install uninstall clean
 .SECONDARY:

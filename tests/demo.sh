@@ -11,22 +11,10 @@ echo "== tsq-init --local"
 conninfo=$(tsq-init --local)
 echo "$conninfo"
 
-echo "== loading $(($(wc -l <"$sample") - 1)) candles from tests/fixtures/sample-ohlcv.csv"
-# Until tsq-load lands, psql's \copy does the loading: into a staging table,
-# then an upsert, so the demo can be run again.  On plain PostgreSQL the
-# day's partition is created first, as tsq-load will do by itself.
-psql -X -q -v ON_ERROR_STOP=1 "$conninfo" <<SQL
-DO \$\$
-BEGIN
-    IF to_regprocedure('tsq.create_partitions(text,text,timestamptz,timestamptz)') IS NOT NULL THEN
-        PERFORM tsq.create_partitions('public', 'ohlcv', '2026-11-20', '2026-11-21');
-    END IF;
-END
-\$\$;
-CREATE TEMP TABLE sample (LIKE ohlcv INCLUDING DEFAULTS);
-\\copy sample (time, symbol, timeframe, open, high, low, close, volume, trades) FROM '$sample' WITH (FORMAT csv, HEADER true)
-INSERT INTO ohlcv SELECT * FROM sample ON CONFLICT DO NOTHING;
-SQL
+echo "== tsq-load ohlcv tests/fixtures/sample-ohlcv.csv"
+# An upsert: running the demo again reports the candles as unchanged.  On
+# plain PostgreSQL tsq-load creates the day's partition by itself.
+TSQ_DB="$conninfo" tsq-load ohlcv "$sample"
 psql -X -At "$conninfo" -c "SELECT count(*) || ' candles in ohlcv' FROM ohlcv"
 
 echo "== hourly bars for BTC-USD"

@@ -1,0 +1,95 @@
+/*
+ * Unit tests for the binary COPY encoder: the bytes each type becomes, and
+ * the messages for values that do not fit.  The expected bytes follow
+ * PostgreSQL's send functions (numeric_send, timestamp_send, array_send...).
+ */
+#include "tap.h"
+#include "tsq.h"
+
+static struct tsq_convert_opts opts;
+
+/* The field for TEXT as hex ("00000004 00000001"), or "error: MESSAGE". */
+static const char *
+enc(uint32_t oid, uint32_t elem, const char *text)
+{
+	static char out[1024];
+	struct tsq_buf b = TSQ_BUF_INIT, msg = TSQ_BUF_INIT;
+	struct tsq_type t;
+	int64_t usec;
+
+	tsq_type_init(&t, oid, elem, "x");
+	const char *e = tsq_convert(&t, text, strlen(text), false, &opts, &b, &usec, &msg);
+	if (e) {
+		snprintf(out, sizeof out, "error: %s", e);
+	} else {
+		size_t n = 0;
+		for (size_t i = 0; i < b.len && n + 3 < sizeof out; i++) {
+			if (i == 4 || (i > 4 && (i - 4) % 2 == 0))
+				out[n++] = ' ';
+			n += (size_t)snprintf(out + n, sizeof out - n, "%02x", (unsigned char)b.data[i]);
+		}
+		out[n] = '\0';
+	}
+	tsq_buf_free(&b);
+	tsq_buf_free(&msg);
+	return out;
+}
+
+int
+main(void)
+{
+	/* numeric: ndigits, weight, sign, dscale, base-10000 digits */
+	is_str(enc(1700, 0, "12345.678"), "0000000e 0003 0001 0000 0003 0001 0929 1a7c",
+	    "numeric 12345.678");
+	is_str(enc(1700, 0, "-0.001234"), "0000000c 0002 ffff 4000 0006 000c 0d48",
+	    "numeric -0.001234");
+	is_str(enc(1700, 0, "100"), "0000000a 0001 0000 0000 0000 0064", "numeric 100");
+	is_str(enc(1700, 0, "1e4"), "0000000a 0001 0001 0000 0000 0001", "numeric 1e4");
+	is_str(enc(1700, 0, "0.50"), "0000000a 0001 ffff 0000 0002 1388", "numeric keeps its scale");
+	is_str(enc(1700, 0, "-0"), "00000008 0000 0000 0000 0000", "numeric zero has no sign");
+	is_str(enc(1700, 0, "NaN"), "00000008 0000 0000 c000 0000", "numeric NaN");
+	is_str(enc(1700, 0, "-Infinity"), "00000008 0000 0000 f000 0000", "numeric -Infinity");
+	is_str(enc(1700, 0, "1.2.3"), "error: invalid input syntax for type numeric: \"1.2.3\"",
+	    "numeric syntax error");
+
+	is_str(enc(23, 0, " 42 "), "00000004 0000 002a", "integer, blanks allowed");
+	is_str(enc(21, 0, "-1"), "00000002 ffff", "smallint -1");
+	is_str(enc(21, 0, "40000"), "error: value \"40000\" is out of range for type smallint",
+	    "smallint range");
+	is_str(enc(20, 0, "1.0"), "error: invalid input syntax for type bigint: \"1.0\"",
+	    "bigint refuses a fraction");
+	is_str(enc(701, 0, "1.5"), "00000008 3ff8 0000 0000 0000", "double 1.5");
+	is_str(enc(700, 0, "-2"), "00000004 c000 0000", "real -2");
+	is_str(enc(701, 0, "1e999"), "error: value \"1e999\" is out of range for type double precision",
+	    "double overflow");
+	is_str(enc(16, 0, "Yes"), "00000001 01", "boolean yes");
+	is_str(enc(16, 0, "0"), "00000001 00", "boolean 0");
+
+	/* timestamptz: microseconds since 2000-01-01 */
+	is_str(enc(1184, 0, "2000-01-01T00:00:01Z"), "00000008 0000 0000 000f 4240",
+	    "timestamptz one second after PostgreSQL's epoch");
+	is_str(enc(1184, 0, "946684801000"), "00000008 0000 0000 000f 4240",
+	    "timestamptz from epoch milliseconds");
+	is_str(enc(1184, 0, "2000-01-01 02:00:01+02"), "00000008 0000 0000 000f 4240",
+	    "timestamptz with an offset");
+	is_str(enc(1082, 0, "2000-01-02"), "00000004 0000 0001", "date");
+	is_str(enc(1082, 0, "1999-12-31"), "00000004 ffff ffff", "date before 2000");
+	is_str(enc(1184, 0, "now"),
+	    "error: invalid input syntax for type timestamp with time zone: \"now\"",
+	    "\"now\" is not data");
+
+	is_str(enc(25, 0, "h\xc3\xa9"), "00000003 68c3 a9", "text is passed as UTF-8");
+	is_str(enc(25, 0, "bad\xff"), "error: invalid byte sequence for encoding \"UTF8\"",
+	    "text must be UTF-8");
+	is_str(enc(3802, 0, "[1]"), "00000004 015b 315d", "jsonb has a version byte");
+	is_str(enc(1007, 23, "{1,NULL}"),
+	    "00000020 0000 0001 0000 0001 0000 0017 0000 0002 0000 0001 0000 0004 0000 0001 ffff ffff",
+	    "integer[] with a NULL");
+	is_str(enc(1007, 23, "{}"), "0000000c 0000 0000 0000 0000 0000 0017", "empty array");
+	is_str(enc(1007, 23, "{{1}}"), "error: multidimensional arrays are not supported",
+	    "nested arrays are refused");
+	is_str(enc(2950, 0, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"),
+	    "00000024 6130 6565 6263 3939 2d39 6330 622d 3465 6638 2d62 6236 642d 3662 6239 6264 3338 3061 3131",
+	    "other types travel as text");
+	return done_testing();
+}
