@@ -50,7 +50,7 @@ BINS = $(addprefix $(BUILD)/,$(PROGRAMS))
 LIB_SRC = $(wildcard common/*.c)
 LIB_OBJ = $(patsubst common/%.c,$(BUILD)/common/%.o,$(LIB_SRC)) $(BUILD)/common/sql_files.o
 LIB = $(BUILD)/libtsq.a
-SQL_FILES = $(sort $(wildcard sql/*.sql sql/*/*.sql))
+SQL_FILES = $(sort $(wildcard sql/*.sql sql/*/*.sql sql/*/*/*.sql))
 HEADERS = $(wildcard common/*.h)
 
 UNIT_SRC = $(wildcard tests/unit/*.c)

@@ -1,13 +1,600 @@
 /*
- * tsq-query - runs named SQL queries and prints their results.
+ * tsq-query - run a named query (or ad-hoc SQL) with typed parameters and
+ * stream its rows as a table, CSV, TSV, JSON lines, JSON, Markdown or
+ * sparklines.
  *
- * For now only the options every tool shares; the work itself is still to
- * be written and is refused with exit status 69.
+ * Rows are fetched from a cursor a few thousand at a time and written as
+ * they come, so memory stays flat however large the result.
  */
-#include "stub.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "tsq.h"
+#include "format.h"
+#include "query.h"
+
+#define FETCH_ROWS "5000"
+
+enum {
+	OPT_DESCRIBE = TSQ_OPT_FIRST_PRIVATE,
+	OPT_NO_HEADER,
+	OPT_NULL,
+	OPT_TIMEOUT,
+	OPT_EXPLAIN,
+	OPT_TIMING,
+	OPT_QUERIES_DIR,
+};
+
+static const char shortopts[] = TSQ_COMMON_SHORTOPTS "lF:o:c:f:P:";
+static const struct option long_options[] = {
+	{"list", no_argument, NULL, 'l'},
+	{"describe", required_argument, NULL, OPT_DESCRIBE},
+	{"format", required_argument, NULL, 'F'},
+	{"no-header", no_argument, NULL, OPT_NO_HEADER},
+	{"null", required_argument, NULL, OPT_NULL},
+	{"output", required_argument, NULL, 'o'},
+	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"tz", required_argument, NULL, TSQ_OPT_TZ},
+	{"explain", no_argument, NULL, OPT_EXPLAIN},
+	{"timing", no_argument, NULL, OPT_TIMING},
+	{"command", required_argument, NULL, 'c'},
+	{"file", required_argument, NULL, 'f'},
+	{"param", required_argument, NULL, 'P'},
+	{"queries-dir", required_argument, NULL, OPT_QUERIES_DIR},
+	TSQ_COMMON_LONGOPTS,
+	{NULL, 0, NULL, 0},
+};
+
+struct options {
+	struct tsq_common_opts common;
+	bool list;
+	const char *describe;
+	bool format_given;
+	enum tsq_out_format format;
+	bool no_header;
+	const char *null_string;
+	const char *output;
+	int64_t timeout_usec;
+	bool explain;
+	bool timing;
+	const char *command;
+	const char *file;
+	const char *queries_dir;
+	const char *name;
+	char **params;		/* NAME=VALUE, from -P and the arguments */
+	int nparams;
+};
+
+static void
+usage(void)
+{
+	printf("%s runs named SQL queries (or SQL given with -c or -f) with typed\n"
+	    "parameters, and streams the rows as a table, CSV, TSV, JSON lines, JSON,\n"
+	    "Markdown or sparklines.\n\n", tsq_progname());
+	printf("Usage:\n"
+	    "  %1$s [OPTION]... NAME [PARAM=VALUE]...\n"
+	    "  %1$s [OPTION]... -c SQL [PARAM=VALUE]...\n"
+	    "  %1$s -l\n\n", tsq_progname());
+	printf("Options:\n"
+	    "  -l, --list               list the named queries, one per line, and exit\n"
+	    "      --describe=NAME      show a query's parameters, description and SQL\n"
+	    "  -F, --format=FORMAT      table, csv, tsv, jsonl, json, markdown or spark\n"
+	    "                           (default: table on a terminal, csv otherwise)\n"
+	    "      --no-header          leave out the column names\n"
+	    "      --null=STRING        how table and tsv show NULL (default: empty)\n"
+	    "  -o, --output=FILE        write the rows to FILE instead of standard output\n"
+	    "      --timeout=DURATION   cancel the query after this long (exit 75)\n"
+	    "      --tz=ZONE            time zone for times shown and parsed (default: UTC)\n"
+	    "      --explain            print the query plan instead of the rows\n"
+	    "      --timing             print how long the query took on standard error\n"
+	    "  -c, --command=SQL        run this SQL; :name marks a parameter\n"
+	    "  -f, --file=FILE          run the query file FILE (- for standard input)\n"
+	    "  -P, --param=NAME=VALUE   set a parameter (the same as NAME=VALUE)\n"
+	    "      --queries-dir=DIR    look for query files in DIR first\n");
+	tsq_help_common(stdout);
+}
+
+static void
+add_param(struct options *o, const char *arg)
+{
+	o->params = xreallocarray(o->params, (size_t)o->nparams + 1, sizeof *o->params);
+	o->params[o->nparams++] = (char *)arg;
+}
+
+static int
+parse_options(int argc, char **argv, struct options *o)
+{
+	int c;
+	size_t pos;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shortopts, long_options, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			o->list = true;
+			break;
+		case OPT_DESCRIBE:
+			o->describe = optarg;
+			break;
+		case 'F':
+			if (!tsq_out_format_parse(optarg, &o->format)) {
+				tsq_error("invalid value \"%s\" for option --format: expected table, csv, "
+				    "tsv, jsonl, json, markdown or spark", optarg);
+				return TSQ_EXIT_USAGE;
+			}
+			o->format_given = true;
+			break;
+		case OPT_NO_HEADER:
+			o->no_header = true;
+			break;
+		case OPT_NULL:
+			o->null_string = optarg;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case OPT_TIMEOUT:
+			if (tsq_parse_duration(optarg, &o->timeout_usec, &pos) != TSQ_PARSE_OK ||
+			    o->timeout_usec < 1000) {
+				tsq_error("invalid value \"%s\" for option --timeout: expected a duration "
+				    "such as 30s or 5m", optarg);
+				return TSQ_EXIT_USAGE;
+			}
+			break;
+		case TSQ_OPT_TZ:
+			o->common.conn.tz = optarg;
+			break;
+		case OPT_EXPLAIN:
+			o->explain = true;
+			break;
+		case OPT_TIMING:
+			o->timing = true;
+			break;
+		case 'c':
+			o->command = optarg;
+			break;
+		case 'f':
+			o->file = optarg;
+			break;
+		case 'P':
+			add_param(o, optarg);
+			break;
+		case OPT_QUERIES_DIR:
+			o->queries_dir = optarg;
+			break;
+		default:
+			switch (tsq_opt_common(c, optarg, &o->common)) {
+			case TSQ_OPT_DONE:
+				break;
+			case TSQ_OPT_BAD:
+				return TSQ_EXIT_USAGE;
+			case TSQ_OPT_UNKNOWN:
+				tsq_opt_report_bad(argv, shortopts, long_options);
+				return TSQ_EXIT_USAGE;
+			}
+		}
+	}
+	if (o->common.help || o->common.version || o->list || o->describe)
+		return -1;
+	if (o->command && o->file) {
+		tsq_error("-c and -f cannot be used together");
+		return TSQ_EXIT_USAGE;
+	}
+	if (!o->command && !o->file) {
+		if (optind >= argc) {
+			tsq_error("no query given");
+			tsq_hint("name one (\"%s -l\" lists them), or give SQL with -c", tsq_progname());
+			return TSQ_EXIT_USAGE;
+		}
+		o->name = argv[optind++];
+	}
+	for (; optind < argc; optind++) {
+		if (strchr(argv[optind], '=') == NULL) {
+			tsq_error("unexpected argument \"%s\": parameters are given as NAME=VALUE",
+			    argv[optind]);
+			return TSQ_EXIT_USAGE;
+		}
+		add_param(o, argv[optind]);
+	}
+	if (!o->format_given) {
+		const char *env = getenv("TSQ_FORMAT");
+		if (env && *env) {
+			if (!tsq_out_format_parse(env, &o->format)) {
+				tsq_error("invalid value \"%s\" in TSQ_FORMAT", env);
+				return TSQ_EXIT_USAGE;
+			}
+		} else {
+			o->format = isatty(STDOUT_FILENO) ? TSQ_OUT_TABLE : TSQ_OUT_CSV;
+		}
+	}
+	return -1;
+}
+
+static int
+list_queries(const struct tsq_query_path *path)
+{
+	struct tsq_query_entry *e;
+	int n = tsq_query_list(path, &e);
+
+	for (int i = 0; i < n; i++)
+		printf("%s\t%s\n", e[i].name, e[i].description);
+	tsq_query_list_free(e, n);
+	return TSQ_EXIT_OK;
+}
+
+static int
+describe_query(const struct tsq_query_path *path, const char *name)
+{
+	struct tsq_query q;
+	struct tsq_buf err = TSQ_BUF_INIT;
+
+	if (!tsq_query_load(path, name, NULL, &q, &err)) {
+		tsq_error("%s", err.data);
+		tsq_buf_free(&err);
+		return TSQ_EXIT_USAGE;
+	}
+	printf("%s: %s\n", q.name, q.description);
+	printf("source: %s\n", q.source);
+	printf("parameters:\n");
+	if (q.nparams == 0)
+		printf("  (none)\n");
+	for (int i = 0; i < q.nparams; i++) {
+		const struct tsq_param *p = &q.params[i];
+		printf("  %-12s %-12s %s%s\n", p->name, tsq_param_type_name(p->type),
+		    p->def ? "default " : "required", p->def ? p->def : "");
+	}
+	printf("sql:\n%s", q.text);
+	if (q.text[0] && q.text[strlen(q.text) - 1] != '\n')
+		putchar('\n');
+	tsq_query_free(&q);
+	return TSQ_EXIT_OK;
+}
+
+static char *
+read_all(const char *path)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	struct tsq_buf b = TSQ_BUF_INIT;
+	char chunk[8192];
+	size_t n;
+
+	if (f == NULL)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		tsq_buf_add(&b, chunk, n);
+	if (f != stdin)
+		fclose(f);
+	return tsq_buf_detach(&b);
+}
+
+/* Set every NAME=VALUE parameter; false (reported) on the first bad one. */
+static bool
+set_params(struct tsq_query *q, const struct options *o, int64_t now)
+{
+	struct tsq_buf err = TSQ_BUF_INIT;
+
+	for (int i = 0; i < o->nparams; i++) {
+		char *name = xstrdup(o->params[i]), *eq = strchr(name, '=');
+		if (eq == NULL || eq == name) {
+			tsq_error("invalid parameter \"%s\": expected NAME=VALUE", o->params[i]);
+			free(name);
+			return false;
+		}
+		*eq = '\0';
+		bool ok = tsq_query_set(q, name, eq + 1, now, &err);
+		free(name);
+		if (!ok) {
+			tsq_error("%s", err.data);
+			tsq_buf_free(&err);
+			return false;
+		}
+	}
+	if (!tsq_query_bind(q, now, &err)) {
+		tsq_error("%s", err.data);
+		tsq_buf_free(&err);
+		return false;
+	}
+	tsq_buf_free(&err);
+	return true;
+}
+
+/* Does SQL return rows we can read through a cursor? */
+static bool
+is_select(const char *sql)
+{
+	const char *p = sql;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '(')
+			p++;
+		if (p[0] == '-' && p[1] == '-') {
+			p = strchr(p, '\n');
+			if (p == NULL)
+				return false;
+			continue;
+		}
+		break;
+	}
+	return strncasecmp(p, "select", 6) == 0 || strncasecmp(p, "with", 4) == 0 ||
+	    strncasecmp(p, "values", 6) == 0 || strncasecmp(p, "table", 5) == 0;
+}
+
+static int
+failed(PGresult *res)
+{
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	int rc = state && strcmp(state, "57014") == 0 ? TSQ_EXIT_TEMPFAIL : TSQ_EXIT_FAILURE;
+
+	tsq_report_result(res);
+	PQclear(res);
+	return rc;
+}
+
+static void
+write_rows(struct tsq_out *out, PGresult *res, bool *begun)
+{
+	int ncols = PQnfields(res), nrows = PQntuples(res);
+	char **vals = xcalloc((size_t)ncols + 1, sizeof *vals);
+
+	if (!*begun) {
+		char **names = xcalloc((size_t)ncols + 1, sizeof *names);
+		unsigned int *types = xcalloc((size_t)ncols + 1, sizeof *types);
+		for (int c = 0; c < ncols; c++) {
+			names[c] = PQfname(res, c);
+			types[c] = PQftype(res, c);
+		}
+		tsq_out_begin(out, ncols, names, types);
+		free(names);
+		free(types);
+		*begun = true;
+	}
+	for (int r = 0; r < nrows; r++) {
+		for (int c = 0; c < ncols; c++)
+			vals[c] = PQgetisnull(res, r, c) ? NULL : PQgetvalue(res, r, c);
+		tsq_out_row(out, vals);
+	}
+	free(vals);
+}
+
+static int
+run_query(PGconn *conn, const struct tsq_query *q, struct tsq_out *out, bool explain)
+{
+	const char **values = xcalloc((size_t)q->nparams + 1, sizeof *values);
+	Oid *types = xcalloc((size_t)q->nparams + 1, sizeof *types);
+	struct tsq_buf sql = TSQ_BUF_INIT;
+	PGresult *res;
+	bool begun = false;
+	int rc = TSQ_EXIT_OK;
+
+	for (int i = 0; i < q->nparams; i++) {
+		values[i] = q->params[i].is_null ? NULL : q->params[i].value;
+		types[i] = tsq_param_type_oid(q->params[i].type);
+	}
+	if (explain || !is_select(q->sql)) {
+		tsq_buf_adds(&sql, explain ? "EXPLAIN " : "");
+		tsq_buf_adds(&sql, q->sql);
+		res = PQexecParams(conn, sql.data, q->nparams, types, values, NULL, NULL, 0);
+		if (!tsq_result_ok(res)) {
+			rc = failed(res);
+		} else {
+			if (PQresultStatus(res) == PGRES_TUPLES_OK) {
+				if (explain) {
+					for (int r = 0; r < PQntuples(res); r++)
+						fprintf(out->f, "%s\n", PQgetvalue(res, r, 0));
+				} else {
+					write_rows(out, res, &begun);
+					tsq_out_end(out);
+				}
+			}
+			PQclear(res);
+		}
+		goto out;
+	}
+	/* A cursor, read a few thousand rows at a time: memory stays flat. */
+	res = PQexec(conn, "BEGIN");
+	if (!tsq_result_ok(res)) {
+		rc = failed(res);
+		goto out;
+	}
+	PQclear(res);
+	tsq_buf_adds(&sql, "DECLARE tsq_rows NO SCROLL CURSOR FOR ");
+	tsq_buf_adds(&sql, q->sql);
+	res = PQexecParams(conn, sql.data, q->nparams, types, values, NULL, NULL, 0);
+	if (!tsq_result_ok(res)) {
+		rc = failed(res);
+		goto out;
+	}
+	PQclear(res);
+	for (;;) {
+		res = PQexec(conn, "FETCH " FETCH_ROWS " FROM tsq_rows");
+		if (!tsq_result_ok(res)) {
+			rc = failed(res);
+			goto out;
+		}
+		int n = PQntuples(res);
+		if (n > 0 || !begun)
+			write_rows(out, res, &begun);
+		PQclear(res);
+		if (ferror(out->f)) {
+			tsq_error("could not write the rows: %s", strerror(errno));
+			rc = TSQ_EXIT_FAILURE;
+			goto out;
+		}
+		if (n < atoi(FETCH_ROWS))
+			break;
+	}
+	tsq_out_end(out);
+	res = PQexec(conn, "COMMIT");
+	if (!tsq_result_ok(res))
+		rc = failed(res);
+	else
+		PQclear(res);
+out:
+	tsq_buf_free(&sql);
+	free(values);
+	free(types);
+	return rc;
+}
+
+static int
+run(struct options *o, const struct tsq_query_path *path)
+{
+	struct tsq_query q;
+	struct tsq_buf err = TSQ_BUF_INIT;
+	int64_t now = tsq_now_usec();
+	PGconn *conn = NULL;
+	int rc = TSQ_EXIT_OK;
+	bool loaded = false;
+	char *text = NULL;
+
+	/* Parameters are checked before connecting: a typo costs no round trip. */
+	if (o->name) {
+		loaded = tsq_query_load(path, o->name, NULL, &q, &err);
+	} else {
+		text = o->command ? xstrdup(o->command) : read_all(o->file);
+		if (text == NULL) {
+			tsq_error("could not read \"%s\": %s", o->file, strerror(errno));
+			return TSQ_EXIT_NOINPUT;
+		}
+		loaded = tsq_query_parse(o->command ? "command" : o->file, o->command ? "-c" : o->file,
+		    text, &q, &err);
+	}
+	if (!loaded) {
+		tsq_error("%s", err.data);
+		if (o->name && strncmp(err.data, "no query", 8) == 0)
+			tsq_hint("\"%s -l\" lists the named queries", tsq_progname());
+		tsq_buf_free(&err);
+		free(text);
+		return TSQ_EXIT_USAGE;
+	}
+	if (!set_params(&q, o, now)) {
+		rc = TSQ_EXIT_USAGE;
+		goto out;
+	}
+
+	switch (tsq_conn_open(&o->common.conn, &conn, &err)) {
+	case TSQ_CONN_OK:
+		break;
+	case TSQ_CONN_BAD_SETTING:
+		tsq_error("%s", err.data);
+		rc = TSQ_EXIT_USAGE;
+		goto out;
+	default:
+		tsq_error("%s", err.data);
+		rc = TSQ_EXIT_CONNECT;
+		goto out;
+	}
+	struct tsq_backend b;
+	PGresult *res = tsq_backend_detect(conn, &b);
+	if (res) {
+		rc = failed(res);
+		goto out;
+	}
+	if (o->name) {
+		/* The backend's own version of a shipped query, if it has one. */
+		struct tsq_query q2;
+		if (!tsq_query_load(path, o->name, tsq_backend_name(b.kind), &q2, &err)) {
+			tsq_error("%s", err.data);
+			rc = TSQ_EXIT_USAGE;
+			goto out;
+		}
+		tsq_query_free(&q);
+		q = q2;
+		if (!set_params(&q, o, now)) {
+			rc = TSQ_EXIT_USAGE;
+			goto out;
+		}
+	}
+	if (!tsq_conn_set_search_path(conn, "public", &err)) {
+		tsq_error("%s", err.data);
+		rc = TSQ_EXIT_FAILURE;
+		goto out;
+	}
+	if (o->timeout_usec) {
+		char ms[32];
+		snprintf(ms, sizeof ms, "%lld", (long long)(o->timeout_usec / 1000));
+		const char *params[1] = { ms };
+		res = tsq_exec(conn, "SELECT set_config('statement_timeout', $1, false)", 1, params);
+		if (!tsq_result_ok(res)) {
+			rc = failed(res);
+			goto out;
+		}
+		PQclear(res);
+	}
+
+	struct tsq_out out = { 0 };
+	out.f = stdout;
+	if (o->output && (out.f = fopen(o->output, "w")) == NULL) {
+		tsq_error("could not open \"%s\" for writing: %s", o->output, strerror(errno));
+		rc = TSQ_EXIT_FAILURE;
+		goto out;
+	}
+	out.format = o->format;
+	out.header = !o->no_header;
+	out.footer = o->format == TSQ_OUT_TABLE && isatty(fileno(out.f));
+	out.null_string = o->null_string;
+	int64_t started = tsq_now_usec();
+	rc = run_query(conn, &q, &out, o->explain);
+	if (o->timing)
+		tsq_info("time: %.3f ms", (double)(tsq_now_usec() - started) / 1000.0);
+	tsq_out_free(&out);
+	if (fflush(out.f) != 0 || ferror(out.f)) {
+		tsq_error("could not write the rows: %s", strerror(errno));
+		rc = TSQ_EXIT_FAILURE;
+	}
+	if (out.f != stdout && fclose(out.f) != 0) {
+		tsq_error("could not write \"%s\": %s", o->output, strerror(errno));
+		rc = TSQ_EXIT_FAILURE;
+	}
+out:
+	if (conn)
+		PQfinish(conn);
+	tsq_query_free(&q);
+	tsq_buf_free(&err);
+	free(text);
+	return rc;
+}
 
 int
 main(int argc, char **argv)
 {
-	return tsq_stub_main(argc, argv, "runs named SQL queries and prints their results", "[OPTION]... NAME [PARAM=VALUE]...");
+	struct options o;
+	struct tsq_query_path path;
+	int rc;
+
+	tsq_log_init(argv[0]);
+	if (tsq_opt_early(argc, argv)) {
+		usage();
+		return TSQ_EXIT_OK;
+	}
+	memset(&o, 0, sizeof o);
+	rc = parse_options(argc, argv, &o);
+	if (rc >= 0) {
+		free(o.params);
+		return rc;
+	}
+	tsq_query_path_init(&path, o.queries_dir);
+	if (o.common.help)
+		usage();
+	else if (o.common.version)
+		tsq_print_version();
+	else if (o.list)
+		rc = list_queries(&path);
+	else if (o.describe)
+		rc = describe_query(&path, o.describe);
+	else
+		rc = run(&o, &path);
+	if (rc < 0)
+		rc = TSQ_EXIT_OK;
+	if (fflush(stdout) != 0) {
+		tsq_error("could not write to standard output: %s", strerror(errno));
+		rc = TSQ_EXIT_FAILURE;
+	}
+	tsq_query_path_free(&path);
+	free(o.params);
+	return rc;
 }

@@ -29,4 +29,10 @@ tsq_sql_file(const char *path)
 			return sql_files[i].text;
 	return NULL;
 }
+
+const char *
+tsq_sql_file_name(size_t i)
+{
+	return i < sizeof sql_files / sizeof sql_files[0] ? sql_files[i].path : NULL;
+}
 END

@@ -17,6 +17,7 @@
 #define TSQ_SCRIPT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <libpq-fe.h>
 
@@ -50,5 +51,7 @@ PGresult *tsq_script_run(PGconn *conn, const char *text, const struct tsq_script
 
 /* The SQL files compiled into the binaries, by path under sql/. */
 const char *tsq_sql_file(const char *path);
+/* The path of the I-th compiled-in file, NULL past the last: for listings. */
+const char *tsq_sql_file_name(size_t i);
 
 #endif

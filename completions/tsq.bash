@@ -7,7 +7,8 @@ _tsq_opts() {
 	case $1 in
 	tsq-init) echo "--local --stop --backend --schema --numeric --chunk-interval --no-rollups --dry-run --table --time-column $_tsq_common_opts" ;;
 	tsq-load) echo "--format --delimiter --quote --null --no-header --columns --map --set --skip-columns --ignore-extra --time-format --tz --on-conflict --dedupe --batch-size --workers --dry-run --rejects --max-errors --max-error-ratio --stats --checkpoint --resume --progress $_tsq_common_opts" ;;
-	tsq-query|tsq-compress|tsq-stats) echo "$_tsq_common_opts" ;;
+	tsq-query) echo "--list --describe --format --no-header --null --output --timeout --tz --explain --timing --command --file --param --queries-dir $_tsq_common_opts" ;;
+	tsq-compress|tsq-stats) echo "$_tsq_common_opts" ;;
 	esac
 }
 
@@ -33,7 +34,17 @@ _tsq_complete() {
 	case $prev in
 	--backend) COMPREPLY=($(compgen -W "auto timescaledb postgres" -- "$cur")); return 0 ;;
 	--log-format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return 0 ;;
-	--format) COMPREPLY=($(compgen -W "auto csv tsv jsonl rejects" -- "$cur")); return 0 ;;
+	--format|-F)
+		if [ "$prog" = tsq-query ]; then
+			COMPREPLY=($(compgen -W "table csv tsv jsonl json markdown spark" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "auto csv tsv jsonl rejects" -- "$cur"))
+		fi
+		return 0 ;;
+	--describe) COMPREPLY=($(compgen -W "$(_tsq_query_names)" -- "$cur")); return 0 ;;
+	-o|--output|-f|--file) COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
+	--queries-dir) COMPREPLY=($(compgen -d -- "$cur")); return 0 ;;
+	-c|--command|-P|--param|--timeout) return 0 ;;
 	--on-conflict) COMPREPLY=($(compgen -W "update nothing error" -- "$cur")); return 0 ;;
 	--dedupe) COMPREPLY=($(compgen -W "last first error" -- "$cur")); return 0 ;;
 	--tz) COMPREPLY=($(cd /usr/share/zoneinfo 2>/dev/null && compgen -f -- "$cur")); return 0 ;;
@@ -47,7 +58,35 @@ _tsq_complete() {
 		COMPREPLY=($(compgen -W "$(_tsq_opts "$prog")" -- "$cur"))
 		return 0
 	fi
+	if [ "$prog" = tsq-query ]; then
+		# The first word that is not an option names the query; then its parameters.
+		local i name=
+		for ((i = 1; i < COMP_CWORD; i++)); do
+			case ${COMP_WORDS[i]} in
+			-F|-o|-c|-f|-P|-d|-h|-p|-U|--format|--null|--output|--timeout|--tz|--command|--file|--param|--queries-dir|--describe|--dbname|--host|--port|--username|--log-format) ((i++)) ;;
+			-*|*=*) ;;
+			query|load|init|compress|stats) [ "${COMP_WORDS[0]##*/}" = tsq ] && [ "$i" -eq 1 ] || name=${COMP_WORDS[i]} ;;
+			*) name=${COMP_WORDS[i]}; break ;;
+			esac
+		done
+		if [ -z "$name" ]; then
+			COMPREPLY=($(compgen -W "$(_tsq_query_names)" -- "$cur"))
+		else
+			compopt -o nospace 2>/dev/null
+			COMPREPLY=($(compgen -W "$(_tsq_query_params "$name")" -- "$cur"))
+		fi
+		return 0
+	fi
 	COMPREPLY=($(compgen -f -- "$cur"))
+}
+
+_tsq_query_names() {
+	tsq-query -l 2>/dev/null | cut -f1
+}
+
+_tsq_query_params() {
+	tsq-query --describe "$1" 2>/dev/null |
+		awk '/^parameters:/ { on = 1; next } /^sql:/ { on = 0 } on && $1 != "(none)" { print $1 "=" }'
 }
 
 complete -F _tsq_complete tsq tsq-init tsq-load tsq-query tsq-compress tsq-stats

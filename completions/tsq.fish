@@ -54,6 +54,28 @@ complete -c tsq-load -l checkpoint -r -d 'progress file'
 complete -c tsq-load -l resume -d 'skip what the checkpoint says is committed'
 complete -c tsq-load -l progress -d 'always show the progress meter'
 
+function __tsq_query_params
+    set -l name (commandline -opc | string match -v -- '-*' | string match -v -- '*=*')[2]
+    test -n "$name"; and tsq-query --describe $name 2>/dev/null | awk '/^parameters:/ {on=1; next} /^sql:/ {on=0} on && $1 != "(none)" {print $1 "="}'
+end
+complete -c tsq-query -f
+complete -c tsq-query -n 'test (count (commandline -opc | string match -v -- "-*")) -eq 1' -a '(tsq-query -l 2>/dev/null)'
+complete -c tsq-query -n 'test (count (commandline -opc | string match -v -- "-*")) -gt 1' -a '(__tsq_query_params)'
+complete -c tsq-query -s l -l list -d 'list the named queries'
+complete -c tsq-query -l describe -x -a '(tsq-query -l 2>/dev/null)' -d 'show a query'
+complete -c tsq-query -s F -l format -x -a 'table csv tsv jsonl json markdown spark' -d 'output format'
+complete -c tsq-query -l no-header -d 'leave out the column names'
+complete -c tsq-query -l null -x -d 'how NULL is shown'
+complete -c tsq-query -s o -l output -r -d 'write to a file'
+complete -c tsq-query -l timeout -x -d 'cancel after this long'
+complete -c tsq-query -l tz -x -d 'time zone'
+complete -c tsq-query -l explain -d 'print the plan'
+complete -c tsq-query -l timing -d 'print the time taken'
+complete -c tsq-query -s c -l command -x -d 'SQL to run'
+complete -c tsq-query -s f -l file -r -d 'query file to run'
+complete -c tsq-query -s P -l param -x -d 'a parameter NAME=VALUE'
+complete -c tsq-query -l queries-dir -x -a '(__fish_complete_directories)' -d 'more query files'
+
 complete -c tsq -f -n __fish_use_subcommand -a 'init load query compress stats help'
 complete -c tsq -n __fish_use_subcommand -l version -d 'print the version'
 complete -c tsq -n __fish_use_subcommand -l help -d 'print help'

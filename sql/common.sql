@@ -41,3 +41,60 @@ $fn$;
 -- unless: SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)
 -- params: schema
 SELECT tsq.ensure_schema($1);
+
+-- step: created aggregate tsq.ema
+-- unless: SELECT to_regprocedure('tsq.ema(double precision,integer)') IS NOT NULL
+-- The exponential moving average as TA-Lib defines it, for use as a window
+-- function over one symbol's rows in time order:
+--     tsq.ema(close, 20) OVER (PARTITION BY symbol ORDER BY time ROWS UNBOUNDED PRECEDING)
+-- alpha = 2 / (N + 1); the first value, at the N-th row, is the simple mean
+-- of the first N; rows before it get NULL.  NULL inputs are skipped.
+-- The state is {rows seen, sum of the first N, current average}.
+CREATE FUNCTION tsq.ema_step(s double precision[], x double precision, n integer)
+RETURNS double precision[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
+    SELECT CASE
+        WHEN x IS NULL OR n IS NULL OR n < 1 THEN s
+        WHEN s[1] + 1 < n THEN ARRAY[s[1] + 1, s[2] + x, NULL]
+        WHEN s[1] + 1 = n THEN ARRAY[s[1] + 1, s[2] + x, (s[2] + x) / n]
+        ELSE ARRAY[s[1] + 1, s[2], (x - s[3]) * (2.0 / (n + 1)) + s[3]]
+    END
+$fn$;
+CREATE FUNCTION tsq.ema_final(s double precision[]) RETURNS double precision
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT s[3]';
+CREATE AGGREGATE tsq.ema(double precision, integer) (
+    SFUNC = tsq.ema_step, STYPE = double precision[], FINALFUNC = tsq.ema_final,
+    INITCOND = '{0,0,NULL}'
+);
+
+-- step: created aggregate tsq.rsi
+-- unless: SELECT to_regprocedure('tsq.rsi(double precision,integer)') IS NOT NULL
+-- The relative strength index with Wilder's smoothing, as a window function
+-- like tsq.ema.  The average gain and loss start as the simple means of the
+-- first N changes, so the first value is at row N + 1; after that
+-- avg = (avg * (N - 1) + change) / N.  An average loss of 0 gives 100.
+-- The state is {changes seen, last value, average gain, average loss, N}.
+CREATE FUNCTION tsq.rsi_step(s double precision[], x double precision, n integer)
+RETURNS double precision[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
+    SELECT CASE
+        WHEN x IS NULL OR n IS NULL OR n < 1 THEN s
+        WHEN s[2] IS NULL THEN ARRAY[0, x, 0, 0, n]
+        WHEN s[1] + 1 <= n THEN ARRAY[s[1] + 1, x,
+                                      s[3] + greatest(x - s[2], 0) / n,
+                                      s[4] + greatest(s[2] - x, 0) / n, n]
+        ELSE ARRAY[s[1] + 1, x,
+                   (s[3] * (n - 1) + greatest(x - s[2], 0)) / n,
+                   (s[4] * (n - 1) + greatest(s[2] - x, 0)) / n, n]
+    END
+$fn$;
+CREATE FUNCTION tsq.rsi_final(s double precision[]) RETURNS double precision
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
+    SELECT CASE
+        WHEN s[5] IS NULL OR s[1] < s[5] THEN NULL
+        WHEN s[4] = 0 THEN 100
+        ELSE 100 - 100 / (1 + s[3] / s[4])
+    END
+$fn$;
+CREATE AGGREGATE tsq.rsi(double precision, integer) (
+    SFUNC = tsq.rsi_step, STYPE = double precision[], FINALFUNC = tsq.rsi_final,
+    INITCOND = '{0,NULL,0,0,NULL}'
+);

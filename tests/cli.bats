@@ -60,7 +60,7 @@ Try \"$p --help\" for more information."
 }
 
 @test "the unwritten tools refuse their work with exit 69" {
-	for p in tsq-query tsq-compress tsq-stats; do
+	for p in tsq-compress tsq-stats; do
 		run --separate-stderr "$p"
 		assert_equal "$status" 69
 		assert_equal "$stderr" "$p: error: not implemented yet"

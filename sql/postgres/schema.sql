@@ -297,3 +297,15 @@ CREATE TABLE ohlcv_1d (
 -- params: schema
 INSERT INTO tsq.rollups (schema_name, name, source, bucket)
 VALUES ($1, 'ohlcv_1d', 'ohlcv_1h', INTERVAL '1 day');
+
+-- step: created function tsq.rollup_horizon
+-- only: rollups
+-- unless: SELECT to_regprocedure('tsq.rollup_horizon(text)') IS NOT NULL
+-- Up to when a rollup table answers for its source: the end of its last
+-- refresh, or -infinity before the first.  The bars query reads a rollup
+-- before this point and the 1-minute candles after it.
+CREATE FUNCTION tsq.rollup_horizon(rollup text) RETURNS timestamptz
+LANGUAGE sql STABLE AS $fn$
+    SELECT coalesce((SELECT max(refreshed_to) FROM tsq.rollups WHERE name = rollup),
+                    '-infinity'::timestamptz)
+$fn$;

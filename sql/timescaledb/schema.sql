@@ -199,3 +199,13 @@ WITH NO DATA;
 SELECT add_continuous_aggregate_policy(format('%I.%I', $1::text, 'ohlcv_1d')::regclass,
     start_offset => INTERVAL '30 days', end_offset => INTERVAL '1 day',
     schedule_interval => INTERVAL '1 day');
+
+-- step: created function tsq.rollup_horizon
+-- only: rollups
+-- unless: SELECT to_regprocedure('tsq.rollup_horizon(text)') IS NOT NULL
+-- Continuous aggregates with materialized_only = false answer for all of
+-- their source, refreshed or not: the bars query reads them all the way.
+CREATE FUNCTION tsq.rollup_horizon(rollup text) RETURNS timestamptz
+LANGUAGE sql IMMUTABLE AS $fn$
+    SELECT 'infinity'::timestamptz
+$fn$;

@@ -1,0 +1,472 @@
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "format.h"
+#include "mem.h"
+
+#define TABLE_WINDOW 1000
+#define SPARK_WIDTH 60
+
+static const char *const format_names[] = {
+	"table", "csv", "tsv", "jsonl", "json", "markdown", "spark",
+};
+
+bool
+tsq_out_format_parse(const char *s, enum tsq_out_format *f)
+{
+	for (size_t i = 0; i < sizeof format_names / sizeof format_names[0]; i++) {
+		if (strcmp(s, format_names[i]) == 0) {
+			*f = (enum tsq_out_format)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+const char *
+tsq_out_format_name(enum tsq_out_format f)
+{
+	return format_names[f];
+}
+
+enum kind { K_TEXT, K_NUMBER, K_BOOL, K_JSON, K_TIMESTAMPTZ, K_TIMESTAMP };
+
+static enum kind
+kind_of(unsigned int oid)
+{
+	switch (oid) {
+	case 20: case 21: case 23: case 26: case 700: case 701: case 1700:
+		return K_NUMBER;
+	case 16:
+		return K_BOOL;
+	case 114: case 3802:
+		return K_JSON;
+	case 1184:
+		return K_TIMESTAMPTZ;
+	case 1114:
+		return K_TIMESTAMP;
+	default:
+		return K_TEXT;
+	}
+}
+
+/* Characters on screen of a UTF-8 string. */
+static size_t
+display_width(const char *s)
+{
+	size_t w = 0;
+	for (; *s; s++)
+		w += ((unsigned char)*s & 0xc0) != 0x80;
+	return w;
+}
+
+static void
+csv_field(FILE *f, const char *v)
+{
+	if (v == NULL)
+		return;
+	if (*v != '\0' && strpbrk(v, ",\"\r\n") == NULL && strcmp(v, "\\.") != 0) {
+		fputs(v, f);
+		return;
+	}
+	putc('"', f);
+	for (; *v; v++) {
+		if (*v == '"')
+			putc('"', f);
+		putc(*v, f);
+	}
+	putc('"', f);
+}
+
+static void
+tsv_field(FILE *f, const char *v, const char *null_string)
+{
+	if (v == NULL) {
+		fputs(null_string, f);
+		return;
+	}
+	for (; *v; v++) {
+		switch (*v) {
+		case '\t': fputs("\\t", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\r': fputs("\\r", f); break;
+		case '\\': fputs("\\\\", f); break;
+		default: putc(*v, f);
+		}
+	}
+}
+
+static void
+json_string(FILE *f, const char *v)
+{
+	putc('"', f);
+	for (; *v; v++) {
+		unsigned char c = (unsigned char)*v;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c == '\r')
+			fputs("\\r", f);
+		else if (c == '\t')
+			fputs("\\t", f);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			putc(c, f);
+	}
+	putc('"', f);
+}
+
+/* "2024-03-01 12:00:00+00" -> "2024-03-01T12:00:00Z"; "+05:30" stays; "+02" -> "+02:00". */
+static void
+json_time(FILE *f, const char *v, bool zoned)
+{
+	char buf[64];
+	size_t n = strlen(v);
+
+	if (n >= sizeof buf - 4 || n < 10 || strchr(v, 'B') != NULL || !strchr("0123456789", v[0])) {
+		json_string(f, v);	/* infinity, BC dates: as the server wrote them */
+		return;
+	}
+	memcpy(buf, v, n + 1);
+	if (n > 10 && buf[10] == ' ')
+		buf[10] = 'T';
+	if (zoned) {
+		char *z = strpbrk(buf + 10, "+-");
+		if (z && strcmp(z, "+00") == 0)
+			strcpy(z, "Z");
+		else if (z && strlen(z) == 3)
+			strcat(z, ":00");
+	}
+	json_string(f, buf);
+}
+
+static void
+json_row(struct tsq_out *o, char *const *vals)
+{
+	FILE *f = o->f;
+
+	putc('{', f);
+	for (int i = 0; i < o->ncols; i++) {
+		if (i)
+			putc(',', f);
+		json_string(f, o->names[i]);
+		putc(':', f);
+		const char *v = vals[i];
+		if (v == NULL) {
+			fputs("null", f);
+			continue;
+		}
+		switch (kind_of(o->types[i])) {
+		case K_NUMBER:
+			if (strcasecmp(v, "NaN") == 0 || strcasecmp(v, "Infinity") == 0 ||
+			    strcasecmp(v, "-Infinity") == 0)
+				fputs("null", f);
+			else
+				fputs(v, f);
+			break;
+		case K_BOOL:
+			fputs(*v == 't' ? "true" : "false", f);
+			break;
+		case K_JSON:
+			fputs(v, f);
+			break;
+		case K_TIMESTAMPTZ:
+			json_time(f, v, true);
+			break;
+		case K_TIMESTAMP:
+			json_time(f, v, false);
+			break;
+		default:
+			json_string(f, v);
+		}
+	}
+	putc('}', f);
+}
+
+static void
+markdown_field(FILE *f, const char *v)
+{
+	if (v == NULL)
+		return;
+	for (; *v; v++) {
+		if (*v == '|')
+			fputs("\\|", f);
+		else if (*v == '\n')
+			fputs("<br>", f);
+		else if (*v != '\r')
+			putc(*v, f);
+	}
+}
+
+/* ---- table ---- */
+
+static const char *
+table_text(struct tsq_out *o, const char *v)
+{
+	return v ? v : o->null_string;
+}
+
+static void
+table_flush(struct tsq_out *o)
+{
+	FILE *f = o->f;
+
+	if (!o->widths_set) {
+		for (int c = 0; c < o->ncols; c++)
+			o->width[c] = o->header ? display_width(o->names[c]) : 0;
+		for (size_t r = 0; r < o->nwindow; r++)
+			for (int c = 0; c < o->ncols; c++) {
+				size_t w = display_width(o->window[r * (size_t)o->ncols + (size_t)c]);
+				if (w > o->width[c])
+					o->width[c] = w;
+			}
+		o->widths_set = true;
+		if (o->header) {
+			for (int c = 0; c < o->ncols; c++) {
+				size_t w = display_width(o->names[c]);
+				size_t left = (o->width[c] - w) / 2;
+				fprintf(f, "%s%*s%s%*s", c ? " | " : " ", (int)left, "", o->names[c],
+				    (int)(o->width[c] - w - left), "");
+			}
+			fputc('\n', f);
+			for (int c = 0; c < o->ncols; c++) {
+				fputs(c ? "-+-" : "-", f);
+				for (size_t k = 0; k < o->width[c]; k++)
+					putc('-', f);
+			}
+			fputs("-\n", f);
+		}
+	}
+	for (size_t r = 0; r < o->nwindow; r++) {
+		for (int c = 0; c < o->ncols; c++) {
+			char *v = o->window[r * (size_t)o->ncols + (size_t)c];
+			size_t w = display_width(v), pad = w < o->width[c] ? o->width[c] - w : 0;
+			fputs(c ? " | " : " ", f);
+			if (kind_of(o->types[c]) == K_NUMBER)
+				fprintf(f, "%*s%s", (int)pad, "", v);
+			else if (c == o->ncols - 1)
+				fputs(v, f);
+			else
+				fprintf(f, "%s%*s", v, (int)pad, "");
+			free(v);
+		}
+		fputc('\n', f);
+	}
+	o->nwindow = 0;
+}
+
+static void
+table_row(struct tsq_out *o, char *const *vals)
+{
+	if (o->window == NULL)
+		o->window = xcalloc((size_t)TABLE_WINDOW * (size_t)(o->ncols ? o->ncols : 1),
+		    sizeof *o->window);
+	for (int c = 0; c < o->ncols; c++) {
+		const char *v = table_text(o, vals[c]);
+		struct tsq_buf b = TSQ_BUF_INIT;
+		for (; *v; v++) {
+			if (*v == '\n')
+				tsq_buf_adds(&b, "\\n");
+			else if (*v == '\r')
+				tsq_buf_adds(&b, "\\r");
+			else
+				tsq_buf_addc(&b, *v);
+		}
+		o->window[o->nwindow * (size_t)o->ncols + (size_t)c] = tsq_buf_detach(&b);
+	}
+	if (++o->nwindow == TABLE_WINDOW)
+		table_flush(o);
+}
+
+/* ---- spark ---- */
+
+static void
+spark_flush(struct tsq_out *o)
+{
+	static const char *const bars[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
+	double lo = INFINITY, hi = -INFINITY, last = NAN;
+	size_t n = o->nvalues, width = n < SPARK_WIDTH ? n : SPARK_WIDTH;
+
+	if (!o->any_series)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (isnan(o->values[i]))
+			continue;
+		lo = o->values[i] < lo ? o->values[i] : lo;
+		hi = o->values[i] > hi ? o->values[i] : hi;
+		last = o->values[i];
+	}
+	if (o->key.len)
+		fprintf(o->f, "%s ", o->key.data);
+	for (size_t b = 0; b < width; b++) {
+		/* Each character is the mean of its share of the values. */
+		size_t from = b * n / width, to = (b + 1) * n / width;
+		double sum = 0;
+		size_t cnt = 0;
+		for (size_t i = from; i < to; i++)
+			if (!isnan(o->values[i]))
+				sum += o->values[i], cnt++;
+		if (cnt == 0) {
+			putc(' ', o->f);
+			continue;
+		}
+		double v = sum / (double)cnt;
+		int level = hi > lo ? (int)((v - lo) / (hi - lo) * 7.0 + 0.5) : 3;
+		fputs(bars[level < 0 ? 0 : level > 7 ? 7 : level], o->f);
+	}
+	if (isnan(last))
+		fprintf(o->f, "  (no values)\n");
+	else
+		fprintf(o->f, "  min %.10g  max %.10g  last %.10g\n", lo, hi, last);
+	o->nvalues = 0;
+	o->any_series = false;
+}
+
+static void
+spark_row(struct tsq_out *o, char *const *vals)
+{
+	const char *key = o->ncols >= 3 && vals[0] ? vals[0] : "";
+	const char *v = vals[o->ncols - 1];
+
+	if (o->any_series && strcmp(key, o->key.data) != 0)
+		spark_flush(o);
+	if (!o->any_series) {
+		tsq_buf_reset(&o->key);
+		if (o->ncols >= 3)
+			tsq_buf_adds(&o->key, key);
+		o->any_series = true;
+	}
+	if (o->nvalues == o->cap) {
+		o->cap = o->cap ? o->cap * 2 : 256;
+		o->values = xreallocarray(o->values, o->cap, sizeof *o->values);
+	}
+	char *end = NULL;
+	double d = v ? strtod(v, &end) : NAN;
+	o->values[o->nvalues++] = v && end != v ? d : NAN;
+}
+
+/* ---- dispatch ---- */
+
+void
+tsq_out_begin(struct tsq_out *o, int ncols, char *const *names, const unsigned int *types)
+{
+	FILE *f = o->f;
+
+	o->ncols = ncols;
+	o->names = xcalloc((size_t)ncols + 1, sizeof *o->names);
+	o->types = xcalloc((size_t)ncols + 1, sizeof *o->types);
+	o->width = xcalloc((size_t)ncols + 1, sizeof *o->width);
+	for (int i = 0; i < ncols; i++) {
+		o->names[i] = xstrdup(names[i]);
+		o->types[i] = types[i];
+	}
+	if (o->null_string == NULL)
+		o->null_string = "";
+	tsq_buf_init(&o->key);
+	if (o->header && (o->format == TSQ_OUT_CSV || o->format == TSQ_OUT_TSV)) {
+		for (int i = 0; i < ncols; i++) {
+			if (i)
+				putc(o->format == TSQ_OUT_CSV ? ',' : '\t', f);
+			if (o->format == TSQ_OUT_CSV)
+				csv_field(f, names[i]);
+			else
+				tsv_field(f, names[i], "");
+		}
+		putc('\n', f);
+	} else if (o->header && o->format == TSQ_OUT_MARKDOWN) {
+		fputc('|', f);
+		for (int i = 0; i < ncols; i++) {
+			putc(' ', f);
+			markdown_field(f, names[i]);
+			fputs(" |", f);
+		}
+		fputs("\n|", f);
+		for (int i = 0; i < ncols; i++)
+			fputs(kind_of(types[i]) == K_NUMBER ? " ---: |" : " --- |", f);
+		putc('\n', f);
+	}
+	if (o->format == TSQ_OUT_JSON)
+		fputs("[", f);
+}
+
+void
+tsq_out_row(struct tsq_out *o, char *const *vals)
+{
+	FILE *f = o->f;
+
+	switch (o->format) {
+	case TSQ_OUT_TABLE:
+		table_row(o, vals);
+		break;
+	case TSQ_OUT_CSV:
+	case TSQ_OUT_TSV:
+		for (int i = 0; i < o->ncols; i++) {
+			if (i)
+				putc(o->format == TSQ_OUT_CSV ? ',' : '\t', f);
+			if (o->format == TSQ_OUT_CSV)
+				csv_field(f, vals[i]);
+			else
+				tsv_field(f, vals[i], o->null_string);
+		}
+		putc('\n', f);
+		break;
+	case TSQ_OUT_JSONL:
+		json_row(o, vals);
+		putc('\n', f);
+		break;
+	case TSQ_OUT_JSON:
+		fputs(o->rows ? ",\n" : "\n", f);
+		json_row(o, vals);
+		break;
+	case TSQ_OUT_MARKDOWN:
+		putc('|', f);
+		for (int i = 0; i < o->ncols; i++) {
+			putc(' ', f);
+			markdown_field(f, vals[i]);
+			fputs(" |", f);
+		}
+		putc('\n', f);
+		break;
+	case TSQ_OUT_SPARK:
+		spark_row(o, vals);
+		break;
+	}
+	o->rows++;
+}
+
+void
+tsq_out_end(struct tsq_out *o)
+{
+	switch (o->format) {
+	case TSQ_OUT_TABLE:
+		table_flush(o);
+		if (o->footer)
+			fprintf(o->f, "(%llu row%s)\n", (unsigned long long)o->rows, o->rows == 1 ? "" : "s");
+		break;
+	case TSQ_OUT_JSON:
+		fputs(o->rows ? "\n]\n" : "]\n", o->f);
+		break;
+	case TSQ_OUT_SPARK:
+		spark_flush(o);
+		break;
+	default:
+		break;
+	}
+}
+
+void
+tsq_out_free(struct tsq_out *o)
+{
+	for (int i = 0; i < o->ncols; i++)
+		free(o->names[i]);
+	free(o->names);
+	free(o->types);
+	free(o->width);
+	free(o->window);
+	free(o->values);
+	tsq_buf_free(&o->key);
+}

@@ -1,0 +1,67 @@
+/*
+ * format.h - query results rendered for a pipe or a person, row by row.
+ *
+ *   table     aligned columns (a window of rows is held to size them), a
+ *             "(N rows)" footer when asked
+ *   csv       COPY's rules: NULL is an empty field, the empty string is "",
+ *             quotes only where needed, so tsq-load reads back exactly
+ *   tsv       tab-separated, \t \n \r \\ escaped, NULL as --null
+ *   jsonl     one object per row; numbers stay numbers, NaN and Infinity
+ *             become null, times ISO 8601, json columns stay JSON
+ *   json      the same objects in one array
+ *   markdown  a pipe table
+ *   spark     a sparkline per series for rows (key, time, value)
+ */
+#ifndef TSQ_FORMAT_H
+#define TSQ_FORMAT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "buf.h"
+
+enum tsq_out_format {
+	TSQ_OUT_TABLE,
+	TSQ_OUT_CSV,
+	TSQ_OUT_TSV,
+	TSQ_OUT_JSONL,
+	TSQ_OUT_JSON,
+	TSQ_OUT_MARKDOWN,
+	TSQ_OUT_SPARK,
+};
+
+struct tsq_out {
+	FILE *f;
+	enum tsq_out_format format;
+	bool header;		/* column names first (table, csv, tsv, markdown) */
+	bool footer;		/* table: "(N rows)" */
+	const char *null_string;	/* table, tsv */
+	int ncols;
+	char **names;
+	unsigned int *types;	/* type OIDs */
+	uint64_t rows;
+	/* table: the window of rows held to size the columns */
+	char **window;
+	size_t nwindow;
+	size_t *width;
+	bool widths_set;
+	/* spark: the series being collected */
+	struct tsq_buf key;
+	double *values;
+	size_t nvalues, cap;
+	bool any_series;
+};
+
+bool tsq_out_format_parse(const char *s, enum tsq_out_format *f);
+const char *tsq_out_format_name(enum tsq_out_format f);
+
+/* Start the output of a result with these columns. */
+void tsq_out_begin(struct tsq_out *o, int ncols, char *const *names, const unsigned int *types);
+/* One row: VALS[i] NUL-terminated text, NULL when the value is NULL. */
+void tsq_out_row(struct tsq_out *o, char *const *vals);
+/* Finish (flush the table window, close the JSON array, the last sparkline). */
+void tsq_out_end(struct tsq_out *o);
+void tsq_out_free(struct tsq_out *o);
+
+#endif

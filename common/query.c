@@ -1,0 +1,556 @@
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "mem.h"
+#include "parse.h"
+#include "query.h"
+#include "script.h"
+
+static const struct {
+	const char *name;
+	enum tsq_param_type type;
+	unsigned int oid;
+} param_types[] = {
+	{"text", TSQ_PARAM_TEXT, 25},
+	{"int", TSQ_PARAM_INT, 20},
+	{"float", TSQ_PARAM_FLOAT, 701},
+	{"numeric", TSQ_PARAM_NUMERIC, 1700},
+	{"bool", TSQ_PARAM_BOOL, 16},
+	{"timestamptz", TSQ_PARAM_TIMESTAMPTZ, 1184},
+	{"interval", TSQ_PARAM_INTERVAL, 1186},
+	{"text[]", TSQ_PARAM_TEXT_ARRAY, 1009},
+};
+
+const char *
+tsq_param_type_name(enum tsq_param_type t)
+{
+	return param_types[t].name;
+}
+
+unsigned int
+tsq_param_type_oid(enum tsq_param_type t)
+{
+	return param_types[t].oid;
+}
+
+void
+tsq_query_path_init(struct tsq_query_path *p, const char *queries_dir)
+{
+	const char *env = getenv("TSQ_QUERY_PATH");
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	struct tsq_buf b = TSQ_BUF_INIT;
+
+	memset(p, 0, sizeof *p);
+	p->dirs = xcalloc(64, sizeof *p->dirs);
+	if (queries_dir)
+		p->dirs[p->ndirs++] = xstrdup(queries_dir);
+	if (env && *env) {
+		char *copy = xstrdup(env), *save = NULL;
+		for (char *d = strtok_r(copy, ":", &save); d && p->ndirs < 62; d = strtok_r(NULL, ":", &save))
+			p->dirs[p->ndirs++] = xstrdup(d);
+		free(copy);
+	}
+	if (xdg && *xdg)
+		tsq_buf_addf(&b, "%s/tsq/queries", xdg);
+	else if (home && *home)
+		tsq_buf_addf(&b, "%s/.config/tsq/queries", home);
+	if (b.len)
+		p->dirs[p->ndirs++] = tsq_buf_detach(&b);
+	tsq_buf_free(&b);
+}
+
+void
+tsq_query_path_free(struct tsq_query_path *p)
+{
+	for (int i = 0; i < p->ndirs; i++)
+		free(p->dirs[i]);
+	free(p->dirs);
+	memset(p, 0, sizeof *p);
+}
+
+static char *
+read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	struct tsq_buf b = TSQ_BUF_INIT;
+	char chunk[8192];
+	size_t n;
+
+	if (f == NULL)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		tsq_buf_add(&b, chunk, n);
+	fclose(f);
+	return tsq_buf_detach(&b);
+}
+
+static bool
+valid_name(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+			return false;
+	return true;
+}
+
+static char *
+trim(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	size_t n = strlen(s);
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+static int
+find_param(const struct tsq_query *q, const char *name, size_t len)
+{
+	for (int i = 0; i < q->nparams; i++)
+		if (strlen(q->params[i].name) == len && strncmp(q->params[i].name, name, len) == 0)
+			return i;
+	return -1;
+}
+
+/* "param: NAME TYPE [= DEFAULT]" */
+static bool
+parse_param(struct tsq_query *q, char *spec, struct tsq_buf *err)
+{
+	char *eq = strchr(spec, '=');
+	char *def = NULL;
+
+	if (eq) {
+		*eq = '\0';
+		def = trim(eq + 1);
+	}
+	char *save = NULL, *name = strtok_r(spec, " \t", &save), *type = strtok_r(NULL, " \t", &save);
+	if (name == NULL || type == NULL || strtok_r(NULL, " \t", &save) != NULL) {
+		tsq_buf_addf(err, "bad parameter line: expected \"param: NAME TYPE [= DEFAULT]\"");
+		return false;
+	}
+	int t = -1;
+	for (size_t i = 0; i < sizeof param_types / sizeof param_types[0]; i++)
+		if (strcmp(type, param_types[i].name) == 0)
+			t = (int)i;
+	if (t < 0) {
+		tsq_buf_addf(err, "parameter \"%s\" has an unknown type \"%s\"", name, type);
+		return false;
+	}
+	if (find_param(q, name, strlen(name)) >= 0) {
+		tsq_buf_addf(err, "parameter \"%s\" is declared twice", name);
+		return false;
+	}
+	q->params = xreallocarray(q->params, (size_t)q->nparams + 1, sizeof *q->params);
+	struct tsq_param *p = &q->params[q->nparams++];
+	memset(p, 0, sizeof *p);
+	p->name = xstrdup(name);
+	p->type = (enum tsq_param_type)t;
+	if (def) {
+		p->def_null = strcmp(def, "null") == 0;
+		p->def = xstrdup(def);
+	}
+	return true;
+}
+
+/*
+ * Turn :name into $N, leaving string literals, quoted identifiers, comments,
+ * dollar-quoted bodies and :: casts alone.
+ */
+static bool
+number_params(struct tsq_query *q, struct tsq_buf *err)
+{
+	const char *s = q->text;
+	struct tsq_buf out = TSQ_BUF_INIT;
+
+	while (*s) {
+		if (*s == '\'' || *s == '"') {
+			char quote = *s;
+			const char *e = s + 1;
+			while (*e && !(*e == quote && e[1] != quote))
+				e += *e == quote ? 2 : 1;
+			if (*e)
+				e++;
+			tsq_buf_add(&out, s, (size_t)(e - s));
+			s = e;
+		} else if (s[0] == '-' && s[1] == '-') {
+			const char *e = strchr(s, '\n');
+			e = e ? e : s + strlen(s);
+			tsq_buf_add(&out, s, (size_t)(e - s));
+			s = e;
+		} else if (s[0] == '/' && s[1] == '*') {
+			const char *e = strstr(s + 2, "*/");
+			e = e ? e + 2 : s + strlen(s);
+			tsq_buf_add(&out, s, (size_t)(e - s));
+			s = e;
+		} else if (*s == '$' && (s[1] == '$' || isalpha((unsigned char)s[1]) || s[1] == '_')) {
+			const char *t = s + 1;
+			while (isalnum((unsigned char)*t) || *t == '_')
+				t++;
+			if (*t != '$') {
+				tsq_buf_addc(&out, *s++);
+				continue;
+			}
+			size_t taglen = (size_t)(t - s) + 1;
+			char tag[64];
+			if (taglen >= sizeof tag) {
+				tsq_buf_addc(&out, *s++);
+				continue;
+			}
+			memcpy(tag, s, taglen);
+			tag[taglen] = '\0';
+			const char *e = strstr(s + taglen, tag);
+			e = e ? e + taglen : s + strlen(s);
+			tsq_buf_add(&out, s, (size_t)(e - s));
+			s = e;
+		} else if (s[0] == ':' && s[1] == ':') {
+			tsq_buf_add(&out, s, 2);
+			s += 2;
+		} else if (*s == ':' && (isalpha((unsigned char)s[1]) || s[1] == '_')) {
+			const char *e = s + 1;
+			while (isalnum((unsigned char)*e) || *e == '_')
+				e++;
+			int i = find_param(q, s + 1, (size_t)(e - s - 1));
+			if (i < 0) {
+				tsq_buf_addf(err, "the SQL uses :%.*s, which is not a declared parameter",
+				    (int)(e - s - 1), s + 1);
+				tsq_buf_free(&out);
+				return false;
+			}
+			tsq_buf_addf(&out, "$%d", i + 1);
+			s = e;
+		} else {
+			tsq_buf_addc(&out, *s++);
+		}
+	}
+	q->sql = tsq_buf_detach(&out);
+	return true;
+}
+
+bool
+tsq_query_parse(const char *name, const char *source, const char *text, struct tsq_query *q,
+    struct tsq_buf *err)
+{
+	const char *p = text;
+
+	memset(q, 0, sizeof *q);
+	q->name = xstrdup(name);
+	q->source = xstrdup(source);
+	q->description = xstrdup("");
+	/* The header: leading comment lines. */
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		char *line = xstrndup(p, len), *l = trim(line);
+		if (*l == '\0') {
+			free(line);
+			p += len + (eol != NULL);
+			continue;
+		}
+		if (strncmp(l, "--", 2) != 0) {
+			free(line);
+			break;
+		}
+		l = trim(l + 2);
+		bool ok = true;
+		if (strncmp(l, "description:", 12) == 0) {
+			free(q->description);
+			q->description = xstrdup(trim(l + 12));
+		} else if (strncmp(l, "name:", 5) == 0) {
+			free(q->name);
+			q->name = xstrdup(trim(l + 5));
+		} else if (strncmp(l, "param:", 6) == 0) {
+			ok = parse_param(q, l + 6, err);
+		}
+		free(line);
+		if (!ok)
+			return false;
+		p += len + (eol != NULL);
+	}
+	q->text = xstrdup(text);
+	return number_params(q, err);
+}
+
+void
+tsq_query_free(struct tsq_query *q)
+{
+	for (int i = 0; i < q->nparams; i++) {
+		free(q->params[i].name);
+		free(q->params[i].def);
+		free(q->params[i].value);
+	}
+	free(q->params);
+	free(q->name);
+	free(q->description);
+	free(q->source);
+	free(q->text);
+	free(q->sql);
+	memset(q, 0, sizeof *q);
+}
+
+static char *
+shipped_path(const char *name, const char *backend)
+{
+	struct tsq_buf b = TSQ_BUF_INIT;
+
+	if (backend) {
+		tsq_buf_addf(&b, "queries/%s/%s.sql", backend, name);
+		if (tsq_sql_file(b.data))
+			return tsq_buf_detach(&b);
+		tsq_buf_reset(&b);
+	}
+	tsq_buf_addf(&b, "queries/%s.sql", name);
+	if (tsq_sql_file(b.data))
+		return tsq_buf_detach(&b);
+	tsq_buf_free(&b);
+	return NULL;
+}
+
+bool
+tsq_query_load(const struct tsq_query_path *p, const char *name, const char *backend,
+    struct tsq_query *q, struct tsq_buf *err)
+{
+	struct tsq_buf path = TSQ_BUF_INIT, perr = TSQ_BUF_INIT;
+	bool ok;
+
+	if (!valid_name(name)) {
+		tsq_buf_addf(err, "\"%s\" is not a query name", name);
+		return false;
+	}
+	for (int i = 0; i < p->ndirs; i++) {
+		tsq_buf_reset(&path);
+		tsq_buf_addf(&path, "%s/%s.sql", p->dirs[i], name);
+		char *text = read_file(path.data);
+		if (text == NULL)
+			continue;
+		ok = tsq_query_parse(name, path.data, text, q, &perr);
+		if (!ok)
+			tsq_buf_addf(err, "%s: %s", path.data, perr.data);
+		free(text);
+		tsq_buf_free(&path);
+		tsq_buf_free(&perr);
+		return ok;
+	}
+	tsq_buf_free(&path);
+	char *sp = shipped_path(name, backend);
+	if (sp == NULL) {
+		tsq_buf_addf(err, "no query named \"%s\"", name);
+		return false;
+	}
+	ok = tsq_query_parse(name, "(shipped)", tsq_sql_file(sp), q, &perr);
+	if (!ok)
+		tsq_buf_addf(err, "%s: %s", sp, perr.data);
+	free(sp);
+	tsq_buf_free(&perr);
+	return ok;
+}
+
+static void
+list_add(struct tsq_query_entry **out, int *n, const char *name, const char *text,
+    const char *source)
+{
+	struct tsq_query q;
+	struct tsq_buf err = TSQ_BUF_INIT;
+
+	for (int i = 0; i < *n; i++)
+		if (strcmp((*out)[i].name, name) == 0)
+			return;	/* an earlier directory has it */
+	bool ok = tsq_query_parse(name, source, text, &q, &err);
+	*out = xreallocarray(*out, (size_t)*n + 1, sizeof **out);
+	(*out)[*n].name = xstrdup(name);
+	(*out)[*n].description = xstrdup(ok ? q.description : err.data);
+	(*out)[*n].source = xstrdup(source);
+	(*n)++;
+	tsq_query_free(&q);
+	tsq_buf_free(&err);
+}
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct tsq_query_entry *)a)->name,
+	    ((const struct tsq_query_entry *)b)->name);
+}
+
+int
+tsq_query_list(const struct tsq_query_path *p, struct tsq_query_entry **out)
+{
+	int n = 0;
+
+	*out = NULL;
+	for (int i = 0; i < p->ndirs; i++) {
+		DIR *d = opendir(p->dirs[i]);
+		struct dirent *e;
+		if (d == NULL)
+			continue;
+		while ((e = readdir(d)) != NULL) {
+			size_t len = strlen(e->d_name);
+			if (len < 5 || strcmp(e->d_name + len - 4, ".sql") != 0)
+				continue;
+			char *name = xstrndup(e->d_name, len - 4);
+			struct tsq_buf path = TSQ_BUF_INIT;
+			tsq_buf_addf(&path, "%s/%s", p->dirs[i], e->d_name);
+			char *text = valid_name(name) ? read_file(path.data) : NULL;
+			if (text)
+				list_add(out, &n, name, text, path.data);
+			free(text);
+			free(name);
+			tsq_buf_free(&path);
+		}
+		closedir(d);
+	}
+	const char *path;
+	for (size_t i = 0; (path = tsq_sql_file_name(i)) != NULL; i++) {
+		if (strncmp(path, "queries/", 8) != 0 || strchr(path + 8, '/'))
+			continue;
+		char *name = xstrndup(path + 8, strlen(path + 8) - 4);
+		list_add(out, &n, name, tsq_sql_file(path), "(shipped)");
+		free(name);
+	}
+	qsort(*out, (size_t)n, sizeof **out, entry_cmp);
+	return n;
+}
+
+void
+tsq_query_list_free(struct tsq_query_entry *e, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(e[i].name);
+		free(e[i].description);
+		free(e[i].source);
+	}
+	free(e);
+}
+
+/* Check VALUE for its type and return the text to bind, or NULL with ERR set. */
+static char *
+normalise(const struct tsq_param *p, const char *value, int64_t now, struct tsq_buf *err)
+{
+	struct tsq_buf b = TSQ_BUF_INIT;
+	size_t pos;
+	int64_t i;
+
+	switch (p->type) {
+	case TSQ_PARAM_INT:
+		if (tsq_parse_int64(value, INT64_MIN, INT64_MAX, &i, &pos) != TSQ_PARSE_OK)
+			goto bad;
+		tsq_buf_addf(&b, "%" PRId64, i);
+		break;
+	case TSQ_PARAM_FLOAT:
+	case TSQ_PARAM_NUMERIC: {
+		char *end;
+		errno = 0;
+		double d = strtod(value, &end);
+		(void)d;
+		if (end == value || *trim(end) != '\0' || errno == ERANGE)
+			goto bad;
+		tsq_buf_adds(&b, value);
+		break;
+	}
+	case TSQ_PARAM_BOOL: {
+		static const char *const yes[] = {"true", "t", "yes", "y", "on", "1"};
+		static const char *const no[] = {"false", "f", "no", "n", "off", "0"};
+		for (int k = 0; k < 6 && b.len == 0; k++) {
+			if (strcasecmp(value, yes[k]) == 0)
+				tsq_buf_adds(&b, "true");
+			else if (strcasecmp(value, no[k]) == 0)
+				tsq_buf_adds(&b, "false");
+		}
+		if (b.len == 0)
+			goto bad;
+		break;
+	}
+	case TSQ_PARAM_TIMESTAMPTZ: {
+		struct tsq_time t;
+		char out[TSQ_TIME_BUFSIZE];
+		if (tsq_parse_time(value, now, &t, &pos) != TSQ_PARSE_OK)
+			goto bad;
+		tsq_format_time(t.usec, out);
+		tsq_buf_adds(&b, out);
+		break;
+	}
+	case TSQ_PARAM_INTERVAL:
+		if (tsq_parse_duration(value, &i, &pos) != TSQ_PARSE_OK || i <= 0)
+			goto bad;
+		tsq_buf_addf(&b, "%" PRId64 " microseconds", i);
+		break;
+	case TSQ_PARAM_TEXT_ARRAY: {
+		char *copy = xstrdup(value), *save = NULL;
+		tsq_buf_addc(&b, '{');
+		int k = 0;
+		for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			t = trim(t);
+			if (*t == '\0')
+				continue;
+			tsq_buf_adds(&b, k++ ? ",\"" : "\"");
+			for (; *t; t++) {
+				if (*t == '"' || *t == '\\')
+					tsq_buf_addc(&b, '\\');
+				tsq_buf_addc(&b, *t);
+			}
+			tsq_buf_addc(&b, '"');
+		}
+		tsq_buf_addc(&b, '}');
+		free(copy);
+		break;
+	}
+	default:
+		tsq_buf_adds(&b, value);
+		break;
+	}
+	return tsq_buf_detach(&b);
+bad:
+	tsq_buf_free(&b);
+	tsq_buf_addf(err, "invalid value \"%s\" for parameter \"%s\" (%s)", value, p->name,
+	    tsq_param_type_name(p->type));
+	return NULL;
+}
+
+bool
+tsq_query_set(struct tsq_query *q, const char *name, const char *value, int64_t now_usec,
+    struct tsq_buf *err)
+{
+	int i = find_param(q, name, strlen(name));
+
+	if (i < 0) {
+		tsq_buf_addf(err, "query \"%s\" has no parameter \"%s\"", q->name, name);
+		return false;
+	}
+	struct tsq_param *p = &q->params[i];
+	free(p->value);
+	p->value = normalise(p, value, now_usec, err);
+	p->is_null = false;
+	return p->value != NULL;
+}
+
+bool
+tsq_query_bind(struct tsq_query *q, int64_t now_usec, struct tsq_buf *err)
+{
+	for (int i = 0; i < q->nparams; i++) {
+		struct tsq_param *p = &q->params[i];
+		if (p->value || p->is_null)
+			continue;
+		if (p->def == NULL) {
+			tsq_buf_addf(err, "query \"%s\" needs parameter \"%s\" (%s)", q->name, p->name,
+			    tsq_param_type_name(p->type));
+			return false;
+		}
+		if (p->def_null) {
+			p->is_null = true;
+			continue;
+		}
+		p->value = normalise(p, p->def, now_usec, err);
+		if (p->value == NULL)
+			return false;
+	}
+	return true;
+}

@@ -1,0 +1,19 @@
+-- description: Bollinger bands: SMA of the close ± k population standard deviations
+-- param: symbol text
+-- param: period int = 20
+-- param: k float = 2
+-- param: timeframe text = 1m
+-- param: from timestamptz = -24h
+-- param: to timestamptz = now
+SELECT time, symbol, close,
+       CASE WHEN n = :period THEN m + :k * sd END AS upper,
+       CASE WHEN n = :period THEN m END AS middle,
+       CASE WHEN n = :period THEN m - :k * sd END AS lower
+FROM (
+    SELECT time, symbol, close, count(close) OVER w AS n, avg(close::float8) OVER w AS m,
+           stddev_pop(close::float8) OVER w AS sd
+    FROM ohlcv
+    WHERE symbol = :symbol AND timeframe = :timeframe AND time >= :from AND time < :to
+    WINDOW w AS (ORDER BY time ROWS BETWEEN :period - 1 PRECEDING AND CURRENT ROW)
+) b
+ORDER BY time
