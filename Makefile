@@ -97,7 +97,7 @@ demo: $(BINS)
 	TSQ_BUILD=$(CURDIR)/$(BUILD) sh tests/demo.sh
 
 bench: $(BINS)
-	TSQ_BUILD=$(CURDIR)/$(BUILD) bash tests/bench/load.sh
+	TSQ_BUILD=$(CURDIR)/$(BUILD) bash tests/bench/run.sh
 
 deps:
 	sh tests/lib/deps.sh

@@ -17,7 +17,7 @@
 #include "format.h"
 #include "query.h"
 
-#define FETCH_ROWS "5000"
+#define FETCH_ROWS "2500"
 
 enum {
 	OPT_DESCRIBE = TSQ_OPT_FIRST_PRIVATE,
@@ -409,13 +409,32 @@ run_query(PGconn *conn, const struct tsq_query *q, struct tsq_out *out, bool exp
 		goto out;
 	}
 	PQclear(res);
+	/*
+	 * The next FETCH is sent before the rows of the last one are written, so
+	 * that the server produces while the client formats.
+	 */
+	if (!PQsendQuery(conn, "FETCH " FETCH_ROWS " FROM tsq_rows")) {
+		tsq_error("%s", PQerrorMessage(conn));
+		rc = TSQ_EXIT_FAILURE;
+		goto out;
+	}
 	for (;;) {
-		res = PQexec(conn, "FETCH " FETCH_ROWS " FROM tsq_rows");
+		res = PQgetResult(conn);
+		PGresult *more;
+		while ((more = PQgetResult(conn)) != NULL)
+			PQclear(more);
 		if (!tsq_result_ok(res)) {
 			rc = failed(res);
 			goto out;
 		}
 		int n = PQntuples(res);
+		bool last = n < atoi(FETCH_ROWS);
+		if (!last && !PQsendQuery(conn, "FETCH " FETCH_ROWS " FROM tsq_rows")) {
+			PQclear(res);
+			tsq_error("%s", PQerrorMessage(conn));
+			rc = TSQ_EXIT_FAILURE;
+			goto out;
+		}
 		if (n > 0 || !begun)
 			write_rows(out, res, &begun);
 		PQclear(res);
@@ -424,7 +443,7 @@ run_query(PGconn *conn, const struct tsq_query *q, struct tsq_out *out, bool exp
 			rc = TSQ_EXIT_FAILURE;
 			goto out;
 		}
-		if (n < atoi(FETCH_ROWS))
+		if (last)
 			break;
 	}
 	tsq_out_end(out);
@@ -533,6 +552,8 @@ run(struct options *o, const struct tsq_query_path *path)
 		rc = TSQ_EXIT_FAILURE;
 		goto out;
 	}
+	/* Large writes: the rows go out in 64 KiB pieces. */
+	setvbuf(out.f, NULL, _IOFBF, 64 * 1024);
 	out.format = o->format;
 	out.header = !o->no_header;
 	out.footer = o->format == TSQ_OUT_TABLE && isatty(fileno(out.f));

@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,8 +103,16 @@ static void
 json_string(FILE *f, const char *v)
 {
 	putc('"', f);
-	for (; *v; v++) {
+	for (;;) {
+		/* Copy the run of characters that need no escape in one go. */
+		const char *run = v;
+		while ((unsigned char)*v >= 0x20 && *v != '"' && *v != '\\')
+			v++;
+		if (v > run)
+			fwrite(run, 1, (size_t)(v - run), f);
 		unsigned char c = (unsigned char)*v;
+		if (c == '\0')
+			break;
 		if (c == '"' || c == '\\')
 			fprintf(f, "\\%c", c);
 		else if (c == '\n')
@@ -112,10 +121,9 @@ json_string(FILE *f, const char *v)
 			fputs("\\r", f);
 		else if (c == '\t')
 			fputs("\\t", f);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
 		else
-			putc(c, f);
+			fprintf(f, "\\u%04x", c);
+		v++;
 	}
 	putc('"', f);
 }
@@ -124,24 +132,27 @@ json_string(FILE *f, const char *v)
 static void
 json_time(FILE *f, const char *v, bool zoned)
 {
-	char buf[64];
 	size_t n = strlen(v);
 
-	if (n >= sizeof buf - 4 || n < 10 || strchr(v, 'B') != NULL || !strchr("0123456789", v[0])) {
-		json_string(f, v);	/* infinity, BC dates: as the server wrote them */
+	if (n < 19 || v[10] != ' ' || !isdigit((unsigned char)v[0]) || strchr(v, 'B') != NULL) {
+		json_string(f, v);	/* a date, infinity, BC: as the server wrote it */
 		return;
 	}
-	memcpy(buf, v, n + 1);
-	if (n > 10 && buf[10] == ' ')
-		buf[10] = 'T';
-	if (zoned) {
-		char *z = strpbrk(buf + 10, "+-");
-		if (z && strcmp(z, "+00") == 0)
-			strcpy(z, "Z");
-		else if (z && strlen(z) == 3)
-			strcat(z, ":00");
+	putc('"', f);
+	fwrite(v, 1, 10, f);
+	putc('T', f);
+	if (!zoned) {
+		fwrite(v + 11, 1, n - 11, f);
+	} else if (n >= 22 && strcmp(v + n - 3, "+00") == 0) {
+		fwrite(v + 11, 1, n - 14, f);
+		putc('Z', f);
+	} else if (n >= 22 && (v[n - 3] == '+' || v[n - 3] == '-')) {
+		fwrite(v + 11, 1, n - 11, f);
+		fputs(":00", f);
+	} else {
+		fwrite(v + 11, 1, n - 11, f);
 	}
-	json_string(f, buf);
+	putc('"', f);
 }
 
 static void
@@ -149,18 +160,16 @@ json_row(struct tsq_out *o, char *const *vals)
 {
 	FILE *f = o->f;
 
-	putc('{', f);
+	if (o->ncols == 0)
+		putc('{', f);
 	for (int i = 0; i < o->ncols; i++) {
-		if (i)
-			putc(',', f);
-		json_string(f, o->names[i]);
-		putc(':', f);
+		fputs(o->keys[i], f);
 		const char *v = vals[i];
 		if (v == NULL) {
 			fputs("null", f);
 			continue;
 		}
-		switch (kind_of(o->types[i])) {
+		switch (o->kinds[i]) {
 		case K_NUMBER:
 			if (strcasecmp(v, "NaN") == 0 || strcasecmp(v, "Infinity") == 0 ||
 			    strcasecmp(v, "-Infinity") == 0)
@@ -230,7 +239,7 @@ table_flush(struct tsq_out *o)
 				size_t w = display_width(o->names[c]);
 				size_t left = (o->width[c] - w) / 2;
 				fprintf(f, "%s%*s%s%*s", c ? " | " : " ", (int)left, "", o->names[c],
-				    (int)(o->width[c] - w - left), "");
+				    c == o->ncols - 1 ? 0 : (int)(o->width[c] - w - left), "");
 			}
 			fputc('\n', f);
 			for (int c = 0; c < o->ncols; c++) {
@@ -360,9 +369,23 @@ tsq_out_begin(struct tsq_out *o, int ncols, char *const *names, const unsigned i
 	o->names = xcalloc((size_t)ncols + 1, sizeof *o->names);
 	o->types = xcalloc((size_t)ncols + 1, sizeof *o->types);
 	o->width = xcalloc((size_t)ncols + 1, sizeof *o->width);
+	o->kinds = xcalloc((size_t)ncols + 1, sizeof *o->kinds);
 	for (int i = 0; i < ncols; i++) {
 		o->names[i] = xstrdup(names[i]);
 		o->types[i] = types[i];
+		o->kinds[i] = (int)kind_of(types[i]);
+	}
+	/* Each member's key as JSON text, with what goes before it: {"a": ,"b": */
+	o->keys = xcalloc((size_t)ncols + 1, sizeof *o->keys);
+	for (int i = 0; i < ncols; i++) {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&text, &len);
+		putc(i ? ',' : '{', m);
+		json_string(m, names[i]);
+		putc(':', m);
+		fclose(m);
+		o->keys[i] = text;
 	}
 	if (o->null_string == NULL)
 		o->null_string = "";
@@ -465,6 +488,10 @@ tsq_out_free(struct tsq_out *o)
 		free(o->names[i]);
 	free(o->names);
 	free(o->types);
+	free(o->kinds);
+	for (int i = 0; o->keys && i < o->ncols; i++)
+		free(o->keys[i]);
+	free(o->keys);
 	free(o->width);
 	free(o->window);
 	free(o->values);

@@ -40,6 +40,8 @@ struct tsq_out {
 	int ncols;
 	char **names;
 	unsigned int *types;	/* type OIDs */
+	int *kinds;		/* how JSON shows each column */
+	char **keys;		/* JSON: {"name": and ,"name": ready to write */
 	uint64_t rows;
 	/* table: the window of rows held to size the columns */
 	char **window;

@@ -38,6 +38,18 @@ tsq_pglite_install() {
 	}
 }
 
+# Install an npm package the tests need (technicalindicators) next to PGlite.
+tsq_npm_install() {
+	local pkg=$1 dir=${1%@*}
+	[ -d "$TSQ_NODE_DIR/node_modules/$dir" ] && return 0
+	mkdir -p "$TSQ_NODE_DIR"
+	(cd "$TSQ_NODE_DIR" && npm install --no-audit --no-fund --silent \
+		--prefix "$TSQ_NODE_DIR" "$pkg" >/dev/null 2>&1) || {
+		echo "could not install $pkg with npm" >&2
+		return 1
+	}
+}
+
 tsq_db_start() {
 	export TSQ_TEST_BACKEND=${TSQ_TEST_BACKEND:-postgres}
 	TSQ_TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/tsq-test.XXXXXX")

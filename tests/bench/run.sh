@@ -1,9 +1,10 @@
 #!/bin/bash
-# make bench, loading part: the same 1-minute OHLCV data loaded into ohlcv
-# (primary key, daily partitions) of a private PostgreSQL 15 by psql \copy,
-# tsq-load in its modes, pgloader and a row-at-a-time INSERT loop.  Every
-# load but the reload starts from an empty table with its partitions made;
-# the figures are ratios to psql \copy measured in the same run.
+# make bench: the same 1-minute OHLCV data loaded into ohlcv (primary key,
+# daily partitions) of a private PostgreSQL 15 by psql \copy, tsq-load in its
+# modes, pgloader and a row-at-a-time INSERT loop, then read back by
+# tsq-query, COPY TO and psql --csv.  Every load but the reload starts from an
+# empty table with its partitions made; the figures are ratios to psql's
+# measured in the same run.
 #
 #   BENCH_ROWS   rows to generate (default 1000000)
 #   BENCH_DIR    where to put the data (default: a temporary directory)
@@ -134,3 +135,80 @@ for r in "${RESULTS[@]}"; do
 	case $label in tsq-load*) [ "$rss" -gt "$maxrss" ] && maxrss=$rss ;; esac
 done
 check "tsq-load peak RSS, MB" "$(awk -v k="$maxrss" 'BEGIN { printf "%.1f", k / 1024 }')" "<=" 32
+
+# ---- reading: tsq-query against COPY TO and psql --csv ----
+echo >&2
+echo "reading..." >&2
+empty
+tsq-load -q ohlcv "$DATA/ohlcv.csv"
+tsq_psql -c "VACUUM ANALYZE ohlcv" >/dev/null
+SQL="SELECT time, symbol, open, high, low, close, volume, trades FROM ohlcv"
+QRESULTS=()
+qmeasure() {
+	local label=$1
+	shift
+	local best=999999 rss=0 secs r
+	for r in 1 2 3; do
+		/usr/bin/time -f "%e %M" -o "$DATA/time" "$@" >"$DATA/out" 2>"$DATA/err" || {
+			echo "bench: \"$label\" failed:" >&2
+			cat "$DATA/err" >&2
+			return 0
+		}
+		read -r secs rss <"$DATA/time"
+		best=$(awk -v a="$secs" -v b="$best" 'BEGIN { print (a < b ? a : b) }')
+	done
+	QRESULTS+=("$label|$best|$rss|$(wc -l <"$DATA/out")")
+	echo "  $label: $best s" >&2
+}
+qmeasure 'COPY (...) TO STDOUT (csv) via psql' psql -X -q -c "COPY ($SQL) TO STDOUT (FORMAT csv, HEADER)"
+qmeasure 'psql --csv' psql -X -q --csv -c "$SQL"
+qmeasure 'psql --csv, FETCH_COUNT=5000' psql -X -q --csv -v FETCH_COUNT=5000 -c "$SQL"
+qmeasure 'tsq-query -F csv' tsq-query -F csv -c "$SQL"
+qmeasure 'tsq-query -F jsonl' tsq-query -F jsonl -c "$SQL"
+
+printf '\ntsq-query: all %s rows of ohlcv to a file; best of 3 runs; peak RSS is the client'"'"'s.\n\n' "$ROWS"
+printf '%-40s %9s %9s %10s\n' "" seconds "x COPY" "peak RSS"
+copy_secs=
+declare -A qsecs qrss
+for r in "${QRESULTS[@]}"; do
+	IFS='|' read -r label secs rss lines <<<"$r"
+	[ -z "$copy_secs" ] && copy_secs=$secs
+	qsecs[$label]=$secs
+	qrss[$label]=$rss
+	printf '%-40s %9.2f %8.2fx %7.1f MB\n' "$label" "$secs" \
+		"$(awk -v a="$secs" -v b="$copy_secs" 'BEGIN { print a / b }')" \
+		"$(awk -v k="$rss" 'BEGIN { print k / 1024 }')"
+done
+
+# Hourly bars over 30 days: the 1-hour rollup against the 1-minute candles.
+for r in ohlcv_5m ohlcv_15m ohlcv_1h ohlcv_4h ohlcv_1d; do
+	tsq_psql -c "SELECT tsq.refresh_rollup('public', '$r', NULL, NULL)" >/dev/null
+done
+tsq_psql -c "ANALYZE" >/dev/null
+to=$(tsq_psql -c "SELECT to_char(timestamptz '$first' + interval '30 days', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")
+bars() {
+	local best=999999 r s e
+	for r in 1 2 3 4 5; do
+		s=$(date +%s.%N)
+		tsq-query -F csv bars symbol=SYM00-USD interval=1h from="$first" to="$to" "$@" >"$DATA/bars.$#"
+		e=$(date +%s.%N)
+		best=$(awk -v a="$s" -v b="$e" -v c="$best" 'BEGIN { d = b - a; print (d < c ? d : c) }')
+	done
+	echo "$best"
+}
+rollup=$(bars)
+raw=$(bars source=raw)
+cmp -s "$DATA/bars.0" "$DATA/bars.1" && same=identical || same=DIFFERENT
+printf '\nbars: 1-hour bars of one symbol over 30 days (%s bars, %s): rollup %.4f s, raw candles %.4f s: %.1fx faster\n' \
+	"$(($(wc -l <"$DATA/bars.0") - 1))" "$same" "$rollup" "$raw" "$(awk -v a="$raw" -v b="$rollup" 'BEGIN { print a / b }')"
+
+echo
+echo "targets:"
+qratio() { awk -v a="${qsecs[$1]:-0}" -v b="${qsecs[$2]:-1}" 'BEGIN { printf "%.2f", a / b }'; }
+copy_label='COPY (...) TO STDOUT (csv) via psql'
+check "tsq-query -F csv time / COPY time" "$(qratio 'tsq-query -F csv' "$copy_label")" "<=" 1.1
+check "tsq-query -F jsonl time / COPY time" "$(qratio 'tsq-query -F jsonl' "$copy_label")" "<=" 1.3
+qmax=${qrss['tsq-query -F csv']:-0}
+[ "${qrss['tsq-query -F jsonl']:-0}" -gt "$qmax" ] && qmax=${qrss['tsq-query -F jsonl']}
+check "tsq-query peak RSS, MB" "$(awk -v k="$qmax" 'BEGIN { printf "%.1f", k / 1024 }')" "<=" 16
+check "bars from the rollup, times faster than raw" "$(awk -v a="$raw" -v b="$rollup" 'BEGIN { printf "%.1f", a / b }')" ">=" 20

@@ -1,0 +1,472 @@
+#!/usr/bin/env bats
+# tsq-query on the backend named by TSQ_TEST_BACKEND (tests/run runs this file
+# once for plain PostgreSQL and once for TimescaleDB).
+
+setup_file() {
+	load lib/db
+	tsq_db_start
+}
+
+teardown_file() {
+	load lib/db
+	tsq_db_stop
+}
+
+setup() {
+	load lib/common
+	load lib/db
+	tsq_db_reset
+	cd "$BATS_TEST_TMPDIR"
+	export XDG_CONFIG_HOME="$BATS_TEST_TMPDIR/config"
+	unset TSQ_FORMAT TSQ_QUERY_PATH
+}
+
+DAY="from=2026-11-20 to=2026-11-21"
+
+# The schema and the bundled sample: 3 symbols x 360 one-minute candles.
+load_sample() {
+	tsq-init -q
+	tsq-load -q ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
+}
+
+# A table with the values output formats find hard.
+make_awkward() {
+	tsq_psql -c "CREATE TABLE awkward (id integer PRIMARY KEY, t text, f double precision, ok boolean, at timestamptz, j jsonb, n numeric)"
+	tsq_psql -c "INSERT INTO awkward VALUES
+		(1, 'a,b', 1.5, true, '2024-03-01 12:00:00+00', '{\"k\": [1, \"x\"]}', 12.50),
+		(2, '', 'NaN', false, NULL, NULL, NULL),
+		(3, NULL, 'Infinity', NULL, '2024-03-01 12:00:00.25+00', 'null', -0.001),
+		(4, E'say \"hi\"\nnext|line', -2, true, '1999-12-31 23:59:59+00', '[]', 0),
+		(5, 'žluťoučký kůň', 0.1, false, NULL, '\"s\"', 1e20)"
+}
+
+@test "--list names every shipped query without a database" {
+	run --separate-stderr env TSQ_DB="host=/nonexistent-tsq" tsq-query -l
+	assert_success
+	assert_equal "$stderr" ""
+	for q in tables hypertables chunks compression_stats database_size policies recent_ohlcv \
+		recent_trades recent_quotes active_symbols latest_price bars price_change price_range \
+		volume_profile vwap sma ema rsi bollinger macd volatility correlation gaps anomalies; do
+		assert_line --regexp "^$q	.+"
+	done
+	assert_equal "${#lines[@]}" 25
+}
+
+@test "--describe shows parameters, description and SQL" {
+	run --separate-stderr tsq-query --describe bars
+	assert_success
+	assert_line --index 0 "bars: OHLCV bars at any interval for a symbol; reads the matching rollup when there is one"
+	assert_line "  symbol       text         required"
+	assert_line "  interval     interval     default 1h"
+	assert_line "  from         timestamptz  default -24h"
+	assert_line "sql:"
+}
+
+@test "parameter errors are exit 64 naming the parameter, before connecting" {
+	export TSQ_DB="host=/nonexistent-tsq"
+	run --separate-stderr tsq-query bars interval=1h
+	assert_equal "$status" 64
+	assert_equal "$stderr" 'tsq-query: error: query "bars" needs parameter "symbol" (text)'
+	run --separate-stderr tsq-query bars symbol=A colour=red
+	assert_equal "$status" 64
+	assert_equal "$stderr" 'tsq-query: error: query "bars" has no parameter "colour"'
+	run --separate-stderr tsq-query sma symbol=A period=ten
+	assert_equal "$status" 64
+	assert_equal "$stderr" 'tsq-query: error: invalid value "ten" for parameter "period" (int)'
+	run --separate-stderr tsq-query bars symbol=A from=yesterday
+	assert_equal "$status" 64
+	assert_equal "$stderr" 'tsq-query: error: invalid value "yesterday" for parameter "from" (timestamptz)'
+	run --separate-stderr tsq-query no_such_query
+	assert_equal "$status" 64
+	assert_equal "${stderr_lines[0]}" 'tsq-query: error: no query named "no_such_query"'
+	run --separate-stderr tsq-query bars symbol
+	assert_equal "$status" 64
+	run --separate-stderr tsq-query -c 'SELECT :nope'
+	assert_equal "$status" 64
+	assert_equal "$stderr" 'tsq-query: error: the SQL uses :nope, which is not a declared parameter'
+	run --separate-stderr tsq-query
+	assert_equal "$status" 64
+}
+
+@test "csv follows COPY's rules: NULL empty, \"\" for the empty string, quotes where needed" {
+	make_awkward
+	run --separate-stderr tsq-query -F csv -c 'SELECT * FROM awkward ORDER BY id'
+	assert_success
+	assert_output 'id,t,f,ok,at,j,n
+1,"a,b",1.5,t,2024-03-01 12:00:00+00,"{""k"": [1, ""x""]}",12.50
+2,"",NaN,f,,,
+3,,Infinity,,2024-03-01 12:00:00.25+00,null,-0.001
+4,"say ""hi""
+next|line",-2,t,1999-12-31 23:59:59+00,[],0
+5,žluťoučký kůň,0.1,f,,"""s""",100000000000000000000'
+}
+
+@test "csv output loads back through tsq-load unchanged" {
+	make_awkward
+	tsq_psql -c "CREATE TABLE awkward2 (LIKE awkward INCLUDING ALL)"
+	# Through a file: the TimescaleDB test server takes one session at a time,
+	# so the two ends of a pipe cannot both be connected there.
+	tsq-query -F csv -c 'SELECT * FROM awkward' >awkward.csv
+	run --separate-stderr tsq-load awkward2 awkward.csv
+	assert_success
+	assert_equal "$(tsq_psql -c "SELECT count(*) FROM (SELECT * FROM awkward EXCEPT SELECT * FROM awkward2) d")" 0
+	assert_equal "$(tsq_psql -c "SELECT count(*) FROM (SELECT * FROM awkward2 EXCEPT SELECT * FROM awkward) d")" 0
+	assert_equal "$(tsq_psql -c "SELECT count(*) FROM awkward2 WHERE t IS NULL")" 1
+	assert_equal "$(tsq_psql -c "SELECT count(*) FROM awkward2 WHERE t = ''")" 1
+	# And the same for candles, through a named query.
+	load_sample
+	tsq_psql -c "CREATE TABLE ohlcv2 (time timestamptz, symbol text, open float8, high float8, low float8, close float8, volume float8, trades int, PRIMARY KEY (symbol, time))"
+	tsq-query recent_ohlcv $DAY >day.csv
+	run --separate-stderr tsq-load ohlcv2 day.csv
+	assert_success
+	assert_equal "$(tsq_psql -c "SELECT count(*) FROM ohlcv o FULL JOIN ohlcv2 c USING (symbol, time) WHERE o.close IS DISTINCT FROM c.close OR o.volume IS DISTINCT FROM c.volume OR o.trades IS DISTINCT FROM c.trades")" 0
+	assert_equal "$(tsq_psql -c "SELECT count(*) FROM ohlcv2")" 1080
+}
+
+@test "tsv, jsonl and json: exact bytes" {
+	make_awkward
+	run --separate-stderr tsq-query -F tsv --null '\N' -c 'SELECT id, t, ok FROM awkward ORDER BY id'
+	assert_success
+	assert_output 'id	t	ok
+1	a,b	t
+2		f
+3	\N	\N
+4	say "hi"\nnext|line	t
+5	žluťoučký kůň	f'
+	run --separate-stderr tsq-query -F jsonl -c 'SELECT * FROM awkward ORDER BY id'
+	assert_success
+	assert_output '{"id":1,"t":"a,b","f":1.5,"ok":true,"at":"2024-03-01T12:00:00Z","j":{"k": [1, "x"]},"n":12.50}
+{"id":2,"t":"","f":null,"ok":false,"at":null,"j":null,"n":null}
+{"id":3,"t":null,"f":null,"ok":null,"at":"2024-03-01T12:00:00.25Z","j":null,"n":-0.001}
+{"id":4,"t":"say \"hi\"\nnext|line","f":-2,"ok":true,"at":"1999-12-31T23:59:59Z","j":[],"n":0}
+{"id":5,"t":"žluťoučký kůň","f":0.1,"ok":false,"at":null,"j":"s","n":100000000000000000000}'
+	# Every line is JSON that jq reads.
+	echo "$output" | jq -e . >/dev/null
+	run --separate-stderr tsq-query -F json -c 'SELECT id, t FROM awkward WHERE id < 3 ORDER BY id'
+	assert_success
+	assert_output '[
+{"id":1,"t":"a,b"},
+{"id":2,"t":""}
+]'
+	run --separate-stderr tsq-query -F json -c 'SELECT 1 AS x WHERE false'
+	assert_output '[]'
+	run --separate-stderr tsq-query --tz Asia/Kolkata -F jsonl -c "SELECT timestamptz '2024-03-01 12:00:00+00' AS at"
+	assert_output '{"at":"2024-03-01T17:30:00+05:30"}'
+}
+
+@test "table and markdown: aligned columns, escaped pipes" {
+	make_awkward
+	run --separate-stderr tsq-query -F table --null '(null)' -c 'SELECT id, t, f FROM awkward WHERE id IN (1, 3, 5) ORDER BY id'
+	assert_success
+	assert_output ' id |       t       |    f
+----+---------------+----------
+  1 | a,b           |      1.5
+  3 | (null)        | Infinity
+  5 | žluťoučký kůň |      0.1'
+	run --separate-stderr tsq-query -F markdown -c 'SELECT id, t FROM awkward WHERE id IN (2, 4) ORDER BY id'
+	assert_success
+	assert_output '| id | t |
+| ---: | --- |
+| 2 |  |
+| 4 | say "hi"<br>next\|line |'
+	run --separate-stderr tsq-query -F csv --no-header -c 'SELECT 1 AS a, 2 AS b'
+	assert_output '1,2'
+}
+
+@test "spark draws one sparkline per series with min, max and last" {
+	run --separate-stderr tsq-query -F spark -c "SELECT s, t, v FROM (VALUES ('A', 1, 1.0), ('A', 2, 2.0), ('A', 3, 8.0), ('A', 4, 4.0), ('B', 1, 5.0), ('B', 2, 5.0)) x(s, t, v) ORDER BY s, t"
+	assert_success
+	assert_output 'A ▁▂█▄  min 1  max 8  last 4
+B ▄▄  min 5  max 5  last 5'
+}
+
+@test "the default format is csv into a pipe; TSQ_FORMAT and -o" {
+	run --separate-stderr tsq-query -c 'SELECT 1 AS a'
+	assert_output 'a
+1'
+	TSQ_FORMAT=jsonl run --separate-stderr tsq-query -c 'SELECT 1 AS a'
+	assert_output '{"a":1}'
+	run --separate-stderr tsq-query -o out.csv -c 'SELECT 2 AS b'
+	assert_success
+	assert_output ''
+	assert_equal "$(cat out.csv)" 'b
+2'
+}
+
+@test "a user's query replaces the shipped one; --queries-dir and TSQ_QUERY_PATH come first" {
+	load_sample
+	mkdir -p "$XDG_CONFIG_HOME/tsq/queries" qd pd
+	printf -- '-- description: mine\n-- param: symbols text[] = null\nSELECT 42 AS answer\n' >"$XDG_CONFIG_HOME/tsq/queries/latest_price.sql"
+	run --separate-stderr tsq-query latest_price
+	assert_output 'answer
+42'
+	run --separate-stderr tsq-query -l
+	assert_line --regexp '^latest_price	mine$'
+	printf -- '-- description: from the path\nSELECT 7 AS answer\n' >pd/latest_price.sql
+	TSQ_QUERY_PATH="$PWD/pd" run --separate-stderr tsq-query latest_price
+	assert_output 'answer
+7'
+	printf -- '-- description: from the option\n-- param: n int = 1\nSELECT :n + 1 AS answer\n' >qd/latest_price.sql
+	TSQ_QUERY_PATH="$PWD/pd" run --separate-stderr tsq-query --queries-dir qd latest_price n=41
+	assert_output 'answer
+42'
+	rm "$XDG_CONFIG_HOME/tsq/queries/latest_price.sql"
+	run --separate-stderr tsq-query latest_price
+	assert_line --index 0 'time,symbol,close'
+}
+
+@test "parameters are bound, never pasted: a quote in a value is data" {
+	load_sample
+	run --separate-stderr tsq-query -F csv recent_ohlcv "symbol=BTC-USD' OR '1'='1" $DAY
+	assert_success
+	assert_output 'time,symbol,open,high,low,close,volume,trades'
+	run --separate-stderr tsq-query -c "-- param: s text
+SELECT length(:s) AS n, :s AS s" "s=it's"
+	assert_output 'n,s
+4,it'"'"'s'
+}
+
+@test "market-data queries return the fixture's rows" {
+	load_sample
+	run --separate-stderr tsq-query recent_ohlcv $DAY
+	assert_success
+	assert_equal "${#lines[@]}" 1081
+	assert_line --index 1 '2026-11-20 00:00:00+00,BTC-USD,91250,91268.67,91220.74,91228.99,2.6243,42'
+	run --separate-stderr tsq-query recent_ohlcv symbol=SOL-USD limit=2 $DAY
+	assert_equal "${#lines[@]}" 3
+	assert_line --index 1 --regexp '^2026-11-20 00:00:00\+00,SOL-USD,'
+	# The last close of each symbol is the last line of it in the file.
+	run --separate-stderr tsq-query latest_price
+	assert_success
+	for s in BTC-USD ETH-USD SOL-USD; do
+		close=$(grep ",$s," "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv" | tail -n 1 | cut -d, -f7)
+		assert_line "2026-11-20 05:59:00+00,$s,$(echo "$close" | sed 's/0*$//; s/\.$//')"
+	done
+	run --separate-stderr tsq-query latest_price symbols=ETH-USD
+	assert_equal "${#lines[@]}" 2
+	run --separate-stderr tsq-query active_symbols $DAY
+	assert_output 'time,symbol,candles,first,last
+2026-11-20 05:59:00+00,BTC-USD,360,2026-11-20 00:00:00+00,2026-11-20 05:59:00+00
+2026-11-20 05:59:00+00,ETH-USD,360,2026-11-20 00:00:00+00,2026-11-20 05:59:00+00
+2026-11-20 05:59:00+00,SOL-USD,360,2026-11-20 00:00:00+00,2026-11-20 05:59:00+00'
+	# Changes and ranges against the same figures computed in SQL here.
+	run --separate-stderr tsq-query -F csv --no-header price_change symbols=BTC-USD $DAY
+	expected=$(tsq_psql -c "SELECT (array_agg(close ORDER BY time))[1], (array_agg(close ORDER BY time DESC))[1] FROM ohlcv WHERE symbol = 'BTC-USD'" | tr '|' ,)
+	assert_regex "$output" "^2026-11-20 05:59:00\+00,BTC-USD,$expected,"
+	run --separate-stderr tsq-query -F csv --no-header price_range symbols=ETH-USD $DAY
+	expected=$(tsq_psql -c "SELECT max(high), min(low) FROM ohlcv WHERE symbol = 'ETH-USD'" | tr '|' ,)
+	assert_regex "$output" "^2026-11-20 05:59:00\+00,ETH-USD,$expected,"
+	run --separate-stderr tsq-query -F csv --no-header vwap symbols=SOL-USD interval=6h $DAY
+	expected=$(tsq_psql -c "SELECT round((sum((high + low + close) / 3 * volume) / sum(volume))::numeric, 6) FROM ohlcv WHERE symbol = 'SOL-USD'")
+	assert_equal "$(echo "$output" | cut -d, -f3 | awk '{ printf "%.6f", $1 }')" "$expected"
+	run --separate-stderr tsq-query -F csv --no-header volume_profile symbol=BTC-USD buckets=10 $DAY
+	assert_equal "${#lines[@]}" 10
+	assert_equal "$(echo "$output" | awk -F, '{ n += $6; v += $5 } END { printf "%d %.4f", n, v }')" \
+		"360 $(tsq_psql -c "SELECT round(sum(volume)::numeric, 4) FROM ohlcv WHERE symbol = 'BTC-USD'")"
+}
+
+@test "trades and quotes come back in order" {
+	tsq-init -q
+	printf 'time,symbol,price,size,side,trade_id\n2026-11-20T00:00:01Z,A,1.5,2,buy,7\n2026-11-20T00:00:00Z,A,1.4,1,sell,6\n' >t.csv
+	printf 'time,symbol,bid_price,bid_size,ask_price,ask_size,quote_id\n2026-11-20T00:00:00Z,A,1.4,3,1.6,2,1\n' >q.csv
+	tsq-load -q trades t.csv
+	tsq-load -q quotes q.csv
+	run --separate-stderr tsq-query recent_trades $DAY
+	assert_output 'time,symbol,price,size,side,trade_id,exchange
+2026-11-20 00:00:00+00,A,1.4,1,sell,6,
+2026-11-20 00:00:01+00,A,1.5,2,buy,7,'
+	run --separate-stderr tsq-query -F jsonl recent_quotes $DAY
+	assert_output --regexp '^\{"time":"2026-11-20T00:00:00Z","symbol":"A","bid_price":1.4,"bid_size":3,"ask_price":1.6,"ask_size":2,"spread":0.2[0-9]*,"exchange":null\}$'
+}
+
+@test "bars: the same from the rollups as from the raw candles, at every interval" {
+	load_sample
+	# Materialise the first half of the day into the rollups, as tsq-compress
+	# (PostgreSQL) or the refresh policies (TimescaleDB) would; the rest is
+	# answered from the candles.
+	for r in ohlcv_5m ohlcv_15m ohlcv_1h ohlcv_4h ohlcv_1d; do
+		if [ "$TSQ_TEST_BACKEND" = postgres ]; then
+			tsq_psql -c "SELECT tsq.refresh_rollup('public', '$r', '2026-11-20', '2026-11-20 03:00')" >/dev/null
+		else
+			tsq_psql -c "CALL refresh_continuous_aggregate('$r', '2026-11-19', '2026-11-20 03:00')"
+		fi
+	done
+	# And add a candle later, which only the raw data has.
+	printf 'time,symbol,open,high,low,close,volume\n2026-11-20T23:59:00Z,ETH-USD,1,2,0.5,1.5,3\n' >late.csv
+	tsq-load -q ohlcv late.csv
+	for interval in 5m 10m 15m 30m 1h 2h 4h 1d 7m 1m; do
+		run --separate-stderr tsq-query -F csv bars symbol=ETH-USD interval=$interval $DAY
+		assert_success
+		rollup=$(echo "$output" | awk -F, -v OFS=, 'NR > 1 { $7 = sprintf("%.6f", $7) } { print }')
+		run --separate-stderr tsq-query -F csv bars symbol=ETH-USD interval=$interval source=raw $DAY
+		raw=$(echo "$output" | awk -F, -v OFS=, 'NR > 1 { $7 = sprintf("%.6f", $7) } { print }')
+		assert_equal "$rollup" "$raw"
+	done
+	run --separate-stderr tsq-query -F csv bars symbol=ETH-USD interval=1h $DAY
+	assert_equal "${#lines[@]}" 8
+	assert_line --index 1 --regexp '^2026-11-20 00:00:00\+00,ETH-USD,'
+	assert_line --index 7 '2026-11-20 23:00:00+00,ETH-USD,1,2,0.5,1.5,3'
+	# Hourly and two-hourly bars read the 1-hour rollup; 7-minute bars cannot.
+	for interval in 1h 2h; do
+		run --separate-stderr tsq-query --explain bars symbol=ETH-USD interval=$interval $DAY
+		assert_success
+		assert_output --regexp 'ohlcv_1h|_materialized_hypertable_'
+		refute_output --regexp 'ohlcv_(5m|15m|4h|1d)'
+	done
+	run --separate-stderr tsq-query --explain bars symbol=ETH-USD interval=7m $DAY
+	refute_output --regexp 'ohlcv_1h|_materialized_hypertable_'
+}
+
+# Closes of SYMBOL in time order, one per line.
+closes() {
+	tsq_psql -c "SELECT close FROM ohlcv WHERE symbol = '$1' ORDER BY time"
+}
+
+# Compare column COL of tsq-query's csv with the reference, to 1e-9 relative.
+same_values() {
+	paste -d'|' <(echo "$1") <(echo "$2") | awk -F'|' '
+		{ n++ }
+		$1 == "" && $2 == "" { next }
+		$1 == "" || $2 == "" { bad++; if (bad < 5) print "row " NR ": " $1 " vs " $2; next }
+		{ d = $1 - $2; if (d < 0) d = -d; m = ($2 < 0 ? -$2 : $2); if (d > 1e-9 * (m > 1 ? m : 1)) { bad++; if (bad < 5) print "row " NR ": " $1 " vs " $2 } }
+		END { if (bad) { print bad " of " n " differ"; exit 1 } }'
+}
+
+@test "indicators agree with the technicalindicators package" {
+	tsq-init -q
+	# A few thousand candles of a random walk, deterministic.
+	awk 'BEGIN { srand(7); p = 100; print "time,symbol,open,high,low,close,volume"
+		for (i = 0; i < 3000; i++) { o = p; p = p * (1 + (rand() - 0.5) / 50); p = int(p * 100 + 0.5) / 100
+			printf "%d,W,%.2f,%.2f,%.2f,%.2f,%d\n", 1767571200 + i * 60, o, (o > p ? o : p) + 0.1, (o < p ? o : p) - 0.1, p, 1 + i % 7 } }' >walk.csv
+	tsq-load -q ohlcv walk.csv
+	W="symbol=W from=2026-01-05 to=2026-01-08"
+	ref() { closes W | node "$TSQ_ROOT/tests/lib/indicators.mjs" "$TSQ_ROOT/tests/lib/node" "$@"; }
+
+	run --separate-stderr tsq-query -F csv --no-header sma period=20 $W
+	assert_success
+	assert_equal "${#lines[@]}" 3000
+	run same_values "$(echo "$output" | cut -d, -f4)" "$(ref sma 20)"
+	assert_success
+
+	run --separate-stderr tsq-query -F csv --no-header ema period=20 $W
+	assert_equal "$(echo "$output" | sed -n 19p | cut -d, -f4)" ""
+	run same_values "$(echo "$output" | cut -d, -f4)" "$(ref ema 20)"
+	assert_success
+
+	run --separate-stderr tsq-query -F csv --no-header rsi $W
+	assert_equal "$(echo "$output" | sed -n 14p | cut -d, -f4)" ""
+	[ -n "$(echo "$output" | sed -n 15p | cut -d, -f4)" ]
+	rounded=$(echo "$output" | cut -d, -f4 | awk '$1 == "" { print ""; next } { printf "%.2f\n", $1 }')
+	run same_values "$rounded" "$(ref rsi 14)"
+	assert_success
+
+	run --separate-stderr tsq-query -F csv --no-header bollinger period=20 k=2 $W
+	got=$(echo "$output" | cut -d, -f4-6)
+	want=$(ref bollinger 20 2)
+	for c in 1 2 3; do
+		run same_values "$(echo "$got" | cut -d, -f$c)" "$(echo "$want" | cut -d, -f$c)"
+		assert_success
+	done
+
+	run --separate-stderr tsq-query -F csv --no-header macd $W
+	got=$(echo "$output" | cut -d, -f4-6)
+	want=$(ref macd 12 26 9)
+	for c in 1 2 3; do
+		run same_values "$(echo "$got" | cut -d, -f$c)" "$(echo "$want" | cut -d, -f$c)"
+		assert_success
+	done
+}
+
+@test "volatility and correlation" {
+	load_sample
+	run --separate-stderr tsq-query -F csv --no-header volatility symbol=BTC-USD period=20 $DAY
+	assert_success
+	assert_equal "${#lines[@]}" 360
+	# The first value needs 20 returns: row 21.
+	assert_equal "$(echo "$output" | sed -n 20p | cut -d, -f5)" ""
+	expected=$(tsq_psql -c "SELECT round(stddev_samp(r)::numeric, 12) FROM (SELECT ln(close / lag(close) OVER (ORDER BY time)) AS r FROM ohlcv WHERE symbol = 'BTC-USD' ORDER BY time LIMIT 21) x")
+	assert_equal "$(echo "$output" | sed -n 21p | cut -d, -f5 | awk '{ printf "%.12f", $1 }')" "$expected"
+	run --separate-stderr tsq-query -F csv --no-header volatility symbol=BTC-USD period=20 periods_per_year=525600 $DAY
+	assert_equal "$(echo "$output" | sed -n 21p | cut -d, -f5 | awk '{ printf "%.9f", $1 }')" \
+		"$(awk -v v="$expected" 'BEGIN { printf "%.9f", v * sqrt(525600) }')"
+	run --separate-stderr tsq-query -F csv --no-header correlation symbols=BTC-USD,ETH-USD period=30 $DAY
+	assert_success
+	assert_equal "${#lines[@]}" 360
+	assert_equal "$(echo "$output" | cut -d, -f4 | grep -c .)" 330
+	assert_equal "$(echo "$output" | awk -F, '$4 != "" && ($4 < -1 || $4 > 1)' | wc -l)" 0
+	assert_line --index 359 --regexp '^2026-11-20 05:59:00\+00,BTC-USD,ETH-USD,'
+}
+
+@test "gaps and anomalies find what was broken in the data" {
+	load_sample
+	tsq_psql -c "DELETE FROM ohlcv WHERE symbol = 'SOL-USD' AND time >= '2026-11-20 01:00' AND time < '2026-11-20 01:03'"
+	tsq_psql -c "UPDATE ohlcv SET close = close * 1.2 WHERE symbol = 'ETH-USD' AND time = '2026-11-20 02:00'"
+	run --separate-stderr tsq-query gaps $DAY
+	assert_success
+	assert_output 'time,symbol,timeframe,last_missing,missing
+2026-11-20 01:00:00+00,SOL-USD,1m,2026-11-20 01:02:00+00,3'
+	run --separate-stderr tsq-query -F csv anomalies threshold=10 $DAY
+	assert_success
+	assert_equal "${#lines[@]}" 3
+	assert_line --index 1 --regexp '^2026-11-20 02:00:00\+00,ETH-USD,.*,1[89]\.[0-9]+$'
+	assert_line --index 2 --regexp '^2026-11-20 02:01:00\+00,ETH-USD,.*,-1[5-7]\.[0-9]+$'
+}
+
+@test "catalog queries describe the schema on either backend" {
+	load_sample
+	run --separate-stderr tsq-query tables
+	assert_success
+	assert_line --regexp '^public,ohlcv,(partitioned|table),'
+	run --separate-stderr tsq-query hypertables
+	assert_success
+	assert_line --regexp '^public,ohlcv,time,[0-9]+,[0-9]+,(t|f)$'
+	assert_line --regexp '^public,trades,time,'
+	run --separate-stderr tsq-query -F csv --no-header chunks table=ohlcv
+	assert_success
+	assert_output --regexp '2026-11-20 00:00:00\+00,2026-11-21 00:00:00\+00,f,[0-9]+'
+	run --separate-stderr tsq-query compression_stats
+	assert_success
+	assert_line --regexp '^public,ohlcv,[0-9]+,0,'
+	run --separate-stderr tsq-query database_size
+	assert_success
+	assert_line --regexp '^[a-z0-9_]+,public,[0-9]+,'
+	run --separate-stderr tsq-query policies
+	assert_success
+	if [ "$TSQ_TEST_BACKEND" = timescaledb ]; then
+		assert_line --regexp ',policy_compression,public,ohlcv,'
+		assert_line --regexp ',policy_refresh_continuous_aggregate,'
+	else
+		assert_line --regexp '^ohlcv_1h,refresh rollup,public,ohlcv_1h,01:00:00,,ohlcv_15m$'
+	fi
+}
+
+@test "--explain, --timing and --timeout" {
+	run --separate-stderr tsq-query --explain -c 'SELECT 1'
+	assert_success
+	assert_output --partial 'Result'
+	run --separate-stderr tsq-query --timing -c 'SELECT 1 AS a'
+	assert_success
+	assert_regex "$stderr" '^tsq-query: time: [0-9.]+ ms$'
+	if [ "$TSQ_TEST_BACKEND" = postgres ]; then
+		run --separate-stderr tsq-query --timeout 200ms -c 'SELECT pg_sleep(5)'
+		assert_equal "$status" 75
+		assert_regex "$stderr" 'canceling statement due to statement timeout'
+	fi
+	run --separate-stderr tsq-query -c 'SELECT 1/0'
+	assert_equal "$status" 1
+	assert_regex "$stderr" 'division by zero'
+}
+
+@test "results stream: memory stays flat however many rows come back" {
+	[ "$TSQ_TEST_BACKEND" = postgres ] && n=2000000 || n=300000
+	# Freed memory must be given back for the comparison to mean anything.
+	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0:thread_local_quarantine_size_kb=0"
+	/usr/bin/time -f %M -o small tsq-query -F csv -c "SELECT g, md5(g::text) AS h FROM generate_series(1, 20000) g" >/dev/null
+	/usr/bin/time -f %M -o big tsq-query -F csv -c "SELECT g, md5(g::text) AS h FROM generate_series(1, $n) g" >rows.csv
+	assert_equal "$(wc -l <rows.csv)" $((n + 1))
+	/usr/bin/time -f %M -o bigjson tsq-query -F jsonl -c "SELECT g, md5(g::text) AS h FROM generate_series(1, $n) g" >/dev/null
+	small=$(cat small) big=$(cat big) bigjson=$(cat bigjson)
+	echo "# peak RSS: $small KB for 20000 rows, $big KB (csv) and $bigjson KB (jsonl) for $n" >&3
+	[ $((big - small)) -lt 8192 ]
+	[ $((bigjson - small)) -lt 8192 ]
+}
