@@ -158,3 +158,17 @@ Try \"$p --help\" for more information."
 	run bash -c "source '$TSQ_ROOT/completions/tsq.bash' && COMP_WORDS=(tsq i) COMP_CWORD=1 && _tsq_complete && printf '%s\n' \"\${COMPREPLY[@]}\""
 	assert_output "init"
 }
+
+@test "bash completion offers query names, then the query's parameters" {
+	run bash -c '
+		source "$1/completions/tsq.bash"
+		COMP_WORDS=(tsq-query ba); COMP_CWORD=1; _tsq_complete; echo "${COMPREPLY[*]}"
+		COMP_WORDS=(tsq-query -F csv bars ""); COMP_CWORD=4; _tsq_complete; echo "${COMPREPLY[*]}"
+		COMP_WORDS=(tsq query rs); COMP_CWORD=2; _tsq_complete; echo "${COMPREPLY[*]}"
+		COMP_WORDS=(tsq-load --dedupe ""); COMP_CWORD=2; _tsq_complete; echo "${COMPREPLY[*]}"' _ "$TSQ_ROOT"
+	assert_success
+	assert_output "bars
+symbol= interval= from= to= source=
+rsi
+last first error"
+}
