@@ -236,8 +236,8 @@ number_params(struct tsq_query *q, struct tsq_buf *err)
 	return true;
 }
 
-bool
-tsq_query_parse(const char *name, const char *source, const char *text, struct tsq_query *q,
+static bool
+parse_query(const char *name, const char *source, const char *text, struct tsq_query *q,
     struct tsq_buf *err)
 {
 	const char *p = text;
@@ -278,6 +278,16 @@ tsq_query_parse(const char *name, const char *source, const char *text, struct t
 	}
 	q->text = xstrdup(text);
 	return number_params(q, err);
+}
+
+bool
+tsq_query_parse(const char *name, const char *source, const char *text, struct tsq_query *q,
+    struct tsq_buf *err)
+{
+	if (parse_query(name, source, text, q, err))
+		return true;
+	tsq_query_free(q);
+	return false;
 }
 
 void

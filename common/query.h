@@ -67,7 +67,7 @@ void tsq_query_path_free(struct tsq_query_path *p);
 /* Find and parse query NAME.  False with ERR set (not found, bad header). */
 bool tsq_query_load(const struct tsq_query_path *p, const char *name, const char *backend,
     struct tsq_query *q, struct tsq_buf *err);
-/* Parse TEXT (ad-hoc SQL or a file given with -f) as a query. */
+/* Parse TEXT (ad-hoc SQL or a file given with -f) as a query; Q is left empty on failure. */
 bool tsq_query_parse(const char *name, const char *source, const char *text,
     struct tsq_query *q, struct tsq_buf *err);
 void tsq_query_free(struct tsq_query *q);
