@@ -171,6 +171,10 @@ next|line",-2,t,1999-12-31 23:59:59+00,[],0
 | 4 | say "hi"<br>next\|line |'
 	run --separate-stderr tsq-query -F csv --no-header -c 'SELECT 1 AS a, 2 AS b'
 	assert_output '1,2'
+	# On a terminal: a table by default, with the row count under it.
+	run script -qec "tsq-query -c 'SELECT 1 AS a UNION ALL SELECT 22'" /dev/null
+	assert_success
+	assert_output "$(printf ' a\r\n----\r\n  1\r\n 22\r\n(2 rows)\r')"
 }
 
 @test "spark draws one sparkline per series with min, max and last" {
