@@ -647,17 +647,15 @@ json_text(const char *s, size_t len)
 }
 
 static bool
-open_rejects(struct load *L, const char *path, bool append, int64_t truncate_to)
+open_rejects(struct load *L, const char *path, bool append)
 {
-	if (truncate_to >= 0 && truncate(path, truncate_to) != 0 && errno != ENOENT) {
-		tsq_error("could not truncate reject file \"%s\": %s", path, strerror(errno));
-		return false;
-	}
 	L->rejects = fopen(path, append ? "a" : "w");
 	if (L->rejects == NULL) {
 		tsq_error("could not open reject file \"%s\": %s", path, strerror(errno));
 		return false;
 	}
+	/* A record per write: a killed load keeps every reject it reported. */
+	setvbuf(L->rejects, NULL, _IOLBF, 0);
 	return true;
 }
 
@@ -665,7 +663,7 @@ static void
 write_reject(struct load *L, long line, int64_t offset, const char *column, const char *error,
     const char *sqlstate, const char *raw, size_t rawlen, enum tsq_format format)
 {
-	if (L->rejects == NULL && !open_rejects(L, L->rejects_path, L->o->resume, -1)) {
+	if (L->rejects == NULL && !open_rejects(L, L->rejects_path, L->o->resume)) {
 		stop_load(L, TSQ_EXIT_FAILURE, "cannot write rejected rows");
 		L->t.rejected++;
 		L->t.read++;
@@ -747,11 +745,8 @@ save_checkpoint(struct load *L, const char *input, int64_t offset, long line, bo
 	json_object_set_new(e, "offset", json_integer(offset));
 	json_object_set_new(e, "line", json_integer(line));
 	json_object_set_new(e, "done", json_boolean(done));
-	if (L->rejects) {
-		fflush(L->rejects);
+	if (L->rejects_path)
 		json_object_set_new(e, "rejects", json_string(L->rejects_path));
-		json_object_set_new(e, "rejects_size", json_integer(ftello(L->rejects)));
-	}
 	struct tsq_buf tmp = TSQ_BUF_INIT;
 	tsq_buf_addf(&tmp, "%s.tmp", L->o->checkpoint);
 	if (json_dump_file(L->checkpoint, tmp.data, JSON_INDENT(1) | JSON_PRESERVE_ORDER) != 0 ||
@@ -1406,6 +1401,54 @@ compute_identity(struct load *L, const struct tsq_record *first)
 }
 
 /*
+ * A resumed input is read again from the checkpoint on: the records of it
+ * that the killed run rejected past that point would be reported twice.
+ * Keep only the reject records of other inputs and of earlier offsets.
+ */
+static void
+prune_rejects(struct load *L, int64_t offset)
+{
+	FILE *in, *out;
+	struct tsq_buf tmp = TSQ_BUF_INIT;
+	char *line = NULL;
+	size_t cap = 0;
+	long dropped = 0;
+
+	if (L->rejects) {
+		fclose(L->rejects);
+		L->rejects = NULL;
+	}
+	if ((in = fopen(L->rejects_path, "r")) == NULL)
+		return;
+	tsq_buf_addf(&tmp, "%s.tmp", L->rejects_path);
+	if ((out = fopen(tmp.data, "w")) == NULL) {
+		tsq_warning("could not write \"%s\": %s", tmp.data, strerror(errno));
+		fclose(in);
+		tsq_buf_free(&tmp);
+		return;
+	}
+	while (getline(&line, &cap, in) > 0) {
+		json_t *o = json_loads(line, 0, NULL);
+		json_t *file = o ? json_object_get(o, "file") : NULL;
+		json_t *off = o ? json_object_get(o, "offset") : NULL;
+		bool later = json_is_string(file) && strcmp(json_string_value(file), L->display) == 0 &&
+		    json_is_integer(off) && json_integer_value(off) >= offset;
+		json_decref(o);
+		if (later)
+			dropped++;
+		else
+			fputs(line, out);
+	}
+	free(line);
+	fclose(in);
+	if (fclose(out) != 0 || rename(tmp.data, L->rejects_path) != 0)
+		tsq_warning("could not rewrite \"%s\": %s", L->rejects_path, strerror(errno));
+	else if (dropped)
+		tsq_verbose("%s: dropped %ld reject records past the checkpoint", L->rejects_path, dropped);
+	tsq_buf_free(&tmp);
+}
+
+/*
  * With --resume, skip what the checkpoint says is committed.  Returns 1 when
  * REC (the first data record) must be skipped too, 2 when the whole input is
  * done, 0 to go on normally.
@@ -1438,6 +1481,7 @@ resume_input(struct load *L, const char *input, const struct tsq_record *rec)
 		return 0;
 	}
 	tsq_buf_free(&err);
+	prune_rejects(L, offset);
 	tsq_info("%s: resuming at line %ld", L->display, line);
 	L->committed_line = line - 1;
 	return 1;
@@ -1455,15 +1499,8 @@ rejects_for_input(struct load *L, const char *input)
 	free(L->rejects_path);
 	L->rejects_shared = L->o->rejects != NULL;
 	L->rejects_path = L->o->rejects ? xstrdup(L->o->rejects) : default_rejects_path(input);
-	if (L->o->resume) {
-		/* Drop what was rejected after the last checkpoint: it is read again. */
-		json_t *files = json_object_get(L->checkpoint, "files");
-		json_t *e = json_is_object(files) ? json_object_get(files, input) : NULL;
-		json_t *size = e ? json_object_get(e, "rejects_size") : NULL;
-		if (json_is_integer(size))
-			open_rejects(L, L->rejects_path, true, json_integer_value(size));
-	}
 }
+
 
 static int
 load_input(struct load *L, const char *input)
