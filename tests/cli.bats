@@ -80,6 +80,15 @@ Try \"$p --help\" for more information."
 	assert_regex "$stderr" 'invalid connection option "nosuchkeyword"'
 }
 
+@test "tsq-load and tsq-query say they cannot connect with exit 2" {
+	run --separate-stderr tsq-load -h /nonexistent-tsq-dir ohlcv /dev/null
+	assert_equal "$status" 2
+	assert_regex "$stderr" '^tsq-load: error: could not connect to the database: .*nonexistent-tsq-dir'
+	run --separate-stderr tsq-query -h /nonexistent-tsq-dir -c 'SELECT 1'
+	assert_equal "$status" 2
+	assert_regex "$stderr" '^tsq-query: error: could not connect to the database: .*nonexistent-tsq-dir'
+}
+
 @test "an unreachable server is exit 2 with one line" {
 	run --separate-stderr tsq-init -h 127.0.0.1 -p 1 -w
 	assert_equal "$status" 2

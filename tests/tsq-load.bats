@@ -87,9 +87,16 @@ make_candles() {
 		echo "2026-11-20T00:01:00Z,BTC-USD,91228.99,91269.57,91187.65,91203.12,1.2409"
 		echo "2026-11-21T00:00:00Z,BTC-USD,5,6,4,5.5,1"
 	} >change.csv
-	run --separate-stderr tsq-load ohlcv change.csv
+	run --separate-stderr tsq-load -v ohlcv change.csv
 	assert_success
 	assert_regex "$stderr" 'read 3, inserted 1, updated 1, unchanged 1, duplicates 0, rejected 0'
+	assert_regex "$stderr" 'batch 1: up to line 4: inserted 1, updated 1, unchanged 1'
+	# With --log-format json every message is a JSON object, for cron.
+	run --separate-stderr tsq-load --log-format json ohlcv change.csv
+	assert_success
+	assert_equal "$(echo "$stderr" | jq -r 'select(.level == "info") | .message')" \
+		"$(echo "$stderr" | jq -r .message | grep 'read 3')"
+	assert_regex "$stderr" '^\{"program":"tsq-load","level":"info","message":".*read 3, inserted 0, updated 0, unchanged 3, .*"\}$'
 	assert_equal "$(tsq_psql -c "SELECT open, volume FROM ohlcv WHERE symbol = 'BTC-USD' AND time = '2026-11-20T00:00:00Z'")" "1|7"
 	assert_equal "$(tsq_psql -c 'SELECT count(*) FROM ohlcv')" 1081
 }
