@@ -1688,8 +1688,8 @@ print_summary(struct load *L)
 	    (unsigned long long)t->duplicates, (unsigned long long)t->rejected,
 	    (unsigned long long)t->batches, t->batches == 1 ? "" : "es", secs, rate);
 	if (t->rejected && L->rejects_path)
-		tsq_warning("%llu rows rejected: see \"%s\"", (unsigned long long)t->rejected,
-		    L->rejects_path);
+		tsq_warning("%llu row%s rejected: see \"%s\"", (unsigned long long)t->rejected,
+		    t->rejected == 1 ? "" : "s", L->rejects_path);
 	if (L->o->stats) {
 		json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:f}",
 		    "read", (json_int_t)t->read, "inserted", (json_int_t)t->inserted,
@@ -1820,7 +1820,9 @@ run(struct options *opts)
 		if (got_signal || L.stop.len)
 			break;
 	}
-	print_summary(&L);
+	/* A usage error is found before any row of its input: counts only if an earlier input gave some. */
+	if (rc != TSQ_EXIT_USAGE || L.t.read > 0)
+		print_summary(&L);
 	if (got_signal) {
 		tsq_error("interrupted; everything up to line %ld of %s is committed",
 		    L.committed_line, L.display ? L.display : "the input");
