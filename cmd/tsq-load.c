@@ -1501,6 +1501,19 @@ rejects_for_input(struct load *L, const char *input)
 	L->rejects_path = L->o->rejects ? xstrdup(L->o->rejects) : default_rejects_path(input);
 }
 
+/*
+ * The default reject file describes the last load of its input: when this
+ * load rejected nothing, one left by an earlier load would mislead.
+ */
+static void
+drop_stale_rejects(struct load *L)
+{
+	if (L->o->resume || L->rejects_shared || L->rejects || access(L->rejects_path, F_OK) != 0)
+		return;
+	if (unlink(L->rejects_path) == 0)
+		tsq_info("removed \"%s\" of an earlier load: nothing was rejected this time",
+		    L->rejects_path);
+}
 
 static int
 load_input(struct load *L, const char *input)
@@ -1622,6 +1635,7 @@ load_input(struct load *L, const char *input)
 	if (!flush_all(L) || L->stop.len)
 		goto out;
 done:
+	drop_stale_rejects(L);
 	save_checkpoint(L, input, tsq_reader_offset(L->reader), L->chunks[L->cur].end_line + 1, true);
 out:
 	tsq_reader_close(L->reader);

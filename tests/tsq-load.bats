@@ -391,6 +391,12 @@ EOF
 	run --separate-stderr tsq-load --format rejects ohlcv fixed.jsonl
 	assert_success
 	assert_regex "$stderr" 'read 2, inserted 2'
+	# Loading f.csv again rejects nothing now: its old reject file goes.
+	sed -i -e 's/,oops/,4/' -e 's/,bad/,5/' f.csv
+	run --separate-stderr tsq-load ohlcv f.csv
+	assert_success
+	assert_regex "$stderr" 'removed "./f.csv.rejects.jsonl" of an earlier load'
+	assert_file_not_exists f.csv.rejects.jsonl
 	assert_equal "$(tsq_psql -c 'SELECT volume FROM ohlcv ORDER BY time')" "3
 4
 5"
