@@ -365,15 +365,8 @@ main(int argc, char **argv)
 			o.time_column = optarg;
 			break;
 		default:
-			switch (tsq_opt_common(c, optarg, &o.common)) {
-			case TSQ_OPT_DONE:
-				break;
-			case TSQ_OPT_BAD:
+			if (!tsq_opt_common_or_bad(c, optarg, &o.common, argv, shortopts, long_options))
 				return TSQ_EXIT_USAGE;
-			case TSQ_OPT_UNKNOWN:
-				tsq_opt_report_bad(argv, shortopts, long_options);
-				return TSQ_EXIT_USAGE;
-			}
 		}
 	}
 	if (o.common.help) {

@@ -397,15 +397,8 @@ parse_options(int argc, char **argv, struct options *o)
 			o->progress = true;
 			break;
 		default:
-			switch (tsq_opt_common(c, optarg, &o->common)) {
-			case TSQ_OPT_DONE:
-				break;
-			case TSQ_OPT_BAD:
+			if (!tsq_opt_common_or_bad(c, optarg, &o->common, argv, shortopts, long_options))
 				return TSQ_EXIT_USAGE;
-			case TSQ_OPT_UNKNOWN:
-				tsq_opt_report_bad(argv, shortopts, long_options);
-				return TSQ_EXIT_USAGE;
-			}
 		}
 	}
 	if (o->common.help || o->common.version)
@@ -491,7 +484,6 @@ struct chunk {
 	long rows;
 	long end_line;		/* last physical line read into it */
 	int64_t end_offset;	/* the input offset just past that line */
-	int64_t min, max;	/* of the time column */
 	struct dayset days;	/* UTC days of the time column */
 	bool inflight;
 };
@@ -943,8 +935,6 @@ chunk_reset(struct load *L, struct chunk *C)
 		C->read[i] = C->dups[i] = 0;
 	}
 	C->rows = 0;
-	C->min = INT64_MAX;
-	C->max = INT64_MIN;
 	C->days.n = 0;
 }
 
@@ -1332,10 +1322,6 @@ process_record(struct load *L, const struct tsq_record *rec)
 			b->min_time = row_time;
 		if (row_time > b->max_time)
 			b->max_time = row_time;
-		if (row_time < C->min)
-			C->min = row_time;
-		if (row_time > C->max)
-			C->max = row_time;
 		if (row_time != INT64_MIN && row_time != INT64_MAX)
 			dayset_add(&C->days, (int32_t)(row_time >= 0 ? row_time / INT64_C(86400000000) :
 			    -((-row_time + INT64_C(86399999999)) / INT64_C(86400000000))));
@@ -1616,10 +1602,7 @@ load_input(struct load *L, const char *input)
 		process_record(L, &rec);
 		struct chunk *C = &L->chunks[L->cur];
 		C->end_offset = rec.end;
-		/* The physical line where the record ended. */
-		C->end_line = rec.line;
-		for (size_t i = 0; i < rec.rawlen; i++)
-			C->end_line += rec.raw[i] == '\n';
+		C->end_line = rec.last_line;
 		if (C->rows >= L->o->batch_size && !flush_chunk(L))
 			break;
 		tsq_progress_update(&L->progress, L->t.read + (uint64_t)C->rows,

@@ -167,15 +167,8 @@ parse_options(int argc, char **argv, struct options *o)
 			o->queries_dir = optarg;
 			break;
 		default:
-			switch (tsq_opt_common(c, optarg, &o->common)) {
-			case TSQ_OPT_DONE:
-				break;
-			case TSQ_OPT_BAD:
+			if (!tsq_opt_common_or_bad(c, optarg, &o->common, argv, shortopts, long_options))
 				return TSQ_EXIT_USAGE;
-			case TSQ_OPT_UNKNOWN:
-				tsq_opt_report_bad(argv, shortopts, long_options);
-				return TSQ_EXIT_USAGE;
-			}
 		}
 	}
 	if (o->common.help || o->common.version || o->list || o->describe)
@@ -252,23 +245,6 @@ describe_query(const struct tsq_query_path *path, const char *name)
 		putchar('\n');
 	tsq_query_free(&q);
 	return TSQ_EXIT_OK;
-}
-
-static char *
-read_all(const char *path)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	struct tsq_buf b = TSQ_BUF_INIT;
-	char chunk[8192];
-	size_t n;
-
-	if (f == NULL)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		tsq_buf_add(&b, chunk, n);
-	if (f != stdin)
-		fclose(f);
-	return tsq_buf_detach(&b);
 }
 
 /* Set every NAME=VALUE parameter; false (reported) on the first bad one. */
@@ -474,7 +450,7 @@ run(struct options *o, const struct tsq_query_path *path)
 	if (o->name) {
 		loaded = tsq_query_load(path, o->name, NULL, &q, &err);
 	} else {
-		text = o->command ? xstrdup(o->command) : read_all(o->file);
+		text = o->command ? xstrdup(o->command) : tsq_query_read_text(o->file);
 		if (text == NULL) {
 			tsq_error("could not read \"%s\": %s", o->file, strerror(errno));
 			return TSQ_EXIT_NOINPUT;
@@ -513,7 +489,7 @@ run(struct options *o, const struct tsq_query_path *path)
 		rc = failed(res);
 		goto out;
 	}
-	if (o->name) {
+	if (o->name && strcmp(q.source, "(shipped)") == 0) {
 		/* The backend's own version of a shipped query, if it has one. */
 		struct tsq_query q2;
 		if (!tsq_query_load(path, o->name, tsq_backend_name(b.kind), &q2, &err)) {

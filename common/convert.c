@@ -153,8 +153,7 @@ conv_bool(const char *s, struct tsq_buf *out, struct tsq_buf *msg)
 }
 
 static const char *
-conv_int(const struct tsq_type *t, enum tsq_conv conv, const char *s, struct tsq_buf *out,
-    struct tsq_buf *msg)
+conv_int(enum tsq_conv conv, const char *s, struct tsq_buf *out, struct tsq_buf *msg)
 {
 	int64_t v, lo, hi;
 	size_t pos;
@@ -166,7 +165,6 @@ conv_int(const struct tsq_type *t, enum tsq_conv conv, const char *s, struct tsq
 	}
 	const char *type = conv == TSQ_CONV_INT2 ? "smallint" : conv == TSQ_CONV_INT4 ?
 	    "integer" : "bigint";
-	(void)t;
 	switch (tsq_parse_int64(s, lo, hi, &v, &pos)) {
 	case TSQ_PARSE_OK:
 		break;
@@ -372,20 +370,32 @@ conv_json(enum tsq_conv conv, const char *s, size_t len, bool is_json, struct ts
 	return NULL;
 }
 
+/* Whole seconds (rounded down) and the microseconds left over. */
+static time_t
+split_usec(int64_t usec, int64_t *frac)
+{
+	int64_t secs = usec / 1000000;
+
+	*frac = usec % 1000000;
+	if (*frac < 0) {
+		*frac += 1000000;
+		secs--;
+	}
+	return (time_t)secs;
+}
+
 /* Read a zoneless wall time in $TZ, giving the instant. */
 static bool
 local_to_utc(int64_t wall_usec, int64_t *usec)
 {
-	int64_t secs = wall_usec / 1000000, frac = wall_usec % 1000000;
-	if (frac < 0) {
-		frac += 1000000;
-		secs--;
-	}
-	time_t t = (time_t)secs;
+	int64_t frac;
+	time_t t = split_usec(wall_usec, &frac);
 	struct tm tm;
+
 	if (gmtime_r(&t, &tm) == NULL)
 		return false;
 	tm.tm_isdst = -1;
+	errno = 0;
 	time_t local = mktime(&tm);
 	if (local == (time_t)-1 && errno == EOVERFLOW)
 		return false;
@@ -397,16 +407,13 @@ local_to_utc(int64_t wall_usec, int64_t *usec)
 static bool
 utc_to_local(int64_t usec, int64_t *wall)
 {
-	int64_t secs = usec / 1000000, frac = usec % 1000000;
-	if (frac < 0) {
-		frac += 1000000;
-		secs--;
-	}
-	time_t t = (time_t)secs;
+	int64_t frac;
+	time_t t = split_usec(usec, &frac);
 	struct tm tm;
+
 	if (localtime_r(&t, &tm) == NULL)
 		return false;
-	*wall = (int64_t)(secs + tm.tm_gmtoff) * 1000000 + frac;
+	*wall = ((int64_t)t + tm.tm_gmtoff) * 1000000 + frac;
 	return true;
 }
 
@@ -646,7 +653,7 @@ convert_scalar(enum tsq_conv conv, const struct tsq_type *t, const char *s, size
 	case TSQ_CONV_INT2:
 	case TSQ_CONV_INT4:
 	case TSQ_CONV_INT8:
-		return conv_int(t, conv, s, out, msg);
+		return conv_int(conv, s, out, msg);
 	case TSQ_CONV_FLOAT4:
 	case TSQ_CONV_FLOAT8:
 		return conv_float(conv, s, out, msg);

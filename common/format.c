@@ -26,12 +26,6 @@ tsq_out_format_parse(const char *s, enum tsq_out_format *f)
 	return false;
 }
 
-const char *
-tsq_out_format_name(enum tsq_out_format f)
-{
-	return format_names[f];
-}
-
 enum kind { K_TEXT, K_NUMBER, K_BOOL, K_JSON, K_TIMESTAMPTZ, K_TIMESTAMP };
 
 static enum kind

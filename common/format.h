@@ -56,7 +56,6 @@ struct tsq_out {
 };
 
 bool tsq_out_format_parse(const char *s, enum tsq_out_format *f);
-const char *tsq_out_format_name(enum tsq_out_format f);
 
 /* Start the output of a result with these columns. */
 void tsq_out_begin(struct tsq_out *o, int ncols, char *const *names, const unsigned int *types);

@@ -489,10 +489,7 @@ copy_rows(struct tsq_writer *w, const char *sql, const struct tsq_batch *b, cons
 	if (ok)
 		ok = put(w->conn, tsq_copy_trailer, sizeof tsq_copy_trailer);
 	PQputCopyEnd(w->conn, ok ? NULL : "tsq-load could not send the rows");
-	res = copy_result(w->conn);
-	if (PQresultStatus(res) == PGRES_COMMAND_OK)
-		return res;
-	return res;
+	return copy_result(w->conn);
 }
 
 static uint64_t

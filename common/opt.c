@@ -113,3 +113,18 @@ tsq_print_version(void)
 {
 	printf("%s (tsq) %s\n", tsq_progname(), TSQ_VERSION);
 }
+
+bool
+tsq_opt_common_or_bad(int c, const char *arg, struct tsq_common_opts *o, char *const argv[],
+    const char *shortopts, const struct option *longopts)
+{
+	switch (tsq_opt_common(c, arg, o)) {
+	case TSQ_OPT_DONE:
+		return true;
+	case TSQ_OPT_UNKNOWN:
+		tsq_opt_report_bad(argv, shortopts, longopts);
+		return false;
+	default:
+		return false;
+	}
+}

@@ -51,6 +51,14 @@ enum tsq_opt_result {
 enum tsq_opt_result tsq_opt_common(int c, const char *arg, struct tsq_common_opts *o);
 
 /*
+ * The default: branch of every binary's option switch: let tsq_opt_common()
+ * take C, and report an option nobody knows.  False means exit 64 (already
+ * reported).
+ */
+bool tsq_opt_common_or_bad(int c, const char *arg, struct tsq_common_opts *o,
+    char *const argv[], const char *shortopts, const struct option *longopts);
+
+/*
  * getopt_long returned '?': report the bad option (opterr must be 0) and the
  * "Try --help" line.
  */

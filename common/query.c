@@ -75,10 +75,10 @@ tsq_query_path_free(struct tsq_query_path *p)
 	memset(p, 0, sizeof *p);
 }
 
-static char *
-read_file(const char *path)
+char *
+tsq_query_read_text(const char *path)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 	struct tsq_buf b = TSQ_BUF_INIT;
 	char chunk[8192];
 	size_t n;
@@ -87,7 +87,8 @@ read_file(const char *path)
 		return NULL;
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
 		tsq_buf_add(&b, chunk, n);
-	fclose(f);
+	if (f != stdin)
+		fclose(f);
 	return tsq_buf_detach(&b);
 }
 
@@ -339,7 +340,7 @@ tsq_query_load(const struct tsq_query_path *p, const char *name, const char *bac
 	for (int i = 0; i < p->ndirs; i++) {
 		tsq_buf_reset(&path);
 		tsq_buf_addf(&path, "%s/%s.sql", p->dirs[i], name);
-		char *text = read_file(path.data);
+		char *text = tsq_query_read_text(path.data);
 		if (text == NULL)
 			continue;
 		ok = tsq_query_parse(name, path.data, text, q, &perr);
@@ -409,7 +410,7 @@ tsq_query_list(const struct tsq_query_path *p, struct tsq_query_entry **out)
 			char *name = xstrndup(e->d_name, len - 4);
 			struct tsq_buf path = TSQ_BUF_INIT;
 			tsq_buf_addf(&path, "%s/%s", p->dirs[i], e->d_name);
-			char *text = valid_name(name) ? read_file(path.data) : NULL;
+			char *text = valid_name(name) ? tsq_query_read_text(path.data) : NULL;
 			if (text)
 				list_add(out, &n, name, text, path.data);
 			free(text);

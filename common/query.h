@@ -71,6 +71,8 @@ bool tsq_query_load(const struct tsq_query_path *p, const char *name, const char
 bool tsq_query_parse(const char *name, const char *source, const char *text,
     struct tsq_query *q, struct tsq_buf *err);
 void tsq_query_free(struct tsq_query *q);
+/* The whole of file PATH ("-": standard input), or NULL with errno set. */
+char *tsq_query_read_text(const char *path);
 
 /* Every query name with its description, sorted, user files first in precedence. */
 struct tsq_query_entry {

@@ -285,12 +285,6 @@ tsq_reader_offset(const struct tsq_reader *r)
 	return r->base + (int64_t)r->start;
 }
 
-const char *
-tsq_reader_rejects_header(const struct tsq_reader *r)
-{
-	return r->rejects_header;
-}
-
 /* Strip the line end ("\n" or "\r\n") from the raw text of a record. */
 static void
 set_raw(struct tsq_record *rec, const unsigned char *p, size_t len)
@@ -386,11 +380,11 @@ next_csv(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *err)
 }
 
 /* Split one TSV line, decoding its escapes. */
-static const char *
+static void
 split_tsv(struct tsq_reader *r, const char *p, size_t len, char delim)
 {
 	struct tsq_buf v = TSQ_BUF_INIT;
-	const char *end = p + len, *error = NULL;
+	const char *end = p + len;
 
 	for (;;) {
 		const char *f = p;
@@ -424,7 +418,6 @@ split_tsv(struct tsq_reader *r, const char *p, size_t len, char delim)
 		p++;
 	}
 	tsq_buf_free(&v);
-	return error;
 }
 
 static bool
@@ -858,8 +851,8 @@ next_rejects(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *err)
 	return TSQ_READ_RECORD;
 }
 
-enum tsq_read_status
-tsq_reader_next(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *err)
+static enum tsq_read_status
+next_record(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *err)
 {
 	enum tsq_read_status st;
 
@@ -883,6 +876,17 @@ tsq_reader_next(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *er
 	default:
 		return next_csv(r, rec, err);
 	}
+}
+
+enum tsq_read_status
+tsq_reader_next(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *err)
+{
+	enum tsq_read_status st = next_record(r, rec, err);
+
+	/* Every line consumed so far belongs to this record or an earlier one. */
+	if (st == TSQ_READ_RECORD)
+		rec->last_line = r->line;
+	return st;
 }
 
 /*

@@ -43,6 +43,7 @@ struct tsq_field {
 
 struct tsq_record {
 	long line;		/* first physical line, 1-based */
+	long last_line;		/* last physical line (records may span lines) */
 	int64_t offset;		/* byte offset of the first byte */
 	int64_t end;		/* byte offset just past the record and its line end */
 	const char *raw;	/* the record as read, without its line end */
@@ -93,12 +94,6 @@ enum tsq_read_status tsq_reader_next(struct tsq_reader *r, struct tsq_record *re
  */
 enum tsq_read_status tsq_reader_header(struct tsq_reader *r, struct tsq_record *rec,
     struct tsq_buf *err);
-
-/*
- * The header of a reject file (the original's header line), or NULL.  Known
- * once the first record of a rejects input has been read.
- */
-const char *tsq_reader_rejects_header(const struct tsq_reader *r);
 
 /*
  * Parse a single CSV or TSV record text (as a reject file keeps it) into REC,

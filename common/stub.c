@@ -31,15 +31,8 @@ tsq_stub_main(int argc, char **argv, const char *summary, const char *synopsis)
 	}
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, shortopts, long_options, NULL)) != -1) {
-		switch (tsq_opt_common(c, optarg, &o)) {
-		case TSQ_OPT_DONE:
-			break;
-		case TSQ_OPT_BAD:
+		if (!tsq_opt_common_or_bad(c, optarg, &o, argv, shortopts, long_options))
 			return TSQ_EXIT_USAGE;
-		case TSQ_OPT_UNKNOWN:
-			tsq_opt_report_bad(argv, shortopts, long_options);
-			return TSQ_EXIT_USAGE;
-		}
 	}
 	if (o.help) {
 		usage(summary, synopsis);
