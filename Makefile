@@ -85,7 +85,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB) $(HEADERS)
 
 # The test runner prints TAP and ends with "N passed, N failed".
 check: $(BINS) $(UNIT_BINS)
-	TSQ_BUILD=$(CURDIR)/$(BUILD) sh tests/run
+	TSQ_BUILD=$(CURDIR)/$(BUILD) bash tests/run
 
 asan:
 	$(MAKE) check SANITIZE=1

@@ -153,28 +153,85 @@ out:
 	return rc;
 }
 
+/* The backend SCHEMA was installed for, or "" when tsq-init has not run there. */
+static void
+installed_backend(PGconn *conn, const char *schema, char *out, size_t size)
+{
+	const char *params[1] = { schema };
+	PGresult *res = tsq_exec(conn, "SELECT to_regclass('tsq.installations') IS NOT NULL", 0, NULL);
+	bool exists = tsq_result_ok(res) && PQgetvalue(res, 0, 0)[0] == 't';
+
+	*out = '\0';
+	PQclear(res);
+	if (!exists)
+		return;
+	res = tsq_exec(conn, "SELECT backend FROM tsq.installations WHERE schema_name = $1", 1, params);
+	if (tsq_result_ok(res) && PQntuples(res) == 1)
+		snprintf(out, size, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+}
+
+static void
+hint_preload(void)
+{
+	tsq_hint("add timescaledb to shared_preload_libraries in postgresql.conf, restart the "
+	    "server, and run %s again", tsq_progname());
+}
+
 /*
- * Settle which backend to install for.  "auto" takes TimescaleDB when it is
- * installed or can be installed, plain PostgreSQL otherwise.
+ * Settle which backend to install for.  "auto" keeps the backend the schema
+ * was installed for, and otherwise takes TimescaleDB when it is installed in
+ * the database or can be (its files are on the server and its library is
+ * preloaded), plain PostgreSQL otherwise.
  */
 static int
 choose_backend(PGconn *conn, struct options *o, struct tsq_backend *b)
 {
 	PGresult *res = tsq_backend_detect(conn, b);
+	char recorded[32];
+	enum tsq_backend_kind kind;
+	bool is_auto;
 
 	if (res) {
 		tsq_report_result(res);
 		PQclear(res);
 		return TSQ_EXIT_FAILURE;
 	}
-	if (o->backend_auto)
+	installed_backend(conn, o->schema, recorded, sizeof recorded);
+	if (*recorded && tsq_backend_parse(recorded, &kind, &is_auto) && !is_auto) {
+		if (o->backend_auto) {
+			o->backend = kind;
+		} else if (o->backend != kind) {
+			tsq_error("schema \"%s\" holds tsq's tables for %s, not %s", o->schema, recorded,
+			    tsq_backend_name(o->backend));
+			tsq_hint("use --backend=%s, or another --schema", recorded);
+			return TSQ_EXIT_USAGE;
+		}
+	} else if (o->backend_auto) {
 		o->backend = b->timescaledb_version[0] || b->timescaledb_available ?
 		    TSQ_BACKEND_TIMESCALEDB : TSQ_BACKEND_POSTGRES;
+	}
 	if (o->backend != TSQ_BACKEND_TIMESCALEDB || b->timescaledb_version[0])
 		return TSQ_EXIT_OK;
 	if (!b->timescaledb_available) {
 		tsq_error("TimescaleDB is not available on this server");
 		tsq_hint("install the timescaledb extension, or use --backend=postgres");
+		return TSQ_EXIT_UNAVAILABLE;
+	}
+	/*
+	 * Without the preloaded library, CREATE EXTENSION makes the server end
+	 * the session with FATAL: check first.
+	 */
+	if (!b->timescaledb_preloaded) {
+		if (o->backend_auto) {
+			tsq_warning("TimescaleDB is installed on the server but not loaded: using plain "
+			    "PostgreSQL");
+			hint_preload();
+			o->backend = TSQ_BACKEND_POSTGRES;
+			return TSQ_EXIT_OK;
+		}
+		tsq_error("TimescaleDB is installed on the server but not loaded");
+		hint_preload();
 		return TSQ_EXIT_UNAVAILABLE;
 	}
 	if (o->dry_run) {
@@ -183,19 +240,18 @@ choose_backend(PGconn *conn, struct options *o, struct tsq_backend *b)
 	}
 	res = PQexec(conn, "CREATE EXTENSION IF NOT EXISTS timescaledb");
 	if (!tsq_result_ok(res)) {
-		if (o->backend_auto) {
-			tsq_warning("could not install TimescaleDB, using plain PostgreSQL: %s",
-			    PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
-			o->backend = TSQ_BACKEND_POSTGRES;
-			PQclear(res);
-			return TSQ_EXIT_OK;
-		}
 		tsq_report_result(res);
 		PQclear(res);
 		return TSQ_EXIT_UNAVAILABLE;
 	}
 	PQclear(res);
 	tsq_info("installed the timescaledb extension");
+	/* Now with its version and features. */
+	if ((res = tsq_backend_detect(conn, b)) != NULL) {
+		tsq_report_result(res);
+		PQclear(res);
+		return TSQ_EXIT_FAILURE;
+	}
 	return TSQ_EXIT_OK;
 }
 

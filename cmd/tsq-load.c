@@ -962,8 +962,10 @@ prepare_days(struct load *L, struct chunk *C)
 			    &L->table, C->days.day[i] * day_usec, C->days.day[j] * day_usec + day_usec - 1,
 			    &changed);
 			if (res) {
-				tsq_warning("could not prepare partitions for the rows: %s",
-				    PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+				struct tsq_buf msg = TSQ_BUF_INIT;
+				tsq_result_message(res, L->workers[0].conn, &msg);
+				tsq_warning("could not prepare partitions for the rows: %s", msg.data);
+				tsq_buf_free(&msg);
 				PQclear(res);
 			} else {
 				if (changed)

@@ -32,14 +32,22 @@ tsq_backend_parse(const char *s, enum tsq_backend_kind *kind, bool *is_auto)
 PGresult *
 tsq_backend_detect(PGconn *conn, struct tsq_backend *b)
 {
-	/* The feature probes look for the functions by name, wherever installed. */
+	/*
+	 * The feature probes look for the functions by name, wherever installed.
+	 * TimescaleDB's loader, once preloaded, defines its settings with their
+	 * types; shared_preload_libraries itself is readable by superusers only,
+	 * and a setting written in postgresql.conf without the loader is a mere
+	 * placeholder of type string.
+	 */
 	static const char sql[] =
 	    "SELECT e.extversion,"
 	    " current_setting('timescaledb.license', true),"
 	    " EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'),"
 	    " EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'compress_chunk'),"
 	    " EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'refresh_continuous_aggregate'),"
-	    " EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'add_compression_policy')"
+	    " EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'add_compression_policy'),"
+	    " EXISTS (SELECT 1 FROM pg_settings WHERE name = 'timescaledb.max_background_workers'"
+	    "         AND vartype = 'integer')"
 	    " FROM (SELECT 1) AS one"
 	    " LEFT JOIN pg_extension e ON e.extname = 'timescaledb'";
 	PGresult *res = tsq_exec(conn, sql, 0, NULL);
@@ -64,6 +72,7 @@ tsq_backend_detect(PGconn *conn, struct tsq_backend *b)
 	b->has_compression = PQgetvalue(res, 0, 3)[0] == 't';
 	b->has_continuous_aggregates = PQgetvalue(res, 0, 4)[0] == 't';
 	b->has_policies = PQgetvalue(res, 0, 5)[0] == 't';
+	b->timescaledb_preloaded = PQgetvalue(res, 0, 6)[0] == 't';
 	PQclear(res);
 	return NULL;
 }

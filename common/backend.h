@@ -25,7 +25,8 @@ struct tsq_backend {
 	char timescaledb_version[32];	/* installed extension, "" if none */
 	int ts_major, ts_minor;
 	char license[16];		/* timescaledb.license: "apache", "timescale" */
-	bool timescaledb_available;	/* the server could CREATE EXTENSION it */
+	bool timescaledb_available;	/* its files are installed on the server */
+	bool timescaledb_preloaded;	/* in shared_preload_libraries: CREATE EXTENSION works */
 	bool has_compression;		/* compress_chunk() */
 	bool has_continuous_aggregates;	/* refresh_continuous_aggregate() */
 	bool has_policies;		/* add_compression_policy() */

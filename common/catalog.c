@@ -15,10 +15,8 @@ fetch(PGconn *conn, const char *path, int nparams, const char *const *params, PG
 	*res = tsq_exec(conn, tsq_sql_file(path), nparams, params);
 	if (tsq_result_ok(*res))
 		return true;
-	tsq_buf_addf(err, "could not read the catalog: %s",
-	    PQresultErrorField(*res, PG_DIAG_MESSAGE_PRIMARY) ?
-	    PQresultErrorField(*res, PG_DIAG_MESSAGE_PRIMARY) : PQerrorMessage(conn));
-	tsq_buf_rtrim(err);
+	tsq_buf_adds(err, "could not read the catalog: ");
+	tsq_result_message(*res, conn, err);
 	PQclear(*res);
 	*res = NULL;
 	return false;

@@ -181,9 +181,7 @@ tsq_conn_open(const struct tsq_conn_opts *o, PGconn **out, struct tsq_buf *err)
 	    " set_config('timezone', $1, false)", 1, params);
 	if (!tsq_result_ok(res)) {
 		tsq_buf_reset(err);
-		tsq_buf_adds(err, PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) ?
-		    PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : PQerrorMessage(conn));
-		tsq_buf_rtrim(err);
+		tsq_result_message(res, conn, err);
 		PQclear(res);
 		PQfinish(conn);
 		return TSQ_CONN_BAD_SETTING;
@@ -212,8 +210,7 @@ tsq_conn_set_search_path(PGconn *conn, const char *schema, struct tsq_buf *err)
 	ok = tsq_result_ok(res);
 	if (!ok) {
 		tsq_buf_reset(err);
-		tsq_buf_adds(err, PQresultErrorMessage(res));
-		tsq_buf_rtrim(err);
+		tsq_result_message(res, conn, err);
 	}
 	PQclear(res);
 	tsq_buf_free(&path);
@@ -234,16 +231,40 @@ tsq_result_ok(const PGresult *res)
 }
 
 void
+tsq_result_message(const PGresult *res, PGconn *conn, struct tsq_buf *out)
+{
+	const char *candidates[3] = {
+		res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL,
+		res ? PQresultErrorMessage(res) : NULL,
+		conn ? PQerrorMessage(conn) : NULL,
+	};
+	size_t mark = out->len;
+
+	for (int i = 0; i < 3 && out->len == mark; i++) {
+		if (candidates[i] == NULL)
+			continue;
+		/* libpq's own messages may start with "ERROR:  " or span lines. */
+		const char *p = candidates[i];
+		if (strncmp(p, "ERROR:  ", 8) == 0 || strncmp(p, "FATAL:  ", 8) == 0)
+			p += 8;
+		join_lines(out, p);
+		tsq_buf_rtrim(out);
+	}
+	if (out->len == mark)
+		tsq_buf_adds(out, res ? "the server reported an error without a message" :
+		    "the connection to the server was lost");
+}
+
+void
 tsq_report_result(const PGresult *res)
 {
-	const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
 	const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
 	const char *hint = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
+	struct tsq_buf msg = TSQ_BUF_INIT;
 
-	if (primary)
-		tsq_error("%s", primary);
-	else
-		tsq_error("%s", res ? PQresultErrorMessage(res) : "out of memory");
+	tsq_result_message(res, NULL, &msg);
+	tsq_error("%s", msg.data);
+	tsq_buf_free(&msg);
 	if (detail)
 		tsq_detail("%s", detail);
 	if (hint)

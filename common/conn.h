@@ -56,6 +56,12 @@ bool tsq_conn_set_search_path(PGconn *conn, const char *schema, struct tsq_buf *
  */
 PGresult *tsq_exec(PGconn *conn, const char *sql, int nparams, const char *const *params);
 bool tsq_result_ok(const PGresult *res);
+/*
+ * Append the message of failed result RES to OUT, one line, never empty: the
+ * server's primary message, else what libpq says about RES or CONN (a
+ * connection that dropped has no server message).
+ */
+void tsq_result_message(const PGresult *res, PGconn *conn, struct tsq_buf *out);
 /* Log a failed result as error, detail and hint lines. */
 void tsq_report_result(const PGresult *res);
 

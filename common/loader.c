@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conn.h"
 #include "convert.h"
 #include "ident.h"
 #include "loader.h"
@@ -419,11 +420,9 @@ set_fatal(struct tsq_writer *w, PGresult *res, const char *what)
 	PQclear(w->fatal);
 	w->fatal = res;
 	tsq_buf_reset(&w->fatal_msg);
-	if (res && PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY))
-		tsq_buf_addf(&w->fatal_msg, "%s", PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
-	else
-		tsq_buf_addf(&w->fatal_msg, "%s: %s", what, PQerrorMessage(w->conn));
-	tsq_buf_rtrim(&w->fatal_msg);
+	if (res == NULL || PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) == NULL)
+		tsq_buf_addf(&w->fatal_msg, "%s: ", what);
+	tsq_result_message(res, w->conn, &w->fatal_msg);
 }
 
 /* Run SQL that returns nothing of interest; NULL on success, else the result. */

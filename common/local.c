@@ -88,6 +88,8 @@ tsq_local_conninfo(const struct tsq_local *l, struct tsq_buf *out)
 /*
  * The directory holding initdb and pg_ctl: $TSQ_PG_BINDIR, else the PATH,
  * else the newest /usr/lib/postgresql/N/bin (Debian keeps them off the PATH).
+ * A pg_ctl on the PATH may be a link into the real directory, which is the
+ * one returned: the server's libraries are found next to it.
  */
 static char *
 find_bindir(void)
@@ -103,12 +105,12 @@ find_bindir(void)
 		char *copy = xstrdup(path), *save = NULL;
 		for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
 			char *f = path_join(dir, "pg_ctl");
-			bool found = access(f, X_OK) == 0;
+			char *real = access(f, X_OK) == 0 ? realpath(f, NULL) : NULL;
 			free(f);
-			if (found) {
-				char *r = xstrdup(dir);
+			if (real) {
 				free(copy);
-				return r;
+				*strrchr(real, '/') = '\0';
+				return real;
 			}
 		}
 		free(copy);
@@ -238,12 +240,10 @@ tsq_local_running(const struct tsq_local *l)
 
 /* Settings of our own, appended to postgresql.conf once after initdb. */
 static bool
-write_config(const struct tsq_local *l, const char *bindir, struct tsq_buf *err)
+write_config(const struct tsq_local *l, struct tsq_buf *err)
 {
 	char *conf = path_join(l->datadir, "postgresql.conf");
 	FILE *f = fopen(conf, "a");
-	struct tsq_buf lib = TSQ_BUF_INIT;
-	struct stat st;
 
 	if (f == NULL) {
 		tsq_buf_addf(err, "could not open file \"%s\": %s", conf, strerror(errno));
@@ -259,15 +259,58 @@ write_config(const struct tsq_local *l, const char *bindir, struct tsq_buf *err)
 		fputc(*p, f);
 	}
 	fputs("'\nunix_socket_permissions = 0700\n", f);
-	/* Preload TimescaleDB when this PostgreSQL has it installed. */
-	tsq_buf_addf(&lib, "%s/../lib/timescaledb.so", bindir);
-	if (stat(lib.data, &st) == 0)
-		fputs("shared_preload_libraries = 'timescaledb'\n", f);
-	tsq_buf_free(&lib);
 	bool ok = fclose(f) == 0;
 	if (!ok)
 		tsq_buf_addf(err, "could not write file \"%s\": %s", conf, strerror(errno));
 	free(conf);
+	return ok;
+}
+
+/* Whether the configuration already names libraries to preload. */
+static bool
+config_preloads(const char *conf)
+{
+	FILE *f = fopen(conf, "r");
+	char line[1024];
+	bool found = false;
+
+	if (f == NULL)
+		return false;
+	while (!found && fgets(line, sizeof line, f)) {
+		const char *p = line + strspn(line, " \t");
+		found = strncmp(p, "shared_preload_libraries", 24) == 0;
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * TimescaleDB works only when the server preloads it.  When this PostgreSQL
+ * has the extension installed and the configuration preloads nothing yet
+ * (a cluster made before the extension was installed, say), add it.  True
+ * in *ADDED when the server must be (re)started to take it.
+ */
+static bool
+add_preload(const struct tsq_local *l, const char *bindir, bool *added, struct tsq_buf *err)
+{
+	char *conf = path_join(l->datadir, "postgresql.conf");
+	char *lib = path_join(bindir, "../lib/timescaledb.so");
+	struct stat st;
+	bool ok = true;
+
+	*added = false;
+	if (stat(lib, &st) == 0 && !config_preloads(conf)) {
+		FILE *f = fopen(conf, "a");
+		if (f == NULL || fputs("# Added by tsq-init --local: TimescaleDB is installed.\n"
+		    "shared_preload_libraries = 'timescaledb'\n", f) < 0 || fclose(f) != 0) {
+			tsq_buf_addf(err, "could not write file \"%s\": %s", conf, strerror(errno));
+			ok = false;
+		} else {
+			*added = true;
+		}
+	}
+	free(conf);
+	free(lib);
 	return ok;
 }
 
@@ -323,8 +366,22 @@ tsq_local_start(struct tsq_local *l, bool *changed, struct tsq_buf *err, struct 
 			tsq_buf_addf(hint, "see the log in \"%s\"", l->logfile);
 			goto out;
 		}
-		if (!write_config(l, bindir, err))
+		if (!write_config(l, err))
 			goto out;
+		*changed = true;
+	}
+	bool preload_added;
+	if (!add_preload(l, bindir, &preload_added, err))
+		goto out;
+	if (preload_added && tsq_local_running(l)) {
+		const char *argv[] = { pg_ctl, "restart", "-w", "-t", "60", "-m", "fast", "-D",
+			l->datadir, "-l", l->logfile, NULL };
+		tsq_info("restarting the local database to load TimescaleDB");
+		if (run(l->run_as, argv, NULL) != 0) {
+			tsq_buf_addf(err, "could not restart the local server in \"%s\"", l->datadir);
+			tsq_buf_addf(hint, "see the log in \"%s\"", l->logfile);
+			goto out;
+		}
 		*changed = true;
 	}
 	if (!tsq_local_running(l)) {

@@ -5,7 +5,7 @@
 
 setup_file() {
 	load lib/db
-	export TSQ_TEST_BACKEND=timescaledb
+	export TSQ_TEST_BACKEND=pglite
 	tsq_db_start
 }
 

@@ -17,7 +17,10 @@ teardown_file() {
 
 setup() {
 	load lib/common
+	load lib/cluster
 	unset TSQ_DB PGHOST PGPORT PGDATABASE PGUSER
+	# The private database uses TimescaleDB when this PostgreSQL has it.
+	if [ -f "$(tsq_pg_pkglibdir)/timescaledb.so" ]; then KIND=timescaledb; else KIND=postgres; fi
 }
 
 @test "local: creates, starts and fills a private database" {
@@ -26,7 +29,7 @@ setup() {
 	assert_output "host=$TSQ_HOME/run port=5432 dbname=tsq user=tsq"
 	assert_regex "$stderr" 'started the local database'
 	assert_regex "$stderr" 'created database "tsq"'
-	assert_regex "$stderr" '"public" is ready \(postgres\)'
+	assert_regex "$stderr" "\"public\" is ready \\($KIND"
 	assert_file_exists "$TSQ_HOME/data/PG_VERSION"
 	[ -S "$TSQ_HOME/run/.s.PGSQL.5432" ]
 	run psql -X -At "host=$TSQ_HOME/run dbname=tsq user=tsq" -c "SELECT count(*) FROM pg_tables WHERE tablename IN ('ohlcv', 'trades', 'quotes', 'symbols')"
@@ -46,7 +49,7 @@ setup() {
 @test "local: tools given no connection use the local database" {
 	run --separate-stderr tsq-init
 	assert_success
-	assert_regex "$stderr" '"public" is up to date \(postgres\)'
+	assert_regex "$stderr" "\"public\" is up to date \\($KIND"
 	# An explicit connection still wins.
 	run --separate-stderr tsq-init -d "host=/nonexistent-tsq-dir"
 	assert_equal "$status" 2
@@ -66,4 +69,25 @@ setup() {
 @test "local: --local with connection options is a usage error" {
 	run --separate-stderr tsq-init --local -d tsq
 	assert_equal "$status" 64
+}
+
+@test "local: a cluster made before TimescaleDB was installed is set to load it and restarted" {
+	[ -f "$(tsq_pg_pkglibdir)/timescaledb.so" ] || skip "TimescaleDB is not installed on this machine"
+	export TSQ_HOME="$TSQ_LOCAL_TMP/older"
+	# As an earlier tsq-init --local left it: a running cluster preloading nothing.
+	tsq-init --local -q >/dev/null
+	tsq-init --local --stop -q
+	sed -i '/timescaledb/d' "$TSQ_HOME/data/postgresql.conf"
+	tsq_as_server "$(tsq_pg_bindir)/pg_ctl" -D "$TSQ_HOME/data" -w -l "$TSQ_HOME/log/postgresql.log" start >/dev/null
+	psql -X -q "host=$TSQ_HOME/run dbname=postgres user=tsq" -c "DROP DATABASE tsq"
+	run psql -X -At "host=$TSQ_HOME/run dbname=postgres user=tsq" -c "SHOW shared_preload_libraries"
+	assert_output ""
+	run --separate-stderr tsq-init --local
+	assert_success
+	assert_regex "$stderr" 'restarting the local database to load TimescaleDB'
+	assert_regex "$stderr" '"public" is ready \(timescaledb 2\.'
+	run psql -X -At "host=$TSQ_HOME/run dbname=tsq user=tsq" -c "SHOW shared_preload_libraries" -c "SELECT count(*) FROM timescaledb_information.hypertables"
+	assert_output "timescaledb
+3"
+	tsq-init --local --stop -q
 }

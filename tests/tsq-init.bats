@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # tsq-init on the backend named by TSQ_TEST_BACKEND (tests/run runs this file
-# once for plain PostgreSQL and once for TimescaleDB).
+# once per backend: PostgreSQL, native TimescaleDB, PGlite).
 
 setup_file() {
 	load lib/db
@@ -38,7 +38,7 @@ SELECT 'row ' || schema_name || ' ' || version || ' ' || backend || ' ' || insta
 FROM tsq.installations
 ORDER BY 1;
 SQL
-	if [ "$TSQ_TEST_BACKEND" = timescaledb ]; then
+	if [ "$TSQ_TEST_KIND" = timescaledb ]; then
 		tsq_psql -c "SELECT 'job ' || proc_name || ' ' || coalesce(hypertable_name, '') || ' ' || schedule_interval || ' ' || coalesce(config::text, '') FROM timescaledb_information.jobs WHERE job_id >= 1000 ORDER BY 1" \
 			-c "SELECT 'chunks ' || hypertable_name || ' ' || num_chunks || ' ' || compression_enabled FROM timescaledb_information.hypertables ORDER BY 1"
 	fi
@@ -49,7 +49,7 @@ SQL
 	assert_success
 	assert_output ""
 	assert_regex "$stderr" 'created table ohlcv'
-	assert_regex "${stderr_lines[-1]}" "^tsq-init: \"public\" is ready \\($TSQ_TEST_BACKEND[^)]*\\): [0-9]+ changes$"
+	assert_regex "${stderr_lines[-1]}" "^tsq-init: \"public\" is ready \\($TSQ_TEST_KIND[^)]*\\): [0-9]+ changes$"
 	run tsq_psql -c "SELECT string_agg(column_name || ':' || data_type || ':' || is_nullable || ':' || coalesce(column_default, ''), ' ' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'ohlcv'"
 	assert_output "time:timestamp with time zone:NO: symbol:text:NO: timeframe:text:NO:'1m'::text open:double precision:NO: high:double precision:NO: low:double precision:NO: close:double precision:NO: volume:double precision:NO:0 trades:integer:YES: vwap:double precision:YES: source:text:YES:"
 	run tsq_psql -c "SELECT conrelid::regclass || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'p' AND connamespace = 'public'::regnamespace AND conrelid::regclass::text IN ('symbols', 'ohlcv', 'trades', 'quotes') ORDER BY 1"
@@ -60,7 +60,7 @@ trades PRIMARY KEY (symbol, \"time\", trade_id)"
 	run tsq_psql -c "SELECT string_agg(column_name || ':' || data_type, ' ' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_schema = 'public' AND table_name IN ('trades') "
 	assert_output "time:timestamp with time zone symbol:text price:double precision size:double precision side:text trade_id:bigint exchange:text conditions:ARRAY source:text"
 	run tsq_psql -c "SELECT version, backend, numeric_prices FROM tsq.installations WHERE schema_name = 'public'"
-	assert_output "1|$TSQ_TEST_BACKEND|f"
+	assert_output "1|$TSQ_TEST_KIND|f"
 }
 
 @test "init: a second run changes nothing and says so" {
@@ -69,13 +69,13 @@ trades PRIMARY KEY (symbol, \"time\", trade_id)"
 	run --separate-stderr tsq-init
 	assert_success
 	assert_equal "${#stderr_lines[@]}" 1
-	assert_regex "$stderr" "^tsq-init: \"public\" is up to date \\($TSQ_TEST_BACKEND[^)]*\\): nothing to do$"
+	assert_regex "$stderr" "^tsq-init: \"public\" is up to date \\($TSQ_TEST_KIND[^)]*\\): nothing to do$"
 	assert_equal "$(catalog)" "$before"
 }
 
 @test "init: time partitioning on the backend's own terms" {
 	tsq-init -q
-	if [ "$TSQ_TEST_BACKEND" = timescaledb ]; then
+	if [ "$TSQ_TEST_KIND" = timescaledb ]; then
 		run tsq_psql -c "SELECT hypertable_name, compression_enabled FROM timescaledb_information.hypertables ORDER BY 1"
 		assert_output "ohlcv|t
 quotes|t
@@ -114,7 +114,7 @@ INSERT INTO ohlcv (time, symbol, open, high, low, close, volume, trades)
 SELECT now() - interval '3 hours' + i * interval '1 minute', s, 100 + i, 101 + i + (i % 7), 99 + i - (i % 5), 100.5 + i, i, i % 11
 FROM generate_series(0, 179) i, unnest(ARRAY['BTC', 'ETH']) s;
 SQL
-	if [ "$TSQ_TEST_BACKEND" = postgres ]; then
+	if [ "$TSQ_TEST_KIND" = postgres ]; then
 		for r in ohlcv_5m ohlcv_15m ohlcv_1h ohlcv_4h ohlcv_1d; do
 			tsq_psql -c "SELECT tsq.refresh_rollup('public', '$r', NULL, NULL)" >/dev/null
 		done
@@ -202,7 +202,7 @@ ohlcv_5m|f"
 	tsq_psql -c "CREATE TABLE ticks (ts timestamptz NOT NULL, px float8)" \
 		-c "INSERT INTO ticks SELECT '2024-01-01'::timestamptz + i * interval '1 hour', i FROM generate_series(1, 100) i"
 	run --separate-stderr tsq-init --table ticks --time-column ts
-	if [ "$TSQ_TEST_BACKEND" = timescaledb ]; then
+	if [ "$TSQ_TEST_KIND" = timescaledb ]; then
 		assert_success
 		run tsq_psql -c "SELECT hypertable_name, num_chunks > 1 FROM timescaledb_information.hypertables"
 		assert_output "ticks|t"
@@ -213,7 +213,7 @@ ohlcv_5m|f"
 		assert_regex "$stderr" '"ticks" is up to date'
 	else
 		assert_equal "$status" 69
-		assert_equal "${stderr_lines[0]}" "tsq-init: error: plain PostgreSQL cannot turn an existing table into a partitioned table in place"
+		assert_equal "${stderr_lines[-2]}" "tsq-init: error: plain PostgreSQL cannot turn an existing table into a partitioned table in place"
 		run tsq_psql -c "SELECT relkind FROM pg_class WHERE relname = 'ticks'"
 		assert_output "r"
 	fi
@@ -221,14 +221,47 @@ ohlcv_5m|f"
 
 @test "init: --table on a missing table fails naming it" {
 	run --separate-stderr tsq-init --table nosuch --time-column ts --backend timescaledb
-	if [ "$TSQ_TEST_BACKEND" = timescaledb ]; then
+	if [ "$TSQ_TEST_KIND" = timescaledb ]; then
 		assert_equal "$status" 1
 		assert_regex "$stderr" 'relation "nosuch" does not exist'
+	elif [ "$(tsq_psql -c "SELECT count(*) FROM pg_available_extensions WHERE name = 'timescaledb'")" = 1 ]; then
+		assert_equal "$status" 69
+		assert_equal "$stderr" "tsq-init: error: TimescaleDB is installed on the server but not loaded
+tsq-init: hint: add timescaledb to shared_preload_libraries in postgresql.conf, restart the server, and run tsq-init again"
 	else
 		assert_equal "$status" 69
 		assert_equal "$stderr" "tsq-init: error: TimescaleDB is not available on this server
 tsq-init: hint: install the timescaledb extension, or use --backend=postgres"
 	fi
+}
+
+@test "init: TimescaleDB installed but not loaded: auto falls back with a hint, an explicit choice is refused" {
+	[ "$TSQ_TEST_KIND" = postgres ] || skip "the server loads TimescaleDB"
+	[ "$(tsq_psql -c "SELECT count(*) FROM pg_available_extensions WHERE name = 'timescaledb'")" = 1 ] ||
+		skip "TimescaleDB is not installed on this machine"
+	run --separate-stderr tsq-init --backend timescaledb
+	assert_equal "$status" 69
+	assert_equal "$stderr" "tsq-init: error: TimescaleDB is installed on the server but not loaded
+tsq-init: hint: add timescaledb to shared_preload_libraries in postgresql.conf, restart the server, and run tsq-init again"
+	run tsq_psql -c "SELECT to_regnamespace('tsq') IS NULL, to_regclass('ohlcv') IS NULL"
+	assert_output "t|t"
+	run --separate-stderr tsq-init
+	assert_success
+	assert_equal "${stderr_lines[0]}" "tsq-init: warning: TimescaleDB is installed on the server but not loaded: using plain PostgreSQL"
+	assert_equal "${stderr_lines[1]}" "tsq-init: hint: add timescaledb to shared_preload_libraries in postgresql.conf, restart the server, and run tsq-init again"
+	assert_regex "${stderr_lines[-1]}" '^tsq-init: "public" is ready \(postgres\): [0-9]+ changes$'
+	run tsq_psql -c "SELECT relkind FROM pg_class WHERE relname = 'ohlcv'"
+	assert_output "p"
+	# The session survived: nothing was tried that makes the server end it.
+	run grep -c 'must be preloaded' "$TSQ_TEST_TMP/pg/log"
+	assert_output 0
+	# Later runs keep the backend the schema was made for, quietly.
+	run --separate-stderr tsq-init
+	assert_success
+	assert_equal "$stderr" 'tsq-init: "public" is up to date (postgres): nothing to do'
+	run --separate-stderr tsq-init --backend timescaledb
+	assert_equal "$status" 64
+	assert_equal "${stderr_lines[0]}" 'tsq-init: error: schema "public" holds tsq'"'"'s tables for postgres, not timescaledb'
 }
 
 @test "init: --backend postgres works on either server" {
@@ -256,7 +289,7 @@ tsq-init: hint: install the timescaledb extension, or use --backend=postgres"
 @test "init: --chunk-interval sets the chunk width" {
 	run --separate-stderr tsq-init --chunk-interval 6h --no-rollups
 	assert_success
-	if [ "$TSQ_TEST_BACKEND" = timescaledb ]; then
+	if [ "$TSQ_TEST_KIND" = timescaledb ]; then
 		run tsq_psql -c "SELECT d.interval_length FROM _timescaledb_catalog.dimension d JOIN _timescaledb_catalog.hypertable h ON h.id = d.hypertable_id WHERE h.table_name = 'trades'"
 		assert_output "21600000000"
 	else

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # tsq-load on the backend named by TSQ_TEST_BACKEND (tests/run runs this file
-# once for plain PostgreSQL and once for TimescaleDB).
+# once per backend: PostgreSQL, native TimescaleDB, PGlite).
 
 setup_file() {
 	load lib/db
@@ -440,8 +440,7 @@ EOF
 }
 
 @test "workers > 1 upsert in parallel and end with the same table" {
-	# PGlite is one backend: the test server serves one session at a time.
-	[ "$TSQ_TEST_BACKEND" = postgres ] || skip "the TimescaleDB test server takes one connection at a time"
+	tsq_one_session && skip "PGlite serves one session at a time"
 	tsq-init -q
 	make_candles 1 A,B,C,D >w.csv
 	run --separate-stderr tsq-load --workers 3 --batch-size 500 ohlcv w.csv
@@ -530,7 +529,7 @@ EOF
 @test "loading into a compressed range (TimescaleDB) or into new partitions (PostgreSQL)" {
 	tsq-init -q
 	tsq-load -q ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
-	if [ "$TSQ_TEST_BACKEND" = timescaledb ]; then
+	if [ "$TSQ_TEST_KIND" = timescaledb ]; then
 		tsq_psql -c "SELECT count(compress_chunk(c)) FROM show_chunks('ohlcv') c" >/dev/null
 		assert_equal "$(tsq_psql -c "SELECT count(*) FROM timescaledb_information.chunks WHERE hypertable_name = 'ohlcv' AND is_compressed")" 1
 		printf 'time,symbol,open,high,low,close,volume\n2026-11-20T00:00:00Z,BTC-USD,1,2,0.5,1.5,7\n2026-11-20T12:00:00Z,NEW,1,2,0.5,1.5,7\n' >c.csv

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # tsq-query on the backend named by TSQ_TEST_BACKEND (tests/run runs this file
-# once for plain PostgreSQL and once for TimescaleDB).
+# once per backend: PostgreSQL, native TimescaleDB, PGlite).
 
 setup_file() {
 	load lib/db
@@ -284,12 +284,14 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 }
 
 @test "bars: the same from the rollups as from the raw candles, at every interval" {
-	load_sample
+	tsq-init -q
+	tsq_hold_jobs
+	tsq-load -q ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
 	# Materialise the first half of the day into the rollups, as tsq-compress
 	# (PostgreSQL) or the refresh policies (TimescaleDB) would; the rest is
 	# answered from the candles.
 	for r in ohlcv_5m ohlcv_15m ohlcv_1h ohlcv_4h ohlcv_1d; do
-		if [ "$TSQ_TEST_BACKEND" = postgres ]; then
+		if [ "$TSQ_TEST_KIND" = postgres ]; then
 			tsq_psql -c "SELECT tsq.refresh_rollup('public', '$r', '2026-11-20', '2026-11-20 03:00')" >/dev/null
 		else
 			tsq_psql -c "CALL refresh_continuous_aggregate('$r', '2026-11-19', '2026-11-20 03:00')"
@@ -436,7 +438,7 @@ same_values() {
 	assert_line --regexp '^[a-z0-9_]+,public,[0-9]+,'
 	run --separate-stderr tsq-query policies
 	assert_success
-	if [ "$TSQ_TEST_BACKEND" = timescaledb ]; then
+	if [ "$TSQ_TEST_KIND" = timescaledb ]; then
 		assert_line --regexp ',policy_compression,public,ohlcv,'
 		assert_line --regexp ',policy_refresh_continuous_aggregate,'
 	else
@@ -451,7 +453,7 @@ same_values() {
 	run --separate-stderr tsq-query --timing -c 'SELECT 1 AS a'
 	assert_success
 	assert_regex "$stderr" '^tsq-query: time: [0-9.]+ ms$'
-	if [ "$TSQ_TEST_BACKEND" = postgres ]; then
+	if ! tsq_one_session; then
 		run --separate-stderr tsq-query --timeout 200ms -c 'SELECT pg_sleep(5)'
 		assert_equal "$status" 75
 		assert_regex "$stderr" 'canceling statement due to statement timeout'
@@ -462,7 +464,7 @@ same_values() {
 }
 
 @test "results stream: memory stays flat however many rows come back" {
-	[ "$TSQ_TEST_BACKEND" = postgres ] && n=2000000 || n=300000
+	tsq_one_session && n=300000 || n=2000000
 	# Freed memory must be given back for the comparison to mean anything.
 	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0:thread_local_quarantine_size_kb=0"
 	/usr/bin/time -f %M -o small tsq-query -F csv -c "SELECT g, md5(g::text) AS h FROM generate_series(1, 20000) g" >/dev/null

