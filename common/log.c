@@ -108,19 +108,37 @@ emit(const char *kind, const char *prefix, const char *fmt, va_list ap)
 	tsq_buf_free(&line);
 }
 
+/*
+ * A detail or hint belongs to the message before it: it is shown when that
+ * message was (a warning's hint goes with the warning under -q).
+ */
+static bool last_shown = true;
+
 #define EMIT(min, kind, prefix) do { \
 	va_list ap; \
-	if (level < (min)) \
+	if (level < (min)) { \
+		last_shown = false; \
 		return; \
+	} \
+	last_shown = true; \
 	va_start(ap, fmt); \
 	emit(kind, prefix, fmt, ap); \
 	va_end(ap); \
 } while (0)
 
+#define EMIT_MORE(kind) do { \
+	va_list ap; \
+	if (!last_shown) \
+		return; \
+	va_start(ap, fmt); \
+	emit(kind, NULL, fmt, ap); \
+	va_end(ap); \
+} while (0)
+
 void tsq_error(const char *fmt, ...) { EMIT(TSQ_LOG_ERROR, "error", NULL); }
 void tsq_warning(const char *fmt, ...) { EMIT(TSQ_LOG_WARNING, "warning", NULL); }
-void tsq_detail(const char *fmt, ...) { EMIT(TSQ_LOG_ERROR, "detail", NULL); }
-void tsq_hint(const char *fmt, ...) { EMIT(TSQ_LOG_ERROR, "hint", NULL); }
+void tsq_detail(const char *fmt, ...) { EMIT_MORE("detail"); }
+void tsq_hint(const char *fmt, ...) { EMIT_MORE("hint"); }
 void tsq_info(const char *fmt, ...) { EMIT(TSQ_LOG_INFO, NULL, NULL); }
 void tsq_verbose(const char *fmt, ...) { EMIT(TSQ_LOG_VERBOSE, NULL, NULL); }
 

@@ -55,8 +55,11 @@ main(void)
 	tsq_log_set_level(TSQ_LOG_ERROR);
 	tsq_info("loaded");
 	tsq_warning("careful");
+	tsq_hint("a hint of the hidden warning");
 	tsq_error("bad");
-	is_str(captured(), "tsq-load: error: bad\n", "-q keeps only errors");
+	tsq_hint("a hint of the error");
+	is_str(captured(), "tsq-load: error: bad\ntsq-load: hint: a hint of the error\n",
+	    "-q keeps only errors, and the hints of errors");
 	tsq_log_set_level(TSQ_LOG_VERBOSE);
 	tsq_verbose("batch 1");
 	is_str(captured(), "tsq-load: batch 1\n", "-v shows verbose lines");
