@@ -102,7 +102,7 @@ struct options {
 	char **skip;
 	int nskip;
 	bool ignore_extra;
-	const char *time_format;
+	struct tsq_time_format time_format;	/* pattern NULL when not given */
 	const char *tz;
 	bool conflict_given;
 	enum tsq_conflict conflict;
@@ -263,6 +263,7 @@ options_free(struct options *o)
 	free_list(o->skip, o->nskip);
 	free_pairs(o->maps, o->nmaps);
 	free_pairs(o->sets, o->nsets);
+	tsq_time_format_free(&o->time_format);
 }
 
 static int
@@ -320,9 +321,16 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_IGNORE_EXTRA:
 			o->ignore_extra = true;
 			break;
-		case OPT_TIME_FORMAT:
-			o->time_format = optarg;
+		case OPT_TIME_FORMAT: {
+			struct tsq_buf err = TSQ_BUF_INIT;
+			tsq_time_format_free(&o->time_format);
+			if (!tsq_time_format_compile(&o->time_format, optarg, &err)) {
+				tsq_error("%s", err.data);
+				tsq_buf_free(&err);
+				return TSQ_EXIT_USAGE;
+			}
 			break;
+		}
 		case TSQ_OPT_TZ:
 			o->tz = optarg;
 			break;
@@ -1780,7 +1788,7 @@ run(struct options *opts)
 
 	memset(&L, 0, sizeof L);
 	L.o = &o;
-	L.conv.time_format = o.time_format;
+	L.conv.time_format = o.time_format.pattern ? &o.time_format : NULL;
 	L.conv.local_tz = o.tz != NULL;
 	L.started = tsq_now_usec();
 	tsq_buf_init(&L.stop);

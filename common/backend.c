@@ -5,7 +5,7 @@
 #include "backend.h"
 #include "catalog.h"
 #include "conn.h"
-#include "parse.h"
+#include "datetime.h"
 #include "script.h"
 
 const char *

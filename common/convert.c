@@ -11,11 +11,8 @@
 #include <time.h>
 
 #include "convert.h"
-#include "parse.h"
+#include "datetime.h"
 
-/* Microseconds between 1970-01-01 and PostgreSQL's epoch, 2000-01-01. */
-#define PG_EPOCH_USEC (INT64_C(946684800) * 1000000)
-#define USEC_PER_DAY (INT64_C(86400) * 1000000)
 
 const char tsq_copy_header[19] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0";
 const char tsq_copy_trailer[2] = "\377\377";
@@ -116,8 +113,7 @@ conv_text(const char *s, size_t len, struct tsq_buf *out, struct tsq_buf *msg)
 {
 	if (!valid_utf8((const unsigned char *)s, len)) {
 		tsq_buf_reset(msg);
-		tsq_buf_adds(msg, memchr(s, '\0', len) ? "text contains a NUL byte" :
-		    "invalid byte sequence for encoding \"UTF8\"");
+		tsq_buf_adds(msg, "invalid byte sequence for encoding \"UTF8\"");
 		return msg->data;
 	}
 	tsq_put_u32(out, (uint32_t)len);
@@ -370,103 +366,31 @@ conv_json(enum tsq_conv conv, const char *s, size_t len, bool is_json, struct ts
 	return NULL;
 }
 
-/* Whole seconds (rounded down) and the microseconds left over. */
-static time_t
-split_usec(int64_t usec, int64_t *frac)
+/* The value of a time type, clamped to what an int64 of microseconds holds. */
+static int64_t
+clamp_usec(__int128 v)
 {
-	int64_t secs = usec / 1000000;
-
-	*frac = usec % 1000000;
-	if (*frac < 0) {
-		*frac += 1000000;
-		secs--;
-	}
-	return (time_t)secs;
-}
-
-/* Read a zoneless wall time in $TZ, giving the instant. */
-static bool
-local_to_utc(int64_t wall_usec, int64_t *usec)
-{
-	int64_t frac;
-	time_t t = split_usec(wall_usec, &frac);
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm) == NULL)
-		return false;
-	tm.tm_isdst = -1;
-	errno = 0;
-	time_t local = mktime(&tm);
-	if (local == (time_t)-1 && errno == EOVERFLOW)
-		return false;
-	*usec = (int64_t)local * 1000000 + frac;
-	return true;
-}
-
-/* The wall time in $TZ of an instant (for timestamp without time zone). */
-static bool
-utc_to_local(int64_t usec, int64_t *wall)
-{
-	int64_t frac;
-	time_t t = split_usec(usec, &frac);
-	struct tm tm;
-
-	if (localtime_r(&t, &tm) == NULL)
-		return false;
-	*wall = ((int64_t)t + tm.tm_gmtoff) * 1000000 + frac;
-	return true;
+	return v > INT64_MAX ? INT64_MAX - 1 : v < INT64_MIN ? INT64_MIN + 1 : (int64_t)v;
 }
 
 static const char *
-parse_time_value(const char *type, const char *s, const struct tsq_convert_opts *o,
-    struct tsq_time *tv, struct tsq_buf *msg)
-{
-	size_t pos;
-
-	if (o->time_format) {
-		struct tm tm;
-		memset(&tm, 0, sizeof tm);
-		tm.tm_mday = 1;
-		tm.tm_gmtoff = LONG_MIN;
-		const char *end = strptime(s, o->time_format, &tm);
-		if (end == NULL || *end != '\0') {
-			tsq_buf_reset(msg);
-			tsq_buf_addf(msg, "value \"%s\" does not match --time-format \"%s\"", s,
-			    o->time_format);
-			return msg->data;
-		}
-		long off = tm.tm_gmtoff;
-		tm.tm_isdst = 0;
-		time_t secs = timegm(&tm);
-		tv->has_zone = off != LONG_MIN;
-		tv->usec = ((int64_t)secs - (tv->has_zone ? off : 0)) * 1000000;
-		return NULL;
-	}
-	switch (tsq_parse_timestamp(s, tv, &pos)) {
-	case TSQ_PARSE_OK:
-		return NULL;
-	case TSQ_PARSE_RANGE:
-		tsq_buf_reset(msg);
-		tsq_buf_addf(msg, "%s out of range: \"%s\"", type, s);
-		return msg->data;
-	default:
-		return syntax(msg, type, s);
-	}
-}
-
-static const char *
-conv_time(enum tsq_conv conv, const char *s, const struct tsq_convert_opts *o,
+conv_time(enum tsq_conv conv, const char *s, size_t len, const struct tsq_convert_opts *o,
     struct tsq_buf *out, int64_t *usec, struct tsq_buf *msg)
 {
 	const char *type = conv == TSQ_CONV_TIMESTAMPTZ ? "timestamp with time zone" :
 	    conv == TSQ_CONV_TIMESTAMP ? "timestamp without time zone" : "date";
-	const char *p = s;
-	struct tsq_time tv;
-	int64_t v;
+	struct tsq_datetime dt;
+	size_t pos;
+	const char *p = s, *end = s + len;
 
-	while (isspace((unsigned char)*p))
+	while (p < end && isspace((unsigned char)*p))
 		p++;
-	if (strcasecmp(p, "infinity") == 0 || strcasecmp(p, "-infinity") == 0) {
+	while (end > p && isspace((unsigned char)end[-1]))
+		end--;
+	/* PostgreSQL's special values that are constants. */
+	size_t n = (size_t)(end - p);
+	if ((n == 8 && strncasecmp(p, "infinity", 8) == 0) || (n == 9 && strncasecmp(p, "+infinity", 9) == 0) ||
+	    (n == 9 && strncasecmp(p, "-infinity", 9) == 0)) {
 		bool neg = *p == '-';
 		if (conv == TSQ_CONV_DATE) {
 			tsq_put_u32(out, 4);
@@ -478,23 +402,52 @@ conv_time(enum tsq_conv conv, const char *s, const struct tsq_convert_opts *o,
 		*usec = neg ? INT64_MIN : INT64_MAX;
 		return NULL;
 	}
-	const char *e = parse_time_value(type, s, o, &tv, msg);
-	if (e)
-		return e;
-	v = tv.usec;
-	if (!tv.has_zone && o->local_tz && conv != TSQ_CONV_TIMESTAMP && !local_to_utc(v, &v))
-		return range(msg, type, s);
-	if (conv == TSQ_CONV_TIMESTAMP && tv.has_zone && o->local_tz && !utc_to_local(v, &v))
-		return range(msg, type, s);
-	*usec = v;
+	enum tsq_parse_status st = n == 5 && strncasecmp(p, "epoch", 5) == 0 ?
+	    tsq_parse_datetime("0", 1, &dt, &pos) : o->time_format ?
+	    tsq_time_format_parse(o->time_format, s, len, &dt, &pos) :
+	    tsq_parse_datetime(s, len, &dt, &pos);
+	tsq_buf_reset(msg);
+	switch (st) {
+	case TSQ_PARSE_OK:
+		break;
+	case TSQ_PARSE_FIELD:
+		tsq_buf_addf(msg, "date/time field value out of range: \"%s\"", s);
+		return msg->data;
+	case TSQ_PARSE_ZONE:
+		tsq_buf_addf(msg, "time zone displacement out of range: \"%s\"", s);
+		return msg->data;
+	case TSQ_PARSE_RANGE:
+		tsq_buf_addf(msg, "%s out of range: \"%s\"", conv == TSQ_CONV_DATE ? "date" : "timestamp", s);
+		return msg->data;
+	default:
+		if (o->time_format)
+			tsq_buf_addf(msg, "value \"%s\" does not match --time-format \"%s\"", s,
+			    o->time_format->pattern);
+		else
+			tsq_buf_addf(msg, "invalid input syntax for type %s: \"%s\"", type, s);
+		return msg->data;
+	}
 	if (conv == TSQ_CONV_DATE) {
-		int64_t days = v >= 0 ? v / USEC_PER_DAY : -((-v + USEC_PER_DAY - 1) / USEC_PER_DAY);
+		int32_t days;
+		if (!tsq_datetime_date(&dt, o->local_tz, &days)) {
+			tsq_buf_addf(msg, "date out of range: \"%s\"", s);
+			return msg->data;
+		}
 		tsq_put_u32(out, 4);
-		tsq_put_u32(out, (uint32_t)(int32_t)(days - 10957));
+		tsq_put_u32(out, (uint32_t)days);
+		*usec = clamp_usec(((__int128)days + TSQ_PG_EPOCH_DAYS) * TSQ_USEC_PER_DAY);
 		return NULL;
 	}
+	int64_t v;
+	bool ok = conv == TSQ_CONV_TIMESTAMPTZ ? tsq_datetime_timestamptz(&dt, o->local_tz, &v) :
+	    tsq_datetime_timestamp(&dt, o->local_tz, &v);
+	if (!ok) {
+		tsq_buf_addf(msg, "timestamp out of range: \"%s\"", s);
+		return msg->data;
+	}
 	tsq_put_u32(out, 8);
-	tsq_put_u64(out, (uint64_t)(v - PG_EPOCH_USEC));
+	tsq_put_u64(out, (uint64_t)v);
+	*usec = clamp_usec((__int128)v + TSQ_PG_EPOCH_USEC);
 	return NULL;
 }
 
@@ -665,7 +618,7 @@ convert_scalar(enum tsq_conv conv, const struct tsq_type *t, const char *s, size
 	case TSQ_CONV_TIMESTAMPTZ:
 	case TSQ_CONV_TIMESTAMP:
 	case TSQ_CONV_DATE:
-		return conv_time(conv, s, o, out, usec, msg);
+		return conv_time(conv, s, len, o, out, usec, msg);
 	case TSQ_CONV_ARRAY:
 		return conv_array(t, s, len, is_json, o, out, msg);
 	default:
@@ -678,6 +631,17 @@ tsq_convert(const struct tsq_type *t, const char *s, size_t len, bool is_json,
     const struct tsq_convert_opts *o, struct tsq_buf *out, int64_t *usec, struct tsq_buf *msg)
 {
 	size_t mark = out->len;
+
+	/*
+	 * The converters below read numbers and words as C strings: a NUL byte
+	 * would end the value early ("12\0345" read as 12).  The server refuses
+	 * the byte in every type, and so does this.
+	 */
+	if (memchr(s, '\0', len) != NULL) {
+		tsq_buf_reset(msg);
+		tsq_buf_adds(msg, "invalid byte sequence for encoding \"UTF8\": 0x00");
+		return msg->data;
+	}
 	const char *e = convert_scalar(t->conv, t, s, len, is_json, o, out, usec, msg);
 
 	if (e)

@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "datetime.h"
 
 enum tsq_conv {
 	TSQ_CONV_TEXT,		/* text, varchar, char, name, citext: UTF-8 checked */
@@ -46,14 +47,17 @@ struct tsq_type {
 void tsq_type_init(struct tsq_type *t, uint32_t oid, uint32_t elem_oid, const char *name);
 
 struct tsq_convert_opts {
-	const char *time_format;	/* strptime(3) pattern, or NULL */
+	const struct tsq_time_format *time_format;	/* --time-format, or NULL */
 	bool local_tz;			/* values without a zone are in $TZ, not UTC */
 };
 
 /*
- * Append the field for the NUL-terminated text S (LEN bytes) to OUT: a
- * length word and the binary value.  IS_JSON says S is JSON text (a nested
- * value from JSON lines).  *USEC receives the instant of time types.
+ * Append the field for the text S (LEN bytes, NUL-terminated after them) to
+ * OUT: a length word and the binary value.  A NUL byte among the LEN is
+ * refused for every type, as the server refuses it.  IS_JSON says S is JSON
+ * text (a nested value from JSON lines).  *USEC receives the value of time
+ * types in microseconds since 1970-01-01 (wall-clock time for timestamp
+ * without time zone, midnight for a date; clamped to the int64 range).
  * Returns NULL, or the reason the value was refused (in MSG's storage).
  */
 const char *tsq_convert(const struct tsq_type *t, const char *s, size_t len, bool is_json,

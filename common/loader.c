@@ -7,7 +7,7 @@
 #include "ident.h"
 #include "loader.h"
 #include "mem.h"
-#include "parse.h"
+#include "datetime.h"
 
 #define STAGE "pg_temp.tsq_load_stage"
 #define SEND_CHUNK (256u * 1024)

@@ -1,6 +1,6 @@
 #include <stdio.h>
 
-#include "parse.h"
+#include "datetime.h"
 #include "progress.h"
 
 #define REDRAW_USEC 250000

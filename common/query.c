@@ -8,7 +8,7 @@
 #include <strings.h>
 
 #include "mem.h"
-#include "parse.h"
+#include "datetime.h"
 #include "query.h"
 #include "script.h"
 

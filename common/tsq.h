@@ -28,6 +28,7 @@ enum tsq_exit {
 #include "mem.h"
 #include "buf.h"
 #include "parse.h"
+#include "datetime.h"
 #include "ident.h"
 #include "conn.h"
 #include "backend.h"

@@ -163,7 +163,7 @@ EOF
 	assert_line --index 4 '6 f4 value "1e39" is out of range for type real'
 	assert_line --index 5 '7 f8 invalid input syntax for type double precision: "abc"'
 	assert_line --index 6 '8 n invalid input syntax for type numeric: "1.2.3"'
-	assert_line --index 7 '9 ts timestamp with time zone out of range: "2024-02-30"'
+	assert_line --index 7 '9 ts date/time field value out of range: "2024-02-30"'
 	assert_line --index 8 '10 d invalid input syntax for type date: "yesterday"'
 	assert_regex "${lines[9]}" '^11 jb invalid input syntax for type jsonb: '
 	assert_line --index 10 '12 ia invalid input syntax for type integer: "x"'
@@ -171,6 +171,55 @@ EOF
 	assert_line --index 11 '13 vc value too long for type character varying(5)'
 	assert_equal "$(jq -r 'select(.line == 13) | .sqlstate' bad.csv.rejects.jsonl)" 22001
 	assert_equal "$(tsq_psql -c 'SELECT id, vc FROM types')" "22|ok"
+}
+
+@test "a NUL byte inside a value is a reject, whatever the type" {
+	make_types_table
+	printf 'id,i4,f8,n,b,ts,ia,t\n1,12\000345,,,,,,\n2,,1.5\0001,,,,,\n3,,,1\0002,,,,\n4,,,,t\0rue,,,\n5,,,,,2024-01-01\0x,,\n6,,,,,,"{1,2\0003}",\n7,,,,,,,a\0b\n8,7,,,,,,ok\n' >nul.csv
+	run --separate-stderr tsq-load types nul.csv
+	assert_equal "$status" 65
+	assert_regex "$stderr" 'read 8, inserted 1, .* rejected 7'
+	run jq -r '"\(.line) \(.column) \(.error)"' nul.csv.rejects.jsonl
+	assert_output '2 i4 invalid byte sequence for encoding "UTF8": 0x00
+3 f8 invalid byte sequence for encoding "UTF8": 0x00
+4 n invalid byte sequence for encoding "UTF8": 0x00
+5 b invalid byte sequence for encoding "UTF8": 0x00
+6 ts invalid byte sequence for encoding "UTF8": 0x00
+7 ia invalid byte sequence for encoding "UTF8": 0x00
+8 t invalid byte sequence for encoding "UTF8": 0x00'
+	assert_equal "$(tsq_psql -c 'SELECT id, i4, t FROM types')" "8|7|ok"
+}
+
+@test "times: out of range is a reject, never a wrapped value; fractions of large epochs keep their unit" {
+	tsq_psql -c "CREATE TABLE tt (id integer PRIMARY KEY, tz timestamptz, ts timestamp, d date)"
+	printf '%s\n' 'id,tz,ts,d' '1,-9223372036854.9,,' '2,1709294400000.5,1709294400000.5,' \
+		'3,99999999999999999999999,,' '4,,1999-04-14T10:23-03:52,1999-04-14T23:23-03:52' \
+		'5,,2000-04-09-13:34,' '6,294276-12-31 23:59:59.999999,,5874897-12-31' '7,294277-01-01,,' \
+		'8,,,5874898-01-01' '9,2024-03-01 12:00:00.1234565,2024-03-01 12:00:00.9999995,' \
+		'10,2024-03-01 12:00:00+05:30:15,,' >t.csv
+	run --separate-stderr tsq-load tt t.csv
+	assert_equal "$status" 65
+	run tsq_psql -c "SET TimeZone = 'UTC'; SELECT id, tz, ts, d FROM tt ORDER BY id"
+	assert_output "1|1677-09-21 00:12:43.1451+00||
+2|2024-03-01 12:00:00.0005+00|2024-03-01 12:00:00.0005|
+4||1999-04-14 10:23:00|1999-04-14
+6|294276-12-31 23:59:59.999999+00||5874897-12-31
+9|2024-03-01 12:00:00.123456+00|2024-03-01 12:00:01|
+10|2024-03-01 06:29:45+00||"
+	run jq -r '"\(.line) \(.column) \(.error)"' t.csv.rejects.jsonl
+	assert_output '4 tz timestamp out of range: "99999999999999999999999"
+6 ts invalid input syntax for type timestamp without time zone: "2000-04-09-13:34"
+8 tz timestamp out of range: "294277-01-01"
+9 d date out of range: "5874898-01-01"'
+	# The same values cast by the server itself.
+	assert_equal "$(tsq_psql -c "SET TimeZone = 'UTC'; SELECT '1999-04-14T10:23-03:52'::timestamp, '1999-04-14T23:23-03:52'::date, '2024-03-01 12:00:00.1234565'::timestamptz")" \
+		"1999-04-14 10:23:00|1999-04-14|2024-03-01 12:00:00.123456+00"
+	# --time-format %s: seconds whatever the size, and the range checked.
+	printf 'id,tz\n11,20000000000000\n12,1704205800.25\n' >s.csv
+	run --separate-stderr tsq-load --time-format %s tt s.csv
+	assert_equal "$status" 65
+	assert_equal "$(jq -r .error s.csv.rejects.jsonl)" 'timestamp out of range: "20000000000000"'
+	assert_equal "$(tsq_psql -c "SET TimeZone = 'UTC'; SELECT tz FROM tt WHERE id = 12")" "2024-01-02 14:30:00.25+00"
 }
 
 @test "a reject record names file, first line, offset, column, error and the raw record" {

@@ -32,5 +32,14 @@ BEGIN
     LOOP
         EXECUTE format('DROP TABLE IF EXISTS public.%I CASCADE', r.relname);
     END LOOP;
+    FOR r IN SELECT p.oid::regprocedure AS sig, p.prokind FROM pg_proc p
+             WHERE p.pronamespace = 'public'::regnamespace
+               AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                               WHERE d.classid = 'pg_proc'::regclass
+                                 AND d.objid = p.oid AND d.deptype = 'e')
+    LOOP
+        EXECUTE format('DROP %s IF EXISTS %s CASCADE',
+                       CASE r.prokind WHEN 'p' THEN 'PROCEDURE' WHEN 'a' THEN 'AGGREGATE' ELSE 'FUNCTION' END, r.sig);
+    END LOOP;
 END
 $reset$;
