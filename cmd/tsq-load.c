@@ -659,9 +659,14 @@ open_rejects(struct load *L, const char *path, bool append)
 	return true;
 }
 
+/*
+ * One reject record.  Of the record's text at most TSQ_RECORD_PREFIX bytes
+ * are written; a longer one says its full size and "truncated": true (it
+ * cannot be loaded back from the reject file, and says so then).
+ */
 static void
 write_reject(struct load *L, long line, int64_t offset, const char *column, const char *error,
-    const char *sqlstate, const char *raw, size_t rawlen, enum tsq_format format)
+    const char *sqlstate, const char *raw, size_t rawlen, int64_t rawsize, enum tsq_format format)
 {
 	if (L->rejects == NULL && !open_rejects(L, L->rejects_path, L->o->resume)) {
 		stop_load(L, TSQ_EXIT_FAILURE, "cannot write rejected rows");
@@ -676,7 +681,13 @@ write_reject(struct load *L, long line, int64_t offset, const char *column, cons
 	json_object_set_new(o, "column", column ? json_text(column, strlen(column)) : json_null());
 	json_object_set_new(o, "error", json_text(error, strlen(error)));
 	json_object_set_new(o, "sqlstate", sqlstate ? json_string(sqlstate) : json_null());
+	if (rawlen > TSQ_RECORD_PREFIX)
+		rawlen = TSQ_RECORD_PREFIX;
 	json_object_set_new(o, "record", json_text(raw, rawlen));
+	if (rawsize > (int64_t)rawlen) {
+		json_object_set_new(o, "record_bytes", json_integer(rawsize));
+		json_object_set_new(o, "truncated", json_true());
+	}
 	json_object_set_new(o, "format", json_string(tsq_format_name(format)));
 	json_object_set_new(o, "header", L->header_raw && format != TSQ_FORMAT_JSONL ?
 	    json_text(L->header_raw, strlen(L->header_raw)) : json_null());
@@ -694,7 +705,7 @@ write_reject(struct load *L, long line, int64_t offset, const char *column, cons
 static void
 reject_record(struct load *L, const struct tsq_record *rec, const char *column, const char *error)
 {
-	write_reject(L, rec->line, rec->offset, column, error, NULL, rec->raw, rec->rawlen,
+	write_reject(L, rec->line, rec->offset, column, error, NULL, rec->raw, rec->rawlen, rec->rawsize,
 	    rec->format);
 }
 
@@ -1045,7 +1056,7 @@ wait_inflight(struct load *L)
 			const struct tsq_row *row = &C->batch[i].rows[rj->row];
 			L->t.read--;	/* write_reject counts it */
 			write_reject(L, row->line, row->offset, rj->column, rj->error, rj->sqlstate,
-			    C->batch[i].raw.data + row->raw_off, row->raw_len,
+			    C->batch[i].raw.data + row->raw_off, row->raw_len, row->raw_len,
 			    (enum tsq_format)row->tag);
 		}
 	}

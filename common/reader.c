@@ -12,7 +12,17 @@
 
 #define DEFAULT_MAX_RECORD (8u * 1024 * 1024)
 #define INITIAL_BUFSIZE (256u * 1024)
-#define NO_VALUE SIZE_MAX
+#define NO_VALUE UINT32_MAX
+/* While skipping an oversized CSV record, libcsv is fed this much at a time. */
+#define SKIP_SLICE (64u * 1024)
+
+/* Where a field of the record being built sits in vals. */
+struct slot {
+	uint32_t key;		/* offset of the key (JSON lines), or NO_VALUE */
+	uint32_t val;		/* offset of the value, or NO_VALUE when it is null */
+	uint32_t len;
+	bool json;
+};
 
 struct tsq_reader {
 	struct tsq_input *in;
@@ -33,9 +43,10 @@ struct tsq_reader {
 	/* The record being built: values in vals, found by offset. */
 	struct tsq_buf vals;
 	size_t nfields, fcap;
-	size_t *val_off, *key_off, *val_len;
-	bool *is_json;
+	struct slot *slots;
 	struct tsq_field *fields;
+	bool too_many;		/* more than TSQ_MAX_FIELDS: the rest were not kept */
+	bool skipping;		/* reading past an oversized record: keep nothing */
 
 	struct tsq_buf raw;		/* raw text when it is not in buf */
 	json_t *pending;		/* rejects: a line read ahead by tsq_reader_header */
@@ -98,32 +109,40 @@ fields_reset(struct tsq_reader *r)
 {
 	tsq_buf_reset(&r->vals);
 	r->nfields = 0;
+	r->too_many = false;
 }
 
+/*
+ * Keep one field of the record being built.  A record is at most max_record
+ * bytes, so the offsets fit 32 bits; the number of fields is capped too, so
+ * that a record of commas costs a bounded amount of memory.
+ */
 static void
 field_add(struct tsq_reader *r, const char *key, size_t keylen, const char *val, size_t len,
     bool json)
 {
+	if (r->skipping)
+		return;
+	if (r->nfields == TSQ_MAX_FIELDS) {
+		r->too_many = true;
+		return;
+	}
 	if (r->nfields == r->fcap) {
 		r->fcap = r->fcap ? r->fcap * 2 : 16;
-		r->val_off = xreallocarray(r->val_off, r->fcap, sizeof *r->val_off);
-		r->key_off = xreallocarray(r->key_off, r->fcap, sizeof *r->key_off);
-		r->val_len = xreallocarray(r->val_len, r->fcap, sizeof *r->val_len);
-		r->is_json = xreallocarray(r->is_json, r->fcap, sizeof *r->is_json);
-		r->fields = xreallocarray(r->fields, r->fcap, sizeof *r->fields);
+		r->slots = xreallocarray(r->slots, r->fcap, sizeof *r->slots);
 	}
-	size_t i = r->nfields++;
-	r->key_off[i] = NO_VALUE;
+	struct slot *s = &r->slots[r->nfields++];
+	s->key = NO_VALUE;
 	if (key) {
-		r->key_off[i] = r->vals.len;
+		s->key = (uint32_t)r->vals.len;
 		tsq_buf_add(&r->vals, key, keylen);
 		tsq_buf_addc(&r->vals, '\0');
 	}
-	r->val_off[i] = NO_VALUE;
-	r->val_len[i] = len;
-	r->is_json[i] = json;
+	s->val = NO_VALUE;
+	s->len = (uint32_t)len;
+	s->json = json;
 	if (val) {
-		r->val_off[i] = r->vals.len;
+		s->val = (uint32_t)r->vals.len;
 		tsq_buf_add(&r->vals, val, len);
 		tsq_buf_addc(&r->vals, '\0');
 	}
@@ -133,15 +152,19 @@ field_add(struct tsq_reader *r, const char *key, size_t keylen, const char *val,
 static void
 fields_finish(struct tsq_reader *r, struct tsq_record *rec)
 {
+	r->fields = xreallocarray(r->fields, r->nfields + 1, sizeof *r->fields);
 	for (size_t i = 0; i < r->nfields; i++) {
+		const struct slot *s = &r->slots[i];
 		struct tsq_field *f = &r->fields[i];
-		f->key = r->key_off[i] == NO_VALUE ? NULL : r->vals.data + r->key_off[i];
-		f->val = r->val_off[i] == NO_VALUE ? NULL : r->vals.data + r->val_off[i];
-		f->len = r->val_len[i];
-		f->json = r->is_json[i];
+		f->key = s->key == NO_VALUE ? NULL : r->vals.data + s->key;
+		f->val = s->val == NO_VALUE ? NULL : r->vals.data + s->val;
+		f->len = s->len;
+		f->json = s->json;
 	}
 	rec->fields = r->fields;
 	rec->nfields = r->nfields;
+	if (r->too_many && rec->error == NULL)
+		rec->error = "the record has more than " TSQ_STR(TSQ_MAX_FIELDS) " fields";
 }
 
 static void
@@ -180,10 +203,34 @@ format_from_name(const char *name)
 	return TSQ_FORMAT_AUTO;
 }
 
+/* Drop the consumed bytes [keep, start) from the buffer and read more. */
+static ssize_t
+refill(struct tsq_reader *r, struct tsq_buf *err)
+{
+	if (r->keep > 0) {
+		memmove(r->buf, r->buf + r->keep, r->end - r->keep);
+		r->base += (int64_t)r->keep;
+		r->start -= r->keep;
+		r->end -= r->keep;
+		r->keep = 0;
+	}
+	if (r->end == r->cap) {
+		r->cap *= 2;
+		r->buf = xrealloc(r->buf, r->cap);
+	}
+	ssize_t n = tsq_input_read(r->in, r->buf + r->end, r->cap - r->end, err);
+	if (n == 0)
+		r->eof = true;
+	if (n > 0)
+		r->end += (size_t)n;
+	return n;
+}
+
 /*
  * Make a whole physical line available at buf + start.  Returns its length
  * including the newline (the last line may have none), 0 at the end of the
- * input, -1 on a read error, -2 when the record would outgrow max_record.
+ * input, -1 on a read error, -2 when the record, with this line, is larger
+ * than max_record.
  */
 static ssize_t
 next_line(struct tsq_reader *r, struct tsq_buf *err)
@@ -192,31 +239,16 @@ next_line(struct tsq_reader *r, struct tsq_buf *err)
 
 	for (;;) {
 		unsigned char *nl = memchr(r->buf + scanned, '\n', r->end - scanned);
-		if (nl)
-			return nl - (r->buf + r->start) + 1;
-		if (r->eof)
-			return (ssize_t)(r->end - r->start);
-		if (r->end - r->keep >= r->o.max_record)
+		size_t upto = nl ? (size_t)(nl - r->buf) + 1 : r->end;
+		/* The record so far, this line included, is over the limit. */
+		if (upto - r->keep > r->o.max_record)
 			return -2;
-		scanned = r->end;
-		if (r->keep > 0) {
-			memmove(r->buf, r->buf + r->keep, r->end - r->keep);
-			r->base += (int64_t)r->keep;
-			r->start -= r->keep;
-			r->end -= r->keep;
-			scanned -= r->keep;
-			r->keep = 0;
-		}
-		if (r->end == r->cap) {
-			r->cap *= 2;
-			r->buf = xrealloc(r->buf, r->cap);
-		}
-		ssize_t n = tsq_input_read(r->in, r->buf + r->end, r->cap - r->end, err);
-		if (n < 0)
+		if (nl || r->eof)
+			return (ssize_t)(upto - r->start);
+		size_t seen = r->end - r->start;	/* no line end among these */
+		if (refill(r, err) < 0)
 			return -1;
-		if (n == 0)
-			r->eof = true;
-		r->end += (size_t)n;
+		scanned = r->start + seen;
 	}
 }
 
@@ -295,6 +327,7 @@ set_raw(struct tsq_record *rec, const unsigned char *p, size_t len)
 		len--;
 	rec->raw = (const char *)p;
 	rec->rawlen = len;
+	rec->rawsize = (int64_t)len;
 }
 
 static void
@@ -315,22 +348,80 @@ csv_restart(struct tsq_reader *r)
 	csv_setup(&r->csv, &r->o);
 }
 
+/*
+ * The record that began at r->keep has outgrown max_record.  Keep its first
+ * TSQ_RECORD_PREFIX bytes for the reject record and read on, holding no more
+ * of it, to its real end: the end of the line for TSV and JSON lines, and for
+ * CSV wherever libcsv, fed the rest, ends the record (a line break inside
+ * quotes does not), so that its tail is never taken for records of its own.
+ * The record comes back once, with rec->error set.
+ */
+static enum tsq_read_status
+skip_oversized(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *err)
+{
+	bool csv = r->format == TSQ_FORMAT_CSV, broken = false, done = false;
+	bool last_nl = false, last_cr = false;
+	size_t before = r->start - r->keep;	/* the record's lines already read */
+
+	tsq_buf_reset(&r->raw);
+	tsq_buf_add(&r->raw, r->buf + r->keep, before < TSQ_RECORD_PREFIX ? before : TSQ_RECORD_PREFIX);
+	fields_reset(r);
+	r->skipping = true;
+	while (!done) {
+		while (r->start < r->end && !done) {
+			unsigned char *p = r->buf + r->start;
+			unsigned char *nl = memchr(p, '\n', r->end - r->start);
+			size_t n = nl ? (size_t)(nl - p) + 1 : r->end - r->start;
+			for (size_t fed = 0; csv && !broken && fed < n;) {
+				size_t k = n - fed < SKIP_SLICE ? n - fed : SKIP_SLICE;
+				if (csv_parse(&r->csv, p + fed, k, csv_field_cb, csv_record_cb, r) < k)
+					broken = true;	/* malformed: the line ends the record, as in next_csv */
+				fed += k;
+				/* What libcsv holds of the field is not wanted: keep its buffer small. */
+				r->csv.entry_pos = 0;
+			}
+			if (r->raw.len < TSQ_RECORD_PREFIX)
+				tsq_buf_add(&r->raw, p, n < TSQ_RECORD_PREFIX - r->raw.len ? n :
+				    TSQ_RECORD_PREFIX - r->raw.len);
+			r->start += n;
+			last_cr = n >= 2 && p[n - 2] == '\r';
+			last_nl = nl != NULL;
+			if (nl) {
+				r->line++;
+				done = !csv || broken || r->records_ended > 0;
+			}
+		}
+		r->keep = r->start;
+		if (!done && r->eof)
+			done = true;
+		if (!done && refill(r, err) < 0) {
+			r->skipping = false;
+			return TSQ_READ_ERROR;
+		}
+	}
+	r->skipping = false;
+	if (csv)
+		csv_restart(r);
+	fields_reset(r);
+	rec->rawsize = r->base + (int64_t)r->start - rec->offset - (last_nl ? 1 : 0) - (last_cr ? 1 : 0);
+	if ((int64_t)r->raw.len > rec->rawsize)
+		tsq_buf_truncate(&r->raw, (size_t)rec->rawsize);	/* the line end */
+	rec->raw = r->raw.data;
+	rec->rawlen = r->raw.len;
+	rec->end = r->base + (int64_t)r->start;
+	tsq_buf_reset(&r->msg);
+	tsq_buf_addf(&r->msg, "the record is larger than the limit of %zu bytes%s", r->o.max_record,
+	    csv ? " (an unterminated quoted field?)" : "");
+	rec->error = r->msg.data;
+	return TSQ_READ_RECORD;
+}
+
 static enum tsq_read_status
 read_error(ssize_t n, struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *err)
 {
 	if (n == -1)
 		return TSQ_READ_ERROR;
-	/* -2: the record outgrew the cap; hand out what there is and resynchronise. */
-	set_raw(rec, r->buf + r->keep, r->end - r->keep);
-	rec->error = "record is larger than the limit (an unterminated quoted field?)";
-	for (size_t i = r->start; i < r->end; i++)
-		r->line += r->buf[i] == '\n';
-	r->start = r->end;
-	rec->end = r->base + (int64_t)r->start;
-	csv_restart(r);
-	fields_reset(r);
-	(void)err;
-	return TSQ_READ_RECORD;
+	return skip_oversized(r, rec, err);
 }
 
 static enum tsq_read_status
@@ -810,7 +901,16 @@ reject_fields(struct tsq_reader *r, json_t *root, struct tsq_record *rec)
 	tsq_buf_add(&r->raw, json_string_value(record), json_string_length(record));
 	rec->raw = r->raw.data;
 	rec->rawlen = r->raw.len;
+	rec->rawsize = (int64_t)r->raw.len;
+	json_t *size = json_object_get(root, "record_bytes");
+	if (json_is_integer(size) && json_integer_value(size) > rec->rawsize)
+		rec->rawsize = json_integer_value(size);
 	rec->format = f;
+	if (json_is_true(json_object_get(root, "truncated"))) {
+		rec->error = "the reject record keeps only the start of the record, which cannot be "
+		    "loaded from it";
+		return;
+	}
 	if (f == TSQ_FORMAT_JSONL) {
 		fields_reset(r);
 		rec->error = parse_json_text(r, r->raw.data, r->raw.len, &r->msg);
@@ -931,6 +1031,7 @@ tsq_reader_header(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *
 		tsq_reader_parse_text(r, f, r->rejects_header, strlen(r->rejects_header), rec);
 		rec->raw = r->rejects_header;
 		rec->rawlen = strlen(r->rejects_header);
+		rec->rawsize = (int64_t)rec->rawlen;
 		rec->format = f;
 	}
 	return TSQ_READ_RECORD;
@@ -976,10 +1077,7 @@ tsq_reader_close(struct tsq_reader *r)
 	tsq_buf_free(&r->vals);
 	tsq_buf_free(&r->raw);
 	tsq_buf_free(&r->msg);
-	free(r->val_off);
-	free(r->key_off);
-	free(r->val_len);
-	free(r->is_json);
+	free(r->slots);
 	free(r->fields);
 	if (r->pending)
 		json_decref(r->pending);

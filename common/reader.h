@@ -41,6 +41,16 @@ struct tsq_field {
 	bool json;		/* val is JSON text (a nested object or array) */
 };
 
+/*
+ * Limits of one record: its size (tsq_reader_opts.max_record, 8 MiB by
+ * default) and its number of fields.  Of a record over the size limit only
+ * the first TSQ_RECORD_PREFIX bytes are kept, for the reject record.
+ */
+#define TSQ_MAX_FIELDS 65535
+#define TSQ_RECORD_PREFIX (64u * 1024)
+#define TSQ_STR(x) TSQ_STR_(x)
+#define TSQ_STR_(x) #x
+
 struct tsq_record {
 	long line;		/* first physical line, 1-based */
 	long last_line;		/* last physical line (records may span lines) */
@@ -48,6 +58,7 @@ struct tsq_record {
 	int64_t end;		/* byte offset just past the record and its line end */
 	const char *raw;	/* the record as read, without its line end */
 	size_t rawlen;
+	int64_t rawsize;	/* its size in the input: more than rawlen when only a prefix is kept */
 	size_t nfields;
 	struct tsq_field *fields;
 	const char *error;	/* set when the record is malformed */

@@ -222,6 +222,63 @@ EOF
 	assert_equal "$(tsq_psql -c "SET TimeZone = 'UTC'; SELECT tz FROM tt WHERE id = 12")" "2024-01-02 14:30:00.25+00"
 }
 
+@test "an oversized record is one reject, read past to its real end: its tail never loads" {
+	tsq_psql -c "CREATE TABLE big (id text PRIMARY KEY, v text)"
+	# A 9 MiB line ending in EVIL,injected; a quoted field of 9 MiB spanning
+	# lines; a 20 MiB line without a line end at the end of the input.
+	{
+		echo "id,v"
+		echo "a,1"
+		head -c $((9 << 20)) /dev/zero | tr '\0' x
+		echo ",EVIL,injected"
+		echo "b,2"
+		printf '"'
+		head -c $((5 << 20)) /dev/zero | tr '\0' y
+		echo
+		head -c $((4 << 20)) /dev/zero | tr '\0' y
+		echo '",EVIL'
+		echo "c,3"
+		head -c $((20 << 20)) /dev/zero | tr '\0' z
+	} >big.csv
+	run --separate-stderr tsq-load big big.csv
+	assert_equal "$status" 65
+	assert_regex "$stderr" 'read 6, inserted 3, .* rejected 3'
+	assert_equal "$(tsq_psql -c "SELECT string_agg(id || '=' || v, ' ' ORDER BY id) FROM big")" "a=1 b=2 c=3"
+	run jq -r '"\(.line) \(.offset) \(.record | length) \(.record_bytes) \(.truncated) \(.error)"' big.csv.rejects.jsonl
+	assert_line --index 0 "3 9 65536 9437198 true the record is larger than the limit of 8388608 bytes (an unterminated quoted field?)"
+	assert_line --index 1 "5 9437212 65536 9437192 true the record is larger than the limit of 8388608 bytes (an unterminated quoted field?)"
+	assert_line --index 2 "8 18874409 65536 20971520 true the record is larger than the limit of 8388608 bytes (an unterminated quoted field?)"
+	# A truncated reject record cannot be loaded back, and says so.
+	run --separate-stderr tsq-load --format rejects big big.csv.rejects.jsonl
+	assert_equal "$status" 65
+	assert_equal "$(jq -r '.error' big.csv.rejects.jsonl.rejects.jsonl | sort -u)" \
+		"the reject record keeps only the start of the record, which cannot be loaded from it"
+	assert_equal "$(jq -r '"\(.record_bytes) \(.truncated)"' big.csv.rejects.jsonl.rejects.jsonl | tr '\n' ' ')" \
+		"9437198 true 9437192 true 20971520 true "
+
+	# TSV and JSON lines: the rest of the line is skipped.
+	{
+		printf 'id\tv\n'
+		head -c $((9 << 20)) /dev/zero | tr '\0' x
+		printf '\tEVIL\ninjected\tx\n'
+		printf 'd\t4\n'
+	} >big.tsv
+	run --separate-stderr tsq-load big big.tsv
+	assert_equal "$status" 65
+	assert_regex "$stderr" 'read 3, inserted 2, .* rejected 1'
+	assert_equal "$(jq -r '"\(.line) \(.record_bytes)"' big.tsv.rejects.jsonl)" "2 9437189"
+	{
+		printf '{"id": "'
+		head -c $((9 << 20)) /dev/zero | tr '\0' x
+		printf '", "v": "EVIL"}\n{"id": "e", "v": "5"}\n'
+	} >big.jsonl
+	run --separate-stderr tsq-load big big.jsonl
+	assert_equal "$status" 65
+	assert_regex "$stderr" 'read 2, inserted 1, .* rejected 1'
+	assert_equal "$(tsq_psql -c "SELECT count(*) FROM big WHERE v = 'EVIL' OR id = 'EVIL'")" 0
+	assert_equal "$(tsq_psql -c "SELECT string_agg(id, ' ' ORDER BY id) FROM big")" "a b c d e injected"
+}
+
 @test "a reject record names file, first line, offset, column, error and the raw record" {
 	tsq-init -q
 	printf 'time,symbol,open,high,low,close,volume\n2026-01-01T00:00:00Z,A,1,2,0.5,1.5,3\n2026-01-01T00:01:00Z,"multi\nline",1,2,0.5,1.5,x\n' >r.csv

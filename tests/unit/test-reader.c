@@ -11,15 +11,19 @@
 
 static char path[] = "/tmp/tsq-test-reader.XXXXXX";
 
-/* Read all of TEXT as FORMAT; one line per record: "line offset|f1|f2|..." or "line offset!error". */
+/*
+ * Read all of TEXT as FORMAT, records capped at MAX bytes (0: the default);
+ * one line per record: "line offset|f1|f2|..." or "line offset!error", the
+ * latter with "[kept N of M bytes]" when only a prefix of the record was kept.
+ */
 static const char *
-read_all(const char *text, size_t len, enum tsq_format format)
+read_max(const char *text, size_t len, enum tsq_format format, size_t max)
 {
 	static struct tsq_buf out = TSQ_BUF_INIT;
 	struct tsq_input in;
 	struct tsq_record rec;
 	struct tsq_buf err = TSQ_BUF_INIT;
-	struct tsq_reader_opts o = { format, 0, 0, 0 };
+	struct tsq_reader_opts o = { format, 0, 0, max };
 	int fd = mkstemp(path);
 
 	if (write(fd, text, len) != (ssize_t)len)
@@ -32,7 +36,10 @@ read_all(const char *text, size_t len, enum tsq_format format)
 	while (tsq_reader_next(r, &rec, &err) == TSQ_READ_RECORD) {
 		tsq_buf_addf(&out, "%ld %lld", rec.line, (long long)rec.offset);
 		if (rec.error) {
-			tsq_buf_addf(&out, "!%s\n", rec.error);
+			tsq_buf_addf(&out, "!%s", rec.error);
+			if ((int64_t)rec.rawlen != rec.rawsize)
+				tsq_buf_addf(&out, " [kept %zu of %lld bytes]", rec.rawlen, (long long)rec.rawsize);
+			tsq_buf_addc(&out, '\n');
 			continue;
 		}
 		for (size_t i = 0; i < rec.nfields; i++) {
@@ -52,7 +59,26 @@ read_all(const char *text, size_t len, enum tsq_format format)
 	return out.data;
 }
 
+#define read_all(text, len, format) read_max(text, len, format, 0)
 #define CSV(s) read_all(s, sizeof(s) - 1, TSQ_FORMAT_CSV)
+
+/* TEXT with every '#' replaced by N bytes of C. */
+static const char *
+blow_up(const char *text, size_t n, char c, size_t *len)
+{
+	static struct tsq_buf b = TSQ_BUF_INIT;
+	tsq_buf_reset(&b);
+	for (const char *p = text; *p; p++) {
+		if (*p != '#') {
+			tsq_buf_addc(&b, *p);
+			continue;
+		}
+		for (size_t i = 0; i < n; i++)
+			tsq_buf_addc(&b, c);
+	}
+	*len = b.len;
+	return b.data;
+}
 
 static const char *
 numbered(const char *text)
@@ -99,6 +125,39 @@ main(void)
 	    "3 74!invalid JSON at column 1: expected a JSON object\n"
 	    "4 78|a=\xf0\x9f\x98\x80\n",
 	    "JSON lines: numbers as written, escapes, nested values as JSON text, errors with columns");
+
+	/* Oversized records: rejected once, read past to their real end. */
+	size_t len;
+	const char *t = blow_up("a,b\n\"#\n#\",EVIL\ninjected,1\nok,2\n", 100000, 'x', &len);
+	is_str(read_max(t, len, TSQ_FORMAT_CSV, 4096),
+	    "1 0|a|b\n2 4!the record is larger than the limit of 4096 bytes (an unterminated quoted field?) [kept 65536 of 200008 bytes]\n"
+	    "4 200013|injected|1\n5 200024|ok|2\n",
+	    "CSV: a quoted field over the limit, spanning lines, is one reject; the next records are read");
+	t = blow_up("a\n\"#,EVIL,injected\nok\n", 100000, 'x', &len);
+	is_str(read_max(t, len, TSQ_FORMAT_CSV, 4096),
+	    "1 0|a\n2 2!the record is larger than the limit of 4096 bytes (an unterminated quoted field?) [kept 65536 of 100018 bytes]\n",
+	    "CSV: an open quote swallows the rest of the input into one reject");
+	t = blow_up("a\n#,EVIL\r\nnext\n", 300000, 'z', &len);
+	is_str(read_max(t, len, TSQ_FORMAT_CSV, 4096),
+	    "1 0|a\n2 2!the record is larger than the limit of 4096 bytes (an unterminated quoted field?) [kept 65536 of 300005 bytes]\n"
+	    "3 300009|next\n",
+	    "CSV: a long line is one reject, its tail not a record");
+	t = blow_up("a\n#", 20u << 20, 'z', &len);
+	is_str(read_max(t, len, TSQ_FORMAT_CSV, 0),
+	    "1 0|a\n2 2!the record is larger than the limit of 8388608 bytes (an unterminated quoted field?) [kept 65536 of 20971520 bytes]\n",
+	    "CSV: 20 MiB without a line end is one reject");
+	t = blow_up("a\tb\n#\tEVIL\n1\t2\n", 50000, 'q', &len);
+	is_str(read_max(t, len, TSQ_FORMAT_TSV, 4096),
+	    "1 0|a|b\n2 4!the record is larger than the limit of 4096 bytes\n3 50010|1|2\n",
+	    "TSV: a long line is one reject");
+	t = blow_up("{\"a\": \"#\", \"b\": 1}\n{\"a\": \"ok\"}\n", 50000, 'q', &len);
+	is_str(read_max(t, len, TSQ_FORMAT_JSONL, 4096),
+	    "1 0!the record is larger than the limit of 4096 bytes\n2 50018|a=ok\n",
+	    "JSON lines: a long line is one reject");
+	t = blow_up("#\n1\n", 70000, ',', &len);
+	is_str(read_all(t, len, TSQ_FORMAT_CSV),
+	    "1 0!the record has more than 65535 fields\n2 70001|1\n",
+	    "a record of 70001 fields is a reject, not 70001 fields in memory");
 
 	is_str(numbered("-- param: a int\n-- param: b text\nSELECT :a, :b, :a"),
 	    "-- param: a int\n-- param: b text\nSELECT $1, $2, $1", "placeholders become $N by declaration");
