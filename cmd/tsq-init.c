@@ -324,9 +324,12 @@ install(PGconn *conn, struct options *o, const struct tsq_backend *b)
 		rc = TSQ_EXIT_FAILURE;
 		goto out;
 	}
-	if (o->dry_run)
-		printf("-- the following runs with search_path set to schema \"%s\"\n\n",
-		    o->schema);
+	if (o->dry_run) {
+		struct tsq_buf lit = TSQ_BUF_INIT;
+		tsq_quote_literal(&lit, o->schema);
+		printf("-- the following runs with search_path set to schema %s\n\n", lit.data);
+		tsq_buf_free(&lit);
+	}
 	tsq_buf_addf(&path, "%s/schema.sql", backend);
 	if ((rc = run_script(conn, "tables.sql", &so, &executed)) != TSQ_EXIT_OK ||
 	    (rc = run_script(conn, path.data, &so, &executed)) != TSQ_EXIT_OK ||

@@ -11,3 +11,34 @@ tsq_quote_ident(struct tsq_buf *out, const char *name)
 	}
 	tsq_buf_addc(out, '"');
 }
+
+void
+tsq_quote_literal(struct tsq_buf *out, const char *s)
+{
+	tsq_buf_adds(out, "E'");
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '\'':
+			tsq_buf_adds(out, "\\'");
+			break;
+		case '\\':
+			tsq_buf_adds(out, "\\\\");
+			break;
+		case '\n':
+			tsq_buf_adds(out, "\\n");
+			break;
+		case '\r':
+			tsq_buf_adds(out, "\\r");
+			break;
+		case '\t':
+			tsq_buf_adds(out, "\\t");
+			break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				tsq_buf_addf(out, "\\x%02x", *p);
+			else
+				tsq_buf_addc(out, (char)*p);
+		}
+	}
+	tsq_buf_addc(out, '\'');
+}

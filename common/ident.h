@@ -13,4 +13,11 @@
  */
 void tsq_quote_ident(struct tsq_buf *out, const char *name);
 
+/*
+ * Append S as a string literal that stays on one line: E'...' with quotes,
+ * backslashes and control characters escaped.  For SQL that tsq prints for
+ * a person to read or run (tsq-init --dry-run), never for SQL it sends.
+ */
+void tsq_quote_literal(struct tsq_buf *out, const char *s);
+
 #endif

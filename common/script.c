@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "conn.h"
+#include "ident.h"
 #include "log.h"
 #include "mem.h"
 #include "script.h"
@@ -190,9 +191,14 @@ tsq_script_run(PGconn *conn, const char *text, const struct tsq_script_opts *opt
 		tsq_buf_rtrim(&sql);
 		if (opts->dry_run) {
 			fprintf(opts->dry_run, "-- %s\n", s->name);
-			for (int k = 0; k < nvalues && k < param_count(sql.data); k++)
-				fprintf(opts->dry_run, "--   $%d = %s\n", k + 1,
-				    values[k] ? values[k] : "NULL");
+			for (int k = 0; k < nvalues && k < param_count(sql.data); k++) {
+				/* One line each, escaped: a value cannot end the comment. */
+				struct tsq_buf lit = TSQ_BUF_INIT;
+				if (values[k])
+					tsq_quote_literal(&lit, values[k]);
+				fprintf(opts->dry_run, "--   $%d = %s\n", k + 1, values[k] ? lit.data : "NULL");
+				tsq_buf_free(&lit);
+			}
 			fprintf(opts->dry_run, "%s\n\n", sql.data);
 			out->executed++;
 		} else {

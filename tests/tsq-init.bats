@@ -193,9 +193,22 @@ ohlcv_5m|f"
 	tsq-init -q
 	run --separate-stderr tsq-init --dry-run
 	assert_success
-	assert_output "-- the following runs with search_path set to schema \"public\"
+	assert_output "-- the following runs with search_path set to schema E'public'
 
 -- nothing to do"
+}
+
+@test "init: --dry-run prints values escaped on one line: its SQL is safe to run" {
+	tsq_psql -c "CREATE TABLE victim (x int)"
+	run --separate-stderr tsq-init --dry-run --schema $'x\nDROP TABLE victim;\n--'
+	assert_success
+	assert_line "-- the following runs with search_path set to schema E'x\\nDROP TABLE victim;\\n--'"
+	assert_line "--   \$1 = E'x\\nDROP TABLE victim;\\n--'"
+	refute_line "DROP TABLE victim;"
+	# Fed to psql, the script fails where it needs its parameters, and drops nothing.
+	echo "$output" | psql -X -q >/dev/null 2>&1 || true
+	run tsq_psql -c "SELECT to_regclass('victim') IS NOT NULL"
+	assert_output "t"
 }
 
 @test "init: --table turns an existing table into a hypertable, or refuses on plain PostgreSQL" {
