@@ -57,12 +57,27 @@ read_time_column(PGconn *conn, const struct tsq_backend *b, const char *oid,
 	const char *pg_params[1] = { oid };
 
 	t->time_col = -1;
+	t->nsegmentby = -1;
 	if (b->kind == TSQ_BACKEND_TIMESCALEDB) {
 		if (!fetch(conn, "timescaledb/time_column.sql", 2, params, &res, err))
 			return false;
 		if (PQntuples(res) == 1) {
 			t->hypertable = true;
 			t->time_col = tsq_table_column(t, PQgetvalue(res, 0, 0));
+			if (!PQgetisnull(res, 0, 1))
+				t->chunk_usec = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+			if (PQgetvalue(res, 0, 2)[0] == 't') {
+				char *list = xstrdup(PQgetvalue(res, 0, 3)), *save = NULL;
+				t->segmentby = xcalloc((size_t)t->ncols + 1, sizeof *t->segmentby);
+				t->nsegmentby = 0;
+				for (char *c = strtok_r(list, " ", &save); c; c = strtok_r(NULL, " ", &save)) {
+					int attnum = atoi(c);
+					for (int i = 0; i < t->ncols; i++)
+						if (t->cols[i].attnum == attnum)
+							t->segmentby[t->nsegmentby++] = i;
+				}
+				free(list);
+			}
 		}
 		PQclear(res);
 		if (t->hypertable)
@@ -86,6 +101,7 @@ tsq_table_describe(PGconn *conn, const struct tsq_backend *b, const char *name,
 
 	memset(t, 0, sizeof *t);
 	t->time_col = -1;
+	t->nsegmentby = -1;
 	if (!fetch(conn, "catalog/table.sql", 1, params, &res, err))
 		return false;
 	if (PQntuples(res) != 1) {
@@ -156,6 +172,7 @@ tsq_table_free(struct tsq_table *t)
 	}
 	free(t->cols);
 	free(t->key);
+	free(t->segmentby);
 	free(t->schema);
 	free(t->name);
 	free(t->quoted);

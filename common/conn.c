@@ -255,18 +255,34 @@ tsq_result_message(const PGresult *res, PGconn *conn, struct tsq_buf *out)
 		    "the connection to the server was lost");
 }
 
+/* Each line of TEXT as a line of its own (detail or hint). */
+static void
+report_lines(void (*report)(const char *, ...), const char *text)
+{
+	while (text && *text) {
+		size_t n = strcspn(text, "\n");
+		report("%.*s", (int)n, text);
+		text += n;
+		text += *text == '\n';
+	}
+}
+
+void
+tsq_report_details(const PGresult *res)
+{
+	if (res == NULL)
+		return;
+	report_lines(tsq_detail, PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL));
+	report_lines(tsq_hint, PQresultErrorField(res, PG_DIAG_MESSAGE_HINT));
+}
+
 void
 tsq_report_result(const PGresult *res)
 {
-	const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
-	const char *hint = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
 	struct tsq_buf msg = TSQ_BUF_INIT;
 
 	tsq_result_message(res, NULL, &msg);
 	tsq_error("%s", msg.data);
 	tsq_buf_free(&msg);
-	if (detail)
-		tsq_detail("%s", detail);
-	if (hint)
-		tsq_hint("%s", hint);
+	tsq_report_details(res);
 }

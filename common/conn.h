@@ -64,5 +64,10 @@ bool tsq_result_ok(const PGresult *res);
 void tsq_result_message(const PGresult *res, PGconn *conn, struct tsq_buf *out);
 /* Log a failed result as error, detail and hint lines. */
 void tsq_report_result(const PGresult *res);
+/*
+ * Log only the detail and hint of a failed result (its message was told
+ * already), one line each of theirs: the server's line breaks are kept.
+ */
+void tsq_report_details(const PGresult *res);
 
 #endif

@@ -6,8 +6,9 @@
 #include "convert.h"
 #include "ident.h"
 #include "loader.h"
-#include "mem.h"
 #include "datetime.h"
+#include "mem.h"
+#include "reader.h"
 
 #define STAGE "pg_temp.tsq_load_stage"
 #define SEND_CHUNK (256u * 1024)
@@ -317,11 +318,19 @@ rehash(struct tsq_batch *b)
 	}
 }
 
+size_t
+tsq_batch_bytes(const struct tsq_batch *b)
+{
+	return b->data.len + b->keys.len + b->raw.len + b->n * sizeof *b->rows;
+}
+
 enum tsq_add_result
 tsq_batch_add(struct tsq_batch *b, enum tsq_dedupe dedupe, const void *tuple, size_t tlen,
-    const void *key, size_t klen, uint64_t hash, const char *raw, size_t rawlen,
-    uint32_t tag, long line, int64_t offset, long *first_line)
+    const void *key, size_t klen, uint64_t hash, const struct tsq_row_origin *origin,
+    long *first_line)
 {
+	size_t rawlen = origin->rawlen < TSQ_RECORD_PREFIX ? origin->rawlen : TSQ_RECORD_PREFIX;
+
 	enum tsq_add_result result = TSQ_ADD_OK;
 	size_t slot = 0;
 
@@ -357,14 +366,15 @@ tsq_batch_add(struct tsq_batch *b, enum tsq_dedupe dedupe, const void *tuple, si
 	r->key_len = (uint32_t)klen;
 	r->raw_off = (uint32_t)b->raw.len;
 	r->raw_len = (uint32_t)rawlen;
-	r->tag = tag;
-	r->line = line;
-	r->offset = offset;
+	r->raw_size = origin->rawsize;
+	r->tag = origin->tag;
+	r->line = origin->line;
+	r->offset = origin->offset;
 	r->hash = hash;
 	r->alive = true;
 	tsq_buf_add(&b->data, tuple, tlen);
 	tsq_buf_add(&b->keys, key, klen);
-	tsq_buf_add(&b->raw, raw, rawlen);
+	tsq_buf_add(&b->raw, origin->raw, rawlen);
 	if (klen > 0)
 		b->slots[slot] = (uint32_t)b->n + 1;
 	b->n++;

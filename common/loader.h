@@ -63,13 +63,30 @@ bool tsq_load_plan_init(struct tsq_load_plan *p, const struct tsq_table *t, cons
     struct tsq_buf *err);
 void tsq_load_plan_free(struct tsq_load_plan *p);
 
+/* Where a row came from, for a reject record if the server refuses it. */
+struct tsq_row_origin {
+	const char *raw;	/* the record's text: its first TSQ_RECORD_PREFIX bytes are kept */
+	size_t rawlen;
+	int64_t rawsize;	/* its full size */
+	uint32_t tag;		/* the caller's (tsq-load: the record's format) */
+	long line;
+	int64_t offset;
+};
+
+/*
+ * A batch's buffers hold at most this many bytes of tuples, keys and text
+ * (offsets are 32 bits); callers cap batches well below it.
+ */
+#define TSQ_BATCH_MAX_BYTES (UINT32_MAX / 2)
+
 struct tsq_row {
 	uint32_t off, len;		/* the tuple in data */
 	uint32_t key_off, key_len;	/* the key in keys */
 	uint32_t raw_off, raw_len;	/* the record text in raw */
-	uint32_t tag;			/* the caller's (tsq-load: the record's format) */
+	uint32_t tag;
 	long line;
 	int64_t offset;
+	int64_t raw_size;
 	uint64_t hash;
 	bool alive;			/* false once a later duplicate replaced it */
 };
@@ -103,8 +120,9 @@ uint64_t tsq_key_hash(const void *key, size_t len);
  */
 enum tsq_add_result tsq_batch_add(struct tsq_batch *b, enum tsq_dedupe dedupe,
     const void *tuple, size_t tlen, const void *key, size_t klen, uint64_t hash,
-    const char *raw, size_t rawlen, uint32_t tag, long line, int64_t offset,
-    long *first_line);
+    const struct tsq_row_origin *origin, long *first_line);
+/* The bytes the batch holds. */
+size_t tsq_batch_bytes(const struct tsq_batch *b);
 
 struct tsq_load_counts {
 	uint64_t inserted, updated, unchanged;

@@ -9,6 +9,7 @@
 
 #include "mem.h"
 #include "reader.h"
+#include "rejects.h"
 
 #define DEFAULT_MAX_RECORD (8u * 1024 * 1024)
 #define INITIAL_BUFSIZE (256u * 1024)
@@ -881,42 +882,30 @@ tsq_reader_parse_text(struct tsq_reader *r, enum tsq_format f, const char *text,
 static void
 reject_fields(struct tsq_reader *r, json_t *root, struct tsq_record *rec)
 {
-	json_t *record = json_object_get(root, "record");
-	json_t *fmt = json_object_get(root, "format");
-	json_t *header = json_object_get(root, "header");
-	enum tsq_format f = TSQ_FORMAT_CSV;
+	struct tsq_reject rj;
+	const char *error = NULL;
+	bool ok = tsq_reject_parse(root, &rj, &error);
 
-	if (!json_is_string(record)) {
-		rec->error = "a reject record needs a \"record\" string";
-		return;
-	}
-	if (json_is_string(fmt) && !tsq_format_parse(json_string_value(fmt), &f)) {
-		rec->error = "unknown \"format\" in the reject record";
-		return;
-	}
-	if (r->rejects_header == NULL && json_is_string(header))
-		r->rejects_header = xstrdup(json_string_value(header));
+	if (r->rejects_header == NULL && rj.header)
+		r->rejects_header = xstrdup(rj.header);
 	/* The raw text of the record is what the user fixed: keep it. */
 	tsq_buf_reset(&r->raw);
-	tsq_buf_add(&r->raw, json_string_value(record), json_string_length(record));
+	if (rj.raw)
+		tsq_buf_add(&r->raw, rj.raw, rj.rawlen);
 	rec->raw = r->raw.data;
 	rec->rawlen = r->raw.len;
-	rec->rawsize = (int64_t)r->raw.len;
-	json_t *size = json_object_get(root, "record_bytes");
-	if (json_is_integer(size) && json_integer_value(size) > rec->rawsize)
-		rec->rawsize = json_integer_value(size);
-	rec->format = f;
-	if (json_is_true(json_object_get(root, "truncated"))) {
-		rec->error = "the reject record keeps only the start of the record, which cannot be "
-		    "loaded from it";
+	rec->rawsize = rj.rawsize > (int64_t)r->raw.len ? rj.rawsize : (int64_t)r->raw.len;
+	rec->format = rj.format;
+	if (!ok) {
+		rec->error = error;
 		return;
 	}
-	if (f == TSQ_FORMAT_JSONL) {
+	if (rj.format == TSQ_FORMAT_JSONL) {
 		fields_reset(r);
 		rec->error = parse_json_text(r, r->raw.data, r->raw.len, &r->msg);
 		fields_finish(r, rec);
 	} else {
-		tsq_reader_parse_text(r, f, r->raw.data, r->raw.len, rec);
+		tsq_reader_parse_text(r, rj.format, r->raw.data, r->raw.len, rec);
 	}
 }
 
@@ -1020,19 +1009,18 @@ tsq_reader_header(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *
 		memset(rec, 0, sizeof *rec);
 		return TSQ_READ_RECORD;
 	}
-	json_t *header = json_object_get(r->pending, "header");
-	json_t *fmt = json_object_get(r->pending, "format");
-	enum tsq_format f = TSQ_FORMAT_CSV;
+	struct tsq_reject rj;
+	const char *error;
 	memset(rec, 0, sizeof *rec);
-	if (json_is_string(fmt) && tsq_format_parse(json_string_value(fmt), &f) &&
-	    f != TSQ_FORMAT_JSONL && json_is_string(header)) {
+	tsq_reject_parse(r->pending, &rj, &error);
+	if (rj.format != TSQ_FORMAT_JSONL && rj.header) {
 		free(r->rejects_header);
-		r->rejects_header = xstrdup(json_string_value(header));
-		tsq_reader_parse_text(r, f, r->rejects_header, strlen(r->rejects_header), rec);
+		r->rejects_header = xstrdup(rj.header);
+		tsq_reader_parse_text(r, rj.format, r->rejects_header, strlen(r->rejects_header), rec);
 		rec->raw = r->rejects_header;
 		rec->rawlen = strlen(r->rejects_header);
 		rec->rawsize = (int64_t)rec->rawlen;
-		rec->format = f;
+		rec->format = rj.format;
 	}
 	return TSQ_READ_RECORD;
 }

@@ -1,0 +1,70 @@
+#include <signal.h>
+#include <string.h>
+
+#include "cancel.h"
+
+static volatile sig_atomic_t got_signal;
+static volatile sig_atomic_t running;
+static PGcancel *cancels[TSQ_CANCEL_MAX];
+static volatile sig_atomic_t ncancels;
+
+/* Async-signal-safe: PQcancel is documented to be callable from a handler. */
+static void
+on_signal(int sig)
+{
+	char errbuf[256];
+
+	if (got_signal == 0)
+		got_signal = sig;
+	if (!running)
+		return;
+	for (int i = 0; i < ncancels; i++)
+		if (cancels[i])
+			PQcancel(cancels[i], errbuf, sizeof errbuf);
+}
+
+void
+tsq_cancel_setup(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;	/* no SA_RESTART: a blocked read returns EINTR */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+void
+tsq_cancel_register(PGconn *conn)
+{
+	if (ncancels < TSQ_CANCEL_MAX) {
+		cancels[ncancels] = PQgetCancel(conn);
+		ncancels++;
+	}
+}
+
+void
+tsq_cancel_release(void)
+{
+	int n = ncancels;
+
+	ncancels = 0;
+	for (int i = 0; i < n; i++) {
+		PQfreeCancel(cancels[i]);
+		cancels[i] = NULL;
+	}
+}
+
+void
+tsq_cancel_running(bool r)
+{
+	running = r;
+}
+
+int
+tsq_cancel_signal(void)
+{
+	return got_signal;
+}

@@ -1,0 +1,26 @@
+/*
+ * cancel.h - Ctrl-C and SIGTERM for the tools that run statements.
+ *
+ * After tsq_cancel_setup(), the first SIGINT or SIGTERM is remembered and,
+ * while statements are running (tsq_cancel_running(true)), a cancel request
+ * goes to every registered connection, so that a long COPY or query stops
+ * at once.  The tool then sees tsq_cancel_signal() and winds down cleanly:
+ * nothing is killed half-way.  Blocking reads are interrupted (EINTR).
+ */
+#ifndef TSQ_CANCEL_H
+#define TSQ_CANCEL_H
+
+#include <stdbool.h>
+#include <libpq-fe.h>
+
+void tsq_cancel_setup(void);
+/* Cancel CONN's statements on a signal; up to TSQ_CANCEL_MAX connections. */
+#define TSQ_CANCEL_MAX 64
+void tsq_cancel_register(PGconn *conn);
+void tsq_cancel_release(void);
+/* Whether statements are running now, to be cancelled by a signal. */
+void tsq_cancel_running(bool running);
+/* The signal received (SIGINT, SIGTERM), or 0. */
+int tsq_cancel_signal(void);
+
+#endif

@@ -1,0 +1,117 @@
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "checkpoint.h"
+#include "loader.h"
+#include "mem.h"
+
+struct tsq_checkpoint {
+	char *path;
+	json_t *root;		/* {"table": ..., "files": {input: {...}}} */
+};
+
+struct tsq_checkpoint *
+tsq_checkpoint_load(const char *path, bool read, struct tsq_buf *warn)
+{
+	struct tsq_checkpoint *c = xcalloc(1, sizeof *c);
+	json_error_t jerr;
+
+	c->path = xstrdup(path);
+	if (read && access(path, F_OK) == 0) {
+		c->root = json_load_file(path, 0, &jerr);
+		if (c->root == NULL || !json_is_object(c->root) ||
+		    (json_object_get(c->root, "files") && !json_is_object(json_object_get(c->root, "files")))) {
+			tsq_buf_addf(warn, "ignoring checkpoint \"%s\": %s", path,
+			    c->root ? "not a tsq-load checkpoint" : jerr.text);
+			json_decref(c->root);
+			c->root = NULL;
+		}
+	}
+	if (c->root == NULL)
+		c->root = json_object();
+	return c;
+}
+
+void
+tsq_checkpoint_free(struct tsq_checkpoint *c)
+{
+	if (c == NULL)
+		return;
+	json_decref(c->root);
+	free(c->path);
+	free(c);
+}
+
+static json_t *
+entry(const struct tsq_checkpoint *c, const char *input)
+{
+	json_t *files = json_object_get(c->root, "files");
+	json_t *e = json_is_object(files) ? json_object_get(files, input) : NULL;
+	return json_is_object(e) ? e : NULL;
+}
+
+enum tsq_resume
+tsq_checkpoint_find(const struct tsq_checkpoint *c, const char *input, const char *identity,
+    int64_t *offset, long *line)
+{
+	json_t *e = entry(c, input);
+
+	if (e == NULL)
+		return TSQ_RESUME_NONE;
+	json_t *id = json_object_get(e, "identity");
+	if (!json_is_string(id) || strcmp(json_string_value(id), identity) != 0)
+		return TSQ_RESUME_OTHER;
+	if (json_is_true(json_object_get(e, "done")))
+		return TSQ_RESUME_DONE;
+	json_t *off = json_object_get(e, "offset"), *ln = json_object_get(e, "line");
+	if (!json_is_integer(off) || !json_is_integer(ln) || json_integer_value(off) < 0 ||
+	    json_integer_value(ln) < 1)
+		return TSQ_RESUME_OTHER;
+	*offset = json_integer_value(off);
+	*line = (long)json_integer_value(ln);
+	return TSQ_RESUME_AT;
+}
+
+bool
+tsq_checkpoint_save(struct tsq_checkpoint *c, const char *table, const char *input,
+    const char *identity, int64_t offset, long line, bool done, const char *rejects,
+    struct tsq_buf *err)
+{
+	json_t *files = json_object_get(c->root, "files");
+	if (!json_is_object(files)) {
+		files = json_object();
+		json_object_set_new(c->root, "files", files);
+	}
+	json_t *e = json_object();
+	json_object_set_new(c->root, "table", json_string(table));
+	json_object_set_new(e, "identity", json_string(identity));
+	json_object_set_new(e, "offset", json_integer(offset));
+	json_object_set_new(e, "line", json_integer(line));
+	json_object_set_new(e, "done", json_boolean(done));
+	if (rejects)
+		json_object_set_new(e, "rejects", json_string(rejects));
+	json_object_set_new(files, input, e);
+
+	struct tsq_buf tmp = TSQ_BUF_INIT;
+	tsq_buf_addf(&tmp, "%s.tmp", c->path);
+	bool ok = json_dump_file(c->root, tmp.data, JSON_INDENT(1) | JSON_PRESERVE_ORDER) == 0 &&
+	    rename(tmp.data, c->path) == 0;
+	if (!ok) {
+		tsq_buf_addf(err, "could not write checkpoint \"%s\": %s", c->path, strerror(errno));
+		unlink(tmp.data);
+	}
+	tsq_buf_free(&tmp);
+	return ok;
+}
+
+void
+tsq_checkpoint_identity(const char *header, size_t hlen, const char *first, size_t flen,
+    char out[33])
+{
+	snprintf(out, 33, "%016llx%016llx", (unsigned long long)tsq_key_hash(header, hlen),
+	    (unsigned long long)tsq_key_hash(first, flen));
+}

@@ -1,0 +1,434 @@
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cancel.h"
+#include "datetime.h"
+#include "log.h"
+#include "mem.h"
+#include "pool.h"
+
+/* A batch that fails on a deadlock is tried this many times in all. */
+#define ATTEMPTS 4
+
+struct tsq_worker {
+	PGconn *conn;
+	struct tsq_writer writer;
+	struct tsq_batch *job;	/* the batch it is writing */
+	pthread_t thread;
+	bool ok;
+	uint64_t retries;
+	struct tsq_load_counts seen;	/* writer.counts at the last round accounted */
+};
+
+/* A sorted set of UTC days (days since 1970-01-01). */
+struct tsq_daylist {
+	int32_t *day;
+	size_t n, cap;
+	int32_t last;		/* the day added last: rows come in time order mostly */
+};
+
+struct tsq_round {
+	struct tsq_batch *batch;	/* one per worker */
+	uint64_t read, dups;
+	long rows;
+	long end_line;
+	int64_t end_offset;
+	struct tsq_daylist days;	/* UTC days of the time column */
+	bool inflight;
+};
+
+static bool
+day_find(const struct tsq_daylist *d, int32_t day, size_t *at)
+{
+	size_t lo = 0, hi = d->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (d->day[mid] < day)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*at = lo;
+	return lo < d->n && d->day[lo] == day;
+}
+
+static void
+day_add(struct tsq_daylist *d, int32_t day)
+{
+	size_t at;
+
+	if (d->n > 0 && d->last == day)
+		return;
+	d->last = day;
+	if (day_find(d, day, &at))
+		return;
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 16;
+		d->day = xreallocarray(d->day, d->cap, sizeof *d->day);
+	}
+	memmove(d->day + at + 1, d->day + at, (d->n - at) * sizeof *d->day);
+	d->day[at] = day;
+	d->n++;
+}
+
+static void
+round_reset(struct tsq_pool *p, struct tsq_round *r)
+{
+	for (int i = 0; i < p->nworkers; i++)
+		tsq_batch_reset(&r->batch[i]);
+	r->read = r->dups = 0;
+	r->rows = 0;
+	r->days.n = 0;
+}
+
+enum tsq_conn_status
+tsq_pool_open(struct tsq_pool *p, const struct tsq_conn_opts *conn,
+    const struct tsq_pool_opts *o, struct tsq_buf *err)
+{
+	int n = o->dry_run ? 1 : o->workers;
+
+	memset(p, 0, sizeof *p);
+	p->o = *o;
+	tsq_buf_init(&p->failure);
+	p->workers = xcalloc((size_t)n, sizeof *p->workers);
+	p->nworkers = n;
+	p->rounds = xcalloc(2, sizeof *p->rounds);
+	p->ensured = xcalloc(1, sizeof *p->ensured);
+	for (int r = 0; r < 2; r++) {
+		p->rounds[r].batch = xcalloc((size_t)n, sizeof *p->rounds[r].batch);
+		for (int i = 0; i < n; i++)
+			tsq_batch_init(&p->rounds[r].batch[i]);
+	}
+	for (int i = 0; i < n; i++) {
+		struct tsq_worker *w = &p->workers[i];
+		tsq_writer_init(&w->writer, NULL, NULL);
+		enum tsq_conn_status st = tsq_conn_open(conn, &w->conn, err);
+		if (st != TSQ_CONN_OK)
+			return st;
+		w->writer.conn = w->conn;
+		tsq_cancel_register(w->conn);
+	}
+	return TSQ_CONN_OK;
+}
+
+PGconn *
+tsq_pool_conn(const struct tsq_pool *p)
+{
+	return p->workers[0].conn;
+}
+
+bool
+tsq_pool_set_plan(struct tsq_pool *p, const struct tsq_load_plan *plan)
+{
+	bool ok = tsq_pool_finish(p);
+
+	p->plan = plan;
+	for (int i = 0; i < p->nworkers; i++) {
+		struct tsq_worker *w = &p->workers[i];
+		if (w->writer.staged) {
+			/* The staging table of an earlier plan may have other columns. */
+			PGresult *res = PQexec(w->conn, "DROP TABLE IF EXISTS pg_temp.tsq_load_stage");
+			PQclear(res);
+		}
+		struct tsq_load_counts counts = w->writer.counts;
+		tsq_writer_free(&w->writer);
+		tsq_writer_init(&w->writer, w->conn, plan);
+		w->writer.counts = counts;
+	}
+	return ok;
+}
+
+enum tsq_add_result
+tsq_pool_add(struct tsq_pool *p, const struct tsq_mapped *row, enum tsq_dedupe dedupe,
+    const struct tsq_row_origin *origin, long *first_line)
+{
+	struct tsq_round *r = &p->rounds[p->cur];
+	int wi = (int)(row->route_hash % (uint64_t)p->nworkers);
+	struct tsq_batch *b = &r->batch[wi];
+	enum tsq_add_result res = tsq_batch_add(b, dedupe, row->tuple.data, row->tuple.len,
+	    row->key.data, row->key.len, row->key_hash, origin, first_line);
+
+	if (res == TSQ_ADD_REFUSED)
+		return res;
+	r->read++;
+	r->rows++;
+	if (res == TSQ_ADD_DUPLICATE)
+		r->dups++;
+	if (row->has_time) {
+		if (row->time < b->min_time)
+			b->min_time = row->time;
+		if (row->time > b->max_time)
+			b->max_time = row->time;
+		if (row->time != INT64_MIN && row->time != INT64_MAX)
+			day_add(&r->days, (int32_t)(row->time >= 0 ? row->time / TSQ_USEC_PER_DAY :
+			    -((-row->time + TSQ_USEC_PER_DAY - 1) / TSQ_USEC_PER_DAY)));
+	}
+	return res;
+}
+
+void
+tsq_pool_advance(struct tsq_pool *p, long end_line, int64_t end_offset)
+{
+	p->rounds[p->cur].end_line = end_line;
+	p->rounds[p->cur].end_offset = end_offset;
+}
+
+bool
+tsq_pool_full(const struct tsq_pool *p)
+{
+	const struct tsq_round *r = &p->rounds[p->cur];
+	size_t bytes = 0;
+
+	if (r->rows >= p->o.batch_rows)
+		return true;
+	for (int i = 0; i < p->nworkers; i++)
+		bytes += tsq_batch_bytes(&r->batch[i]);
+	return bytes >= p->o.batch_bytes;
+}
+
+long
+tsq_pool_pending(const struct tsq_pool *p)
+{
+	return p->rounds[0].rows + p->rounds[1].rows;
+}
+
+void
+tsq_pool_reset_position(struct tsq_pool *p)
+{
+	for (int r = 0; r < 2; r++) {
+		p->rounds[r].end_line = 0;
+		p->rounds[r].end_offset = 0;
+	}
+}
+
+static void
+fail(struct tsq_pool *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+fail(struct tsq_pool *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	p->stopped = true;
+	if (p->failure.len)
+		return;
+	va_start(ap, fmt);
+	tsq_buf_vaddf(&p->failure, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Before the workers write a round: partitions for the days it has rows on
+ * (plain PostgreSQL), compressed chunks opened (old TimescaleDB).  Runs of
+ * consecutive days go in one call.
+ */
+static void
+prepare_days(struct tsq_pool *p, struct tsq_round *r)
+{
+	size_t at;
+
+	for (size_t i = 0; i < r->days.n;) {
+		size_t j = i;
+		while (j + 1 < r->days.n && r->days.day[j + 1] == r->days.day[j] + 1)
+			j++;
+		bool known = true;
+		for (size_t k = i; k <= j && known; k++)
+			known = day_find(p->ensured, r->days.day[k], &at);
+		if (!known) {
+			long changed;
+			PGresult *res = tsq_backend_before_write(tsq_pool_conn(p), p->o.backend,
+			    p->o.table, r->days.day[i] * TSQ_USEC_PER_DAY,
+			    r->days.day[j] * TSQ_USEC_PER_DAY + TSQ_USEC_PER_DAY - 1, &changed);
+			if (res) {
+				struct tsq_buf msg = TSQ_BUF_INIT;
+				tsq_result_message(res, tsq_pool_conn(p), &msg);
+				tsq_warning("could not prepare partitions for the rows: %s", msg.data);
+				tsq_buf_free(&msg);
+				PQclear(res);
+			} else {
+				if (changed)
+					tsq_verbose("created or decompressed %ld partitions or chunks", changed);
+				for (size_t k = i; k <= j; k++)
+					day_add(p->ensured, r->days.day[k]);
+			}
+		}
+		i = j + 1;
+	}
+}
+
+static bool
+transient(const struct tsq_writer *w)
+{
+	const char *state = w->fatal ? PQresultErrorField(w->fatal, PG_DIAG_SQLSTATE) : NULL;
+	return state && (strcmp(state, "40P01") == 0 || strcmp(state, "40001") == 0);
+}
+
+/*
+ * A worker's thread: write its batch, again after a deadlock or a
+ * serialization failure (nothing of a failed attempt was committed).
+ */
+static void *
+write_batch(void *arg)
+{
+	struct tsq_worker *w = arg;
+
+	for (int attempt = 1;; attempt++) {
+		w->ok = tsq_writer_flush(&w->writer, w->job);
+		if (w->ok || attempt == ATTEMPTS || !transient(&w->writer) || tsq_cancel_signal())
+			break;
+		w->retries++;
+		struct timespec pause = { 0, 50000000L << (attempt - 1) };
+		nanosleep(&pause, NULL);
+	}
+	return NULL;
+}
+
+/* Wait for the round in flight and account for it.  False when it failed. */
+static bool
+wait_inflight(struct tsq_pool *p)
+{
+	struct tsq_round *r = &p->rounds[p->cur ^ 1];
+	struct tsq_round_done done;
+	bool ok = true;
+
+	if (!r->inflight)
+		return !p->stopped;
+	r->inflight = false;
+	for (int i = 0; i < p->nworkers; i++)
+		pthread_join(p->workers[i].thread, NULL);
+	tsq_cancel_running(false);
+	memset(&done, 0, sizeof done);
+	for (int i = 0; i < p->nworkers && ok; i++) {
+		struct tsq_worker *w = &p->workers[i];
+		if (w->ok)
+			continue;
+		ok = false;
+		const char *state = w->writer.fatal ?
+		    PQresultErrorField(w->writer.fatal, PG_DIAG_SQLSTATE) : NULL;
+		/* A statement cancelled by Ctrl-C: the signal says it all. */
+		if (tsq_cancel_signal() && state && strcmp(state, "57014") == 0)
+			p->stopped = true;
+		else
+			fail(p, "could not write the rows up to line %ld: %s", r->end_line,
+			    w->writer.fatal_msg.data);
+		p->failed_result = w->writer.fatal;
+	}
+	for (int i = 0; i < p->nworkers && ok; i++) {
+		struct tsq_worker *w = &p->workers[i];
+		for (size_t k = 0; k < w->writer.nrejects && ok; k++) {
+			const struct tsq_server_reject *rj = &w->writer.rejects[k];
+			const struct tsq_row *row = &r->batch[i].rows[rj->row];
+			if (!p->o.hooks.rejected(p->o.hooks.arg, row, r->batch[i].raw.data + row->raw_off, rj)) {
+				ok = false;
+				p->stopped = true;
+			}
+		}
+		done.inserted += w->writer.counts.inserted - w->seen.inserted;
+		done.updated += w->writer.counts.updated - w->seen.updated;
+		done.unchanged += w->writer.counts.unchanged - w->seen.unchanged;
+		done.fast_batches += w->writer.counts.fast_batches - w->seen.fast_batches;
+		done.retries += w->retries;
+		w->seen = w->writer.counts;
+		w->retries = 0;
+	}
+	done.read = r->read;
+	done.duplicates = r->dups;
+	done.end_line = r->end_line;
+	done.end_offset = r->end_offset;
+	round_reset(p, r);
+	if (ok)
+		p->o.hooks.committed(p->o.hooks.arg, &done);
+	return ok;
+}
+
+/* A dry run: the round counts as written, nothing is sent. */
+static void
+count_round(struct tsq_pool *p, struct tsq_round *r)
+{
+	struct tsq_round_done done;
+
+	memset(&done, 0, sizeof done);
+	for (int i = 0; i < p->nworkers; i++)
+		done.inserted += r->batch[i].alive;
+	done.read = r->read;
+	done.duplicates = r->dups;
+	done.end_line = r->end_line;
+	done.end_offset = r->end_offset;
+	round_reset(p, r);
+	p->o.hooks.committed(p->o.hooks.arg, &done);
+}
+
+bool
+tsq_pool_flush(struct tsq_pool *p)
+{
+	struct tsq_round *r = &p->rounds[p->cur];
+
+	if (!wait_inflight(p))
+		return false;
+	if (r->rows == 0 || p->o.dry_run) {
+		/* Nothing to write (all rejected, say): the position can move on. */
+		if (r->rows > 0 || r->end_offset > 0)
+			count_round(p, r);
+		return true;
+	}
+	prepare_days(p, r);
+	/* Signals go to the main thread, which may be waiting in read(). */
+	sigset_t block, old;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	tsq_cancel_running(true);
+	for (int i = 0; i < p->nworkers; i++) {
+		p->workers[i].job = &r->batch[i];
+		pthread_create(&p->workers[i].thread, NULL, write_batch, &p->workers[i]);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	r->inflight = true;
+	p->cur ^= 1;
+	p->rounds[p->cur].end_line = r->end_line;
+	p->rounds[p->cur].end_offset = r->end_offset;
+	return true;
+}
+
+bool
+tsq_pool_finish(struct tsq_pool *p)
+{
+	return tsq_pool_flush(p) && wait_inflight(p);
+}
+
+void
+tsq_pool_discard(struct tsq_pool *p)
+{
+	wait_inflight(p);
+	round_reset(p, &p->rounds[p->cur]);
+}
+
+void
+tsq_pool_close(struct tsq_pool *p)
+{
+	if (p->workers == NULL)
+		return;
+	tsq_cancel_release();
+	for (int i = 0; i < p->nworkers; i++) {
+		tsq_writer_free(&p->workers[i].writer);
+		if (p->workers[i].conn)
+			PQfinish(p->workers[i].conn);
+	}
+	for (int r = 0; r < 2; r++) {
+		for (int i = 0; i < p->nworkers; i++)
+			tsq_batch_free(&p->rounds[r].batch[i]);
+		free(p->rounds[r].batch);
+		free(p->rounds[r].days.day);
+	}
+	free(p->rounds);
+	free(p->workers);
+	free(p->ensured->day);
+	free(p->ensured);
+	tsq_buf_free(&p->failure);
+	memset(p, 0, sizeof *p);
+}
