@@ -5,6 +5,7 @@
 #   make check SANITIZE=1  the same, built with AddressSanitizer and UBSan
 #   make demo            a local database, sample data, a named query
 #   make bench           speed and memory against psql and the other tools
+#   make fuzz            the libFuzzer targets, FUZZ_SECONDS (60) each, clang
 #   make install         PREFIX=/usr/local DESTDIR=
 #   make deps            install the Debian packages tsq needs (as root)
 
@@ -31,7 +32,11 @@ ifeq ($(WERROR),1)
 WARNINGS += -Werror
 endif
 
-ifeq ($(SANITIZE),1)
+ifeq ($(FUZZ),1)
+BUILD ?= build-fuzz
+CC = clang
+SAN_FLAGS = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else ifeq ($(SANITIZE),1)
 BUILD ?= build-asan
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 else
@@ -52,6 +57,9 @@ LIB_OBJ = $(patsubst common/%.c,$(BUILD)/common/%.o,$(LIB_SRC)) $(BUILD)/common/
 LIB = $(BUILD)/libtsq.a
 SQL_FILES = $(sort $(wildcard sql/*.sql sql/*/*.sql sql/*/*/*.sql))
 HEADERS = $(wildcard common/*.h)
+
+FUZZ_SECONDS ?= 60
+FUZZ_BINS = $(patsubst tests/fuzz/%.c,build-fuzz/%,$(wildcard tests/fuzz/fuzz-*.c))
 
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
@@ -83,9 +91,18 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB) $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(TSQ_CPPFLAGS) -Itests/unit $(CPPFLAGS) $(TSQ_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
+build-fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(LIB) $(HEADERS)
+	$(CC) $(TSQ_CPPFLAGS) $(CPPFLAGS) -std=c11 $(WARNINGS) -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined -g -O1 -o $@ $< $(LIB) $(LIBS)
+
+# Each libFuzzer target for FUZZ_SECONDS, from the seeds in tests/fuzz/corpus.
+fuzz:
+	$(MAKE) FUZZ=1 CFLAGS="-g -O1" $(FUZZ_BINS)
+	sh tests/fuzz/run build-fuzz $(FUZZ_SECONDS)
+
 # The test runner prints TAP and ends with "N passed, N failed".
 check: $(BINS) $(UNIT_BINS)
-	TSQ_BUILD=$(CURDIR)/$(BUILD) bash tests/run
+	TSQ_SANITIZE=$(SANITIZE) TSQ_BUILD=$(CURDIR)/$(BUILD) bash tests/run
 
 asan:
 	$(MAKE) check SANITIZE=1
@@ -127,7 +144,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
-.PHONY: all check asan lint-man demo bench deps install uninstall clean
+.PHONY: all check asan lint-man demo bench fuzz deps install uninstall clean
 .SECONDARY:

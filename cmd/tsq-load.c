@@ -1097,10 +1097,15 @@ open_load(struct load *L)
 		rc = TSQ_EXIT_FAILURE;
 		goto out;
 	}
-	if (!tsq_table_describe(tsq_pool_conn(&L->pool), &L->backend, L->o->table, &L->table, &err)) {
+	struct tsq_buf hint = TSQ_BUF_INIT;
+	if (!tsq_table_describe(tsq_pool_conn(&L->pool), &L->backend, L->o->table, &L->table, &err,
+	    &hint)) {
 		tsq_error("%s", err.data);
+		if (hint.len)
+			tsq_hint("%s", hint.data);
 		rc = TSQ_EXIT_USAGE;
 	}
+	tsq_buf_free(&hint);
 out:
 	tsq_buf_free(&err);
 	return rc;

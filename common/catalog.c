@@ -91,9 +91,37 @@ read_time_column(PGconn *conn, const struct tsq_backend *b, const char *oid,
 	return true;
 }
 
+/*
+ * NAME did not name a table.  Say why a name that does not parse is refused,
+ * and hint at the quotes a mixed-case name needs (PostgreSQL folds unquoted
+ * names to lower case).
+ */
+static void
+explain_name(PGconn *conn, const char *name, const PGresult *failed, struct tsq_buf *err,
+    struct tsq_buf *hint)
+{
+	const char *params[1] = { name };
+
+	if (failed) {
+		tsq_buf_addf(err, "invalid table name \"%s\": ", name);
+		tsq_result_message(failed, conn, err);
+		tsq_buf_adds(hint, "write a name as SQL does: schema.table, with double quotes around "
+		    "a name that has capitals, blanks or dots (\"My Table\")");
+		return;
+	}
+	tsq_buf_addf(err, "table \"%s\" does not exist", name);
+	PGresult *res = tsq_exec(conn, "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname)"
+	    " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+	    " WHERE c.relname = $1 AND c.relkind IN ('r', 'p') ORDER BY 1 LIMIT 1", 1, params);
+	if (tsq_result_ok(res) && PQntuples(res) == 1)
+		tsq_buf_addf(hint, "unquoted names are folded to lower case: to name the table %s, "
+		    "write '\"%s\"'", PQgetvalue(res, 0, 0), name);
+	PQclear(res);
+}
+
 bool
 tsq_table_describe(PGconn *conn, const struct tsq_backend *b, const char *name,
-    struct tsq_table *t, struct tsq_buf *err)
+    struct tsq_table *t, struct tsq_buf *err, struct tsq_buf *hint)
 {
 	const char *params[1] = { name };
 	PGresult *res;
@@ -102,10 +130,22 @@ tsq_table_describe(PGconn *conn, const struct tsq_backend *b, const char *name,
 	memset(t, 0, sizeof *t);
 	t->time_col = -1;
 	t->nsegmentby = -1;
-	if (!fetch(conn, "catalog/table.sql", 1, params, &res, err))
+	res = tsq_exec(conn, tsq_sql_file("catalog/table.sql"), 1, params);
+	if (!tsq_result_ok(res)) {
+		const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		if (state && (strcmp(state, "42602") == 0 || strcmp(state, "42601") == 0 ||
+		    strcmp(state, "3F000") == 0 || strcmp(state, "0A000") == 0 ||
+		    strcmp(state, "3D000") == 0))
+			explain_name(conn, name, res, err, hint);
+		else {
+			tsq_buf_adds(err, "could not read the catalog: ");
+			tsq_result_message(res, conn, err);
+		}
+		PQclear(res);
 		return false;
+	}
 	if (PQntuples(res) != 1) {
-		tsq_buf_addf(err, "table \"%s\" does not exist", name);
+		explain_name(conn, name, NULL, err, hint);
 		PQclear(res);
 		return false;
 	}

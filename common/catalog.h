@@ -48,10 +48,11 @@ struct tsq_table {
 
 /*
  * Describe table NAME.  False with ERR set when it does not exist, is not a
- * table, or the catalog cannot be read.
+ * table, or the catalog cannot be read; HINT may then say what was meant
+ * (a mixed-case name without its quotes, say).
  */
 bool tsq_table_describe(PGconn *conn, const struct tsq_backend *b, const char *name,
-    struct tsq_table *t, struct tsq_buf *err);
+    struct tsq_table *t, struct tsq_buf *err, struct tsq_buf *hint);
 /* The index of the column named NAME, compared case-insensitively; -1 if none. */
 int tsq_table_column(const struct tsq_table *t, const char *name);
 void tsq_table_free(struct tsq_table *t);

@@ -87,6 +87,31 @@ join_lines(struct tsq_buf *out, const char *msg)
 	}
 }
 
+/*
+ * libpq's messages may quote the connection string it could not parse:
+ * mask the password of a URI (scheme://user:PASSWORD@host) and of a
+ * password=VALUE setting, so that an error never shows one.
+ */
+static void
+redact_passwords(struct tsq_buf *msg)
+{
+	char *p = msg->data;
+
+	while ((p = strstr(p, "://")) != NULL) {
+		char *user = p + 3, *at = user + strcspn(user, "@/?# \"");
+		char *colon = memchr(user, ':', (size_t)(at - user));
+		if (*at == '@' && colon && at > colon + 1)
+			memset(colon + 1, '*', (size_t)(at - colon - 1));
+		p = user;
+	}
+	for (p = msg->data; (p = strstr(p, "password=")) != NULL;) {
+		p += 9;
+		char quote = *p == '\'' ? *p++ : 0;
+		for (; *p && (quote ? *p != quote : !(*p == ' ' || *p == '"')); p++)
+			*p = '*';
+	}
+}
+
 static PGconn *
 connect_once(const struct tsq_conn_opts *o, const char *password)
 {
@@ -169,6 +194,7 @@ tsq_conn_open(const struct tsq_conn_opts *o, PGconn **out, struct tsq_buf *err)
 		tsq_buf_reset(err);
 		tsq_buf_adds(err, "could not connect to the database: ");
 		join_lines(err, PQerrorMessage(conn));
+		redact_passwords(err);
 		PQfinish(conn);
 		return TSQ_CONN_FAILED;
 	}

@@ -12,6 +12,7 @@
 
 #include "convert.h"
 #include "datetime.h"
+#include "mem.h"
 
 
 const char tsq_copy_header[19] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0";
@@ -189,9 +190,10 @@ conv_float(enum tsq_conv conv, const char *s, struct tsq_buf *out, struct tsq_bu
 	char *end;
 	double d;
 
+	/* strtod skips leading blanks, and trailing ones are allowed below, as the server allows them. */
 	errno = 0;
 	d = strtod(s, &end);
-	if (end == s || isspace((unsigned char)*s))
+	if (end == s)
 		return syntax(msg, type, s);
 	while (isspace((unsigned char)*end))
 		end++;
@@ -214,55 +216,65 @@ conv_float(enum tsq_conv conv, const char *s, struct tsq_buf *out, struct tsq_bu
 	return NULL;
 }
 
+/* PostgreSQL's limits for numeric: digits before the point, and the scale. */
+#define NUMERIC_MAX_INT_DIGITS 131072
+#define NUMERIC_MAX_DSCALE 16383
+
+static const char *
+numeric_overflow(struct tsq_buf *msg)
+{
+	tsq_buf_reset(msg);
+	tsq_buf_adds(msg, "value overflows numeric format");
+	return msg->data;
+}
+
+/* NaN, Infinity, -Infinity: the numeric's sign word alone. */
+static void
+numeric_special(struct tsq_buf *out, uint16_t special)
+{
+	tsq_put_u32(out, 8);
+	tsq_put_u16(out, 0);
+	tsq_put_u16(out, 0);
+	tsq_put_u16(out, special);
+	tsq_put_u16(out, 0);
+}
+
 /*
  * numeric in base 10000: ndigits, weight (of the first digit group), sign,
- * display scale, then the groups.
+ * display scale, then the groups.  Any number of digits PostgreSQL takes
+ * (131072 before the point, a scale of 16383), exponents included.
  */
 static const char *
-conv_numeric(const char *s, struct tsq_buf *out, struct tsq_buf *msg)
+conv_numeric(const char *s, size_t len, struct tsq_buf *out, struct tsq_buf *msg)
 {
-	const char *p = s;
+	const char *p = s, *end = s + len;
 	bool neg = false;
-	char digits[1100];
-	int nd = 0, point = -1, frac = 0;
-	long exp10 = 0;
+	int64_t point = -1, frac = 0, exp10 = 0;
 
-	while (isspace((unsigned char)*p))
+	while (p < end && isspace((unsigned char)*p))
 		p++;
-	if (*p == '+' || *p == '-')
+	if (p < end && (*p == '+' || *p == '-'))
 		neg = *p++ == '-';
 	if (strncasecmp(p, "nan", 3) == 0 || strncasecmp(p, "inf", 3) == 0) {
-		uint16_t special;
-		const char *e;
-		if (strncasecmp(p, "nan", 3) == 0) {
-			if (neg)
-				return syntax(msg, "numeric", s);
-			special = 0xC000;
-			e = p + 3;
-		} else {
-			special = neg ? 0xF000 : 0xD000;
-			e = p + (strncasecmp(p, "infinity", 8) == 0 ? 8 : 3);
-		}
-		while (isspace((unsigned char)*e))
+		bool nan = strncasecmp(p, "nan", 3) == 0;
+		const char *e = p + (nan ? 3 : strncasecmp(p, "infinity", 8) == 0 ? 8 : 3);
+		while (e < end && isspace((unsigned char)*e))
 			e++;
-		if (*e != '\0')
+		if (e != end || (nan && neg))
 			return syntax(msg, "numeric", s);
-		tsq_put_u32(out, 8);
-		tsq_put_u16(out, 0);
-		tsq_put_u16(out, 0);
-		tsq_put_u16(out, special);
-		tsq_put_u16(out, 0);
+		numeric_special(out, nan ? 0xC000 : neg ? 0xF000 : 0xD000);
 		return NULL;
 	}
+	/* The significant digits: leading zeros of the whole part dropped. */
+	int64_t nd = 0;
 	bool any = false;
-	for (;; p++) {
+	char *d = xmalloc(len + 1);
+	for (; p < end; p++) {
 		if (isdigit((unsigned char)*p)) {
 			any = true;
 			if (nd == 0 && *p == '0' && point < 0)
-				continue;	/* leading zeros of the integer part */
-			if (nd >= 1000)
-				return range(msg, "numeric", s);
-			digits[nd++] = (char)(*p - '0');
+				continue;
+			d[nd++] = (char)(*p - '0');
 			if (point >= 0)
 				frac++;
 		} else if (*p == '.' && point < 0) {
@@ -271,71 +283,75 @@ conv_numeric(const char *s, struct tsq_buf *out, struct tsq_buf *msg)
 			break;
 		}
 	}
-	if (!any)
+	if (!any) {
+		free(d);
 		return syntax(msg, "numeric", s);
+	}
 	if (point < 0)
 		point = nd;
-	if (*p == 'e' || *p == 'E') {
-		char *end;
-		errno = 0;
-		exp10 = strtol(p + 1, &end, 10);
-		if (end == p + 1 || !(isdigit((unsigned char)p[1]) || p[1] == '-' || p[1] == '+'))
-			return syntax(msg, "numeric", s);
-		if (errno == ERANGE || exp10 > 1000 || exp10 < -1000)
-			return range(msg, "numeric", s);
-		p = end;
-	}
-	while (isspace((unsigned char)*p))
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		bool eneg = false;
 		p++;
-	if (*p != '\0')
+		if (p < end && (*p == '+' || *p == '-'))
+			eneg = *p++ == '-';
+		if (p == end || !isdigit((unsigned char)*p)) {
+			free(d);
+			return syntax(msg, "numeric", s);
+		}
+		/* Saturated: anything this large overflows whatever the digits. */
+		for (; p < end && isdigit((unsigned char)*p); p++)
+			if (exp10 < INT64_C(1000000000))
+				exp10 = exp10 * 10 + (*p - '0');
+		if (eneg)
+			exp10 = -exp10;
+	}
+	while (p < end && isspace((unsigned char)*p))
+		p++;
+	if (p != end) {
+		free(d);
 		return syntax(msg, "numeric", s);
+	}
 
 	/* value = 0.d1d2... x 10^(point + exp10), with point counted in digits */
-	long dscale = frac - exp10;
-	if (dscale < 0)
-		dscale = 0;
-	if (dscale > 0x3FFF)
-		return range(msg, "numeric", s);
-	long pt = point + exp10;	/* digits before the decimal point */
-	int first = 0;
-	while (first < nd && digits[first] == 0) {
+	int64_t dscale = frac - exp10 > 0 ? frac - exp10 : 0;
+	int64_t pt = point + exp10;	/* digits before the decimal point */
+	int64_t first = 0, last = nd;
+	while (first < nd && d[first] == 0) {
 		first++;
 		pt--;
 	}
-	int last = nd;
-	while (last > first && digits[last - 1] == 0)
+	while (last > first && d[last - 1] == 0)
 		last--;
+	if (dscale > NUMERIC_MAX_DSCALE || (first < last && pt > NUMERIC_MAX_INT_DIGITS)) {
+		free(d);
+		return numeric_overflow(msg);
+	}
 	if (first == last) {
-		tsq_put_u32(out, 8);
-		tsq_put_u16(out, 0);
-		tsq_put_u16(out, 0);
-		tsq_put_u16(out, 0);
+		numeric_special(out, 0);
+		tsq_buf_truncate(out, out->len - 2);
 		tsq_put_u16(out, (uint16_t)dscale);
+		free(d);
 		return NULL;
 	}
 	/* Align so that the decimal point falls on a group boundary. */
-	long pad = ((pt % 4) + 4) % 4;
+	int64_t pad = ((pt % 4) + 4) % 4;
 	pad = pad ? 4 - pad : 0;
-	long start_pos = pt + pad;	/* decimal digits before the point after padding */
-	long weight = start_pos / 4 - 1;
-	long total = pad + (last - first);
-	long ngroups = (total + 3) / 4;
-	if (weight > 0x7FFF / 4 || weight < -0x3FFF)
-		return range(msg, "numeric", s);
+	int64_t weight = (pt + pad) / 4 - 1;
+	int64_t ngroups = (pad + (last - first) + 3) / 4;
 	tsq_put_u32(out, (uint32_t)(8 + 2 * ngroups));
 	tsq_put_u16(out, (uint16_t)ngroups);
 	tsq_put_u16(out, (uint16_t)(int16_t)weight);
 	tsq_put_u16(out, neg ? 0x4000 : 0);
 	tsq_put_u16(out, (uint16_t)dscale);
-	for (long g = 0; g < ngroups; g++) {
+	for (int64_t g = 0; g < ngroups; g++) {
 		int v = 0;
-		for (long k = 0; k < 4; k++) {
-			long i = g * 4 + k - pad;	/* index into digits[first..last) */
-			int d = i >= 0 && i < last - first ? digits[first + i] : 0;
-			v = v * 10 + d;
+		for (int64_t k = 0; k < 4; k++) {
+			int64_t i = g * 4 + k - pad;	/* index into d[first..last) */
+			v = v * 10 + (i >= 0 && i < last - first ? d[first + i] : 0);
 		}
 		tsq_put_u16(out, (uint16_t)v);
 	}
+	free(d);
 	return NULL;
 }
 
@@ -611,7 +627,7 @@ convert_scalar(enum tsq_conv conv, const struct tsq_type *t, const char *s, size
 	case TSQ_CONV_FLOAT8:
 		return conv_float(conv, s, out, msg);
 	case TSQ_CONV_NUMERIC:
-		return conv_numeric(s, out, msg);
+		return conv_numeric(s, len, out, msg);
 	case TSQ_CONV_JSON:
 	case TSQ_CONV_JSONB:
 		return conv_json(conv, s, len, is_json, out, msg);

@@ -138,15 +138,24 @@ column_for(const struct tsq_mapper *m, const char *name)
 	return found;
 }
 
+/* The input column named exactly NAME, or -1. */
+static int
+input_exactly(char *const *names, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return i;
+	return -1;
+}
+
 /* The input column named NAME: exactly, else the only one equal ignoring case. */
 static int
 input_named(char *const *names, int n, const char *name)
 {
-	int found = -1;
+	int found = input_exactly(names, n, name);
 
-	for (int i = 0; i < n; i++)
-		if (strcmp(names[i], name) == 0)
-			return i;
+	if (found >= 0)
+		return found;
 	for (int i = 0; i < n; i++) {
 		if (strcasecmp(names[i], name) != 0)
 			continue;
@@ -167,7 +176,8 @@ map_for(const struct tsq_mapper *m, char *const *names, int n, int input, int *p
 		char *copy = xstrdup(o->maps[k].name), *save = NULL;
 		int j = 0;
 		for (char *s = strtok_r(copy, "+", &save); s; s = strtok_r(NULL, "+", &save), j++) {
-			if (input_named(names, n, s) == input) {
+			/* JSON keys match exactly: a record may have "T" and "t". */
+			if ((m->keyed ? input_exactly(names, n, s) : input_named(names, n, s)) == input) {
 				free(copy);
 				*part = j;
 				return k;
@@ -176,6 +186,30 @@ map_for(const struct tsq_mapper *m, char *const *names, int n, int input, int *p
 		free(copy);
 	}
 	return -1;
+}
+
+/*
+ * The table column input KEYS[I] would load, through a --map or by its own
+ * name; -1 when none.
+ */
+static int
+key_column(const struct tsq_mapper *m, char *const *keys, int n, int i)
+{
+	int part, k = map_for(m, keys, n, i, &part);
+
+	if (k >= 0)
+		return tsq_table_column(m->table, m->o->maps[k].value);
+	return column_for(m, keys[i]);
+}
+
+/* The keys of a JSON-lines record, as input names. */
+static char **
+record_keys(const struct tsq_record *rec)
+{
+	char **keys = xcalloc(rec->nfields + 1, sizeof *keys);
+	for (size_t i = 0; i < rec->nfields; i++)
+		keys[i] = (char *)rec->fields[i].key;
+	return keys;
 }
 
 static int
@@ -248,18 +282,18 @@ map_input(struct tsq_mapper *m, char *const *names, int n, int i, struct tsq_buf
 
 	if (k < 0 && listed(o->skip, o->nskip, names[i]))
 		return -1;
-	col = k >= 0 ? column_for(m, o->maps[k].value) : column_for(m, names[i]);
-	if (col < 0 && k >= 0) {
-		/* Checked in tsq_mapper_init: another part of the same --map took it. */
-		int f = -1;
-		for (int g = 0; g < m->nfields; g++)
-			if (strcmp(t->cols[m->field_col[g]].name, o->maps[k].value) == 0 ||
-			    strcasecmp(t->cols[m->field_col[g]].name, o->maps[k].value) == 0)
-				f = g;
-		if (f >= 0 && m->sources[f].inputs && m->sources[f].inputs[part] < 0) {
+	if (k >= 0) {
+		col = tsq_table_column(t, o->maps[k].value);
+		if (col < 0)
+			return -3;	/* reported by tsq_mapper_init */
+		/* Another part of the same --map A+B=COLUMN made the field already. */
+		int f = field_of(m, col);
+		if (f >= 0 && map_parts(o->maps[k].name) > 1 && m->sources[f].inputs[part] < 0) {
 			source_add(&m->sources[f], i, part, map_parts(o->maps[k].name));
 			return f;
 		}
+	} else {
+		col = column_for(m, names[i]);
 	}
 	if (col < 0)
 		return o->ignore_extra ? -1 : -2;
@@ -401,6 +435,7 @@ tsq_mapper_init(struct tsq_mapper *m, const struct tsq_table *t,
 	memset(m, 0, sizeof *m);
 	m->table = t;
 	m->o = o;
+	m->keyed = keyed;
 	m->ordinal_field = -1;
 	m->time_field = -1;
 	tsq_buf_init(&m->set_bytes);
@@ -544,12 +579,15 @@ match_keys(struct tsq_mapper *m, const struct tsq_record *rec, struct tsq_mapped
 
 	for (size_t i = 0; i < rec->nfields; i++) {
 		const struct tsq_field *fld = &rec->fields[i];
+		/* Keys match exactly: "T" and "t" of one record are two keys. */
 		int in = i < (size_t)m->nnames && strcmp(m->names[i], fld->key) == 0 ? (int)i :
-		    input_named(m->names, m->nnames, fld->key);
+		    input_exactly(m->names, m->nnames, fld->key);
 		if (in < 0) {
 			if (listed(o->skip, o->nskip, fld->key))
 				continue;
-			int col = column_for(m, fld->key);
+			char **keys = record_keys(rec);
+			int col = key_column(m, keys, (int)rec->nfields, (int)i);
+			free(keys);
 			if (col >= 0 && field_of(m, col) < 0 && !m->fixed)
 				return TSQ_MAP_NEW_COLUMNS;
 			if (o->ignore_extra && col < 0)
@@ -749,12 +787,13 @@ tsq_mapper_extend(struct tsq_mapper *m, const struct tsq_record *rec, struct tsq
 	if (m->time_field >= m->ninput)
 		m->time_field = -1;
 
+	char **keys = record_keys(rec);
 	for (size_t i = 0; i < rec->nfields; i++) {
 		const char *key = rec->fields[i].key;
-		if (input_named(m->names, m->nnames, key) >= 0)
+		if (input_exactly(m->names, m->nnames, key) >= 0)
 			continue;
-		int col = column_for(m, key);
-		if (col < 0 || listed(m->o->skip, m->o->nskip, key))
+		int col = key_column(m, keys, (int)rec->nfields, (int)i);
+		if (col < 0 || field_of(m, col) >= 0 || listed(m->o->skip, m->o->nskip, key))
 			continue;
 		bool is_set = false;
 		for (int s = 0; s < nsets_fields; s++)
@@ -771,6 +810,7 @@ tsq_mapper_extend(struct tsq_mapper *m, const struct tsq_record *rec, struct tsq
 		if (f == -3)
 			ok = false;
 	}
+	free(keys);
 	m->ninput = m->nfields;
 	for (int s = 0; s < nsets_fields; s++)
 		add_field(m, set_cols[s]);

@@ -81,6 +81,7 @@ struct tsq_mapper {
 	int64_t route_bucket;	/* microseconds: time is part of the route in these units */
 	int time_field;		/* the row field of the table's time column, or -1 */
 	/* Scratch, reused for every record. */
+	bool keyed;		/* JSON lines: names are keys, matched exactly */
 	bool fixed;		/* JSON lines with --columns: no key joins the load */
 	int *missing;		/* JSON lines: columns that need a value and are not loaded */
 	int nmissing;

@@ -393,8 +393,12 @@ skip_oversized(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *err
 			}
 		}
 		r->keep = r->start;
-		if (!done && r->eof)
+		if (!done && r->eof) {
+			/* The last line, without its line end, is a line too. */
+			if (!last_nl)
+				r->line++;
 			done = true;
+		}
 		if (!done && refill(r, err) < 0) {
 			r->skipping = false;
 			return TSQ_READ_ERROR;
@@ -455,8 +459,10 @@ next_csv(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *err)
 			rec->error = "malformed quoted field: a quote must open and close the "
 			    "whole field, and a quote inside it must be doubled";
 			csv_restart(r);
-		} else if (r->records_ended > 1) {
+		} else if (r->records_ended > 1 || (r->records_ended == 1 && r->csv.pstate != 0)) {
+			/* A CR ended a record before the line did: what follows is not another. */
 			rec->error = "carriage return inside an unquoted field";
+			csv_restart(r);
 		} else if (r->records_ended == 0) {
 			if (r->nfields == 0 && r->csv.pstate == 0) {
 				/* A blank line: not a record. */

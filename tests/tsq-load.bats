@@ -279,6 +279,285 @@ EOF
 	assert_equal "$(tsq_psql -c "SELECT string_agg(id, ' ' ORDER BY id) FROM big")" "a b c d e injected"
 }
 
+@test "a record that stops the load is not passed by the checkpoint: a resume loads it" {
+	tsq_psql -c "CREATE TABLE g (id integer PRIMARY KEY, v integer, twice integer GENERATED ALWAYS AS (v * 2) STORED)"
+	{
+		for i in $(seq 1 30); do echo "{\"id\": $i, \"v\": $i}"; done
+		echo '{"id": 31, "v": 31, "twice": 62}'
+		for i in $(seq 32 40); do echo "{\"id\": $i, \"v\": $i}"; done
+	} >g.jsonl
+	run --separate-stderr tsq-load --batch-size 10 --checkpoint cp.json g g.jsonl
+	assert_equal "$status" 64
+	assert_regex "$stderr" 'column "twice" of table "public"."g" is generated and cannot be loaded'
+	assert_equal "$(tsq_psql -c 'SELECT count(*), max(id) FROM g')" "30|30"
+	assert_equal "$(jq -r '.files["g.jsonl"].line' cp.json)" 31
+	# The record is fixed in the file; the resume starts at it.
+	sed -i 's/, "twice": 62//' g.jsonl
+	run --separate-stderr tsq-load --resume --checkpoint cp.json g g.jsonl
+	assert_success
+	assert_regex "$stderr" 'resuming at line 31'
+	assert_regex "$stderr" 'read 10, inserted 10'
+	assert_equal "$(tsq_psql -c 'SELECT count(*), sum(id) FROM g')" "40|820"
+}
+
+@test "a reject file that cannot be written stops the load; the checkpoint stays before the lost rejects" {
+	tsq-init -q
+	{
+		echo "time,symbol,open,high,low,close,volume"
+		for i in $(seq 10 29); do echo "2026-01-01T00:$i:00Z,A,1,2,0.5,1.5,3"; done
+		echo "2026-01-01T00:30:00Z,A,1,2,0.5,1.5,bad"
+		for i in $(seq 31 39); do echo "2026-01-01T00:$i:00Z,A,1,2,0.5,1.5,3"; done
+	} >f.csv
+	run --separate-stderr tsq-load --batch-size 5 --rejects /dev/full --checkpoint cp.json ohlcv f.csv
+	assert_equal "$status" 1
+	assert_regex "$stderr" 'error: stopped: could not write reject file "/dev/full": No space left on device'
+	refute_regex "$stderr" 'see "/dev/full"'
+	assert_regex "$stderr" 'everything up to line 21 of f.csv is committed'
+	assert_equal "$(tsq_psql -c 'SELECT count(*) FROM ohlcv')" 20
+	assert_equal "$(jq -r '.files["f.csv"].line' cp.json)" 22
+	# With a writable reject file the resume rejects it and loads the rest.
+	run --separate-stderr tsq-load --resume --checkpoint cp.json --rejects r.jsonl ohlcv f.csv
+	assert_equal "$status" 65
+	assert_equal "$(jq -r .line r.jsonl)" 22
+	assert_equal "$(tsq_psql -c 'SELECT count(*) FROM ohlcv')" 29
+}
+
+@test "an output file that is an input is refused before anything is read" {
+	tsq-init -q
+	cp "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv" in.csv
+	ln in.csv hard.csv
+	ln -s in.csv soft.csv
+	before=$(md5sum <in.csv)
+	for opt in --rejects --stats --checkpoint; do
+		for target in in.csv ./in.csv hard.csv soft.csv; do
+			run --separate-stderr tsq-load "$opt" "$target" ohlcv in.csv
+			assert_equal "$status" 64
+			assert_equal "$stderr" "tsq-load: error: $opt \"$target\" is an input file: it would be overwritten"
+		done
+	done
+	run --separate-stderr tsq-load --stats s.json --checkpoint s.json ohlcv in.csv
+	assert_equal "$status" 64
+	assert_equal "$stderr" 'tsq-load: error: --stats and --checkpoint name the same file "s.json"'
+	assert_equal "$(md5sum <in.csv)" "$before"
+	assert_equal "$(tsq_psql -c 'SELECT count(*) FROM ohlcv')" 0
+	# A directory is not an input.
+	mkdir adir
+	run --separate-stderr tsq-load ohlcv adir
+	assert_equal "$status" 66
+	assert_equal "$stderr" 'tsq-load: error: could not open file "adir": it is a directory'
+}
+
+@test "a load that is clearly not the expected format stops by itself; --max-errors none lifts it" {
+	tsq-init -q
+	awk 'BEGIN { print "time,symbol,open,high,low,close,volume"; for (i = 0; i < 3000; i++) print "x,y,z,w,v,u,t" }' >junk.csv
+	run --separate-stderr tsq-load ohlcv junk.csv
+	assert_equal "$status" 1
+	assert_regex "$stderr" 'stopped: 1001 of 1001 records rejected: is the input what table "public"."ohlcv" expects\?'
+	assert_equal "$(wc -l <junk.csv.rejects.jsonl)" 1001
+	# Many rejects among many good rows are not a wrong format.
+	make_candles 2 A | awk -F, -v OFS=, 'NR > 1 && NR % 5 < 2 { $7 = "bad" } { print }' >half.csv
+	run --separate-stderr tsq-load ohlcv half.csv
+	assert_equal "$status" 65
+	assert_regex "$stderr" 'read 2880, inserted 1728, .* rejected 1152'
+	run --separate-stderr tsq-load --max-errors none ohlcv junk.csv
+	assert_equal "$status" 65
+	assert_regex "$stderr" 'rejected 3000'
+}
+
+@test "JSON lines: an unknown or repeated key is a reject naming it, on the first line as on any other" {
+	tsq_psql -c "CREATE TABLE ev (id integer PRIMARY KEY, name text)"
+	printf '%s\n' '{"id": 1, "nope": 1}' '{"id": 2, "name": "a", "name": "b"}' '{"id": 3, "name": "c"}' \
+		'{"id": 4, "nope": 1}' '{"id": 5, "name": "d", "name": "e"}' >k.jsonl
+	run --separate-stderr tsq-load ev k.jsonl
+	assert_equal "$status" 65
+	assert_regex "$stderr" 'read 5, inserted 1, .* rejected 4'
+	run jq -r '"\(.line) \(.column) \(.error)"' k.jsonl.rejects.jsonl
+	assert_output '1 nope table "public"."ev" has no column "nope"
+2 name key "name" appears twice in the record
+4 nope table "public"."ev" has no column "nope"
+5 name key "name" appears twice in the record'
+	assert_equal "$(tsq_psql -c 'SELECT id, name FROM ev')" "3|c"
+}
+
+@test "values the server takes: long numerics, blanks around floats; clear messages for names and files" {
+	tsq_psql -c "CREATE TABLE nv (id integer PRIMARY KEY, n numeric, f double precision)"
+	{
+		echo "id,n,f"
+		echo "1,$(head -c 2000 /dev/zero | tr '\0' 9),  2.5  "
+		echo "2,1e131071,1"
+		echo "3,1e131072,1"
+	} >n.csv
+	run --separate-stderr tsq-load nv n.csv
+	assert_equal "$status" 65
+	assert_equal "$(tsq_psql -c 'SELECT id, length(n::text), f FROM nv ORDER BY id')" "1|2000|2.5
+2|131072|1"
+	assert_equal "$(jq -r .error n.csv.rejects.jsonl)" "value overflows numeric format"
+	# Table names: which name, and why.
+	tsq_psql -c 'CREATE TABLE "MixedCase" (id integer)'
+	run --separate-stderr tsq-load MixedCase n.csv
+	assert_equal "$status" 64
+	assert_equal "$stderr" "tsq-load: error: table \"MixedCase\" does not exist
+tsq-load: hint: unquoted names are folded to lower case: to name the table public.\"MixedCase\", write '\"MixedCase\"'"
+	run --separate-stderr tsq-load 'a.b.c.d' n.csv
+	assert_equal "$status" 64
+	assert_equal "${stderr_lines[0]}" 'tsq-load: error: invalid table name "a.b.c.d": improper relation name (too many dotted names): a.b.c.d'
+	run --separate-stderr tsq-load --delimiter '|' --quote '|' nv n.csv
+	assert_equal "$status" 64
+	assert_equal "$stderr" 'tsq-load: error: --delimiter and --quote are the same character "|"'
+	# A header of 2,000 columns the table lacks: one line.
+	awk 'BEGIN { printf "id"; for (i = 1; i < 2000; i++) printf ",c%d", i; print "" }' >wide.csv
+	run --separate-stderr tsq-load nv wide.csv
+	assert_equal "$status" 64
+	assert_equal "${#stderr_lines[@]}" 1
+	assert_regex "$stderr" 'has no columns "c1" \(input column 2\), .* and 1989 more$'
+	# A password in a URI libpq cannot parse is not shown.
+	run --separate-stderr tsq-load -d 'postgresql://alice:s3cr3t@[broken' nv n.csv
+	assert_equal "$status" 2
+	refute_regex "$stderr" 's3cr3t'
+	assert_regex "$stderr" 'alice:\*+@'
+}
+
+@test "a failed batch is reported once, with the server's detail lines kept" {
+	tsq_one_session && skip "PGlite serves one session at a time"
+	tsq_psql -c "CREATE TABLE lk (id integer PRIMARY KEY, v integer)"
+	tsq_psql -c "CREATE FUNCTION lk_fail() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN
+		RAISE EXCEPTION USING ERRCODE = '58000', MESSAGE = 'the disk is on fire', DETAIL = E'first line\nsecond line'; END \$\$" \
+		-c "CREATE TRIGGER lk_fail BEFORE INSERT ON lk FOR EACH ROW EXECUTE FUNCTION lk_fail()"
+	printf 'id,v\n1,1\n2,2\n' >lk.csv
+	run --separate-stderr tsq-load lk lk.csv
+	assert_equal "$status" 1
+	assert_equal "$(echo "$stderr" | grep -c 'the disk is on fire')" 1
+	assert_regex "$stderr" 'tsq-load: error: stopped: could not write the rows up to line 3: the disk is on fire
+tsq-load: detail: first line
+tsq-load: detail: second line'
+}
+
+@test "memory is bounded by bytes, not rows: 4 MiB rows, and a record of commas" {
+	[ "$TSQ_TEST_BACKEND" = postgres ] || skip "client memory, the same on every backend: measured on postgres"
+	tsq_psql -c "CREATE TABLE wide (id integer PRIMARY KEY, t text)"
+	head -c $((4 << 20)) /dev/zero | tr '\0' a >four
+	rows() {
+		{ echo "id,t"; for i in $(seq 1 "$1"); do printf '%d,' "$i"; cat four; echo; done; } | zstd -q -1 -c
+	}
+	# Under the sanitizers every byte costs more: fewer rows, still five rounds' worth.
+	n=120
+	[ "${TSQ_SANITIZE:-}" = 1 ] && n=40
+	rows 8 >small.csv.zst
+	rows "$n" >big.csv.zst
+	[ "$(stat -c %s big.csv.zst)" -lt 1000000 ]
+	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0:thread_local_quarantine_size_kb=0"
+	/usr/bin/time -f %M -o small.rss tsq-load -q --dry-run wide small.csv.zst
+	/usr/bin/time -f %M -o big.rss tsq-load -q --dry-run wide big.csv.zst
+	small=$(tail -n 1 small.rss) big=$(tail -n 1 big.rss)
+	echo "# peak RSS: $small KB for 8 rows of 4 MiB, $big KB for $n" >&3
+	# Two rounds of at most 32 MiB and a row: flat, and far below n x 4 MiB.
+	[ "$big" -lt $((small + 81920)) ]
+	# One 8 MiB record of commas: a bounded number of fields is kept.
+	{ echo "id,t"; head -c $(((8 << 20) - 16)) /dev/zero | tr '\0' ,; echo; } | zstd -q -c >commas.csv.zst
+	/usr/bin/time -f %M -o commas.rss tsq-load -q --dry-run --rejects commas.rej wide commas.csv.zst || true
+	commas=$(tail -n 1 commas.rss)
+	echo "# peak RSS: $commas KB for a record of 8 million commas" >&3
+	[ "$commas" -lt $((small + 65536)) ]
+	assert_equal "$(jq -r .error commas.rej)" "the record has more than 65535 fields"
+}
+
+@test "exports: a date and a time in two columns, read with --time-format" {
+	tsq-init -q
+	# MetaTrader's history export: <DATE> <TIME> in columns of their own.
+	cat >mt.csv <<'EOF'
+<DATE>,<TIME>,<OPEN>,<HIGH>,<LOW>,<CLOSE>,<TICKVOL>
+2024.01.02,14:30:00,1.10451,1.10502,1.10398,1.10477,1289
+2024.01.02,14:31:00,1.10477,1.10480,1.10311,1.10320,2044
+EOF
+	run --separate-stderr tsq-load --map '<DATE>+<TIME>=time,<OPEN>=open,<HIGH>=high,<LOW>=low,<CLOSE>=close,<TICKVOL>=volume' \
+		--time-format '%Y.%m.%d %H:%M:%S' --set symbol=EURUSD ohlcv mt.csv
+	assert_success
+	assert_regex "$stderr" 'read 2, inserted 2'
+	# Digits without separators, as other sites export them.
+	printf 'date,hhmmss,symbol,open,high,low,close,volume\n20240102,143200,EURUSD,1,2,0.5,1.5,7\n' >d.csv
+	run --separate-stderr tsq-load --map date+hhmmss=time --time-format '%Y%m%d %H%M%S' ohlcv d.csv
+	assert_success
+	run tsq_psql -c "SELECT to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), open, volume FROM ohlcv ORDER BY time"
+	assert_output "2024-01-02 14:30:00|1.10451|1289
+2024-01-02 14:31:00|1.10477|2044
+2024-01-02 14:32:00|1|7"
+}
+
+@test "exports: fractional seconds with a day-first --time-format keep their digits" {
+	tsq_psql -c "CREATE TABLE ticks (id integer PRIMARY KEY, t timestamptz)"
+	printf 'id,t\n1,02.01.2024 14:30:02.036\n2,02.01.2024 14:30:02.123456\n3,02.01.2024 14:30:02.123456789\n4,02.01.2024 14:30:02\n' >f.csv
+	run --separate-stderr tsq-load --time-format '%d.%m.%Y %H:%M:%S' ticks f.csv
+	assert_success
+	run tsq_psql -c "SET TimeZone = 'UTC'; SELECT id, t FROM ticks ORDER BY id"
+	assert_output "1|2024-01-02 14:30:02.036+00
+2|2024-01-02 14:30:02.123456+00
+3|2024-01-02 14:30:02.123457+00
+4|2024-01-02 14:30:02+00"
+	# %f names the fraction where it stands.
+	tsq_psql -c "TRUNCATE ticks"
+	printf 'id,t\n5,02/01/2024-14:30:02-250\n' >g.csv
+	run --separate-stderr tsq-load --time-format '%d/%m/%Y-%H:%M:%S-%f' ticks g.csv
+	assert_success
+	assert_equal "$(tsq_psql -c "SET TimeZone = 'UTC'; SELECT t FROM ticks")" "2024-01-02 14:30:02.25+00"
+}
+
+@test "exports: JSON keys that differ only in case, and trades without a trade id" {
+	tsq-init -q
+	# A trade stream whose events carry both "T" (trade time) and "t" (trade id).
+	cat >b.jsonl <<'EOF'
+{"e":"trade","E":1704205800120,"s":"BNBBTC","t":12345,"p":"0.001","q":"100","T":1704205800100,"m":true,"M":true}
+{"e":"trade","E":1704205800220,"s":"BNBBTC","t":12346,"p":"0.002","q":"5","T":1704205800200,"m":false,"M":true}
+EOF
+	run --separate-stderr tsq-load --map T=time,t=trade_id,s=symbol,p=price,q=size --ignore-extra trades b.jsonl
+	assert_success
+	assert_regex "$stderr" 'read 2, inserted 2'
+	run tsq_psql -c "SET TimeZone = 'UTC'; SELECT time, symbol, price, size, trade_id FROM trades ORDER BY trade_id"
+	assert_output "2024-01-02 14:30:00.1+00|BNBBTC|0.001|100|12345
+2024-01-02 14:30:00.2+00|BNBBTC|0.002|5|12346"
+
+	# No trade id at all: distinct trades in the same microsecond are all kept,
+	# numbered -1, -2 ... per symbol and time, and a reload changes nothing.
+	tsq_psql -c "TRUNCATE trades"
+	cat >noid.csv <<'EOF'
+time,symbol,price,size,side
+2024-01-02T14:30:00.000001Z,BTC,42000,0.5,buy
+2024-01-02T14:30:00.000001Z,BTC,42000,0.5,buy
+2024-01-02T14:30:00.000001Z,ETH,2300,1,sell
+2024-01-02T14:30:00.000002Z,BTC,42001,0.1,sell
+2024-01-02T14:30:00.000001Z,BTC,41999,2,sell
+EOF
+	run --separate-stderr tsq-load trades noid.csv
+	assert_success
+	assert_regex "$stderr" 'read 5, inserted 5, updated 0, unchanged 0, duplicates 0'
+	run tsq_psql -c "SELECT symbol, extract(microseconds FROM time)::int % 1000000, trade_id, price FROM trades ORDER BY symbol, time, trade_id DESC"
+	assert_output "BTC|1|-1|42000
+BTC|1|-2|42000
+BTC|1|-3|41999
+BTC|2|-1|42001
+ETH|1|-1|2300"
+	run --separate-stderr tsq-load trades noid.csv
+	assert_success
+	assert_regex "$stderr" 'read 5, inserted 0, updated 0, unchanged 5'
+}
+
+@test "exports: headerless files with more columns than the table, epochs in every unit" {
+	tsq-init -q
+	cat >h.csv <<'EOF'
+1704205800,BTC,1,2,0.5,1.5,10,x,y
+1704205860000,BTC,1,2,0.5,1.5,11,x,y
+1704205920000000,BTC,1,2,0.5,1.5,12,x,y
+1704205980000000000,BTC,1,2,0.5,1.5,13,x,y
+EOF
+	run --separate-stderr tsq-load --no-header --columns time,symbol,open,high,low,close,volume,extra1,extra2 \
+		--ignore-extra ohlcv h.csv
+	assert_success
+	run tsq_psql -c "SELECT to_char(time AT TIME ZONE 'UTC', 'HH24:MI'), volume FROM ohlcv ORDER BY time"
+	assert_output "14:30|10
+14:31|11
+14:32|12
+14:33|13"
+}
+
 @test "a reject record names file, first line, offset, column, error and the raw record" {
 	tsq-init -q
 	printf 'time,symbol,open,high,low,close,volume\n2026-01-01T00:00:00Z,A,1,2,0.5,1.5,3\n2026-01-01T00:01:00Z,"multi\nline",1,2,0.5,1.5,x\n' >r.csv

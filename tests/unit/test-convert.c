@@ -52,6 +52,21 @@ main(void)
 	is_str(enc(1700, 0, "1.2.3"), "error: invalid input syntax for type numeric: \"1.2.3\"",
 	    "numeric syntax error");
 
+	/* As many digits as the server takes, and its limits. */
+	char big[3000];
+	memset(big, '9', 2000);
+	big[2000] = '\0';
+	ok(strncmp(enc(1700, 0, big), "000003f0 01f4 01f3 0000 0000 270f", 33) == 0,
+	    "numeric of 2000 digits: 500 groups of 9999");
+	is_str(enc(1700, 0, "1e131071"), "0000000a 0001 7fff 0000 0000 03e8",
+	    "1e131071 is taken: 1000 at weight 32767");
+	is_str(enc(1700, 0, "1e131072"), "error: value overflows numeric format", "1e131072 is not");
+	is_str(enc(1700, 0, "1e-16384"), "error: value overflows numeric format", "nor a scale over 16383");
+	is_str(enc(1700, 0, "0.0e-16383"), "error: value overflows numeric format", "zero with that scale neither");
+	is_str(enc(1700, 0, "0e200000"), "00000008 0000 0000 0000 0000", "zero with a huge exponent is zero");
+	is_str(enc(1700, 0, "1e99999999999999"), "error: value overflows numeric format", "a huge exponent");
+	is_str(enc(1700, 0, "1e"), "error: invalid input syntax for type numeric: \"1e\"", "an exponent without digits");
+	is_str(enc(701, 0, " 1.5 "), "00000008 3ff8 0000 0000 0000", "double with blanks around, as the server takes it");
 	is_str(enc(23, 0, " 42 "), "00000004 0000 002a", "integer, blanks allowed");
 	is_str(enc(21, 0, "-1"), "00000002 ffff", "smallint -1");
 	is_str(enc(21, 0, "40000"), "error: value \"40000\" is out of range for type smallint",

@@ -113,6 +113,10 @@ main(void)
 	    "a stray quote spoils its record only");
 	is_str(CSV("a\n\"open\n"), "1 0|a\n2 2!unterminated quoted field at the end of the input\n",
 	    "an unterminated quote at the end");
+	is_str(CSV("a\rb\nc\n"), "1 0!carriage return inside an unquoted field\n2 4|c\n",
+	    "a CR inside a line spoils its record only");
+	is_str(CSV("a\rb"), "1 0!carriage return inside an unquoted field\n",
+	    "and at the end of the input leaves nothing behind");
 
 	is_str(read_all("a\tb\n1\\t2\t\\N\n\tx\n", 16, TSQ_FORMAT_TSV), "1 0|a|b\n2 4|1\t2|<null>\n3 12|<null>|x\n",
 	    "TSV: escapes decoded, \\N and empty are NULL");

@@ -1,0 +1,182 @@
+/*
+ * Unit tests for the reject file (exact bytes of a record, the 64 KiB cap,
+ * text that is not UTF-8, a file that cannot be written, pruning for a
+ * resume, reading a record back) and for the checkpoint (every resume
+ * outcome, a corrupt file).
+ */
+#include <stdio.h>
+#include <unistd.h>
+
+#include "tap.h"
+#include "tsq.h"
+#include "checkpoint.h"
+#include "rejects.h"
+
+static char dir[] = "/tmp/tsq-test-rejects.XXXXXX";
+
+static const char *
+slurp(const char *path)
+{
+	static char buf[200000];
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+
+	if (f)
+		fclose(f);
+	buf[n] = '\0';
+	return f ? buf : "(no file)";
+}
+
+static char *
+in_dir(const char *name)
+{
+	static char path[4][256];
+	static int k;
+	k = (k + 1) % 4;
+	snprintf(path[k], sizeof path[k], "%s/%s", dir, name);
+	return path[k];
+}
+
+int
+main(void)
+{
+	struct tsq_buf err = TSQ_BUF_INIT;
+
+	if (mkdtemp(dir) == NULL)
+		return 1;
+
+	/* Writing. */
+	char *path = in_dir("r.jsonl");
+	struct tsq_rejects *r = tsq_rejects_new(path, false);
+	ok(!tsq_rejects_written(r), "nothing written: no file yet");
+	ok(access(path, F_OK) != 0, "the file is made by the first reject only");
+	struct tsq_reject rj = { "x.csv", 3, 42, "volume", "invalid input syntax for type double precision: \"x\"",
+		NULL, "2024-01-01,A,x", 14, 14, TSQ_FORMAT_CSV, "time,symbol,volume" };
+	ok(tsq_rejects_write(r, &rj, &err), "a record is written");
+	is_str(slurp(path), "{\"file\":\"x.csv\",\"line\":3,\"offset\":42,\"column\":\"volume\","
+	    "\"error\":\"invalid input syntax for type double precision: \\\"x\\\"\",\"sqlstate\":null,"
+	    "\"record\":\"2024-01-01,A,x\",\"format\":\"csv\",\"header\":\"time,symbol,volume\"}\n",
+	    "its exact bytes, flushed at once");
+	struct tsq_reject rj2 = { "y.jsonl", 1, 0, NULL, "bad", "23514", "{\"a\":\"\xff\"}", 9, 9,
+		TSQ_FORMAT_JSONL, "ignored" };
+	ok(tsq_rejects_write(r, &rj2, &err), "another");
+	const char *all = slurp(path);
+	is_str(strchr(all, '\n') + 1, "{\"file\":\"y.jsonl\",\"line\":1,\"offset\":0,\"column\":null,"
+	    "\"error\":\"bad\",\"sqlstate\":\"23514\",\"record\":\"{\\\"a\\\":\\\"\xef\xbf\xbd\\\"}\","
+	    "\"format\":\"jsonl\",\"header\":null}\n",
+	    "bytes that are not UTF-8 become U+FFFD; JSON lines have no header");
+	char *big = xmalloc(100000);
+	memset(big, 'z', 100000);
+	struct tsq_reject rj3 = { "x.csv", 9, 100, NULL, "too big", NULL, big, 100000, 9000000,
+		TSQ_FORMAT_CSV, NULL };
+	ok(tsq_rejects_write(r, &rj3, &err), "a long record");
+	ok(tsq_rejects_close(r, &err), "closed");
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	for (int i = 0; i < 3; i++)
+		getline(&line, &cap, f);
+	fclose(f);
+	json_t *o = json_loads(line, 0, NULL);
+	is_int(json_string_length(json_object_get(o, "record")), TSQ_RECORD_PREFIX,
+	    "keeps the first 64 KiB of its text");
+	is_int(json_integer_value(json_object_get(o, "record_bytes")), 9000000, "says its full size");
+	ok(json_is_true(json_object_get(o, "truncated")), "and that it is truncated");
+	struct tsq_reject back;
+	const char *why = NULL;
+	ok(!tsq_reject_parse(o, &back, &why), "a truncated record cannot be read back");
+	is_str(why, "the reject record keeps only the start of the record, which cannot be loaded from it",
+	    "and says why");
+	is_int(back.rawsize, 9000000, "its size is kept for the next reject record");
+	json_decref(o);
+	o = json_loads("{\"record\":\"1,2\",\"format\":\"tsv\",\"header\":\"a\\tb\"}", 0, NULL);
+	ok(tsq_reject_parse(o, &back, &why) && back.format == TSQ_FORMAT_TSV && strcmp(back.raw, "1,2") == 0 &&
+	    strcmp(back.header, "a\tb") == 0, "a record read back: text, format and header");
+	json_decref(o);
+	o = json_loads("{\"line\":1}", 0, NULL);
+	ok(!tsq_reject_parse(o, &back, &why) && strcmp(why, "a reject record needs a \"record\" string") == 0,
+	    "an object without a record");
+	json_decref(o);
+	free(line);
+	free(big);
+
+	/* Pruning for a resume: records of that input at or after the offset go. */
+	ok(tsq_rejects_prune(path, "x.csv", 100, &err) == 1, "one record pruned");
+	all = slurp(path);
+	ok(strstr(all, "\"line\":3") && strstr(all, "y.jsonl") && !strstr(all, "too big"),
+	    "the others stay");
+	is_int(tsq_rejects_prune(in_dir("none.jsonl"), "x.csv", 0, &err), 0, "no file, nothing to prune");
+
+	/* A file that cannot be written. */
+	r = tsq_rejects_new("/dev/full", false);
+	tsq_buf_reset(&err);
+	ok(!tsq_rejects_write(r, &rj, &err), "a full disk is a failure");
+	is_str(err.data, "could not write reject file \"/dev/full\": No space left on device", "with the reason");
+	tsq_buf_reset(&err);
+	ok(!tsq_rejects_write(r, &rj, &err), "and stays one");
+	ok(!tsq_rejects_close(r, &err), "closing says so too");
+	r = tsq_rejects_new(in_dir("no/such/dir.jsonl"), false);
+	tsq_buf_reset(&err);
+	ok(!tsq_rejects_write(r, &rj, &err) && strstr(err.data, "No such file or directory"),
+	    "a path that cannot be made");
+	tsq_rejects_close(r, &err);
+
+	/* Checkpoints. */
+	char *cp = in_dir("cp.json");
+	struct tsq_buf warn = TSQ_BUF_INIT;
+	struct tsq_checkpoint *c = tsq_checkpoint_load(cp, true, &warn);
+	int64_t off = -1;
+	long ln = -1;
+	char id[33], other[33];
+	tsq_checkpoint_identity("h", 1, "r1", 2, id);
+	tsq_checkpoint_identity("h", 1, "r2", 2, other);
+	is_int(strlen(id), 32, "an identity is 32 hex digits");
+	ok(strcmp(id, other) != 0, "another first record, another identity");
+	is_int(tsq_checkpoint_find(c, "x.csv", id, &off, &ln), TSQ_RESUME_NONE, "no file: nothing recorded");
+	ok(tsq_checkpoint_save(c, "t", "x.csv", id, 120, 7, false, "x.rej", &err), "saved");
+	tsq_checkpoint_free(c);
+	c = tsq_checkpoint_load(cp, true, &warn);
+	is_int(tsq_checkpoint_find(c, "x.csv", id, &off, &ln), TSQ_RESUME_AT, "read back: resume");
+	is_int(off, 120, "at the offset");
+	is_int(ln, 7, "and line");
+	is_int(tsq_checkpoint_find(c, "x.csv", other, &off, &ln), TSQ_RESUME_OTHER,
+	    "another file of the same name");
+	is_int(tsq_checkpoint_find(c, "y.csv", id, &off, &ln), TSQ_RESUME_NONE, "another input");
+	ok(tsq_checkpoint_save(c, "t", "x.csv", id, 500, 20, true, NULL, &err), "done");
+	is_int(tsq_checkpoint_find(c, "x.csv", id, &off, &ln), TSQ_RESUME_DONE, "done is done");
+	tsq_checkpoint_free(c);
+	c = tsq_checkpoint_load(cp, false, &warn);
+	is_int(tsq_checkpoint_find(c, "x.csv", id, &off, &ln), TSQ_RESUME_NONE,
+	    "without --resume the file is not read");
+	tsq_checkpoint_free(c);
+	f = fopen(cp, "w");
+	fputs("{\"files\": {\"x.csv\": {\"identity\": 1", f);
+	fclose(f);
+	c = tsq_checkpoint_load(cp, true, &warn);
+	ok(strncmp(warn.data, "ignoring checkpoint \"", 21) == 0, "a corrupt file is ignored with a warning");
+	is_int(tsq_checkpoint_find(c, "x.csv", id, &off, &ln), TSQ_RESUME_NONE, "and is empty");
+	tsq_checkpoint_free(c);
+	f = fopen(cp, "w");
+	fputs("{\"files\": {\"x.csv\": {\"identity\": \"", f);
+	fputs(id, f);
+	fputs("\", \"offset\": -5, \"line\": 0}}}", f);
+	fclose(f);
+	tsq_buf_reset(&warn);
+	c = tsq_checkpoint_load(cp, true, &warn);
+	is_int(tsq_checkpoint_find(c, "x.csv", id, &off, &ln), TSQ_RESUME_OTHER,
+	    "an impossible position is not resumed from");
+	tsq_checkpoint_free(c);
+	c = tsq_checkpoint_load(in_dir("no/dir/cp.json"), false, &warn);
+	tsq_buf_reset(&err);
+	ok(!tsq_checkpoint_save(c, "t", "x.csv", id, 1, 1, false, NULL, &err) &&
+	    strncmp(err.data, "could not write checkpoint", 26) == 0, "a checkpoint that cannot be written");
+	tsq_checkpoint_free(c);
+
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		return 1;
+	tsq_buf_free(&err);
+	tsq_buf_free(&warn);
+	return done_testing();
+}
