@@ -49,6 +49,84 @@ add_compared(struct tsq_buf *b, const struct tsq_table *t, const int *cols, int 
 	tsq_buf_addc(b, ')');
 }
 
+/* "time" BETWEEN $1 AND $2, the bounds cast to the time column's own type. */
+static void
+add_in_range(struct tsq_buf *b, const struct tsq_table *t, const char *prefix)
+{
+	const struct tsq_column *c = &t->cols[t->time_col];
+
+	add_ident(b, prefix, c->name);
+	tsq_buf_addf(b, " BETWEEN $1::%s AND $2::%s", c->type_name, c->type_name);
+}
+
+/*
+ * Column ALL[I] as the staging table holds it, for comparing with the
+ * table's: columns tsq does not convert are staged as text and cast back.
+ */
+static void
+add_staged(struct tsq_buf *b, const struct tsq_table *t, const int *all, int i, int ncols,
+    bool as_text)
+{
+	const struct tsq_column *c = &t->cols[all[i]];
+
+	add_ident(b, "s.", c->name);
+	if (c->type.conv == TSQ_CONV_OTHER && i < ncols)
+		tsq_buf_addf(b, "::%s", c->type_name);
+	if (as_text)
+		tsq_buf_adds(b, "::text");
+}
+
+static int
+index_in(const int *all, int nall, int col)
+{
+	for (int i = 0; i < nall; i++)
+		if (all[i] == col)
+			return i;
+	return -1;
+}
+
+/*
+ * A reload sends rows the table holds already.  ON CONFLICT DO UPDATE would
+ * lock each of them before its WHERE finds it unchanged; this statement
+ * deletes them from the staging table first, by a join that only reads the
+ * table, so that the upsert gets only the rows that are new or changed.
+ * UPDATE (NUPDATE columns) compares values; without it a key alone makes a
+ * row unchanged (DO NOTHING).  RANGE adds the batch's time range, so that
+ * the join reads only the partitions or chunks the batch falls in.
+ */
+static char *
+prune_sql(const struct tsq_table *t, const int *all, int nall, int ncols, const int *update,
+    int nupdate, bool range)
+{
+	struct tsq_buf b = TSQ_BUF_INIT;
+
+	tsq_buf_addf(&b, "DELETE FROM " STAGE " s USING %s t WHERE ", t->quoted);
+	for (int k = 0; k < t->nkey; k++) {
+		if (k)
+			tsq_buf_adds(&b, " AND ");
+		add_ident(&b, "t.", t->cols[t->key[k]].name);
+		tsq_buf_adds(&b, " = ");
+		add_staged(&b, t, all, index_in(all, nall, t->key[k]), ncols, false);
+	}
+	if (range) {
+		tsq_buf_adds(&b, " AND ");
+		add_in_range(&b, t, "t.");
+	}
+	if (update && nupdate > 0) {
+		tsq_buf_adds(&b, " AND ");
+		add_compared(&b, t, update, nupdate, "t.");
+		tsq_buf_adds(&b, " IS NOT DISTINCT FROM (");
+		for (int i = 0; i < nupdate; i++) {
+			if (i)
+				tsq_buf_adds(&b, ", ");
+			add_staged(&b, t, all, index_in(all, nall, update[i]), ncols,
+			    !t->cols[update[i]].comparable);
+		}
+		tsq_buf_adds(&b, ")");
+	}
+	return tsq_buf_detach(&b);
+}
+
 static bool
 loaded(const int *cols, int n, int col)
 {
@@ -165,9 +243,16 @@ tsq_load_plan_init(struct tsq_load_plan *p, const struct tsq_table *t, const int
 		tsq_buf_adds(&b, ") FROM STDIN (FORMAT binary)");
 		p->direct_copy_sql = tsq_buf_detach(&b);
 		tsq_buf_addf(&b, "SELECT EXISTS (SELECT 1 FROM %s WHERE ", t->quoted);
-		add_ident(&b, NULL, t->cols[t->time_col].name);
-		tsq_buf_adds(&b, " BETWEEN $1::timestamptz AND $2::timestamptz)");
+		add_in_range(&b, t, "");
+		tsq_buf_adds(&b, ")");
 		p->range_sql = tsq_buf_detach(&b);
+	}
+	if (conflict == TSQ_CONFLICT_NOTHING || conflict == TSQ_CONFLICT_UPDATE) {
+		p->prune_sql = prune_sql(t, all, nall, ncols, conflict == TSQ_CONFLICT_UPDATE ? update : NULL,
+		    nupdate, false);
+		if (time_in_key && loaded(cols, ncols, t->time_col))
+			p->prune_range_sql = prune_sql(t, all, nall, ncols,
+			    conflict == TSQ_CONFLICT_UPDATE ? update : NULL, nupdate, true);
 	}
 
 	/* INSERT .. SELECT from the staging table. */
@@ -245,6 +330,8 @@ tsq_load_plan_free(struct tsq_load_plan *p)
 	free(p->insert_new_sql);
 	free(p->direct_copy_sql);
 	free(p->range_sql);
+	free(p->prune_sql);
+	free(p->prune_range_sql);
 	memset(p, 0, sizeof *p);
 }
 
@@ -501,6 +588,14 @@ copy_rows(struct tsq_writer *w, const char *sql, const struct tsq_batch *b, cons
 	return copy_result(w->conn);
 }
 
+/* The batch's time range is known and finite: it can bound a query. */
+static bool
+finite_range(const struct tsq_batch *b)
+{
+	return b->min_time <= b->max_time && b->min_time != INT64_MIN && b->max_time != INT64_MAX &&
+	    b->min_time > INT64_MIN + 1 && b->max_time < INT64_MAX - 1;
+}
+
 static uint64_t
 count_at(const PGresult *res, int col)
 {
@@ -533,6 +628,25 @@ attempt(struct tsq_writer *w, const struct tsq_batch *b, const size_t *idx, size
 	}
 	PQclear(res);
 	w->stage_dirty = true;
+	if (p->prune_sql) {
+		char from[TSQ_TIME_BUFSIZE], to[TSQ_TIME_BUFSIZE];
+		const char *params[2] = { from, to };
+		bool range = p->prune_range_sql && finite_range(b);
+		if (range) {
+			tsq_format_time(b->min_time, from);
+			tsq_format_time(b->max_time, to);
+		}
+		res = range ? PQexecParams(w->conn, p->prune_range_sql, 2, NULL, params, NULL, NULL, 0) :
+		    PQexec(w->conn, p->prune_sql);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK)
+			return res;
+		uint64_t pruned = strtoull(PQcmdTuples(res), NULL, 10);
+		PQclear(res);
+		if (pruned == n) {
+			acc->unchanged += n;
+			return NULL;
+		}
+	}
 	res = PQexec(w->conn, p->insert_new_sql ? p->insert_new_sql : p->insert_sql);
 	ExecStatusType st = PQresultStatus(res);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
@@ -735,8 +849,7 @@ fast_path(struct tsq_writer *w, const struct tsq_batch *b, const size_t *idx, si
 	char from[TSQ_TIME_BUFSIZE], to[TSQ_TIME_BUFSIZE];
 	const char *params[2] = { from, to };
 
-	if (p->direct || p->range_sql == NULL || b->min_time > b->max_time ||
-	    b->min_time == INT64_MIN || b->max_time == INT64_MAX)
+	if (p->direct || p->range_sql == NULL || !finite_range(b))
 		return false;
 	tsq_format_time(b->min_time, from);
 	tsq_format_time(b->max_time, to);

@@ -52,6 +52,8 @@ struct tsq_load_plan {
 	char *insert_new_sql;	/* partitioned tables: the new keys first, DO NOTHING */
 	char *direct_copy_sql;	/* COPY into the table, for batches into an empty range */
 	char *range_sql;	/* is any row in [$1, $2] of the time column already? */
+	char *prune_sql;	/* drop staged rows the table holds unchanged */
+	char *prune_range_sql;	/* the same, reading only [$1, $2] of the time column */
 };
 
 /*
