@@ -333,6 +333,7 @@ install(PGconn *conn, struct options *o, const struct tsq_backend *b)
 	tsq_buf_addf(&path, "%s/schema.sql", backend);
 	if ((rc = run_script(conn, "tables.sql", &so, &executed)) != TSQ_EXIT_OK ||
 	    (rc = run_script(conn, path.data, &so, &executed)) != TSQ_EXIT_OK ||
+	    (rc = run_script(conn, "policies.sql", &so, &executed)) != TSQ_EXIT_OK ||
 	    (rc = run_script(conn, "finish.sql", &so, &executed)) != TSQ_EXIT_OK)
 		goto out;
 out:

@@ -123,6 +123,31 @@ tsq_backend_before_write(PGconn *conn, const struct tsq_backend *b, const struct
 	return NULL;
 }
 
+PGresult *
+tsq_backend_note_write(PGconn *conn, const struct tsq_table *t, int64_t from_usec,
+    int64_t to_usec, int *known)
+{
+	char from[TSQ_TIME_BUFSIZE], to[TSQ_TIME_BUFSIZE];
+	const char *params[4] = { t->schema, t->name, from, to };
+
+	if (*known == 0) {
+		PGresult *probe = tsq_exec(conn, "SELECT to_regclass('tsq.touched') IS NOT NULL", 0, NULL);
+		if (!tsq_result_ok(probe))
+			return probe;
+		*known = PQgetvalue(probe, 0, 0)[0] == 't' ? 1 : -1;
+		PQclear(probe);
+	}
+	if (*known < 0 || t->time_col < 0 || from_usec == INT64_MIN || to_usec == INT64_MAX)
+		return NULL;
+	tsq_format_time(from_usec, from);
+	tsq_format_time(to_usec, to);
+	PGresult *res = tsq_exec(conn, tsq_sql_file("compress/touched_record.sql"), 4, params);
+	if (!tsq_result_ok(res))
+		return res;
+	PQclear(res);
+	return NULL;
+}
+
 const char *
 tsq_backend_write_setup(const struct tsq_backend *b, const struct tsq_table *t)
 {

@@ -53,6 +53,15 @@ PGresult *tsq_backend_before_write(PGconn *conn, const struct tsq_backend *b,
     const struct tsq_table *t, int64_t from_usec, int64_t to_usec, long *changed);
 
 /*
+ * Record in tsq.touched that rows with times in [FROM_USEC, TO_USEC) are
+ * about to be written to T, so that tsq-compress refreshes the rollups over
+ * them.  *KNOWN caches whether the table exists (0 not yet asked, 1 yes, -1
+ * no: nothing to do).  Returns NULL, or the failed result.
+ */
+PGresult *tsq_backend_note_write(PGconn *conn, const struct tsq_table *t, int64_t from_usec,
+    int64_t to_usec, int *known);
+
+/*
  * SQL to run at the start of each transaction that writes to T, or NULL: on
  * TimescaleDB 2.11 and later it lifts the limit on rows decompressed by one
  * transaction, so loading into a compressed range works.

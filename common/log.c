@@ -1,9 +1,13 @@
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "buf.h"
 #include "log.h"
+#include "rejects.h"
 
 static const char *progname = "tsq";
 static enum tsq_log_level level = TSQ_LOG_INFO;
@@ -61,7 +65,7 @@ sanitize(struct tsq_buf *b)
 }
 
 static void
-json_string(struct tsq_buf *out, const char *s)
+json_text(struct tsq_buf *out, const char *s)
 {
 	tsq_buf_addc(out, '"');
 	for (; *s; s++) {
@@ -90,11 +94,11 @@ emit(const char *kind, const char *prefix, const char *fmt, va_list ap)
 	sanitize(&msg);
 	if (json_format) {
 		tsq_buf_adds(&line, "{\"program\":");
-		json_string(&line, progname);
+		json_text(&line, progname);
 		tsq_buf_adds(&line, ",\"level\":");
-		json_string(&line, kind ? kind : "info");
+		json_text(&line, kind ? kind : "info");
 		tsq_buf_adds(&line, ",\"message\":");
-		json_string(&line, msg.data);
+		json_text(&line, msg.data);
 		tsq_buf_adds(&line, "}\n");
 	} else if (kind) {
 		tsq_buf_addf(&line, "%s: %s: %s\n", progname, kind, msg.data);
@@ -149,6 +153,46 @@ tsq_data_error(const char *file, long line, const char *fmt, ...)
 
 	snprintf(prefix, sizeof prefix, "%s:%ld: ", file, line);
 	EMIT(TSQ_LOG_ERROR, "error", prefix);
+}
+
+void
+tsq_log_event(json_t *fields, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!json_format) {
+		json_decref(fields);
+		if (level < TSQ_LOG_VERBOSE)
+			return;
+		va_start(ap, fmt);
+		emit(NULL, NULL, fmt, ap);
+		va_end(ap);
+		return;
+	}
+	if (level < TSQ_LOG_INFO) {
+		json_decref(fields);
+		return;
+	}
+	struct tsq_buf msg = TSQ_BUF_INIT;
+	va_start(ap, fmt);
+	tsq_buf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	sanitize(&msg);
+	json_t *o = json_object();
+	json_object_set_new(o, "program", tsq_json_text(progname, strlen(progname)));
+	json_object_set_new(o, "level", json_string("info"));
+	json_object_update(o, fields);
+	json_decref(fields);
+	json_object_set_new(o, "message", tsq_json_text(msg.data, msg.len));
+	char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+	fflush(stdout);
+	if (text) {
+		fprintf(stderr, "%s\n", text);
+		free(text);
+	}
+	fflush(stderr);
+	json_decref(o);
+	tsq_buf_free(&msg);
 }
 
 void

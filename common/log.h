@@ -38,6 +38,16 @@ void tsq_verbose(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void tsq_data_error(const char *file, long line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * A record of work done (an action tsq-compress took, say).  In text it is
+ * the message, shown under -v; with --log-format json it is one object of
+ * FIELDS (taken over) plus "program", "level" and "message", shown unless
+ * -q, so that a log collector gets every action without -v.
+ */
+struct json_t;
+void tsq_log_event(struct json_t *fields, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* Print "Try "PROG --help" for more information." on stderr. */
 void tsq_try_help(void);
 

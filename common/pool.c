@@ -240,9 +240,20 @@ prepare_days(struct tsq_pool *p, struct tsq_round *r)
 			known = day_find(p->ensured, r->days.day[k], &at);
 		if (!known) {
 			long changed;
-			PGresult *res = tsq_backend_before_write(tsq_pool_conn(p), p->o.backend,
-			    p->o.table, r->days.day[i] * TSQ_USEC_PER_DAY,
-			    r->days.day[j] * TSQ_USEC_PER_DAY + TSQ_USEC_PER_DAY - 1, &changed);
+			int64_t from = r->days.day[i] * TSQ_USEC_PER_DAY;
+			int64_t to = r->days.day[j] * TSQ_USEC_PER_DAY + TSQ_USEC_PER_DAY - 1;
+			PGresult *res = tsq_backend_note_write(tsq_pool_conn(p), p->o.table, from,
+			    to + 1, &p->touched_table);
+			if (res) {
+				struct tsq_buf msg = TSQ_BUF_INIT;
+				tsq_result_message(res, tsq_pool_conn(p), &msg);
+				tsq_warning("could not record the days written for tsq-compress: %s",
+				    msg.data);
+				tsq_buf_free(&msg);
+				PQclear(res);
+			}
+			res = tsq_backend_before_write(tsq_pool_conn(p), p->o.backend,
+			    p->o.table, from, to, &changed);
 			if (res) {
 				struct tsq_buf msg = TSQ_BUF_INIT;
 				tsq_result_message(res, tsq_pool_conn(p), &msg);

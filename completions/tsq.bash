@@ -8,7 +8,8 @@ _tsq_opts() {
 	tsq-init) echo "--local --stop --backend --schema --numeric --chunk-interval --no-rollups --dry-run --table --time-column $_tsq_common_opts" ;;
 	tsq-load) echo "--format --delimiter --quote --null --no-header --columns --map --set --skip-columns --ignore-extra --time-format --tz --on-conflict --dedupe --batch-size --workers --dry-run --rejects --max-errors --max-error-ratio --stats --checkpoint --resume --progress $_tsq_common_opts" ;;
 	tsq-query) echo "--list --describe --format --no-header --null --output --timeout --tz --explain --timing --command --file --param --queries-dir $_tsq_common_opts" ;;
-	tsq-compress|tsq-stats) echo "$_tsq_common_opts" ;;
+	tsq-compress) echo "--run --set-policy --show-policies --remove-policy --compress --decompress --drop --refresh --older-than --from --to --keep-tables --dry-run --skip-if-locked --lock-timeout --format --no-header --tz $_tsq_common_opts" ;;
+	tsq-stats) echo "$_tsq_common_opts" ;;
 	esac
 }
 
@@ -37,6 +38,8 @@ _tsq_complete() {
 	--format|-F)
 		if [ "$prog" = tsq-query ]; then
 			COMPREPLY=($(compgen -W "table csv tsv jsonl json markdown spark" -- "$cur"))
+		elif [ "$prog" = tsq-compress ]; then
+			COMPREPLY=($(compgen -W "table csv tsv jsonl json markdown" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "auto csv tsv jsonl rejects" -- "$cur"))
 		fi
@@ -53,6 +56,7 @@ _tsq_complete() {
 	-h|--host) COMPREPLY=($(compgen -A hostname -- "$cur")); return 0 ;;
 	-U|--username) COMPREPLY=($(compgen -u -- "$cur")); return 0 ;;
 	-d|--dbname|-p|--port|--schema|--chunk-interval|--table|--time-column) return 0 ;;
+	--set-policy|--remove-policy|--compress|--decompress|--drop|--refresh|--older-than|--from|--to|--lock-timeout) return 0 ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$(_tsq_opts "$prog")" -- "$cur"))

@@ -37,6 +37,56 @@ LANGUAGE sql STABLE AS $fn$
                    WHERE n.nspname = schema_name AND c.relname = relation)
 $fn$;
 
+-- step: created table tsq.policies
+-- unless: SELECT to_regclass('tsq.policies') IS NOT NULL
+-- The storage policy wanted for each table, set with tsq-compress
+-- --set-policy and applied by tsq-compress --run.  A NULL setting is off.
+CREATE TABLE tsq.policies (
+    schema_name     text NOT NULL,
+    table_name      text NOT NULL,
+    compress_after  interval,
+    drop_after      interval,
+    refresh_window  interval,
+    premake         interval,
+    updated_at      timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (schema_name, table_name)
+);
+
+-- step: created table tsq.policy_runs
+-- unless: SELECT to_regclass('tsq.policy_runs') IS NOT NULL
+-- One row per action tsq-compress took (or was taking when it was stopped):
+-- what tsq-stats reports as the health of the policies.
+CREATE TABLE tsq.policy_runs (
+    id            bigserial PRIMARY KEY,
+    schema_name   text NOT NULL,
+    table_name    text NOT NULL,
+    action        text NOT NULL,
+    target        text,
+    range_start   timestamptz,
+    range_end     timestamptz,
+    started       timestamptz NOT NULL DEFAULT clock_timestamp(),
+    finished      timestamptz,
+    status        text NOT NULL DEFAULT 'running',
+    error         text,
+    bytes_before  bigint,
+    bytes_after   bigint,
+    rows          bigint
+);
+CREATE INDEX ON tsq.policy_runs (schema_name, table_name, action, started);
+
+-- step: created table tsq.touched
+-- unless: SELECT to_regclass('tsq.touched') IS NOT NULL
+-- The time ranges tsq-load wrote to, kept until tsq-compress has refreshed
+-- the rollups over them.
+CREATE TABLE tsq.touched (
+    id           bigserial PRIMARY KEY,
+    schema_name  text NOT NULL,
+    table_name   text NOT NULL,
+    from_time    timestamptz NOT NULL,
+    to_time      timestamptz NOT NULL,
+    recorded_at  timestamptz NOT NULL DEFAULT now()
+);
+
 -- step: created the target schema
 -- unless: SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)
 -- params: schema

@@ -59,12 +59,34 @@ Try \"$p --help\" for more information."
 	assert_equal "${stderr_lines[0]}" 'tsq-init: error: invalid value "xml" for option --log-format'
 }
 
-@test "the unwritten tools refuse their work with exit 69" {
-	for p in tsq-compress tsq-stats; do
-		run --separate-stderr "$p"
-		assert_equal "$status" 69
-		assert_equal "$stderr" "$p: error: not implemented yet"
-	done
+@test "the unwritten tool refuses its work with exit 69" {
+	run --separate-stderr tsq-stats
+	assert_equal "$status" 69
+	assert_equal "$stderr" "tsq-stats: error: not implemented yet"
+}
+
+@test "tsq-compress without an action, or with two, is exit 64" {
+	run --separate-stderr tsq-compress
+	assert_equal "$status" 64
+	assert_equal "${stderr_lines[0]}" "tsq-compress: error: no action given"
+	run --separate-stderr tsq-compress --run --show-policies
+	assert_equal "$status" 64
+	assert_equal "$stderr" "tsq-compress: error: --run and --show-policies cannot be used together: one action per run"
+	run --separate-stderr tsq-compress --compress=ohlcv
+	assert_equal "$status" 64
+	assert_equal "$stderr" "tsq-compress: error: --compress needs --older-than"
+	run --separate-stderr tsq-compress --drop=ohlcv --older-than=-3d
+	assert_equal "$status" 64
+	assert_equal "$stderr" 'tsq-compress: error: invalid value "-3d" for option --older-than: expected a positive duration such as 7d or 12h'
+	run --separate-stderr tsq-compress --decompress=ohlcv --from=2024-01-01
+	assert_equal "$status" 64
+	assert_equal "$stderr" "tsq-compress: error: --decompress needs --from and --to"
+	run --separate-stderr tsq-compress --set-policy=ohlcv
+	assert_equal "$status" 64
+	assert_equal "$stderr" "tsq-compress: error: --set-policy needs the settings, such as compress_after=7d,drop_after=365d"
+	run --separate-stderr tsq-compress --run --older-than=7d
+	assert_equal "$status" 64
+	assert_equal "$stderr" "tsq-compress: error: --older-than goes with --compress or --drop"
 }
 
 @test "a bad connection string is exit 2 with one line" {

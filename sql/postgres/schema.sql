@@ -95,6 +95,44 @@ RETURNS boolean LANGUAGE sql STABLE AS $fn$
                          interval '1 day') AS day
 $fn$;
 
+-- step: created function tsq.partitions
+-- unless: SELECT to_regprocedure('tsq.partitions(text,text)') IS NOT NULL
+-- The range partitions of a table on its time column, read from the
+-- catalog: a MINVALUE or MAXVALUE bound, or the default partition, gives
+-- NULL on that side.
+CREATE FUNCTION tsq.partitions(schema_name text, table_name text)
+RETURNS TABLE (partition_schema text, partition_name text,
+               range_start timestamptz, range_end timestamptz)
+LANGUAGE sql STABLE AS $fn$
+    SELECT n.nspname::text, c.relname::text,
+           (regexp_match(b.bound, 'FROM \(''([^'']*)''\)'))[1]::timestamptz,
+           (regexp_match(b.bound, 'TO \(''([^'']*)''\)'))[1]::timestamptz
+    FROM pg_inherits i
+    JOIN pg_class c ON c.oid = i.inhrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    CROSS JOIN LATERAL (SELECT pg_get_expr(c.relpartbound, c.oid) AS bound) b
+    WHERE i.inhparent = (SELECT p.oid FROM pg_class p JOIN pg_namespace pn ON pn.oid = p.relnamespace
+                         WHERE pn.nspname = schema_name AND p.relname = table_name)
+$fn$;
+
+-- step: created function tsq.drop_partition
+-- unless: SELECT to_regprocedure('tsq.drop_partition(text,text,text,text,boolean)') IS NOT NULL
+-- Drop one partition of schema_name.table_name, or with keep only detach it
+-- (it stays as a table of its own).  The names are quoted here, by the
+-- server, from parameters.
+CREATE FUNCTION tsq.drop_partition(schema_name text, table_name text,
+                                   partition_schema text, partition_name text, keep boolean)
+RETURNS void LANGUAGE plpgsql AS $fn$
+BEGIN
+    IF keep THEN
+        EXECUTE format('ALTER TABLE %I.%I DETACH PARTITION %I.%I',
+                       schema_name, table_name, partition_schema, partition_name);
+    ELSE
+        EXECUTE format('DROP TABLE %I.%I', partition_schema, partition_name);
+    END IF;
+END
+$fn$;
+
 -- step: created daily partitions of ohlcv from 7 days ago to 7 days ahead
 -- unless: SELECT tsq.has_partitions($1, 'ohlcv', date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '7 days', date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '8 days')
 -- params: schema

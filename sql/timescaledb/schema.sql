@@ -39,7 +39,7 @@ ALTER TABLE trades SET (timescaledb.compress,
 -- step: added compression policy on trades
 -- unless: SELECT EXISTS (SELECT 1 FROM timescaledb_information.jobs WHERE hypertable_schema = $1 AND hypertable_name = 'trades' AND proc_name = 'policy_compression')
 -- params: schema
-SELECT add_compression_policy(format('%I.%I', $1::text, 'trades')::regclass, INTERVAL '7 days');
+SELECT add_compression_policy(format('%I.%I', $1::text, 'trades')::regclass, INTERVAL '2 days');
 
 -- step: made quotes a hypertable
 -- unless: SELECT EXISTS (SELECT 1 FROM timescaledb_information.hypertables WHERE hypertable_schema = $1 AND hypertable_name = 'quotes')
@@ -57,7 +57,7 @@ ALTER TABLE quotes SET (timescaledb.compress,
 -- step: added compression policy on quotes
 -- unless: SELECT EXISTS (SELECT 1 FROM timescaledb_information.jobs WHERE hypertable_schema = $1 AND hypertable_name = 'quotes' AND proc_name = 'policy_compression')
 -- params: schema
-SELECT add_compression_policy(format('%I.%I', $1::text, 'quotes')::regclass, INTERVAL '7 days');
+SELECT add_compression_policy(format('%I.%I', $1::text, 'quotes')::regclass, INTERVAL '2 days');
 
 -- The rollups are built from the 1-minute candles and then from each other
 -- (5m <- 1m, 15m <- 5m, 1h <- 15m, 4h <- 1h, 1d <- 1h).  materialized_only is

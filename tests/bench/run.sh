@@ -115,8 +115,13 @@ compress_section() {
 		tsq_psql -c "VACUUM ohlcv" >/dev/null
 		bench_run compress "SELECT compress_chunk(c) FROM show_chunks('ohlcv') c" "$ROWS" \
 			psql -X -q -c "SELECT count(compress_chunk(c)) FROM show_chunks('ohlcv') c"
+		tsq_psql -c "SELECT count(decompress_chunk(c, true)) FROM show_chunks('ohlcv') c" >/dev/null
+		tsq_psql -c "VACUUM ohlcv" >/dev/null
+		bench_run compress "tsq-compress --compress (recorded, chunk by chunk)" "$ROWS" \
+			tsq-compress -q --compress=ohlcv --older-than=1s
 	done
 	bench_table compress "SELECT compress_chunk(c) FROM show_chunks('ohlcv') c" "compression: every chunk of ohlcv ($ROWS rows), $(bench_server)"
+	bench_target compress "tsq-compress --compress (recorded, chunk by chunk)" "<=" 1.05
 	tsq_psql -c "SELECT 'compressed ' || count(*) FILTER (WHERE is_compressed) || ' of ' || count(*) || ' chunks' FROM timescaledb_information.chunks WHERE hypertable_name = 'ohlcv'"
 	tsq_psql -c "SELECT format('bytes before %s, after %s: ratio %s', before_compression_total_bytes, after_compression_total_bytes, round(before_compression_total_bytes::numeric / nullif(after_compression_total_bytes, 0), 2)) FROM hypertable_compression_stats('ohlcv')"
 }

@@ -1,0 +1,9 @@
+-- Who holds the lock of lock.sql on table oid $1: the session's pid and when
+-- it connected.  A bigint advisory key shows in pg_locks as classid (high
+-- half), objid (low half) and objsubid 1.
+SELECT l.pid, a.backend_start
+FROM pg_locks l
+LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+  AND l.classid = x'74737100'::bigint::oid AND l.objid = $1::oid
+LIMIT 1

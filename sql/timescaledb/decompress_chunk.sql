@@ -1,0 +1,1 @@
+SELECT decompress_chunk($1::regclass, if_compressed => true)

@@ -1,0 +1,373 @@
+#!/usr/bin/env bats
+# tsq-compress on the backend named by TSQ_TEST_BACKEND: stored policies,
+# --run (refresh, compress, drop, premake), the lock, the record of actions,
+# the one-shot actions.  The data: hourly 1-minute candles of two symbols
+# over the last 60 days, loaded with tsq-load (which records the days it
+# wrote, for the rollups).
+
+setup_file() {
+	load lib/db
+	tsq_db_start
+}
+
+teardown_file() {
+	load lib/db
+	tsq_db_stop
+}
+
+setup() {
+	load lib/common
+	load lib/db
+	tsq_db_reset
+	tsq-init -q
+	tsq_hold_jobs
+	tsq_psql -c "COPY (SELECT t, s, 10 + g % 7, 12 + g % 7, 9 + g % 7, 11 + g % 5, 100 + g % 3
+	                   FROM generate_series(date_trunc('day', now()) - interval '60 days', now(),
+	                                        interval '1 hour') WITH ORDINALITY AS x(t, g),
+	                        unnest(ARRAY['AAA', 'BBB']) AS s)
+	             TO STDOUT WITH (FORMAT csv)" >"$BATS_TEST_TMPDIR/ohlcv.csv"
+	tsq-load -q --no-header --columns time,symbol,open,high,low,close,volume ohlcv "$BATS_TEST_TMPDIR/ohlcv.csv"
+}
+
+# What the daily rollup must hold: the raw candles summed per day.
+raw_days() {
+	tsq_psql -c "SELECT to_char(d, 'YYYY-MM-DD'), symbol, sum(volume), count(*)
+	             FROM (SELECT date_trunc('day', time) AS d, symbol, volume FROM ohlcv) x
+	             GROUP BY 1, 2 ORDER BY 1, 2"
+}
+
+rollup_days() {
+	tsq_psql -c "SELECT to_char(time, 'YYYY-MM-DD'), symbol, volume, candles FROM ohlcv_1d ORDER BY 1, 2"
+}
+
+# One line per chunk or partition of ohlcv: its range end, and on
+# TimescaleDB whether it is compressed (status bits).
+storage() {
+	if [ "$TSQ_TEST_KIND" = timescaledb ]; then
+		tsq_psql -c "SELECT c.range_end, k.status FROM timescaledb_information.chunks c
+		             JOIN _timescaledb_catalog.chunk k ON k.table_name = c.chunk_name
+		             WHERE c.hypertable_name = 'ohlcv' ORDER BY 1"
+	else
+		tsq_psql -c "SELECT range_end FROM tsq.partitions('public', 'ohlcv') ORDER BY 1"
+	fi
+}
+
+@test "tsq-init stores the default policies; --show-policies prints them" {
+	run --separate-stderr tsq-compress --show-policies -F csv
+	assert_success
+	if [ "$TSQ_TEST_KIND" = postgres ]; then ahead="7 days"; else ahead=""; fi
+	assert_equal "$(cut -d, -f1-6 <<<"$output")" "schema,table,compress_after,drop_after,refresh_window,premake
+public,ohlcv,7 days,365 days,7 days,$ahead
+public,quotes,2 days,90 days,,$ahead
+public,trades,2 days,90 days,,$ahead"
+	run --separate-stderr tsq-compress --show-policies -F jsonl trades
+	assert_success
+	assert_regex "$output" '^\{"schema":"public","table":"trades","compress_after":"2 days","drop_after":"90 days","refresh_window":null,'
+}
+
+@test "--set-policy changes only the settings given; --remove-policy forgets the table" {
+	run --separate-stderr tsq-compress --set-policy=ohlcv compress_after=36h,drop_after=off
+	assert_success
+	assert_equal "$stderr" ""
+	run tsq_psql -c "SELECT compress_after, drop_after IS NULL, refresh_window FROM tsq.policies WHERE table_name = 'ohlcv'"
+	assert_output "1 day 12:00:00|t|7 days"
+	run --separate-stderr tsq-compress --remove-policy=ohlcv
+	assert_success
+	run tsq_psql -c "SELECT count(*) FROM tsq.policies WHERE table_name = 'ohlcv'"
+	assert_output 0
+	run --separate-stderr tsq-compress --remove-policy=ohlcv
+	assert_equal "$status" 64
+	assert_equal "$stderr" "tsq-compress: error: public.ohlcv has no stored policy"
+	run --separate-stderr tsq-compress --run ohlcv
+	assert_equal "$status" 1
+	assert_equal "${stderr_lines[0]}" "tsq-compress: error: public.ohlcv has no stored policy"
+}
+
+@test "a policy that cannot work is exit 64 with one line naming the conflict" {
+	run --separate-stderr tsq-compress --set-policy=ohlcv drop_after=5d
+	assert_equal "$status" 64
+	assert_equal "$stderr" "tsq-compress: error: policy of public.ohlcv: compress_after (7d) is not shorter than drop_after (5d): chunks would be dropped before they were ever compressed"
+	run --separate-stderr tsq-compress --set-policy=ohlcv compress_after=3d,drop_after=7d
+	assert_equal "$status" 64
+	assert_equal "$stderr" "tsq-compress: error: policy of public.ohlcv: drop_after (7d) reaches into the rollups' refresh window: refresh_window (7d) plus the bucket of public.ohlcv_1d (1d) must end before raw data is dropped"
+	run --separate-stderr tsq-compress --set-policy=ohlcv compress_after=0
+	assert_equal "$status" 64
+	assert_equal "$stderr" 'tsq-compress: error: invalid value "0" for compress_after: expected a positive duration such as 7d or 12h, or off'
+	run --separate-stderr tsq-compress --set-policy=ohlcv keep=3d
+	assert_equal "$status" 64
+	assert_equal "$stderr" 'tsq-compress: error: unknown setting "keep": expected compress_after, drop_after, refresh_window or premake'
+	run --separate-stderr tsq-compress --set-policy=ohlcv compress_after=2d,compress_after=3d
+	assert_equal "$status" 64
+	assert_equal "$stderr" "tsq-compress: error: setting compress_after given twice"
+	run --separate-stderr tsq-compress --set-policy=nosuchtable compress_after=2d
+	assert_equal "$status" 64
+	assert_equal "$stderr" 'tsq-compress: error: table "nosuchtable" does not exist'
+	if [ "$TSQ_TEST_KIND" = timescaledb ]; then
+		run --separate-stderr tsq-compress --set-policy=ohlcv premake=3d
+		assert_equal "$status" 64
+		assert_equal "$stderr" "tsq-compress: error: policy of public.ohlcv: premake applies to tables partitioned by time on plain PostgreSQL (TimescaleDB creates chunks as rows arrive)"
+	fi
+	# Nothing of a refused policy was stored.
+	run tsq_psql -c "SELECT compress_after, drop_after FROM tsq.policies WHERE table_name = 'ohlcv'"
+	assert_output "7 days|365 days"
+}
+
+@test "--run refreshes the rollups, then drops exactly what is older than drop_after" {
+	tsq-compress --set-policy=ohlcv compress_after=off,drop_after=30d
+	expected=$(raw_days)
+	rows_before=$(tsq_psql -c "SELECT count(*) FROM ohlcv")
+	run --separate-stderr tsq-compress --run
+	assert_success
+	assert_equal "$stderr" ""
+	# Every chunk or partition that ended 30 days ago or earlier is gone, no other.
+	run tsq_psql -c "SELECT count(*) FILTER (WHERE range_end <= now() - interval '30 days'),
+	                        count(*) FILTER (WHERE range_end > now() - interval '30 days')
+	                 FROM $( [ "$TSQ_TEST_KIND" = timescaledb ] &&
+	                         echo "timescaledb_information.chunks WHERE hypertable_name = 'ohlcv'" ||
+	                         echo "tsq.partitions('public', 'ohlcv')" )"
+	assert_output --regexp '^0\|[1-9][0-9]*$'
+	run tsq_psql -c "SELECT min(time) >= now() - interval '31 days', min(time) < now() - interval '29 days' FROM ohlcv"
+	assert_output "t|t"
+	dropped=$(tsq_psql -c "SELECT $rows_before - count(*) FROM ohlcv")
+	[ "$dropped" -gt 0 ]
+	# The daily rollup still holds every day, the dropped ones included.
+	assert_equal "$(rollup_days)" "$expected"
+	# Every action is recorded.
+	run tsq_psql -c "SELECT action, status, count(*) > 0 FROM tsq.policy_runs GROUP BY 1, 2 ORDER BY 1, 2"
+	assert_output "drop|ok|t
+refresh|ok|t"
+}
+
+@test "--run compresses exactly the chunks older than compress_after" {
+	tsq-compress --set-policy=ohlcv compress_after=7d
+	sum_before=$(tsq_psql -c "SELECT count(*), sum(volume), sum(close) FROM ohlcv")
+	run tsq-compress --run -v ohlcv
+	assert_success
+	if [ "$TSQ_TEST_KIND" = postgres ]; then
+		assert_line --partial "tsq-compress: skipped compression of public.ohlcv: plain PostgreSQL has none"
+		run --separate-stderr tsq-compress --compress=ohlcv --older-than=7d
+		assert_equal "$status" 69
+		assert_equal "$stderr" "tsq-compress: error: --compress needs TimescaleDB: plain PostgreSQL has no compression"
+		return
+	fi
+	run tsq_psql -c "SELECT count(*) FILTER (WHERE c.range_end <= now() - interval '7 days' AND k.status <> 1),
+	                        count(*) FILTER (WHERE c.range_end > now() - interval '7 days' AND k.status <> 0),
+	                        count(*) FILTER (WHERE k.status = 1)
+	                 FROM timescaledb_information.chunks c
+	                 JOIN _timescaledb_catalog.chunk k ON k.table_name = c.chunk_name
+	                 WHERE c.hypertable_name = 'ohlcv'"
+	assert_output --regexp '^0\|0\|5[0-9]$'
+	assert_equal "$(tsq_psql -c "SELECT count(*), sum(volume), sum(close) FROM ohlcv")" "$sum_before"
+	run tsq_psql -c "SELECT count(*), bool_and(bytes_before > 0 AND bytes_after > 0) FROM tsq.policy_runs WHERE action = 'compress' AND status = 'ok'"
+	assert_output --regexp '^5[0-9]\|t$'
+}
+
+@test "a second --run finds nothing to compress or drop" {
+	tsq-compress --set-policy=ohlcv compress_after=7d,drop_after=30d
+	tsq-compress --run
+	before=$(storage)
+	actions=$(tsq_psql -c "SELECT count(*) FROM tsq.policy_runs WHERE action <> 'refresh'")
+	run tsq-compress --run -v
+	assert_success
+	refute_output --regexp 'ok: (compress|recompress|drop)'
+	assert_equal "$(storage)" "$before"
+	assert_equal "$(tsq_psql -c "SELECT count(*) FROM tsq.policy_runs WHERE action <> 'refresh'")" "$actions"
+}
+
+@test "--dry-run prints the actions and changes nothing" {
+	tsq-compress --set-policy=ohlcv compress_after=7d,drop_after=30d
+	before=$(storage)
+	rows=$(tsq_psql -c "SELECT count(*) FROM ohlcv")
+	run --separate-stderr tsq-compress --run --dry-run
+	assert_success
+	assert_line --regexp '^refresh rollup public\.ohlcv_5m over \['
+	if [ "$TSQ_TEST_KIND" = timescaledb ]; then
+		assert_line --regexp '^compress chunk _timescaledb_internal\.[a-z_0-9]+ of public\.ohlcv \['
+		assert_line --regexp '^drop chunk _timescaledb_internal\.[a-z_0-9]+ of public\.ohlcv \['
+	else
+		assert_line --regexp '^drop partition public\.ohlcv_p[0-9]{8} of public\.ohlcv \['
+	fi
+	assert_equal "$(storage)" "$before"
+	assert_equal "$(tsq_psql -c "SELECT count(*) FROM ohlcv")" "$rows"
+	assert_equal "$(tsq_psql -c "SELECT count(*) FROM tsq.policy_runs")" 0
+	if [ "$TSQ_TEST_KIND" = postgres ]; then
+		assert_equal "$(tsq_psql -c "SELECT count(*) FROM ohlcv_1d")" 0
+	fi
+}
+
+@test "a backfill into compressed chunks is recompressed by the next --run" {
+	[ "$TSQ_TEST_KIND" = timescaledb ] || skip "compression is TimescaleDB's"
+	tsq-compress --set-policy=ohlcv compress_after=7d
+	tsq-compress --run
+	# Half-hour candles into days that are compressed now.
+	tsq_psql -c "COPY (SELECT t + interval '30 minutes', 'AAA', 1, 2, 0.5, 1.5, 7
+	                   FROM generate_series(date_trunc('day', now()) - interval '20 days',
+	                                        date_trunc('day', now()) - interval '18 days',
+	                                        interval '1 hour') t)
+	             TO STDOUT WITH (FORMAT csv)" >"$BATS_TEST_TMPDIR/backfill.csv"
+	run tsq-load -q --no-header --columns time,symbol,open,high,low,close,volume ohlcv "$BATS_TEST_TMPDIR/backfill.csv"
+	assert_success
+	run tsq_psql -c "SELECT count(*) FROM _timescaledb_catalog.chunk WHERE status & 8 = 8"
+	assert_output --regexp '^[1-9]'
+	run tsq-compress --run -v
+	assert_success
+	assert_line --regexp 'ok: recompress chunk '
+	run tsq_psql -c "SELECT count(*) FROM timescaledb_information.chunks c
+	                 JOIN _timescaledb_catalog.chunk k ON k.table_name = c.chunk_name
+	                 WHERE c.hypertable_name = 'ohlcv' AND c.range_end <= now() - interval '7 days'
+	                   AND k.status <> 1"
+	assert_output 0
+	run tsq_psql -c "SELECT count(*), sum(volume) FROM ohlcv WHERE volume = 7"
+	assert_output "49|343"
+	# The rollups saw the backfill (tsq-load recorded the days).
+	run tsq_psql -c "SELECT sum(volume) FROM ohlcv_1d WHERE symbol = 'AAA'"
+	assert_output "$(tsq_psql -c "SELECT sum(volume) FROM ohlcv WHERE symbol = 'AAA'")"
+}
+
+@test "plain PostgreSQL: partitions are created ahead; --keep-tables detaches old ones" {
+	[ "$TSQ_TEST_KIND" = postgres ] || skip "partitions are plain PostgreSQL's"
+	tsq-compress --set-policy=ohlcv drop_after=30d,premake=20d
+	run tsq-compress --run --keep-tables -v ohlcv
+	assert_success
+	assert_line --regexp 'ok: premake partitions ahead'
+	run tsq_psql -c "SELECT tsq.has_partitions('public', 'ohlcv', now(), now() + interval '20 days')"
+	assert_output t
+	# The old partitions are tables of their own now, with their rows.
+	run tsq_psql -c "SELECT count(*) FROM pg_class WHERE relname LIKE 'ohlcv\_p%' AND NOT relispartition"
+	assert_output --regexp '^[1-9][0-9]*$'
+	run tsq_psql -c "SELECT count(*) FROM tsq.policy_runs WHERE action = 'detach' AND status = 'ok'"
+	assert_output --regexp '^[1-9][0-9]*$'
+}
+
+@test "--log-format json writes one object per action" {
+	tsq-compress --set-policy=ohlcv drop_after=30d
+	run --separate-stderr tsq-compress --run --log-format=json ohlcv
+	assert_success
+	assert_equal "$output" ""
+	while IFS= read -r line; do
+		assert_regex "$line" '^\{"program":"tsq-compress","level":"info","table":"public.ohlcv","action":"(refresh|compress|drop)","(rollup|chunk|partition)":"[^"]+","bytes_before":(null|[0-9]+),"bytes_after":(null|[0-9]+),"rows":(null|[0-9]+),"seconds":[0-9]+\.[0-9]+,"status":"ok","message":"ok: [^"]+"\}$'
+	done <<<"$stderr"
+	[ "$(grep -c '"action":"drop"' <<<"$stderr")" -gt 0 ]
+}
+
+@test "one-shot actions: --drop, --refresh, --decompress" {
+	run --separate-stderr tsq-compress --drop=ohlcv --older-than=50d
+	assert_success
+	run tsq_psql -c "SELECT min(time) >= now() - interval '51 days' FROM ohlcv"
+	assert_output t
+	run --separate-stderr tsq-compress --refresh=ohlcv_1d --from=2000-01-01 --to=2100-01-01
+	assert_success
+	run --separate-stderr tsq-compress --refresh=ohlcv
+	assert_equal "$status" 64
+	assert_regex "$stderr" '^tsq-compress: error: public\.ohlcv is not a rollup'
+	if [ "$TSQ_TEST_KIND" = timescaledb ]; then
+		tsq-compress --compress=ohlcv --older-than=7d
+		run tsq-compress --decompress=ohlcv --from=20d --to=10d -v
+		assert_success
+		assert_line --regexp 'ok: decompress chunk '
+		run tsq_psql -c "SELECT count(*) FROM timescaledb_information.chunks
+		                 WHERE hypertable_name = 'ohlcv' AND NOT is_compressed
+		                   AND range_end <= now() - interval '7 days'"
+		assert_output --regexp '^1[01]$'
+	fi
+}
+
+@test "a second run while one holds the table exits 75, or 0 with --skip-if-locked" {
+	tsq_one_session && skip "PGlite takes one session at a time"
+	tsq-compress --set-policy=ohlcv drop_after=30d
+	oid=$(tsq_psql -c "SELECT 'public.ohlcv'::regclass::oid")
+	tsq_psql -c "SELECT pg_advisory_lock(x'7473710000000000'::bigint + $oid), pg_sleep(30)" >/dev/null 2>&1 3>&- &
+	holder=$!
+	for _ in $(seq 1 100); do
+		[ "$(tsq_psql -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = $oid")" = 1 ] && break
+		sleep 0.1
+	done
+	run --separate-stderr tsq-compress --run ohlcv
+	assert_equal "$status" 75
+	assert_regex "$stderr" '^tsq-compress: error: public\.ohlcv is being worked on by another run \(pid [0-9]+, connected 20[0-9-]+ '
+	run --separate-stderr tsq-compress --run --skip-if-locked ohlcv
+	assert_success
+	assert_equal "$stderr" ""
+	assert_equal "$(tsq_psql -c "SELECT count(*) FROM tsq.policy_runs")" 0
+	kill "$holder" 2>/dev/null || true
+	tsq_psql -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()" >/dev/null
+	wait "$holder" 2>/dev/null || true
+}
+
+# A session holding the lock of one old chunk or partition until killed.
+hold_one_old_chunk() {
+	local target
+	if [ "$TSQ_TEST_KIND" = timescaledb ]; then
+		target=$(tsq_psql -c "SELECT format('%I.%I', chunk_schema, chunk_name) FROM timescaledb_information.chunks
+		                      WHERE hypertable_name = 'ohlcv' ORDER BY range_start OFFSET 35 LIMIT 1")
+	else
+		target=$(tsq_psql -c "SELECT format('%I.%I', partition_schema, partition_name) FROM tsq.partitions('public', 'ohlcv')
+		                      ORDER BY range_start LIMIT 1")
+	fi
+	# SHARE mode: reads (the rollups' refresh) go on, compressing and dropping wait.
+	tsq_psql -c "BEGIN; LOCK TABLE $target IN SHARE MODE; SELECT pg_sleep(60); COMMIT" >/dev/null 2>&1 3>&- &
+	echo $! >"$BATS_TEST_TMPDIR/holder"
+	for _ in $(seq 1 100); do
+		[ "$(tsq_psql -c "SELECT count(*) FROM pg_locks WHERE relation = '$target'::regclass AND mode = 'ShareLock' AND granted")" = 1 ] && break
+		sleep 0.1
+	done
+}
+
+release_chunk() {
+	tsq_psql -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()" >/dev/null
+	wait "$(cat "$BATS_TEST_TMPDIR/holder")" 2>/dev/null || true
+}
+
+@test "a chunk that cannot be handled is reported, the rest done, and the exit is 1" {
+	tsq_one_session && skip "PGlite takes one session at a time"
+	if [ "$TSQ_TEST_KIND" = timescaledb ]; then
+		tsq-compress --set-policy=ohlcv compress_after=7d
+	else
+		tsq-compress --set-policy=ohlcv drop_after=30d
+	fi
+	hold_one_old_chunk
+	run --separate-stderr tsq-compress --run --lock-timeout=200ms ohlcv
+	release_chunk
+	assert_equal "$status" 1
+	assert_equal "${#stderr_lines[@]}" 1
+	assert_regex "$stderr" '^tsq-compress: error: could not (compress|drop) (chunk|partition) .* of public\.ohlcv \[.*\): canceling statement due to lock timeout$'
+	run tsq_psql -c "SELECT status, count(*) > 1 FROM tsq.policy_runs WHERE action IN ('compress', 'drop') GROUP BY 1 ORDER BY 1"
+	assert_output "failed|f
+ok|t"
+	# The next run finishes the job.
+	run --separate-stderr tsq-compress --run ohlcv
+	assert_success
+}
+
+@test "a run killed half-way, then run again, ends where one run would" {
+	tsq_one_session && skip "PGlite takes one session at a time"
+	[ "$TSQ_TEST_KIND" = timescaledb ] || skip "needs chunks to compress"
+	tsq-compress --set-policy=ohlcv compress_after=7d
+	hold_one_old_chunk
+	tsq-compress --run ohlcv 3>&- &
+	run_pid=$!
+	for _ in $(seq 1 200); do
+		[ "$(tsq_psql -c "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%compress_chunk%'")" = 1 ] && break
+		sleep 0.1
+	done
+	kill -KILL "$run_pid"
+	wait "$run_pid" 2>/dev/null || true
+	release_chunk
+	# The killed run's server session notices its client is gone and ends.
+	oid=$(tsq_psql -c "SELECT 'public.ohlcv'::regclass::oid")
+	for _ in $(seq 1 100); do
+		[ "$(tsq_psql -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = $oid")" = 0 ] && break
+		sleep 0.1
+	done
+	run --separate-stderr tsq-compress --run ohlcv
+	assert_success
+	run tsq_psql -c "SELECT count(*) FROM timescaledb_information.chunks c
+	                 JOIN _timescaledb_catalog.chunk k ON k.table_name = c.chunk_name
+	                 WHERE c.hypertable_name = 'ohlcv' AND c.range_end <= now() - interval '7 days'
+	                   AND k.status <> 1"
+	assert_output 0
+	run tsq_psql -c "SELECT count(*) FROM tsq.policy_runs WHERE status = 'interrupted'"
+	assert_output 1
+	run tsq_psql -c "SELECT count(*) FROM ohlcv"
+	assert_output "$(wc -l <"$BATS_TEST_TMPDIR/ohlcv.csv")"
+}
