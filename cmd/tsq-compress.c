@@ -566,7 +566,8 @@ log_action(const struct action *a, const char *status, double seconds, const cha
 	else if (a->bytes_before >= 0)
 		tsq_buf_addf(&msg, ", %" PRId64 " bytes", a->bytes_before);
 	if (a->rows >= 0)
-		tsq_buf_addf(&msg, ", %" PRId64 " rows", a->rows);
+		tsq_buf_addf(&msg, ", %" PRId64 " %s", a->rows,
+		    strcmp(a->kind, "premake") == 0 ? "partitions created" : "rows written");
 	tsq_buf_addf(&msg, " (%.3f s)", seconds);
 	tsq_log_event(f, "%s", msg.data);
 	tsq_buf_free(&msg);
