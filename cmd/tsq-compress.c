@@ -891,6 +891,8 @@ ranges_merge(struct range *v, int n)
 {
 	int m = 0;
 
+	if (n == 0)
+		return 0;
 	qsort(v, (size_t)n, sizeof *v, range_cmp);
 	for (int i = 0; i < n; i++) {
 		if (m > 0 && v[i].from <= v[m - 1].to) {

@@ -119,15 +119,15 @@ connect_once(const struct tsq_conn_opts *o, const char *password)
 	const char *vals[10];
 	int n = 0;
 	struct tsq_local local;
-	bool use_local = false;
+	bool use_local = false, have_paths = false;
 	const char *dbname = o->dbname;
 
 	if (dbname == NULL && !connection_given(o)) {
 		const char *env = getenv("TSQ_DB");
 		if (env && *env)
 			dbname = env;
-		else if (tsq_local_paths(&local, NULL) && tsq_local_exists(&local))
-			use_local = true;
+		else if ((have_paths = tsq_local_paths(&local, NULL)))
+			use_local = tsq_local_exists(&local);
 	}
 	if (use_local) {
 		keys[n] = "host", vals[n++] = local.sockdir;
@@ -147,7 +147,7 @@ connect_once(const struct tsq_conn_opts *o, const char *password)
 	keys[n] = NULL, vals[n] = NULL;
 
 	PGconn *conn = PQconnectdbParams(keys, vals, 1);
-	if (use_local)
+	if (have_paths)
 		tsq_local_free(&local);
 	return conn;
 }
