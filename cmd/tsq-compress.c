@@ -52,6 +52,7 @@ enum {
 	OPT_SKIP_IF_LOCKED,
 	OPT_NO_HEADER,
 	OPT_LOCK_TIMEOUT,
+	OPT_NATIVE,
 };
 
 static const char shortopts[] = TSQ_COMMON_SHORTOPTS "F:";
@@ -71,6 +72,7 @@ static const struct option long_options[] = {
 	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 	{"skip-if-locked", no_argument, NULL, OPT_SKIP_IF_LOCKED},
 	{"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT},
+	{"native", no_argument, NULL, OPT_NATIVE},
 	{"format", required_argument, NULL, 'F'},
 	{"no-header", no_argument, NULL, OPT_NO_HEADER},
 	{"tz", required_argument, NULL, TSQ_OPT_TZ},
@@ -91,6 +93,7 @@ struct options {
 	bool keep_tables;
 	bool dry_run;
 	bool skip_if_locked;
+	bool native;			/* make TimescaleDB's own jobs match the policies */
 	int64_t lock_timeout;		/* microseconds an action waits for a lock */
 	bool format_given;
 	enum tsq_out_format format;
@@ -133,6 +136,8 @@ usage(void)
 	    "                           (plain PostgreSQL)\n"
 	    "      --dry-run            print what would be done and change nothing\n"
 	    "      --skip-if-locked     exit 0 when another run holds a table\n"
+	    "      --native             with --run, --set-policy or --remove-policy: also make\n"
+	    "                           TimescaleDB's own policy jobs match the stored policy\n"
 	    "      --lock-timeout=DURATION  how long an action waits for a lock held by\n"
 	    "                           another session before it fails (default: 1m)\n"
 	    "  -F, --format=FORMAT      --show-policies as table, csv, tsv, jsonl or json\n"
@@ -214,6 +219,9 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_SKIP_IF_LOCKED:
 			o->skip_if_locked = true;
 			break;
+		case OPT_NATIVE:
+			o->native = true;
+			break;
 		case OPT_LOCK_TIMEOUT:
 			if (tsq_parse_duration(optarg, &o->lock_timeout, &pos) != TSQ_PARSE_OK ||
 			    o->lock_timeout < 1000) {
@@ -285,6 +293,11 @@ parse_options(int argc, char **argv, struct options *o)
 	}
 	if ((o->from || o->to) && o->action != ACT_DECOMPRESS && o->action != ACT_REFRESH) {
 		tsq_error("--from and --to go with --decompress or --refresh");
+		return TSQ_EXIT_USAGE;
+	}
+	if (o->native && o->action != ACT_RUN && o->action != ACT_SET_POLICY &&
+	    o->action != ACT_REMOVE_POLICY) {
+		tsq_error("--native goes with --run, --set-policy or --remove-policy");
 		return TSQ_EXIT_USAGE;
 	}
 	if (o->keep_tables && o->action != ACT_DROP && o->action != ACT_RUN) {
@@ -526,6 +539,10 @@ describe_action(const struct action *a, struct tsq_buf *out)
 {
 	char from[TSQ_TIME_BUFSIZE], to[TSQ_TIME_BUFSIZE];
 
+	if (strcmp(a->what, "job") == 0) {
+		tsq_buf_adds(out, a->target);
+		return;
+	}
 	tsq_buf_addf(out, "%s %s %s", a->what, a->target,
 	    strcmp(a->what, "rollup") == 0 ? "over" : "of");
 	if (strcmp(a->what, "rollup") != 0)
@@ -1144,6 +1161,207 @@ drop_older(struct session *s, const struct table *t, int64_t cut, int64_t window
 		drop_partitions_older(s, t, cut);
 }
 
+/* ---- TimescaleDB's own policy jobs (--native) ---- */
+
+/* One policy job, as TimescaleDB has it or as the stored policy wants it. */
+struct job {
+	int64_t id;		/* 0: wanted, not there yet */
+	char kind[12];		/* "compression", "retention", "refresh" */
+	char *target;		/* the hypertable, or the rollup refreshed */
+	int64_t after;		/* compress_after, drop_after or start_offset; -1 none */
+	int64_t end_offset;	/* refresh only; -1 none */
+	int64_t schedule;	/* schedule_interval; -1: TimescaleDB's default */
+	bool scheduled;
+	bool matched;
+};
+
+static void
+jobs_free(struct job *j, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(j[i].target);
+	free(j);
+}
+
+/* TimescaleDB's policy jobs on T and its rollups; -1 on failure (reported). */
+static int
+jobs_of(struct session *s, const struct table *t, struct job **out)
+{
+	const char *params[2] = { t->schema, t->name };
+	PGresult *res;
+
+	*out = NULL;
+	if (!run_checked(s, "timescaledb/jobs.sql", 2, params, &res))
+		return -1;
+	int n = PQntuples(res);
+	struct job *j = xcalloc((size_t)n + 1, sizeof *j);
+	for (int i = 0; i < n; i++) {
+		j[i].id = value_int64(res, i, 0, 0);
+		snprintf(j[i].kind, sizeof j[i].kind, "%s", PQgetvalue(res, i, 1));
+		j[i].target = xstrdup(PQgetvalue(res, i, 2));
+		j[i].after = value_int64(res, i, 3, -1);
+		j[i].end_offset = value_int64(res, i, 4, -1);
+		j[i].scheduled = PQgetvalue(res, i, 5)[0] == 't';
+		j[i].schedule = value_int64(res, i, 6, -1);
+	}
+	PQclear(res);
+	*out = j;
+	return n;
+}
+
+/* "refresh of public.ohlcv_5m, start_offset 7d, end_offset 5m", after "ID (" when known. */
+static void
+job_describe(const struct job *j, bool settings, struct tsq_buf *out)
+{
+	static const char *const setting[] = { "compress_after", "drop_after", "start_offset" };
+	int k = strcmp(j->kind, "compression") == 0 ? 0 : strcmp(j->kind, "retention") == 0 ? 1 : 2;
+
+	if (j->id)
+		tsq_buf_addf(out, "%" PRId64 " (", j->id);
+	tsq_buf_addf(out, "%s %s %s", j->kind, k == 2 ? "of" : "on", j->target);
+	if (settings) {
+		tsq_buf_addf(out, ", %s ", setting[k]);
+		if (j->after < 0)
+			tsq_buf_adds(out, "unset");
+		else
+			tsq_policy_format_duration(j->after, out);
+		if (k == 2) {
+			tsq_buf_adds(out, ", end_offset ");
+			if (j->end_offset < 0)
+				tsq_buf_adds(out, "unset");
+			else
+				tsq_policy_format_duration(j->end_offset, out);
+		}
+	}
+	if (j->id)
+		tsq_buf_addc(out, ')');
+}
+
+static bool
+job_same(const struct job *have, const struct job *want)
+{
+	return strcmp(have->kind, want->kind) == 0 && strcmp(have->target, want->target) == 0 &&
+	    have->after == want->after && have->end_offset == want->end_offset;
+}
+
+/* Do KIND ("add job", ...) on job J with SQL file PATH. */
+static void
+job_act(struct session *s, const struct table *t, const char *kind, const struct job *j,
+    bool settings, const char *path, int n, const char *const *params)
+{
+	struct tsq_buf target = TSQ_BUF_INIT;
+	struct action a = { t, kind, "job", NULL, INT64_MIN, INT64_MAX, -1, -1, -1 };
+
+	job_describe(j, settings, &target);
+	a.target = target.data;
+	act(s, &a, path, n, params, NULL);
+	tsq_buf_free(&target);
+}
+
+/*
+ * Make TimescaleDB's policy jobs on T and its rollups what policy P asks
+ * for: one compression job with P's compress_after, one retention job with
+ * its drop_after, and on each rollup one refresh job over the trailing
+ * refresh_window that ends a bucket before now.  A job that differs is
+ * deleted and added again (several refresh jobs on one rollup, possible
+ * since 2.21, become one); a matching job that was paused is resumed.
+ */
+static void
+native_sync(struct session *s, const struct table *t, const struct tsq_policy *p)
+{
+	struct job *have, *want;
+	struct rollup *r;
+	int nhave, nr, nwant = 0;
+
+	if (!t->hypertable) {
+		tsq_verbose("no TimescaleDB jobs for %s: it is not a hypertable", t->display);
+		return;
+	}
+	if ((nr = rollups_of(s, t, &r)) < 0) {
+		s->failures++;
+		return;
+	}
+	if ((nhave = jobs_of(s, t, &have)) < 0) {
+		s->failures++;
+		rollups_free(r, nr);
+		return;
+	}
+	want = xcalloc((size_t)nr + 3, sizeof *want);
+	static const struct {
+		const char *kind;
+		int setting;
+	} own[] = { {"compression", TSQ_POLICY_COMPRESS_AFTER}, {"retention", TSQ_POLICY_DROP_AFTER} };
+	for (size_t k = 0; k < sizeof own / sizeof own[0]; k++) {
+		if (p->usec[own[k].setting] == TSQ_POLICY_OFF)
+			continue;
+		struct job *w = &want[nwant++];
+		snprintf(w->kind, sizeof w->kind, "%s", own[k].kind);
+		w->target = t->display;
+		w->after = p->usec[own[k].setting];
+		w->end_offset = w->schedule = -1;
+	}
+	for (int i = 0; i < nr && p->usec[TSQ_POLICY_REFRESH_WINDOW] != TSQ_POLICY_OFF; i++) {
+		if (r[i].bucket <= 0) {
+			tsq_error("no refresh job for %s: its bucket width is not a constant interval",
+			    r[i].reg);
+			s->failures++;
+			continue;
+		}
+		struct job *w = &want[nwant++];
+		snprintf(w->kind, sizeof w->kind, "refresh");
+		w->target = r[i].reg;
+		w->after = p->usec[TSQ_POLICY_REFRESH_WINDOW];
+		w->end_offset = w->schedule = r[i].bucket;
+	}
+	/* Keep the first job that matches each wanted one. */
+	for (int i = 0; i < nwant; i++) {
+		for (int h = 0; h < nhave && !want[i].matched; h++) {
+			if (!have[h].matched && job_same(&have[h], &want[i])) {
+				have[h].matched = want[i].matched = true;
+				want[i].id = have[h].id;
+				want[i].scheduled = have[h].scheduled;
+			}
+		}
+	}
+	/* Delete the rest first: TimescaleDB refuses a second job of a kind. */
+	for (int h = 0; h < nhave && !tsq_cancel_signal(); h++) {
+		if (have[h].matched)
+			continue;
+		char id[24];
+		snprintf(id, sizeof id, "%" PRId64, have[h].id);
+		const char *params[1] = { id };
+		job_act(s, t, "delete job", &have[h], true, "timescaledb/job_delete.sql", 1, params);
+	}
+	for (int i = 0; i < nwant && !tsq_cancel_signal(); i++) {
+		char id[24], after[24], end[24], sched[24];
+		if (want[i].matched) {
+			if (want[i].scheduled)
+				continue;
+			snprintf(id, sizeof id, "%" PRId64, want[i].id);
+			const char *params[1] = { id };
+			job_act(s, t, "resume job", &want[i], false, "timescaledb/job_resume.sql", 1,
+			    params);
+			continue;
+		}
+		/* A replaced job keeps its schedule. */
+		for (int h = 0; h < nhave; h++)
+			if (strcmp(have[h].kind, want[i].kind) == 0 &&
+			    strcmp(have[h].target, want[i].target) == 0 && have[h].schedule > 0) {
+				want[i].schedule = have[h].schedule;
+				break;
+			}
+		snprintf(after, sizeof after, "%" PRId64, want[i].after);
+		snprintf(end, sizeof end, "%" PRId64, want[i].end_offset);
+		snprintf(sched, sizeof sched, "%" PRId64, want[i].schedule);
+		const char *params[5] = { want[i].kind, want[i].target, after,
+		    want[i].end_offset < 0 ? NULL : end, want[i].schedule < 0 ? NULL : sched };
+		job_act(s, t, "add job", &want[i], true, "timescaledb/job_add.sql", 5, params);
+	}
+	free(want);
+	jobs_free(have, nhave);
+	rollups_free(r, nr);
+}
+
 /* Apply T's stored policy: refresh, compress, drop, premake. */
 static void
 run_policy(struct session *s, const struct table *t)
@@ -1163,6 +1381,8 @@ run_policy(struct session *s, const struct table *t)
 	}
 	if (!lock_table(s, t))
 		return;
+	if (s->o->native)
+		native_sync(s, t, &p);
 	int64_t compress = p.usec[TSQ_POLICY_COMPRESS_AFTER], drop = p.usec[TSQ_POLICY_DROP_AFTER];
 	int64_t window = p.usec[TSQ_POLICY_REFRESH_WINDOW], ahead = p.usec[TSQ_POLICY_PREMAKE];
 	bool droppable = t->hypertable || t->relkind == 'p';
@@ -1379,7 +1599,10 @@ set_policy(struct session *s, const struct table *t)
 		tsq_buf_free(&line);
 	} else if (!run_checked(s, "compress/policy_set.sql", 2 + TSQ_POLICY_NSETTINGS, params, NULL)) {
 		rc = TSQ_EXIT_FAILURE;
+		goto out;
 	}
+	if (s->o->native)
+		native_sync(s, t, &p);
 out:
 	rollups_free(r, nr);
 	tsq_buf_free(&err);
@@ -1394,15 +1617,20 @@ remove_policy(struct session *s, const struct table *t)
 
 	if (s->o->dry_run) {
 		printf("remove policy of %s\n", t->display);
-		return TSQ_EXIT_OK;
+	} else {
+		if (!run_checked(s, "compress/policy_remove.sql", 2, params, &res))
+			return TSQ_EXIT_FAILURE;
+		int n = PQntuples(res);
+		PQclear(res);
+		if (n == 0 && !s->o->native) {
+			tsq_error("%s has no stored policy", t->display);
+			return TSQ_EXIT_USAGE;
+		}
 	}
-	if (!run_checked(s, "compress/policy_remove.sql", 2, params, &res))
-		return TSQ_EXIT_FAILURE;
-	int n = PQntuples(res);
-	PQclear(res);
-	if (n == 0) {
-		tsq_error("%s has no stored policy", t->display);
-		return TSQ_EXIT_USAGE;
+	if (s->o->native) {
+		struct tsq_policy none;
+		tsq_policy_init(&none);
+		native_sync(s, t, &none);
 	}
 	return TSQ_EXIT_OK;
 }
@@ -1578,6 +1806,12 @@ run(const struct options *o)
 
 	if (rc != TSQ_EXIT_OK)
 		goto out;
+	if (o->native && s.b.kind != TSQ_BACKEND_TIMESCALEDB) {
+		tsq_error("--native needs TimescaleDB, and this database has no timescaledb "
+		    "extension");
+		rc = TSQ_EXIT_UNAVAILABLE;
+		goto out;
+	}
 	tsq_cancel_setup();
 	tsq_cancel_register(s.conn);
 	switch (o->action) {

@@ -90,6 +90,7 @@ complete -c tsq-compress -l to -x -d 'end of the range'
 complete -c tsq-compress -l keep-tables -d 'detach old partitions instead of dropping'
 complete -c tsq-compress -l dry-run -d 'print the actions, change nothing'
 complete -c tsq-compress -l skip-if-locked -d 'exit 0 when another run holds a table'
+complete -c tsq-compress -l native -d "make TimescaleDB's own jobs match the policy"
 complete -c tsq-compress -l lock-timeout -x -d 'how long an action waits for a lock'
 complete -c tsq-compress -s F -l format -x -a 'table csv tsv jsonl json markdown' -d 'policy listing format'
 complete -c tsq-compress -l no-header -d 'leave out the column names'

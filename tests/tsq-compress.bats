@@ -371,3 +371,85 @@ ok|t"
 	run tsq_psql -c "SELECT count(*) FROM ohlcv"
 	assert_output "$(wc -l <"$BATS_TEST_TMPDIR/ohlcv.csv")"
 }
+
+# TimescaleDB's own policy jobs on ohlcv and its rollups: kind, target, the
+# intervals of the config, whether scheduled.
+native_jobs() {
+	tsq_psql -c "SELECT proc_name, hypertable_name,
+	                    coalesce(config ->> 'compress_after', config ->> 'drop_after',
+	                             (config ->> 'start_offset') || '..' || (config ->> 'end_offset')),
+	                    scheduled
+	             FROM timescaledb_information.jobs
+	             WHERE hypertable_name LIKE 'ohlcv%' ORDER BY 1, 2, 3"
+}
+
+@test "--native makes TimescaleDB's jobs match the stored policy, stale ones replaced" {
+	[ "$TSQ_TEST_KIND" = timescaledb ] || skip "TimescaleDB's jobs"
+	# Stale: compression after 1 day instead of 7, a second refresh job on
+	# ohlcv_5m, no retention job, and (tsq_hold_jobs) every job paused.
+	tsq_psql -c "SELECT delete_job(job_id) FROM timescaledb_information.jobs
+	             WHERE hypertable_name = 'ohlcv' AND proc_name = 'policy_compression'" >/dev/null
+	tsq_psql -c "SELECT add_compression_policy('ohlcv', INTERVAL '1 day')" >/dev/null
+	tsq_psql -c "SELECT add_continuous_aggregate_policy('ohlcv_5m', start_offset => INTERVAL '40 days',
+	             end_offset => INTERVAL '20 days', schedule_interval => INTERVAL '1 hour')" >/dev/null
+	run --separate-stderr tsq-compress --set-policy=ohlcv refresh_window=10d --native -v
+	assert_success
+	run grep -c "compression on public.ohlcv, compress_after 1d" <<<"$stderr"
+	assert_output 1
+	run grep -c "^tsq-compress: ok: delete job .*refresh of public.ohlcv_5m, start_offset 40d, end_offset 20d" <<<"$stderr"
+	assert_output 1
+	run native_jobs
+	assert_output "policy_compression|ohlcv|7 days|t
+policy_refresh_continuous_aggregate|ohlcv_15m|10 days..00:15:00|t
+policy_refresh_continuous_aggregate|ohlcv_1d|10 days..1 day|t
+policy_refresh_continuous_aggregate|ohlcv_1h|10 days..01:00:00|t
+policy_refresh_continuous_aggregate|ohlcv_4h|10 days..04:00:00|t
+policy_refresh_continuous_aggregate|ohlcv_5m|10 days..00:05:00|t
+policy_retention|ohlcv|365 days|t"
+	# Every change is recorded; a second sync finds nothing to do.
+	run tsq_psql -c "SELECT action, count(*) FROM tsq.policy_runs WHERE status = 'ok' GROUP BY 1 ORDER BY 1"
+	assert_output "add job|7
+delete job|7"
+	run --separate-stderr tsq-compress --run ohlcv --native -v
+	assert_success
+	refute_regex "$stderr" "job"
+	# Without --native the jobs are left alone.
+	tsq-compress --set-policy=ohlcv compress_after=3d
+	assert_equal "$(native_jobs | head -1)" "policy_compression|ohlcv|7 days|t"
+	# Removing the policy with --native removes the jobs.
+	run --separate-stderr tsq-compress --remove-policy=ohlcv --native
+	assert_success
+	assert_equal "$(native_jobs)" ""
+}
+
+@test "--native: TimescaleDB's scheduler runs the job it made" {
+	[ "$TSQ_TEST_KIND" = timescaledb ] || skip "TimescaleDB's jobs"
+	tsq_one_session && skip "PGlite has no background workers"
+	tsq-compress --set-policy=ohlcv compress_after=20d --native
+	id=$(tsq_psql -c "SELECT job_id FROM timescaledb_information.jobs
+	                  WHERE hypertable_name = 'ohlcv' AND proc_name = 'policy_compression'")
+	tsq_psql -c "SELECT 1 FROM alter_job($id, next_start => now())" >/dev/null
+	for _ in $(seq 1 120); do
+		[ "$(tsq_psql -c "SELECT total_runs FROM timescaledb_information.job_stats WHERE job_id = $id")" = 1 ] && break
+		sleep 0.5
+	done
+	run tsq_psql -c "SELECT total_runs, last_run_status FROM timescaledb_information.job_stats WHERE job_id = $id"
+	assert_output "1|Success"
+	# Exactly the chunks that ended 20 days ago or earlier are compressed.
+	run tsq_psql -c "SELECT count(*) FILTER (WHERE range_end <= now() - INTERVAL '20 days' AND NOT is_compressed)
+	                      + count(*) FILTER (WHERE range_end > now() - INTERVAL '20 days' AND is_compressed),
+	                        count(*) FILTER (WHERE is_compressed) > 0
+	                 FROM timescaledb_information.chunks WHERE hypertable_name = 'ohlcv'"
+	assert_output "0|t"
+}
+
+@test "--native without TimescaleDB is exit 69; with a one-shot action exit 64" {
+	run --separate-stderr tsq-compress --compress=ohlcv --older-than=7d --native
+	assert_equal "$status" 64
+	assert_equal "$stderr" "tsq-compress: error: --native goes with --run, --set-policy or --remove-policy"
+	[ "$TSQ_TEST_KIND" = postgres ] || skip "plain PostgreSQL only"
+	run --separate-stderr tsq-compress --run --native
+	assert_equal "$status" 69
+	assert_equal "$stderr" "tsq-compress: error: --native needs TimescaleDB, and this database has no timescaledb extension"
+	assert_equal "$(tsq_psql -c "SELECT count(*) FROM tsq.policy_runs")" 0
+}

@@ -12,6 +12,7 @@
 #   BENCH_RUNS       rounds per comparison (default 5)
 #   BENCH_BACKENDS   default: "postgres timescaledb" (those installed)
 #   BENCH_DIR        where to put the data (default: a temporary directory)
+#   BENCH_SECTIONS   default: "load query bars compress" (compress: TimescaleDB)
 set -euo pipefail
 : "${TSQ_BUILD:?TSQ_BUILD must name the build directory}"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -110,6 +111,9 @@ bars_section() {
 compress_section() {
 	local r
 	echo "compressing ($RUNS rounds)..." >&2
+	[ "$(tsq_psql -c 'SELECT count(*) FROM ohlcv')" -gt 0 ] || tsq-load -q ohlcv "$DATA/ohlcv.csv"
+	# The run compresses every chunk and does nothing else.
+	tsq-compress --set-policy=ohlcv compress_after=1s,drop_after=off,refresh_window=off
 	for r in $(seq 1 "$RUNS"); do
 		tsq_psql -c "SELECT count(decompress_chunk(c, true)) FROM show_chunks('ohlcv') c" >/dev/null
 		tsq_psql -c "VACUUM ohlcv" >/dev/null
@@ -117,11 +121,12 @@ compress_section() {
 			psql -X -q -c "SELECT count(compress_chunk(c)) FROM show_chunks('ohlcv') c"
 		tsq_psql -c "SELECT count(decompress_chunk(c, true)) FROM show_chunks('ohlcv') c" >/dev/null
 		tsq_psql -c "VACUUM ohlcv" >/dev/null
-		bench_run compress "tsq-compress --compress (recorded, chunk by chunk)" "$ROWS" \
-			tsq-compress -q --compress=ohlcv --older-than=1s
+		tsq_psql -c "TRUNCATE tsq.touched" >/dev/null
+		bench_run compress "tsq-compress --run (policy compress_after=1s)" "$ROWS" \
+			tsq-compress -q --run ohlcv
 	done
 	bench_table compress "SELECT compress_chunk(c) FROM show_chunks('ohlcv') c" "compression: every chunk of ohlcv ($ROWS rows), $(bench_server)"
-	bench_target compress "tsq-compress --compress (recorded, chunk by chunk)" "<=" 1.05
+	bench_target compress "tsq-compress --run (policy compress_after=1s)" "<=" 1.05
 	tsq_psql -c "SELECT 'compressed ' || count(*) FILTER (WHERE is_compressed) || ' of ' || count(*) || ' chunks' FROM timescaledb_information.chunks WHERE hypertable_name = 'ohlcv'"
 	tsq_psql -c "SELECT format('bytes before %s, after %s: ratio %s', before_compression_total_bytes, after_compression_total_bytes, round(before_compression_total_bytes::numeric / nullif(after_compression_total_bytes, 0), 2)) FROM hypertable_compression_stats('ohlcv')"
 }
@@ -142,9 +147,9 @@ for backend in ${BENCH_BACKENDS:-postgres timescaledb}; do
 		>/dev/null 2>&1 || true
 	bench_pgloader_file "$DATA"
 	echo "== $backend ($(bench_server))"
-	load_section
-	query_section
-	bars_section
-	[ "$TSQ_TEST_KIND" = timescaledb ] && compress_section
+	for section in ${BENCH_SECTIONS:-load query bars compress}; do
+		[ "$section" != compress ] || [ "$TSQ_TEST_KIND" = timescaledb ] || continue
+		"${section}_section"
+	done
 	tsq_db_stop >/dev/null
 done
