@@ -14,8 +14,8 @@
 #define DEFAULT_MAX_RECORD (8u * 1024 * 1024)
 #define INITIAL_BUFSIZE (256u * 1024)
 #define NO_VALUE UINT32_MAX
-/* While skipping an oversized CSV record, libcsv is fed this much at a time. */
-#define SKIP_SLICE (64u * 1024)
+/* libcsv is fed at most this much at a time (see csv_feed). */
+#define CSV_SLICE (64u * 1024)
 
 /* Where a field of the record being built sits in vals. */
 struct slot {
@@ -180,6 +180,28 @@ csv_record_cb(int c, void *data)
 {
 	(void)c;
 	((struct tsq_reader *)data)->records_ended++;
+}
+
+/*
+ * Feed libcsv N bytes of S, in slices.  libcsv grows its field buffer by a
+ * fixed block at a time; before each slice the block is made the size of the
+ * buffer, so that a field of megabytes costs a few doublings, not thousands
+ * of copies.  Returns the bytes libcsv took (fewer: malformed).
+ */
+static size_t
+csv_feed(struct tsq_reader *r, const unsigned char *s, size_t n)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		size_t k = n - done < CSV_SLICE ? n - done : CSV_SLICE;
+		csv_set_blk_size(&r->csv, r->csv.entry_size > CSV_SLICE ? r->csv.entry_size : CSV_SLICE);
+		size_t used = csv_parse(&r->csv, s + done, k, csv_field_cb, csv_record_cb, r);
+		done += used;
+		if (used < k)
+			break;
+	}
+	return done;
 }
 
 static enum tsq_format
@@ -374,8 +396,8 @@ skip_oversized(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *err
 			unsigned char *nl = memchr(p, '\n', r->end - r->start);
 			size_t n = nl ? (size_t)(nl - p) + 1 : r->end - r->start;
 			for (size_t fed = 0; csv && !broken && fed < n;) {
-				size_t k = n - fed < SKIP_SLICE ? n - fed : SKIP_SLICE;
-				if (csv_parse(&r->csv, p + fed, k, csv_field_cb, csv_record_cb, r) < k)
+				size_t k = n - fed < CSV_SLICE ? n - fed : CSV_SLICE;
+				if (csv_feed(r, p + fed, k) < k)
 					broken = true;	/* malformed: the line ends the record, as in next_csv */
 				fed += k;
 				/* What libcsv holds of the field is not wanted: keep its buffer small. */
@@ -451,8 +473,7 @@ next_csv(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *err)
 			fields_finish(r, rec);
 			return TSQ_READ_RECORD;
 		}
-		size_t used = csv_parse(&r->csv, r->buf + r->start, (size_t)n, csv_field_cb,
-		    csv_record_cb, r);
+		size_t used = csv_feed(r, r->buf + r->start, (size_t)n);
 		r->start += (size_t)n;
 		r->line++;
 		if (used < (size_t)n) {
