@@ -116,12 +116,27 @@ CREATE AGGREGATE tsq.ema(double precision, integer) (
     INITCOND = '{0,0,NULL}'
 );
 
+-- step: defined tsq.rsi_final as TA-Lib computes RSI
+-- unless: SELECT EXISTS (SELECT 1 FROM pg_proc WHERE oid = to_regprocedure('tsq.rsi_final(double precision[])') AND prosrc LIKE '%1e-8%')
+-- The value of tsq.rsi (below) from its state: 100 * gain / (gain + loss)
+-- as TA-Lib writes it, and 0 where both are below 1e-8 (a flat series, as
+-- TA-Lib has it).  Replaced in place on databases made before tsq gave 100
+-- there.
+CREATE OR REPLACE FUNCTION tsq.rsi_final(s double precision[]) RETURNS double precision
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
+    SELECT CASE
+        WHEN s[5] IS NULL OR s[1] < s[5] THEN NULL
+        WHEN s[3] + s[4] < 1e-8 THEN 0
+        ELSE 100 * (s[3] / (s[3] + s[4]))
+    END
+$fn$;
+
 -- step: created aggregate tsq.rsi
 -- unless: SELECT to_regprocedure('tsq.rsi(double precision,integer)') IS NOT NULL
 -- The relative strength index with Wilder's smoothing, as a window function
 -- like tsq.ema.  The average gain and loss start as the simple means of the
 -- first N changes, so the first value is at row N + 1; after that
--- avg = (avg * (N - 1) + change) / N.  An average loss of 0 gives 100.
+-- avg = (avg * (N - 1) + change) / N.
 -- The state is {changes seen, last value, average gain, average loss, N}.
 CREATE FUNCTION tsq.rsi_step(s double precision[], x double precision, n integer)
 RETURNS double precision[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
@@ -134,14 +149,6 @@ RETURNS double precision[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
         ELSE ARRAY[s[1] + 1, x,
                    (s[3] * (n - 1) + greatest(x - s[2], 0)) / n,
                    (s[4] * (n - 1) + greatest(s[2] - x, 0)) / n, n]
-    END
-$fn$;
-CREATE FUNCTION tsq.rsi_final(s double precision[]) RETURNS double precision
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
-    SELECT CASE
-        WHEN s[5] IS NULL OR s[1] < s[5] THEN NULL
-        WHEN s[4] = 0 THEN 100
-        ELSE 100 - 100 / (1 + s[3] / s[4])
     END
 $fn$;
 CREATE AGGREGATE tsq.rsi(double precision, integer) (

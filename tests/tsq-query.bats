@@ -323,12 +323,14 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 	refute_output --regexp 'ohlcv_1h|_materialized_hypertable_'
 }
 
-# Closes of SYMBOL in time order, one per line.
-closes() {
-	tsq_psql -c "SELECT close FROM ohlcv WHERE symbol = '$1' ORDER BY time"
+# Candles of SYMBOL in time order as "open,high,low,close,volume" lines.
+candles() {
+	tsq_psql -c "SELECT concat_ws(',', open, high, low, close, volume) FROM ohlcv
+	             WHERE symbol = '$1' ORDER BY time"
 }
 
-# Compare column COL of tsq-query's csv with the reference, to 1e-9 relative.
+# Compare two columns of numbers line by line, to 1e-9 relative (absolute
+# below 1); an empty line must be empty in both.
 same_values() {
 	paste -d'|' <(echo "$1") <(echo "$2") | awk -F'|' '
 		{ n++ }
@@ -338,49 +340,96 @@ same_values() {
 		END { if (bad) { print bad " of " n " differ"; exit 1 } }'
 }
 
-@test "indicators agree with the technicalindicators package" {
-	tsq-init -q
-	# A few thousand candles of a random walk, deterministic.
+# A few thousand candles of a random walk, deterministic, from
+# 2026-01-05 00:00 one a minute (the last at 2026-01-07 01:59).
+load_walk() {
 	awk 'BEGIN { srand(7); p = 100; print "time,symbol,open,high,low,close,volume"
 		for (i = 0; i < 3000; i++) { o = p; p = p * (1 + (rand() - 0.5) / 50); p = int(p * 100 + 0.5) / 100
 			printf "%d,W,%.2f,%.2f,%.2f,%.2f,%d\n", 1767571200 + i * 60, o, (o > p ? o : p) + 0.1, (o < p ? o : p) - 0.1, p, 1 + i % 7 } }' >walk.csv
 	tsq-load -q ohlcv walk.csv
-	W="symbol=W from=2026-01-05 to=2026-01-08"
-	ref() { closes W | node "$TSQ_ROOT/tests/lib/indicators.mjs" "$TSQ_ROOT/tests/lib/node" "$@"; }
+	candles W >candles.csv
+}
 
-	run --separate-stderr tsq-query -F csv --no-header sma period=20 $W
+# TA-Lib's FUNCTION over the whole history with PARAMS, rows FIRST..LAST (1-based).
+talib() {
+	local first=$1 last=$2
+	shift 2
+	node "$TSQ_ROOT/tests/lib/talib.mjs" "$TSQ_ROOT/tests/lib/node" "$@" <candles.csv | sed -n "${first},${last}p"
+}
+
+# The windows [from, to) of the walk and their rows: at the first candle,
+# in the middle, at the last.
+WINDOWS="2026-01-05T00:00 2026-01-05T06:00 1 360
+2026-01-06T00:00 2026-01-06T06:00 1441 1800
+2026-01-07T01:00 2026-01-08T00:00 2941 3000"
+
+# tsq-query's QUERY with ARGS against TA-Lib's FUNCTION with PARAMS, columns
+# COLS of the csv, over every window.
+against_talib() {
+	local cols=$1 query=$2 args=$3 fn=$4 params=$5 from to first last got want c ncols=1
+	case $cols in *-*) ncols=$((${cols#*-} - ${cols%-*} + 1)) ;; esac
+	while read -r from to first last; do
+		got=$(tsq-query -F csv --no-header "$query" symbol=W $args from="$from" to="$to" | cut -d, -f"$cols")
+		# shellcheck disable=SC2086
+		want=$(talib "$first" "$last" "$fn" $params)
+		[ "$(echo "$got" | wc -l)" -eq $((last - first + 1)) ] || { echo "$query $args from $from: $(echo "$got" | wc -l) rows"; return 1; }
+		for c in $(seq 1 "$ncols"); do
+			same_values "$(echo "$got" | cut -d, -f"$c")" "$(echo "$want" | cut -d, -f"$c")" ||
+				{ echo "$query $args from $from, column $c"; return 1; }
+		done
+	done <<<"$WINDOWS"
+}
+
+@test "indicators equal TA-Lib's over the whole history, from the first row shown" {
+	tsq-init -q
+	load_walk
+	run against_talib 4 sma "period=20" SMA "timePeriod=20"
 	assert_success
-	assert_equal "${#lines[@]}" 3000
-	run same_values "$(echo "$output" | cut -d, -f4)" "$(ref sma 20)"
+	run against_talib 4 sma "period=3" SMA "timePeriod=3"
 	assert_success
-
-	run --separate-stderr tsq-query -F csv --no-header ema period=20 $W
-	assert_equal "$(echo "$output" | sed -n 19p | cut -d, -f4)" ""
-	run same_values "$(echo "$output" | cut -d, -f4)" "$(ref ema 20)"
+	run against_talib 4 ema "period=20" EMA "timePeriod=20"
 	assert_success
-
-	run --separate-stderr tsq-query -F csv --no-header rsi $W
-	assert_equal "$(echo "$output" | sed -n 14p | cut -d, -f4)" ""
-	[ -n "$(echo "$output" | sed -n 15p | cut -d, -f4)" ]
-	rounded=$(echo "$output" | cut -d, -f4 | awk '$1 == "" { print ""; next } { printf "%.2f\n", $1 }')
-	run same_values "$rounded" "$(ref rsi 14)"
+	run against_talib 4 ema "period=50" EMA "timePeriod=50"
 	assert_success
+	run against_talib 4 rsi "" RSI "timePeriod=14"
+	assert_success
+	run against_talib 4 rsi "period=30" RSI "timePeriod=30"
+	assert_success
+	run against_talib 4-6 bollinger "period=20 k=2" BBANDS "timePeriod=20 nbDevUp=2 nbDevDn=2"
+	assert_success
+	run against_talib 4-6 macd "" MACD "fastPeriod=12 slowPeriod=26 signalPeriod=9"
+	assert_success
+	run against_talib 4-6 macd "fast=5 slow=35 signal=5" MACD "fastPeriod=5 slowPeriod=35 signalPeriod=5"
+	assert_success
+}
 
-	run --separate-stderr tsq-query -F csv --no-header bollinger period=20 k=2 $W
-	got=$(echo "$output" | cut -d, -f4-6)
-	want=$(ref bollinger 20 2)
-	for c in 1 2 3; do
-		run same_values "$(echo "$got" | cut -d, -f$c)" "$(echo "$want" | cut -d, -f$c)"
-		assert_success
-	done
-
-	run --separate-stderr tsq-query -F csv --no-header macd $W
-	got=$(echo "$output" | cut -d, -f4-6)
-	want=$(ref macd 12 26 9)
-	for c in 1 2 3; do
-		run same_values "$(echo "$got" | cut -d, -f$c)" "$(echo "$want" | cut -d, -f$c)"
-		assert_success
-	done
+@test "indicators: NULL only where the history is too short; warmup= sets the rows read before from" {
+	tsq-init -q
+	load_walk
+	# At the first candle: MACD's first value is on row slow + signal - 1.
+	run --separate-stderr tsq-query -F csv --no-header macd symbol=W from=2026-01-05 to=2026-01-05T01:00
+	assert_equal "$(echo "$output" | cut -d, -f4 | grep -c .)" $((60 - 33))
+	assert_equal "$(echo "$output" | sed -n 34p | cut -d, -f4 | grep -c .)" 1
+	# In the middle every row has a value, and the first is TA-Lib's.
+	run --separate-stderr tsq-query -F csv --no-header rsi symbol=W from=2026-01-06 to=2026-01-06T01:00
+	assert_equal "$(echo "$output" | cut -d, -f4 | grep -c .)" 60
+	# warmup=0 starts cold at from: the first 19 rows are empty and the 20th
+	# is the mean of the window's first 20 closes.
+	run --separate-stderr tsq-query -F csv --no-header ema symbol=W period=20 warmup=0 from=2026-01-06 to=2026-01-06T01:00
+	assert_success
+	assert_equal "$(echo "$output" | cut -d, -f4 | head -19 | grep -c .)" 0
+	mean=$(sed -n 1441,1460p candles.csv | awk -F, '{ s += $4 } END { printf "%.9f", s / 20 }')
+	assert_equal "$(echo "$output" | sed -n 20p | cut -d, -f4 | awk '{ printf "%.9f", $1 }')" "$mean"
+	# A warm-up longer than the history reads all of it: TA-Lib's values exactly.
+	got=$(tsq-query -F csv --no-header ema symbol=W period=20 warmup=100000 from=2026-01-06 to=2026-01-06T01:00 | cut -d, -f4)
+	run same_values "$got" "$(talib 1441 1500 EMA timePeriod=20)"
+	assert_success
+	# A flat series: RSI 0, as TA-Lib has it.
+	printf 'time,symbol,close\n' >flat.csv
+	for i in $(seq 0 29); do echo "$((1767571200 + i * 60)),F,5" >>flat.csv; done
+	tsq-load -q --set open=5 --set high=5 --set low=5 --set volume=1 ohlcv flat.csv
+	run --separate-stderr tsq-query -F csv --no-header rsi symbol=F from=2026-01-05 to=2026-01-06
+	assert_equal "$(echo "$output" | sed -n 30p | cut -d, -f4)" 0
 }
 
 @test "volatility and correlation" {

@@ -1,4 +1,4 @@
--- description: Bollinger bands: SMA of the close ± k population standard deviations
+-- description: Bollinger bands (TA-Lib's BBANDS): SMA of the close ± k population standard deviations; the period - 1 candles before from are read
 -- param: symbol text
 -- param: period int = 20
 -- param: k float = 2
@@ -13,7 +13,12 @@ FROM (
     SELECT time, symbol, close, count(close) OVER w AS n, avg(close::float8) OVER w AS m,
            stddev_pop(close::float8) OVER w AS sd
     FROM ohlcv
-    WHERE symbol = :symbol AND timeframe = :timeframe AND time >= :from AND time < :to
+    WHERE symbol = :symbol AND timeframe = :timeframe AND time < :to
+      AND time >= (SELECT coalesce(min(time), :from)
+                   FROM (SELECT time FROM ohlcv
+                         WHERE symbol = :symbol AND timeframe = :timeframe AND time < :from
+                         ORDER BY time DESC LIMIT greatest(:period - 1, 0)) h)
     WINDOW w AS (ORDER BY time ROWS BETWEEN :period - 1 PRECEDING AND CURRENT ROW)
 ) b
+WHERE time >= :from
 ORDER BY time

@@ -1,11 +1,23 @@
--- description: exponential moving average of the close (alpha 2/(N+1), seeded with the SMA of the first N)
+-- description: exponential moving average of the close (TA-Lib's EMA: alpha 2/(period+1), seeded with the SMA of the first period candles); warmup candles before from are read first (default: until the seed weighs less than 1e-12)
 -- param: symbol text
 -- param: period int = 20
+-- param: warmup int = null
 -- param: timeframe text = 1m
 -- param: from timestamptz = -24h
 -- param: to timestamptz = now
-SELECT time, symbol, close,
-       tsq.ema(close::float8, :period::int) OVER (ORDER BY time ROWS UNBOUNDED PRECEDING) AS ema
-FROM ohlcv
-WHERE symbol = :symbol AND timeframe = :timeframe AND time >= :from AND time < :to
+SELECT time, symbol, close, ema
+FROM (
+    SELECT time, symbol, close,
+           tsq.ema(close::float8, :period::int) OVER (ORDER BY time ROWS UNBOUNDED PRECEDING) AS ema
+    FROM ohlcv
+    WHERE symbol = :symbol AND timeframe = :timeframe AND time < :to
+      AND time >= (SELECT coalesce(min(time), :from)
+                   FROM (SELECT time FROM ohlcv
+                         WHERE symbol = :symbol AND timeframe = :timeframe AND time < :from
+                         ORDER BY time DESC
+                         LIMIT coalesce(:warmup, CASE WHEN :period > 1 THEN :period - 1 +
+                               ceil(ln(1e-12) / ln((:period - 1)::float8 / (:period + 1)))::int
+                               ELSE 0 END)) h)
+) x
+WHERE time >= :from
 ORDER BY time

@@ -1,11 +1,23 @@
--- description: relative strength index of the close, Wilder's smoothing (first value at row period+1)
+-- description: relative strength index of the close (TA-Lib's RSI: Wilder's smoothing, first value at row period + 1); warmup candles before from are read first (default: until the seed weighs less than 1e-12)
 -- param: symbol text
 -- param: period int = 14
+-- param: warmup int = null
 -- param: timeframe text = 1m
 -- param: from timestamptz = -24h
 -- param: to timestamptz = now
-SELECT time, symbol, close,
-       tsq.rsi(close::float8, :period::int) OVER (ORDER BY time ROWS UNBOUNDED PRECEDING) AS rsi
-FROM ohlcv
-WHERE symbol = :symbol AND timeframe = :timeframe AND time >= :from AND time < :to
+SELECT time, symbol, close, rsi
+FROM (
+    SELECT time, symbol, close,
+           tsq.rsi(close::float8, :period::int) OVER (ORDER BY time ROWS UNBOUNDED PRECEDING) AS rsi
+    FROM ohlcv
+    WHERE symbol = :symbol AND timeframe = :timeframe AND time < :to
+      AND time >= (SELECT coalesce(min(time), :from)
+                   FROM (SELECT time FROM ohlcv
+                         WHERE symbol = :symbol AND timeframe = :timeframe AND time < :from
+                         ORDER BY time DESC
+                         LIMIT coalesce(:warmup, CASE WHEN :period > 1 THEN :period +
+                               ceil(ln(1e-12) / ln((:period - 1)::float8 / :period))::int
+                               ELSE :period END)) h)
+) x
+WHERE time >= :from
 ORDER BY time

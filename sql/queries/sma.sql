@@ -1,12 +1,20 @@
--- description: simple moving average of the close over period candles
+-- description: simple moving average of the close over period candles (TA-Lib's SMA); the period - 1 candles before from are read so the first rows shown have values
 -- param: symbol text
 -- param: period int = 20
 -- param: timeframe text = 1m
 -- param: from timestamptz = -24h
 -- param: to timestamptz = now
-SELECT time, symbol, close,
-       CASE WHEN count(close) OVER w = :period THEN avg(close) OVER w END AS sma
-FROM ohlcv
-WHERE symbol = :symbol AND timeframe = :timeframe AND time >= :from AND time < :to
-WINDOW w AS (ORDER BY time ROWS BETWEEN :period - 1 PRECEDING AND CURRENT ROW)
+SELECT time, symbol, close, sma
+FROM (
+    SELECT time, symbol, close,
+           CASE WHEN count(close) OVER w = :period THEN avg(close) OVER w END AS sma
+    FROM ohlcv
+    WHERE symbol = :symbol AND timeframe = :timeframe AND time < :to
+      AND time >= (SELECT coalesce(min(time), :from)
+                   FROM (SELECT time FROM ohlcv
+                         WHERE symbol = :symbol AND timeframe = :timeframe AND time < :from
+                         ORDER BY time DESC LIMIT greatest(:period - 1, 0)) h)
+    WINDOW w AS (ORDER BY time ROWS BETWEEN :period - 1 PRECEDING AND CURRENT ROW)
+) x
+WHERE time >= :from
 ORDER BY time

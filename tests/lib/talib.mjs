@@ -1,0 +1,65 @@
+// Reference values for the indicator tests: TA-Lib's own C code, built to
+// WebAssembly (the npm package talib-web).  Candles come in on stdin as CSV
+// lines "open,high,low,close,volume" in time order; one line goes out per
+// candle with the function's output(s) for that row, empty where TA-Lib has
+// none (the rows before its lookback), so the lines match tsq-query's rows.
+//
+//   node talib.mjs NODE_DIR FUNCTION [NAME=VALUE]...
+//
+// FUNCTION is TA-Lib's name (SMA, EMA, RSI, BBANDS, MACD); NAME=VALUE sets
+// one of its parameters, e.g. timePeriod=20 or fastPeriod=12.
+//
+// The C functions are called directly: talib-web's wrapper sizes its arrays
+// one element short and leaves out where the output starts.
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+
+// Each function's inputs, parameters (with TA-Lib's defaults) and number of
+// outputs, in the order of its C signature.
+const FUNCTIONS = {
+  SMA: { inputs: ['close'], params: { timePeriod: 30 }, outputs: 1 },
+  EMA: { inputs: ['close'], params: { timePeriod: 30 }, outputs: 1 },
+  RSI: { inputs: ['close'], params: { timePeriod: 14 }, outputs: 1 },
+  BBANDS: { inputs: ['close'], params: { timePeriod: 5, nbDevUp: 2, nbDevDn: 2, MAType: 0 }, outputs: 3 },
+  MACD: { inputs: ['close'], params: { fastPeriod: 12, slowPeriod: 26, signalPeriod: 9 }, outputs: 3 },
+};
+
+const [nodeDir, name, ...opts] = process.argv.slice(2);
+const fn = FUNCTIONS[name];
+if (!fn) throw new Error(`talib.mjs: no function ${name}`);
+const params = { ...fn.params };
+for (const o of opts) {
+  const [k, v] = o.split('=');
+  if (!(k in params)) throw new Error(`talib.mjs: ${name} has no parameter ${k}`);
+  params[k] = Number(v);
+}
+
+const require = createRequire(`${nodeDir}/package.json`);
+// Node's fetch cannot read a file: let the runtime read the .wasm itself.
+globalThis.fetch = undefined;
+const talib = require('talib-web');
+const wasm = await talib.init(require.resolve('talib-web/lib/talib.wasm'));
+
+const rows = fs.readFileSync(0, 'utf8').split('\n').filter((l) => l !== '')
+  .map((l) => l.split(',').map(Number));
+const n = rows.length;
+const column = { open: 0, high: 1, low: 2, close: 3, volume: 4 };
+
+const doubles = (count) => wasm._malloc(8 * count);
+const inputs = fn.inputs.map((c) => {
+  const p = doubles(n);
+  wasm.HEAPF64.set(rows.map((r) => r[column[c]]), p / 8);
+  return p;
+});
+const outputs = Array.from({ length: fn.outputs }, () => doubles(n));
+const begIdx = wasm._malloc(4);
+const nbElement = wasm._malloc(4);
+const args = [0, n - 1, ...inputs, ...Object.values(params), begIdx, nbElement, ...outputs];
+const rc = wasm.ccall(`TA_${name}`, 'number', args.map(() => 'number'), args);
+if (rc !== 0) throw new Error(`talib.mjs: TA_${name} returned ${rc}`);
+const begin = wasm.HEAP32[begIdx / 4];
+const count = wasm.HEAP32[nbElement / 4];
+const values = outputs.map((p) => Array.from(wasm.HEAPF64.subarray(p / 8, p / 8 + count)));
+const lines = rows.map((_, i) => values
+  .map((v) => (i < begin || i >= begin + count ? '' : String(v[i - begin]))).join(','));
+process.stdout.write(lines.join('\n') + '\n');
