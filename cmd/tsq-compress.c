@@ -334,6 +334,7 @@ struct session {
 	int failures;		/* actions that failed */
 	bool locked_out;	/* a table was held by another run */
 	bool has_rollup_tables;	/* plain PostgreSQL: tsq.rollups exists */
+	char run[24];		/* this run's number, in every record it writes */
 };
 
 static PGresult *
@@ -595,8 +596,8 @@ static void
 record_begin(struct session *s, const struct action *a, char id[32])
 {
 	char from[TSQ_TIME_BUFSIZE], to[TSQ_TIME_BUFSIZE], bytes[32];
-	const char *params[7] = { a->table->schema, a->table->name, a->kind, a->target,
-	    NULL, NULL, NULL };
+	const char *params[8] = { a->table->schema, a->table->name, a->kind, a->target,
+	    NULL, NULL, NULL, s->run };
 
 	if (a->from != INT64_MIN) {
 		tsq_format_time(a->from, from);
@@ -611,7 +612,17 @@ record_begin(struct session *s, const struct action *a, char id[32])
 		params[6] = bytes;
 	}
 	id[0] = '\0';
-	PGresult *res = run_sql(s, "compress/run_begin.sql", 7, params);
+	if (s->run[0] == '\0') {
+		/* The run's number, taken when it first records an action. */
+		PGresult *r = tsq_exec(s->conn, "SELECT nextval('tsq.policy_run_ids')", 0, NULL);
+		if (tsq_result_ok(r))
+			snprintf(s->run, sizeof s->run, "%s", PQgetvalue(r, 0, 0));
+		else
+			tsq_report_result(r);
+		PQclear(r);
+	}
+	params[7] = s->run[0] ? s->run : NULL;
+	PGresult *res = run_sql(s, "compress/run_begin.sql", 8, params);
 	if (tsq_result_ok(res))
 		snprintf(id, 32, "%s", PQgetvalue(res, 0, 0));
 	else
@@ -623,8 +634,8 @@ static void
 record_end(struct session *s, const struct action *a, const char *id, const char *status,
     const char *error)
 {
-	char bytes[32], rows[32];
-	const char *params[5] = { id, status, error, NULL, NULL };
+	char bytes[32], rows[32], before[32];
+	const char *params[6] = { id, status, error, NULL, NULL, NULL };
 
 	if (*id == '\0')
 		return;
@@ -636,7 +647,11 @@ record_end(struct session *s, const struct action *a, const char *id, const char
 		snprintf(rows, sizeof rows, "%" PRId64, a->rows);
 		params[4] = rows;
 	}
-	PGresult *res = run_sql(s, "compress/run_end.sql", 5, params);
+	if (a->bytes_before >= 0) {
+		snprintf(before, sizeof before, "%" PRId64, a->bytes_before);
+		params[5] = before;
+	}
+	PGresult *res = run_sql(s, "compress/run_end.sql", 6, params);
 	if (!tsq_result_ok(res))
 		tsq_report_result(res);
 	PQclear(res);
@@ -1034,6 +1049,13 @@ drop_chunks_older(struct session *s, const struct table *t, int64_t cut)
 }
 
 static void
+after_drop_partition(struct session *s, struct action *a, const PGresult *res)
+{
+	(void)s;
+	a->bytes_before = value_int64(res, 0, 0, -1);
+}
+
+static void
 drop_partitions_older(struct session *s, const struct table *t, int64_t cut)
 {
 	const char *params[2] = { t->schema, t->name };
@@ -1050,10 +1072,10 @@ drop_partitions_older(struct session *s, const struct table *t, int64_t cut)
 		if (end > cut)
 			break;
 		struct action a = { t, s->o->keep_tables ? "detach" : "drop", "partition",
-		    PQgetvalue(res, i, 0), start, end, value_int64(res, i, 5, -1), -1, -1 };
+		    PQgetvalue(res, i, 0), start, end, -1, -1, -1 };
 		const char *p[5] = { t->schema, t->name, PQgetvalue(res, i, 1), PQgetvalue(res, i, 2),
 		    s->o->keep_tables ? "true" : "false" };
-		act(s, &a, "postgres/drop_partition.sql", 5, p, NULL);
+		act(s, &a, "postgres/drop_partition.sql", 5, p, after_drop_partition);
 	}
 	PQclear(res);
 }
@@ -1778,7 +1800,7 @@ session_open(struct session *s, const struct options *o)
 		return TSQ_EXIT_FAILURE;
 	s->now = value_int64(res, 0, 0, 0);
 	PQclear(res);
-	res = tsq_exec(s->conn, "SELECT to_regclass('tsq.policy_runs') IS NOT NULL,"
+	res = tsq_exec(s->conn, "SELECT to_regclass('tsq.policy_run_ids') IS NOT NULL,"
 	    " to_regclass('tsq.rollups') IS NOT NULL", 0, NULL);
 	if (!tsq_result_ok(res)) {
 		tsq_report_result(res);

@@ -1,13 +1,1093 @@
 /*
- * tsq-stats - reports sizes, chunks, compression ratios, policies and data quality.
+ * tsq-stats - what is in the database and how it is stored, and whether the
+ * storage policies run.
  *
- * For now only the options every tool shares; the work itself is still to
- * be written and is refused with exit status 69.
+ * The overview answers from the catalog, the planner's statistics and
+ * TimescaleDB's size functions, plus one index probe per table for its time
+ * range: it never scans the rows (--exact does).  --policies lists what
+ * tsq-compress recorded and TimescaleDB's own jobs.  -F prometheus writes
+ * both as metrics for node_exporter's textfile collector.
  */
-#include "stub.h"
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tsq.h"
+#include "format.h"
+#include "ident.h"
+
+enum {
+	OPT_NO_HEADER = TSQ_OPT_FIRST_PRIVATE,
+	OPT_EXACT,
+	OPT_POLICIES,
+};
+
+enum view {
+	VIEW_OVERVIEW,
+	VIEW_POLICIES,
+};
+
+static const char shortopts[] = TSQ_COMMON_SHORTOPTS "F:o:";
+static const struct option long_options[] = {
+	{"format", required_argument, NULL, 'F'},
+	{"output", required_argument, NULL, 'o'},
+	{"no-header", no_argument, NULL, OPT_NO_HEADER},
+	{"exact", no_argument, NULL, OPT_EXACT},
+	{"policies", no_argument, NULL, OPT_POLICIES},
+	{"tz", required_argument, NULL, TSQ_OPT_TZ},
+	TSQ_COMMON_LONGOPTS,
+	{NULL, 0, NULL, 0},
+};
+
+struct options {
+	struct tsq_common_opts common;
+	enum view view;
+	bool prometheus;		/* -F prometheus */
+	bool format_given;
+	enum tsq_out_format format;	/* the others */
+	const char *output;		/* -o FILE, written whole or not at all */
+	bool no_header;
+	bool exact;
+	char **tables;
+	int ntables;
+};
+
+static void
+usage(void)
+{
+	printf("%s reports what the database holds and how it is stored: rows, time range,\n"
+	    "symbols, chunks or partitions, sizes, compression, how far each rollup lags,\n"
+	    "and whether the storage policies run.  It reads the catalog and the\n"
+	    "statistics, not the rows.\n\n", tsq_progname());
+	printf("Usage:\n"
+	    "  %1$s [OPTION]... [TABLE]...\n"
+	    "  %1$s [OPTION]... --policies [TABLE]...\n\n", tsq_progname());
+	printf("TABLEs default to those with a stored policy (tsq-init's own).\n\n"
+	    "Options:\n"
+	    "      --policies           tsq-compress's record per table and action, and\n"
+	    "                           TimescaleDB's own jobs, failures first in mind\n"
+	    "      --exact              count rows and symbols exactly (scans every row)\n"
+	    "  -F, --format=FORMAT      table, csv, tsv, jsonl, json, markdown or prometheus\n"
+	    "                           (default: table on a terminal, csv otherwise)\n"
+	    "  -o, --output=FILE        write to FILE through a temporary file renamed\n"
+	    "                           into place, so a reader never sees half of it\n"
+	    "      --no-header          leave out the column names\n"
+	    "      --tz=ZONE            time zone of the times shown (default: UTC)\n");
+	tsq_help_common(stdout);
+}
+
+static int
+parse_options(int argc, char **argv, struct options *o)
+{
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shortopts, long_options, NULL)) != -1) {
+		bool ok = true;
+		switch (c) {
+		case 'F':
+			o->format_given = true;
+			if (strcmp(optarg, "prometheus") == 0)
+				o->prometheus = true;
+			else if (!tsq_out_format_parse(optarg, &o->format) || o->format == TSQ_OUT_SPARK) {
+				tsq_error("invalid value \"%s\" for option --format: expected table, csv, "
+				    "tsv, jsonl, json, markdown or prometheus", optarg);
+				ok = false;
+			}
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case OPT_NO_HEADER:
+			o->no_header = true;
+			break;
+		case OPT_EXACT:
+			o->exact = true;
+			break;
+		case OPT_POLICIES:
+			o->view = VIEW_POLICIES;
+			break;
+		case TSQ_OPT_TZ:
+			o->common.conn.tz = optarg;
+			break;
+		default:
+			ok = tsq_opt_common_or_bad(c, optarg, &o->common, argv, shortopts, long_options);
+		}
+		if (!ok)
+			return TSQ_EXIT_USAGE;
+	}
+	if (o->common.help || o->common.version)
+		return -1;
+	o->tables = argv + optind;
+	o->ntables = argc - optind;
+	if (o->output && *o->output == '\0') {
+		tsq_error("--output needs a file name");
+		return TSQ_EXIT_USAGE;
+	}
+	if (!o->format_given)
+		o->format = isatty(STDOUT_FILENO) && !o->output ? TSQ_OUT_TABLE : TSQ_OUT_CSV;
+	return -1;
+}
+
+/* ---- the session ---- */
+
+struct session {
+	PGconn *conn;
+	struct tsq_backend b;
+	const struct options *o;
+	FILE *out;
+	/* the server */
+	char *version, *ts_version, *license, *database;
+	int64_t database_bytes;
+	bool scheduler;
+	/* the tables asked for: regclass texts, and as one regclass[] literal */
+	char **tables;
+	int ntables;
+	struct tsq_buf table_array;
+	int failures;
+};
+
+static bool
+run_checked(struct session *s, const char *path, int n, const char *const *params,
+    PGresult **out)
+{
+	PGresult *res = tsq_exec(s->conn, tsq_sql_file(path), n, params);
+
+	if (!tsq_result_ok(res)) {
+		tsq_report_result(res);
+		PQclear(res);
+		return false;
+	}
+	*out = res;
+	return true;
+}
+
+static int64_t
+value_int64(const PGresult *res, int row, int col, int64_t if_null)
+{
+	return PQgetisnull(res, row, col) ? if_null : strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+static char *
+value_dup(const PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? NULL : xstrdup(PQgetvalue(res, row, col));
+}
+
+/* The tables named, or those with a stored policy: each resolved by the server. */
+static bool
+tables_resolve(struct session *s)
+{
+	const struct options *o = s->o;
+	PGresult *res = NULL;
+	char **names = o->tables;
+	int n = o->ntables;
+
+	if (n == 0) {
+		res = tsq_exec(s->conn, "SELECT to_regclass('tsq.policies') IS NOT NULL", 0, NULL);
+		bool has = tsq_result_ok(res) && PQgetvalue(res, 0, 0)[0] == 't';
+		PQclear(res);
+		res = NULL;
+		if (has) {
+			if (!run_checked(s, "stats/tables.sql", 0, NULL, &res))
+				return false;
+			n = PQntuples(res);
+			names = xcalloc((size_t)n + 1, sizeof *names);
+			for (int i = 0; i < n; i++)
+				names[i] = PQgetvalue(res, i, 0);
+		}
+	}
+	s->tables = xcalloc((size_t)n + 1, sizeof *s->tables);
+	bool ok = true;
+	for (int i = 0; i < n && ok; i++) {
+		const char *p[1] = { names[i] };
+		PGresult *r = tsq_exec(s->conn, "SELECT to_regclass($1)::text, "
+		    "(SELECT relkind FROM pg_class WHERE oid = to_regclass($1))", 1, p);
+		if (!tsq_result_ok(r)) {
+			tsq_report_result(r);
+			ok = false;
+		} else if (PQgetisnull(r, 0, 0)) {
+			tsq_error("table \"%s\" does not exist", names[i]);
+			ok = false;
+		} else if (strchr("rpvm", PQgetvalue(r, 0, 1)[0]) == NULL) {
+			tsq_error("\"%s\" is not a table", names[i]);
+			ok = false;
+		} else {
+			s->tables[s->ntables++] = xstrdup(PQgetvalue(r, 0, 0));
+		}
+		PQclear(r);
+	}
+	if (res) {
+		free(names);
+		PQclear(res);
+	}
+	if (!ok)
+		return false;
+	/* As a regclass[] literal for the SQL that filters by table. */
+	tsq_buf_addc(&s->table_array, '{');
+	for (int i = 0; i < s->ntables; i++) {
+		tsq_buf_adds(&s->table_array, i ? ",\"" : "\"");
+		for (const char *c = s->tables[i]; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				tsq_buf_addc(&s->table_array, '\\');
+			tsq_buf_addc(&s->table_array, *c);
+		}
+		tsq_buf_addc(&s->table_array, '"');
+	}
+	tsq_buf_addc(&s->table_array, '}');
+	return true;
+}
+
+/* ---- the overview ---- */
+
+/* One row of the overview: a table or one of its rollups. */
+struct row {
+	char *schema, *name, *display;
+	const char *kind;	/* "hypertable", "partitioned", "table", "view", "rollup" */
+	char *source;		/* a rollup: the table it reads */
+	int64_t rows, partitions, compressed;
+	int64_t total, table, index, toast;
+	int64_t before, after;	/* bytes of the compressed chunks before and after */
+	char *time_min, *time_max;	/* as the server shows them */
+	int64_t max_usec;	/* for the lag */
+	bool has_max;
+	int64_t symbols;
+	double lag;		/* a rollup: seconds behind its source's newest row */
+	bool has_lag;
+};
+
+static void
+row_free(struct row *r)
+{
+	free(r->schema);
+	free(r->name);
+	free(r->display);
+	free(r->source);
+	free(r->time_min);
+	free(r->time_max);
+}
+
+/* Schema and name of regclass text REG, and the quoted name. */
+static bool
+row_names(struct session *s, struct row *r, const char *reg)
+{
+	const char *p[1] = { reg };
+	PGresult *res = tsq_exec(s->conn, "SELECT n.nspname, c.relname, c.relkind, "
+	    "format('%I.%I', n.nspname, c.relname) FROM pg_class c "
+	    "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $1::regclass", 1, p);
+
+	if (!tsq_result_ok(res) || PQntuples(res) != 1) {
+		tsq_report_result(res);
+		PQclear(res);
+		return false;
+	}
+	r->schema = xstrdup(PQgetvalue(res, 0, 0));
+	r->name = xstrdup(PQgetvalue(res, 0, 1));
+	char kind = PQgetvalue(res, 0, 2)[0];
+	r->kind = kind == 'p' ? "partitioned" : kind == 'v' ? "view" :
+	    kind == 'm' ? "materialized view" : "table";
+	r->display = xstrdup(PQgetvalue(res, 0, 3));
+	PQclear(res);
+	return true;
+}
+
+/*
+ * The time range of REL (quoted) over column TIME (unquoted), and with
+ * SYMBOLS its distinct symbols; --exact counts the rows too.  min() and
+ * max() on the time column read one end of its index each.
+ */
+static bool
+row_scan(struct session *s, struct row *r, const char *rel, const char *time, bool symbols)
+{
+	struct tsq_buf q = TSQ_BUF_INIT;
+	bool exact = s->o->exact;
+
+	tsq_buf_adds(&q, "SELECT min(");
+	tsq_quote_ident(&q, time);
+	tsq_buf_adds(&q, "), max(");
+	tsq_quote_ident(&q, time);
+	tsq_buf_adds(&q, "), (extract(epoch FROM max(");
+	tsq_quote_ident(&q, time);
+	tsq_buf_adds(&q, ")) * 1000000)::bigint");
+	if (exact)
+		tsq_buf_addf(&q, ", count(*)%s", symbols ? ", count(DISTINCT symbol)" : "");
+	tsq_buf_addf(&q, " FROM %s", rel);
+	PGresult *res = tsq_exec(s->conn, q.data, 0, NULL);
+	tsq_buf_free(&q);
+	if (!tsq_result_ok(res)) {
+		tsq_report_result(res);
+		PQclear(res);
+		return false;
+	}
+	r->time_min = value_dup(res, 0, 0);
+	r->time_max = value_dup(res, 0, 1);
+	r->has_max = !PQgetisnull(res, 0, 2);
+	r->max_usec = value_int64(res, 0, 2, 0);
+	if (exact) {
+		r->rows = value_int64(res, 0, 3, -1);
+		if (symbols)
+			r->symbols = value_int64(res, 0, 4, -1);
+	}
+	PQclear(res);
+	return true;
+}
+
+/* Time column, symbol column and the estimate of distinct symbols of REG. */
+static bool
+row_columns(struct session *s, struct row *r, const char *reg, char **time)
+{
+	const char *p[1] = { reg };
+	PGresult *res;
+
+	*time = NULL;
+	if (!run_checked(s, "stats/columns.sql", 1, p, &res))
+		return false;
+	if (r->kind[0] == 'h') {
+		const char *hp[2] = { r->schema, r->name };
+		PGresult *t;
+		if (!run_checked(s, "timescaledb/stats_time_column.sql", 2, hp, &t)) {
+			PQclear(res);
+			return false;
+		}
+		if (PQntuples(t) == 1)
+			*time = xstrdup(PQgetvalue(t, 0, 0));
+		PQclear(t);
+	}
+	if (*time == NULL)
+		*time = value_dup(res, 0, 0);
+	bool symbols = PQgetvalue(res, 0, 1)[0] == 't';
+	if (symbols && !PQgetisnull(res, 0, 2)) {
+		double d = strtod(PQgetvalue(res, 0, 2), NULL);
+		r->symbols = d < 0 ? llround(-d * (double)r->rows) : llround(d);
+	}
+	PQclear(res);
+	return symbols;
+}
+
+static bool
+row_sizes(struct session *s, struct row *r, const char *reg)
+{
+	PGresult *res;
+
+	if (r->kind[0] == 'h') {
+		const char *p[2] = { r->schema, r->name };
+		if (!run_checked(s, "timescaledb/stats_hypertable.sql", 2, p, &res))
+			return false;
+		r->partitions = value_int64(res, 0, 0, -1);
+		r->compressed = value_int64(res, 0, 1, -1);
+		r->rows = value_int64(res, 0, 2, -1);
+		r->total = value_int64(res, 0, 3, -1);
+		r->table = value_int64(res, 0, 4, -1);
+		r->index = value_int64(res, 0, 5, -1);
+		r->toast = value_int64(res, 0, 6, -1);
+		r->before = value_int64(res, 0, 7, -1);
+		r->after = value_int64(res, 0, 8, -1);
+	} else {
+		const char *p[1] = { reg };
+		if (!run_checked(s, "stats/relation.sql", 1, p, &res))
+			return false;
+		r->partitions = r->kind[0] == 'p' ? value_int64(res, 0, 0, -1) : -1;
+		r->rows = value_int64(res, 0, 1, -1);
+		r->total = value_int64(res, 0, 2, -1);
+		r->table = value_int64(res, 0, 3, -1);
+		r->index = value_int64(res, 0, 4, -1);
+		r->toast = value_int64(res, 0, 5, -1);
+	}
+	PQclear(res);
+	return true;
+}
+
+/* Fill row R for table REG (regclass text). */
+static bool
+row_fill(struct session *s, struct row *r, const char *reg)
+{
+	r->rows = r->partitions = r->compressed = r->symbols = -1;
+	r->total = r->table = r->index = r->toast = r->before = r->after = -1;
+	if (!row_names(s, r, reg))
+		return false;
+	if (s->b.kind == TSQ_BACKEND_TIMESCALEDB) {
+		const char *p[2] = { r->schema, r->name };
+		PGresult *res = tsq_exec(s->conn, "SELECT EXISTS (SELECT 1 FROM "
+		    "timescaledb_information.hypertables WHERE hypertable_schema = $1 AND "
+		    "hypertable_name = $2)", 2, p);
+		if (!tsq_result_ok(res)) {
+			tsq_report_result(res);
+			PQclear(res);
+			return false;
+		}
+		if (PQgetvalue(res, 0, 0)[0] == 't')
+			r->kind = "hypertable";
+		PQclear(res);
+	}
+	if (!row_sizes(s, r, reg))
+		return false;
+	char *time;
+	bool symbols = row_columns(s, r, reg, &time);
+	bool ok = time == NULL || row_scan(s, r, r->display, time, symbols);
+	free(time);
+	return ok;
+}
+
+/* The rollups of table row T, appended to ROWS; false on failure (reported). */
+static bool
+rollups_fill(struct session *s, const struct row *t, struct row **rows, int *n, int *cap)
+{
+	char path[64];
+	const char *p[2] = { t->schema, t->name };
+	PGresult *res;
+
+	if (s->b.kind == TSQ_BACKEND_TIMESCALEDB && !s->b.has_continuous_aggregates)
+		return true;
+	if (s->b.kind == TSQ_BACKEND_POSTGRES) {
+		res = tsq_exec(s->conn, "SELECT to_regclass('tsq.rollups') IS NOT NULL", 0, NULL);
+		bool has = tsq_result_ok(res) && PQgetvalue(res, 0, 0)[0] == 't';
+		PQclear(res);
+		if (!has)
+			return true;
+	}
+	snprintf(path, sizeof path, "%s/rollups.sql", tsq_backend_name(s->b.kind));
+	if (!run_checked(s, path, 2, p, &res))
+		return false;
+	bool ok = true;
+	for (int i = 0; i < PQntuples(res) && ok; i++) {
+		const char *view = PQgetvalue(res, i, 0);
+		if (*n == *cap) {
+			*cap *= 2;
+			*rows = xreallocarray(*rows, (size_t)*cap, sizeof **rows);
+		}
+		struct row *r = &(*rows)[(*n)++];
+		memset(r, 0, sizeof *r);
+		if (s->b.kind == TSQ_BACKEND_POSTGRES) {
+			ok = row_fill(s, r, view);
+		} else {
+			/* A continuous aggregate: the hypertable it materializes into. */
+			const char *vp[1] = { view };
+			PGresult *m;
+			r->rows = r->partitions = r->compressed = r->symbols = -1;
+			r->total = r->table = r->index = r->toast = r->before = r->after = -1;
+			ok = row_names(s, r, view) && run_checked(s, "timescaledb/stats_rollup.sql", 1, vp, &m);
+			if (ok && PQntuples(m) == 1) {
+				struct row mat = { 0 };
+				char *reg = xstrdup(PQgetvalue(m, 0, 0));
+				mat.kind = "hypertable";
+				ok = row_names(s, &mat, reg);
+				mat.kind = "hypertable";
+				ok = ok && row_sizes(s, &mat, reg) &&
+				    (PQgetisnull(m, 0, 1) || row_scan(s, &mat, reg, PQgetvalue(m, 0, 1), false));
+				r->rows = mat.rows;
+				r->partitions = mat.partitions;
+				r->compressed = mat.compressed;
+				r->total = mat.total;
+				r->table = mat.table;
+				r->index = mat.index;
+				r->toast = mat.toast;
+				r->before = mat.before;
+				r->after = mat.after;
+				r->time_min = mat.time_min;
+				r->time_max = mat.time_max;
+				r->max_usec = mat.max_usec;
+				r->has_max = mat.has_max;
+				mat.time_min = mat.time_max = NULL;
+				row_free(&mat);
+				free(reg);
+			}
+			if (ok)
+				PQclear(m);
+		}
+		r->kind = "rollup";
+		r->source = xstrdup(t->display);
+		if (r->has_max && t->has_max) {
+			r->has_lag = true;
+			r->lag = (double)(t->max_usec - r->max_usec) / 1e6;
+		} else if (t->has_max) {
+			r->has_lag = false;	/* nothing materialized yet */
+		}
+	}
+	PQclear(res);
+	return ok;
+}
+
+static void
+put_int(char *buf, size_t size, int64_t v, const char **slot)
+{
+	if (v < 0) {
+		*slot = NULL;
+		return;
+	}
+	snprintf(buf, size, "%" PRId64, v);
+	*slot = buf;
+}
+
+static bool
+output_open(struct session *s, char **tmp)
+{
+	*tmp = NULL;
+	if (!s->o->output) {
+		s->out = stdout;
+		return true;
+	}
+	size_t n = strlen(s->o->output);
+	*tmp = xmalloc(n + 16);
+	snprintf(*tmp, n + 16, "%s.tmp.XXXXXX", s->o->output);
+	int fd = mkstemp(*tmp);
+	if (fd < 0) {
+		tsq_error("cannot write next to \"%s\": %s", s->o->output, strerror(errno));
+		free(*tmp);
+		*tmp = NULL;
+		return false;
+	}
+	s->out = fdopen(fd, "w");
+	if (!s->out) {
+		tsq_error("cannot write \"%s\": %s", *tmp, strerror(errno));
+		close(fd);
+		unlink(*tmp);
+		free(*tmp);
+		*tmp = NULL;
+		return false;
+	}
+	return true;
+}
+
+/* Finish the output: flush, and with -o rename the temporary file into place. */
+static bool
+output_close(struct session *s, char *tmp, bool ok)
+{
+	bool written = fflush(s->out) == 0 && !ferror(s->out);
+	int err = errno;
+
+	if (!tmp) {
+		if (!written)
+			tsq_error("cannot write the output: %s", strerror(err));
+		return written;
+	}
+	/* mkstemp made it 0600: give it the mode a new file would have. */
+	mode_t mask = umask(0);
+	umask(mask);
+	if (fchmod(fileno(s->out), 0666 & ~mask) != 0 || fsync(fileno(s->out)) != 0)
+		written = false, err = errno;
+	if (fclose(s->out) != 0 && written)
+		written = false, err = errno;
+	s->out = NULL;
+	if (ok && written && rename(tmp, s->o->output) != 0) {
+		written = false;
+		err = errno;
+	}
+	if (!ok || !written) {
+		if (!written)
+			tsq_error("cannot write \"%s\": %s", s->o->output, strerror(err));
+		unlink(tmp);
+	}
+	free(tmp);
+	return written;
+}
+
+/* ---- prometheus ---- */
+
+/* A label value with \, " and line feeds escaped, as the text format wants. */
+static void
+prom_label(FILE *f, const char *name, const char *value)
+{
+	fprintf(f, "%s=\"", name);
+	for (const char *c = value; *c; c++) {
+		if (*c == '\\' || *c == '"')
+			fputc('\\', f), fputc(*c, f);
+		else if (*c == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*c, f);
+	}
+	fputc('"', f);
+}
+
+struct prom_sample {
+	const char *schema, *table, *action;
+	double value;
+};
+
+/* One metric: HELP and TYPE once, then its samples. */
+static void
+prom_metric(FILE *f, const char *name, const char *type, const char *help,
+    const struct prom_sample *v, int n)
+{
+	if (n == 0)
+		return;
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+	for (int i = 0; i < n; i++) {
+		fputs(name, f);
+		if (v[i].schema) {
+			fputc('{', f);
+			prom_label(f, "schema", v[i].schema);
+			fputc(',', f);
+			prom_label(f, "table", v[i].table);
+			if (v[i].action) {
+				fputc(',', f);
+				prom_label(f, "action", v[i].action);
+			}
+			fputc('}', f);
+		}
+		fprintf(f, " %.17g\n", v[i].value);
+	}
+}
+
+/* A metric of the table rows whose field, read by GET, is known (>= 0). */
+static void
+prom_rows(FILE *f, const char *name, const char *help, const struct row *rows, int n,
+    bool rollups, double (*get)(const struct row *))
+{
+	struct prom_sample *v = xcalloc((size_t)n + 1, sizeof *v);
+	int k = 0;
+
+	for (int i = 0; i < n; i++) {
+		if ((strcmp(rows[i].kind, "rollup") == 0) != rollups)
+			continue;
+		double x = get(&rows[i]);
+		if (x < 0 || isnan(x))
+			continue;
+		v[k++] = (struct prom_sample){ rows[i].schema, rows[i].name, NULL, x };
+	}
+	prom_metric(f, name, "gauge", help, v, k);
+	free(v);
+}
+
+static double get_rows(const struct row *r) { return (double)r->rows; }
+static double get_total(const struct row *r) { return (double)r->total; }
+static double get_table(const struct row *r) { return (double)r->table; }
+static double get_index(const struct row *r) { return (double)r->index; }
+static double get_toast(const struct row *r) { return (double)r->toast; }
+static double get_parts(const struct row *r) { return (double)r->partitions; }
+static double get_compressed(const struct row *r) { return (double)r->compressed; }
+static double get_symbols(const struct row *r) { return (double)r->symbols; }
+static double get_newest(const struct row *r) { return r->has_max ? (double)r->max_usec / 1e6 : -1; }
+static double get_lag(const struct row *r) { return r->has_lag ? (r->lag < 0 ? 0 : r->lag) : -1; }
+
+static double
+get_ratio(const struct row *r)
+{
+	return r->before > 0 && r->after >= 0 ? (double)r->after / (double)r->before : -1;
+}
+
+/* Policy metrics: what tsq-compress recorded, chunks overdue, TimescaleDB's jobs. */
+static bool
+prom_policies(struct session *s, FILE *f)
+{
+	const char *p[1] = { s->table_array.data };
+	PGresult *res;
+
+	res = tsq_exec(s->conn, "SELECT to_regclass('tsq.policy_runs') IS NOT NULL", 0, NULL);
+	bool has = tsq_result_ok(res) && PQgetvalue(res, 0, 0)[0] == 't';
+	PQclear(res);
+	if (has) {
+		if (!run_checked(s, "stats/policy_runs.sql", 1, p, &res))
+			return false;
+		int n = PQntuples(res);
+		struct prom_sample *last = xcalloc((size_t)n + 1, sizeof *last);
+		struct prom_sample *dur = xcalloc((size_t)n + 1, sizeof *dur);
+		struct prom_sample *fail = xcalloc((size_t)n + 1, sizeof *fail);
+		int nl = 0, nd = 0;
+		for (int i = 0; i < n; i++) {
+			struct prom_sample x = { PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
+			    PQgetvalue(res, i, 2), 0 };
+			if (!PQgetisnull(res, i, 10)) {
+				last[nl] = x;
+				last[nl++].value = strtod(PQgetvalue(res, i, 10), NULL);
+				dur[nd] = x;
+				dur[nd++].value = strtod(PQgetvalue(res, i, 8), NULL);
+			}
+			fail[i] = x;
+			fail[i].value = strtod(PQgetvalue(res, i, 9), NULL);
+		}
+		prom_metric(f, "tsq_policy_last_success_timestamp_seconds", "gauge",
+		    "When the last successful action of tsq-compress on the table ended.", last, nl);
+		prom_metric(f, "tsq_policy_last_success_duration_seconds", "gauge",
+		    "How long the last successful action of tsq-compress on the table took.", dur, nd);
+		prom_metric(f, "tsq_policy_failures", "gauge",
+		    "Actions of tsq-compress on the table that failed since the last success.", fail, n);
+		free(last);
+		free(dur);
+		free(fail);
+		PQclear(res);
+	}
+	if (s->b.kind != TSQ_BACKEND_TIMESCALEDB)
+		return true;
+	if (has) {
+		if (!run_checked(s, "timescaledb/stats_overdue.sql", 1, p, &res))
+			return false;
+		int n = PQntuples(res);
+		struct prom_sample *v = xcalloc((size_t)n + 1, sizeof *v);
+		for (int i = 0; i < n; i++)
+			v[i] = (struct prom_sample){ PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), NULL,
+			    strtod(PQgetvalue(res, i, 2), NULL) };
+		prom_metric(f, "tsq_chunks_overdue", "gauge",
+		    "Chunks older than the table's compress_after that are not fully compressed.", v, n);
+		free(v);
+		PQclear(res);
+	}
+	if (!s->b.has_policies)
+		return true;
+	if (!run_checked(s, "timescaledb/stats_jobs.sql", 1, p, &res))
+		return false;
+	int n = PQntuples(res);
+	struct prom_sample *cf = xcalloc((size_t)n + 1, sizeof *cf);
+	struct prom_sample *ok = xcalloc((size_t)n + 1, sizeof *ok);
+	struct prom_sample *ls = xcalloc((size_t)n + 1, sizeof *ls);
+	int nls = 0;
+	for (int i = 0; i < n; i++) {
+		struct prom_sample x = { PQgetvalue(res, i, 2), PQgetvalue(res, i, 3),
+		    PQgetvalue(res, i, 1), 0 };
+		cf[i] = x;
+		cf[i].value = (double)value_int64(res, i, 11, 0);
+		ok[i] = x;
+		ok[i].value = strcmp(PQgetvalue(res, i, 8), "Success") == 0;
+		if (!PQgetisnull(res, i, 13)) {
+			ls[nls] = x;
+			ls[nls++].value = strtod(PQgetvalue(res, i, 13), NULL);
+		}
+	}
+	prom_metric(f, "tsq_timescaledb_job_consecutive_failures", "gauge",
+	    "Consecutive failures of TimescaleDB's own policy job (action: its procedure).", cf, n);
+	prom_metric(f, "tsq_timescaledb_job_last_run_success", "gauge",
+	    "1 when the last run of TimescaleDB's own policy job succeeded.", ok, n);
+	prom_metric(f, "tsq_timescaledb_job_last_success_timestamp_seconds", "gauge",
+	    "When TimescaleDB's own policy job last finished successfully.", ls, nls);
+	free(cf);
+	free(ok);
+	free(ls);
+	PQclear(res);
+	return true;
+}
+
+static bool
+write_prometheus(struct session *s, const struct row *rows, int n)
+{
+	FILE *f = s->out;
+	struct prom_sample one = { 0 };
+
+	fprintf(f, "# HELP tsq_server_info The server tsq-stats read: versions in the labels.\n"
+	    "# TYPE tsq_server_info gauge\ntsq_server_info{");
+	prom_label(f, "version", s->version);
+	fputc(',', f);
+	prom_label(f, "timescaledb", s->ts_version ? s->ts_version : "");
+	fputc(',', f);
+	prom_label(f, "license", s->license ? s->license : "");
+	fputs("} 1\n", f);
+	one.value = (double)s->database_bytes;
+	prom_metric(f, "tsq_database_size_bytes", "gauge", "Size of the database on disk.", &one, 1);
+	if (s->b.kind == TSQ_BACKEND_TIMESCALEDB) {
+		one.value = s->scheduler;
+		prom_metric(f, "tsq_timescaledb_scheduler_running", "gauge",
+		    "1 when TimescaleDB's job scheduler runs for this database.", &one, 1);
+	}
+	prom_rows(f, "tsq_table_rows", "Rows of the table (the planner's estimate unless --exact).",
+	    rows, n, false, get_rows);
+	prom_rows(f, "tsq_table_size_bytes", "Total size of the table: heap, indexes, TOAST, "
+	    "compressed chunks.", rows, n, false, get_total);
+	prom_rows(f, "tsq_table_heap_bytes", "Size of the table's heap.", rows, n, false, get_table);
+	prom_rows(f, "tsq_table_index_bytes", "Size of the table's indexes.", rows, n, false, get_index);
+	prom_rows(f, "tsq_table_toast_bytes", "Size of the table's TOAST.", rows, n, false, get_toast);
+	prom_rows(f, "tsq_table_chunks", "Chunks (TimescaleDB) or partitions (PostgreSQL).",
+	    rows, n, false, get_parts);
+	prom_rows(f, "tsq_table_compressed_chunks", "Compressed chunks.", rows, n, false,
+	    get_compressed);
+	prom_rows(f, "tsq_table_compressed_size_ratio", "Size of the compressed chunks after "
+	    "compression over their size before (0-1).", rows, n, false, get_ratio);
+	prom_rows(f, "tsq_table_symbols", "Distinct symbols (the planner's estimate unless --exact).",
+	    rows, n, false, get_symbols);
+	prom_rows(f, "tsq_table_newest_timestamp_seconds", "Time of the newest row.", rows, n, false,
+	    get_newest);
+	prom_rows(f, "tsq_rollup_size_bytes", "Total size of the rollup's materialized data.",
+	    rows, n, true, get_total);
+	prom_rows(f, "tsq_rollup_lag_seconds", "How far the rollup's newest bucket is behind the "
+	    "newest row of the table it reads.", rows, n, true, get_lag);
+	return prom_policies(s, f);
+}
+
+/* ---- the overview as rows ---- */
+
+static void
+format_ratio(const struct row *r, char *buf, size_t size, const char **slot)
+{
+	if (r->before > 0 && r->after > 0) {
+		snprintf(buf, size, "%.2f", (double)r->before / (double)r->after);
+		*slot = buf;
+	} else {
+		*slot = NULL;
+	}
+}
+
+static struct tsq_out
+out_begin(struct session *s, int ncols, char *const *names, const unsigned int *types)
+{
+	struct tsq_out out = { 0 };
+
+	out.f = s->out;
+	out.format = s->o->format;
+	out.header = !s->o->no_header;
+	out.footer = false;
+	tsq_out_begin(&out, ncols, names, types);
+	return out;
+}
+
+enum { OID_TEXT = 25, OID_INT8 = 20, OID_FLOAT8 = 701, OID_TIMESTAMPTZ = 1184, OID_BOOL = 16 };
+
+static void
+write_overview(struct session *s, const struct row *rows, int n)
+{
+	static char *names[] = { "schema", "table", "kind", "source", "rows", "time_min", "time_max",
+	    "symbols", "chunks", "compressed_chunks", "total_bytes", "table_bytes", "index_bytes",
+	    "toast_bytes", "compression_ratio", "lag_seconds" };
+	static const unsigned int types[] = { OID_TEXT, OID_TEXT, OID_TEXT, OID_TEXT, OID_INT8,
+	    OID_TIMESTAMPTZ, OID_TIMESTAMPTZ, OID_INT8, OID_INT8, OID_INT8, OID_INT8, OID_INT8,
+	    OID_INT8, OID_INT8, OID_FLOAT8, OID_FLOAT8 };
+	enum { NCOLS = sizeof names / sizeof names[0] };
+
+	if (s->o->format == TSQ_OUT_TABLE || s->o->format == TSQ_OUT_MARKDOWN) {
+		fprintf(s->out, "%s: PostgreSQL %s", s->database, s->version);
+		if (s->ts_version)
+			fprintf(s->out, ", TimescaleDB %s (%s license)", s->ts_version,
+			    s->license ? s->license : "unknown");
+		else
+			fputs(", plain PostgreSQL", s->out);
+		fprintf(s->out, ", %" PRId64 " bytes\n\n", s->database_bytes);
+	}
+	struct tsq_out out = out_begin(s, NCOLS, names, types);
+	for (int i = 0; i < n; i++) {
+		const struct row *r = &rows[i];
+		char b[10][32];
+		const char *v[NCOLS] = { r->schema, r->name, r->kind, r->source, NULL, r->time_min,
+		    r->time_max };
+		put_int(b[0], sizeof b[0], r->rows, &v[4]);
+		put_int(b[1], sizeof b[1], r->symbols, &v[7]);
+		put_int(b[2], sizeof b[2], r->partitions, &v[8]);
+		put_int(b[3], sizeof b[3], r->compressed, &v[9]);
+		put_int(b[4], sizeof b[4], r->total, &v[10]);
+		put_int(b[5], sizeof b[5], r->table, &v[11]);
+		put_int(b[6], sizeof b[6], r->index, &v[12]);
+		put_int(b[7], sizeof b[7], r->toast, &v[13]);
+		format_ratio(r, b[8], sizeof b[8], &v[14]);
+		if (r->has_lag) {
+			snprintf(b[9], sizeof b[9], "%.6f", r->lag);
+			v[15] = b[9];
+		}
+		tsq_out_row(&out, (char *const *)v);
+	}
+	tsq_out_end(&out);
+	tsq_out_free(&out);
+}
+
+static int
+overview(struct session *s)
+{
+	int cap = 8, n = 0;
+	struct row *rows = xcalloc((size_t)cap, sizeof *rows);
+	bool ok = true;
+
+	for (int i = 0; i < s->ntables && ok; i++) {
+		if (n == cap) {
+			cap *= 2;
+			rows = xreallocarray(rows, (size_t)cap, sizeof *rows);
+		}
+		struct row *t = &rows[n++];
+		memset(t, 0, sizeof *t);
+		ok = row_fill(s, t, s->tables[i]);
+		if (ok) {
+			struct row copy = *t;	/* rows may move as rollups are added */
+			ok = rollups_fill(s, &copy, &rows, &n, &cap);
+		}
+	}
+	if (ok) {
+		if (s->o->prometheus)
+			ok = write_prometheus(s, rows, n);
+		else
+			write_overview(s, rows, n);
+	}
+	for (int i = 0; i < n; i++)
+		row_free(&rows[i]);
+	free(rows);
+	return ok ? TSQ_EXIT_OK : TSQ_EXIT_FAILURE;
+}
+
+/* ---- --policies ---- */
+
+static int
+policies(struct session *s)
+{
+	static char *names[] = { "source", "schema", "table", "action", "scheduled", "schedule_seconds",
+	    "last_start", "last_finish", "status", "last_error", "last_success", "next_start",
+	    "failures" };
+	static const unsigned int types[] = { OID_TEXT, OID_TEXT, OID_TEXT, OID_TEXT, OID_BOOL,
+	    OID_FLOAT8, OID_TIMESTAMPTZ, OID_TIMESTAMPTZ, OID_TEXT, OID_TEXT, OID_TIMESTAMPTZ,
+	    OID_TIMESTAMPTZ, OID_INT8 };
+	enum { NCOLS = sizeof names / sizeof names[0] };
+	const char *p[1] = { s->table_array.data };
+	PGresult *runs = NULL, *overdue = NULL, *jobs = NULL;
+	int rc = TSQ_EXIT_FAILURE;
+
+	PGresult *res = tsq_exec(s->conn, "SELECT to_regclass('tsq.policy_runs') IS NOT NULL", 0, NULL);
+	bool has = tsq_result_ok(res) && PQgetvalue(res, 0, 0)[0] == 't';
+	PQclear(res);
+	if (has && !run_checked(s, "stats/policy_runs.sql", 1, p, &runs))
+		goto out;
+	if (has && s->b.kind == TSQ_BACKEND_TIMESCALEDB &&
+	    !run_checked(s, "timescaledb/stats_overdue.sql", 1, p, &overdue))
+		goto out;
+	if (s->b.kind == TSQ_BACKEND_TIMESCALEDB && s->b.has_policies &&
+	    !run_checked(s, "timescaledb/stats_jobs.sql", 1, p, &jobs))
+		goto out;
+	struct tsq_out out = out_begin(s, NCOLS, names, types);
+	for (int i = 0; runs && i < PQntuples(runs); i++) {
+		const char *v[NCOLS] = { "tsq", PQgetvalue(runs, i, 0), PQgetvalue(runs, i, 1),
+		    PQgetvalue(runs, i, 2), NULL, NULL };
+		for (int c = 0; c < 4; c++)
+			v[6 + c] = PQgetisnull(runs, i, 3 + c) ? NULL : PQgetvalue(runs, i, 3 + c);
+		v[10] = PQgetisnull(runs, i, 7) ? NULL : PQgetvalue(runs, i, 7);
+		v[12] = PQgetvalue(runs, i, 9);
+		tsq_out_row(&out, (char *const *)v);
+	}
+	/* Compression that is behind is a failure, whatever the jobs report. */
+	for (int i = 0; overdue && i < PQntuples(overdue); i++) {
+		int64_t late = value_int64(overdue, i, 2, 0);
+		char msg[128], count[32];
+		snprintf(msg, sizeof msg, "%" PRId64 " chunk%s older than compress_after not compressed",
+		    late, late == 1 ? "" : "s");
+		snprintf(count, sizeof count, "%" PRId64, late);
+		const char *v[NCOLS] = { "tsq", PQgetvalue(overdue, i, 0), PQgetvalue(overdue, i, 1),
+		    "compress_after", NULL, NULL, NULL, NULL, late ? "failed" : "ok",
+		    late ? msg : NULL, NULL, NULL, count };
+		tsq_out_row(&out, (char *const *)v);
+	}
+	for (int i = 0; jobs && i < PQntuples(jobs); i++) {
+		char action[96];
+		snprintf(action, sizeof action, "%s (job %s)", PQgetvalue(jobs, i, 1), PQgetvalue(jobs, i, 0));
+		const char *v[NCOLS] = { "timescaledb", PQgetvalue(jobs, i, 2), PQgetvalue(jobs, i, 3),
+		    action, PQgetvalue(jobs, i, 4), PQgetvalue(jobs, i, 5) };
+		v[6] = PQgetisnull(jobs, i, 6) ? NULL : PQgetvalue(jobs, i, 6);
+		v[8] = PQgetisnull(jobs, i, 8) ? NULL : PQgetvalue(jobs, i, 8);
+		v[9] = PQgetisnull(jobs, i, 12) ? NULL : PQgetvalue(jobs, i, 12);
+		v[10] = PQgetisnull(jobs, i, 7) ? NULL : PQgetvalue(jobs, i, 7);
+		v[11] = PQgetisnull(jobs, i, 9) ? NULL : PQgetvalue(jobs, i, 9);
+		v[12] = PQgetisnull(jobs, i, 11) ? NULL : PQgetvalue(jobs, i, 11);
+		tsq_out_row(&out, (char *const *)v);
+	}
+	tsq_out_end(&out);
+	tsq_out_free(&out);
+	rc = TSQ_EXIT_OK;
+out:
+	PQclear(runs);
+	PQclear(overdue);
+	PQclear(jobs);
+	return rc;
+}
+
+/* ---- connecting ---- */
+
+static int
+session_open(struct session *s, const struct options *o)
+{
+	struct tsq_buf err = TSQ_BUF_INIT;
+	PGresult *res;
+
+	memset(s, 0, sizeof *s);
+	s->o = o;
+	switch (tsq_conn_open(&o->common.conn, &s->conn, &err)) {
+	case TSQ_CONN_OK:
+		break;
+	case TSQ_CONN_BAD_SETTING:
+		tsq_error("%s", err.data);
+		tsq_buf_free(&err);
+		return TSQ_EXIT_USAGE;
+	default:
+		tsq_error("%s", err.data);
+		tsq_buf_free(&err);
+		return TSQ_EXIT_CONNECT;
+	}
+	if ((res = tsq_backend_detect(s->conn, &s->b)) != NULL) {
+		tsq_report_result(res);
+		PQclear(res);
+		return TSQ_EXIT_FAILURE;
+	}
+	if (!tsq_conn_set_search_path(s->conn, "public", &err)) {
+		tsq_error("%s", err.data);
+		tsq_buf_free(&err);
+		return TSQ_EXIT_FAILURE;
+	}
+	tsq_buf_free(&err);
+	if (!run_checked(s, "stats/server.sql", 0, NULL, &res))
+		return TSQ_EXIT_FAILURE;
+	s->version = value_dup(res, 0, 0);
+	s->ts_version = value_dup(res, 0, 1);
+	s->license = value_dup(res, 0, 2);
+	s->database = value_dup(res, 0, 3);
+	s->database_bytes = value_int64(res, 0, 4, -1);
+	s->scheduler = PQgetvalue(res, 0, 5)[0] == 't';
+	PQclear(res);
+	return TSQ_EXIT_OK;
+}
+
+static void
+session_close(struct session *s)
+{
+	for (int i = 0; i < s->ntables; i++)
+		free(s->tables[i]);
+	free(s->tables);
+	tsq_buf_free(&s->table_array);
+	free(s->version);
+	free(s->ts_version);
+	free(s->license);
+	free(s->database);
+	if (s->conn)
+		PQfinish(s->conn);
+}
+
+static int
+run(const struct options *o)
+{
+	struct session s;
+	char *tmp = NULL;
+	int rc = session_open(&s, o);
+
+	if (rc == TSQ_EXIT_OK && !tables_resolve(&s))
+		rc = TSQ_EXIT_USAGE;
+	if (rc == TSQ_EXIT_OK && !output_open(&s, &tmp))
+		rc = TSQ_EXIT_FAILURE;
+	if (rc == TSQ_EXIT_OK) {
+		if (o->view == VIEW_POLICIES && o->prometheus)
+			rc = prom_policies(&s, s.out) ? TSQ_EXIT_OK : TSQ_EXIT_FAILURE;
+		else if (o->view == VIEW_POLICIES)
+			rc = policies(&s);
+		else
+			rc = overview(&s);
+		if (!output_close(&s, tmp, rc == TSQ_EXIT_OK) && rc == TSQ_EXIT_OK)
+			rc = TSQ_EXIT_FAILURE;
+	}
+	session_close(&s);
+	return rc;
+}
 
 int
 main(int argc, char **argv)
 {
-	return tsq_stub_main(argc, argv, "reports sizes, chunks, compression ratios, policies and data quality", "[OPTION]...");
+	struct options o;
+	int rc;
+
+	tsq_log_init(argv[0]);
+	if (tsq_opt_early(argc, argv)) {
+		usage();
+		return TSQ_EXIT_OK;
+	}
+	memset(&o, 0, sizeof o);
+	rc = parse_options(argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+	if (o.common.help)
+		usage();
+	else if (o.common.version)
+		tsq_print_version();
+	else
+		rc = run(&o);
+	return rc < 0 ? TSQ_EXIT_OK : rc;
 }

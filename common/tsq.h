@@ -35,7 +35,6 @@ enum tsq_exit {
 #include "local.h"
 #include "script.h"
 #include "opt.h"
-#include "stub.h"
 #include "input.h"
 #include "reader.h"
 #include "convert.h"

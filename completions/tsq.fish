@@ -96,6 +96,13 @@ complete -c tsq-compress -s F -l format -x -a 'table csv tsv jsonl json markdown
 complete -c tsq-compress -l no-header -d 'leave out the column names'
 complete -c tsq-compress -l tz -x -d 'time zone'
 
+complete -c tsq-stats -l policies -d 'report the policies instead of the tables'
+complete -c tsq-stats -l exact -d 'count rows and symbols exactly'
+complete -c tsq-stats -s F -l format -x -a 'table csv tsv jsonl json markdown prometheus' -d 'output format'
+complete -c tsq-stats -s o -l output -r -d 'write to a file, replaced whole'
+complete -c tsq-stats -l no-header -d 'leave out the column names'
+complete -c tsq-stats -l tz -x -d 'time zone'
+
 complete -c tsq -f -n __fish_use_subcommand -a 'init load query compress stats help'
 complete -c tsq -n __fish_use_subcommand -l version -d 'print the version'
 complete -c tsq -n __fish_use_subcommand -l help -d 'print help'

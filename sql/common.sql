@@ -74,6 +74,14 @@ CREATE TABLE tsq.policy_runs (
 );
 CREATE INDEX ON tsq.policy_runs (schema_name, table_name, action, started);
 
+-- step: numbered the runs of tsq-compress
+-- unless: SELECT to_regclass('tsq.policy_run_ids') IS NOT NULL
+-- Every action a run of tsq-compress takes carries the run's number, so that
+-- tsq-stats can tell a run that failed on one chunk from one that did not.
+CREATE SEQUENCE tsq.policy_run_ids;
+ALTER TABLE tsq.policy_runs ADD COLUMN IF NOT EXISTS run bigint;
+CREATE INDEX ON tsq.policy_runs (schema_name, table_name, action, run);
+
 -- step: created table tsq.touched
 -- unless: SELECT to_regclass('tsq.touched') IS NOT NULL
 -- The time ranges tsq-load wrote to, kept until tsq-compress has refreshed

@@ -59,10 +59,13 @@ Try \"$p --help\" for more information."
 	assert_equal "${stderr_lines[0]}" 'tsq-init: error: invalid value "xml" for option --log-format'
 }
 
-@test "the unwritten tool refuses its work with exit 69" {
-	run --separate-stderr tsq-stats
-	assert_equal "$status" 69
-	assert_equal "$stderr" "tsq-stats: error: not implemented yet"
+@test "tsq-stats: a bad --format or an empty --output is exit 64, before connecting" {
+	run --separate-stderr tsq-stats -F spark
+	assert_equal "$status" 64
+	assert_equal "$stderr" 'tsq-stats: error: invalid value "spark" for option --format: expected table, csv, tsv, jsonl, json, markdown or prometheus'
+	run --separate-stderr tsq-stats -o ''
+	assert_equal "$status" 64
+	assert_equal "$stderr" 'tsq-stats: error: --output needs a file name'
 }
 
 @test "tsq-compress without an action, or with two, is exit 64" {

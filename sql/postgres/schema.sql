@@ -95,12 +95,15 @@ RETURNS boolean LANGUAGE sql STABLE AS $fn$
                          interval '1 day') AS day
 $fn$;
 
--- step: created function tsq.partitions
--- unless: SELECT to_regprocedure('tsq.partitions(text,text)') IS NOT NULL
+-- step: defined function tsq.partitions
+-- unless: SELECT EXISTS (SELECT 1 FROM pg_proc WHERE oid = to_regprocedure('tsq.partitions(text,text)') AND prosrc LIKE '%relpartbound, 0)%')
 -- The range partitions of a table on its time column, read from the
 -- catalog: a MINVALUE or MAXVALUE bound, or the default partition, gives
--- NULL on that side.
-CREATE FUNCTION tsq.partitions(schema_name text, table_name text)
+-- NULL on that side.  The bounds are deparsed without opening the
+-- partitions (relation 0: they hold constants only), so a partition another
+-- session has locked does not block the listing.  Replaced in place on
+-- databases made before.
+CREATE OR REPLACE FUNCTION tsq.partitions(schema_name text, table_name text)
 RETURNS TABLE (partition_schema text, partition_name text,
                range_start timestamptz, range_end timestamptz)
 LANGUAGE sql STABLE AS $fn$
@@ -110,7 +113,7 @@ LANGUAGE sql STABLE AS $fn$
     FROM pg_inherits i
     JOIN pg_class c ON c.oid = i.inhrelid
     JOIN pg_namespace n ON n.oid = c.relnamespace
-    CROSS JOIN LATERAL (SELECT pg_get_expr(c.relpartbound, c.oid) AS bound) b
+    CROSS JOIN LATERAL (SELECT pg_get_expr(c.relpartbound, 0) AS bound) b
     WHERE i.inhparent = (SELECT p.oid FROM pg_class p JOIN pg_namespace pn ON pn.oid = p.relnamespace
                          WHERE pn.nspname = schema_name AND p.relname = table_name)
 $fn$;
