@@ -124,6 +124,26 @@ CREATE AGGREGATE tsq.ema(double precision, integer) (
     INITCOND = '{0,0,NULL}'
 );
 
+-- step: created aggregate tsq.wilder
+-- unless: SELECT to_regprocedure('tsq.wilder(double precision,integer)') IS NOT NULL
+-- Wilder's smoothing, as TA-Lib's ATR applies it, for use as a window
+-- function like tsq.ema: the first value, at the N-th input, is the mean of
+-- the first N; after that avg = (avg * (N - 1) + x) / N.  NULL inputs are
+-- skipped.  The state is {inputs seen, sum of the first N, current average}.
+CREATE FUNCTION tsq.wilder_step(s double precision[], x double precision, n integer)
+RETURNS double precision[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
+    SELECT CASE
+        WHEN x IS NULL OR n IS NULL OR n < 1 THEN s
+        WHEN s[1] + 1 < n THEN ARRAY[s[1] + 1, s[2] + x, NULL]
+        WHEN s[1] + 1 = n THEN ARRAY[s[1] + 1, s[2] + x, (s[2] + x) / n]
+        ELSE ARRAY[s[1] + 1, s[2], (s[3] * (n - 1) + x) / n]
+    END
+$fn$;
+CREATE AGGREGATE tsq.wilder(double precision, integer) (
+    SFUNC = tsq.wilder_step, STYPE = double precision[], FINALFUNC = tsq.ema_final,
+    INITCOND = '{0,0,NULL}'
+);
+
 -- step: defined tsq.rsi_final as TA-Lib computes RSI
 -- unless: SELECT EXISTS (SELECT 1 FROM pg_proc WHERE oid = to_regprocedure('tsq.rsi_final(double precision[])') AND prosrc LIKE '%1e-8%')
 -- The value of tsq.rsi (below) from its state: 100 * gain / (gain + loss)

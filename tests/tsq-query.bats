@@ -46,10 +46,11 @@ make_awkward() {
 	assert_equal "$stderr" ""
 	for q in tables hypertables chunks compression_stats database_size policies recent_ohlcv \
 		recent_trades recent_quotes active_symbols latest_price bars price_change price_range \
-		volume_profile vwap sma ema rsi bollinger macd volatility correlation gaps anomalies; do
+		volume_profile vwap sma ema wma rsi bollinger macd atr cci willr roc obv volatility \
+		correlation gaps anomalies; do
 		assert_line --regexp "^$q	.+"
 	done
-	assert_equal "${#lines[@]}" 25
+	assert_equal "${#lines[@]}" 31
 }
 
 @test "--describe shows parameters, description and SQL" {
@@ -400,6 +401,18 @@ against_talib() {
 	run against_talib 4-6 macd "" MACD "fastPeriod=12 slowPeriod=26 signalPeriod=9"
 	assert_success
 	run against_talib 4-6 macd "fast=5 slow=35 signal=5" MACD "fastPeriod=5 slowPeriod=35 signalPeriod=5"
+	assert_success
+	run against_talib 4 wma "period=20" WMA "timePeriod=20"
+	assert_success
+	run against_talib 4 roc "" ROC "timePeriod=10"
+	assert_success
+	run against_talib 4 willr "" WILLR "timePeriod=14"
+	assert_success
+	run against_talib 4 cci "period=20" CCI "timePeriod=20"
+	assert_success
+	run against_talib 4 atr "" ATR "timePeriod=14"
+	assert_success
+	run against_talib 4 obv "" OBV ""
 	assert_success
 }
 

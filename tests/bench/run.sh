@@ -12,7 +12,7 @@
 #   BENCH_RUNS       rounds per comparison (default 5)
 #   BENCH_BACKENDS   default: "postgres timescaledb" (those installed)
 #   BENCH_DIR        where to put the data (default: a temporary directory)
-#   BENCH_SECTIONS   default: "load query bars compress" (compress: TimescaleDB)
+#   BENCH_SECTIONS   default: "load query bars stats compress" (compress: TimescaleDB)
 set -euo pipefail
 : "${TSQ_BUILD:?TSQ_BUILD must name the build directory}"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -107,6 +107,25 @@ bars_section() {
 	bench_target bars "bars from the rollup" ">=" 20
 }
 
+# What is in the table: tsq-stats' overview (catalog, statistics, an index
+# probe per end of the time range) against the hand-written count users run
+# for the same facts, and against itself with --exact.
+stats_section() {
+	local r
+	echo "reporting ($RUNS rounds)..." >&2
+	[ "$(tsq_psql -c 'SELECT count(*) FROM ohlcv')" -gt 0 ] || tsq-load -q ohlcv "$DATA/ohlcv.csv"
+	tsq_psql -c "VACUUM ANALYZE ohlcv" >/dev/null
+	for r in $(seq 1 "$RUNS"); do
+		bench_run stats "psql: count(*), count(DISTINCT symbol), min and max time" "$ROWS" \
+			psql -X -q -c "SELECT count(*), count(DISTINCT symbol), min(time), max(time) FROM ohlcv"
+		bench_run stats "tsq-stats (the overview)" "$ROWS" tsq-stats -F csv ohlcv
+		bench_run stats "tsq-stats --exact" "$ROWS" tsq-stats -F csv --exact ohlcv
+		bench_run stats "tsq-stats -F prometheus" "$ROWS" tsq-stats -F prometheus
+	done
+	bench_table stats "psql: count(*), count(DISTINCT symbol), min and max time" "tsq-stats: what ohlcv ($ROWS rows) holds, $(bench_server)"
+	bench_target stats "tsq-stats (the overview)" ">=" 1
+}
+
 # TimescaleDB: compressing every chunk, as tsq-init sets compression up.
 compress_section() {
 	local r
@@ -147,7 +166,7 @@ for backend in ${BENCH_BACKENDS:-postgres timescaledb}; do
 		>/dev/null 2>&1 || true
 	bench_pgloader_file "$DATA"
 	echo "== $backend ($(bench_server))"
-	for section in ${BENCH_SECTIONS:-load query bars compress}; do
+	for section in ${BENCH_SECTIONS:-load query bars stats compress}; do
 		[ "$section" != compress ] || [ "$TSQ_TEST_KIND" = timescaledb ] || continue
 		"${section}_section"
 	done

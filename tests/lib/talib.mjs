@@ -6,7 +6,7 @@
 //
 //   node talib.mjs NODE_DIR FUNCTION [NAME=VALUE]...
 //
-// FUNCTION is TA-Lib's name (SMA, EMA, RSI, BBANDS, MACD); NAME=VALUE sets
+// FUNCTION is TA-Lib's name (SMA, EMA, RSI, ...: the table below); NAME=VALUE sets
 // one of its parameters, e.g. timePeriod=20 or fastPeriod=12.
 //
 // The C functions are called directly: talib-web's wrapper sizes its arrays
@@ -22,6 +22,12 @@ const FUNCTIONS = {
   RSI: { inputs: ['close'], params: { timePeriod: 14 }, outputs: 1 },
   BBANDS: { inputs: ['close'], params: { timePeriod: 5, nbDevUp: 2, nbDevDn: 2, MAType: 0 }, outputs: 3 },
   MACD: { inputs: ['close'], params: { fastPeriod: 12, slowPeriod: 26, signalPeriod: 9 }, outputs: 3 },
+  WMA: { inputs: ['close'], params: { timePeriod: 30 }, outputs: 1 },
+  ROC: { inputs: ['close'], params: { timePeriod: 10 }, outputs: 1 },
+  WILLR: { inputs: ['high', 'low', 'close'], params: { timePeriod: 14 }, outputs: 1 },
+  CCI: { inputs: ['high', 'low', 'close'], params: { timePeriod: 14 }, outputs: 1 },
+  ATR: { inputs: ['high', 'low', 'close'], params: { timePeriod: 14 }, outputs: 1 },
+  OBV: { inputs: ['close', 'volume'], params: {}, outputs: 1 },
 };
 
 const [nodeDir, name, ...opts] = process.argv.slice(2);
