@@ -25,11 +25,13 @@ enum {
 	OPT_NO_HEADER = TSQ_OPT_FIRST_PRIVATE,
 	OPT_EXACT,
 	OPT_POLICIES,
+	OPT_CHUNKS,
 };
 
 enum view {
 	VIEW_OVERVIEW,
 	VIEW_POLICIES,
+	VIEW_CHUNKS,
 };
 
 static const char shortopts[] = TSQ_COMMON_SHORTOPTS "F:o:";
@@ -39,6 +41,7 @@ static const struct option long_options[] = {
 	{"no-header", no_argument, NULL, OPT_NO_HEADER},
 	{"exact", no_argument, NULL, OPT_EXACT},
 	{"policies", no_argument, NULL, OPT_POLICIES},
+	{"chunks", no_argument, NULL, OPT_CHUNKS},
 	{"tz", required_argument, NULL, TSQ_OPT_TZ},
 	TSQ_COMMON_LONGOPTS,
 	{NULL, 0, NULL, 0},
@@ -66,11 +69,14 @@ usage(void)
 	    "statistics, not the rows.\n\n", tsq_progname());
 	printf("Usage:\n"
 	    "  %1$s [OPTION]... [TABLE]...\n"
-	    "  %1$s [OPTION]... --policies [TABLE]...\n\n", tsq_progname());
+	    "  %1$s [OPTION]... --policies [TABLE]...\n"
+	    "  %1$s [OPTION]... --chunks [TABLE]...\n\n", tsq_progname());
 	printf("TABLEs default to those with a stored policy (tsq-init's own).\n\n"
 	    "Options:\n"
 	    "      --policies           tsq-compress's record per table and action, and\n"
 	    "                           TimescaleDB's own jobs, failures first in mind\n"
+	    "      --chunks             one row per chunk or partition: range, rows, bytes,\n"
+	    "                           bytes before compression, state\n"
 	    "      --exact              count rows and symbols exactly (scans every row)\n"
 	    "  -F, --format=FORMAT      table, csv, tsv, jsonl, json, markdown or prometheus\n"
 	    "                           (default: table on a terminal, csv otherwise)\n"
@@ -110,7 +116,12 @@ parse_options(int argc, char **argv, struct options *o)
 			o->exact = true;
 			break;
 		case OPT_POLICIES:
-			o->view = VIEW_POLICIES;
+		case OPT_CHUNKS:
+			if (o->view != VIEW_OVERVIEW) {
+				tsq_error("--policies and --chunks cannot be used together");
+				ok = false;
+			}
+			o->view = c == OPT_POLICIES ? VIEW_POLICIES : VIEW_CHUNKS;
 			break;
 		case TSQ_OPT_TZ:
 			o->common.conn.tz = optarg;
@@ -127,6 +138,15 @@ parse_options(int argc, char **argv, struct options *o)
 	o->ntables = argc - optind;
 	if (o->output && *o->output == '\0') {
 		tsq_error("--output needs a file name");
+		return TSQ_EXIT_USAGE;
+	}
+	if (o->view == VIEW_CHUNKS && o->prometheus) {
+		tsq_error("--chunks has no Prometheus form: a series per chunk is more than a "
+		    "monitoring system should keep");
+		return TSQ_EXIT_USAGE;
+	}
+	if (o->exact && o->view != VIEW_OVERVIEW) {
+		tsq_error("--exact goes with the overview only");
 		return TSQ_EXIT_USAGE;
 	}
 	if (!o->format_given)
@@ -983,6 +1003,57 @@ out:
 	return rc;
 }
 
+/* ---- --chunks ---- */
+
+static int
+chunks_view(struct session *s)
+{
+	static char *names[] = { "schema", "table", "chunk", "range_start", "range_end", "rows",
+	    "bytes", "bytes_before_compression", "state" };
+	static const unsigned int types[] = { OID_TEXT, OID_TEXT, OID_TEXT, OID_TIMESTAMPTZ,
+	    OID_TIMESTAMPTZ, OID_INT8, OID_INT8, OID_INT8, OID_TEXT };
+	enum { NCOLS = sizeof names / sizeof names[0] };
+	struct tsq_out out = out_begin(s, NCOLS, names, types);
+	int rc = TSQ_EXIT_OK;
+
+	for (int i = 0; i < s->ntables && rc == TSQ_EXIT_OK; i++) {
+		struct row r = { 0 };
+		if (!row_names(s, &r, s->tables[i])) {
+			rc = TSQ_EXIT_FAILURE;
+			break;
+		}
+		const char *p[2] = { r.schema, r.name };
+		const char *path = NULL;
+		PGresult *res = NULL;
+		if (s->b.kind == TSQ_BACKEND_POSTGRES) {
+			res = tsq_exec(s->conn, "SELECT to_regprocedure('tsq.partitions(text,text)') IS NOT NULL",
+			    0, NULL);
+			if (tsq_result_ok(res) && PQgetvalue(res, 0, 0)[0] == 't')
+				path = "postgres/stats_chunks.sql";
+		} else {
+			res = tsq_exec(s->conn, "SELECT EXISTS (SELECT 1 FROM timescaledb_information.hypertables"
+			    " WHERE hypertable_schema = $1 AND hypertable_name = $2)", 2, p);
+			if (tsq_result_ok(res) && PQgetvalue(res, 0, 0)[0] == 't')
+				path = "timescaledb/stats_chunks.sql";
+		}
+		PQclear(res);
+		res = NULL;
+		if (path && !run_checked(s, path, 2, p, &res))
+			rc = TSQ_EXIT_FAILURE;
+		for (int k = 0; res && k < PQntuples(res); k++) {
+			const char *v[NCOLS] = { r.schema, r.name };
+			for (int c = 0; c < 7; c++)
+				v[2 + c] = PQgetisnull(res, k, c) ? NULL : PQgetvalue(res, k, c);
+			tsq_out_row(&out, (char *const *)v);
+		}
+		PQclear(res);
+		row_free(&r);
+	}
+	tsq_out_end(&out);
+	tsq_out_free(&out);
+	return rc;
+}
+
 /* ---- connecting ---- */
 
 static int
@@ -1059,6 +1130,8 @@ run(const struct options *o)
 			rc = prom_policies(&s, s.out) ? TSQ_EXIT_OK : TSQ_EXIT_FAILURE;
 		else if (o->view == VIEW_POLICIES)
 			rc = policies(&s);
+		else if (o->view == VIEW_CHUNKS)
+			rc = chunks_view(&s);
 		else
 			rc = overview(&s);
 		if (!output_close(&s, tmp, rc == TSQ_EXIT_OK) && rc == TSQ_EXIT_OK)

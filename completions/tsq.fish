@@ -97,6 +97,7 @@ complete -c tsq-compress -l no-header -d 'leave out the column names'
 complete -c tsq-compress -l tz -x -d 'time zone'
 
 complete -c tsq-stats -l policies -d 'report the policies instead of the tables'
+complete -c tsq-stats -l chunks -d 'report each chunk or partition'
 complete -c tsq-stats -l exact -d 'count rows and symbols exactly'
 complete -c tsq-stats -s F -l format -x -a 'table csv tsv jsonl json markdown prometheus' -d 'output format'
 complete -c tsq-stats -s o -l output -r -d 'write to a file, replaced whole'

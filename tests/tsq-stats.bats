@@ -208,3 +208,33 @@ overview_of() {
 	run --separate-stderr tsq-stats --policies -F prometheus ohlcv
 	assert_line "tsq_chunks_overdue{schema=\"public\",table=\"ohlcv\"} $((overdue - 1))"
 }
+
+@test "--chunks: one row per chunk or partition, rows adding up, state after compression and backfill" {
+	run --separate-stderr tsq-stats --chunks -F csv ohlcv
+	assert_success
+	assert_line --index 0 "schema,table,chunk,range_start,range_end,rows,bytes,bytes_before_compression,state"
+	if [ "$TSQ_TEST_KIND" = timescaledb ]; then
+		n=$(tsq_psql -c "SELECT count(*) FROM timescaledb_information.chunks WHERE hypertable_name = 'ohlcv'")
+	else
+		n=$(tsq_psql -c "SELECT count(*) FROM tsq.partitions('public', 'ohlcv')")
+	fi
+	assert_equal "$(( ${#lines[@]} - 1 ))" "$n"
+	assert_equal "$(echo "$output" | awk -F, 'NR > 1 { s += $6 } END { print s }')" 2880
+	assert_equal "$(echo "$output" | awk -F, 'NR > 1 && $7 > 0 && $9 == "uncompressed"' | wc -l)" "$n"
+	assert_line --index 1 --regexp '^public,ohlcv,[^,]+,[^,]*,[^,]+,[0-9]+,[0-9]+,,uncompressed$'
+	run --separate-stderr tsq-stats --chunks -F prometheus
+	assert_equal "$status" 64
+	[ "$TSQ_TEST_KIND" = timescaledb ] || return 0
+	tsq-compress --compress=ohlcv --older-than=1s
+	run --separate-stderr tsq-stats --chunks -F csv --no-header ohlcv
+	assert_equal "$(echo "$output" | awk -F, '$9 == "compressed"' | wc -l)" "$n"
+	assert_equal "$(echo "$output" | awk -F, '{ s += $6 } END { print s }')" 2880
+	assert_equal "$(echo "$output" | awk -F, '{ s += $8 } END { print s }')" \
+		"$(tsq_psql -c "SELECT before_compression_total_bytes FROM hypertable_compression_stats('ohlcv')")"
+	# A backfill into a compressed chunk leaves it partial.
+	tsq_psql -c "INSERT INTO ohlcv (time, symbol, timeframe, open, high, low, close, volume)
+	             VALUES ('2026-09-01 00:30', 'CCC', '1m', 1, 1, 1, 1, 1)"
+	run --separate-stderr tsq-stats --chunks -F csv --no-header ohlcv
+	assert_line --index 0 --regexp ',(partial|unordered)$'
+	assert_equal "$(echo "$output" | awk -F, '$9 == "compressed"' | wc -l)" "$((n - 1))"
+}
