@@ -487,9 +487,9 @@ rollups_fill(struct session *s, const struct row *t, struct row **rows, int *n, 
 		} else {
 			/* A continuous aggregate: the hypertable it materializes into. */
 			const char *vp[1] = { view };
-			PGresult *m;
 			r->rows = r->partitions = r->compressed = r->symbols = -1;
 			r->total = r->table = r->index = r->toast = r->before = r->after = -1;
+			PGresult *m = NULL;
 			ok = row_names(s, r, view) && run_checked(s, "timescaledb/stats_rollup.sql", 1, vp, &m);
 			if (ok && PQntuples(m) == 1) {
 				struct row mat = { 0 };
@@ -516,8 +516,7 @@ rollups_fill(struct session *s, const struct row *t, struct row **rows, int *n, 
 				row_free(&mat);
 				free(reg);
 			}
-			if (ok)
-				PQclear(m);
+			PQclear(m);
 		}
 		r->kind = "rollup";
 		r->source = xstrdup(t->display);

@@ -238,3 +238,20 @@ overview_of() {
 	assert_line --index 0 --regexp ',(partial|unordered)$'
 	assert_equal "$(echo "$output" | awk -F, '$9 == "compressed"' | wc -l)" "$((n - 1))"
 }
+
+@test "a stored policy or a record of a table since dropped does not stop the report" {
+	tsq_psql -c "CREATE TABLE gone (time timestamptz, symbol text, close float8)"
+	tsq-compress --set-policy=gone compress_after=1d
+	tsq_psql -c "INSERT INTO tsq.policy_runs (schema_name, table_name, action, status, finished)
+	             VALUES ('public', 'gone', 'compress', 'failed', now())"
+	tsq_psql -c "DROP TABLE gone"
+	run --separate-stderr tsq-stats -F csv --no-header
+	assert_success
+	refute_output --partial gone
+	assert_line --regexp '^public,ohlcv,'
+	run --separate-stderr tsq-stats --policies -F csv --no-header ohlcv
+	assert_success
+	refute_output --partial gone
+	run --separate-stderr tsq-stats --policies -F prometheus
+	assert_success
+}

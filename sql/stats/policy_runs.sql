@@ -15,7 +15,7 @@ WITH runs AS (
            (array_agg(error ORDER BY id) FILTER (WHERE error IS NOT NULL))[1] AS error
     FROM tsq.policy_runs
     WHERE $1::text IS NULL
-       OR format('%I.%I', schema_name, table_name)::regclass = ANY ($1::regclass[])
+       OR to_regclass(format('%I.%I', schema_name, table_name)) = ANY ($1::regclass[])
     GROUP BY 1, 2, 3, 4
 )
 SELECT k.schema_name, k.table_name, k.action,

@@ -14,5 +14,5 @@ FROM timescaledb_information.jobs j
 LEFT JOIN timescaledb_information.job_stats s ON s.job_id = j.job_id
 LEFT JOIN _timescaledb_internal.bgw_job_stat b ON b.job_id = j.job_id
 WHERE j.job_id >= 1000
-  AND ($1::text IS NULL OR format('%I.%I', j.hypertable_schema, j.hypertable_name)::regclass = ANY ($1::regclass[]))
+  AND ($1::text IS NULL OR to_regclass(format('%I.%I', j.hypertable_schema, j.hypertable_name)) = ANY ($1::regclass[]))
 ORDER BY j.hypertable_schema, j.hypertable_name, j.job_id

@@ -13,6 +13,6 @@ LEFT JOIN timescaledb_information.chunks ch
 LEFT JOIN _timescaledb_catalog.chunk k
   ON k.schema_name = ch.chunk_schema AND k.table_name = ch.chunk_name
 WHERE p.compress_after IS NOT NULL
-  AND ($1::text IS NULL OR format('%I.%I', p.schema_name, p.table_name)::regclass = ANY ($1::regclass[]))
+  AND ($1::text IS NULL OR to_regclass(format('%I.%I', p.schema_name, p.table_name)) = ANY ($1::regclass[]))
 GROUP BY 1, 2
 ORDER BY 1, 2
