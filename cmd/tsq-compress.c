@@ -890,7 +890,8 @@ refresh_one(struct session *s, const struct table *t, const struct rollup *r, in
 	if (s->b.kind == TSQ_BACKEND_TIMESCALEDB) {
 		const char *params[3] = { r->reg, a.from == INT64_MIN ? NULL : f,
 		    a.to == INT64_MAX ? NULL : e };
-		return act(s, &a, "timescaledb/refresh.sql", 3, params, NULL);
+		return act(s, &a, s->b.refresh_in_batches ? "timescaledb/refresh_one_batch.sql" :
+		    "timescaledb/refresh.sql", 3, params, NULL);
 	}
 	const char *params[4] = { t->schema, r->name, a.from == INT64_MIN ? NULL : f,
 	    a.to == INT64_MAX ? NULL : e };

@@ -47,7 +47,9 @@ tsq_backend_detect(PGconn *conn, struct tsq_backend *b)
 	    " EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'refresh_continuous_aggregate'),"
 	    " EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'add_compression_policy'),"
 	    " EXISTS (SELECT 1 FROM pg_settings WHERE name = 'timescaledb.max_background_workers'"
-	    "         AND vartype = 'integer')"
+	    "         AND vartype = 'integer'),"
+	    " EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'refresh_continuous_aggregate'"
+	    "         AND 'options' = ANY (proargnames))"
 	    " FROM (SELECT 1) AS one"
 	    " LEFT JOIN pg_extension e ON e.extname = 'timescaledb'";
 	PGresult *res = tsq_exec(conn, sql, 0, NULL);
@@ -73,6 +75,7 @@ tsq_backend_detect(PGconn *conn, struct tsq_backend *b)
 	b->has_continuous_aggregates = PQgetvalue(res, 0, 4)[0] == 't';
 	b->has_policies = PQgetvalue(res, 0, 5)[0] == 't';
 	b->timescaledb_preloaded = PQgetvalue(res, 0, 6)[0] == 't';
+	b->refresh_in_batches = PQgetvalue(res, 0, 7)[0] == 't';
 	PQclear(res);
 	return NULL;
 }

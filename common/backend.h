@@ -30,6 +30,12 @@ struct tsq_backend {
 	bool has_compression;		/* compress_chunk() */
 	bool has_continuous_aggregates;	/* refresh_continuous_aggregate() */
 	bool has_policies;		/* add_compression_policy() */
+	/*
+	 * refresh_continuous_aggregate() takes options and refreshes in batches
+	 * (2.28 and later), which can leave a bucket unmaterialized: tsq asks
+	 * for one batch.
+	 */
+	bool refresh_in_batches;
 };
 
 /* Probe the server.  Returns NULL, or the failed result for the caller to report. */

@@ -130,8 +130,13 @@ public,trades,2 days,90 days,,$ahead"
 	assert_output "t|t"
 	dropped=$(tsq_psql -c "SELECT $rows_before - count(*) FROM ohlcv")
 	[ "$dropped" -gt 0 ]
-	# The daily rollup still holds every day, the dropped ones included.
+	# The daily rollup still holds every day, the dropped ones included, and
+	# every rollup still counts every candle (a bucket left unmaterialized
+	# under the watermark would read as empty now that its rows are gone).
 	assert_equal "$(rollup_days)" "$expected"
+	for r in ohlcv_5m ohlcv_15m ohlcv_1h ohlcv_4h ohlcv_1d; do
+		assert_equal "$r $(tsq_psql -c "SELECT sum(candles) FROM $r")" "$r $rows_before"
+	done
 	# Every action is recorded.
 	run tsq_psql -c "SELECT action, status, count(*) > 0 FROM tsq.policy_runs GROUP BY 1, 2 ORDER BY 1, 2"
 	assert_output "drop|ok|t
