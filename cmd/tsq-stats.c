@@ -1,12 +1,13 @@
 /*
- * tsq-stats - what is in the database and how it is stored, and whether the
- * storage policies run.
+ * tsq-stats - what is in the database and how it is stored, whether the
+ * storage policies run, and whether the candles can be trusted.
  *
  * The overview answers from the catalog, the planner's statistics and
  * TimescaleDB's size functions, plus one index probe per table for its time
  * range: it never scans the rows (--exact does).  --policies lists what
- * tsq-compress recorded and TimescaleDB's own jobs.  -F prometheus writes
- * both as metrics for node_exporter's textfile collector.
+ * tsq-compress recorded and TimescaleDB's own jobs.  --symbols and --quality
+ * read the rows (from --since on): per symbol, and the data-quality checks.
+ * -F prometheus writes metrics for node_exporter's textfile collector.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -26,12 +27,23 @@ enum {
 	OPT_EXACT,
 	OPT_POLICIES,
 	OPT_CHUNKS,
+	OPT_SYMBOLS,
+	OPT_QUALITY,
+	OPT_SINCE,
+	OPT_SESSION,
+	OPT_WEEKDAYS,
+	OPT_SPIKE_THRESHOLD,
+	OPT_FROZEN_AFTER,
+	OPT_STALE_AFTER,
+	OPT_FAIL_ON_QUALITY,
 };
 
 enum view {
 	VIEW_OVERVIEW,
 	VIEW_POLICIES,
 	VIEW_CHUNKS,
+	VIEW_SYMBOLS,
+	VIEW_QUALITY,
 };
 
 static const char shortopts[] = TSQ_COMMON_SHORTOPTS "F:o:";
@@ -42,6 +54,15 @@ static const struct option long_options[] = {
 	{"exact", no_argument, NULL, OPT_EXACT},
 	{"policies", no_argument, NULL, OPT_POLICIES},
 	{"chunks", no_argument, NULL, OPT_CHUNKS},
+	{"symbols", no_argument, NULL, OPT_SYMBOLS},
+	{"quality", no_argument, NULL, OPT_QUALITY},
+	{"since", required_argument, NULL, OPT_SINCE},
+	{"session", required_argument, NULL, OPT_SESSION},
+	{"weekdays", no_argument, NULL, OPT_WEEKDAYS},
+	{"spike-threshold", required_argument, NULL, OPT_SPIKE_THRESHOLD},
+	{"frozen-after", required_argument, NULL, OPT_FROZEN_AFTER},
+	{"stale-after", required_argument, NULL, OPT_STALE_AFTER},
+	{"fail-on-quality", no_argument, NULL, OPT_FAIL_ON_QUALITY},
 	{"tz", required_argument, NULL, TSQ_OPT_TZ},
 	TSQ_COMMON_LONGOPTS,
 	{NULL, 0, NULL, 0},
@@ -50,12 +71,25 @@ static const struct option long_options[] = {
 struct options {
 	struct tsq_common_opts common;
 	enum view view;
+	const char *view_option;	/* "--policies" ... as given */
 	bool prometheus;		/* -F prometheus */
 	bool format_given;
 	enum tsq_out_format format;	/* the others */
 	const char *output;		/* -o FILE, written whole or not at all */
 	bool no_header;
 	bool exact;
+	/* --symbols and --quality */
+	char since[TSQ_TIME_BUFSIZE];	/* -infinity unless --since */
+	char session_start[6], session_end[6];	/* HH:MM; "" around the clock */
+	bool weekdays;
+	/* --quality */
+	const char *spike_text, *frozen_text, *stale_text;
+	double spike;			/* percent */
+	int64_t frozen;			/* candles */
+	int64_t stale_usec;
+	bool fail_on_quality;
+	/* options given that go with some views only, for the message */
+	const char *needs_rows, *needs_quality;
 	char **tables;
 	int ntables;
 };
@@ -70,21 +104,88 @@ usage(void)
 	printf("Usage:\n"
 	    "  %1$s [OPTION]... [TABLE]...\n"
 	    "  %1$s [OPTION]... --policies [TABLE]...\n"
-	    "  %1$s [OPTION]... --chunks [TABLE]...\n\n", tsq_progname());
-	printf("TABLEs default to those with a stored policy (tsq-init's own).\n\n"
+	    "  %1$s [OPTION]... --chunks [TABLE]...\n"
+	    "  %1$s [OPTION]... --symbols [--since=TIME] [TABLE]...\n"
+	    "  %1$s [OPTION]... --quality [--since=TIME] [--fail-on-quality] [TABLE]...\n\n",
+	    tsq_progname());
+	printf("TABLEs default to those with a stored policy (tsq-init's own); for --symbols\n"
+	    "and --quality, to ohlcv.\n\n"
 	    "Options:\n"
 	    "      --policies           tsq-compress's record per table and action, and\n"
 	    "                           TimescaleDB's own jobs, failures first in mind\n"
 	    "      --chunks             one row per chunk or partition: range, rows, bytes,\n"
 	    "                           bytes before compression, state\n"
-	    "      --exact              count rows and symbols exactly (scans every row)\n"
+	    "      --symbols            per symbol and timeframe: first and last time, rows,\n"
+	    "                           candles missing from the grid (reads the rows)\n"
+	    "      --quality            check the candles: gaps, OHLC consistency, prices,\n"
+	    "                           volumes, frozen feed, spikes, future times,\n"
+	    "                           misaligned times, stale symbols (reads the rows)\n"
+	    "      --exact              count rows and symbols exactly (scans every row)\n\n"
+	    "Options of --symbols and --quality:\n"
+	    "      --since=TIME         only rows from TIME on (2024-03-01, 7d for 7 days\n"
+	    "                           ago); only the chunks or partitions from then are read\n"
+	    "      --session=HH:MM-HH:MM  candles are due only within these hours of the day\n"
+	    "                           (in the --tz zone; may run past midnight)\n"
+	    "      --weekdays           candles are due Monday to Friday only\n\n"
+	    "Options of --quality:\n"
+	    "      --spike-threshold=PCT  a close-to-close move beyond PCT %% is a spike\n"
+	    "                           (default 10)\n"
+	    "      --frozen-after=N     more than N flat candles in a row repeating the close\n"
+	    "                           are a frozen feed (default 10)\n"
+	    "      --stale-after=DURATION  an active symbol with no row for DURATION is\n"
+	    "                           stale (default 1d)\n"
+	    "      --fail-on-quality    exit 65 when a check finds a problem\n\n"
+	    "Output:\n"
 	    "  -F, --format=FORMAT      table, csv, tsv, jsonl, json, markdown or prometheus\n"
 	    "                           (default: table on a terminal, csv otherwise)\n"
 	    "  -o, --output=FILE        write to FILE through a temporary file renamed\n"
 	    "                           into place, so a reader never sees half of it\n"
 	    "      --no-header          leave out the column names\n"
-	    "      --tz=ZONE            time zone of the times shown (default: UTC)\n");
+	    "      --tz=ZONE            time zone of the times shown and of --session\n"
+	    "                           (default: UTC)\n");
 	tsq_help_common(stdout);
+}
+
+/* "HH:MM" with 00 <= HH <= 23 and 00 <= MM <= 59, copied to OUT; else false. */
+static bool
+parse_hhmm(const char *s, size_t n, char out[6])
+{
+	if (n != 5 || s[2] != ':')
+		return false;
+	for (size_t i = 0; i < 5; i++)
+		if (i != 2 && (s[i] < '0' || s[i] > '9'))
+			return false;
+	if ((s[0] - '0') * 10 + (s[1] - '0') > 23 || s[3] > '5')
+		return false;
+	memcpy(out, s, 5);
+	out[5] = '\0';
+	return true;
+}
+
+/* --session=HH:MM-HH:MM, start and end different. */
+static bool
+parse_session(const char *s, struct options *o)
+{
+	const char *dash = strchr(s, '-');
+
+	if (dash == NULL || !parse_hhmm(s, (size_t)(dash - s), o->session_start) ||
+	    !parse_hhmm(dash + 1, strlen(dash + 1), o->session_end) ||
+	    strcmp(o->session_start, o->session_end) == 0) {
+		tsq_error("invalid value \"%s\" for option --session: expected two different "
+		    "times of day as HH:MM-HH:MM, such as 09:30-16:00", s);
+		return false;
+	}
+	return true;
+}
+
+/* Note that option NAME goes with the views that read rows (or --quality only). */
+static void
+needs_view(struct options *o, const char *name, bool quality_only)
+{
+	if (quality_only)
+		o->needs_quality = name;
+	else
+		o->needs_rows = name;
 }
 
 static int
@@ -117,11 +218,80 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_POLICIES:
 		case OPT_CHUNKS:
-			if (o->view != VIEW_OVERVIEW) {
-				tsq_error("--policies and --chunks cannot be used together");
+		case OPT_SYMBOLS:
+		case OPT_QUALITY: {
+			static const char *const names[] = { "--policies", "--chunks", "--symbols",
+			    "--quality" };
+			const char *name = names[c - OPT_POLICIES];
+			if (o->view != VIEW_OVERVIEW && strcmp(o->view_option, name) != 0) {
+				tsq_error("%s and %s cannot be used together", o->view_option, name);
 				ok = false;
 			}
-			o->view = c == OPT_POLICIES ? VIEW_POLICIES : VIEW_CHUNKS;
+			o->view = VIEW_POLICIES + (c - OPT_POLICIES);
+			o->view_option = name;
+			break;
+		}
+		case OPT_SINCE: {
+			struct tsq_time t;
+			size_t pos;
+			needs_view(o, "--since", false);
+			if (tsq_parse_time(optarg, tsq_now_usec(), &t, &pos) != TSQ_PARSE_OK) {
+				tsq_error("invalid value \"%s\" for option --since: expected a time "
+				    "such as 2024-03-01, 2024-03-01T09:30:00Z or 7d (ago)", optarg);
+				ok = false;
+			} else {
+				tsq_format_time(t.usec, o->since);
+			}
+			break;
+		}
+		case OPT_SESSION:
+			needs_view(o, "--session", false);
+			ok = parse_session(optarg, o);
+			break;
+		case OPT_WEEKDAYS:
+			needs_view(o, "--weekdays", false);
+			o->weekdays = true;
+			break;
+		case OPT_SPIKE_THRESHOLD: {
+			char *end;
+			needs_view(o, "--spike-threshold", true);
+			errno = 0;
+			o->spike = strtod(optarg, &end);
+			if (end == optarg || *end != '\0' || errno != 0 || !(o->spike > 0) ||
+			    isinf(o->spike)) {
+				tsq_error("invalid value \"%s\" for option --spike-threshold: expected "
+				    "a percentage above 0, such as 10 or 2.5", optarg);
+				ok = false;
+			}
+			o->spike_text = optarg;
+			break;
+		}
+		case OPT_FROZEN_AFTER: {
+			size_t pos;
+			needs_view(o, "--frozen-after", true);
+			if (tsq_parse_int64(optarg, 1, 1000000, &o->frozen, &pos) != TSQ_PARSE_OK) {
+				tsq_error("invalid value \"%s\" for option --frozen-after: expected a "
+				    "number of candles from 1 to 1000000", optarg);
+				ok = false;
+			}
+			o->frozen_text = optarg;
+			break;
+		}
+		case OPT_STALE_AFTER: {
+			size_t pos;
+			needs_view(o, "--stale-after", true);
+			if (tsq_parse_duration(optarg, &o->stale_usec, &pos) != TSQ_PARSE_OK ||
+			    o->stale_usec <= 0) {
+				tsq_error("invalid value \"%s\" for option --stale-after: expected a "
+				    "positive duration such as 1d or 30m", optarg);
+				ok = false;
+			}
+			o->stale_text = optarg;
+			break;
+		}
+		case OPT_FAIL_ON_QUALITY:
+			needs_view(o, "--fail-on-quality", true);
+			o->fail_on_quality = true;
 			break;
 		case TSQ_OPT_TZ:
 			o->common.conn.tz = optarg;
@@ -140,9 +310,17 @@ parse_options(int argc, char **argv, struct options *o)
 		tsq_error("--output needs a file name");
 		return TSQ_EXIT_USAGE;
 	}
-	if (o->view == VIEW_CHUNKS && o->prometheus) {
-		tsq_error("--chunks has no Prometheus form: a series per chunk is more than a "
-		    "monitoring system should keep");
+	if ((o->view == VIEW_CHUNKS || o->view == VIEW_SYMBOLS) && o->prometheus) {
+		tsq_error("%s has no Prometheus form: a series per %s is more than a monitoring "
+		    "system should keep", o->view_option, o->view == VIEW_CHUNKS ? "chunk" : "symbol");
+		return TSQ_EXIT_USAGE;
+	}
+	if (o->needs_quality && o->view != VIEW_QUALITY) {
+		tsq_error("%s goes with --quality", o->needs_quality);
+		return TSQ_EXIT_USAGE;
+	}
+	if (o->needs_rows && o->view != VIEW_QUALITY && o->view != VIEW_SYMBOLS) {
+		tsq_error("%s goes with --symbols or --quality", o->needs_rows);
 		return TSQ_EXIT_USAGE;
 	}
 	if (o->exact && o->view != VIEW_OVERVIEW) {
@@ -207,8 +385,12 @@ tables_resolve(struct session *s)
 	PGresult *res = NULL;
 	char **names = o->tables;
 	int n = o->ntables;
+	static char *ohlcv[] = { "ohlcv", NULL };
 
-	if (n == 0) {
+	if (n == 0 && (o->view == VIEW_SYMBOLS || o->view == VIEW_QUALITY)) {
+		names = ohlcv;
+		n = 1;
+	} else if (n == 0) {
 		res = tsq_exec(s->conn, "SELECT to_regclass('tsq.policies') IS NOT NULL", 0, NULL);
 		bool has = tsq_result_ok(res) && PQgetvalue(res, 0, 0)[0] == 't';
 		PQclear(res);
@@ -246,6 +428,7 @@ tables_resolve(struct session *s)
 		free(names);
 		PQclear(res);
 	}
+	(void)ohlcv;
 	if (!ok)
 		return false;
 	/* As a regclass[] literal for the SQL that filters by table. */
@@ -626,6 +809,7 @@ prom_label(FILE *f, const char *name, const char *value)
 struct prom_sample {
 	const char *schema, *table, *action;
 	double value;
+	const char *label;	/* the name of the third label: NULL for "action" */
 };
 
 /* One metric: HELP and TYPE once, then its samples. */
@@ -645,7 +829,7 @@ prom_metric(FILE *f, const char *name, const char *type, const char *help,
 			prom_label(f, "table", v[i].table);
 			if (v[i].action) {
 				fputc(',', f);
-				prom_label(f, "action", v[i].action);
+				prom_label(f, v[i].label ? v[i].label : "action", v[i].action);
 			}
 			fputc('}', f);
 		}
@@ -667,7 +851,7 @@ prom_rows(FILE *f, const char *name, const char *help, const struct row *rows, i
 		double x = get(&rows[i]);
 		if (x < 0 || isnan(x))
 			continue;
-		v[k++] = (struct prom_sample){ rows[i].schema, rows[i].name, NULL, x };
+		v[k++] = (struct prom_sample){ rows[i].schema, rows[i].name, NULL, x, NULL };
 	}
 	prom_metric(f, name, "gauge", help, v, k);
 	free(v);
@@ -710,7 +894,7 @@ prom_policies(struct session *s, FILE *f)
 		int nl = 0, nd = 0;
 		for (int i = 0; i < n; i++) {
 			struct prom_sample x = { PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
-			    PQgetvalue(res, i, 2), 0 };
+			    PQgetvalue(res, i, 2), 0, NULL };
 			if (!PQgetisnull(res, i, 10)) {
 				last[nl] = x;
 				last[nl++].value = strtod(PQgetvalue(res, i, 10), NULL);
@@ -740,7 +924,7 @@ prom_policies(struct session *s, FILE *f)
 		struct prom_sample *v = xcalloc((size_t)n + 1, sizeof *v);
 		for (int i = 0; i < n; i++)
 			v[i] = (struct prom_sample){ PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), NULL,
-			    strtod(PQgetvalue(res, i, 2), NULL) };
+			    strtod(PQgetvalue(res, i, 2), NULL), NULL };
 		prom_metric(f, "tsq_chunks_overdue", "gauge",
 		    "Chunks older than the table's compress_after that are not fully compressed.", v, n);
 		free(v);
@@ -757,7 +941,7 @@ prom_policies(struct session *s, FILE *f)
 	int nls = 0;
 	for (int i = 0; i < n; i++) {
 		struct prom_sample x = { PQgetvalue(res, i, 2), PQgetvalue(res, i, 3),
-		    PQgetvalue(res, i, 1), 0 };
+		    PQgetvalue(res, i, 1), 0, NULL };
 		cf[i] = x;
 		cf[i].value = (double)value_int64(res, i, 11, 0);
 		ok[i] = x;
@@ -1053,6 +1237,318 @@ chunks_view(struct session *s)
 	return rc;
 }
 
+/* ---- --symbols and --quality ---- */
+
+/*
+ * The SQL of sql/quality/FILE for table row R: @table@ and @symbols@ become
+ * names the server quoted, @timeframe@ the timeframe column or TF_NONE, and
+ * @step@ and @missing@ the shared fragments of sql/quality.
+ */
+static char *
+quality_sql(const char *file, const struct row *r, const char *symbols, bool timeframe,
+    const char *tf_none)
+{
+	char path[64];
+	struct tsq_buf fragment[2] = { TSQ_BUF_INIT, TSQ_BUF_INIT }, out = TSQ_BUF_INIT;
+	static const char *const names[2] = { "quality/step.sql", "quality/missing.sql" };
+
+	/* The fragments without their comment lines. */
+	for (int i = 0; i < 2; i++) {
+		for (const char *l = tsq_sql_file(names[i]); *l;) {
+			const char *nl = strchr(l, '\n');
+			size_t n = nl ? (size_t)(nl - l) + 1 : strlen(l);
+			if (strncmp(l, "--", 2) != 0)
+				tsq_buf_add(&fragment[i], l, n);
+			l += n;
+		}
+	}
+	const struct tsq_script_var tokens[] = {
+		{ "table", r->display },
+		{ "symbols", symbols ? symbols : "" },
+		{ "timeframe", timeframe ? "timeframe" : tf_none },
+		{ "step", fragment[0].data },
+		{ "missing", fragment[1].data },
+		{ NULL, NULL },
+	};
+	snprintf(path, sizeof path, "quality/%s", file);
+	tsq_sql_substitute(&out, tsq_sql_file(path), tokens);
+	tsq_buf_free(&fragment[0]);
+	tsq_buf_free(&fragment[1]);
+	return tsq_buf_detach(&out);
+}
+
+/*
+ * Which of the columns the checks need table row R lacks (a list for the
+ * message, "" when none), and whether it has a timeframe column.
+ */
+static bool
+row_shape(struct session *s, const struct row *r, const char *needed, char **lacks,
+    bool *timeframe)
+{
+	const char *p[2] = { r->display, needed };
+	PGresult *res = tsq_exec(s->conn, tsq_sql_file("stats/lacks.sql"), 2, p);
+
+	if (!tsq_result_ok(res)) {
+		tsq_report_result(res);
+		PQclear(res);
+		return false;
+	}
+	*lacks = xstrdup(PQgetvalue(res, 0, 0));
+	*timeframe = PQgetvalue(res, 0, 1)[0] == 't';
+	PQclear(res);
+	return true;
+}
+
+/* The parameters $1 to $4 of the SQL in sql/quality: since and the session. */
+static void
+rows_params(const struct options *o, const char **p)
+{
+	p[0] = o->since;
+	p[1] = o->session_start[0] ? o->session_start : NULL;
+	p[2] = o->session_end[0] ? o->session_end : NULL;
+	p[3] = o->weekdays ? "true" : "false";
+}
+
+static int
+symbols_view(struct session *s)
+{
+	static char *names[] = { "schema", "table", "symbol", "timeframe", "first", "last", "rows",
+	    "missing" };
+	static const unsigned int types[] = { OID_TEXT, OID_TEXT, OID_TEXT, OID_TEXT,
+	    OID_TIMESTAMPTZ, OID_TIMESTAMPTZ, OID_INT8, OID_INT8 };
+	enum { NCOLS = sizeof names / sizeof names[0] };
+	struct tsq_out out = out_begin(s, NCOLS, names, types);
+	int rc = TSQ_EXIT_OK;
+
+	for (int i = 0; i < s->ntables && rc == TSQ_EXIT_OK; i++) {
+		struct row r = { 0 };
+		char *lacks = NULL, *sql = NULL;
+		bool timeframe;
+		PGresult *res = NULL;
+		const char *p[4];
+
+		if (!row_names(s, &r, s->tables[i]) || !row_shape(s, &r, "{time,symbol}", &lacks,
+		    &timeframe)) {
+			rc = TSQ_EXIT_FAILURE;
+		} else if (*lacks) {
+			tsq_error("--symbols needs columns time and symbol: %s has no %s", r.display, lacks);
+			rc = TSQ_EXIT_USAGE;
+		} else {
+			sql = quality_sql("symbols.sql", &r, NULL, timeframe, "NULL");
+			rows_params(s->o, p);
+			res = tsq_exec(s->conn, sql, 4, p);
+			if (!tsq_result_ok(res)) {
+				tsq_report_result(res);
+				rc = TSQ_EXIT_FAILURE;
+			}
+		}
+		for (int k = 0; rc == TSQ_EXIT_OK && k < PQntuples(res); k++) {
+			const char *v[NCOLS] = { r.schema, r.name };
+			for (int c = 0; c < 6; c++)
+				v[2 + c] = PQgetisnull(res, k, c) ? NULL : PQgetvalue(res, k, c);
+			tsq_out_row(&out, (char *const *)v);
+		}
+		PQclear(res);
+		free(sql);
+		free(lacks);
+		row_free(&r);
+	}
+	tsq_out_end(&out);
+	tsq_out_free(&out);
+	return rc;
+}
+
+/* One check's outcome on one table. */
+struct check {
+	const char *name;
+	int64_t problems;	/* -1: skipped */
+	char *examples;
+	char rule[160];
+};
+
+#define NCHECKS 9
+
+/* What each check holds the candles to, for the rule column. */
+static void
+checks_rules(const struct options *o, bool timeframe, struct check *k)
+{
+	char grid[96];
+
+	if (o->session_start[0])
+		snprintf(grid, sizeof grid, "from %s to %s%s", o->session_start, o->session_end,
+		    o->weekdays ? ", Monday to Friday" : "");
+	else
+		snprintf(grid, sizeof grid, "%s", o->weekdays ? "all day, Monday to Friday" :
+		    "around the clock");
+	snprintf(k[0].rule, sizeof k[0].rule, "a candle every timeframe step, %s", grid);
+	snprintf(k[1].rule, sizeof k[1].rule, "low <= open, close <= high");
+	snprintf(k[2].rule, sizeof k[2].rule, "open, high, low and close above 0, not NaN");
+	snprintf(k[3].rule, sizeof k[3].rule, "volume above 0, not NaN");
+	snprintf(k[4].rule, sizeof k[4].rule, "at most %" PRId64 " flat candles in a row repeating "
+	    "the close", o->frozen);
+	snprintf(k[5].rule, sizeof k[5].rule, "close-to-close moves within %g %%", o->spike);
+	snprintf(k[6].rule, sizeof k[6].rule, "no candle after now");
+	snprintf(k[7].rule, sizeof k[7].rule, "times on the timeframe's grid (from midnight UTC)");
+	snprintf(k[8].rule, sizeof k[8].rule, "each active symbol has rows in the last %s",
+	    o->stale_text ? o->stale_text : "1d");
+	if (!timeframe) {
+		k[0].problems = k[7].problems = -1;
+		snprintf(k[0].rule, sizeof k[0].rule, "no timeframe column");
+		snprintf(k[7].rule, sizeof k[7].rule, "no timeframe column");
+	}
+}
+
+/*
+ * Run the checks on table row R into K (NCHECKS of them, in the order of
+ * the output).  False on failure, reported.
+ */
+static bool
+checks_run(struct session *s, const struct row *r, bool timeframe, struct check *k)
+{
+	const struct options *o = s->o;
+	char spike[32], frozen[24], examples[8], stale[40];
+	const char *p[7];
+	PGresult *res;
+
+	snprintf(spike, sizeof spike, "%.17g", o->spike);
+	snprintf(frozen, sizeof frozen, "%" PRId64, o->frozen);
+	snprintf(examples, sizeof examples, "5");
+	rows_params(o, p);
+	p[4] = spike;
+	p[5] = frozen;
+	p[6] = examples;
+	char *sql = quality_sql("candles.sql", r, NULL, timeframe, "NULL");
+	res = tsq_exec(s->conn, sql, 7, p);
+	free(sql);
+	if (!tsq_result_ok(res) || PQntuples(res) != NCHECKS - 1) {
+		tsq_report_result(res);
+		PQclear(res);
+		return false;
+	}
+	for (int i = 0; i < NCHECKS - 1; i++) {
+		k[i].name = xstrdup(PQgetvalue(res, i, 0));
+		if (k[i].problems == 0)
+			k[i].problems = value_int64(res, i, 1, 0);
+		k[i].examples = value_dup(res, i, 2);
+	}
+	PQclear(res);
+
+	/* Stale symbols: those the symbols table of the same schema says are active. */
+	k[8].name = xstrdup("stale");
+	const char *sp[1] = { r->schema };
+	res = tsq_exec(s->conn, tsq_sql_file("stats/symbols_table.sql"), 1, sp);
+	if (!tsq_result_ok(res)) {
+		tsq_report_result(res);
+		PQclear(res);
+		return false;
+	}
+	if (PQgetisnull(res, 0, 0)) {
+		k[8].problems = -1;
+		snprintf(k[8].rule, sizeof k[8].rule, "no symbols table with an active column");
+		PQclear(res);
+		return true;
+	}
+	char *symbols = xstrdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	snprintf(stale, sizeof stale, "%" PRId64 " microseconds", o->stale_usec);
+	const char *q[2] = { stale, examples };
+	sql = quality_sql("stale.sql", r, symbols, timeframe, "NULL");
+	free(symbols);
+	res = tsq_exec(s->conn, sql, 2, q);
+	free(sql);
+	if (!tsq_result_ok(res)) {
+		tsq_report_result(res);
+		PQclear(res);
+		return false;
+	}
+	k[8].problems = value_int64(res, 0, 0, 0);
+	k[8].examples = value_dup(res, 0, 1);
+	PQclear(res);
+	return true;
+}
+
+static void
+checks_free(struct check *k)
+{
+	for (int i = 0; i < NCHECKS; i++) {
+		free((char *)k[i].name);
+		free(k[i].examples);
+	}
+}
+
+static int
+quality_view(struct session *s)
+{
+	static char *names[] = { "schema", "table", "check", "status", "problems", "examples",
+	    "rule" };
+	static const unsigned int types[] = { OID_TEXT, OID_TEXT, OID_TEXT, OID_TEXT, OID_INT8,
+	    OID_TEXT, OID_TEXT };
+	enum { NCOLS = sizeof names / sizeof names[0] };
+	struct tsq_out out = { 0 };
+	struct prom_sample *samples = NULL;
+	int nsamples = 0, rc = TSQ_EXIT_OK;
+	bool found = false;
+
+	if (s->o->prometheus)
+		samples = xcalloc((size_t)s->ntables * NCHECKS + 1, sizeof *samples);
+	else
+		out = out_begin(s, NCOLS, names, types);
+	struct check *all = xcalloc((size_t)s->ntables * NCHECKS + 1, sizeof *all);
+	struct row *rows = xcalloc((size_t)s->ntables + 1, sizeof *rows);
+	for (int i = 0; i < s->ntables && rc == TSQ_EXIT_OK; i++) {
+		struct row *r = &rows[i];
+		struct check *k = &all[i * NCHECKS];
+		char *lacks = NULL;
+		bool timeframe;
+
+		if (!row_names(s, r, s->tables[i]) ||
+		    !row_shape(s, r, "{time,symbol,open,high,low,close,volume}", &lacks, &timeframe)) {
+			rc = TSQ_EXIT_FAILURE;
+		} else if (*lacks) {
+			tsq_error("--quality checks candles: %s has no %s", r->display, lacks);
+			rc = TSQ_EXIT_USAGE;
+		} else {
+			checks_rules(s->o, timeframe, k);
+			if (!checks_run(s, r, timeframe, k))
+				rc = TSQ_EXIT_FAILURE;
+		}
+		free(lacks);
+		for (int c = 0; rc == TSQ_EXIT_OK && c < NCHECKS; c++) {
+			char count[24];
+			const char *status = k[c].problems < 0 ? "skipped" :
+			    k[c].problems > 0 ? "failed" : "ok";
+			found |= k[c].problems > 0;
+			if (s->o->prometheus) {
+				if (k[c].problems >= 0)
+					samples[nsamples++] = (struct prom_sample){ r->schema, r->name,
+					    k[c].name, (double)k[c].problems, "check" };
+				continue;
+			}
+			const char *v[NCOLS] = { r->schema, r->name, k[c].name, status, NULL,
+			    k[c].examples, k[c].rule };
+			put_int(count, sizeof count, k[c].problems, &v[4]);
+			tsq_out_row(&out, (char *const *)v);
+		}
+	}
+	if (s->o->prometheus && rc == TSQ_EXIT_OK)
+		prom_metric(s->out, "tsq_quality_problems", "gauge", "Problems the data-quality "
+		    "check found in the table (check: which; see tsq-stats(1)).", samples, nsamples);
+	else if (!s->o->prometheus) {
+		tsq_out_end(&out);
+		tsq_out_free(&out);
+	}
+	for (int i = 0; i < s->ntables; i++) {
+		checks_free(&all[i * NCHECKS]);
+		row_free(&rows[i]);
+	}
+	free(all);
+	free(rows);
+	free(samples);
+	if (rc == TSQ_EXIT_OK && found && s->o->fail_on_quality)
+		rc = TSQ_EXIT_DATAERR;
+	return rc;
+}
+
 /* ---- connecting ---- */
 
 static int
@@ -1131,6 +1627,10 @@ run(const struct options *o)
 			rc = policies(&s);
 		else if (o->view == VIEW_CHUNKS)
 			rc = chunks_view(&s);
+		else if (o->view == VIEW_SYMBOLS)
+			rc = symbols_view(&s);
+		else if (o->view == VIEW_QUALITY)
+			rc = quality_view(&s);
 		else
 			rc = overview(&s);
 		if (!output_close(&s, tmp, rc == TSQ_EXIT_OK) && rc == TSQ_EXIT_OK)
@@ -1152,6 +1652,10 @@ main(int argc, char **argv)
 		return TSQ_EXIT_OK;
 	}
 	memset(&o, 0, sizeof o);
+	snprintf(o.since, sizeof o.since, "-infinity");
+	o.spike = 10;
+	o.frozen = 10;
+	o.stale_usec = 86400 * TSQ_USEC_PER_SEC;
 	rc = parse_options(argc, argv, &o);
 	if (rc >= 0)
 		return rc;

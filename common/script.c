@@ -28,9 +28,8 @@ header_value(const char *line, const char *key)
 	return xstrdup(line);
 }
 
-/* Replace each @name@ with its token value; unknown @...@ stay as they are. */
-static void
-substitute(struct tsq_buf *out, const char *sql, const struct tsq_script_var *tokens)
+void
+tsq_sql_substitute(struct tsq_buf *out, const char *sql, const struct tsq_script_var *tokens)
 {
 	const char *p = sql;
 
@@ -187,7 +186,7 @@ tsq_script_run(PGconn *conn, const char *text, const struct tsq_script_opts *opt
 				continue;
 			}
 		}
-		substitute(&sql, s->sql.data, opts->tokens);
+		tsq_sql_substitute(&sql, s->sql.data, opts->tokens);
 		tsq_buf_rtrim(&sql);
 		if (opts->dry_run) {
 			fprintf(opts->dry_run, "-- %s\n", s->name);

@@ -49,6 +49,13 @@ struct tsq_script_outcome {
 PGresult *tsq_script_run(PGconn *conn, const char *text, const struct tsq_script_opts *opts,
     struct tsq_script_outcome *out);
 
+/*
+ * SQL with each @name@ replaced by its token value, appended to OUT; an
+ * unknown @...@ stays as it is.  The values are tsq's own choices, or names
+ * the server quoted: never input.
+ */
+void tsq_sql_substitute(struct tsq_buf *out, const char *sql, const struct tsq_script_var *tokens);
+
 /* The SQL files compiled into the binaries, by path under sql/. */
 const char *tsq_sql_file(const char *path);
 /* The path of the I-th compiled-in file, NULL past the last: for listings. */

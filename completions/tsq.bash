@@ -9,7 +9,7 @@ _tsq_opts() {
 	tsq-load) echo "--format --delimiter --quote --null --no-header --columns --map --set --skip-columns --ignore-extra --time-format --tz --on-conflict --dedupe --batch-size --workers --dry-run --rejects --max-errors --max-error-ratio --stats --checkpoint --resume --progress $_tsq_common_opts" ;;
 	tsq-query) echo "--list --describe --format --no-header --null --output --timeout --tz --explain --timing --command --file --param --queries-dir $_tsq_common_opts" ;;
 	tsq-compress) echo "--run --set-policy --show-policies --remove-policy --compress --decompress --drop --refresh --older-than --from --to --keep-tables --dry-run --skip-if-locked --native --lock-timeout --format --no-header --tz $_tsq_common_opts" ;;
-	tsq-stats) echo "--policies --chunks --exact --format --output --no-header --tz $_tsq_common_opts" ;;
+	tsq-stats) echo "--policies --chunks --symbols --quality --exact --since --session --weekdays --spike-threshold --frozen-after --stale-after --fail-on-quality --format --output --no-header --tz $_tsq_common_opts" ;;
 	esac
 }
 
@@ -49,7 +49,7 @@ _tsq_complete() {
 	--describe) COMPREPLY=($(compgen -W "$(_tsq_query_names)" -- "$cur")); return 0 ;;
 	-o|--output|-f|--file) COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
 	--queries-dir) COMPREPLY=($(compgen -d -- "$cur")); return 0 ;;
-	-c|--command|-P|--param|--timeout) return 0 ;;
+	-c|--command|-P|--param|--timeout|--since|--session|--spike-threshold|--frozen-after|--stale-after) return 0 ;;
 	--on-conflict) COMPREPLY=($(compgen -W "update nothing error" -- "$cur")); return 0 ;;
 	--dedupe) COMPREPLY=($(compgen -W "last first error" -- "$cur")); return 0 ;;
 	--tz) COMPREPLY=($(cd /usr/share/zoneinfo 2>/dev/null && compgen -f -- "$cur")); return 0 ;;

@@ -2,7 +2,8 @@
 # tsq-stats on the backend named by TSQ_TEST_BACKEND: the overview against
 # the server's own numbers (TimescaleDB's size and compression functions,
 # the catalog), every format, the Prometheus text checked by promtool, the
-# file written whole or not at all, and --policies after tsq-compress runs.
+# file written whole or not at all, --policies after tsq-compress runs, and
+# --symbols and --quality on candles with planted problems.
 # The data: hourly 1-minute candles of two symbols over 60 days.
 
 setup_file() {
@@ -254,4 +255,212 @@ overview_of() {
 	refute_output --partial gone
 	run --separate-stderr tsq-stats --policies -F prometheus
 	assert_success
+}
+
+# --symbols and --quality: three days of 1-minute candles of AAA and BBB
+# (2026-10-01 to 2026-10-03, a Thursday to a Saturday), clean: prices that
+# move by well under 1 % a minute, every minute there.
+clean_candles() {
+	tsq_psql -c "TRUNCATE ohlcv" \
+		-c "INSERT INTO ohlcv (time, symbol, timeframe, open, high, low, close, volume)
+		    SELECT t, s, '1m', o, greatest(o, c) + 0.5, least(o, c) - 0.5, c, 10 + g % 7
+		    FROM (SELECT t, g, s, 100 + sin((g - 1) / 50.0) AS o, 100 + sin(g / 50.0) AS c
+		          FROM generate_series(timestamptz '2026-10-01', timestamptz '2026-10-03 23:59',
+		                               interval '1 minute') WITH ORDINALITY AS x(t, g),
+		               unnest(ARRAY['AAA', 'BBB']) AS s) x" >/dev/null
+}
+
+# The problems planted in the clean candles, each counted in the comment.
+plant_problems() {
+	tsq_psql -c "
+	-- gaps: 10 minutes of AAA on Friday 10:00 UTC, 5 at 14:00, 3 on Saturday 14:00
+	DELETE FROM ohlcv WHERE symbol = 'AAA' AND (time BETWEEN '2026-10-02 10:00' AND '2026-10-02 10:09'
+	    OR time BETWEEN '2026-10-02 14:00' AND '2026-10-02 14:04' OR time BETWEEN '2026-10-03 14:00' AND '2026-10-03 14:02');
+	-- ohlc: 1 (high below low)
+	UPDATE ohlcv SET high = low - 1 WHERE symbol = 'BBB' AND time = '2026-10-02 12:00';
+	-- prices: 1 (a low of 0)
+	UPDATE ohlcv SET low = 0 WHERE symbol = 'AAA' AND time = '2026-10-02 13:00';
+	-- volumes: 2 (zero, NaN)
+	UPDATE ohlcv SET volume = 0 WHERE symbol = 'AAA' AND time = '2026-10-02 15:00';
+	UPDATE ohlcv SET volume = 'NaN' WHERE symbol = 'BBB' AND time = '2026-10-02 15:00';
+	-- frozen: 1 run, 15 flat candles of BBB repeating the close of 23:59
+	UPDATE ohlcv o SET open = p.close, high = p.close, low = p.close, close = p.close
+	FROM ohlcv p WHERE p.symbol = 'BBB' AND p.time = '2026-10-02 23:59'
+	    AND o.symbol = 'BBB' AND o.time BETWEEN '2026-10-03 00:00' AND '2026-10-03 00:14';
+	-- spikes: 2 (AAA jumps 50 % at 06:00 and falls back at 06:01)
+	UPDATE ohlcv SET close = close * 1.5, high = close * 1.5 + 1 WHERE symbol = 'AAA' AND time = '2026-10-03 06:00';
+	-- future: 1 (an hourly candle of CCC two hours ahead)
+	INSERT INTO ohlcv (time, symbol, timeframe, open, high, low, close, volume)
+	VALUES (date_trunc('hour', now()) + interval '2 hours', 'CCC', '1h', 5, 6, 4, 5, 1);
+	-- misaligned: 1 (an hourly candle at half past)
+	INSERT INTO ohlcv (time, symbol, timeframe, open, high, low, close, volume)
+	VALUES ('2026-10-02 10:30', 'BBB', '1h', 100, 101, 99, 100, 1);
+	-- stale: AAA, BBB and DDD are active with nothing in the last day; CCC has
+	-- its future candle; EEE is not active.
+	INSERT INTO symbols (symbol, active) VALUES ('AAA', true), ('BBB', true), ('CCC', true),
+	    ('DDD', true), ('EEE', false);" >/dev/null
+}
+
+@test "--quality: a clean table passes every check; --fail-on-quality exits 0" {
+	clean_candles
+	run --separate-stderr tsq-stats --quality --fail-on-quality -F csv
+	assert_success
+	assert_equal "$stderr" ""
+	assert_output "schema,table,check,status,problems,examples,rule
+public,ohlcv,gaps,ok,0,,\"a candle every timeframe step, around the clock\"
+public,ohlcv,ohlc,ok,0,,\"low <= open, close <= high\"
+public,ohlcv,prices,ok,0,,\"open, high, low and close above 0, not NaN\"
+public,ohlcv,volumes,ok,0,,\"volume above 0, not NaN\"
+public,ohlcv,frozen,ok,0,,at most 10 flat candles in a row repeating the close
+public,ohlcv,spikes,ok,0,,close-to-close moves within 10 %
+public,ohlcv,future,ok,0,,no candle after now
+public,ohlcv,misaligned,ok,0,,times on the timeframe's grid (from midnight UTC)
+public,ohlcv,stale,ok,0,,each active symbol has rows in the last 1d"
+}
+
+@test "--quality finds exactly the problems planted, with the first of each; --fail-on-quality exits 65" {
+	clean_candles
+	plant_problems
+	run --separate-stderr tsq-stats --quality -F csv --no-header
+	assert_success
+	assert_equal "$stderr" ""
+	future=$(tsq_psql -c "SELECT date_trunc('hour', now()) + interval '2 hours'")
+	assert_output "public,ohlcv,gaps,failed,18,AAA 1m 2026-10-02 10:00:00+00 (10 missing); AAA 1m 2026-10-02 14:00:00+00 (5 missing); AAA 1m 2026-10-03 14:00:00+00 (3 missing),\"a candle every timeframe step, around the clock\"
+public,ohlcv,ohlc,failed,1,BBB 1m 2026-10-02 12:00:00+00,\"low <= open, close <= high\"
+public,ohlcv,prices,failed,1,AAA 1m 2026-10-02 13:00:00+00,\"open, high, low and close above 0, not NaN\"
+public,ohlcv,volumes,failed,2,AAA 1m 2026-10-02 15:00:00+00; BBB 1m 2026-10-02 15:00:00+00,\"volume above 0, not NaN\"
+public,ohlcv,frozen,failed,1,BBB 1m from 2026-10-02 23:59:00+00,at most 10 flat candles in a row repeating the close
+public,ohlcv,spikes,failed,2,AAA 1m 2026-10-03 06:00:00+00 (+49.99 %); AAA 1m 2026-10-03 06:01:00+00 (-33.34 %),close-to-close moves within 10 %
+public,ohlcv,future,failed,1,CCC 1h $future,no candle after now
+public,ohlcv,misaligned,failed,1,BBB 1h 2026-10-02 10:30:00+00,times on the timeframe's grid (from midnight UTC)
+public,ohlcv,stale,failed,3,AAA; BBB; DDD,each active symbol has rows in the last 1d"
+	run --separate-stderr tsq-stats --quality --fail-on-quality -F csv
+	assert_equal "$status" 65
+	assert_equal "$stderr" ""
+	# The thresholds move what counts: a 60 % spike threshold, runs of 20.
+	run --separate-stderr tsq-stats --quality --spike-threshold 60 --frozen-after=20 --stale-after 3650d -F csv --no-header
+	assert_success
+	assert_line --regexp '^public,ohlcv,spikes,ok,0,,close-to-close moves within 60 %$'
+	assert_line --regexp '^public,ohlcv,frozen,ok,0,,at most 20 flat candles'
+	assert_line "public,ohlcv,stale,failed,1,DDD,each active symbol has rows in the last 3650d"
+	# -F prometheus: one series per check, for an alert on any above 0.
+	run --separate-stderr tsq-stats --quality -F prometheus
+	assert_success
+	assert_line 'tsq_quality_problems{schema="public",table="ohlcv",check="gaps"} 18'
+	assert_line 'tsq_quality_problems{schema="public",table="ohlcv",check="stale"} 3'
+	if command -v promtool >/dev/null; then
+		run promtool check metrics <<<"$output"
+		assert_success
+	fi
+}
+
+@test "--quality --session and --weekdays: only the candles due in trading hours are missing" {
+	clean_candles
+	plant_problems
+	# 10:00 UTC is 06:00 in New York, 14:00 UTC is 10:00; 2026-10-03 is a Saturday.
+	run --separate-stderr tsq-stats --quality --session 09:30-16:00 --tz America/New_York -F csv --no-header
+	assert_success
+	assert_line --index 0 --regexp '^public,ohlcv,gaps,failed,8,AAA 1m 2026-10-02 10:00:00-04 \(5 missing\); AAA 1m 2026-10-03 10:00:00-04 \(3 missing\),"a candle every timeframe step, from 09:30 to 16:00"$'
+	run --separate-stderr tsq-stats --quality --session 09:30-16:00 --weekdays --tz America/New_York -F csv --no-header
+	assert_line --index 0 --regexp '^public,ohlcv,gaps,failed,5,AAA 1m 2026-10-02 10:00:00-04 \(5 missing\),'
+	# A session past midnight: 22:00 to 06:00 UTC holds none of the gaps.
+	run --separate-stderr tsq-stats --quality --session 22:00-06:00 -F csv --no-header
+	assert_line --index 0 --regexp '^public,ohlcv,gaps,ok,0,,'
+	run --separate-stderr tsq-stats --quality --session 9:30-16:00
+	assert_equal "$status" 64
+	assert_equal "$stderr" 'tsq-stats: error: invalid value "9:30-16:00" for option --session: expected two different times of day as HH:MM-HH:MM, such as 09:30-16:00'
+}
+
+@test "--symbols: per symbol and timeframe, first and last candle, rows, candles missing" {
+	clean_candles
+	plant_problems
+	run --separate-stderr tsq-stats --symbols -F csv
+	assert_success
+	assert_equal "$stderr" ""
+	future=$(tsq_psql -c "SELECT date_trunc('hour', now()) + interval '2 hours'")
+	assert_output "schema,table,symbol,timeframe,first,last,rows,missing
+public,ohlcv,AAA,1m,2026-10-01 00:00:00+00,2026-10-03 23:59:00+00,4302,18
+public,ohlcv,BBB,1h,2026-10-02 10:30:00+00,2026-10-02 10:30:00+00,1,0
+public,ohlcv,BBB,1m,2026-10-01 00:00:00+00,2026-10-03 23:59:00+00,4320,0
+public,ohlcv,CCC,1h,$future,$future,1,0"
+	# The counts are the table's own.
+	assert_equal "$(tsq_psql -c "SELECT count(*) FROM ohlcv WHERE symbol = 'AAA'")" 4302
+	# --since: from Saturday on.
+	run --separate-stderr tsq-stats --symbols --since 2026-10-03 -F csv --no-header
+	assert_line --index 0 "public,ohlcv,AAA,1m,2026-10-03 00:00:00+00,2026-10-03 23:59:00+00,1437,3"
+	# A table without a timeframe: no grid to miss candles from.
+	tsq_psql -c "CREATE TABLE ticks (time timestamptz, symbol text, price float8)" \
+		-c "INSERT INTO ticks VALUES ('2026-10-01 00:00', 'X', 1), ('2026-10-01 00:07', 'X', 2)"
+	run --separate-stderr tsq-stats --symbols -F csv --no-header ticks
+	assert_success
+	assert_output "public,ticks,X,,2026-10-01 00:00:00+00,2026-10-01 00:07:00+00,2,"
+	run --separate-stderr tsq-stats --symbols -F prometheus
+	assert_equal "$status" 64
+	assert_equal "$stderr" "tsq-stats: error: --symbols has no Prometheus form: a series per symbol is more than a monitoring system should keep"
+}
+
+@test "--quality: a table that does not hold candles is exit 64; without a timeframe, no grid checks" {
+	run --separate-stderr tsq-stats --quality trades
+	assert_equal "$status" 64
+	assert_equal "$stderr" "tsq-stats: error: --quality checks candles: public.trades has no open, high, low, close, volume"
+	tsq_psql -c "CREATE TABLE bars (time timestamptz, symbol text, open float8, high float8, low float8, close float8, volume float8)" \
+		-c "INSERT INTO bars VALUES ('2026-10-01 00:00', 'X', 1, 2, 0.5, 1.5, 10), ('2026-10-01 00:07', 'X', 1.5, 1.6, 1.4, 1.5, 0)"
+	run --separate-stderr tsq-stats --quality -F csv --no-header bars
+	assert_success
+	assert_line --index 0 "public,bars,gaps,skipped,,,no timeframe column"
+	assert_line --index 3 "public,bars,volumes,failed,1,X 2026-10-01 00:07:00+00,\"volume above 0, not NaN\""
+	assert_line --index 7 "public,bars,misaligned,skipped,,,no timeframe column"
+	# Options of --quality alone, and of the views that read rows.
+	run --separate-stderr tsq-stats --spike-threshold 5
+	assert_equal "$status" 64
+	assert_equal "$stderr" "tsq-stats: error: --spike-threshold goes with --quality"
+	run --separate-stderr tsq-stats --since 7d --chunks
+	assert_equal "$status" 64
+	assert_equal "$stderr" "tsq-stats: error: --since goes with --symbols or --quality"
+	run --separate-stderr tsq-stats --quality --symbols
+	assert_equal "$status" 64
+	assert_equal "$stderr" "tsq-stats: error: --quality and --symbols cannot be used together"
+	for bad in "--spike-threshold=0" "--frozen-after=0" "--stale-after=0" "--since=yesterday"; do
+		run --separate-stderr tsq-stats --quality "$bad"
+		assert_equal "$status" 64
+		assert_regex "$stderr" "^tsq-stats: error: invalid value \"[^\"]*\" for option ${bad%%=*}: expected"
+	done
+}
+
+# Scans of each chunk or partition of ohlcv, as the statistics collector
+# counts them: "name|scans" lines, in range order; only those ending by $1
+# when given, else only those ending after $2.
+scans() {
+	tsq_psql -c "SELECT pg_stat_clear_snapshot()" >/dev/null
+	tsq_psql -c "SELECT c.oid::regclass, coalesce(s.seq_scan, 0) + coalesce(s.idx_scan, 0)
+	             FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+	             LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
+	             WHERE i.inhparent = 'ohlcv'::regclass
+	               AND $( [ "$TSQ_TEST_KIND" = timescaledb ] &&
+	                      echo "c.oid IN (SELECT format('%I.%I', chunk_schema, chunk_name)::regclass
+	                                      FROM timescaledb_information.chunks
+	                                      WHERE hypertable_name = 'ohlcv' AND $1)" ||
+	                      echo "c.oid IN (SELECT format('%I.%I', partition_schema, partition_name)::regclass
+	                                      FROM tsq.partitions('public', 'ohlcv') WHERE $1)" )
+	             ORDER BY 1"
+}
+
+@test "--quality --since reads only the chunks or partitions from then on" {
+	tsq_one_session && skip "PGlite keeps no statistics of scans"
+	clean_candles
+	plant_problems
+	old=$(scans "range_end <= '2026-10-03'")
+	new=$(scans "range_end > '2026-10-03'")
+	[ -n "$old" ] && [ -n "$new" ]
+	run --separate-stderr tsq-stats --quality --since 2026-10-03 -F csv --no-header
+	assert_success
+	assert_line --index 0 --regexp '^public,ohlcv,gaps,failed,3,'
+	# The statistics arrive when the server's session ends: wait until the
+	# newer chunks show their scans, then the older ones must show none.
+	for i in $(seq 1 50); do
+		[ "$(scans "range_end > '2026-10-03'")" != "$new" ] && break
+		sleep 0.1
+	done
+	refute [ "$(scans "range_end > '2026-10-03'")" = "$new" ]
+	assert_equal "$(scans "range_end <= '2026-10-03'")" "$old"
 }
