@@ -976,6 +976,25 @@ out:
 
 /* ---- setup and summary ---- */
 
+/* Rows were committed: say when, for tsq-stats (a failure only warns). */
+static void
+note_written(struct load *L)
+{
+	PGconn *conn = tsq_pool_conn(&L->pool);
+
+	if (conn == NULL || PQstatus(conn) != CONNECTION_OK ||
+	    PQtransactionStatus(conn) != PQTRANS_IDLE || tsq_cancel_signal())
+		return;
+	PGresult *res = tsq_backend_note_written(conn, &L->table);
+	if (res) {
+		struct tsq_buf msg = TSQ_BUF_INIT;
+		tsq_result_message(res, conn, &msg);
+		tsq_warning("could not record the time of the load for tsq-stats: %s", msg.data);
+		tsq_buf_free(&msg);
+		PQclear(res);
+	}
+}
+
 static void
 print_summary(struct load *L)
 {
@@ -1178,6 +1197,8 @@ run(struct options *o)
 	int nfiles = o->nfiles ? o->nfiles : 1;
 	for (int i = 0; i < nfiles && rc == TSQ_EXIT_OK && !stopped(&L); i++)
 		rc = load_input(&L, files[i]);
+	if (L.t.inserted + L.t.updated > 0 && !o->dry_run)
+		note_written(&L);
 	/* A usage error is found before any row of its input: counts only if an earlier input gave some. */
 	if (rc != TSQ_EXIT_USAGE || L.t.read > 0)
 		print_summary(&L);

@@ -343,6 +343,7 @@ struct session {
 	char *version, *ts_version, *license, *database;
 	int64_t database_bytes;
 	bool scheduler;
+	bool has_writes;	/* tsq.writes, tsq-load's record of its loads */
 	/* the tables asked for: regclass texts, and as one regclass[] literal */
 	char **tables;
 	int ntables;
@@ -462,6 +463,8 @@ struct row {
 	int64_t symbols;
 	double lag;		/* a rollup: seconds behind its source's newest row */
 	bool has_lag;
+	char *last_insert;	/* when tsq-load last committed rows to it */
+	int64_t last_insert_usec;
 };
 
 static void
@@ -473,6 +476,7 @@ row_free(struct row *r)
 	free(r->source);
 	free(r->time_min);
 	free(r->time_max);
+	free(r->last_insert);
 }
 
 /* Schema and name of regclass text REG, and the quoted name. */
@@ -500,15 +504,105 @@ row_names(struct session *s, struct row *r, const char *reg)
 }
 
 /*
+ * One end of the time range of partitioned table row R over column TIME
+ * from its partitions in the order of their ranges, the oldest first for
+ * the minimum (MAX false), the newest first for the maximum: each partition
+ * is read alone until one has rows.  Plain PostgreSQL has no index on the
+ * time of tsq's tables, and min() over the parent would read every row.
+ * Sets *FOUND; false on failure (reported).
+ */
+static bool
+partitions_end(struct session *s, struct row *r, const PGresult *parts, const char *time,
+    bool max, bool *found)
+{
+	int n = PQntuples(parts);
+
+	*found = false;
+	for (int k = 0; k < n && !*found; k++) {
+		struct tsq_buf q = TSQ_BUF_INIT;
+		tsq_buf_adds(&q, max ? "SELECT max(" : "SELECT min(");
+		tsq_quote_ident(&q, time);
+		tsq_buf_adds(&q, "), (extract(epoch FROM max(");
+		tsq_quote_ident(&q, time);
+		tsq_buf_addf(&q, ")) * 1000000)::bigint FROM %s",
+		    PQgetvalue(parts, max ? n - 1 - k : k, 0));
+		PGresult *res = tsq_exec(s->conn, q.data, 0, NULL);
+		tsq_buf_free(&q);
+		if (!tsq_result_ok(res)) {
+			tsq_report_result(res);
+			PQclear(res);
+			return false;
+		}
+		if (!PQgetisnull(res, 0, 0)) {
+			*found = true;
+			if (max) {
+				r->time_max = value_dup(res, 0, 0);
+				r->has_max = true;
+				r->max_usec = value_int64(res, 0, 1, 0);
+			} else {
+				r->time_min = value_dup(res, 0, 0);
+			}
+		}
+		PQclear(res);
+	}
+	return true;
+}
+
+/*
+ * The time range of table row R partitioned by TIME, read partition by
+ * partition when tsq-init's tsq.partitions() knows all their ranges.
+ * *DONE is false when it does not (the caller reads the parent).
+ */
+static bool
+partitions_range(struct session *s, struct row *r, const char *time, bool *done)
+{
+	const char *p[2] = { r->schema, r->name };
+	PGresult *res = tsq_exec(s->conn, "SELECT to_regprocedure('tsq.partitions(text,text)') "
+	    "IS NOT NULL", 0, NULL);
+	bool found;
+
+	*done = false;
+	if (!tsq_result_ok(res)) {
+		tsq_report_result(res);
+		PQclear(res);
+		return false;
+	}
+	bool has = PQgetvalue(res, 0, 0)[0] == 't';
+	PQclear(res);
+	if (!has)
+		return true;
+	if (!run_checked(s, "postgres/stats_partitions.sql", 2, p, &res))
+		return false;
+	bool ok = true;
+	if (PQntuples(res) > 0) {
+		ok = partitions_end(s, r, res, time, false, &found);
+		if (ok && found)
+			ok = partitions_end(s, r, res, time, true, &found);
+		*done = ok;
+	}
+	PQclear(res);
+	return ok;
+}
+
+/*
  * The time range of REL (quoted) over column TIME (unquoted), and with
  * SYMBOLS its distinct symbols; --exact counts the rows too.  min() and
- * max() on the time column read one end of its index each.
+ * max() on the time column read one end of its index each (on TimescaleDB;
+ * tsq's partitioned tables are read partition by partition).
  */
 static bool
 row_scan(struct session *s, struct row *r, const char *rel, const char *time, bool symbols)
 {
 	struct tsq_buf q = TSQ_BUF_INIT;
 	bool exact = s->o->exact;
+
+	if (!exact && r->kind[0] == 'p' && s->b.kind == TSQ_BACKEND_POSTGRES) {
+		bool done;
+		if (!partitions_range(s, r, time, &done))
+			return false;
+		if (done)
+			return true;
+	}
 
 	tsq_buf_adds(&q, "SELECT min(");
 	tsq_quote_ident(&q, time);
@@ -629,6 +723,17 @@ row_fill(struct session *s, struct row *r, const char *reg)
 	}
 	if (!row_sizes(s, r, reg))
 		return false;
+	if (s->has_writes) {
+		const char *p[2] = { r->schema, r->name };
+		PGresult *res;
+		if (!run_checked(s, "stats/last_write.sql", 2, p, &res))
+			return false;
+		if (PQntuples(res) == 1) {
+			r->last_insert = value_dup(res, 0, 0);
+			r->last_insert_usec = value_int64(res, 0, 1, 0);
+		}
+		PQclear(res);
+	}
 	char *time;
 	bool symbols = row_columns(s, r, reg, &time);
 	bool ok = time == NULL || row_scan(s, r, r->display, time, symbols);
@@ -867,6 +972,7 @@ static double get_compressed(const struct row *r) { return (double)r->compressed
 static double get_symbols(const struct row *r) { return (double)r->symbols; }
 static double get_newest(const struct row *r) { return r->has_max ? (double)r->max_usec / 1e6 : -1; }
 static double get_lag(const struct row *r) { return r->has_lag ? (r->lag < 0 ? 0 : r->lag) : -1; }
+static double get_loaded(const struct row *r) { return r->last_insert ? (double)r->last_insert_usec / 1e6 : -1; }
 
 static double
 get_ratio(const struct row *r)
@@ -1002,6 +1108,8 @@ write_prometheus(struct session *s, const struct row *rows, int n)
 	    rows, n, false, get_symbols);
 	prom_rows(f, "tsq_table_newest_timestamp_seconds", "Time of the newest row.", rows, n, false,
 	    get_newest);
+	prom_rows(f, "tsq_table_last_insert_timestamp_seconds", "When tsq-load last committed rows "
+	    "to the table.", rows, n, false, get_loaded);
 	prom_rows(f, "tsq_rollup_size_bytes", "Total size of the rollup's materialized data.",
 	    rows, n, true, get_total);
 	prom_rows(f, "tsq_rollup_lag_seconds", "How far the rollup's newest bucket is behind the "
@@ -1042,10 +1150,10 @@ write_overview(struct session *s, const struct row *rows, int n)
 {
 	static char *names[] = { "schema", "table", "kind", "source", "rows", "time_min", "time_max",
 	    "symbols", "chunks", "compressed_chunks", "total_bytes", "table_bytes", "index_bytes",
-	    "toast_bytes", "compression_ratio", "lag_seconds" };
+	    "toast_bytes", "compression_ratio", "lag_seconds", "last_insert" };
 	static const unsigned int types[] = { OID_TEXT, OID_TEXT, OID_TEXT, OID_TEXT, OID_INT8,
 	    OID_TIMESTAMPTZ, OID_TIMESTAMPTZ, OID_INT8, OID_INT8, OID_INT8, OID_INT8, OID_INT8,
-	    OID_INT8, OID_INT8, OID_FLOAT8, OID_FLOAT8 };
+	    OID_INT8, OID_INT8, OID_FLOAT8, OID_FLOAT8, OID_TIMESTAMPTZ };
 	enum { NCOLS = sizeof names / sizeof names[0] };
 
 	if (s->o->format == TSQ_OUT_TABLE || s->o->format == TSQ_OUT_MARKDOWN) {
@@ -1076,6 +1184,7 @@ write_overview(struct session *s, const struct row *rows, int n)
 			snprintf(b[9], sizeof b[9], "%.6f", r->lag);
 			v[15] = b[9];
 		}
+		v[16] = r->last_insert;
 		tsq_out_row(&out, (char *const *)v);
 	}
 	tsq_out_end(&out);
@@ -1590,6 +1699,7 @@ session_open(struct session *s, const struct options *o)
 	s->database = value_dup(res, 0, 3);
 	s->database_bytes = value_int64(res, 0, 4, -1);
 	s->scheduler = PQgetvalue(res, 0, 5)[0] == 't';
+	s->has_writes = PQgetvalue(res, 0, 6)[0] == 't';
 	PQclear(res);
 	return TSQ_EXIT_OK;
 }

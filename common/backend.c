@@ -151,6 +151,25 @@ tsq_backend_note_write(PGconn *conn, const struct tsq_table *t, int64_t from_use
 	return NULL;
 }
 
+PGresult *
+tsq_backend_note_written(PGconn *conn, const struct tsq_table *t)
+{
+	const char *params[2] = { t->schema, t->name };
+	PGresult *res = tsq_exec(conn, "SELECT to_regclass('tsq.writes') IS NOT NULL", 0, NULL);
+
+	if (!tsq_result_ok(res))
+		return res;
+	bool has = PQgetvalue(res, 0, 0)[0] == 't';
+	PQclear(res);
+	if (!has)
+		return NULL;
+	res = tsq_exec(conn, tsq_sql_file("stats/written.sql"), 2, params);
+	if (!tsq_result_ok(res))
+		return res;
+	PQclear(res);
+	return NULL;
+}
+
 const char *
 tsq_backend_write_setup(const struct tsq_backend *b, const struct tsq_table *t)
 {

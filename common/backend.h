@@ -68,6 +68,13 @@ PGresult *tsq_backend_note_write(PGconn *conn, const struct tsq_table *t, int64_
     int64_t to_usec, int *known);
 
 /*
+ * Record in tsq.writes that rows were committed to T just now, for
+ * tsq-stats' last_insert; nothing when tsq's schema does not have it.
+ * Returns NULL, or the failed result.
+ */
+PGresult *tsq_backend_note_written(PGconn *conn, const struct tsq_table *t);
+
+/*
  * SQL to run at the start of each transaction that writes to T, or NULL: on
  * TimescaleDB 2.11 and later it lifts the limit on rows decompressed by one
  * transaction, so loading into a compressed range works.

@@ -95,6 +95,16 @@ CREATE TABLE tsq.touched (
     recorded_at  timestamptz NOT NULL DEFAULT now()
 );
 
+-- step: created table tsq.writes
+-- unless: SELECT to_regclass('tsq.writes') IS NOT NULL
+-- When tsq-load last committed rows to each table, for tsq-stats.
+CREATE TABLE tsq.writes (
+    schema_name  text NOT NULL,
+    table_name   text NOT NULL,
+    last_write   timestamptz NOT NULL,
+    PRIMARY KEY (schema_name, table_name)
+);
+
 -- step: created the target schema
 -- unless: SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)
 -- params: schema

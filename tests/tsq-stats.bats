@@ -40,7 +40,7 @@ overview_of() {
 	run --separate-stderr tsq-stats -F csv
 	assert_success
 	assert_equal "$stderr" ""
-	assert_line --index 0 "schema,table,kind,source,rows,time_min,time_max,symbols,chunks,compressed_chunks,total_bytes,table_bytes,index_bytes,toast_bytes,compression_ratio,lag_seconds"
+	assert_line --index 0 "schema,table,kind,source,rows,time_min,time_max,symbols,chunks,compressed_chunks,total_bytes,table_bytes,index_bytes,toast_bytes,compression_ratio,lag_seconds,last_insert"
 	if [ "$TSQ_TEST_KIND" = timescaledb ]; then kind=hypertable; else kind=partitioned; fi
 	assert_equal "$(overview_of ohlcv 1-8)" "public,ohlcv,$kind,,2880,2026-09-01 00:00:00+00,2026-10-30 23:00:00+00,2"
 	if [ "$TSQ_TEST_KIND" = timescaledb ]; then
@@ -57,6 +57,19 @@ overview_of() {
 	assert_equal "$(overview_of ohlcv 11-14 | awk -F, '{ print $1 - $2 - $3 - $4 }')" 0
 	# quotes and trades are empty; the rollups follow their table.
 	assert_equal "$(overview_of trades 5)" 0
+	# last_insert: when tsq-load last committed rows, from the server's clock.
+	assert_equal "$(overview_of ohlcv 17)" "$(tsq_psql -c "SELECT last_write FROM tsq.writes WHERE table_name = 'ohlcv'")"
+	assert_equal "$(tsq_psql -c "SELECT now() - last_write < interval '5 minutes' FROM tsq.writes WHERE table_name = 'ohlcv'")" t
+	assert_equal "$(overview_of trades 17)" ""
+	before=$(overview_of ohlcv 17)
+	printf 'time,symbol,open,high,low,close,volume\n2026-10-31T00:00:00Z,AAA,1,1,1,1,1\n' >one.csv
+	tsq-load -q ohlcv one.csv
+	[[ "$(overview_of ohlcv 17)" > "$before" ]]
+	# A load that changes nothing leaves it as it was.
+	before=$(overview_of ohlcv 17)
+	tsq-load -q ohlcv one.csv
+	assert_equal "$(overview_of ohlcv 17)" "$before"
+	tsq_psql -c "DELETE FROM ohlcv WHERE time = '2026-10-31'" -c "ANALYZE ohlcv" >/dev/null
 	assert_equal "$(tsq-stats -F csv --no-header | awk -F, '$3 == "rollup" { print $4 }' | sort -u)" "public.ohlcv"
 	# A table by name; --exact counts.
 	run --separate-stderr tsq-stats -F csv --no-header --exact ohlcv
@@ -112,6 +125,8 @@ overview_of() {
 	prom=$output
 	assert_line "tsq_table_rows{schema=\"public\",table=\"ohlcv\"} 2880"
 	assert_line "tsq_table_symbols{schema=\"public\",table=\"ohlcv\"} 2"
+	assert_line --regexp '^tsq_table_last_insert_timestamp_seconds\{schema="public",table="ohlcv"\} [0-9.e+]+$'
+	refute_line --regexp '^tsq_table_last_insert_timestamp_seconds\{schema="public",table="trades"\}' 
 	assert_line "tsq_table_newest_timestamp_seconds{schema=\"public\",table=\"ohlcv\"} $(date -u -d '2026-10-30 23:00' +%s)"
 	assert_line "tsq_database_size_bytes $(tsq_psql -c 'SELECT pg_database_size(current_database())')"
 	# HELP and TYPE once per metric.
@@ -463,4 +478,16 @@ scans() {
 	done
 	refute [ "$(scans "range_end > '2026-10-03'")" = "$new" ]
 	assert_equal "$(scans "range_end <= '2026-10-03'")" "$old"
+}
+
+@test "a partitioned table's time range covers its default partition" {
+	tsq_psql -c "CREATE TABLE pt (time timestamptz NOT NULL, symbol text, close float8) PARTITION BY RANGE (time)" \
+		-c "CREATE TABLE pt_a PARTITION OF pt FOR VALUES FROM ('2026-01-01') TO ('2026-01-02')" \
+		-c "CREATE TABLE pt_rest PARTITION OF pt DEFAULT" \
+		-c "INSERT INTO pt VALUES ('2026-01-01 10:00', 'X', 1), ('2025-06-01', 'X', 2), ('2027-03-01', 'Y', 3)"
+	run --separate-stderr tsq-stats -F csv --no-header pt
+	assert_success
+	assert_output --regexp '^public,pt,partitioned,,[0-9]+,2025-06-01 00:00:00\+00,2027-03-01 00:00:00\+00,'
+	# tsq's own: the oldest and newest rows, empty partitions ahead skipped.
+	assert_equal "$(overview_of ohlcv 6-7)" "2026-09-01 00:00:00+00,2026-10-30 23:00:00+00"
 }

@@ -1,6 +1,7 @@
 -- What tsq-stats says of the server: PostgreSQL's version, TimescaleDB's
 -- version and license (NULL without the extension), the database's name and
--- size, and whether TimescaleDB's job scheduler runs for this database.
+-- size, whether TimescaleDB's job scheduler runs for this database, and
+-- whether tsq-load keeps its record of loads (tsq.writes) here.
 SELECT current_setting('server_version'),
        (SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'),
        CASE WHEN EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb')
@@ -9,4 +10,5 @@ SELECT current_setting('server_version'),
        pg_database_size(current_database()),
        EXISTS (SELECT 1 FROM pg_stat_activity
                WHERE backend_type LIKE 'TimescaleDB Background Worker Scheduler%'
-                 AND datname = current_database())
+                 AND datname = current_database()),
+       to_regclass('tsq.writes') IS NOT NULL
