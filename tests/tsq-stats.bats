@@ -40,7 +40,7 @@ overview_of() {
 	run --separate-stderr tsq-stats -F csv
 	assert_success
 	assert_equal "$stderr" ""
-	assert_line --index 0 "schema,table,kind,source,rows,time_min,time_max,symbols,chunks,compressed_chunks,total_bytes,table_bytes,index_bytes,toast_bytes,compression_ratio,lag_seconds,last_insert"
+	assert_line --index 0 "schema,table,kind,source,rows,time_min,time_max,symbols,chunks,compressed_chunks,total_bytes,table_bytes,index_bytes,toast_bytes,compression_ratio,lag_seconds,last_insert,backend"
 	if [ "$TSQ_TEST_KIND" = timescaledb ]; then kind=hypertable; else kind=partitioned; fi
 	assert_equal "$(overview_of ohlcv 1-8)" "public,ohlcv,$kind,,2880,2026-09-01 00:00:00+00,2026-10-30 23:00:00+00,2"
 	if [ "$TSQ_TEST_KIND" = timescaledb ]; then
@@ -61,6 +61,7 @@ overview_of() {
 	assert_equal "$(overview_of ohlcv 17)" "$(tsq_psql -c "SELECT last_write FROM tsq.writes WHERE table_name = 'ohlcv'")"
 	assert_equal "$(tsq_psql -c "SELECT now() - last_write < interval '5 minutes' FROM tsq.writes WHERE table_name = 'ohlcv'")" t
 	assert_equal "$(overview_of trades 17)" ""
+	assert_equal "$(overview_of ohlcv 18)" "$TSQ_TEST_KIND"
 	before=$(overview_of ohlcv 17)
 	printf 'time,symbol,open,high,low,close,volume\n2026-10-31T00:00:00Z,AAA,1,1,1,1,1\n' >one.csv
 	tsq-load -q ohlcv one.csv
