@@ -154,6 +154,28 @@ CREATE AGGREGATE tsq.wilder(double precision, integer) (
     INITCOND = '{0,0,NULL}'
 );
 
+-- step: created aggregate tsq.wilder_sum
+-- unless: SELECT to_regprocedure('tsq.wilder_sum(double precision,integer)') IS NOT NULL
+-- Wilder's running sum, as TA-Lib smooths the directional movement and the
+-- true range of +DI, -DI and ADX, for use as a window function like
+-- tsq.ema: the first N - 1 inputs are added up, and from the N-th on
+-- sum = sum - sum / N + x, the value.  NULL inputs are skipped.  The state
+-- is {inputs seen, current sum, N}.
+CREATE FUNCTION tsq.wilder_sum_step(s double precision[], x double precision, n integer)
+RETURNS double precision[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
+    SELECT CASE
+        WHEN x IS NULL OR n IS NULL OR n < 1 THEN s
+        WHEN s[1] + 1 < n THEN ARRAY[s[1] + 1, s[2] + x, n]
+        ELSE ARRAY[s[1] + 1, s[2] - s[2] / n + x, n]
+    END
+$fn$;
+CREATE FUNCTION tsq.wilder_sum_final(s double precision[]) RETURNS double precision
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT CASE WHEN s[1] >= s[3] THEN s[2] END';
+CREATE AGGREGATE tsq.wilder_sum(double precision, integer) (
+    SFUNC = tsq.wilder_sum_step, STYPE = double precision[], FINALFUNC = tsq.wilder_sum_final,
+    INITCOND = '{0,0,NULL}'
+);
+
 -- step: defined tsq.rsi_final as TA-Lib computes RSI
 -- unless: SELECT EXISTS (SELECT 1 FROM pg_proc WHERE oid = to_regprocedure('tsq.rsi_final(double precision[])') AND prosrc LIKE '%1e-8%')
 -- The value of tsq.rsi (below) from its state: 100 * gain / (gain + loss)

@@ -46,11 +46,11 @@ make_awkward() {
 	assert_equal "$stderr" ""
 	for q in tables hypertables chunks compression_stats database_size policies recent_ohlcv \
 		recent_trades recent_quotes active_symbols latest_price bars price_change price_range \
-		volume_profile vwap sma ema wma rsi bollinger macd atr cci willr roc obv volatility \
-		correlation gaps anomalies; do
+		volume_profile vwap sma ema wma rsi bollinger macd atr cci willr roc obv stoch stochrsi \
+		adx mfi donchian volatility correlation gaps anomalies; do
 		assert_line --regexp "^$q	.+"
 	done
-	assert_equal "${#lines[@]}" 31
+	assert_equal "${#lines[@]}" 36
 }
 
 @test "--describe shows parameters, description and SQL" {
@@ -261,9 +261,10 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 	run --separate-stderr tsq-query -F csv --no-header price_range symbols=ETH-USD $DAY
 	expected=$(tsq_psql -c "SELECT max(high), min(low) FROM ohlcv WHERE symbol = 'ETH-USD'" | tr '|' ,)
 	assert_regex "$output" "^2026-11-20 05:59:00\+00,ETH-USD,$expected,"
-	run --separate-stderr tsq-query -F csv --no-header vwap symbols=SOL-USD interval=6h $DAY
+	# VWAP over the day up to the last candle: the same as over all of it.
+	run --separate-stderr tsq-query -F csv --no-header vwap symbol=SOL-USD $DAY
 	expected=$(tsq_psql -c "SELECT round((sum((high + low + close) / 3 * volume) / sum(volume))::numeric, 6) FROM ohlcv WHERE symbol = 'SOL-USD'")
-	assert_equal "$(echo "$output" | cut -d, -f3 | awk '{ printf "%.6f", $1 }')" "$expected"
+	assert_equal "$(echo "$output" | tail -n 1 | cut -d, -f4 | awk '{ printf "%.6f", $1 }')" "$expected"
 	run --separate-stderr tsq-query -F csv --no-header volume_profile symbol=BTC-USD buckets=10 $DAY
 	assert_equal "${#lines[@]}" 10
 	assert_equal "$(echo "$output" | awk -F, '{ n += $6; v += $5 } END { printf "%d %.4f", n, v }')" \
@@ -413,6 +414,53 @@ against_talib() {
 	run against_talib 4 atr "" ATR "timePeriod=14"
 	assert_success
 	run against_talib 4 obv "" OBV ""
+	assert_success
+	run against_talib 4-5 stoch "" STOCH ""
+	assert_success
+	run against_talib 4-5 stoch "period=14 smooth_k=3 smooth_d=5" STOCH "fastKPeriod=14 slowKPeriod=3 slowDPeriod=5"
+	assert_success
+	run against_talib 4-5 stochrsi "" STOCHRSI ""
+	assert_success
+	run against_talib 4-5 stochrsi "period=20 k_period=10 d_period=4" STOCHRSI "timePeriod=20 fastKPeriod=10 fastDPeriod=4"
+	assert_success
+	run against_talib 4 adx "" PLUS_DI ""
+	assert_success
+	run against_talib 5 adx "" MINUS_DI ""
+	assert_success
+	run against_talib 6 adx "" ADX ""
+	assert_success
+	run against_talib 6 adx "period=30" ADX "timePeriod=30"
+	assert_success
+	run against_talib 4 mfi "" MFI ""
+	assert_success
+	run against_talib 4 mfi "period=5" MFI "timePeriod=5"
+	assert_success
+	run against_talib 4 donchian "" MAX_HIGH "timePeriod=20"
+	assert_success
+	run against_talib 6 donchian "period=50" MIN_LOW "timePeriod=50"
+	assert_success
+	# The middle line is the midpoint of the two.
+	run bash -c "tsq-query -F csv --no-header donchian symbol=W from=2026-01-06 to=2026-01-06T01:00 | awk -F, '\$5 != (\$4 + \$6) / 2'"
+	assert_output ""
+}
+
+@test "vwap: from the start of each UTC day, or of each anchor= period, whatever from is" {
+	tsq-init -q
+	load_walk
+	# From 10:00 on 2026-01-06 (row 2041 of the walk): the sums start at
+	# midnight (row 1441), ten hours before the first row shown.
+	got=$(tsq-query -F csv --no-header vwap symbol=W from=2026-01-06T10:00 to=2026-01-06T10:30 | cut -d, -f4)
+	want=$(awk -F, 'NR >= 1441 && NR < 2071 { pv += ($2 + $3 + $4) / 3 * $5; v += $5; if (NR >= 2041) printf "%.17g\n", pv / v }' candles.csv)
+	run same_values "$got" "$want"
+	assert_success
+	# anchor=1h: the hour's first candle is its own typical price.
+	got=$(tsq-query -F csv --no-header vwap symbol=W anchor=1h from=2026-01-06T10:00 to=2026-01-06T10:30 | cut -d, -f4)
+	want=$(awk -F, 'NR >= 2041 && NR < 2071 { pv += ($2 + $3 + $4) / 3 * $5; v += $5; printf "%.17g\n", pv / v }' candles.csv)
+	run same_values "$got" "$want"
+	assert_success
+	# Across midnight the sums start again.
+	got=$(tsq-query -F csv --no-header vwap symbol=W from=2026-01-06T23:59 to=2026-01-07T00:01 | sed -n 2p | cut -d, -f4)
+	run same_values "$got" "$(awk -F, 'NR == 2881 { printf "%.17g\n", ($2 + $3 + $4) / 3 }' candles.csv)"
 	assert_success
 }
 

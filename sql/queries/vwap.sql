@@ -1,14 +1,21 @@
--- description: volume-weighted average price ((high + low + close) / 3) per symbol and interval
--- param: symbols text[] = null
--- param: interval interval = 1h
+-- description: volume-weighted average price since the session began: the typical price (high + low + close) / 3 weighted by volume over the candles from the start of the anchor period (every UTC day by default) up to each one; the candles of that period before from are read
+-- param: symbol text
+-- param: anchor interval = 1d
 -- param: timeframe text = 1m
 -- param: from timestamptz = -24h
 -- param: to timestamptz = now
-SELECT time_bucket(:interval, time) AS time, symbol,
-       sum((high + low + close) / 3 * volume) / nullif(sum(volume), 0) AS vwap,
-       sum(volume) AS volume
-FROM ohlcv
-WHERE timeframe = :timeframe AND time >= :from AND time < :to
-  AND (:symbols IS NULL OR symbol = ANY (:symbols))
-GROUP BY 1, 2
-ORDER BY symbol, time
+SELECT time, symbol, close, vwap
+FROM (
+    SELECT time, symbol, close,
+           sum(tp * volume) OVER w / nullif(sum(volume) OVER w, 0) AS vwap
+    FROM (
+        SELECT time, symbol, close, volume::float8 AS volume,
+               (high::float8 + low::float8 + close::float8) / 3 AS tp
+        FROM ohlcv
+        WHERE symbol = :symbol AND timeframe = :timeframe
+          AND time >= time_bucket(:anchor, :from) AND time < :to
+    ) t
+    WINDOW w AS (PARTITION BY time_bucket(:anchor, time) ORDER BY time ROWS UNBOUNDED PRECEDING)
+) x
+WHERE time >= :from
+ORDER BY time

@@ -6,8 +6,9 @@
 //
 //   node talib.mjs NODE_DIR FUNCTION [NAME=VALUE]...
 //
-// FUNCTION is TA-Lib's name (SMA, EMA, RSI, ...: the table below); NAME=VALUE sets
-// one of its parameters, e.g. timePeriod=20 or fastPeriod=12.
+// FUNCTION is TA-Lib's name (SMA, EMA, RSI, ...: the table below, where
+// MAX_HIGH and MIN_LOW are MAX of the high and MIN of the low); NAME=VALUE
+// sets one of its parameters, e.g. timePeriod=20 or fastPeriod=12.
 //
 // The C functions are called directly: talib-web's wrapper sizes its arrays
 // one element short and leaves out where the output starts.
@@ -28,6 +29,21 @@ const FUNCTIONS = {
   CCI: { inputs: ['high', 'low', 'close'], params: { timePeriod: 14 }, outputs: 1 },
   ATR: { inputs: ['high', 'low', 'close'], params: { timePeriod: 14 }, outputs: 1 },
   OBV: { inputs: ['close', 'volume'], params: {}, outputs: 1 },
+  STOCH: {
+    inputs: ['high', 'low', 'close'],
+    params: { fastKPeriod: 5, slowKPeriod: 3, slowKMAType: 0, slowDPeriod: 3, slowDMAType: 0 },
+    outputs: 2,
+  },
+  STOCHRSI: {
+    inputs: ['close'], params: { timePeriod: 14, fastKPeriod: 5, fastDPeriod: 3, fastDMAType: 0 }, outputs: 2,
+  },
+  PLUS_DI: { inputs: ['high', 'low', 'close'], params: { timePeriod: 14 }, outputs: 1 },
+  MINUS_DI: { inputs: ['high', 'low', 'close'], params: { timePeriod: 14 }, outputs: 1 },
+  ADX: { inputs: ['high', 'low', 'close'], params: { timePeriod: 14 }, outputs: 1 },
+  MFI: { inputs: ['high', 'low', 'close', 'volume'], params: { timePeriod: 14 }, outputs: 1 },
+  // MAX and MIN of one input: the Donchian channel's bounds.
+  MAX_HIGH: { fn: 'MAX', inputs: ['high'], params: { timePeriod: 30 }, outputs: 1 },
+  MIN_LOW: { fn: 'MIN', inputs: ['low'], params: { timePeriod: 30 }, outputs: 1 },
 };
 
 const [nodeDir, name, ...opts] = process.argv.slice(2);
@@ -61,8 +77,9 @@ const outputs = Array.from({ length: fn.outputs }, () => doubles(n));
 const begIdx = wasm._malloc(4);
 const nbElement = wasm._malloc(4);
 const args = [0, n - 1, ...inputs, ...Object.values(params), begIdx, nbElement, ...outputs];
-const rc = wasm.ccall(`TA_${name}`, 'number', args.map(() => 'number'), args);
-if (rc !== 0) throw new Error(`talib.mjs: TA_${name} returned ${rc}`);
+const cname = `TA_${fn.fn ?? name}`;
+const rc = wasm.ccall(cname, 'number', args.map(() => 'number'), args);
+if (rc !== 0) throw new Error(`talib.mjs: ${cname} returned ${rc}`);
 const begin = wasm.HEAP32[begIdx / 4];
 const count = wasm.HEAP32[nbElement / 4];
 const values = outputs.map((p) => Array.from(wasm.HEAPF64.subarray(p / 8, p / 8 + count)));
