@@ -1875,8 +1875,8 @@ out:
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+static int
+tool_main(int argc, char **argv)
 {
 	struct options o;
 	int rc;
@@ -1898,9 +1898,11 @@ main(int argc, char **argv)
 		rc = run(&o);
 	if (rc < 0)
 		rc = TSQ_EXIT_OK;
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		tsq_error("could not write to standard output: %s", strerror(errno));
-		rc = TSQ_EXIT_FAILURE;
-	}
 	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	return tsq_stdout_finish(tool_main(argc, argv));
 }

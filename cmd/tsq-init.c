@@ -355,8 +355,8 @@ out:
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+static int
+tool_main(int argc, char **argv)
 {
 	struct options o;
 	struct tsq_local local;
@@ -494,10 +494,11 @@ out:
 		PQfinish(conn);
 	tsq_local_free(&local);
 	tsq_buf_free(&err);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		tsq_error("could not write to standard output");
-		if (rc == TSQ_EXIT_OK)
-			rc = TSQ_EXIT_FAILURE;
-	}
 	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	return tsq_stdout_finish(tool_main(argc, argv));
 }

@@ -1132,8 +1132,8 @@ out:
 
 static int run(struct options *opts);
 
-int
-main(int argc, char **argv)
+static int
+tool_main(int argc, char **argv)
 {
 	struct options o;
 	int rc;
@@ -1233,4 +1233,10 @@ out:
 	tsq_buf_free(&warn);
 	tsq_buf_free(&err);
 	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	return tsq_stdout_finish(tool_main(argc, argv));
 }

@@ -416,6 +416,8 @@ run_query(PGconn *conn, const struct tsq_query *q, struct tsq_out *out, bool exp
 		PQclear(res);
 		if (ferror(out->f)) {
 			tsq_error("could not write the rows: %s", strerror(errno));
+			if (out->f == stdout)
+				tsq_stdout_reported();
 			rc = TSQ_EXIT_FAILURE;
 			goto out;
 		}
@@ -539,8 +541,11 @@ run(struct options *o, const struct tsq_query_path *path)
 	if (o->timing)
 		tsq_info("time: %.3f ms", (double)(tsq_now_usec() - started) / 1000.0);
 	tsq_out_free(&out);
-	if (fflush(out.f) != 0 || ferror(out.f)) {
+	/* A write that failed mid-way was reported by run_query(). */
+	if ((fflush(out.f) != 0 || ferror(out.f)) && rc == TSQ_EXIT_OK) {
 		tsq_error("could not write the rows: %s", strerror(errno));
+		if (out.f == stdout)
+			tsq_stdout_reported();
 		rc = TSQ_EXIT_FAILURE;
 	}
 	if (out.f != stdout && fclose(out.f) != 0) {
@@ -556,8 +561,8 @@ out:
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+static int
+tool_main(int argc, char **argv)
 {
 	struct options o;
 	struct tsq_query_path path;
@@ -587,11 +592,13 @@ main(int argc, char **argv)
 		rc = run(&o, &path);
 	if (rc < 0)
 		rc = TSQ_EXIT_OK;
-	if (fflush(stdout) != 0) {
-		tsq_error("could not write to standard output: %s", strerror(errno));
-		rc = TSQ_EXIT_FAILURE;
-	}
 	tsq_query_path_free(&path);
 	free(o.params);
 	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	return tsq_stdout_finish(tool_main(argc, argv));
 }

@@ -867,11 +867,8 @@ output_close(struct session *s, char *tmp, bool ok)
 	bool written = fflush(s->out) == 0 && !ferror(s->out);
 	int err = errno;
 
-	if (!tmp) {
-		if (!written)
-			tsq_error("cannot write the output: %s", strerror(err));
-		return written;
-	}
+	if (!tmp)
+		return true;	/* standard output: tsq_stdout_finish() checks it */
 	/* mkstemp made it 0600: give it the mode a new file would have. */
 	mode_t mask = umask(0);
 	umask(mask);
@@ -886,7 +883,7 @@ output_close(struct session *s, char *tmp, bool ok)
 	}
 	if (!ok || !written) {
 		if (!written)
-			tsq_error("cannot write \"%s\": %s", s->o->output, strerror(err));
+			tsq_error("could not write \"%s\": %s", s->o->output, strerror(err));
 		unlink(tmp);
 	}
 	free(tmp);
@@ -1757,8 +1754,8 @@ run(const struct options *o)
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+static int
+tool_main(int argc, char **argv)
 {
 	struct options o;
 	int rc;
@@ -1783,4 +1780,10 @@ main(int argc, char **argv)
 	else
 		rc = run(&o);
 	return rc < 0 ? TSQ_EXIT_OK : rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	return tsq_stdout_finish(tool_main(argc, argv));
 }

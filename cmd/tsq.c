@@ -70,8 +70,8 @@ run(const char *name, char **args)
 	return errno == ENOENT ? TSQ_EXIT_UNAVAILABLE : TSQ_EXIT_FAILURE;
 }
 
-int
-main(int argc, char **argv)
+static int
+tool_main(int argc, char **argv)
 {
 	tsq_log_init(argv[0]);
 	if (argc < 2) {
@@ -108,4 +108,10 @@ main(int argc, char **argv)
 		return TSQ_EXIT_USAGE;
 	}
 	return run(cmd, argv + 1);
+}
+
+int
+main(int argc, char **argv)
+{
+	return tsq_stdout_finish(tool_main(argc, argv));
 }

@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,27 @@ const char *
 tsq_progname(void)
 {
 	return progname;
+}
+
+static bool stdout_reported;
+
+void
+tsq_stdout_reported(void)
+{
+	stdout_reported = true;
+}
+
+int
+tsq_stdout_finish(int rc)
+{
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return rc;
+	if (!stdout_reported && errno != 0)
+		tsq_error("could not write to standard output: %s", strerror(errno));
+	else if (!stdout_reported)
+		tsq_error("could not write to standard output");
+	return rc == 0 ? 1 : rc;	/* TSQ_EXIT_OK becomes TSQ_EXIT_FAILURE */
 }
 
 void

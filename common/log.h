@@ -23,6 +23,16 @@ enum tsq_log_level {
 
 void tsq_log_init(const char *argv0);
 const char *tsq_progname(void);
+
+/*
+ * The end of every tool: flush standard output, and when anything written
+ * to it was lost (a full disk, a closed pipe, /dev/full) say so, unless
+ * tsq_stdout_reported() said it already, and turn exit status RC into a
+ * failure.  main() returns what this returns.
+ */
+int tsq_stdout_finish(int rc);
+/* A write to standard output failed and the error was reported. */
+void tsq_stdout_reported(void);
 void tsq_log_set_level(enum tsq_log_level level);
 enum tsq_log_level tsq_log_get_level(void);
 /* Returns false if NAME is not a known format ("text" or "json"). */

@@ -29,6 +29,16 @@ setup() {
 	done
 }
 
+@test "help or version that cannot be written is exit 1 with one error line" {
+	for p in $PROGRAMS; do
+		run --separate-stderr bash -c "$p --help >/dev/full"
+		assert_equal "$p $status" "$p 1"
+		assert_equal "$stderr" "$p: error: could not write to standard output: No space left on device"
+		run --separate-stderr bash -c "$p --version >/dev/full"
+		assert_equal "$p $status" "$p 1"
+	done
+}
+
 @test "an unknown option is exit 64 with one error line and a hint" {
 	for p in $TOOLS; do
 		run --separate-stderr "$p" --no-such-option

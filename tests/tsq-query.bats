@@ -573,6 +573,15 @@ against_talib() {
 	assert_regex "$stderr" 'division by zero'
 }
 
+@test "rows that cannot be written are exit 1 with one error line" {
+	run --separate-stderr bash -c "tsq-query -c 'SELECT generate_series(1, 200000)' >/dev/full"
+	assert_equal "$status" 1
+	assert_equal "$stderr" "tsq-query: error: could not write the rows: No space left on device"
+	run --separate-stderr bash -c "tsq-query -F json -c 'SELECT 1 AS one' >/dev/full"
+	assert_equal "$status" 1
+	assert_equal "$stderr" "tsq-query: error: could not write the rows: No space left on device"
+}
+
 @test "results stream: memory stays flat however many rows come back" {
 	tsq_one_session && n=300000 || n=2000000
 	# Freed memory must be given back for the comparison to mean anything.

@@ -148,6 +148,15 @@ overview_of() {
 	fi
 }
 
+@test "a report that cannot be written is exit 1 with one error line" {
+	run --separate-stderr bash -c "tsq-stats >/dev/full"
+	assert_equal "$status" 1
+	assert_regex "$stderr" '^tsq-stats: error: could not write to standard output(: No space left on device)?$'
+	run --separate-stderr bash -c "tsq-stats --quality -F prometheus >/dev/full"
+	assert_equal "$status" 1
+	assert_equal "${#stderr_lines[@]}" 1
+}
+
 @test "-o writes the file whole through a rename, or leaves it as it was" {
 	echo "old" >stats.prom
 	run --separate-stderr tsq-stats -F prometheus -o stats.prom
