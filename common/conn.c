@@ -33,6 +33,14 @@ connection_given(const struct tsq_conn_opts *o)
  * Read a password from the controlling terminal without echo.  Returns NULL
  * when there is no terminal: tsq never blocks a cron job on a prompt.
  */
+/* Best effort: a prompt that cannot be shown still reads the password. */
+static void
+tty_say(int fd, const char *text)
+{
+	ssize_t n = write(fd, text, strlen(text));
+	(void)n;
+}
+
 static char *
 prompt_password(void)
 {
@@ -46,13 +54,16 @@ prompt_password(void)
 	fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
-	tty = fdopen(fd, "r+");
+	/*
+	 * The prompt and the line feed go out with write(2): the stream is only
+	 * read, never written between reads without a positioning call.
+	 */
+	tty = fdopen(fd, "r");
 	if (tty == NULL) {
 		close(fd);
 		return NULL;
 	}
-	fputs("Password: ", tty);
-	fflush(tty);
+	tty_say(fd, "Password: ");
 	bool restore = tcgetattr(fd, &old) == 0;
 	if (restore) {
 		noecho = old;
@@ -62,12 +73,15 @@ prompt_password(void)
 	char *got = fgets(line, sizeof line, tty);
 	if (restore)
 		tcsetattr(fd, TCSAFLUSH, &old);
-	fputs("\n", tty);
+	tty_say(fd, "\n");
 	fclose(tty);
-	if (got == NULL)
-		return NULL;
-	line[strcspn(line, "\r\n")] = '\0';
-	return xstrdup(line);
+	char *password = NULL;
+	if (got != NULL) {
+		line[strcspn(line, "\r\n")] = '\0';
+		password = xstrdup(line);
+	}
+	explicit_bzero(line, sizeof line);
+	return password;
 }
 
 /* Append libpq's multi-line message MSG as one line, its lines joined by "; ". */

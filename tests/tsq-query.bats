@@ -573,6 +573,14 @@ against_talib() {
 	assert_regex "$stderr" 'division by zero'
 }
 
+@test "-W asks for the password on the terminal, without echoing it" {
+	command -v script >/dev/null || skip "no script(1) to give the tool a terminal"
+	run bash -c "(sleep 1; printf 'secret\n') | timeout 20 script -qec \"tsq-query -W -F csv --no-header -c 'SELECT 42'\" /dev/null"
+	assert_success
+	assert_output "$(printf 'Password: \r\n42\r')"
+	refute_output --partial secret
+}
+
 @test "rows that cannot be written are exit 1 with one error line" {
 	run --separate-stderr bash -c "tsq-query -c 'SELECT generate_series(1, 200000)' >/dev/full"
 	assert_equal "$status" 1
