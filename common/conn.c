@@ -220,8 +220,13 @@ tsq_conn_open(const struct tsq_conn_opts *o, PGconn **out, struct tsq_buf *err)
 	    " set_config('extra_float_digits', '3', false),"
 	    " set_config('timezone', $1, false)", 1, params);
 	if (!tsq_result_ok(res)) {
+		/* Only the time zone comes from the user: the same words as tsq-load's check. */
+		const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 		tsq_buf_reset(err);
-		tsq_result_message(res, conn, err);
+		if (o->tz && state && strcmp(state, "22023") == 0)
+			tsq_buf_addf(err, "invalid value \"%s\" for option --tz: unknown time zone", o->tz);
+		else
+			tsq_result_message(res, conn, err);
 		PQclear(res);
 		PQfinish(conn);
 		return TSQ_CONN_BAD_SETTING;

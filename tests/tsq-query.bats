@@ -573,6 +573,15 @@ against_talib() {
 	assert_regex "$stderr" 'division by zero'
 }
 
+@test "an unknown --tz is exit 64 with the same words in every tool that takes it" {
+	tsq-init -q
+	for cmd in "tsq-query -c SELECT\ 1" "tsq-stats" "tsq-compress --show-policies" "tsq-load ohlcv /dev/null"; do
+		run --separate-stderr bash -c "$cmd --tz Mars/Base"
+		assert_equal "$cmd: $status" "$cmd: 64"
+		assert_equal "$stderr" "${cmd%% *}: error: invalid value \"Mars/Base\" for option --tz: unknown time zone"
+	done
+}
+
 @test "-W asks for the password on the terminal, without echoing it" {
 	command -v script >/dev/null || skip "no script(1) to give the tool a terminal"
 	run bash -c "(sleep 1; printf 'secret\n') | timeout 20 script -qec \"tsq-query -W -F csv --no-header -c 'SELECT 42'\" /dev/null"
