@@ -667,14 +667,14 @@ map_input(struct load *L, const struct tsq_record *header)
 		for (size_t i = 0; i < header->nfields; i++) {
 			const char *v = header->fields[i].val;
 			if (v == NULL || *v == '\0') {
-				tsq_error("%s:%ld: header column %zu has no name", L->display, header->line,
+				tsq_data_error(L->display, header->line, "header column %zu has no name",
 				    i + 1);
 				ok = false;
 			}
 			names[n++] = (char *)(v ? v : "");
 		}
 		if (header->error) {
-			tsq_error("%s:%ld: bad header: %s", L->display, header->line, header->error);
+			tsq_data_error(L->display, header->line, "bad header: %s", header->error);
 			ok = false;
 		}
 	}

@@ -225,7 +225,7 @@ describe_query(const struct tsq_query_path *path, const char *name)
 	struct tsq_query q;
 	struct tsq_buf err = TSQ_BUF_INIT;
 
-	if (!tsq_query_load(path, name, NULL, &q, &err)) {
+	if (tsq_query_load(path, name, NULL, &q, &err) != TSQ_QUERY_LOADED) {
 		tsq_error("%s", err.data);
 		tsq_buf_free(&err);
 		return TSQ_EXIT_USAGE;
@@ -445,24 +445,25 @@ run(struct options *o, const struct tsq_query_path *path)
 	int64_t now = tsq_now_usec();
 	PGconn *conn = NULL;
 	int rc = TSQ_EXIT_OK;
-	bool loaded = false;
+	enum tsq_query_found found = TSQ_QUERY_INVALID;
 	char *text = NULL;
 
 	/* Parameters are checked before connecting: a typo costs no round trip. */
 	if (o->name) {
-		loaded = tsq_query_load(path, o->name, NULL, &q, &err);
+		found = tsq_query_load(path, o->name, NULL, &q, &err);
 	} else {
 		text = o->command ? xstrdup(o->command) : tsq_query_read_text(o->file);
 		if (text == NULL) {
 			tsq_error("could not read \"%s\": %s", o->file, strerror(errno));
 			return TSQ_EXIT_NOINPUT;
 		}
-		loaded = tsq_query_parse(o->command ? "command" : o->file, o->command ? "-c" : o->file,
-		    text, &q, &err);
+		if (tsq_query_parse(o->command ? "command" : o->file, o->command ? "-c" : o->file,
+		    text, &q, &err))
+			found = TSQ_QUERY_LOADED;
 	}
-	if (!loaded) {
+	if (found != TSQ_QUERY_LOADED) {
 		tsq_error("%s", err.data);
-		if (o->name && strncmp(err.data, "no query", 8) == 0)
+		if (found == TSQ_QUERY_NOT_FOUND)
 			tsq_hint("\"%s -l\" lists the named queries", tsq_progname());
 		tsq_buf_free(&err);
 		free(text);
@@ -491,10 +492,11 @@ run(struct options *o, const struct tsq_query_path *path)
 		rc = failed(res);
 		goto out;
 	}
-	if (o->name && strcmp(q.source, "(shipped)") == 0) {
+	if (q.shipped) {
 		/* The backend's own version of a shipped query, if it has one. */
 		struct tsq_query q2;
-		if (!tsq_query_load(path, o->name, tsq_backend_name(b.kind), &q2, &err)) {
+		if (tsq_query_load(path, o->name, tsq_backend_name(b.kind), &q2, &err) !=
+		    TSQ_QUERY_LOADED) {
 			tsq_error("%s", err.data);
 			rc = TSQ_EXIT_USAGE;
 			goto out;

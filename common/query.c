@@ -12,19 +12,19 @@
 #include "query.h"
 #include "script.h"
 
+/* Each parameter type, indexed by its enum: the name in "-- param:" lines and its OID. */
 static const struct {
 	const char *name;
-	enum tsq_param_type type;
 	unsigned int oid;
 } param_types[] = {
-	{"text", TSQ_PARAM_TEXT, 25},
-	{"int", TSQ_PARAM_INT, 20},
-	{"float", TSQ_PARAM_FLOAT, 701},
-	{"numeric", TSQ_PARAM_NUMERIC, 1700},
-	{"bool", TSQ_PARAM_BOOL, 16},
-	{"timestamptz", TSQ_PARAM_TIMESTAMPTZ, 1184},
-	{"interval", TSQ_PARAM_INTERVAL, 1186},
-	{"text[]", TSQ_PARAM_TEXT_ARRAY, 1009},
+	[TSQ_PARAM_TEXT] = {"text", 25},
+	[TSQ_PARAM_INT] = {"int", 20},
+	[TSQ_PARAM_FLOAT] = {"float", 701},
+	[TSQ_PARAM_NUMERIC] = {"numeric", 1700},
+	[TSQ_PARAM_BOOL] = {"bool", 16},
+	[TSQ_PARAM_TIMESTAMPTZ] = {"timestamptz", 1184},
+	[TSQ_PARAM_INTERVAL] = {"interval", 1186},
+	[TSQ_PARAM_TEXT_ARRAY] = {"text[]", 1009},
 };
 
 const char *
@@ -326,7 +326,7 @@ shipped_path(const char *name, const char *backend)
 	return NULL;
 }
 
-bool
+enum tsq_query_found
 tsq_query_load(const struct tsq_query_path *p, const char *name, const char *backend,
     struct tsq_query *q, struct tsq_buf *err)
 {
@@ -335,7 +335,7 @@ tsq_query_load(const struct tsq_query_path *p, const char *name, const char *bac
 
 	if (!valid_name(name)) {
 		tsq_buf_addf(err, "\"%s\" is not a query name", name);
-		return false;
+		return TSQ_QUERY_INVALID;
 	}
 	for (int i = 0; i < p->ndirs; i++) {
 		tsq_buf_reset(&path);
@@ -349,20 +349,22 @@ tsq_query_load(const struct tsq_query_path *p, const char *name, const char *bac
 		free(text);
 		tsq_buf_free(&path);
 		tsq_buf_free(&perr);
-		return ok;
+		return ok ? TSQ_QUERY_LOADED : TSQ_QUERY_INVALID;
 	}
 	tsq_buf_free(&path);
 	char *sp = shipped_path(name, backend);
 	if (sp == NULL) {
 		tsq_buf_addf(err, "no query named \"%s\"", name);
-		return false;
+		return TSQ_QUERY_NOT_FOUND;
 	}
 	ok = tsq_query_parse(name, "(shipped)", tsq_sql_file(sp), q, &perr);
-	if (!ok)
+	if (ok)
+		q->shipped = true;
+	else
 		tsq_buf_addf(err, "%s: %s", sp, perr.data);
 	free(sp);
 	tsq_buf_free(&perr);
-	return ok;
+	return ok ? TSQ_QUERY_LOADED : TSQ_QUERY_INVALID;
 }
 
 static void

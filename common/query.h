@@ -49,6 +49,7 @@ struct tsq_query {
 	char *name;
 	char *description;
 	char *source;		/* the file it came from, or "(shipped)" */
+	bool shipped;		/* one of tsq's own, compiled in */
 	char *text;		/* the SQL as written */
 	char *sql;		/* with :name turned into $N */
 	struct tsq_param *params;
@@ -64,9 +65,19 @@ struct tsq_query_path {
 void tsq_query_path_init(struct tsq_query_path *p, const char *queries_dir);
 void tsq_query_path_free(struct tsq_query_path *p);
 
-/* Find and parse query NAME.  False with ERR set (not found, bad header). */
-bool tsq_query_load(const struct tsq_query_path *p, const char *name, const char *backend,
-    struct tsq_query *q, struct tsq_buf *err);
+enum tsq_query_found {
+	TSQ_QUERY_LOADED,
+	TSQ_QUERY_NOT_FOUND,	/* no file and no shipped query of that name */
+	TSQ_QUERY_INVALID,	/* not a valid name, or a file that does not parse */
+};
+
+/*
+ * Find and parse query NAME: in the directories of P, then among the
+ * shipped ones (BACKEND's own version first when BACKEND is not NULL).
+ * Anything but TSQ_QUERY_LOADED sets ERR.
+ */
+enum tsq_query_found tsq_query_load(const struct tsq_query_path *p, const char *name,
+    const char *backend, struct tsq_query *q, struct tsq_buf *err);
 /* Parse TEXT (ad-hoc SQL or a file given with -f) as a query; Q is left empty on failure. */
 bool tsq_query_parse(const char *name, const char *source, const char *text,
     struct tsq_query *q, struct tsq_buf *err);
