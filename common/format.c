@@ -93,33 +93,44 @@ tsv_field(FILE *f, const char *v, const char *null_string)
 	}
 }
 
-static void
-json_string(FILE *f, const char *v)
+void
+tsq_json_quote(struct tsq_buf *out, const char *v)
 {
-	putc('"', f);
+	tsq_buf_addc(out, '"');
 	for (;;) {
 		/* Copy the run of characters that need no escape in one go. */
 		const char *run = v;
 		while ((unsigned char)*v >= 0x20 && *v != '"' && *v != '\\')
 			v++;
 		if (v > run)
-			fwrite(run, 1, (size_t)(v - run), f);
+			tsq_buf_add(out, run, (size_t)(v - run));
 		unsigned char c = (unsigned char)*v;
 		if (c == '\0')
 			break;
 		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
+			tsq_buf_addf(out, "\\%c", c);
 		else if (c == '\n')
-			fputs("\\n", f);
+			tsq_buf_adds(out, "\\n");
 		else if (c == '\r')
-			fputs("\\r", f);
+			tsq_buf_adds(out, "\\r");
 		else if (c == '\t')
-			fputs("\\t", f);
+			tsq_buf_adds(out, "\\t");
 		else
-			fprintf(f, "\\u%04x", c);
+			tsq_buf_addf(out, "\\u%04x", c);
 		v++;
 	}
-	putc('"', f);
+	tsq_buf_addc(out, '"');
+}
+
+/* V as a JSON string on F, through one buffer kept for the whole output. */
+static void
+json_string(FILE *f, const char *v)
+{
+	static struct tsq_buf b = TSQ_BUF_INIT;
+
+	tsq_buf_reset(&b);
+	tsq_json_quote(&b, v);
+	fwrite(b.data, 1, b.len, f);
 }
 
 /* "2024-03-01 12:00:00+00" -> "2024-03-01T12:00:00Z"; "+05:30" stays; "+02" -> "+02:00". */

@@ -65,4 +65,11 @@ void tsq_out_row(struct tsq_out *o, char *const *vals);
 void tsq_out_end(struct tsq_out *o);
 void tsq_out_free(struct tsq_out *o);
 
+/*
+ * Append V as a JSON string: quoted, with the quote, the backslash and
+ * control characters escaped (\n, \r, \t, else \u00XX).  The one escaper
+ * of JSON text in tsq, for query output and for log lines alike.
+ */
+void tsq_json_quote(struct tsq_buf *out, const char *v);
+
 #endif

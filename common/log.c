@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "format.h"
 #include "log.h"
 #include "rejects.h"
 
@@ -87,22 +88,6 @@ sanitize(struct tsq_buf *b)
 }
 
 static void
-json_text(struct tsq_buf *out, const char *s)
-{
-	tsq_buf_addc(out, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			tsq_buf_addf(out, "\\%c", c);
-		else if (c < 0x20)
-			tsq_buf_addf(out, "\\u%04x", c);
-		else
-			tsq_buf_addc(out, (char)c);
-	}
-	tsq_buf_addc(out, '"');
-}
-
-static void
 emit(const char *kind, const char *prefix, const char *fmt, va_list ap)
 {
 	struct tsq_buf msg = TSQ_BUF_INIT;
@@ -116,11 +101,11 @@ emit(const char *kind, const char *prefix, const char *fmt, va_list ap)
 	sanitize(&msg);
 	if (json_format) {
 		tsq_buf_adds(&line, "{\"program\":");
-		json_text(&line, progname);
+		tsq_json_quote(&line, progname);
 		tsq_buf_adds(&line, ",\"level\":");
-		json_text(&line, kind ? kind : "info");
+		tsq_json_quote(&line, kind ? kind : "info");
 		tsq_buf_adds(&line, ",\"message\":");
-		json_text(&line, msg.data);
+		tsq_json_quote(&line, msg.data);
 		tsq_buf_adds(&line, "}\n");
 	} else if (kind) {
 		tsq_buf_addf(&line, "%s: %s: %s\n", progname, kind, msg.data);
