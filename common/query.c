@@ -261,16 +261,16 @@ parse_query(const char *name, const char *source, const char *text, struct tsq_q
 			free(line);
 			break;
 		}
-		l = trim(l + 2);
 		bool ok = true;
-		if (strncmp(l, "description:", 12) == 0) {
+		char *v;
+		if (tsq_sql_header(l, "description", &v)) {
 			free(q->description);
-			q->description = xstrdup(trim(l + 12));
-		} else if (strncmp(l, "name:", 5) == 0) {
+			q->description = xstrdup(v);
+		} else if (tsq_sql_header(l, "name", &v)) {
 			free(q->name);
-			q->name = xstrdup(trim(l + 5));
-		} else if (strncmp(l, "param:", 6) == 0) {
-			ok = parse_param(q, l + 6, err);
+			q->name = xstrdup(v);
+		} else if (tsq_sql_header(l, "param", &v)) {
+			ok = parse_param(q, v, err);
 		}
 		free(line);
 		if (!ok)

@@ -16,16 +16,33 @@ struct step {
 	struct tsq_buf sql;
 };
 
-static char *
-header_value(const char *line, const char *key)
+bool
+tsq_sql_header(char *line, const char *key, char **value)
 {
 	size_t n = strlen(key);
-	if (strncmp(line, key, n) != 0)
-		return NULL;
-	line += n;
-	while (*line == ' ')
-		line++;
-	return xstrdup(line);
+
+	line += strspn(line, " \t");
+	if (strncmp(line, "--", 2) != 0)
+		return false;
+	line += 2 + strspn(line + 2, " \t");
+	if (strncmp(line, key, n) != 0 || line[n] != ':')
+		return false;
+	line += n + 1;
+	line += strspn(line, " \t");
+	size_t len = strlen(line);
+	while (len > 0 && strchr(" \t\r", line[len - 1]) != NULL)
+		len--;
+	line[len] = '\0';
+	*value = line;
+	return true;
+}
+
+/* The value of header KEY on LINE, copied; NULL when LINE is not that header. */
+static char *
+header_value(char *line, const char *key)
+{
+	char *v;
+	return tsq_sql_header(line, key, &v) ? xstrdup(v) : NULL;
 }
 
 void
@@ -86,18 +103,18 @@ parse_steps(const char *text, struct step **out)
 		char *line = xstrndup(p, len);
 		char *v;
 
-		if ((v = header_value(line, "-- step:")) != NULL) {
+		if ((v = header_value(line, "step")) != NULL) {
 			steps = xreallocarray(steps, n + 1, sizeof *steps);
 			memset(&steps[n], 0, sizeof steps[n]);
 			tsq_buf_init(&steps[n].sql);
 			steps[n++].name = v;
-		} else if (n > 0 && (v = header_value(line, "-- unless:")) != NULL) {
+		} else if (n > 0 && (v = header_value(line, "unless")) != NULL) {
 			free(steps[n - 1].unless);
 			steps[n - 1].unless = v;
-		} else if (n > 0 && (v = header_value(line, "-- params:")) != NULL) {
+		} else if (n > 0 && (v = header_value(line, "params")) != NULL) {
 			free(steps[n - 1].params);
 			steps[n - 1].params = v;
-		} else if (n > 0 && (v = header_value(line, "-- only:")) != NULL) {
+		} else if (n > 0 && (v = header_value(line, "only")) != NULL) {
 			free(steps[n - 1].only);
 			steps[n - 1].only = v;
 		} else if (n > 0) {

@@ -56,6 +56,14 @@ PGresult *tsq_script_run(PGconn *conn, const char *text, const struct tsq_script
  */
 void tsq_sql_substitute(struct tsq_buf *out, const char *sql, const struct tsq_script_var *tokens);
 
+/*
+ * Whether LINE is the header comment "-- KEY: value" of an SQL file (blanks
+ * allowed around each part), the form of script steps and of query files.
+ * If so *VALUE points to the value within LINE, which is cut after it
+ * (trailing blanks dropped).
+ */
+bool tsq_sql_header(char *line, const char *key, char **value);
+
 /* The SQL files compiled into the binaries, by path under sql/. */
 const char *tsq_sql_file(const char *path);
 /* The path of the I-th compiled-in file, NULL past the last: for listings. */
