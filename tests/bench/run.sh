@@ -12,7 +12,8 @@
 #   BENCH_RUNS       rounds per comparison (default 5)
 #   BENCH_BACKENDS   default: "postgres timescaledb" (those installed)
 #   BENCH_DIR        where to put the data (default: a temporary directory)
-#   BENCH_SECTIONS   default: "load query bars stats compress" (compress: TimescaleDB)
+#   BENCH_SECTIONS   default: "load query bars stats compress memory"
+#                    (compress: TimescaleDB only)
 set -euo pipefail
 : "${TSQ_BUILD:?TSQ_BUILD must name the build directory}"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -109,21 +110,38 @@ bars_section() {
 
 # What is in the table: tsq-stats' overview (catalog, statistics, an index
 # probe per end of the time range) against the hand-written count users run
-# for the same facts, and against itself with --exact.
+# for the same facts, and against itself with --exact, on BENCH_STATS_ROWS
+# (default 10 million) candles made by the server; then the quality checks
+# over the last day.  The usual rows are loaded back afterwards.
 stats_section() {
-	local r
-	echo "reporting ($RUNS rounds)..." >&2
-	[ "$(tsq_psql -c 'SELECT count(*) FROM ohlcv')" -gt 0 ] || tsq-load -q ohlcv "$DATA/ohlcv.csv"
+	local r n=${BENCH_STATS_ROWS:-10000000}
+	echo "making $n candles for the report..." >&2
+	tsq_psql -c "SELECT tsq.create_partitions('public', 'ohlcv', '2025-01-01',
+	                 timestamptz '2025-01-02' + ($n / $SYMBOLS) * interval '1 minute')" >/dev/null 2>&1 || true
+	tsq_psql -c "TRUNCATE ohlcv" \
+		-c "INSERT INTO ohlcv (time, symbol, open, high, low, close, volume, trades)
+		    SELECT timestamptz '2025-01-01' + (i / $SYMBOLS) * interval '1 minute',
+		           format('SYM%s-USD', lpad((i % $SYMBOLS)::text, 2, '0')),
+		           100 + i % 7, 107, 99, 100 + (i + 3) % 7, 10 + i % 3, 1 + i % 9
+		    FROM generate_series(0, $n - 1) AS i" >/dev/null
 	tsq_psql -c "VACUUM ANALYZE ohlcv" >/dev/null
+	local last
+	last=$(tsq_psql -c "SELECT max(time) - interval '1 day' FROM ohlcv")
+	echo "reporting ($RUNS rounds)..." >&2
 	for r in $(seq 1 "$RUNS"); do
-		bench_run stats "psql: count(*), count(DISTINCT symbol), min and max time" "$ROWS" \
+		bench_run stats "psql: count(*), count(DISTINCT symbol), min and max time" "$n" \
 			psql -X -q -c "SELECT count(*), count(DISTINCT symbol), min(time), max(time) FROM ohlcv"
-		bench_run stats "tsq-stats (the overview)" "$ROWS" tsq-stats -F csv ohlcv
-		bench_run stats "tsq-stats --exact" "$ROWS" tsq-stats -F csv --exact ohlcv
-		bench_run stats "tsq-stats -F prometheus" "$ROWS" tsq-stats -F prometheus
+		bench_run stats "tsq-stats (the overview)" "$n" tsq-stats -F csv ohlcv
+		bench_run stats "tsq-stats --exact" "$n" tsq-stats -F csv --exact ohlcv
+		bench_run stats "tsq-stats -F prometheus" "$n" tsq-stats -F prometheus
+		bench_run stats "tsq-stats --quality --since (1 day)" "$n" tsq-stats -F csv --quality --since "$last"
 	done
-	bench_table stats "psql: count(*), count(DISTINCT symbol), min and max time" "tsq-stats: what ohlcv ($ROWS rows) holds, $(bench_server)"
+	bench_table stats "psql: count(*), count(DISTINCT symbol), min and max time" "tsq-stats: what ohlcv ($n rows) holds, $(bench_server)"
 	bench_target stats "tsq-stats (the overview)" ">=" 1
+	bench_stats stats "psql: count(*), count(DISTINCT symbol), min and max time" |
+		awk -F'|' '$1 == "tsq-stats (the overview)" { printf "  target: %-38s %5.2f s (< 1 s)  %s\n", $1 " time", $4, $4 < 1 ? "met" : "MISSED" }'
+	empty
+	tsq-load -q ohlcv "$DATA/ohlcv.csv"
 }
 
 # TimescaleDB: compressing every chunk, as tsq-init sets compression up.
@@ -151,6 +169,38 @@ compress_section() {
 	tsq_psql -c "SELECT format('bytes before %s, after %s: ratio %s', before_compression_total_bytes, after_compression_total_bytes, round(before_compression_total_bytes::numeric / nullif(after_compression_total_bytes, 0), 2)) FROM hypertable_compression_stats('ohlcv')"
 }
 
+# Client memory under inputs built to exhaust it: a compression bomb (600 rows
+# of 4 MiB each, 2.4 GB of CSV in a zstd file of well under a megabyte) loaded
+# for real, and one 8 MiB record of commas, which is rejected.  tsq-load's
+# bound: 64 MB plus two rounds of batches (32 MiB each).  psql \copy reading
+# the same bytes through zstd is the reference; one run each, as memory does
+# not wander like time.
+memory_section() {
+	local n=600
+	echo "loading a compression bomb..." >&2
+	if [ ! -s "$DATA/bomb.csv.zst" ]; then
+		head -c $((4 << 20)) /dev/zero | tr '\0' a >"$DATA/four"
+		{ echo "id,t"; for i in $(seq 1 "$n"); do printf '%d,' "$i"; cat "$DATA/four"; echo; done; } |
+			zstd -q -19 -c >"$DATA/bomb.csv.zst"
+		{ echo "id,t"; head -c $(((8 << 20) - 16)) /dev/zero | tr '\0' ,; echo; } | zstd -q -c >"$DATA/commas.csv.zst"
+		rm -f "$DATA/four"
+	fi
+	tsq_psql -c "DROP TABLE IF EXISTS bomb" -c "CREATE TABLE bomb (id integer PRIMARY KEY, t text)" >/dev/null
+	bench_run memory "psql \\copy FROM PROGRAM 'zstd -dc'" "$n" \
+		psql -X -q -c "\\copy bomb FROM PROGRAM 'zstd -dc $DATA/bomb.csv.zst' (FORMAT csv, HEADER)"
+	tsq_psql -c "TRUNCATE bomb" >/dev/null
+	bench_run memory "tsq-load (the bomb, $(($(stat -c %s "$DATA/bomb.csv.zst") / 1024)) KB of zstd)" "$n" \
+		tsq-load -q --on-conflict error bomb "$DATA/bomb.csv.zst"
+	[ "$(tsq_psql -c "SELECT count(*) FROM bomb WHERE length(t) = 4194304")" = "$n" ] ||
+		echo "bench: the bomb did not load whole" >&2
+	rm -f "$DATA/commas.rej"
+	bench_run memory "tsq-load (one record of 8 million commas)" 1 \
+		sh -c 'tsq-load -q --rejects "$1" bomb "$2"; [ $? = 65 ]' sh "$DATA/commas.rej" "$DATA/commas.csv.zst"
+	tsq_psql -c "DROP TABLE bomb" >/dev/null
+	bench_table memory "psql \\copy FROM PROGRAM 'zstd -dc'" "memory: $n rows of 4 MiB from $(($(stat -c %s "$DATA/bomb.csv.zst") / 1024)) KB of zstd into a table, $(bench_server)"
+	bench_peak_target memory tsq-load 128
+}
+
 for backend in ${BENCH_BACKENDS:-postgres timescaledb}; do
 	why=$(tsq_backend_missing "$backend")
 	if [ -n "$why" ]; then
@@ -167,7 +217,7 @@ for backend in ${BENCH_BACKENDS:-postgres timescaledb}; do
 		>/dev/null 2>&1 || true
 	bench_pgloader_file "$DATA"
 	echo "== $backend ($(bench_server))"
-	for section in ${BENCH_SECTIONS:-load query bars stats compress}; do
+	for section in ${BENCH_SECTIONS:-load query bars stats compress memory}; do
 		[ "$section" != compress ] || [ "$TSQ_TEST_KIND" = timescaledb ] || continue
 		"${section}_section"
 	done
