@@ -110,6 +110,25 @@ CREATE TABLE tsq.writes (
 -- params: schema
 SELECT tsq.ensure_schema($1);
 
+-- step: created function tsq.rollup_for
+-- unless: SELECT to_regprocedure('tsq.rollup_for(interval,text)') IS NOT NULL
+-- The rollup the bars query reads for bars of BUCKET: the coarsest whose
+-- bucket divides it (ohlcv_1d, _4h, _1h, _15m, _5m), or NULL for the
+-- 1-minute candles (no rollup divides it, or SOURCE is not 'auto').
+-- Immutable, so a query that calls it with bound values decides at plan time.
+CREATE FUNCTION tsq.rollup_for(bucket interval, source text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
+    SELECT CASE
+        WHEN source IS DISTINCT FROM 'auto' THEN NULL
+        WHEN s % 86400 = 0 THEN 'ohlcv_1d'
+        WHEN s % 14400 = 0 THEN 'ohlcv_4h'
+        WHEN s % 3600 = 0 THEN 'ohlcv_1h'
+        WHEN s % 900 = 0 THEN 'ohlcv_15m'
+        WHEN s % 300 = 0 THEN 'ohlcv_5m'
+    END
+    FROM (SELECT extract(epoch FROM bucket)::numeric AS s) b
+$fn$;
+
 -- step: created aggregate tsq.ema
 -- unless: SELECT to_regprocedure('tsq.ema(double precision,integer)') IS NOT NULL
 -- The exponential moving average as TA-Lib defines it, for use as a window

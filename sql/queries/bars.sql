@@ -6,53 +6,41 @@
 -- param: source text = auto
 --
 -- source=auto reads the coarsest rollup whose bucket divides the interval
--- (ohlcv_1d, _4h, _1h, _15m, _5m), raw 1-minute candles otherwise;
--- source=raw always reads the candles.  Rollup buckets start on the same
+-- (ohlcv_1d, _4h, _1h, _15m, _5m: tsq.rollup_for), raw 1-minute candles
+-- otherwise; source=raw always reads the candles.  Rollup buckets start on the same
 -- boundaries as time_bucket, so both give the same bars.  On plain
 -- PostgreSQL a rollup answers only up to where it was last refreshed; the
 -- rest comes from the candles.
-WITH p AS (
-    SELECT extract(epoch FROM :interval)::numeric AS s
-), rows AS (
+WITH rows AS (
     SELECT time, open, high, low, close, volume FROM ohlcv_1d
-    WHERE :source = 'auto' AND extract(epoch FROM :interval)::numeric % 86400 = 0
+    WHERE tsq.rollup_for(:interval, :source) = 'ohlcv_1d'
       AND symbol = :symbol AND time >= time_bucket(:interval, :from) AND time < :to
       AND time < tsq.rollup_horizon('ohlcv_1d')
     UNION ALL
     SELECT time, open, high, low, close, volume FROM ohlcv_4h
-    WHERE :source = 'auto' AND extract(epoch FROM :interval)::numeric % 86400 <> 0
-      AND extract(epoch FROM :interval)::numeric % 14400 = 0
+    WHERE tsq.rollup_for(:interval, :source) = 'ohlcv_4h'
       AND symbol = :symbol AND time >= time_bucket(:interval, :from) AND time < :to
       AND time < tsq.rollup_horizon('ohlcv_4h')
     UNION ALL
     SELECT time, open, high, low, close, volume FROM ohlcv_1h
-    WHERE :source = 'auto' AND extract(epoch FROM :interval)::numeric % 14400 <> 0
-      AND extract(epoch FROM :interval)::numeric % 86400 <> 0
-      AND extract(epoch FROM :interval)::numeric % 3600 = 0
+    WHERE tsq.rollup_for(:interval, :source) = 'ohlcv_1h'
       AND symbol = :symbol AND time >= time_bucket(:interval, :from) AND time < :to
       AND time < tsq.rollup_horizon('ohlcv_1h')
     UNION ALL
     SELECT time, open, high, low, close, volume FROM ohlcv_15m
-    WHERE :source = 'auto' AND extract(epoch FROM :interval)::numeric % 3600 <> 0
-      AND extract(epoch FROM :interval)::numeric % 900 = 0
+    WHERE tsq.rollup_for(:interval, :source) = 'ohlcv_15m'
       AND symbol = :symbol AND time >= time_bucket(:interval, :from) AND time < :to
       AND time < tsq.rollup_horizon('ohlcv_15m')
     UNION ALL
     SELECT time, open, high, low, close, volume FROM ohlcv_5m
-    WHERE :source = 'auto' AND extract(epoch FROM :interval)::numeric % 900 <> 0
-      AND extract(epoch FROM :interval)::numeric % 300 = 0
+    WHERE tsq.rollup_for(:interval, :source) = 'ohlcv_5m'
       AND symbol = :symbol AND time >= time_bucket(:interval, :from) AND time < :to
       AND time < tsq.rollup_horizon('ohlcv_5m')
     UNION ALL
     SELECT time, open, high, low, close, volume FROM ohlcv
     WHERE timeframe = '1m' AND symbol = :symbol AND time >= time_bucket(:interval, :from) AND time < :to
-      AND (:source <> 'auto' OR extract(epoch FROM :interval)::numeric % 300 <> 0
-           OR time >= tsq.rollup_horizon(CASE
-                  WHEN extract(epoch FROM :interval)::numeric % 86400 = 0 THEN 'ohlcv_1d'
-                  WHEN extract(epoch FROM :interval)::numeric % 14400 = 0 THEN 'ohlcv_4h'
-                  WHEN extract(epoch FROM :interval)::numeric % 3600 = 0 THEN 'ohlcv_1h'
-                  WHEN extract(epoch FROM :interval)::numeric % 900 = 0 THEN 'ohlcv_15m'
-                  ELSE 'ohlcv_5m' END))
+      AND (tsq.rollup_for(:interval, :source) IS NULL
+           OR time >= tsq.rollup_horizon(tsq.rollup_for(:interval, :source)))
 )
 SELECT time_bucket(:interval, time) AS time, :symbol AS symbol,
        first(open, time) AS open, max(high) AS high, min(low) AS low,
