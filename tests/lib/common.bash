@@ -6,6 +6,11 @@ bats_load_library bats-file
 
 TSQ_ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 TOOLS="tsq-init tsq-load tsq-query tsq-compress tsq-stats"
+# Every test works in a directory of its own: the backends run side by side,
+# and a file one test writes must not meet another's (or land in the tree).
+if [ -n "${BATS_TEST_TMPDIR:-}" ]; then
+	cd "$BATS_TEST_TMPDIR" || exit 1
+fi
 PROGRAMS="tsq $TOOLS"
 
 # The long options a man page documents in its OPTIONS section.
