@@ -1754,18 +1754,8 @@ session_open(struct session *s, const struct options *o)
 
 	memset(s, 0, sizeof *s);
 	s->o = o;
-	switch (tsq_conn_open(&o->common.conn, &s->conn, &err)) {
-	case TSQ_CONN_OK:
-		break;
-	case TSQ_CONN_BAD_SETTING:
-		tsq_error("%s", err.data);
-		tsq_buf_free(&err);
-		return TSQ_EXIT_USAGE;
-	default:
-		tsq_error("%s", err.data);
-		tsq_buf_free(&err);
-		return TSQ_EXIT_CONNECT;
-	}
+	if ((rc = tsq_connect(&o->common.conn, &s->conn)) != TSQ_EXIT_OK)
+		return rc;
 	if ((res = tsq_backend_detect(s->conn, &s->b)) != NULL) {
 		tsq_report_result(res);
 		PQclear(res);

@@ -466,18 +466,8 @@ tool_main(int argc, char **argv)
 		if (rc != TSQ_EXIT_OK || o.stop)
 			goto out;
 	}
-	switch (tsq_conn_open(&o.common.conn, &conn, &err)) {
-	case TSQ_CONN_OK:
-		break;
-	case TSQ_CONN_FAILED:
-		tsq_error("%s", err.data);
-		rc = TSQ_EXIT_CONNECT;
+	if ((rc = tsq_connect(&o.common.conn, &conn)) != TSQ_EXIT_OK)
 		goto out;
-	case TSQ_CONN_BAD_SETTING:
-		tsq_error("%s", err.data);
-		rc = TSQ_EXIT_FAILURE;
-		goto out;
-	}
 	rc = choose_backend(conn, &o, &backend);
 	if (rc == TSQ_EXIT_OK)
 		rc = install(conn, &o, &backend);

@@ -1097,16 +1097,10 @@ open_load(struct load *L)
 		&L->backend, &L->table, { L, server_rejected, round_committed } };
 	int rc = TSQ_EXIT_OK;
 
-	switch (tsq_pool_open(&L->pool, &L->o->common.conn, &po, &err)) {
-	case TSQ_CONN_OK:
-		break;
-	case TSQ_CONN_BAD_SETTING:
+	enum tsq_conn_status st = tsq_pool_open(&L->pool, &L->o->common.conn, &po, &err);
+	if (st != TSQ_CONN_OK) {
 		tsq_error("%s", err.data);
-		rc = TSQ_EXIT_USAGE;
-		goto out;
-	default:
-		tsq_error("%s", err.data);
-		rc = TSQ_EXIT_CONNECT;
+		rc = tsq_conn_exit(st);
 		goto out;
 	}
 	PGresult *res = tsq_backend_detect(tsq_pool_conn(&L->pool), &L->backend);

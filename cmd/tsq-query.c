@@ -474,18 +474,8 @@ run(struct options *o, const struct tsq_query_path *path)
 		goto out;
 	}
 
-	switch (tsq_conn_open(&o->common.conn, &conn, &err)) {
-	case TSQ_CONN_OK:
-		break;
-	case TSQ_CONN_BAD_SETTING:
-		tsq_error("%s", err.data);
-		rc = TSQ_EXIT_USAGE;
+	if ((rc = tsq_connect(&o->common.conn, &conn)) != TSQ_EXIT_OK)
 		goto out;
-	default:
-		tsq_error("%s", err.data);
-		rc = TSQ_EXIT_CONNECT;
-		goto out;
-	}
 	struct tsq_backend b;
 	PGresult *res = tsq_backend_detect(conn, &b);
 	if (res) {

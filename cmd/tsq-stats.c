@@ -1666,18 +1666,9 @@ session_open(struct session *s, const struct options *o)
 
 	memset(s, 0, sizeof *s);
 	s->o = o;
-	switch (tsq_conn_open(&o->common.conn, &s->conn, &err)) {
-	case TSQ_CONN_OK:
-		break;
-	case TSQ_CONN_BAD_SETTING:
-		tsq_error("%s", err.data);
-		tsq_buf_free(&err);
-		return TSQ_EXIT_USAGE;
-	default:
-		tsq_error("%s", err.data);
-		tsq_buf_free(&err);
-		return TSQ_EXIT_CONNECT;
-	}
+	int rc = tsq_connect(&o->common.conn, &s->conn);
+	if (rc != TSQ_EXIT_OK)
+		return rc;
 	if ((res = tsq_backend_detect(s->conn, &s->b)) != NULL) {
 		tsq_report_result(res);
 		PQclear(res);

@@ -10,6 +10,7 @@
 #include "local.h"
 #include "log.h"
 #include "mem.h"
+#include "tsq.h"
 
 /* Any of these in the environment means the user chose a server already. */
 static const char *const libpq_target_vars[] = {
@@ -330,4 +331,30 @@ tsq_report_result(const PGresult *res)
 	tsq_error("%s", msg.data);
 	tsq_buf_free(&msg);
 	tsq_report_details(res);
+}
+
+int
+tsq_conn_exit(enum tsq_conn_status st)
+{
+	switch (st) {
+	case TSQ_CONN_OK:
+		return TSQ_EXIT_OK;
+	case TSQ_CONN_BAD_SETTING:
+		return TSQ_EXIT_USAGE;
+	case TSQ_CONN_FAILED:
+		break;
+	}
+	return TSQ_EXIT_CONNECT;
+}
+
+int
+tsq_connect(const struct tsq_conn_opts *opts, PGconn **conn)
+{
+	struct tsq_buf err = TSQ_BUF_INIT;
+	enum tsq_conn_status st = tsq_conn_open(opts, conn, &err);
+
+	if (st != TSQ_CONN_OK)
+		tsq_error("%s", err.data);
+	tsq_buf_free(&err);
+	return tsq_conn_exit(st);
 }

@@ -45,6 +45,18 @@ enum tsq_conn_status tsq_conn_open(const struct tsq_conn_opts *opts, PGconn **co
     struct tsq_buf *err);
 
 /*
+ * The exit status every tool gives a connection outcome: 0, 2 when it could
+ * not connect, 64 when the server refused a setting the user gave (--tz).
+ */
+int tsq_conn_exit(enum tsq_conn_status st);
+
+/*
+ * tsq_conn_open() for a tool: a failure is reported on standard error.
+ * Returns the exit status of the outcome (0: connected).
+ */
+int tsq_connect(const struct tsq_conn_opts *opts, PGconn **conn);
+
+/*
  * Make SCHEMA the first schema of the search path, followed by tsq's own
  * schema and public.  Returns false with ERR set on failure.
  */

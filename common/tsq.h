@@ -9,7 +9,8 @@
 
 /*
  * Exit codes, the same in every tool (see tsq(7), EXIT STATUS).  Only cmd/
- * turns an outcome into one of these; common/ returns errors to it.
+ * turns an outcome into one of these, and tsq_conn_exit() for connecting,
+ * which every tool does alike; common/ otherwise returns errors to cmd/.
  */
 enum tsq_exit {
 	TSQ_EXIT_OK = 0,
