@@ -185,17 +185,34 @@ Try \"$p --help\" for more information."
 	assert_output ""
 }
 
-@test "completions offer the options --help lists" {
+# The long options each completion offers for binary $2: bash by running its
+# completion function on "--", zsh and fish by reading their definitions.
+bash_offers() {
+	bash -c "source '$TSQ_ROOT/completions/tsq.bash' && COMP_WORDS=($1 --) COMP_CWORD=1 &&
+		_tsq_complete && printf '%s\n' \"\${COMPREPLY[@]}\"" | sort -u
+}
+zsh_offers() {
+	local fn="_${1//-/_}"
+	{ awk '/^_tsq_common=\(/,/^\)/' "$TSQ_ROOT/completions/_tsq"
+	  awk -v f="$fn() {" '$0 == f { on = 1; next } on && /^}/ { on = 0 } on' "$TSQ_ROOT/completions/_tsq"; } |
+		sed 's/\[[^]]*\]//g' | grep -o -- '--[a-z][a-z-]*' | sort -u
+}
+fish_offers() {
+	{ awk '/^function __tsq_common/,/^end/' "$TSQ_ROOT/completions/tsq.fish"
+	  grep "^complete -c $1 " "$TSQ_ROOT/completions/tsq.fish"; } |
+		grep -o -- '-l [a-z][a-z-]*' | sed 's/^-l /--/' | sort -u
+}
+
+@test "each completion offers exactly the long options --help lists, for every tool" {
 	for p in $TOOLS; do
-		for opt in $(help_options "$p"); do
-			grep -q -- "$opt" "$TSQ_ROOT/completions/tsq.bash" ||
-				fail "bash completion lacks $opt of $p"
-			grep -q -- "${opt#--}" "$TSQ_ROOT/completions/_tsq" ||
-				fail "zsh completion lacks $opt of $p"
-			grep -q -- "-l ${opt#--}" "$TSQ_ROOT/completions/tsq.fish" ||
-				fail "fish completion lacks $opt of $p"
-		done
+		want=$(help_options "$p")
+		assert_equal "bash $p: $(bash_offers "$p" | tr '\n' ' ')" "bash $p: $(echo "$want" | tr '\n' ' ')"
+		assert_equal "zsh $p: $(zsh_offers "$p" | tr '\n' ' ')" "zsh $p: $(echo "$want" | tr '\n' ' ')"
+		assert_equal "fish $p: $(fish_offers "$p" | tr '\n' ' ')" "fish $p: $(echo "$want" | tr '\n' ' ')"
 	done
+}
+
+@test "completions: option values and tsq's subcommands" {
 	run bash -c "source '$TSQ_ROOT/completions/tsq.bash' && COMP_WORDS=(tsq-init --sch) COMP_CWORD=1 && _tsq_complete && printf '%s\n' \"\${COMPREPLY[@]}\""
 	assert_success
 	assert_output "--schema"
