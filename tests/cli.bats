@@ -9,59 +9,147 @@ setup() {
 	export TSQ_HOME="$BATS_TEST_TMPDIR/home"
 }
 
-@test "every binary prints help on --help and -? with exit 0" {
-	for p in $PROGRAMS; do
-		run --separate-stderr "$p" --help
-		assert_success
-		assert_output --partial "Usage:"
-		assert_equal "$stderr" ""
-		run --separate-stderr "$p" -?
-		assert_success
-		assert_output --partial "Usage:"
-	done
+# What every binary shares, one test per binary and behaviour (below), so a
+# failure in one binary does not hide the others'.
+check_help() {
+	run --separate-stderr "$1" --help
+	assert_success
+	assert_output --partial "Usage:"
+	assert_equal "$stderr" ""
+	run --separate-stderr "$1" -?
+	assert_success
+	assert_output --partial "Usage:"
 }
 
-@test "every binary prints its version on --version" {
-	for p in $PROGRAMS; do
-		run --separate-stderr "$p" --version
-		assert_success
-		assert_output "$p (tsq) 0.1.0"
-	done
+check_version() {
+	run --separate-stderr "$1" --version
+	assert_success
+	assert_output "$1 (tsq) 0.1.0"
 }
 
-@test "help or version that cannot be written is exit 1 with one error line" {
-	for p in $PROGRAMS; do
-		run --separate-stderr bash -c "$p --help >/dev/full"
-		assert_equal "$p $status" "$p 1"
-		assert_equal "$stderr" "$p: error: could not write to standard output: No space left on device"
-		run --separate-stderr bash -c "$p --version >/dev/full"
-		assert_equal "$p $status" "$p 1"
-	done
+# Help or version that cannot be written: exit 1 with one error line.
+check_full() {
+	run --separate-stderr bash -c "$1 --help >/dev/full"
+	assert_equal "$status" 1
+	assert_equal "$stderr" "$1: error: could not write to standard output: No space left on device"
+	run --separate-stderr bash -c "$1 --version >/dev/full"
+	assert_equal "$status" 1
 }
 
-@test "an unknown option is exit 64 with one error line and a hint" {
-	for p in $TOOLS; do
-		run --separate-stderr "$p" --no-such-option
-		assert_equal "$status" 64
-		assert_equal "$output" ""
-		assert_equal "$stderr" "$p: error: unrecognized option \"--no-such-option\"
-Try \"$p --help\" for more information."
-	done
+# An unknown option: exit 64, one error line and a hint.
+check_unknown() {
+	run --separate-stderr "$1" --no-such-option
+	assert_equal "$status" 64
+	assert_equal "$output" ""
+	assert_equal "$stderr" "$1: error: unrecognized option \"--no-such-option\"
+Try \"$1 --help\" for more information."
+}
+
+# A missing option argument: exit 64 naming the option.
+check_missing() {
+	run --separate-stderr "$1" -d
+	assert_equal "$status" 64
+	assert_equal "${stderr_lines[0]}" "$1: error: option \"-d\" requires an argument"
+	run --separate-stderr "$1" --log-format
+	assert_equal "$status" 64
+	assert_equal "${stderr_lines[0]}" "$1: error: option \"--log-format\" requires an argument"
+}
+
+# --help lists exactly the options the man page documents.
+check_man() {
+	run diff <(help_options "$1") <(man_options "$1.1")
+	assert_success
+	[ -n "$(help_options "$1")" ]
+}
+
+@test "tsq: --help and -? print help, exit 0" { check_help tsq; }
+
+@test "tsq: --version" { check_version tsq; }
+
+@test "tsq: help that cannot be written is exit 1" { check_full tsq; }
+
+@test "tsq: --help lists exactly the options of its man page" { check_man tsq; }
+
+@test "tsq-init: --help and -? print help, exit 0" { check_help tsq-init; }
+
+@test "tsq-init: --version" { check_version tsq-init; }
+
+@test "tsq-init: help that cannot be written is exit 1" { check_full tsq-init; }
+
+@test "tsq-init: --help lists exactly the options of its man page" { check_man tsq-init; }
+
+@test "tsq-init: an unknown option is exit 64 with a hint" { check_unknown tsq-init; }
+
+@test "tsq-init: a missing option argument is exit 64" { check_missing tsq-init; }
+
+@test "tsq-init: bash, zsh and fish complete exactly its long options" { check_completions tsq-init; }
+
+@test "tsq-load: --help and -? print help, exit 0" { check_help tsq-load; }
+
+@test "tsq-load: --version" { check_version tsq-load; }
+
+@test "tsq-load: help that cannot be written is exit 1" { check_full tsq-load; }
+
+@test "tsq-load: --help lists exactly the options of its man page" { check_man tsq-load; }
+
+@test "tsq-load: an unknown option is exit 64 with a hint" { check_unknown tsq-load; }
+
+@test "tsq-load: a missing option argument is exit 64" { check_missing tsq-load; }
+
+@test "tsq-load: bash, zsh and fish complete exactly its long options" { check_completions tsq-load; }
+
+@test "tsq-query: --help and -? print help, exit 0" { check_help tsq-query; }
+
+@test "tsq-query: --version" { check_version tsq-query; }
+
+@test "tsq-query: help that cannot be written is exit 1" { check_full tsq-query; }
+
+@test "tsq-query: --help lists exactly the options of its man page" { check_man tsq-query; }
+
+@test "tsq-query: an unknown option is exit 64 with a hint" { check_unknown tsq-query; }
+
+@test "tsq-query: a missing option argument is exit 64" { check_missing tsq-query; }
+
+@test "tsq-query: bash, zsh and fish complete exactly its long options" { check_completions tsq-query; }
+
+@test "tsq-compress: --help and -? print help, exit 0" { check_help tsq-compress; }
+
+@test "tsq-compress: --version" { check_version tsq-compress; }
+
+@test "tsq-compress: help that cannot be written is exit 1" { check_full tsq-compress; }
+
+@test "tsq-compress: --help lists exactly the options of its man page" { check_man tsq-compress; }
+
+@test "tsq-compress: an unknown option is exit 64 with a hint" { check_unknown tsq-compress; }
+
+@test "tsq-compress: a missing option argument is exit 64" { check_missing tsq-compress; }
+
+@test "tsq-compress: bash, zsh and fish complete exactly its long options" { check_completions tsq-compress; }
+
+@test "tsq-stats: --help and -? print help, exit 0" { check_help tsq-stats; }
+
+@test "tsq-stats: --version" { check_version tsq-stats; }
+
+@test "tsq-stats: help that cannot be written is exit 1" { check_full tsq-stats; }
+
+@test "tsq-stats: --help lists exactly the options of its man page" { check_man tsq-stats; }
+
+@test "tsq-stats: an unknown option is exit 64 with a hint" { check_unknown tsq-stats; }
+
+@test "tsq-stats: a missing option argument is exit 64" { check_missing tsq-stats; }
+
+@test "tsq-stats: bash, zsh and fish complete exactly its long options" { check_completions tsq-stats; }
+
+@test "tsq: an unknown option is exit 64" {
 	run --separate-stderr tsq --no-such-option
 	assert_equal "$status" 64
 	assert_equal "${stderr_lines[0]}" 'tsq: error: unrecognized option "--no-such-option"'
 }
 
-@test "a missing option argument is exit 64 naming the option" {
-	for p in $TOOLS; do
-		run --separate-stderr "$p" -d
-		assert_equal "$status" 64
-		assert_equal "${stderr_lines[0]}" "$p: error: option \"-d\" requires an argument"
-		run --separate-stderr "$p" --log-format
-		assert_equal "$status" 64
-		assert_equal "${stderr_lines[0]}" "$p: error: option \"--log-format\" requires an argument"
-	done
-}
+
+
+
+
 
 @test "a bad --log-format value is exit 64" {
 	run --separate-stderr tsq-init --log-format=xml
@@ -171,13 +259,6 @@ Try \"$p --help\" for more information."
 	assert_equal "$status" 64
 }
 
-@test "--help lists exactly the options the man page documents" {
-	for p in $PROGRAMS; do
-		run diff <(help_options "$p") <(man_options "$p.1")
-		assert_success
-		[ -n "$(help_options "$p")" ]
-	done
-}
 
 @test "man pages are mandoc -Tlint clean" {
 	run mandoc -Tlint -W warning "$TSQ_ROOT"/man/*.1 "$TSQ_ROOT"/man/*.7
@@ -203,13 +284,14 @@ fish_offers() {
 		grep -o -- '-l [a-z][a-z-]*' | sed 's/^-l /--/' | sort -u
 }
 
-@test "each completion offers exactly the long options --help lists, for every tool" {
-	for p in $TOOLS; do
-		want=$(help_options "$p")
-		assert_equal "bash $p: $(bash_offers "$p" | tr '\n' ' ')" "bash $p: $(echo "$want" | tr '\n' ' ')"
-		assert_equal "zsh $p: $(zsh_offers "$p" | tr '\n' ' ')" "zsh $p: $(echo "$want" | tr '\n' ' ')"
-		assert_equal "fish $p: $(fish_offers "$p" | tr '\n' ' ')" "fish $p: $(echo "$want" | tr '\n' ' ')"
-	done
+
+# Each completion offers exactly the long options --help lists, both ways.
+check_completions() {
+	local want
+	want=$(help_options "$1" | tr '\n' ' ')
+	assert_equal "bash: $(bash_offers "$1" | tr '\n' ' ')" "bash: $want"
+	assert_equal "zsh: $(zsh_offers "$1" | tr '\n' ' ')" "zsh: $want"
+	assert_equal "fish: $(fish_offers "$1" | tr '\n' ' ')" "fish: $want"
 }
 
 @test "completions: option values and tsq's subcommands" {
