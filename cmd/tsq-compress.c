@@ -1741,6 +1741,17 @@ run_all(struct session *s)
 		free(names);
 		PQclear(res);
 	}
+	/* Keep the record of runs from growing for ever. */
+	if (!o->dry_run && !tsq_cancel_signal()) {
+		if (!run_checked(s, "compress/runs_prune.sql", 0, NULL, &res)) {
+			s->failures++;
+		} else {
+			long gone = atol(PQgetvalue(res, 0, 0));
+			if (gone > 0)
+				tsq_verbose("forgot %ld records of runs older than 90 days", gone);
+			PQclear(res);
+		}
+	}
 	return TSQ_EXIT_OK;
 }
 

@@ -461,3 +461,28 @@ delete job|7"
 	assert_equal "$stderr" "tsq-compress: error: --native needs TimescaleDB, and this database has no timescaledb extension"
 	assert_equal "$(tsq_psql -c "SELECT count(*) FROM tsq.policy_runs")" 0
 }
+
+@test "--run forgets records older than 90 days, but never an action's last success" {
+	tsq-compress --set-policy=ohlcv compress_after=off,drop_after=off
+	# trades: an old success, then an old failure after it: both the last
+	# success and what came after stay.  quotes: old records with a newer
+	# success: they go.
+	tsq_psql -c "INSERT INTO tsq.policy_runs (schema_name, table_name, action, status, started, finished) VALUES
+	    ('public', 'trades', 'compress', 'ok', now() - interval '200 days', now() - interval '200 days'),
+	    ('public', 'trades', 'compress', 'failed', now() - interval '150 days', now() - interval '150 days'),
+	    ('public', 'quotes', 'compress', 'ok', now() - interval '300 days', now() - interval '300 days'),
+	    ('public', 'quotes', 'compress', 'failed', now() - interval '120 days', now() - interval '120 days'),
+	    ('public', 'quotes', 'compress', 'ok', now() - interval '100 days', now() - interval '100 days'),
+	    ('public', 'quotes', 'compress', 'ok', now() - interval '10 days', now() - interval '10 days')"
+	run --separate-stderr tsq-compress --run --dry-run ohlcv
+	assert_success
+	assert_equal "$(tsq_psql -c "SELECT count(*) FROM tsq.policy_runs WHERE table_name IN ('trades', 'quotes')")" 6
+	run tsq-compress --run -v ohlcv
+	assert_success
+	assert_line --partial "forgot 3 records of runs older than 90 days"
+	run tsq_psql -c "SELECT table_name, status, extract(day FROM now() - finished)::int
+	                 FROM tsq.policy_runs WHERE table_name IN ('trades', 'quotes') ORDER BY 1, 3 DESC"
+	assert_output "quotes|ok|10
+trades|ok|200
+trades|failed|150"
+}
