@@ -334,8 +334,32 @@ struct session {
 	int failures;		/* actions that failed */
 	bool locked_out;	/* a table was held by another run */
 	bool has_rollup_tables;	/* plain PostgreSQL: tsq.rollups exists */
+	bool up_to_date;	/* TimescaleDB said the refresh found nothing to do */
+	PQnoticeReceiver notices;	/* where the other notices go */
 	char run[24];		/* this run's number, in every record it writes */
 };
+
+/*
+ * TimescaleDB answers a refresh that finds nothing invalidated with a
+ * notice, its only sign that nothing was written (the procedure returns
+ * nothing): noted for the action in progress, and not passed on.
+ */
+static void
+notice_receiver(void *arg, const PGresult *res)
+{
+	struct session *s = arg;
+	const char *severity = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	static const char done[] = "is already up-to-date";
+
+	if (severity && strcmp(severity, "NOTICE") == 0 && msg &&
+	    strlen(msg) >= sizeof done - 1 &&
+	    strcmp(msg + strlen(msg) - (sizeof done - 1), done) == 0) {
+		s->up_to_date = true;
+		return;
+	}
+	s->notices(NULL, res);
+}
 
 static PGresult *
 run_sql(struct session *s, const char *path, int n, const char *const *params)
@@ -874,6 +898,15 @@ after_refresh(struct session *s, struct action *a, const PGresult *res)
 		a->rows = value_int64(res, 0, 0, -1);
 }
 
+/* TimescaleDB: how many rows a refresh wrote is known only when it is none. */
+static void
+after_ts_refresh(struct session *s, struct action *a, const PGresult *res)
+{
+	(void)res;
+	if (s->up_to_date)
+		a->rows = 0;
+}
+
 /* Refresh rollup R of T over [FROM, TO), widened to whole buckets. */
 static bool
 refresh_one(struct session *s, const struct table *t, const struct rollup *r, int64_t from,
@@ -890,8 +923,9 @@ refresh_one(struct session *s, const struct table *t, const struct rollup *r, in
 	if (s->b.kind == TSQ_BACKEND_TIMESCALEDB) {
 		const char *params[3] = { r->reg, a.from == INT64_MIN ? NULL : f,
 		    a.to == INT64_MAX ? NULL : e };
+		s->up_to_date = false;
 		return act(s, &a, s->b.refresh_in_batches ? "timescaledb/refresh_one_batch.sql" :
-		    "timescaledb/refresh.sql", 3, params, NULL);
+		    "timescaledb/refresh.sql", 3, params, after_ts_refresh);
 	}
 	const char *params[4] = { t->schema, r->name, a.from == INT64_MIN ? NULL : f,
 	    a.to == INT64_MAX ? NULL : e };
@@ -1779,13 +1813,15 @@ session_open(struct session *s, const struct options *o)
 	}
 	tsq_buf_free(&err);
 	/*
-	 * TimescaleDB's notices ("already up-to-date") are not news for cron; a
-	 * lock another session holds fails the action after --lock-timeout.
+	 * Notices come through (shown with -v): TimescaleDB's "already
+	 * up-to-date" is how a refresh says it wrote nothing.  A lock another
+	 * session holds fails the action after --lock-timeout.
 	 */
+	s->notices = PQsetNoticeReceiver(s->conn, notice_receiver, s);
 	char ms[32];
 	snprintf(ms, sizeof ms, "%lld", (long long)(o->lock_timeout / 1000));
 	const char *params[1] = { ms };
-	res = tsq_exec(s->conn, "SELECT set_config('client_min_messages', 'warning', false),"
+	res = tsq_exec(s->conn, "SELECT set_config('client_min_messages', 'notice', false),"
 	    " set_config('lock_timeout', $1, false)", 1, params);
 	if (!tsq_result_ok(res)) {
 		tsq_report_result(res);
