@@ -18,8 +18,10 @@ ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 
 CC ?= cc
+CXX ?= c++
 PKG_CONFIG ?= pkg-config
 CFLAGS ?= -O2 -g
+CXXFLAGS ?= $(CFLAGS)
 CSV_LIBS ?= -lcsv
 
 PQ_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpq 2>/dev/null || echo "-I$$(pg_config --includedir)")
@@ -35,6 +37,7 @@ endif
 ifeq ($(FUZZ),1)
 BUILD ?= build-fuzz
 CC = clang
+CXX = clang++
 SAN_FLAGS = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 else ifeq ($(SANITIZE),1)
 BUILD ?= build-asan
@@ -46,14 +49,19 @@ endif
 
 TSQ_CPPFLAGS = -D_GNU_SOURCE -DTSQ_DATADIR='"$(DATADIR)"' -Icommon $(PQ_CFLAGS) $(JANSSON_CFLAGS)
 TSQ_CFLAGS = -std=c11 $(WARNINGS) $(SAN_FLAGS)
+# The one C++ file (common/decimal.cc, around the header-only fast_float):
+# no exceptions or RTTI, so no C++ run-time library is linked.
+CXX_WARNINGS = $(filter-out -Wstrict-prototypes -Wmissing-prototypes,$(WARNINGS))
+TSQ_CXXFLAGS = -std=c++14 -fno-exceptions -fno-rtti $(CXX_WARNINGS) $(SAN_FLAGS)
 LIBS = $(PQ_LIBS) $(JANSSON_LIBS) $(CSV_LIBS) -lzstd -lz -lpthread -lm
 
 TOOLS = tsq-init tsq-load tsq-query tsq-compress tsq-stats
 PROGRAMS = tsq $(TOOLS)
 BINS = $(addprefix $(BUILD)/,$(PROGRAMS))
 
-LIB_SRC = $(wildcard common/*.c)
-LIB_OBJ = $(patsubst common/%.c,$(BUILD)/common/%.o,$(LIB_SRC)) $(BUILD)/common/sql_files.o
+LIB_SRC = $(wildcard common/*.c common/*.cc)
+LIB_OBJ = $(patsubst common/%.cc,$(BUILD)/common/%.o,$(patsubst common/%.c,$(BUILD)/common/%.o,$(LIB_SRC))) \
+	$(BUILD)/common/sql_files.o
 LIB = $(BUILD)/libtsq.a
 SQL_FILES = $(sort $(wildcard sql/*.sql sql/*/*.sql sql/*/*/*.sql))
 HEADERS = $(wildcard common/*.h)
@@ -71,6 +79,10 @@ all: $(BINS)
 $(BUILD)/common/%.o: common/%.c $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(TSQ_CPPFLAGS) $(CPPFLAGS) $(TSQ_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/common/%.o: common/%.cc $(HEADERS)
+	@mkdir -p $(@D)
+	$(CXX) $(TSQ_CPPFLAGS) $(CPPFLAGS) $(TSQ_CXXFLAGS) $(CXXFLAGS) -c -o $@ $<
 
 $(BUILD)/common/sql_files.c: common/embed-sql.sh $(SQL_FILES)
 	@mkdir -p $(@D)

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "convert.h"
+#include "decimal.h"
 #include "datetime.h"
 #include "mem.h"
 
@@ -184,34 +185,40 @@ conv_int(enum tsq_conv conv, const char *s, struct tsq_buf *out, struct tsq_buf 
 }
 
 static const char *
-conv_float(enum tsq_conv conv, const char *s, struct tsq_buf *out, struct tsq_buf *msg)
+conv_float(enum tsq_conv conv, const char *s, size_t len, struct tsq_buf *out,
+    struct tsq_buf *msg)
 {
 	const char *type = conv == TSQ_CONV_FLOAT4 ? "real" : "double precision";
+	union { float f; uint32_t u; } f;
+	union { double d; uint64_t u; } d;
 	char *end;
-	double d;
 
-	/* strtod skips leading blanks, and trailing ones are allowed below, as the server allows them. */
+	/* Blanks around the number are allowed, as the server allows them. */
+	size_t n = len;
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		n--;
+	/* The server reads real with strtof and double precision with strtod. */
 	errno = 0;
-	d = strtod(s, &end);
-	if (end == s)
-		return syntax(msg, type, s);
-	while (isspace((unsigned char)*end))
-		end++;
-	if (*end != '\0')
-		return syntax(msg, type, s);
-	if (errno == ERANGE && (d == 0 || isinf(d)))
-		return range(msg, type, s);
 	if (conv == TSQ_CONV_FLOAT4) {
-		float f = (float)d;
-		if ((isinf(f) && !isinf(d)) || (f == 0 && d != 0))
-			return range(msg, type, s);
-		union { float f; uint32_t u; } u = { .f = f };
+		if (!tsq_decimal_float(s, n, &f.f)) {
+			f.f = strtof(s, &end);
+			if (end != s + n || n == 0)
+				return syntax(msg, type, s);
+			if (errno == ERANGE && (f.f == 0 || isinf(f.f)))
+				return range(msg, type, s);
+		}
 		tsq_put_u32(out, 4);
-		tsq_put_u32(out, u.u);
+		tsq_put_u32(out, f.u);
 	} else {
-		union { double d; uint64_t u; } u = { .d = d };
+		if (!tsq_decimal_double(s, n, &d.d)) {
+			d.d = strtod(s, &end);
+			if (end != s + n || n == 0)
+				return syntax(msg, type, s);
+			if (errno == ERANGE && (d.d == 0 || isinf(d.d)))
+				return range(msg, type, s);
+		}
 		tsq_put_u32(out, 8);
-		tsq_put_u64(out, u.u);
+		tsq_put_u64(out, d.u);
 	}
 	return NULL;
 }
@@ -625,7 +632,7 @@ convert_scalar(enum tsq_conv conv, const struct tsq_type *t, const char *s, size
 		return conv_int(conv, s, out, msg);
 	case TSQ_CONV_FLOAT4:
 	case TSQ_CONV_FLOAT8:
-		return conv_float(conv, s, out, msg);
+		return conv_float(conv, s, len, out, msg);
 	case TSQ_CONV_NUMERIC:
 		return conv_numeric(s, len, out, msg);
 	case TSQ_CONV_JSON:

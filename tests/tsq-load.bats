@@ -417,6 +417,43 @@ tsq-load: hint: unquoted names are folded to lower case: to name the table publi
 	assert_regex "$stderr" 'alice:\*+@'
 }
 
+@test "numbers are read bit for bit as the server reads them (psql \\copy of the same file)" {
+	tsq_psql -c "CREATE TABLE nums (id integer PRIMARY KEY, d double precision, r real)"
+	tsq_psql -c "CREATE TABLE nums_ref (LIKE nums)"
+	# Prices, long digit strings, exponents, halfway points, subnormals,
+	# the extremes, and what strtod alone takes (+, NaN, Infinity, hex).
+	awk 'BEGIN {
+		srand(7)
+		print "id,d,r"
+		n = split("0.1 0.30000000000000004 9007199254740993 1e23 " \
+		    "1.0000000596046447753906250000000001 3.4028235e38 1.17549435e-38 1.4e-45 " \
+		    "+1.5 NaN -Infinity 0x1p-3 0 -0.0 123456789012345678901234567890e-20 7.038531e-26", e, " ")
+		for (i = 1; i <= n; i++)
+			printf "%d,%s,%s\n", i, e[i], e[i]
+		# Beyond real: double precision only.
+		m = split("2.2250738585072011e-308 4.9406564584124654e-324 1.7976931348623157e308 1e-310", e, " ")
+		for (i = 1; i <= m; i++)
+			printf "%d,%s,1\n", n + i, e[i]
+		n += m
+		for (i = n + 1; i <= 20000; i++) {
+			k = i % 4
+			if (k == 0)
+				v = sprintf("%d.%04d", int(rand() * 100000), int(rand() * 10000))
+			else if (k == 1)
+				v = sprintf("%.17g", (rand() - 0.5) * 10 ^ int(rand() * 40 - 20))
+			else if (k == 2)
+				v = sprintf("%.*e", 1 + int(rand() * 20), rand() * 10 ^ int(rand() * 600 - 300))
+			else
+				v = sprintf("%.9g", rand() * 10 ^ int(rand() * 70 - 35))
+			printf "%d,%s,%s\n", i, v, (k == 2 ? "1" : v)
+		}
+	}' >nums.csv
+	tsq-load nums nums.csv
+	tsq_psql -c "\\copy nums_ref FROM 'nums.csv' CSV HEADER"
+	assert_equal "$(tsq_psql -c "SELECT count(*) FROM nums a JOIN nums_ref b USING (id)
+	                             WHERE float8send(a.d) = float8send(b.d) AND float4send(a.r) = float4send(b.r)")" 20000
+}
+
 @test "a failed batch is reported once, with the server's detail lines kept" {
 	tsq_one_session && skip "PGlite serves one session at a time"
 	tsq_psql -c "CREATE TABLE lk (id integer PRIMARY KEY, v integer)"

@@ -77,6 +77,21 @@ main(void)
 	is_str(enc(700, 0, "-2"), "00000004 c000 0000", "real -2");
 	is_str(enc(701, 0, "1e999"), "error: value \"1e999\" is out of range for type double precision",
 	    "double overflow");
+	is_str(enc(701, 0, "1e-400"), "error: value \"1e-400\" is out of range for type double precision",
+	    "double underflow to zero");
+	is_str(enc(701, 0, "4.9e-324"), "00000008 0000 0000 0000 0001", "the smallest subnormal double");
+	is_str(enc(701, 0, "+0.1"), "00000008 3fb9 9999 9999 999a", "a leading + (strtod's path)");
+	is_str(enc(701, 0, "-Infinity"), "00000008 fff0 0000 0000 0000", "-Infinity");
+	is_str(enc(701, 0, "0x1p3"), "00000008 4020 0000 0000 0000", "hex, which the server's strtod takes too");
+	is_str(enc(701, 0, "1.5x"), "error: invalid input syntax for type double precision: \"1.5x\"",
+	    "trailing bytes");
+	is_str(enc(701, 0, "  "), "error: invalid input syntax for type double precision: \"  \"",
+	    "blanks only");
+	/* Read as a double first, this rounds to the halfway point between two reals, then down to 1. */
+	is_str(enc(700, 0, "1.0000000596046447753906250000000001"), "00000004 3f80 0001",
+	    "real is rounded once, from the decimal (strtof, as the server does)");
+	is_str(enc(700, 0, "1e39"), "error: value \"1e39\" is out of range for type real", "real overflow");
+	is_str(enc(700, 0, "1e-46"), "error: value \"1e-46\" is out of range for type real", "real underflow");
 	is_str(enc(16, 0, "Yes"), "00000001 01", "boolean yes");
 	is_str(enc(16, 0, "0"), "00000001 00", "boolean 0");
 
