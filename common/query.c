@@ -237,6 +237,26 @@ number_params(struct tsq_query *q, struct tsq_buf *err)
 	return true;
 }
 
+/*
+ * TEXT with each @name@ of a shipped fragment (sql/queries/fragments/) by
+ * its text: SQL that several queries share, such as the candles or bars an
+ * indicator reads.
+ */
+static char *
+expand_fragments(const char *text)
+{
+	const struct tsq_script_var fragments[] = {
+		{ "candles", tsq_sql_file("queries/fragments/candles.sql") },
+		{ NULL, NULL },
+	};
+	struct tsq_buf out = TSQ_BUF_INIT;
+
+	if (strchr(text, '@') == NULL)
+		return xstrdup(text);
+	tsq_sql_substitute(&out, text, fragments);
+	return tsq_buf_detach(&out);
+}
+
 static bool
 parse_query(const char *name, const char *source, const char *text, struct tsq_query *q,
     struct tsq_buf *err)
@@ -277,7 +297,7 @@ parse_query(const char *name, const char *source, const char *text, struct tsq_q
 			return false;
 		p += len + (eol != NULL);
 	}
-	q->text = xstrdup(text);
+	q->text = expand_fragments(text);
 	return number_params(q, err);
 }
 

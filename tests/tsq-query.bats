@@ -368,13 +368,16 @@ WINDOWS="2026-01-05T00:00 2026-01-05T06:00 1 360
 # tsq-query's QUERY with ARGS against TA-Lib's FUNCTION with PARAMS, columns
 # COLS of the csv, over every window.
 against_talib() {
-	local cols=$1 query=$2 args=$3 fn=$4 params=$5 from to first last got want c ncols=1
+	local cols=$1 query=$2 args=$3 fn=$4 params=$5 from to first last out got want c ncols=1
 	case $cols in *-*) ncols=$((${cols#*-} - ${cols%-*} + 1)) ;; esac
 	while read -r from to first last; do
-		got=$(tsq-query -F csv --no-header "$query" symbol=W $args from="$from" to="$to" | cut -d, -f"$cols")
+		# Counted with their times: a column of NULLs is only blank lines.
+		out=$(tsq-query -F csv --no-header "$query" symbol=W $args from="$from" to="$to")
+		[ "$(echo "$out" | grep -c .)" -eq $((last - first + 1)) ] ||
+			{ echo "$query $args from $from: $(echo "$out" | grep -c .) rows"; return 1; }
+		got=$(echo "$out" | cut -d, -f"$cols")
 		# shellcheck disable=SC2086
 		want=$(talib "$first" "$last" "$fn" $params)
-		[ "$(echo "$got" | wc -l)" -eq $((last - first + 1)) ] || { echo "$query $args from $from: $(echo "$got" | wc -l) rows"; return 1; }
 		for c in $(seq 1 "$ncols"); do
 			same_values "$(echo "$got" | cut -d, -f"$c")" "$(echo "$want" | cut -d, -f"$c")" ||
 				{ echo "$query $args from $from, column $c"; return 1; }
@@ -382,66 +385,102 @@ against_talib() {
 	done <<<"$WINDOWS"
 }
 
+# Each indicator and its TA-Lib function: columns of tsq-query's csv,
+# query, its arguments, TA-Lib's function, its parameters ("-": none).
+INDICATORS="4 sma period=20 SMA timePeriod=20
+4 sma period=3 SMA timePeriod=3
+4 ema period=20 EMA timePeriod=20
+4 ema period=50 EMA timePeriod=50
+4 rsi - RSI timePeriod=14
+4 rsi period=30 RSI timePeriod=30
+4-6 bollinger period=20,k=2 BBANDS timePeriod=20,nbDevUp=2,nbDevDn=2
+4-6 macd - MACD fastPeriod=12,slowPeriod=26,signalPeriod=9
+4-6 macd fast=5,slow=35,signal=5 MACD fastPeriod=5,slowPeriod=35,signalPeriod=5
+4 wma period=20 WMA timePeriod=20
+4 roc - ROC timePeriod=10
+4 willr - WILLR timePeriod=14
+4 cci period=20 CCI timePeriod=20
+4 atr - ATR timePeriod=14
+4 obv - OBV -
+4-5 stoch - STOCH -
+4-5 stoch period=14,smooth_k=3,smooth_d=5 STOCH fastKPeriod=14,slowKPeriod=3,slowDPeriod=5
+4-5 stochrsi - STOCHRSI -
+4-5 stochrsi period=20,k_period=10,d_period=4 STOCHRSI timePeriod=20,fastKPeriod=10,fastDPeriod=4
+4 adx - PLUS_DI -
+5 adx - MINUS_DI -
+6 adx - ADX -
+6 adx period=30 ADX timePeriod=30
+4 mfi - MFI -
+4 mfi period=5 MFI timePeriod=5
+4 donchian - MAX_HIGH timePeriod=20
+6 donchian period=50 MIN_LOW timePeriod=50"
+
+# Every case of INDICATORS (or those whose query matches $1) against TA-Lib,
+# with EXTRA arguments ($2) for tsq-query; the first failure is reported.
+every_indicator() {
+	local only=${1:-.} extra=$2 cols query args fn params
+	while read -r cols query args fn params; do
+		[[ $query =~ ^($only)$ ]] || continue
+		[ "$args" = - ] && args=
+		[ "$params" = - ] && params=
+		# shellcheck disable=SC2086
+		against_talib "$cols" "$query" "${args//,/ } $extra" "$fn" "${params//,/ }" ||
+			{ echo "($query ${args//,/ } $extra)"; return 1; }
+	done <<<"$INDICATORS"
+}
+
 @test "indicators equal TA-Lib's over the whole history, from the first row shown" {
 	tsq-init -q
 	load_walk
-	run against_talib 4 sma "period=20" SMA "timePeriod=20"
-	assert_success
-	run against_talib 4 sma "period=3" SMA "timePeriod=3"
-	assert_success
-	run against_talib 4 ema "period=20" EMA "timePeriod=20"
-	assert_success
-	run against_talib 4 ema "period=50" EMA "timePeriod=50"
-	assert_success
-	run against_talib 4 rsi "" RSI "timePeriod=14"
-	assert_success
-	run against_talib 4 rsi "period=30" RSI "timePeriod=30"
-	assert_success
-	run against_talib 4-6 bollinger "period=20 k=2" BBANDS "timePeriod=20 nbDevUp=2 nbDevDn=2"
-	assert_success
-	run against_talib 4-6 macd "" MACD "fastPeriod=12 slowPeriod=26 signalPeriod=9"
-	assert_success
-	run against_talib 4-6 macd "fast=5 slow=35 signal=5" MACD "fastPeriod=5 slowPeriod=35 signalPeriod=5"
-	assert_success
-	run against_talib 4 wma "period=20" WMA "timePeriod=20"
-	assert_success
-	run against_talib 4 roc "" ROC "timePeriod=10"
-	assert_success
-	run against_talib 4 willr "" WILLR "timePeriod=14"
-	assert_success
-	run against_talib 4 cci "period=20" CCI "timePeriod=20"
-	assert_success
-	run against_talib 4 atr "" ATR "timePeriod=14"
-	assert_success
-	run against_talib 4 obv "" OBV ""
-	assert_success
-	run against_talib 4-5 stoch "" STOCH ""
-	assert_success
-	run against_talib 4-5 stoch "period=14 smooth_k=3 smooth_d=5" STOCH "fastKPeriod=14 slowKPeriod=3 slowDPeriod=5"
-	assert_success
-	run against_talib 4-5 stochrsi "" STOCHRSI ""
-	assert_success
-	run against_talib 4-5 stochrsi "period=20 k_period=10 d_period=4" STOCHRSI "timePeriod=20 fastKPeriod=10 fastDPeriod=4"
-	assert_success
-	run against_talib 4 adx "" PLUS_DI ""
-	assert_success
-	run against_talib 5 adx "" MINUS_DI ""
-	assert_success
-	run against_talib 6 adx "" ADX ""
-	assert_success
-	run against_talib 6 adx "period=30" ADX "timePeriod=30"
-	assert_success
-	run against_talib 4 mfi "" MFI ""
-	assert_success
-	run against_talib 4 mfi "period=5" MFI "timePeriod=5"
-	assert_success
-	run against_talib 4 donchian "" MAX_HIGH "timePeriod=20"
-	assert_success
-	run against_talib 6 donchian "period=50" MIN_LOW "timePeriod=50"
+	run every_indicator
 	assert_success
 	# The middle line is the midpoint of the two.
 	run bash -c "tsq-query -F csv --no-header donchian symbol=W from=2026-01-06 to=2026-01-06T01:00 | awk -F, '\$5 != (\$4 + \$6) / 2'"
 	assert_output ""
+}
+
+# Bars of INTERVAL over the walk's whole history, from the candles: their
+# values in candles.csv (for TA-Lib), and WINDOWS of them as against_talib
+# reads it: the first bars, the middle, the last.
+bars_of_walk() {
+	local times n m
+	tsq-query -F csv --no-header bars symbol=W interval="$1" source=raw from=2026-01-01 to=2026-01-08 >bars.csv
+	cut -d, -f3-7 bars.csv >candles.csv
+	times=$(cut -d, -f1 bars.csv | sed 's/ /T/')
+	n=$(echo "$times" | wc -l)
+	m=$((n / 2))
+	WINDOWS="$(echo "$times" | sed -n 1p) $(echo "$times" | sed -n 7p) 1 6
+$(echo "$times" | sed -n ${m}p) $(echo "$times" | sed -n $((m + 6))p) $m $((m + 5))
+$(echo "$times" | sed -n $((n - 1))p) 2026-01-08 $((n - 1)) $n"
+}
+
+@test "interval=: every indicator over bars of that interval, equal to TA-Lib's over those bars" {
+	tsq-init -q
+	tsq_hold_jobs
+	load_walk
+	# Half of the walk in the rollups, which auto reads, the rest from the
+	# candles; the bars TA-Lib gets are from the candles.
+	tsq-compress -q --refresh=ohlcv_5m --to=2026-01-06T12:00
+	tsq-compress -q --refresh=ohlcv_15m --to=2026-01-06T12:00
+	tsq-compress -q --refresh=ohlcv_1h --to=2026-01-06T12:00
+	bars_of_walk 15m
+	run every_indicator . interval=15m
+	assert_success
+	bars_of_walk 1h
+	run every_indicator 'sma|ema|rsi|macd|atr|stoch|adx|obv' interval=1h
+	assert_success
+	# 7 minutes: no rollup divides it, the candles are read.
+	bars_of_walk 7m
+	run every_indicator 'sma|rsi|macd|bollinger|mfi' interval=7m
+	assert_success
+	# source=raw reads the candles and gives the same values.
+	got=$(tsq-query -F csv --no-header macd symbol=W interval=1h from=2026-01-06 to=2026-01-07 | cut -d, -f4-6)
+	want=$(tsq-query -F csv --no-header macd symbol=W interval=1h source=raw from=2026-01-06 to=2026-01-07 | cut -d, -f4-6)
+	[ "$(echo "$got" | wc -l)" -eq 24 ]
+	for c in 1 2 3; do
+		run same_values "$(echo "$got" | cut -d, -f$c)" "$(echo "$want" | cut -d, -f$c)"
+		assert_success
+	done
 }
 
 @test "vwap: from the start of each UTC day, or of each anchor= period, whatever from is" {
@@ -505,6 +544,10 @@ against_talib() {
 	run --separate-stderr tsq-query -F csv --no-header volatility symbol=BTC-USD period=20 periods_per_year=525600 $DAY
 	assert_equal "$(echo "$output" | sed -n 21p | cut -d, -f5 | awk '{ printf "%.9f", $1 }')" \
 		"$(awk -v v="$expected" 'BEGIN { printf "%.9f", v * sqrt(525600) }')"
+	# From later on, the returns before from are read: the first row has its value.
+	run --separate-stderr tsq-query -F csv --no-header volatility symbol=BTC-USD period=20 from=2026-11-20T01:00 to=2026-11-20T01:01
+	expected=$(tsq_psql -c "SELECT round(stddev_samp(r)::numeric, 12) FROM (SELECT ln(close / lag(close) OVER (ORDER BY time)) AS r FROM ohlcv WHERE symbol = 'BTC-USD' AND time <= '2026-11-20 01:00' ORDER BY time DESC LIMIT 20) x")
+	assert_equal "$(echo "$output" | cut -d, -f5 | awk '{ printf "%.12f", $1 }')" "$expected"
 	run --separate-stderr tsq-query -F csv --no-header correlation symbols=BTC-USD,ETH-USD period=30 $DAY
 	assert_success
 	assert_equal "${#lines[@]}" 360

@@ -3,8 +3,12 @@
 -- param: period int = 14
 -- param: warmup int = null
 -- param: timeframe text = 1m
+-- param: interval interval = null
+-- param: source text = auto
 -- param: from timestamptz = -24h
 -- param: to timestamptz = now
+WITH need AS (SELECT coalesce(:warmup, CASE WHEN :period > 1 THEN 2 * (:period + ceil(ln(1e-12) / ln((:period - 1)::float8 / :period))::int) ELSE 2 * :period END) AS rows, NULL::timestamptz AS since),
+@candles@
 SELECT time, symbol, close, plus_di, minus_di, adx
 FROM (
     SELECT time, symbol, close, plus_di, minus_di,
@@ -36,15 +40,7 @@ FROM (
                     SELECT time, symbol, close, high::float8 AS high, low::float8 AS low,
                            lag(high::float8) OVER w AS prev_high, lag(low::float8) OVER w AS prev_low,
                            lag(close::float8) OVER w AS prev_close
-                    FROM ohlcv
-                    WHERE symbol = :symbol AND timeframe = :timeframe AND time < :to
-                      AND time >= (SELECT coalesce(min(time), :from)
-                                   FROM (SELECT time FROM ohlcv
-                                         WHERE symbol = :symbol AND timeframe = :timeframe AND time < :from
-                                         ORDER BY time DESC
-                                         LIMIT coalesce(:warmup, CASE WHEN :period > 1 THEN 2 * (:period +
-                                               ceil(ln(1e-12) / ln((:period - 1)::float8 / :period))::int)
-                                               ELSE 2 * :period END)) h)
+                    FROM candles
                     WINDOW w AS (ORDER BY time)
                 ) c
             ) m

@@ -3,8 +3,12 @@
 -- param: period int = 20
 -- param: k float = 2
 -- param: timeframe text = 1m
+-- param: interval interval = null
+-- param: source text = auto
 -- param: from timestamptz = -24h
 -- param: to timestamptz = now
+WITH need AS (SELECT greatest(:period - 1, 0) AS rows, NULL::timestamptz AS since),
+@candles@
 SELECT time, symbol, close,
        CASE WHEN n = :period THEN m + :k * sd END AS upper,
        CASE WHEN n = :period THEN m END AS middle,
@@ -12,12 +16,7 @@ SELECT time, symbol, close,
 FROM (
     SELECT time, symbol, close, count(close) OVER w AS n, avg(close::float8) OVER w AS m,
            stddev_pop(close::float8) OVER w AS sd
-    FROM ohlcv
-    WHERE symbol = :symbol AND timeframe = :timeframe AND time < :to
-      AND time >= (SELECT coalesce(min(time), :from)
-                   FROM (SELECT time FROM ohlcv
-                         WHERE symbol = :symbol AND timeframe = :timeframe AND time < :from
-                         ORDER BY time DESC LIMIT greatest(:period - 1, 0)) h)
+    FROM candles
     WINDOW w AS (ORDER BY time ROWS BETWEEN :period - 1 PRECEDING AND CURRENT ROW)
 ) b
 WHERE time >= :from

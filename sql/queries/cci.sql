@@ -2,8 +2,12 @@
 -- param: symbol text
 -- param: period int = 14
 -- param: timeframe text = 1m
+-- param: interval interval = null
+-- param: source text = auto
 -- param: from timestamptz = -24h
 -- param: to timestamptz = now
+WITH need AS (SELECT greatest(:period - 1, 0) AS rows, NULL::timestamptz AS since),
+@candles@
 SELECT time, symbol, close,
        CASE WHEN cardinality(w) < :period THEN NULL WHEN md = 0 THEN 0
             ELSE (tp - m) / (0.015 * md) END AS cci
@@ -17,12 +21,7 @@ FROM (
             SELECT time, symbol, close, tp, array_agg(tp) OVER win AS w
             FROM (
                 SELECT time, symbol, close, (high::float8 + low::float8 + close::float8) / 3 AS tp
-                FROM ohlcv
-                WHERE symbol = :symbol AND timeframe = :timeframe AND time < :to
-      AND time >= (SELECT coalesce(min(time), :from)
-                   FROM (SELECT time FROM ohlcv
-                         WHERE symbol = :symbol AND timeframe = :timeframe AND time < :from
-                         ORDER BY time DESC LIMIT greatest(:period - 1, 0)) h)
+                FROM candles
             ) t
             WINDOW win AS (ORDER BY time ROWS BETWEEN :period - 1 PRECEDING AND CURRENT ROW)
         ) a

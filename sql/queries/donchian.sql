@@ -2,8 +2,12 @@
 -- param: symbol text
 -- param: period int = 20
 -- param: timeframe text = 1m
+-- param: interval interval = null
+-- param: source text = auto
 -- param: from timestamptz = -24h
 -- param: to timestamptz = now
+WITH need AS (SELECT greatest(:period - 1, 0) AS rows, NULL::timestamptz AS since),
+@candles@
 SELECT time, symbol, close,
        CASE WHEN n >= :period THEN hh END AS upper,
        CASE WHEN n >= :period THEN (hh + ll) / 2 END AS middle,
@@ -11,12 +15,7 @@ SELECT time, symbol, close,
 FROM (
     SELECT time, symbol, close, count(*) OVER w AS n,
            max(high::float8) OVER w AS hh, min(low::float8) OVER w AS ll
-    FROM ohlcv
-    WHERE symbol = :symbol AND timeframe = :timeframe AND time < :to
-      AND time >= (SELECT coalesce(min(time), :from)
-                   FROM (SELECT time FROM ohlcv
-                         WHERE symbol = :symbol AND timeframe = :timeframe AND time < :from
-                         ORDER BY time DESC LIMIT greatest(:period - 1, 0)) h)
+    FROM candles
     WINDOW w AS (ORDER BY time ROWS BETWEEN :period - 1 PRECEDING AND CURRENT ROW)
 ) x
 WHERE time >= :from

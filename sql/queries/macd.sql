@@ -5,8 +5,12 @@
 -- param: signal int = 9
 -- param: warmup int = null
 -- param: timeframe text = 1m
+-- param: interval interval = null
+-- param: source text = auto
 -- param: from timestamptz = -24h
 -- param: to timestamptz = now
+WITH need AS (SELECT coalesce(:warmup, greatest(:fast, :slow) + :signal - 2 + ceil(ln(1e-12) / ln((greatest(:fast, :slow, :signal) - 1)::float8 / (greatest(:fast, :slow, :signal) + 1)))::int) AS rows, NULL::timestamptz AS since),
+@candles@
 SELECT time, symbol, close, CASE WHEN signal IS NOT NULL THEN macd END AS macd, signal,
        macd - signal AS histogram
 FROM (
@@ -21,15 +25,7 @@ FROM (
              - tsq.ema(close::float8, greatest(:fast, :slow)::int) OVER w AS macd
         FROM (
             SELECT time, symbol, close, row_number() OVER (ORDER BY time) AS n
-            FROM ohlcv
-            WHERE symbol = :symbol AND timeframe = :timeframe AND time < :to
-              AND time >= (SELECT coalesce(min(time), :from)
-                           FROM (SELECT time FROM ohlcv
-                                 WHERE symbol = :symbol AND timeframe = :timeframe AND time < :from
-                                 ORDER BY time DESC
-                                 LIMIT coalesce(:warmup, greatest(:fast, :slow) + :signal - 2 +
-                                       ceil(ln(1e-12) / ln((greatest(:fast, :slow, :signal) - 1)::float8
-                                                           / (greatest(:fast, :slow, :signal) + 1)))::int)) h)
+            FROM candles
         ) r
         WINDOW w AS (ORDER BY time ROWS UNBOUNDED PRECEDING)
     ) m

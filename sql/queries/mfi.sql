@@ -2,8 +2,12 @@
 -- param: symbol text
 -- param: period int = 14
 -- param: timeframe text = 1m
+-- param: interval interval = null
+-- param: source text = auto
 -- param: from timestamptz = -24h
 -- param: to timestamptz = now
+WITH need AS (SELECT greatest(:period, 0) AS rows, NULL::timestamptz AS since),
+@candles@
 SELECT time, symbol, close, mfi
 FROM (
     SELECT time, symbol, close,
@@ -18,12 +22,7 @@ FROM (
             SELECT time, symbol, close, volume::float8 AS volume,
                    (high::float8 + low::float8 + close::float8) / 3 AS tp,
                    lag((high::float8 + low::float8 + close::float8) / 3) OVER (ORDER BY time) AS prev_tp
-            FROM ohlcv
-            WHERE symbol = :symbol AND timeframe = :timeframe AND time < :to
-              AND time >= (SELECT coalesce(min(time), :from)
-                           FROM (SELECT time FROM ohlcv
-                                 WHERE symbol = :symbol AND timeframe = :timeframe AND time < :from
-                                 ORDER BY time DESC LIMIT greatest(:period, 0)) h)
+            FROM candles
         ) t
     ) f
     WINDOW w AS (ORDER BY time ROWS BETWEEN :period - 1 PRECEDING AND CURRENT ROW)

@@ -2,18 +2,17 @@
 -- param: symbol text
 -- param: period int = 10
 -- param: timeframe text = 1m
+-- param: interval interval = null
+-- param: source text = auto
 -- param: from timestamptz = -24h
 -- param: to timestamptz = now
+WITH need AS (SELECT greatest(:period, 0) AS rows, NULL::timestamptz AS since),
+@candles@
 SELECT time, symbol, close,
        CASE WHEN prev = 0 THEN 0 ELSE 100 * (close / prev - 1) END AS roc
 FROM (
     SELECT time, symbol, close::float8, lag(close::float8, :period::int) OVER (ORDER BY time) AS prev
-    FROM ohlcv
-    WHERE symbol = :symbol AND timeframe = :timeframe AND time < :to
-      AND time >= (SELECT coalesce(min(time), :from)
-                   FROM (SELECT time FROM ohlcv
-                         WHERE symbol = :symbol AND timeframe = :timeframe AND time < :from
-                         ORDER BY time DESC LIMIT greatest(:period, 0)) h)
+    FROM candles
 ) x
 WHERE time >= :from
 ORDER BY time

@@ -3,21 +3,17 @@
 -- param: period int = 14
 -- param: warmup int = null
 -- param: timeframe text = 1m
+-- param: interval interval = null
+-- param: source text = auto
 -- param: from timestamptz = -24h
 -- param: to timestamptz = now
+WITH need AS (SELECT coalesce(:warmup, CASE WHEN :period > 1 THEN :period + ceil(ln(1e-12) / ln((:period - 1)::float8 / :period))::int ELSE :period END) AS rows, NULL::timestamptz AS since),
+@candles@
 SELECT time, symbol, close, rsi
 FROM (
     SELECT time, symbol, close,
            tsq.rsi(close::float8, :period::int) OVER (ORDER BY time ROWS UNBOUNDED PRECEDING) AS rsi
-    FROM ohlcv
-    WHERE symbol = :symbol AND timeframe = :timeframe AND time < :to
-      AND time >= (SELECT coalesce(min(time), :from)
-                   FROM (SELECT time FROM ohlcv
-                         WHERE symbol = :symbol AND timeframe = :timeframe AND time < :from
-                         ORDER BY time DESC
-                         LIMIT coalesce(:warmup, CASE WHEN :period > 1 THEN :period +
-                               ceil(ln(1e-12) / ln((:period - 1)::float8 / :period))::int
-                               ELSE :period END)) h)
+    FROM candles
 ) x
 WHERE time >= :from
 ORDER BY time

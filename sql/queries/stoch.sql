@@ -4,8 +4,12 @@
 -- param: smooth_k int = 3
 -- param: smooth_d int = 3
 -- param: timeframe text = 1m
+-- param: interval interval = null
+-- param: source text = auto
 -- param: from timestamptz = -24h
 -- param: to timestamptz = now
+WITH need AS (SELECT greatest(:period + :smooth_k + :smooth_d - 3, 0) AS rows, NULL::timestamptz AS since),
+@candles@
 SELECT time, symbol, close,
        CASE WHEN nd >= :smooth_d THEN k END AS stoch_k,
        CASE WHEN nd >= :smooth_d THEN d END AS stoch_d
@@ -20,13 +24,7 @@ FROM (
                         WHEN max(high::float8) OVER wf = min(low::float8) OVER wf THEN 0
                         ELSE 100 * (close::float8 - min(low::float8) OVER wf)
                              / (max(high::float8) OVER wf - min(low::float8) OVER wf) END AS fk
-            FROM ohlcv
-            WHERE symbol = :symbol AND timeframe = :timeframe AND time < :to
-              AND time >= (SELECT coalesce(min(time), :from)
-                           FROM (SELECT time FROM ohlcv
-                                 WHERE symbol = :symbol AND timeframe = :timeframe AND time < :from
-                                 ORDER BY time DESC
-                                 LIMIT greatest(:period + :smooth_k + :smooth_d - 3, 0)) h)
+            FROM candles
             WINDOW wf AS (ORDER BY time ROWS BETWEEN :period - 1 PRECEDING AND CURRENT ROW)
         ) f
         WINDOW wk AS (ORDER BY time ROWS BETWEEN :smooth_k - 1 PRECEDING AND CURRENT ROW)

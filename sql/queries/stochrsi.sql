@@ -5,8 +5,12 @@
 -- param: d_period int = 3
 -- param: warmup int = null
 -- param: timeframe text = 1m
+-- param: interval interval = null
+-- param: source text = auto
 -- param: from timestamptz = -24h
 -- param: to timestamptz = now
+WITH need AS (SELECT coalesce(:warmup, :k_period + :d_period - 2 + CASE WHEN :period > 1 THEN :period + ceil(ln(1e-12) / ln((:period - 1)::float8 / :period))::int ELSE :period END) AS rows, NULL::timestamptz AS since),
+@candles@
 SELECT time, symbol, close,
        CASE WHEN nd >= :d_period THEN k END AS stochrsi_k,
        CASE WHEN nd >= :d_period THEN d END AS stochrsi_d
@@ -20,16 +24,7 @@ FROM (
         FROM (
             SELECT time, symbol, close,
                    tsq.rsi(close::float8, :period::int) OVER (ORDER BY time ROWS UNBOUNDED PRECEDING) AS rsi
-            FROM ohlcv
-            WHERE symbol = :symbol AND timeframe = :timeframe AND time < :to
-              AND time >= (SELECT coalesce(min(time), :from)
-                           FROM (SELECT time FROM ohlcv
-                                 WHERE symbol = :symbol AND timeframe = :timeframe AND time < :from
-                                 ORDER BY time DESC
-                                 LIMIT coalesce(:warmup, :k_period + :d_period - 2 +
-                                       CASE WHEN :period > 1 THEN :period +
-                                            ceil(ln(1e-12) / ln((:period - 1)::float8 / :period))::int
-                                            ELSE :period END)) h)
+            FROM candles
         ) r
         WINDOW wk AS (ORDER BY time ROWS BETWEEN :k_period - 1 PRECEDING AND CURRENT ROW)
     ) s

@@ -2,8 +2,12 @@
 -- param: symbol text
 -- param: anchor interval = 1d
 -- param: timeframe text = 1m
+-- param: interval interval = null
+-- param: source text = auto
 -- param: from timestamptz = -24h
 -- param: to timestamptz = now
+WITH need AS (SELECT 0 AS rows, time_bucket(:anchor, :from) AS since),
+@candles@
 SELECT time, symbol, close, vwap
 FROM (
     SELECT time, symbol, close,
@@ -11,9 +15,7 @@ FROM (
     FROM (
         SELECT time, symbol, close, volume::float8 AS volume,
                (high::float8 + low::float8 + close::float8) / 3 AS tp
-        FROM ohlcv
-        WHERE symbol = :symbol AND timeframe = :timeframe
-          AND time >= time_bucket(:anchor, :from) AND time < :to
+        FROM candles
     ) t
     WINDOW w AS (PARTITION BY time_bucket(:anchor, time) ORDER BY time ROWS UNBOUNDED PRECEDING)
 ) x

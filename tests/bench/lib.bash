@@ -171,6 +171,16 @@ bench_target() {
 	}'
 }
 
+# bench_cpu_target SECTION LABEL SECONDS: the client CPU (user + system)
+# per million rows of LABEL, averaged over its rounds, at most SECONDS.
+bench_cpu_target() {
+	local section=$1 label=$2 want=$3 base
+	base=$(cat "$DATA/base.$BENCH_BACKEND.$section")
+	bench_stats "$section" "$base" | awk -F'|' -v l="$label" -v w="$want" '
+		$1 == l { found = 1; printf "  target: %-38s %5.2f s (<= %s s)  %s\n", l " CPU s/1M rows", $10, w, $10 <= w ? "met" : "MISSED" }
+		END { if (!found) printf "  target: %s: not measured\n", l }'
+}
+
 # bench_peak_target SECTION PREFIX MB: the largest peak RSS of the labels
 # starting with PREFIX.
 bench_peak_target() {

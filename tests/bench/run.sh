@@ -53,9 +53,11 @@ load_section() {
 	empty; bench_run load "pgloader (csv), one run" "$ROWS" pgloader --quiet "$DATA/pgloader.load"
 	empty; bench_run load "INSERT per row ($INSERT_ROWS rows), one run" "$INSERT_ROWS" psql -X -q -f "$DATA/inserts.sql"
 	bench_table load "psql \\copy (csv)" "tsq-load: $ROWS rows, $SYMBOLS symbols, 1-minute OHLCV into ohlcv (primary key; $(bench_layout)), $(bench_server)"
-	bench_target load "tsq-load --on-conflict error" ">=" 1.15
-	bench_target load "tsq-load (upsert, empty table)" ">=" 0.9
+	bench_target load "tsq-load --on-conflict error" ">=" 1.3
+	bench_target load "tsq-load (upsert, empty table)" ">=" 1.2
 	bench_target load "tsq-load (reload, all unchanged)" ">=" 1.0
+	bench_cpu_target load "tsq-load --on-conflict error" 1.0
+	bench_cpu_target load "tsq-load (JSON lines, upsert)" 1.2
 	bench_peak_target load tsq-load 32
 }
 

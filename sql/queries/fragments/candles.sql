@@ -1,0 +1,108 @@
+-- (A fragment: @candles@ in the indicator queries, which tsq-query replaces
+-- by this text.)  Two common table expressions for a query that declares
+-- the parameters symbol, timeframe, interval, source, from and to, and
+-- defines need(rows, since) before them: how many candles before from the
+-- indicator reads to warm up (NULL: all of them), or from when (since, when
+-- not NULL; rows 0 then).
+--
+-- candles: time, symbol, open, high, low, close and volume, from the warm-up
+-- candles to to.  Without interval, the symbol's stored candles of timeframe.
+-- With one, bars of that interval built as the bars query builds them: from
+-- the coarsest rollup whose bucket divides it (for 1-minute candles, with
+-- source=auto; on plain PostgreSQL the rollup answers up to where it was
+-- refreshed, the candles after that), else from the candles of timeframe.
+-- The warm-up is counted in rows read: N bars need at most N times as many
+-- rows as a bar holds, so reading that many rows back gives at least N bars.
+warm AS (
+    -- For bars, from the start of the bar: never a part of one.
+    SELECT CASE WHEN :interval IS NULL THEN s ELSE time_bucket(:interval, s) END AS since
+    FROM (SELECT coalesce((SELECT since FROM need), min(time), :from) AS s
+    FROM (
+        (SELECT time FROM ohlcv_1d
+         WHERE tsq.rollup_for(:interval, CASE WHEN :timeframe = '1m' THEN :source END) = 'ohlcv_1d'
+           AND symbol = :symbol AND time < time_bucket(:interval, :from)
+         ORDER BY time DESC
+         LIMIT (SELECT rows FROM need) * ceil(extract(epoch FROM :interval) / 86400)::bigint)
+        UNION ALL
+        (SELECT time FROM ohlcv_4h
+         WHERE tsq.rollup_for(:interval, CASE WHEN :timeframe = '1m' THEN :source END) = 'ohlcv_4h'
+           AND symbol = :symbol AND time < time_bucket(:interval, :from)
+         ORDER BY time DESC
+         LIMIT (SELECT rows FROM need) * ceil(extract(epoch FROM :interval) / 14400)::bigint)
+        UNION ALL
+        (SELECT time FROM ohlcv_1h
+         WHERE tsq.rollup_for(:interval, CASE WHEN :timeframe = '1m' THEN :source END) = 'ohlcv_1h'
+           AND symbol = :symbol AND time < time_bucket(:interval, :from)
+         ORDER BY time DESC
+         LIMIT (SELECT rows FROM need) * ceil(extract(epoch FROM :interval) / 3600)::bigint)
+        UNION ALL
+        (SELECT time FROM ohlcv_15m
+         WHERE tsq.rollup_for(:interval, CASE WHEN :timeframe = '1m' THEN :source END) = 'ohlcv_15m'
+           AND symbol = :symbol AND time < time_bucket(:interval, :from)
+         ORDER BY time DESC
+         LIMIT (SELECT rows FROM need) * ceil(extract(epoch FROM :interval) / 900)::bigint)
+        UNION ALL
+        (SELECT time FROM ohlcv_5m
+         WHERE tsq.rollup_for(:interval, CASE WHEN :timeframe = '1m' THEN :source END) = 'ohlcv_5m'
+           AND symbol = :symbol AND time < time_bucket(:interval, :from)
+         ORDER BY time DESC
+         LIMIT (SELECT rows FROM need) * ceil(extract(epoch FROM :interval) / 300)::bigint)
+        UNION ALL
+        -- The candles themselves: one row per candle without interval; for
+        -- bars, a candle a minute at most (candles of a longer timeframe
+        -- only make this read further back than it needs).
+        (SELECT time FROM ohlcv
+         WHERE symbol = :symbol AND timeframe = :timeframe
+           AND time < CASE WHEN :interval IS NULL THEN :from ELSE time_bucket(:interval, :from) END
+           AND (tsq.rollup_for(:interval, CASE WHEN :timeframe = '1m' THEN :source END) IS NULL
+                OR time >= tsq.rollup_horizon(tsq.rollup_for(:interval,
+                                              CASE WHEN :timeframe = '1m' THEN :source END)))
+         ORDER BY time DESC
+         LIMIT (SELECT rows FROM need)
+               * coalesce(ceil(extract(epoch FROM :interval) / 60)::bigint, 1))
+    ) h) w
+),
+candles AS (
+    SELECT time, symbol, open, high, low, close, volume
+    FROM ohlcv
+    WHERE :interval IS NULL AND symbol = :symbol AND timeframe = :timeframe
+      AND time >= (SELECT since FROM warm) AND time < :to
+    UNION ALL
+    SELECT time_bucket(:interval, time), :symbol, first(open, time), max(high), min(low),
+           last(close, time), sum(volume)
+    FROM (
+        SELECT time, open, high, low, close, volume FROM ohlcv_1d
+        WHERE tsq.rollup_for(:interval, CASE WHEN :timeframe = '1m' THEN :source END) = 'ohlcv_1d'
+          AND symbol = :symbol AND time >= (SELECT since FROM warm) AND time < :to
+          AND time < tsq.rollup_horizon('ohlcv_1d')
+        UNION ALL
+        SELECT time, open, high, low, close, volume FROM ohlcv_4h
+        WHERE tsq.rollup_for(:interval, CASE WHEN :timeframe = '1m' THEN :source END) = 'ohlcv_4h'
+          AND symbol = :symbol AND time >= (SELECT since FROM warm) AND time < :to
+          AND time < tsq.rollup_horizon('ohlcv_4h')
+        UNION ALL
+        SELECT time, open, high, low, close, volume FROM ohlcv_1h
+        WHERE tsq.rollup_for(:interval, CASE WHEN :timeframe = '1m' THEN :source END) = 'ohlcv_1h'
+          AND symbol = :symbol AND time >= (SELECT since FROM warm) AND time < :to
+          AND time < tsq.rollup_horizon('ohlcv_1h')
+        UNION ALL
+        SELECT time, open, high, low, close, volume FROM ohlcv_15m
+        WHERE tsq.rollup_for(:interval, CASE WHEN :timeframe = '1m' THEN :source END) = 'ohlcv_15m'
+          AND symbol = :symbol AND time >= (SELECT since FROM warm) AND time < :to
+          AND time < tsq.rollup_horizon('ohlcv_15m')
+        UNION ALL
+        SELECT time, open, high, low, close, volume FROM ohlcv_5m
+        WHERE tsq.rollup_for(:interval, CASE WHEN :timeframe = '1m' THEN :source END) = 'ohlcv_5m'
+          AND symbol = :symbol AND time >= (SELECT since FROM warm) AND time < :to
+          AND time < tsq.rollup_horizon('ohlcv_5m')
+        UNION ALL
+        SELECT time, open, high, low, close, volume FROM ohlcv
+        WHERE timeframe = :timeframe AND symbol = :symbol
+          AND time >= (SELECT since FROM warm) AND time < :to
+          AND (tsq.rollup_for(:interval, CASE WHEN :timeframe = '1m' THEN :source END) IS NULL
+               OR time >= tsq.rollup_horizon(tsq.rollup_for(:interval,
+                                             CASE WHEN :timeframe = '1m' THEN :source END)))
+    ) r
+    WHERE :interval IS NOT NULL
+    GROUP BY 1
+)
