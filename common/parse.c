@@ -87,6 +87,16 @@ unit_usec(const char *p, size_t *len)
 		{"s", TSQ_USEC_PER_SEC}, {"m", 60 * TSQ_USEC_PER_SEC},
 		{"h", 3600 * TSQ_USEC_PER_SEC}, {"d", 86400 * TSQ_USEC_PER_SEC},
 		{"w", 7 * 86400 * TSQ_USEC_PER_SEC},
+		/* PostgreSQL's words, as in '7 days' or '1 hour 30 minutes'. */
+		{"microseconds", 1}, {"microsecond", 1},
+		{"milliseconds", 1000}, {"millisecond", 1000},
+		{"seconds", TSQ_USEC_PER_SEC}, {"second", TSQ_USEC_PER_SEC},
+		{"secs", TSQ_USEC_PER_SEC}, {"sec", TSQ_USEC_PER_SEC},
+		{"minutes", 60 * TSQ_USEC_PER_SEC}, {"minute", 60 * TSQ_USEC_PER_SEC},
+		{"mins", 60 * TSQ_USEC_PER_SEC},
+		{"hours", 3600 * TSQ_USEC_PER_SEC}, {"hour", 3600 * TSQ_USEC_PER_SEC},
+		{"days", 86400 * TSQ_USEC_PER_SEC}, {"day", 86400 * TSQ_USEC_PER_SEC},
+		{"weeks", 7 * 86400 * TSQ_USEC_PER_SEC}, {"week", 7 * 86400 * TSQ_USEC_PER_SEC},
 	};
 	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
 		size_t n = strlen(units[i].name);
@@ -100,16 +110,22 @@ unit_usec(const char *p, size_t *len)
 
 /*
  * NUMBER[.FRACTION]UNIT pairs from P; REQUIRE_UNIT refuses a bare number.
- * Stops with an error at anything else.
+ * SPACED: blanks may separate a number from its unit and one pair from the
+ * next ("1 hour 30 minutes"), and only blanks may follow; otherwise the
+ * first blank ends the duration.  Stops with an error at anything else.
  */
 static enum tsq_parse_status
-parse_duration_at(const char *s, const char *p, bool require_unit, int64_t *usec,
-    size_t *pos)
+parse_duration_at(const char *s, const char *p, bool require_unit, bool spaced,
+    int64_t *usec, size_t *pos)
 {
 	int64_t total = 0;
 	bool any = false;
 
-	while (*p != '\0' && *p != ' ' && *p != '\t') {
+	for (;;) {
+		if (spaced)
+			p = skip_blanks(p);
+		if (*p == '\0' || *p == ' ' || *p == '\t')
+			break;
 
 		uint64_t whole = 0;
 		uint64_t frac = 0, scale = 1;
@@ -133,6 +149,8 @@ parse_duration_at(const char *s, const char *p, bool require_unit, int64_t *usec
 			}
 		}
 		size_t ulen = 0;
+		if (spaced)
+			p = skip_blanks(p);
 		int64_t unit = unit_usec(p, &ulen);
 		if (unit == 0) {
 			if (*p != '\0' && *p != ' ' && *p != '\t')
@@ -159,7 +177,7 @@ parse_duration_at(const char *s, const char *p, bool require_unit, int64_t *usec
 enum tsq_parse_status
 tsq_parse_duration_units(const char *s, int64_t *usec, size_t *pos)
 {
-	return parse_duration_at(s, s, true, usec, pos);
+	return parse_duration_at(s, s, true, false, usec, pos);
 }
 
 enum tsq_parse_status
@@ -171,7 +189,7 @@ tsq_parse_duration(const char *s, int64_t *usec, size_t *pos)
 
 	if (*p == '\0')
 		return TSQ_PARSE_EMPTY;
-	st = parse_duration_at(s, p, false, &v, pos);
+	st = parse_duration_at(s, p, false, true, &v, pos);
 	if (st != TSQ_PARSE_OK)
 		return st;
 	*usec = v;

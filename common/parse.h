@@ -29,8 +29,9 @@ enum tsq_parse_status tsq_parse_int64(const char *s, int64_t min, int64_t max,
 
 /*
  * A length of time: one or more NUMBER UNIT pairs ("90s", "1h30m", "1.5h"),
- * units us, ms, s, m/min, h, d, w; a bare number is seconds.  Negative
- * durations are refused.
+ * units us, ms, s, m/min, h, d, w, or PostgreSQL's words with blanks
+ * between ("7 days", "1 hour 30 minutes"); a bare number is seconds.
+ * Anything after it but blanks, months and negative durations are refused.
  */
 enum tsq_parse_status tsq_parse_duration(const char *s, int64_t *usec, size_t *pos);
 /* The same, each number with its unit; stops at a blank. */

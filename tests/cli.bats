@@ -311,7 +311,7 @@ check_completions() {
 		COMP_WORDS=(tsq-load --dedupe ""); COMP_CWORD=2; _tsq_complete; echo "${COMPREPLY[*]}"' _ "$TSQ_ROOT"
 	assert_success
 	assert_output "bars
-symbol= interval= from= to= source=
+symbol= interval= from= to= source= timeframe=
 rsi
 last first error"
 }

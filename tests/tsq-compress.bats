@@ -213,6 +213,16 @@ refresh|ok|t"
 	if [ "$TSQ_TEST_KIND" = postgres ]; then
 		assert_equal "$(tsq_psql -c "SELECT count(*) FROM ohlcv_1d")" 0
 	fi
+	# "30 days" is thirty days, as PostgreSQL writes it (once read as 30 seconds).
+	run --separate-stderr tsq-compress --drop=ohlcv --older-than=30d --dry-run
+	short=$output
+	[ -n "$short" ]
+	run --separate-stderr tsq-compress --drop=ohlcv --older-than='30 days' --dry-run
+	assert_equal "$output" "$short"
+	run --separate-stderr tsq-compress --drop=ohlcv --older-than='30 days ago' --dry-run
+	assert_equal "$status" 64
+	run --separate-stderr tsq-compress --set-policy=ohlcv 'drop_after=1 month'
+	assert_equal "$status" 64
 }
 
 @test "a backfill into compressed chunks is recompressed by the next --run" {

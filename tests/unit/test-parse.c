@@ -44,6 +44,20 @@ main(void)
 	duration_is("1w", 7 * 86400 * TSQ_USEC_PER_SEC);
 	duration_is("250ms", 250000);
 	duration_is("7us", 7);
+	/* PostgreSQL's way of writing them; once read as 7 seconds, the rest ignored. */
+	duration_is("7 days", 7 * 86400 * TSQ_USEC_PER_SEC);
+	duration_is("1 day", 86400 * TSQ_USEC_PER_SEC);
+	duration_is("1 hour 30 minutes", 5400 * TSQ_USEC_PER_SEC);
+	duration_is("2 weeks", 14 * 86400 * TSQ_USEC_PER_SEC);
+	duration_is(" 45 sec ", 45 * TSQ_USEC_PER_SEC);
+	duration_is("1 h 30 m", 5400 * TSQ_USEC_PER_SEC);
+	is_int(tsq_parse_duration("1 month", &v, &pos), TSQ_PARSE_SYNTAX,
+	    "a month has no fixed length");
+	is_int(pos, 2, "the error is at the unit");
+	is_int(tsq_parse_duration("365 days please", &v, &pos), TSQ_PARSE_SYNTAX,
+	    "words after the duration are refused, not ignored");
+	is_int(tsq_parse_duration("1 2", &v, &pos), TSQ_PARSE_SYNTAX, "two bare numbers");
+	is_int(tsq_parse_duration("5 x", &v, &pos), TSQ_PARSE_SYNTAX, "an unknown unit after a blank");
 	is_int(tsq_parse_duration("", &v, &pos), TSQ_PARSE_EMPTY, "empty duration");
 	is_int(tsq_parse_duration("5x", &v, &pos), TSQ_PARSE_SYNTAX, "unknown unit");
 	is_int(pos, 1, "unknown unit position");
