@@ -15,6 +15,7 @@
 
 #include "tsq.h"
 #include "format.h"
+#include "indicator.h"
 #include "query.h"
 
 #define FETCH_ROWS "2500"
@@ -310,8 +311,13 @@ failed(PGresult *res)
 	return rc;
 }
 
-static void
-write_rows(struct tsq_out *out, PGresult *res, bool *begun)
+/*
+ * Write the rows of RES; with IND, its output instead: the indicator's
+ * columns added, the warm-up rows left out.  False when the columns do not
+ * suit IND (reported).
+ */
+static bool
+write_rows(struct tsq_out *out, PGresult *res, bool *begun, struct tsq_indicator *ind)
 {
 	int ncols = PQnfields(res), nrows = PQntuples(res);
 	char **vals = xcalloc((size_t)ncols + 1, sizeof *vals);
@@ -323,21 +329,47 @@ write_rows(struct tsq_out *out, PGresult *res, bool *begun)
 			names[c] = PQfname(res, c);
 			types[c] = PQftype(res, c);
 		}
-		tsq_out_begin(out, ncols, names, types);
+		bool ok = true;
+		if (ind) {
+			struct tsq_buf err = TSQ_BUF_INIT;
+			int n;
+			char *const *onames;
+			const unsigned int *otypes;
+			ok = tsq_indicator_begin(ind, ncols, names, types, &n, &onames, &otypes, &err);
+			if (ok)
+				tsq_out_begin(out, n, onames, otypes);
+			else
+				tsq_error("%s", err.data);
+			tsq_buf_free(&err);
+		} else {
+			tsq_out_begin(out, ncols, names, types);
+		}
 		free(names);
 		free(types);
+		if (!ok) {
+			free(vals);
+			return false;
+		}
 		*begun = true;
 	}
 	for (int r = 0; r < nrows; r++) {
 		for (int c = 0; c < ncols; c++)
 			vals[c] = PQgetisnull(res, r, c) ? NULL : PQgetvalue(res, r, c);
-		tsq_out_row(out, vals);
+		if (ind == NULL) {
+			tsq_out_row(out, vals);
+		} else {
+			char *const *row = tsq_indicator_row(ind, vals);
+			if (row)
+				tsq_out_row(out, row);
+		}
 	}
 	free(vals);
+	return true;
 }
 
 static int
-run_query(PGconn *conn, const struct tsq_query *q, struct tsq_out *out, bool explain)
+run_query(PGconn *conn, const struct tsq_query *q, struct tsq_out *out, bool explain,
+    struct tsq_indicator *ind)
 {
 	const char **values = xcalloc((size_t)q->nparams + 1, sizeof *values);
 	Oid *types = xcalloc((size_t)q->nparams + 1, sizeof *types);
@@ -361,9 +393,10 @@ run_query(PGconn *conn, const struct tsq_query *q, struct tsq_out *out, bool exp
 				if (explain) {
 					for (int r = 0; r < PQntuples(res); r++)
 						fprintf(out->f, "%s\n", PQgetvalue(res, r, 0));
-				} else {
-					write_rows(out, res, &begun);
+				} else if (write_rows(out, res, &begun, ind)) {
 					tsq_out_end(out);
+				} else {
+					rc = TSQ_EXIT_FAILURE;
 				}
 			}
 			PQclear(res);
@@ -411,8 +444,11 @@ run_query(PGconn *conn, const struct tsq_query *q, struct tsq_out *out, bool exp
 			rc = TSQ_EXIT_FAILURE;
 			goto out;
 		}
-		if (n > 0 || !begun)
-			write_rows(out, res, &begun);
+		if ((n > 0 || !begun) && !write_rows(out, res, &begun, ind)) {
+			PQclear(res);
+			rc = TSQ_EXIT_FAILURE;
+			goto out;
+		}
 		PQclear(res);
 		if (ferror(out->f)) {
 			tsq_error("could not write the rows: %s", strerror(errno));
@@ -447,6 +483,7 @@ run(struct options *o, const struct tsq_query_path *path)
 	int rc = TSQ_EXIT_OK;
 	enum tsq_query_found found = TSQ_QUERY_INVALID;
 	char *text = NULL;
+	struct tsq_indicator *ind = NULL;
 
 	/* Parameters are checked before connecting: a typo costs no round trip. */
 	if (o->name) {
@@ -515,6 +552,11 @@ run(struct options *o, const struct tsq_query_path *path)
 		PQclear(res);
 	}
 
+	if (q.compute && !o->explain && (ind = tsq_indicator_new(q.compute, &q, &err)) == NULL) {
+		tsq_error("%s", err.data);
+		rc = TSQ_EXIT_USAGE;
+		goto out;
+	}
 	struct tsq_out out = { 0 };
 	out.f = stdout;
 	if (o->output && (out.f = fopen(o->output, "w")) == NULL) {
@@ -529,7 +571,7 @@ run(struct options *o, const struct tsq_query_path *path)
 	out.footer = o->format == TSQ_OUT_TABLE && isatty(fileno(out.f));
 	out.null_string = o->null_string;
 	int64_t started = tsq_now_usec();
-	rc = run_query(conn, &q, &out, o->explain);
+	rc = run_query(conn, &q, &out, o->explain, ind);
 	if (o->timing)
 		tsq_info("time: %.3f ms", (double)(tsq_now_usec() - started) / 1000.0);
 	tsq_out_free(&out);
@@ -547,6 +589,7 @@ run(struct options *o, const struct tsq_query_path *path)
 out:
 	if (conn)
 		PQfinish(conn);
+	tsq_indicator_free(ind);
 	tsq_query_free(&q);
 	tsq_buf_free(&err);
 	free(text);

@@ -289,6 +289,9 @@ parse_query(const char *name, const char *source, const char *text, struct tsq_q
 		} else if (tsq_sql_header(l, "name", &v)) {
 			free(q->name);
 			q->name = xstrdup(v);
+		} else if (tsq_sql_header(l, "compute", &v)) {
+			free(q->compute);
+			q->compute = xstrdup(v);
 		} else if (tsq_sql_header(l, "param", &v)) {
 			ok = parse_param(q, v, err);
 		}
@@ -323,6 +326,7 @@ tsq_query_free(struct tsq_query *q)
 	free(q->name);
 	free(q->description);
 	free(q->source);
+	free(q->compute);
 	free(q->text);
 	free(q->sql);
 	memset(q, 0, sizeof *q);

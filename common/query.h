@@ -7,6 +7,9 @@
  *	-- param: from timestamptz = -24h
  *	SELECT ... WHERE symbol = :symbol AND time >= :from ...
  *
+ * "-- compute: NAME" has tsq-query compute indicator NAME over the rows as
+ * they stream (indicator.h).
+ *
  * A parameter without "= DEFAULT" is required; "= null" makes it NULL when
  * not given.  In the SQL, :name marks where a parameter goes; tsq turns each
  * into a positional parameter ($1 ...) bound with the declared type, so
@@ -50,6 +53,7 @@ struct tsq_query {
 	char *description;
 	char *source;		/* the file it came from, or "(shipped)" */
 	bool shipped;		/* one of tsq's own, compiled in */
+	char *compute;		/* "-- compute: NAME": an indicator of indicator.h, or NULL */
 	char *text;		/* the SQL as written */
 	char *sql;		/* with :name turned into $N */
 	struct tsq_param *params;

@@ -439,6 +439,27 @@ every_indicator() {
 	assert_output ""
 }
 
+@test "the SQL aggregates tsq.ema, tsq.rsi, tsq.wilder and tsq.wilder_sum equal TA-Lib's too" {
+	tsq-init -q
+	load_walk
+	got=$(tsq-query -F csv --no-header -c "
+		SELECT tsq.ema(close, 20) OVER w, tsq.rsi(close, 14) OVER w,
+		       tsq.wilder(tr, 14) OVER w, 100 * tsq.wilder_sum(pdm, 14) OVER w / tsq.wilder_sum(tr, 14) OVER w
+		FROM (SELECT time, close,
+		             CASE WHEN lag(close) OVER o IS NOT NULL THEN greatest(high - low,
+		                  abs(high - lag(close) OVER o), abs(low - lag(close) OVER o)) END AS tr,
+		             CASE WHEN lag(high) OVER o IS NULL THEN NULL
+		                  WHEN high - lag(high) OVER o > 0 AND high - lag(high) OVER o > lag(low) OVER o - low
+		                  THEN high - lag(high) OVER o ELSE 0 END AS pdm
+		      FROM ohlcv WHERE symbol = 'W' WINDOW o AS (ORDER BY time)) c
+		WINDOW w AS (ORDER BY time ROWS UNBOUNDED PRECEDING) ORDER BY time")
+	for c in "1 EMA timePeriod=20" "2 RSI timePeriod=14" "3 ATR timePeriod=14" "4 PLUS_DI timePeriod=14"; do
+		set -- $c
+		run same_values "$(echo "$got" | cut -d, -f"$1")" "$(talib 1 3000 "$2" "$3")"
+		assert_success
+	done
+}
+
 # Bars of INTERVAL over the walk's whole history, from the candles: their
 # values in candles.csv (for TA-Lib), and WINDOWS of them as against_talib
 # reads it: the first bars, the middle, the last.
@@ -497,6 +518,10 @@ $(echo "$times" | sed -n $((n - 1))p) 2026-01-08 $((n - 1)) $n"
 	want=$(awk -F, 'NR >= 2041 && NR < 2071 { pv += ($2 + $3 + $4) / 3 * $5; v += $5; printf "%.17g\n", pv / v }' candles.csv)
 	run same_values "$got" "$want"
 	assert_success
+	# Written as PostgreSQL writes it, the same hour (it once read as one second).
+	assert_equal "$(tsq-query -F csv --no-header vwap symbol=W anchor='1 hour' from=2026-01-06T10:00 to=2026-01-06T10:30 | cut -d, -f4)" "$got"
+	run --separate-stderr tsq-query vwap symbol=W anchor='1 month'
+	assert_equal "$status" 64
 	# Across midnight the sums start again.
 	got=$(tsq-query -F csv --no-header vwap symbol=W from=2026-01-06T23:59 to=2026-01-07T00:01 | sed -n 2p | cut -d, -f4)
 	run same_values "$got" "$(awk -F, 'NR == 2881 { printf "%.17g\n", ($2 + $3 + $4) / 3 }' candles.csv)"
@@ -640,6 +665,47 @@ $(echo "$times" | sed -n $((n - 1))p) 2026-01-08 $((n - 1)) $n"
 	run --separate-stderr bash -c "tsq-query -F json -c 'SELECT 1 AS one' >/dev/full"
 	assert_equal "$status" 1
 	assert_equal "$stderr" "tsq-query: error: could not write the rows: No space left on device"
+}
+
+@test "indicators are computed as the rows stream: memory stays flat; query files can use them" {
+	tsq-init -q
+	tsq_one_session && n=50000 || n=300000
+	awk -v n="$n" 'BEGIN { print "time,symbol,open,high,low,close,volume"
+		for (i = 0; i < n; i++) { p = 100 + 10 * sin(i / 500) + (i % 13) / 10
+			printf "%d,Z,%.4f,%.4f,%.4f,%.4f,%d\n", 1735689600 + i * 60, p, p + 1, p - 1, p + 0.5, 10 + i % 7 } }' >z.csv
+	tsq-load -q ohlcv z.csv
+	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0:thread_local_quarantine_size_kb=0"
+	for q in macd adx; do
+		/usr/bin/time -f %M -o small tsq-query -F csv $q symbol=Z from=2025-01-01T10:00 to=2025-01-01T11:00 >/dev/null
+		/usr/bin/time -f %M -o big tsq-query -F csv $q symbol=Z from=2025-01-01 to=2026-01-01 >rows.csv
+		assert_equal "$(wc -l <rows.csv)" $((n + 1))
+		echo "# $q peak RSS: $(cat small) KB for 60 rows, $(cat big) KB for $n" >&3
+		[ $(($(cat big) - $(cat small))) -lt 8192 ]
+	done
+	# A query file of one's own: EMA(3) of 1..5, the first row a warm-up.
+	cat >ema3.sql <<-'EOF'
+	-- compute: ema
+	-- param: period int = 3
+	SELECT x AS time, x::float8 AS close, x > 1 AS _shown FROM generate_series(1, 5) x ORDER BY x
+	EOF
+	run --separate-stderr tsq-query -F csv -f ema3.sql
+	assert_success
+	assert_output "time,close,ema
+2,2,
+3,3,2
+4,4,3
+5,5,4"
+	sed 's/compute: ema/compute: kama/' ema3.sql >kama.sql
+	run --separate-stderr tsq-query -f kama.sql
+	assert_equal "$status" 64
+	assert_equal "$stderr" 'tsq-query: error: query kama.sql: no indicator "kama" to compute'
+	sed 's/, x > 1 AS _shown//' ema3.sql >noshown.sql
+	run --separate-stderr tsq-query -f noshown.sql
+	assert_equal "$status" 1
+	assert_equal "$stderr" 'tsq-query: error: indicator ema needs a column "_shown" in the query'"'"'s result'
+	run --separate-stderr tsq-query -f ema3.sql period=0
+	assert_equal "$status" 64
+	assert_equal "$stderr" 'tsq-query: error: invalid value "0" for parameter period: a whole number from 1 to 1000000'
 }
 
 @test "results stream: memory stays flat however many rows come back" {

@@ -1,4 +1,5 @@
 -- description: commodity channel index over period candles (TA-Lib's CCI: typical price (high + low + close) / 3 minus its SMA, over 0.015 times its mean absolute deviation; 0 when that is 0); the period - 1 candles before from are read
+-- compute: cci
 -- param: symbol text
 -- param: period int = 14
 -- param: timeframe text = 1m
@@ -8,24 +9,6 @@
 -- param: to timestamptz = now
 WITH need AS (SELECT greatest(:period - 1, 0) AS rows, NULL::timestamptz AS since),
 @candles@
-SELECT time, symbol, close,
-       CASE WHEN cardinality(w) < :period THEN NULL WHEN md = 0 THEN 0
-            ELSE (tp - m) / (0.015 * md) END AS cci
-FROM (
-    SELECT time, symbol, close, tp, w, m,
-           (SELECT avg(abs(v - m)) FROM unnest(w) v) AS md
-    FROM (
-        SELECT time, symbol, close, tp, w,
-               (SELECT avg(v) FROM unnest(w) v) AS m
-        FROM (
-            SELECT time, symbol, close, tp, array_agg(tp) OVER win AS w
-            FROM (
-                SELECT time, symbol, close, (high::float8 + low::float8 + close::float8) / 3 AS tp
-                FROM candles
-            ) t
-            WINDOW win AS (ORDER BY time ROWS BETWEEN :period - 1 PRECEDING AND CURRENT ROW)
-        ) a
-    ) b
-) x
-WHERE time >= :from
+SELECT time, symbol, close, high AS _high, low AS _low, time >= :from AS _shown
+FROM candles
 ORDER BY time

@@ -1,4 +1,5 @@
 -- description: Donchian channel over period candles: the highest high (upper), the lowest low (lower) and their midpoint (TA-Lib's MAX of the high and MIN of the low); the period - 1 candles before from are read
+-- compute: donchian
 -- param: symbol text
 -- param: period int = 20
 -- param: timeframe text = 1m
@@ -8,15 +9,6 @@
 -- param: to timestamptz = now
 WITH need AS (SELECT greatest(:period - 1, 0) AS rows, NULL::timestamptz AS since),
 @candles@
-SELECT time, symbol, close,
-       CASE WHEN n >= :period THEN hh END AS upper,
-       CASE WHEN n >= :period THEN (hh + ll) / 2 END AS middle,
-       CASE WHEN n >= :period THEN ll END AS lower
-FROM (
-    SELECT time, symbol, close, count(*) OVER w AS n,
-           max(high::float8) OVER w AS hh, min(low::float8) OVER w AS ll
-    FROM candles
-    WINDOW w AS (ORDER BY time ROWS BETWEEN :period - 1 PRECEDING AND CURRENT ROW)
-) x
-WHERE time >= :from
+SELECT time, symbol, close, high AS _high, low AS _low, time >= :from AS _shown
+FROM candles
 ORDER BY time

@@ -1,4 +1,5 @@
 -- description: exponential moving average of the close (TA-Lib's EMA: alpha 2/(period+1), seeded with the SMA of the first period candles); warmup candles before from are read first (default: until the seed weighs less than 1e-12)
+-- compute: ema
 -- param: symbol text
 -- param: period int = 20
 -- param: warmup int = null
@@ -9,11 +10,6 @@
 -- param: to timestamptz = now
 WITH need AS (SELECT coalesce(:warmup, CASE WHEN :period > 1 THEN :period - 1 + ceil(ln(1e-12) / ln((:period - 1)::float8 / (:period + 1)))::int ELSE 0 END) AS rows, NULL::timestamptz AS since),
 @candles@
-SELECT time, symbol, close, ema
-FROM (
-    SELECT time, symbol, close,
-           tsq.ema(close::float8, :period::int) OVER (ORDER BY time ROWS UNBOUNDED PRECEDING) AS ema
-    FROM candles
-) x
-WHERE time >= :from
+SELECT time, symbol, close, time >= :from AS _shown
+FROM candles
 ORDER BY time

@@ -1,4 +1,5 @@
 -- description: relative strength index of the close (TA-Lib's RSI: Wilder's smoothing, first value at row period + 1); warmup candles before from are read first (default: until the seed weighs less than 1e-12)
+-- compute: rsi
 -- param: symbol text
 -- param: period int = 14
 -- param: warmup int = null
@@ -9,11 +10,6 @@
 -- param: to timestamptz = now
 WITH need AS (SELECT coalesce(:warmup, CASE WHEN :period > 1 THEN :period + ceil(ln(1e-12) / ln((:period - 1)::float8 / :period))::int ELSE :period END) AS rows, NULL::timestamptz AS since),
 @candles@
-SELECT time, symbol, close, rsi
-FROM (
-    SELECT time, symbol, close,
-           tsq.rsi(close::float8, :period::int) OVER (ORDER BY time ROWS UNBOUNDED PRECEDING) AS rsi
-    FROM candles
-) x
-WHERE time >= :from
+SELECT time, symbol, close, time >= :from AS _shown
+FROM candles
 ORDER BY time

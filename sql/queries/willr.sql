@@ -1,4 +1,5 @@
 -- description: Williams' %R over period candles (TA-Lib's WILLR: -100 * (highest high - close) / (highest high - lowest low), 0 when they are equal); the period - 1 candles before from are read
+-- compute: willr
 -- param: symbol text
 -- param: period int = 14
 -- param: timeframe text = 1m
@@ -8,14 +9,6 @@
 -- param: to timestamptz = now
 WITH need AS (SELECT greatest(:period - 1, 0) AS rows, NULL::timestamptz AS since),
 @candles@
-SELECT time, symbol, close,
-       CASE WHEN n < :period THEN NULL WHEN hh = ll THEN 0
-            ELSE -100 * (hh - close) / (hh - ll) END AS willr
-FROM (
-    SELECT time, symbol, close::float8, count(*) OVER w AS n,
-           max(high::float8) OVER w AS hh, min(low::float8) OVER w AS ll
-    FROM candles
-    WINDOW w AS (ORDER BY time ROWS BETWEEN :period - 1 PRECEDING AND CURRENT ROW)
-) x
-WHERE time >= :from
+SELECT time, symbol, close, high AS _high, low AS _low, time >= :from AS _shown
+FROM candles
 ORDER BY time

@@ -12,7 +12,7 @@
 #   BENCH_RUNS       rounds per comparison (default 5)
 #   BENCH_BACKENDS   default: "postgres timescaledb" (those installed)
 #   BENCH_DIR        where to put the data (default: a temporary directory)
-#   BENCH_SECTIONS   default: "load query bars stats compress memory"
+#   BENCH_SECTIONS   default: "load query bars stats compress memory indicators"
 #                    (compress: TimescaleDB only)
 set -euo pipefail
 : "${TSQ_BUILD:?TSQ_BUILD must name the build directory}"
@@ -203,6 +203,36 @@ memory_section() {
 	bench_peak_target memory tsq-load 128
 }
 
+# Every indicator over a year of one symbol's 1-minute candles (525,600),
+# against streaming those rows' time and close with tsq-query; each must
+# take at most twice as long, in flat memory.
+INDICATORS="sma ema wma rsi macd bollinger atr stoch stochrsi obv adx cci willr roc mfi donchian vwap volatility"
+indicators_section() {
+	local r q n=525600
+	echo "loading a year of one symbol..." >&2
+	if [ ! -s "$DATA/year.csv" ]; then
+		awk -v n="$n" 'BEGIN { print "time,symbol,open,high,low,close,volume"
+			for (i = 0; i < n; i++) { p = 100 + 10 * sin(i / 500) + (i % 13) / 10
+				printf "%d,YEAR,%.4f,%.4f,%.4f,%.4f,%d\n", 1735689600 + i * 60, p, p + 1, p - 1, p + 0.5, 10 + i % 7 } }' >"$DATA/year.csv"
+	fi
+	tsq-load -q ohlcv "$DATA/year.csv"
+	tsq_psql -c "ANALYZE ohlcv" >/dev/null
+	for r in $(seq 1 "$RUNS"); do
+		bench_run indicators "tsq-query: time, close" "$n" tsq-query -F csv -c \
+			"SELECT time, close FROM ohlcv WHERE symbol = 'YEAR' AND timeframe = '1m'
+			   AND time >= '2025-01-01' AND time < '2026-01-01' ORDER BY time"
+		for q in $INDICATORS; do
+			bench_run indicators "indicator $q" "$n" tsq-query -F csv "$q" symbol=YEAR from=2025-01-01 to=2026-01-01
+		done
+	done
+	tsq_psql -c "DELETE FROM ohlcv WHERE symbol = 'YEAR'" >/dev/null
+	bench_table indicators "tsq-query: time, close" "indicators: a year of 1-minute candles of one symbol ($n rows), $(bench_server)"
+	for q in $INDICATORS; do
+		bench_target indicators "indicator $q" ">=" 0.5
+	done
+	bench_peak_target indicators "indicator " 16
+}
+
 for backend in ${BENCH_BACKENDS:-postgres timescaledb}; do
 	why=$(tsq_backend_missing "$backend")
 	if [ -n "$why" ]; then
@@ -219,7 +249,7 @@ for backend in ${BENCH_BACKENDS:-postgres timescaledb}; do
 		>/dev/null 2>&1 || true
 	bench_pgloader_file "$DATA"
 	echo "== $backend ($(bench_server))"
-	for section in ${BENCH_SECTIONS:-load query bars stats compress memory}; do
+	for section in ${BENCH_SECTIONS:-load query bars stats compress memory indicators}; do
 		[ "$section" != compress ] || [ "$TSQ_TEST_KIND" = timescaledb ] || continue
 		"${section}_section"
 	done
