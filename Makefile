@@ -49,11 +49,11 @@ endif
 
 TSQ_CPPFLAGS = -D_GNU_SOURCE -DTSQ_DATADIR='"$(DATADIR)"' -Icommon $(PQ_CFLAGS) $(JANSSON_CFLAGS)
 TSQ_CFLAGS = -std=c11 $(WARNINGS) $(SAN_FLAGS)
-# The one C++ file (common/decimal.cc, around the header-only fast_float):
-# no exceptions or RTTI, so no C++ run-time library is linked.
+# The one C++ file (common/decimal.cc, around fast_float and double-conversion):
+# no exceptions or RTTI; double-conversion brings the C++ run-time library.
 CXX_WARNINGS = $(filter-out -Wstrict-prototypes -Wmissing-prototypes,$(WARNINGS))
 TSQ_CXXFLAGS = -std=c++14 -fno-exceptions -fno-rtti $(CXX_WARNINGS) $(SAN_FLAGS)
-LIBS = $(PQ_LIBS) $(JANSSON_LIBS) $(CSV_LIBS) -lzstd -lz -lpthread -lm
+LIBS = $(PQ_LIBS) $(JANSSON_LIBS) $(CSV_LIBS) -ldouble-conversion -lstdc++ -lzstd -lz -lpthread -lm
 
 TOOLS = tsq-init tsq-load tsq-query tsq-compress tsq-stats
 PROGRAMS = tsq $(TOOLS)

@@ -1,6 +1,6 @@
 /*
- * decimal.h - decimal text to binary floating point, the quick way for the
- * ordinary case.  glibc's strtod is exact but slow for most decimals with a
+ * decimal.h - decimal text to binary floating point and back, the quick way
+ * for the ordinary case.  glibc's strtod is exact but slow for most decimals with a
  * fraction (it goes through multi-precision arithmetic); these use the
  * fast_float library (Debian's libfast-float-dev), which is also correctly
  * rounded, so the result is bit for bit what strtod / strtof return.
@@ -23,6 +23,14 @@ extern "C" {
 
 bool tsq_decimal_double(const char *s, size_t len, double *out);
 bool tsq_decimal_float(const char *s, size_t len, float *out);
+
+/*
+ * D as PostgreSQL writes a double precision value: the shortest text that
+ * reads back to the same bits (double-conversion, libdouble-conversion-dev),
+ * NaN, Infinity and -Infinity by name.  Its length; OUT is NUL-terminated.
+ */
+#define TSQ_DECIMAL_BUFSIZE 32
+size_t tsq_decimal_format(double d, char out[TSQ_DECIMAL_BUFSIZE]);
 
 #ifdef __cplusplus
 }

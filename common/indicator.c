@@ -228,7 +228,7 @@ struct tsq_indicator {
 	char **names;
 	unsigned int *types;
 	char **vals;
-	char (*text)[32];
+	char (*text)[TSQ_DECIMAL_BUFSIZE];
 	long row;
 	bool have_prev;
 	double prev_close, prev_high, prev_low, prev_tp;
@@ -441,23 +441,6 @@ input(const struct tsq_indicator *ind, char *const *vals, enum input k)
 		return d;
 	d = strtod(s, NULL);
 	return d;
-}
-
-/* D as the shortest text that reads back the same, as PostgreSQL writes it. */
-static void
-format_double(double d, char out[32])
-{
-	if (isinf(d)) {
-		snprintf(out, 32, "%s", d > 0 ? "Infinity" : "-Infinity");
-		return;
-	}
-	for (int prec = 15; prec <= 17; prec++) {
-		snprintf(out, 32, "%.*g", prec, d);
-		double back;
-		if (prec == 17 || (tsq_decimal_double(out, strlen(out), &back) && back == d) ||
-		    strtod(out, NULL) == d)
-			return;
-	}
 }
 
 static double
@@ -687,7 +670,7 @@ tsq_indicator_row(struct tsq_indicator *ind, char *const *vals)
 		if (isnan(out[i])) {
 			ind->vals[ind->npass + i] = NULL;
 		} else {
-			format_double(out[i], ind->text[i]);
+			tsq_decimal_format(out[i], ind->text[i]);
 			ind->vals[ind->npass + i] = ind->text[i];
 		}
 	}
