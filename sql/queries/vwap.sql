@@ -13,7 +13,7 @@ SELECT time, symbol, close, high AS _high, low AS _low, volume AS _volume,
        -- The session's number: time_bucket's fixed-width buckets (from 2000-01-03
        -- 00:00 UTC) without a function call per row; calendar months through it.
        CASE WHEN extract(year FROM :anchor) = 0 AND extract(month FROM :anchor) = 0
-            THEN floor((extract(epoch FROM time) - 946857600) / extract(epoch FROM :anchor))::text
+            THEN floor((date_part('epoch', time) - 946857600) / date_part('epoch', :anchor))::bigint::text
             ELSE time_bucket(:anchor, time)::text END AS _session, time >= :from AS _shown
 FROM candles
 ORDER BY time
