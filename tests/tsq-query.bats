@@ -579,6 +579,23 @@ $(echo "$times" | sed -n $((n - 1))p) 2026-01-08 $((n - 1)) $n"
 	assert_equal "$(echo "$output" | cut -d, -f4 | grep -c .)" 330
 	assert_equal "$(echo "$output" | awk -F, '$4 != "" && ($4 < -1 || $4 > 1)' | wc -l)" 0
 	assert_line --index 359 --regexp '^2026-11-20 05:59:00\+00,BTC-USD,ETH-USD,'
+	# interval=15m: the correlation of the returns of 15-minute bars, as bars builds them.
+	got=$(tsq-query -F csv --no-header correlation symbols=BTC-USD,ETH-USD period=5 interval=15m $DAY | cut -d, -f4)
+	for s in BTC-USD ETH-USD; do
+		tsq-query -F csv --no-header bars symbol=$s interval=15m source=raw $DAY | cut -d, -f6 >$s.close
+	done
+	want=$(paste -d, BTC-USD.close ETH-USD.close | awk -F, -v p=5 '
+		NR > 1 { n++; a[n] = $1 / pa - 1; b[n] = $2 / pb - 1 }
+		{ pa = $1; pb = $2 }
+		NR == 1 { print ""; next }
+		n < p { print ""; next }
+		{ sa = sb = 0; for (i = n - p + 1; i <= n; i++) { sa += a[i]; sb += b[i] }
+		  ma = sa / p; mb = sb / p; c = va = vb = 0
+		  for (i = n - p + 1; i <= n; i++) { c += (a[i] - ma) * (b[i] - mb); va += (a[i] - ma) ^ 2; vb += (b[i] - mb) ^ 2 }
+		  printf "%.17g\n", c / sqrt(va * vb) }')
+	assert_equal "$(echo "$got" | wc -l)" 24
+	run same_values "$got" "$want"
+	assert_success
 }
 
 @test "gaps and anomalies find what was broken in the data" {

@@ -14,6 +14,7 @@
 #   BENCH_DIR        where to put the data (default: a temporary directory)
 #   BENCH_SECTIONS   default: "load query bars stats compress memory indicators"
 #                    (compress: TimescaleDB only)
+#   BENCH_INDICATORS the indicators section's queries (default: all of them)
 set -euo pipefail
 : "${TSQ_BUILD:?TSQ_BUILD must name the build directory}"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -206,7 +207,7 @@ memory_section() {
 # Every indicator over a year of one symbol's 1-minute candles (525,600),
 # against streaming those rows' time and close with tsq-query; each must
 # take at most twice as long, in flat memory.
-INDICATORS="sma ema wma rsi macd bollinger atr stoch stochrsi obv adx cci willr roc mfi donchian vwap volatility"
+INDICATORS=${BENCH_INDICATORS:-"sma ema wma rsi macd bollinger atr stoch stochrsi obv adx cci willr roc mfi donchian vwap volatility"}
 indicators_section() {
 	local r q n=525600
 	echo "loading a year of one symbol..." >&2
