@@ -116,3 +116,10 @@ complete -c tsq-stats -l tz -x -d 'time zone'
 complete -c tsq -f -n __fish_use_subcommand -a 'init load query compress stats help'
 complete -c tsq -n __fish_use_subcommand -l version -d 'print the version'
 complete -c tsq -n __fish_use_subcommand -l help -d 'print help'
+
+# tsq SUBCOMMAND ...: whatever tsq-SUBCOMMAND would be offered there.
+function __tsq_subcommand_complete
+    set -l args (commandline -opc) (commandline -ct)
+    complete -C (string join ' ' -- tsq-$args[2] $args[3..-1])
+end
+complete -c tsq -n 'not __fish_use_subcommand' -f -a '(__tsq_subcommand_complete)'

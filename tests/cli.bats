@@ -302,6 +302,21 @@ check_completions() {
 	assert_output "init"
 }
 
+@test "fish completes tsq's subcommands as the tools themselves" {
+	run fish -c "source '$TSQ_ROOT/completions/tsq.fish'
+		complete -C 'tsq l'; echo ==
+		complete -C 'tsq load --on-conflict='; echo ==
+		complete -C 'tsq-load --on-conflict='; echo ==
+		complete -C 'tsq stats --qu'"
+	assert_success
+	assert_output "$(printf 'load\n==\n%s\n%s\n%s\n==\n%s\n%s\n%s\n==\n%s\n%s' \
+		'--on-conflict=error	when a key exists' '--on-conflict=nothing	when a key exists' \
+		'--on-conflict=update	when a key exists' \
+		'--on-conflict=error	when a key exists' '--on-conflict=nothing	when a key exists' \
+		'--on-conflict=update	when a key exists' \
+		'--quality	check the candles' '--quiet	print errors only')"
+}
+
 @test "bash completion offers query names, then the query's parameters" {
 	run bash -c '
 		source "$1/completions/tsq.bash"
