@@ -29,6 +29,8 @@ source "$ROOT/tests/bench/lib.bash"
 DATA=${BENCH_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/tsq-bench.XXXXXX")}
 mkdir -p "$DATA"
 chmod 755 "$DATA"
+# The data may be kept between runs (BENCH_DIR); the timings are this run's.
+: >"$DATA/runs"
 trap 'tsq_db_stop >/dev/null 2>&1 || true' EXIT
 bench_generate "$DATA" "$ROWS" "$SYMBOLS" "$INSERT_ROWS"
 
