@@ -164,60 +164,63 @@ parse_param(struct tsq_query *q, char *spec, struct tsq_buf *err)
 }
 
 /*
+ * The end of the string literal, quoted identifier, comment or
+ * dollar-quoted body that starts at S, or NULL when none starts there.  An
+ * unterminated one runs to the end of the text.
+ */
+static const char *
+quoted_end(const char *s)
+{
+	if (*s == '\'' || *s == '"') {
+		char quote = *s;
+		const char *e = s + 1;
+		while (*e && !(*e == quote && e[1] != quote))
+			e += *e == quote ? 2 : 1;
+		return *e ? e + 1 : e;
+	}
+	if (s[0] == '-' && s[1] == '-') {
+		const char *e = strchr(s, '\n');
+		return e ? e : s + strlen(s);
+	}
+	if (s[0] == '/' && s[1] == '*') {
+		const char *e = strstr(s + 2, "*/");
+		return e ? e + 2 : s + strlen(s);
+	}
+	if (*s == '$' && (s[1] == '$' || isalpha((unsigned char)s[1]) || s[1] == '_')) {
+		const char *t = s + 1;
+		while (isalnum((unsigned char)*t) || *t == '_')
+			t++;
+		size_t taglen = (size_t)(t - s) + 1;
+		char tag[64];
+		if (*t != '$' || taglen >= sizeof tag)
+			return NULL;
+		memcpy(tag, s, taglen);
+		tag[taglen] = '\0';
+		const char *e = strstr(s + taglen, tag);
+		return e ? e + taglen : s + strlen(s);
+	}
+	return NULL;
+}
+
+/*
  * Turn :name into $N, leaving string literals, quoted identifiers, comments,
  * dollar-quoted bodies and :: casts alone.
  */
 static bool
 number_params(struct tsq_query *q, struct tsq_buf *err)
 {
-	const char *s = q->text;
+	const char *s = q->text, *e;
 	struct tsq_buf out = TSQ_BUF_INIT;
 
 	while (*s) {
-		if (*s == '\'' || *s == '"') {
-			char quote = *s;
-			const char *e = s + 1;
-			while (*e && !(*e == quote && e[1] != quote))
-				e += *e == quote ? 2 : 1;
-			if (*e)
-				e++;
-			tsq_buf_add(&out, s, (size_t)(e - s));
-			s = e;
-		} else if (s[0] == '-' && s[1] == '-') {
-			const char *e = strchr(s, '\n');
-			e = e ? e : s + strlen(s);
-			tsq_buf_add(&out, s, (size_t)(e - s));
-			s = e;
-		} else if (s[0] == '/' && s[1] == '*') {
-			const char *e = strstr(s + 2, "*/");
-			e = e ? e + 2 : s + strlen(s);
-			tsq_buf_add(&out, s, (size_t)(e - s));
-			s = e;
-		} else if (*s == '$' && (s[1] == '$' || isalpha((unsigned char)s[1]) || s[1] == '_')) {
-			const char *t = s + 1;
-			while (isalnum((unsigned char)*t) || *t == '_')
-				t++;
-			if (*t != '$') {
-				tsq_buf_addc(&out, *s++);
-				continue;
-			}
-			size_t taglen = (size_t)(t - s) + 1;
-			char tag[64];
-			if (taglen >= sizeof tag) {
-				tsq_buf_addc(&out, *s++);
-				continue;
-			}
-			memcpy(tag, s, taglen);
-			tag[taglen] = '\0';
-			const char *e = strstr(s + taglen, tag);
-			e = e ? e + taglen : s + strlen(s);
+		if ((e = quoted_end(s)) != NULL) {
 			tsq_buf_add(&out, s, (size_t)(e - s));
 			s = e;
 		} else if (s[0] == ':' && s[1] == ':') {
 			tsq_buf_add(&out, s, 2);
 			s += 2;
 		} else if (*s == ':' && (isalpha((unsigned char)s[1]) || s[1] == '_')) {
-			const char *e = s + 1;
+			e = s + 1;
 			while (isalnum((unsigned char)*e) || *e == '_')
 				e++;
 			int i = find_param(q, s + 1, (size_t)(e - s - 1));
@@ -238,22 +241,41 @@ number_params(struct tsq_query *q, struct tsq_buf *err)
 }
 
 /*
- * TEXT with each @name@ of a shipped fragment (sql/queries/fragments/) by
- * its text: SQL that several queries share, such as the candles or bars an
- * indicator reads.
+ * TEXT with each @name@ of a shipped fragment (sql/queries/fragments/) in
+ * its SQL replaced by the fragment's text: SQL that several queries share,
+ * such as the candles or bars an indicator reads.  Comments, literals and
+ * quoted names are left as they are.
  */
 static char *
 expand_fragments(const char *text)
 {
-	const struct tsq_script_var fragments[] = {
-		{ "candles", tsq_sql_file("queries/fragments/candles.sql") },
-		{ NULL, NULL },
-	};
+	static const char *const names[] = { "candles" };
 	struct tsq_buf out = TSQ_BUF_INIT;
+	const char *s = text, *e;
 
-	if (strchr(text, '@') == NULL)
-		return xstrdup(text);
-	tsq_sql_substitute(&out, text, fragments);
+	while (*s) {
+		if ((e = quoted_end(s)) != NULL) {
+			tsq_buf_add(&out, s, (size_t)(e - s));
+			s = e;
+			continue;
+		}
+		if (*s == '@') {
+			bool done = false;
+			for (size_t i = 0; i < sizeof names / sizeof names[0] && !done; i++) {
+				size_t n = strlen(names[i]);
+				if (strncmp(s + 1, names[i], n) == 0 && s[n + 1] == '@') {
+					char file[64];
+					snprintf(file, sizeof file, "queries/fragments/%s.sql", names[i]);
+					tsq_buf_adds(&out, tsq_sql_file(file));
+					s += n + 2;
+					done = true;
+				}
+			}
+			if (done)
+				continue;
+		}
+		tsq_buf_addc(&out, *s++);
+	}
 	return tsq_buf_detach(&out);
 }
 

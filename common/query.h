@@ -54,7 +54,7 @@ struct tsq_query {
 	char *source;		/* the file it came from, or "(shipped)" */
 	bool shipped;		/* one of tsq's own, compiled in */
 	char *compute;		/* "-- compute: NAME": an indicator of indicator.h, or NULL */
-	char *text;		/* the SQL as written */
+	char *text;		/* the SQL as written, fragment tokens (@candles@) expanded */
 	char *sql;		/* with :name turned into $N */
 	struct tsq_param *params;
 	int nparams;

@@ -1,9 +1,9 @@
--- (A fragment: @candles@ in the indicator queries, which tsq-query replaces
--- by this text.)  Two common table expressions for a query that declares
--- the parameters symbol, timeframe, interval, source, from and to, and
--- defines need(rows, since) before them: how many candles before from the
--- indicator reads to warm up (NULL: all of them), or from when (since, when
--- not NULL; rows 0 then).
+-- (A fragment: the text tsq-query puts in place of the candles token in the
+-- SQL of the indicator queries.)  Two common table expressions for a
+-- query that declares the parameters symbol, timeframe, interval, source,
+-- from and to, and defines need(rows, since) before them: how many candles
+-- before from the indicator reads to warm up (NULL: all of them), or from
+-- when (since, when not NULL; rows 0 then).
 --
 -- candles: time, symbol, open, high, low, close and volume, from the warm-up
 -- candles to to.  Without interval, the symbol's stored candles of timeframe.
