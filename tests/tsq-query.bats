@@ -365,26 +365,33 @@ WINDOWS="2026-01-05T00:00 2026-01-05T06:00 1 360
 2026-01-06T00:00 2026-01-06T06:00 1441 1800
 2026-01-07T01:00 2026-01-08T00:00 2941 3000"
 
-# tsq-query's QUERY with ARGS against TA-Lib's FUNCTION with PARAMS, columns
-# COLS of the csv, over every window.
+# tsq-query's QUERY with ARGS against TA-Lib's lines in file TALIB (its
+# function over the whole history; each window is a slice of it), columns
+# COLS of the csv, over every window: each value within 1e-9 relative (of 1
+# for values under 1), NULL exactly where TA-Lib has none.
 against_talib() {
-	local cols=$1 query=$2 args=$3 fn=$4 params=$5 from to first last out got want c ncols=1
+	local cols=$1 query=$2 args=$3 talib=$4 from to first last ncols=1
 	case $cols in *-*) ncols=$((${cols#*-} - ${cols%-*} + 1)) ;; esac
-	# TA-Lib once over the whole history; each window is a slice of it.
-	# shellcheck disable=SC2086
-	node "$TSQ_ROOT/tests/lib/talib.mjs" "$TSQ_ROOT/tests/lib/node" "$fn" $params <candles.csv >talib.out
+	: >pairs
 	while read -r from to first last; do
+		# shellcheck disable=SC2086
+		tsq-query -F csv --no-header "$query" symbol=W $args from="$from" to="$to" >window.csv || return 1
 		# Counted with their times: a column of NULLs is only blank lines.
-		out=$(tsq-query -F csv --no-header "$query" symbol=W $args from="$from" to="$to")
-		[ "$(echo "$out" | grep -c .)" -eq $((last - first + 1)) ] ||
-			{ echo "$query $args from $from: $(echo "$out" | grep -c .) rows"; return 1; }
-		got=$(echo "$out" | cut -d, -f"$cols")
-		want=$(sed -n "${first},${last}p" talib.out)
-		for c in $(seq 1 "$ncols"); do
-			same_values "$(echo "$got" | cut -d, -f"$c")" "$(echo "$want" | cut -d, -f"$c")" ||
-				{ echo "$query $args from $from, column $c"; return 1; }
-		done
+		[ "$(wc -l <window.csv)" -eq $((last - first + 1)) ] ||
+			{ echo "$query $args from $from: $(wc -l <window.csv) rows"; return 1; }
+		cut -d, -f"$cols" window.csv | paste -d'|' - <(sed -n "${first},${last}p" "$talib") >>pairs
 	done <<<"$WINDOWS"
+	awk -F'|' -v what="$query $args" -v ncols="$ncols" '
+		{
+			split($1, got, ","); split($2, want, ",")
+			for (c = 1; c <= ncols; c++) {
+				if (got[c] == "" && want[c] == "") continue
+				if (got[c] == "" || want[c] == "") { bad++; if (bad < 5) print what ", row " NR ", column " c ": " got[c] " vs " want[c]; continue }
+				d = got[c] - want[c]; if (d < 0) d = -d; m = (want[c] < 0 ? -want[c] : want[c])
+				if (d > 1e-9 * (m > 1 ? m : 1)) { bad++; if (bad < 5) print what ", row " NR ", column " c ": " got[c] " vs " want[c] }
+			}
+		}
+		END { if (bad) { print bad " values differ"; exit 1 } }' pairs
 }
 
 # Each indicator and its TA-Lib function: columns of tsq-query's csv,
@@ -417,11 +424,13 @@ INDICATORS="4 sma period=20 SMA timePeriod=20
 4 donchian - MAX_HIGH timePeriod=20
 6 donchian period=50 MIN_LOW timePeriod=50"
 
-# Every case of INDICATORS (or those whose query matches $1) against TA-Lib,
-# with EXTRA arguments ($2) for tsq-query; the first failure is reported.
-# With $3 = first, only the first case of each query and column.
+# Every case of INDICATORS (or those whose query matches the pattern $1)
+# against TA-Lib, with EXTRA arguments ($2) for tsq-query; the first failure
+# is reported, and so is a pattern that matches no case.  With $3 = first,
+# only the first case of each query and column.
 every_indicator() {
-	local only=${1:-.} extra=$2 first=${3:-} cols query args fn params
+	local only=${1:-.*} extra=${2:-} first=${3:-} cols query args fn params i
+	local -a cases=() calls=()
 	local -A seen=()
 	while read -r cols query args fn params; do
 		[[ $query =~ ^($only)$ ]] || continue
@@ -429,12 +438,22 @@ every_indicator() {
 			[ -z "${seen[$query $cols]:-}" ] || continue
 			seen[$query $cols]=1
 		fi
-		[ "$args" = - ] && args=
 		[ "$params" = - ] && params=
-		# shellcheck disable=SC2086
-		against_talib "$cols" "$query" "${args//,/ } $extra" "$fn" "${params//,/ }" ||
-			{ echo "($query ${args//,/ } $extra)"; return 1; }
+		cases+=("$cols $query $args")
+		# shellcheck disable=SC2206
+		calls+=(-o "talib.${#cases[@]}" "$fn" ${params//,/ } --)
 	done <<<"$INDICATORS"
+	[ "${#cases[@]}" -gt 0 ] || { echo "no indicator matches $only"; return 1; }
+	# TA-Lib for every case in one run of node.
+	node "$TSQ_ROOT/tests/lib/talib.mjs" "$TSQ_ROOT/tests/lib/node" "${calls[@]:0:${#calls[@]}-1}" \
+		<candles.csv || return 1
+	for i in "${!cases[@]}"; do
+		read -r cols query args <<<"${cases[$i]}"
+		[ "$args" = - ] && args=
+		against_talib "$cols" "$query" "${args//,/ } $extra" "talib.$((i + 1))" ||
+			{ echo "($query ${args//,/ } $extra)"; return 1; }
+	done
+	echo "${#cases[@]} cases"
 }
 
 @test "indicators equal TA-Lib's over the whole history, from the first row shown" {
@@ -442,6 +461,7 @@ every_indicator() {
 	load_walk
 	run every_indicator
 	assert_success
+	assert_output "27 cases"
 	# The middle line is the midpoint of the two.
 	run bash -c "tsq-query -F csv --no-header donchian symbol=W from=2026-01-06 to=2026-01-06T01:00 | awk -F, '\$5 != (\$4 + \$6) / 2'"
 	assert_output ""
@@ -495,15 +515,18 @@ $(echo "$times" | sed -n $((n - 1))p) 2026-01-08 $((n - 1)) $n"
 	# Every indicator and column at 15 minutes (the other parameters are
 	# checked on the candles above).
 	bars_of_walk 15m
-	run every_indicator . interval=15m first
+	run every_indicator '.*' interval=15m first
 	assert_success
+	assert_output "19 cases"
 	bars_of_walk 1h
 	run every_indicator 'sma|ema|rsi|macd|atr|stoch|adx|obv' interval=1h
 	assert_success
+	assert_output "16 cases"
 	# 7 minutes: no rollup divides it, the candles are read.
 	bars_of_walk 7m
 	run every_indicator 'sma|rsi|macd|bollinger|mfi' interval=7m
 	assert_success
+	assert_output "9 cases"
 	# source=raw reads the candles and gives the same values.
 	got=$(tsq-query -F csv --no-header macd symbol=W interval=1h from=2026-01-06 to=2026-01-07 | cut -d, -f4-6)
 	want=$(tsq-query -F csv --no-header macd symbol=W interval=1h source=raw from=2026-01-06 to=2026-01-07 | cut -d, -f4-6)

@@ -4,11 +4,13 @@
 // candle with the function's output(s) for that row, empty where TA-Lib has
 // none (the rows before its lookback), so the lines match tsq-query's rows.
 //
-//   node talib.mjs NODE_DIR FUNCTION [NAME=VALUE]...
+//   node talib.mjs NODE_DIR [-o FILE] FUNCTION [NAME=VALUE]... [-- [-o FILE] FUNCTION ...]...
 //
 // FUNCTION is TA-Lib's name (SMA, EMA, RSI, ...: the table below, where
 // MAX_HIGH and MIN_LOW are MAX of the high and MIN of the low); NAME=VALUE
-// sets one of its parameters, e.g. timePeriod=20 or fastPeriod=12.
+// sets one of its parameters, e.g. timePeriod=20 or fastPeriod=12.  Calls
+// separated by -- share one read of the candles (and one start of node);
+// -o FILE writes a call's lines to FILE instead of standard output.
 //
 // The C functions are called directly: talib-web's wrapper sizes its arrays
 // one element short and leaves out where the output starts.
@@ -46,16 +48,12 @@ const FUNCTIONS = {
   MIN_LOW: { fn: 'MIN', inputs: ['low'], params: { timePeriod: 30 }, outputs: 1 },
 };
 
-const [nodeDir, name, ...opts] = process.argv.slice(2);
-const fn = FUNCTIONS[name];
-if (!fn) throw new Error(`talib.mjs: no function ${name}`);
-const params = { ...fn.params };
-for (const o of opts) {
-  const [k, v] = o.split('=');
-  if (!(k in params)) throw new Error(`talib.mjs: ${name} has no parameter ${k}`);
-  params[k] = Number(v);
+const [nodeDir, ...rest] = process.argv.slice(2);
+const calls = [[]];
+for (const a of rest) {
+  if (a === '--') calls.push([]);
+  else calls[calls.length - 1].push(a);
 }
-
 const require = createRequire(`${nodeDir}/package.json`);
 // Node's fetch cannot read a file: let the runtime read the .wasm itself.
 globalThis.fetch = undefined;
@@ -68,21 +66,42 @@ const n = rows.length;
 const column = { open: 0, high: 1, low: 2, close: 3, volume: 4 };
 
 const doubles = (count) => wasm._malloc(8 * count);
-const inputs = fn.inputs.map((c) => {
-  const p = doubles(n);
-  wasm.HEAPF64.set(rows.map((r) => r[column[c]]), p / 8);
-  return p;
-});
-const outputs = Array.from({ length: fn.outputs }, () => doubles(n));
-const begIdx = wasm._malloc(4);
-const nbElement = wasm._malloc(4);
-const args = [0, n - 1, ...inputs, ...Object.values(params), begIdx, nbElement, ...outputs];
-const cname = `TA_${fn.fn ?? name}`;
-const rc = wasm.ccall(cname, 'number', args.map(() => 'number'), args);
-if (rc !== 0) throw new Error(`talib.mjs: ${cname} returned ${rc}`);
-const begin = wasm.HEAP32[begIdx / 4];
-const count = wasm.HEAP32[nbElement / 4];
-const values = outputs.map((p) => Array.from(wasm.HEAPF64.subarray(p / 8, p / 8 + count)));
-const lines = rows.map((_, i) => values
-  .map((v) => (i < begin || i >= begin + count ? '' : String(v[i - begin]))).join(','));
-process.stdout.write(lines.join('\n') + '\n');
+
+// One call: its output lines, one per candle.
+function run(name, opts) {
+  const fn = FUNCTIONS[name];
+  if (!fn) throw new Error(`talib.mjs: no function ${name}`);
+  const params = { ...fn.params };
+  for (const o of opts) {
+    const [k, v] = o.split('=');
+    if (!(k in params)) throw new Error(`talib.mjs: ${name} has no parameter ${k}`);
+    params[k] = Number(v);
+  }
+  const inputs = fn.inputs.map((c) => {
+    const p = doubles(n);
+    wasm.HEAPF64.set(rows.map((r) => r[column[c]]), p / 8);
+    return p;
+  });
+  const outputs = Array.from({ length: fn.outputs }, () => doubles(n));
+  const begIdx = wasm._malloc(4);
+  const nbElement = wasm._malloc(4);
+  const args = [0, n - 1, ...inputs, ...Object.values(params), begIdx, nbElement, ...outputs];
+  const cname = `TA_${fn.fn ?? name}`;
+  const rc = wasm.ccall(cname, 'number', args.map(() => 'number'), args);
+  if (rc !== 0) throw new Error(`talib.mjs: ${cname} returned ${rc}`);
+  const begin = wasm.HEAP32[begIdx / 4];
+  const count = wasm.HEAP32[nbElement / 4];
+  const values = outputs.map((p) => Array.from(wasm.HEAPF64.subarray(p / 8, p / 8 + count)));
+  for (const p of [...inputs, ...outputs, begIdx, nbElement]) wasm._free(p);
+  return rows.map((_, i) => values
+    .map((v) => (i < begin || i >= begin + count ? '' : String(v[i - begin]))).join(','));
+}
+
+for (const call of calls) {
+  let file = null;
+  if (call[0] === '-o') file = call.splice(0, 2)[1];
+  const [name, ...opts] = call;
+  const text = run(name, opts).join('\n') + '\n';
+  if (file) fs.writeFileSync(file, text);
+  else process.stdout.write(text);
+}
