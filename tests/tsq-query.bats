@@ -370,28 +370,31 @@ WINDOWS="2026-01-05T00:00 2026-01-05T06:00 1 360
 # COLS of the csv, over every window: each value within 1e-9 relative (of 1
 # for values under 1), NULL exactly where TA-Lib has none.
 against_talib() {
-	local cols=$1 query=$2 args=$3 talib=$4 from to first last ncols=1
-	case $cols in *-*) ncols=$((${cols#*-} - ${cols%-*} + 1)) ;; esac
-	: >pairs
+	local cols=$1 query=$2 args=$3 talib=$4 from to first last
 	while read -r from to first last; do
 		# shellcheck disable=SC2086
 		tsq-query -F csv --no-header "$query" symbol=W $args from="$from" to="$to" >window.csv || return 1
-		# Counted with their times: a column of NULLs is only blank lines.
-		[ "$(wc -l <window.csv)" -eq $((last - first + 1)) ] ||
-			{ echo "$query $args from $from: $(wc -l <window.csv) rows"; return 1; }
-		cut -d, -f"$cols" window.csv | paste -d'|' - <(sed -n "${first},${last}p" "$talib") >>pairs
-	done <<<"$WINDOWS"
-	awk -F'|' -v what="$query $args" -v ncols="$ncols" '
-		{
-			split($1, got, ","); split($2, want, ",")
-			for (c = 1; c <= ncols; c++) {
-				if (got[c] == "" && want[c] == "") continue
-				if (got[c] == "" || want[c] == "") { bad++; if (bad < 5) print what ", row " NR ", column " c ": " got[c] " vs " want[c]; continue }
-				d = got[c] - want[c]; if (d < 0) d = -d; m = (want[c] < 0 ? -want[c] : want[c])
-				if (d > 1e-9 * (m > 1 ? m : 1)) { bad++; if (bad < 5) print what ", row " NR ", column " c ": " got[c] " vs " want[c] }
+		# Rows first..last of TA-Lib's lines against the window's, column by
+		# column; the rows are counted with their times (a column of NULLs
+		# is only blank lines).
+		awk -F, -v first="$first" -v last="$last" -v c1="${cols%-*}" -v c2="${cols#*-}" \
+			-v what="$query $args from $from" '
+			NR == FNR { if (FNR >= first && FNR <= last) want[FNR - first + 1] = $0; next }
+			{
+				n++; split(want[n], w, ",")
+				for (c = c1; c <= c2; c++) {
+					g = $c; t = w[c - c1 + 1]
+					if (g == "" && t == "") continue
+					if (g == "" || t == "") { bad++; if (bad < 5) print what ", row " n ", column " c ": " g " vs " t; continue }
+					d = g - t; if (d < 0) d = -d; m = (t < 0 ? -t : t)
+					if (d > 1e-9 * (m > 1 ? m : 1)) { bad++; if (bad < 5) print what ", row " n ", column " c ": " g " vs " t }
+				}
 			}
-		}
-		END { if (bad) { print bad " values differ"; exit 1 } }' pairs
+			END {
+				if (n != last - first + 1) { print what ": " n " rows, not " last - first + 1; exit 1 }
+				if (bad) { print what ": " bad " values differ"; exit 1 }
+			}' "$talib" window.csv || return 1
+	done <<<"$WINDOWS"
 }
 
 # Each indicator and its TA-Lib function: columns of tsq-query's csv,
@@ -519,14 +522,14 @@ $(echo "$times" | sed -n $((n - 1))p) 2026-01-08 $((n - 1)) $n"
 	assert_success
 	assert_output "19 cases"
 	bars_of_walk 1h
-	run every_indicator 'sma|ema|rsi|macd|atr|stoch|adx|obv' interval=1h
+	run every_indicator 'sma|ema|rsi|macd|atr|stoch|adx|obv' interval=1h first
 	assert_success
-	assert_output "16 cases"
+	assert_output "10 cases"
 	# 7 minutes: no rollup divides it, the candles are read.
 	bars_of_walk 7m
-	run every_indicator 'sma|rsi|macd|bollinger|mfi' interval=7m
+	run every_indicator 'sma|rsi|macd|bollinger|mfi' interval=7m first
 	assert_success
-	assert_output "9 cases"
+	assert_output "5 cases"
 	# source=raw reads the candles and gives the same values.
 	got=$(tsq-query -F csv --no-header macd symbol=W interval=1h from=2026-01-06 to=2026-01-07 | cut -d, -f4-6)
 	want=$(tsq-query -F csv --no-header macd symbol=W interval=1h source=raw from=2026-01-06 to=2026-01-07 | cut -d, -f4-6)
