@@ -140,7 +140,8 @@ usage(void)
 	    "                           TimescaleDB's own policy jobs match the stored policy\n"
 	    "      --lock-timeout=DURATION  how long an action waits for a lock held by\n"
 	    "                           another session before it fails (default: 1m)\n"
-	    "  -F, --format=FORMAT      --show-policies as table, csv, tsv, jsonl or json\n"
+	    "  -F, --format=FORMAT      --show-policies as table, csv, tsv, jsonl, json\n"
+	    "                           or markdown\n"
 	    "      --no-header          leave out the column names\n"
 	    "      --tz=ZONE            time zone for times shown and parsed (default: UTC)\n");
 	tsq_help_common(stdout);
@@ -160,10 +161,21 @@ set_action(struct options *o, enum action_kind a, const char *opt, const char *t
 	return true;
 }
 
+/* The policy listing's formats: tsq-query's but the sparklines. */
+static const struct tsq_opt_choice listing_formats[] = {
+	{ "table", TSQ_OUT_TABLE },
+	{ "csv", TSQ_OUT_CSV },
+	{ "tsv", TSQ_OUT_TSV },
+	{ "jsonl", TSQ_OUT_JSONL },
+	{ "json", TSQ_OUT_JSON },
+	{ "markdown", TSQ_OUT_MARKDOWN },
+	{ NULL, 0 },
+};
+
 static int
 parse_options(int argc, char **argv, struct options *o)
 {
-	int c;
+	int c, v;
 	size_t pos;
 
 	opterr = 0;
@@ -231,11 +243,10 @@ parse_options(int argc, char **argv, struct options *o)
 			}
 			break;
 		case 'F':
-			if (!tsq_out_format_parse(optarg, &o->format) || o->format == TSQ_OUT_SPARK) {
-				tsq_error("invalid value \"%s\" for option --format: expected table, csv, "
-				    "tsv, jsonl, json or markdown", optarg);
+			if (tsq_opt_choose("format", optarg, listing_formats, &v))
+				o->format = (enum tsq_out_format)v;
+			else
 				ok = false;
-			}
 			o->format_given = true;
 			break;
 		case OPT_NO_HEADER:

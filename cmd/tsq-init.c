@@ -388,12 +388,15 @@ tool_main(int argc, char **argv)
 			o.stop = true;
 			break;
 		case OPT_BACKEND:
-			if (!tsq_backend_parse(optarg, &o.backend, &o.backend_auto)) {
-				tsq_error("invalid value \"%s\" for option --backend", optarg);
-				tsq_detail("valid values are \"auto\", \"timescaledb\" and \"postgres\"");
+		{
+			int v;
+			if (!tsq_opt_choose("backend", optarg, tsq_backend_choices, &v))
 				return TSQ_EXIT_USAGE;
-			}
+			o.backend_auto = v == TSQ_BACKEND_AUTO;
+			if (!o.backend_auto)
+				o.backend = (enum tsq_backend_kind)v;
 			break;
+		}
 		case OPT_SCHEMA:
 			if (*optarg == '\0') {
 				tsq_error("option --schema needs a name");

@@ -266,10 +266,24 @@ options_free(struct options *o)
 	tsq_time_format_free(&o->time_format);
 }
 
+static const struct tsq_opt_choice conflict_modes[] = {
+	{ "update", TSQ_CONFLICT_UPDATE },
+	{ "nothing", TSQ_CONFLICT_NOTHING },
+	{ "error", TSQ_CONFLICT_ERROR },
+	{ NULL, 0 },
+};
+
+static const struct tsq_opt_choice dedupe_modes[] = {
+	{ "last", TSQ_DEDUPE_LAST },
+	{ "first", TSQ_DEDUPE_FIRST },
+	{ "error", TSQ_DEDUPE_ERROR },
+	{ NULL, 0 },
+};
+
 static int
 parse_options(int argc, char **argv, struct options *o)
 {
-	int c;
+	int c, v;
 	long n;
 
 	o->format = TSQ_FORMAT_AUTO;
@@ -282,11 +296,9 @@ parse_options(int argc, char **argv, struct options *o)
 	while ((c = getopt_long(argc, argv, shortopts, long_options, NULL)) != -1) {
 		switch (c) {
 		case OPT_FORMAT:
-			if (!tsq_format_parse(optarg, &o->format)) {
-				tsq_error("invalid value \"%s\" for option --format: expected csv, tsv, "
-				    "jsonl, rejects or auto", optarg);
+			if (!tsq_opt_choose("format", optarg, tsq_formats, &v))
 				return TSQ_EXIT_USAGE;
-			}
+			o->format = (enum tsq_format)v;
 			break;
 		case OPT_DELIMITER:
 			if (!parse_char("delimiter", optarg, &o->delimiter))
@@ -336,30 +348,14 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_ON_CONFLICT:
 			o->conflict_given = true;
-			if (strcmp(optarg, "update") == 0)
-				o->conflict = TSQ_CONFLICT_UPDATE;
-			else if (strcmp(optarg, "nothing") == 0)
-				o->conflict = TSQ_CONFLICT_NOTHING;
-			else if (strcmp(optarg, "error") == 0)
-				o->conflict = TSQ_CONFLICT_ERROR;
-			else {
-				tsq_error("invalid value \"%s\" for option --on-conflict: expected update, "
-				    "nothing or error", optarg);
+			if (!tsq_opt_choose("on-conflict", optarg, conflict_modes, &v))
 				return TSQ_EXIT_USAGE;
-			}
+			o->conflict = (enum tsq_conflict)v;
 			break;
 		case OPT_DEDUPE:
-			if (strcmp(optarg, "last") == 0)
-				o->dedupe = TSQ_DEDUPE_LAST;
-			else if (strcmp(optarg, "first") == 0)
-				o->dedupe = TSQ_DEDUPE_FIRST;
-			else if (strcmp(optarg, "error") == 0)
-				o->dedupe = TSQ_DEDUPE_ERROR;
-			else {
-				tsq_error("invalid value \"%s\" for option --dedupe: expected last, first "
-				    "or error", optarg);
+			if (!tsq_opt_choose("dedupe", optarg, dedupe_modes, &v))
 				return TSQ_EXIT_USAGE;
-			}
+			o->dedupe = (enum tsq_dedupe)v;
 			break;
 		case OPT_BATCH_SIZE:
 			if (!parse_long("batch-size", optarg, 1, 10000000, &o->batch_size))

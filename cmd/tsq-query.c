@@ -109,7 +109,7 @@ add_param(struct options *o, const char *arg)
 static int
 parse_options(int argc, char **argv, struct options *o)
 {
-	int c;
+	int c, v;
 	size_t pos;
 
 	opterr = 0;
@@ -122,11 +122,9 @@ parse_options(int argc, char **argv, struct options *o)
 			o->describe = optarg;
 			break;
 		case 'F':
-			if (!tsq_out_format_parse(optarg, &o->format)) {
-				tsq_error("invalid value \"%s\" for option --format: expected table, csv, "
-				    "tsv, jsonl, json, markdown or spark", optarg);
+			if (!tsq_opt_choose("format", optarg, tsq_out_formats, &v))
 				return TSQ_EXIT_USAGE;
-			}
+			o->format = (enum tsq_out_format)v;
 			o->format_given = true;
 			break;
 		case OPT_NO_HEADER:
@@ -197,10 +195,11 @@ parse_options(int argc, char **argv, struct options *o)
 	if (!o->format_given) {
 		const char *env = getenv("TSQ_FORMAT");
 		if (env && *env) {
-			if (!tsq_out_format_parse(env, &o->format)) {
+			if (!tsq_opt_lookup(env, tsq_out_formats, &v)) {
 				tsq_error("invalid value \"%s\" in TSQ_FORMAT", env);
 				return TSQ_EXIT_USAGE;
 			}
+			o->format = (enum tsq_out_format)v;
 		} else {
 			o->format = isatty(STDOUT_FILENO) ? TSQ_OUT_TABLE : TSQ_OUT_CSV;
 		}

@@ -188,10 +188,23 @@ needs_view(struct options *o, const char *name, bool quality_only)
 		o->needs_rows = name;
 }
 
+/* The report's formats: tsq-query's but the sparklines, and Prometheus's. */
+#define PROMETHEUS (-1)
+static const struct tsq_opt_choice stats_formats[] = {
+	{ "table", TSQ_OUT_TABLE },
+	{ "csv", TSQ_OUT_CSV },
+	{ "tsv", TSQ_OUT_TSV },
+	{ "jsonl", TSQ_OUT_JSONL },
+	{ "json", TSQ_OUT_JSON },
+	{ "markdown", TSQ_OUT_MARKDOWN },
+	{ "prometheus", PROMETHEUS },
+	{ NULL, 0 },
+};
+
 static int
 parse_options(int argc, char **argv, struct options *o)
 {
-	int c;
+	int c, v;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, shortopts, long_options, NULL)) != -1) {
@@ -199,13 +212,12 @@ parse_options(int argc, char **argv, struct options *o)
 		switch (c) {
 		case 'F':
 			o->format_given = true;
-			if (strcmp(optarg, "prometheus") == 0)
-				o->prometheus = true;
-			else if (!tsq_out_format_parse(optarg, &o->format) || o->format == TSQ_OUT_SPARK) {
-				tsq_error("invalid value \"%s\" for option --format: expected table, csv, "
-				    "tsv, jsonl, json, markdown or prometheus", optarg);
+			if (!tsq_opt_choose("format", optarg, stats_formats, &v))
 				ok = false;
-			}
+			else if (v == PROMETHEUS)
+				o->prometheus = true;
+			else
+				o->format = (enum tsq_out_format)v;
 			break;
 		case 'o':
 			o->output = optarg;

@@ -6,6 +6,7 @@
 #include "catalog.h"
 #include "conn.h"
 #include "datetime.h"
+#include "opt.h"
 #include "script.h"
 
 const char *
@@ -14,18 +15,23 @@ tsq_backend_name(enum tsq_backend_kind kind)
 	return kind == TSQ_BACKEND_TIMESCALEDB ? "timescaledb" : "postgres";
 }
 
+const struct tsq_opt_choice tsq_backend_choices[] = {
+	{ "auto", TSQ_BACKEND_AUTO },
+	{ "timescaledb", TSQ_BACKEND_TIMESCALEDB },
+	{ "postgres", TSQ_BACKEND_POSTGRES },
+	{ NULL, 0 },
+};
+
 bool
 tsq_backend_parse(const char *s, enum tsq_backend_kind *kind, bool *is_auto)
 {
-	*is_auto = false;
-	if (strcmp(s, "auto") == 0)
-		*is_auto = true;
-	else if (strcmp(s, "timescaledb") == 0)
-		*kind = TSQ_BACKEND_TIMESCALEDB;
-	else if (strcmp(s, "postgres") == 0 || strcmp(s, "postgresql") == 0)
-		*kind = TSQ_BACKEND_POSTGRES;
-	else
+	int v;
+
+	if (!tsq_opt_lookup(s, tsq_backend_choices, &v))
 		return false;
+	*is_auto = v == TSQ_BACKEND_AUTO;
+	if (!*is_auto)
+		*kind = (enum tsq_backend_kind)v;
 	return true;
 }
 

@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <libpq-fe.h>
 
+#include "opt.h"
+
 enum tsq_backend_kind {
 	TSQ_BACKEND_POSTGRES,
 	TSQ_BACKEND_TIMESCALEDB,
@@ -43,8 +45,11 @@ PGresult *tsq_backend_detect(PGconn *conn, struct tsq_backend *b);
 
 /* "timescaledb" or "postgres": the name users see and the sql/ folder. */
 const char *tsq_backend_name(enum tsq_backend_kind kind);
-/* Parse a --backend value: auto, timescaledb or postgres. */
+/* Parse a backend's name as tsq_backend_name() writes it, or "auto". */
 bool tsq_backend_parse(const char *s, enum tsq_backend_kind *kind, bool *is_auto);
+/* The values of --backend: TSQ_BACKEND_AUTO or a kind. */
+#define TSQ_BACKEND_AUTO (-1)
+extern const struct tsq_opt_choice tsq_backend_choices[];
 
 struct tsq_table;
 

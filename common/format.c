@@ -6,25 +6,21 @@
 
 #include "format.h"
 #include "mem.h"
+#include "opt.h"
 
 #define TABLE_WINDOW 1000
 #define SPARK_WIDTH 60
 
-static const char *const format_names[] = {
-	"table", "csv", "tsv", "jsonl", "json", "markdown", "spark",
+const struct tsq_opt_choice tsq_out_formats[] = {
+	{ "table", TSQ_OUT_TABLE },
+	{ "csv", TSQ_OUT_CSV },
+	{ "tsv", TSQ_OUT_TSV },
+	{ "jsonl", TSQ_OUT_JSONL },
+	{ "json", TSQ_OUT_JSON },
+	{ "markdown", TSQ_OUT_MARKDOWN },
+	{ "spark", TSQ_OUT_SPARK },
+	{ NULL, 0 },
 };
-
-bool
-tsq_out_format_parse(const char *s, enum tsq_out_format *f)
-{
-	for (size_t i = 0; i < sizeof format_names / sizeof format_names[0]; i++) {
-		if (strcmp(s, format_names[i]) == 0) {
-			*f = (enum tsq_out_format)i;
-			return true;
-		}
-	}
-	return false;
-}
 
 enum kind { K_TEXT, K_NUMBER, K_BOOL, K_JSON, K_TIMESTAMPTZ, K_TIMESTAMP };
 

@@ -20,6 +20,8 @@
 #include <stdio.h>
 
 #include "buf.h"
+#include "opt.h"
+
 
 enum tsq_out_format {
 	TSQ_OUT_TABLE,
@@ -55,7 +57,8 @@ struct tsq_out {
 	bool any_series;
 };
 
-bool tsq_out_format_parse(const char *s, enum tsq_out_format *f);
+/* Every output format by name (tsq-query's --format; the other tools take fewer). */
+extern const struct tsq_opt_choice tsq_out_formats[];
 
 /* Start the output of a result with these columns. */
 void tsq_out_begin(struct tsq_out *o, int ncols, char *const *names, const unsigned int *types);

@@ -64,16 +64,10 @@ tsq_log_get_level(void)
 	return level;
 }
 
-bool
-tsq_log_set_format(const char *name)
+void
+tsq_log_set_json(bool json)
 {
-	if (strcmp(name, "text") == 0)
-		json_format = false;
-	else if (strcmp(name, "json") == 0)
-		json_format = true;
-	else
-		return false;
-	return true;
+	json_format = json;
 }
 
 /* Control characters (from data, or a stray newline) become '?'. */

@@ -35,8 +35,8 @@ int tsq_stdout_finish(int rc);
 void tsq_stdout_reported(void);
 void tsq_log_set_level(enum tsq_log_level level);
 enum tsq_log_level tsq_log_get_level(void);
-/* Returns false if NAME is not a known format ("text" or "json"). */
-bool tsq_log_set_format(const char *name);
+/* Messages as JSON objects (--log-format=json) or as text lines. */
+void tsq_log_set_json(bool json);
 
 void tsq_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void tsq_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -4,6 +4,42 @@
 #include "opt.h"
 #include "tsq.h"
 
+static const struct tsq_opt_choice log_formats[] = {
+	{ "text", false },
+	{ "json", true },
+	{ NULL, 0 },
+};
+
+bool
+tsq_opt_lookup(const char *arg, const struct tsq_opt_choice *choices, int *value)
+{
+	for (int i = 0; choices[i].name; i++) {
+		if (strcmp(arg, choices[i].name) == 0) {
+			*value = choices[i].value;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool
+tsq_opt_choose(const char *option, const char *arg, const struct tsq_opt_choice *choices,
+    int *value)
+{
+	struct tsq_buf list = TSQ_BUF_INIT;
+	int n;
+
+	if (tsq_opt_lookup(arg, choices, value))
+		return true;
+	for (n = 0; choices[n].name; n++)
+		;
+	for (int i = 0; i < n; i++)
+		tsq_buf_addf(&list, "%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ", choices[i].name);
+	tsq_error("invalid value \"%s\" for option --%s: expected %s", arg, option, list.data);
+	tsq_buf_free(&list);
+	return false;
+}
+
 enum tsq_opt_result
 tsq_opt_common(int c, const char *arg, struct tsq_common_opts *o)
 {
@@ -33,12 +69,13 @@ tsq_opt_common(int c, const char *arg, struct tsq_common_opts *o)
 		tsq_log_set_level(TSQ_LOG_VERBOSE);
 		break;
 	case TSQ_OPT_LOG_FORMAT:
-		if (!tsq_log_set_format(arg)) {
-			tsq_error("invalid value \"%s\" for option --log-format", arg);
-			tsq_detail("valid values are \"text\" and \"json\"");
+	{
+		int json;
+		if (!tsq_opt_choose("log-format", arg, log_formats, &json))
 			return TSQ_OPT_BAD;
-		}
+		tsq_log_set_json(json);
 		break;
+	}
 	case 'V':
 		o->version = true;
 		break;

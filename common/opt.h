@@ -67,6 +67,28 @@ void tsq_opt_report_bad(char *const argv[], const char *shortopts,
 /* True when the first argument asks for help ("--help" or "-?"). */
 bool tsq_opt_early(int argc, char *const argv[]);
 
+/*
+ * One value of an option that takes a word from a fixed set.  Each such
+ * option has one table of them, ending with { NULL, 0 }: parsing, the error
+ * message and the test that help, man page and completions offer exactly
+ * these words all go by it.
+ */
+struct tsq_opt_choice {
+	const char *name;
+	int value;
+};
+
+/*
+ * ARG given to option OPTION (its long name, "format"): the value of the
+ * choice named ARG in *VALUE.  Anything else is reported as
+ * `invalid value "ARG" for option --OPTION: expected a, b or c` and false
+ * (exit 64).
+ */
+bool tsq_opt_choose(const char *option, const char *arg, const struct tsq_opt_choice *choices,
+    int *value);
+/* The same without a message: for values from elsewhere (a variable, a file). */
+bool tsq_opt_lookup(const char *arg, const struct tsq_opt_choice *choices, int *value);
+
 /* The "Connection options" and "General options" blocks of --help. */
 void tsq_help_common(FILE *out);
 /* The line printed by --version. */

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "mem.h"
+#include "opt.h"
 #include "reader.h"
 #include "rejects.h"
 
@@ -57,34 +58,22 @@ struct tsq_reader {
 	struct tsq_buf msg;		/* the text of rec->error when it is built */
 };
 
-static const char *const format_names[] = {
-	[TSQ_FORMAT_AUTO] = "auto",
-	[TSQ_FORMAT_CSV] = "csv",
-	[TSQ_FORMAT_TSV] = "tsv",
-	[TSQ_FORMAT_JSONL] = "jsonl",
-	[TSQ_FORMAT_REJECTS] = "rejects",
+const struct tsq_opt_choice tsq_formats[] = {
+	{ "auto", TSQ_FORMAT_AUTO },
+	{ "csv", TSQ_FORMAT_CSV },
+	{ "tsv", TSQ_FORMAT_TSV },
+	{ "jsonl", TSQ_FORMAT_JSONL },
+	{ "rejects", TSQ_FORMAT_REJECTS },
+	{ NULL, 0 },
 };
 
 const char *
 tsq_format_name(enum tsq_format f)
 {
-	return format_names[f];
-}
-
-bool
-tsq_format_parse(const char *s, enum tsq_format *f)
-{
-	for (size_t i = 0; i < sizeof format_names / sizeof format_names[0]; i++) {
-		if (strcmp(s, format_names[i]) == 0) {
-			*f = (enum tsq_format)i;
-			return true;
-		}
-	}
-	if (strcmp(s, "ndjson") == 0) {
-		*f = TSQ_FORMAT_JSONL;
-		return true;
-	}
-	return false;
+	for (int i = 0; tsq_formats[i].name; i++)
+		if (tsq_formats[i].value == (int)f)
+			return tsq_formats[i].name;
+	return "?";
 }
 
 /* COPY does not trim blanks around fields, and neither do we. */

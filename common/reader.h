@@ -25,6 +25,8 @@
 
 #include "buf.h"
 #include "input.h"
+#include "opt.h"
+
 
 enum tsq_format {
 	TSQ_FORMAT_AUTO,
@@ -88,7 +90,8 @@ enum tsq_read_status {
 struct tsq_reader *tsq_reader_open(struct tsq_input *in, const struct tsq_reader_opts *opts);
 enum tsq_format tsq_reader_format(const struct tsq_reader *r);
 const char *tsq_format_name(enum tsq_format f);
-bool tsq_format_parse(const char *s, enum tsq_format *f);
+/* The input formats by name: tsq-load's --format, and a reject record's "format". */
+extern const struct tsq_opt_choice tsq_formats[];
 
 /*
  * The next record.  It stays valid until the next call.  A malformed record

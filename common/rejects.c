@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "mem.h"
+#include "opt.h"
 #include "rejects.h"
 
 struct tsq_rejects {
@@ -182,9 +183,13 @@ tsq_reject_parse(json_t *root, struct tsq_reject *rj, const char **error)
 	rj->rawsize = json_is_integer(size) && json_integer_value(size) > (json_int_t)rj->rawlen ?
 	    json_integer_value(size) : (int64_t)rj->rawlen;
 	rj->header = json_is_string(header) ? json_string_value(header) : NULL;
-	if (json_is_string(fmt) && !tsq_format_parse(json_string_value(fmt), &rj->format)) {
-		*error = "unknown \"format\" in the reject record";
-		return false;
+	if (json_is_string(fmt)) {
+		int f;
+		if (!tsq_opt_lookup(json_string_value(fmt), tsq_formats, &f)) {
+			*error = "unknown \"format\" in the reject record";
+			return false;
+		}
+		rj->format = (enum tsq_format)f;
 	}
 	if (json_is_true(json_object_get(root, "truncated"))) {
 		*error = "the reject record keeps only the start of the record, which cannot be "

@@ -154,7 +154,7 @@ check_man() {
 @test "a bad --log-format value is exit 64" {
 	run --separate-stderr tsq-init --log-format=xml
 	assert_equal "$status" 64
-	assert_equal "${stderr_lines[0]}" 'tsq-init: error: invalid value "xml" for option --log-format'
+	assert_equal "$stderr" 'tsq-init: error: invalid value "xml" for option --log-format: expected text or json'
 }
 
 @test "tsq-stats: a bad --format or an empty --output is exit 64, before connecting" {
@@ -292,6 +292,73 @@ check_completions() {
 	assert_equal "bash: $(bash_offers "$1" | tr '\n' ' ')" "bash: $want"
 	assert_equal "zsh: $(zsh_offers "$1" | tr '\n' ' ')" "zsh: $want"
 	assert_equal "fish: $(fish_offers "$1" | tr '\n' ' ')" "fish: $want"
+}
+
+# The words option --$2 of binary $1 takes, one a line, sorted: from the
+# binary itself, which lists them when given a value that is not one.
+choices() {
+	local err
+	err=$("$1" "--$2=@" 2>&1 >/dev/null)
+	[[ $err == "$1: error: invalid value \"@\" for option --$2: expected "* ]] || return 1
+	echo "${err#*: expected }" | sed 's/ or /, /' | tr -d ',' | tr ' ' '\n' | sort
+}
+
+# The words the man page's entry for --$2 sets in .Cm, one a line, sorted.
+man_choices() {
+	awk -v opt="$2" '
+		BEGIN { flag = "-" opt; gsub(/-/, "\\\\-", flag); flag = "Fl " flag " " }
+		/^\.It / { on = index($0 " ", flag) > 0; next }
+		on && /^\.Cm / { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]/) print $i }' "$TSQ_ROOT/man/$1.1" | sort -u
+}
+
+# Option --$2 of binary $1: the words it takes are exactly those its help
+# names, its man page sets, and bash, zsh and fish complete.
+check_choices() {
+	local want got w
+	want=$(choices "$1" "$2")
+	[ -n "$want" ] || { echo "$1 --$2 does not list its values"; return 1; }
+	# --help: the option's lines name every word.
+	got=$("$1" --help | awk -v opt="--$2" 'index($0, opt) { on = 1; print; next }
+		on && /^ *-/ { on = 0 } on')
+	for w in $want; do
+		[[ " $(echo "$got" | tr -c 'a-z\n' ' ' | tr '\n' ' ') " == *" $w "* ]] ||
+			{ echo "$1 --help does not name $w for --$2"; return 1; }
+	done
+	assert_equal "man: $(man_choices "$1" "$2" | tr '\n' ' ')" "man: $(echo "$want" | tr '\n' ' ')"
+	got=$(bash -c 'source "$1/completions/tsq.bash"; COMP_WORDS=("$2" "--$3" ""); COMP_CWORD=2
+		_tsq_complete; printf "%s\n" "${COMPREPLY[@]}"' _ "$TSQ_ROOT" "$1" "$2" | sort)
+	assert_equal "bash: $(echo "$got" | tr '\n' ' ')" "bash: $(echo "$want" | tr '\n' ' ')"
+	# zsh: the (word ...) list of the option's spec in the binary's function,
+	# or in the common options.
+	local fn=_tsq_${1#tsq-}
+	got=$(awk -v fn="$fn() {" -v opt="--$2=" '
+		$0 == fn || /^_tsq_common=\(/ { on = 1 } /^[})]$/ { on = 0 }
+		on && (index($0, opt "[") || index($0, opt "}")) { sub(/.*:\(/, ""); sub(/\).*/, ""); print }' \
+		"$TSQ_ROOT/completions/_tsq" | tr ' ' '\n' | sort)
+	assert_equal "zsh: $(echo "$got" | tr '\n' ' ')" "zsh: $(echo "$want" | tr '\n' ' ')"
+	got=$(fish -c "source '$TSQ_ROOT/completions/tsq.fish'; complete -C '$1 --$2='" |
+		cut -f1 | sed "s/^--$2=//" | sort)
+	assert_equal "fish: $(echo "$got" | tr '\n' ' ')" "fish: $(echo "$want" | tr '\n' ' ')"
+}
+
+@test "tsq-init --backend: help, man page and completions offer exactly its values" { check_choices tsq-init backend; }
+
+@test "tsq-load --format: help, man page and completions offer exactly its values" { check_choices tsq-load format; }
+
+@test "tsq-load --on-conflict: help, man page and completions offer exactly its values" { check_choices tsq-load on-conflict; }
+
+@test "tsq-load --dedupe: help, man page and completions offer exactly its values" { check_choices tsq-load dedupe; }
+
+@test "tsq-query --format: help, man page and completions offer exactly its values" { check_choices tsq-query format; }
+
+@test "tsq-compress --format: help, man page and completions offer exactly its values" { check_choices tsq-compress format; }
+
+@test "tsq-stats --format: help, man page and completions offer exactly its values" { check_choices tsq-stats format; }
+
+@test "--log-format: every binary's help, man page and completions offer exactly its values" {
+	for b in tsq-init tsq-load tsq-query tsq-compress tsq-stats; do
+		check_choices "$b" log-format
+	done
 }
 
 @test "completions: option values and tsq's subcommands" {

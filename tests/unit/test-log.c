@@ -64,8 +64,22 @@ main(void)
 	tsq_verbose("batch 1");
 	is_str(captured(), "tsq-load: batch 1\n", "-v shows verbose lines");
 
-	ok(!tsq_log_set_format("xml"), "unknown log format refused");
-	ok(tsq_log_set_format("json"), "json log format accepted");
+	/* A word from a fixed set: the value, or the error listing the words. */
+	static const struct tsq_opt_choice modes[] = {
+		{ "update", 1 }, { "nothing", 2 }, { "error", 3 }, { NULL, 0 },
+	};
+	int mode = 0;
+	ok(tsq_opt_choose("on-conflict", "nothing", modes, &mode) && mode == 2, "a choice's value");
+	ok(!tsq_opt_choose("on-conflict", "Nothing", modes, &mode) && mode == 2,
+	    "choices are exact words");
+	is_str(captured(), "tsq-load: error: invalid value \"Nothing\" for option --on-conflict: "
+	    "expected update, nothing or error\n", "the error names the option and every choice");
+	static const struct tsq_opt_choice two[] = { { "text", 0 }, { "json", 1 }, { NULL, 0 } };
+	ok(!tsq_opt_choose("log-format", "", two, &mode), "an empty value is not a choice");
+	is_str(captured(), "tsq-load: error: invalid value \"\" for option --log-format: "
+	    "expected text or json\n", "two choices: \"a or b\"");
+
+	tsq_log_set_json(true);
 	tsq_error("quote \" and backslash \\ and tab\there");
 	is_str(captured(), "{\"program\":\"tsq-load\",\"level\":\"error\",\"message\":"
 	    "\"quote \\\" and backslash \\\\ and tab?here\"}\n", "json line, escaped");
