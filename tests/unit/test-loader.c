@@ -1,0 +1,171 @@
+/*
+ * Unit tests for common/loader.c without a server: duplicate keys within a
+ * batch under each --dedupe mode, and the write plan each --on-conflict
+ * mode makes (which statements, and the SQL of the simple ones, byte for
+ * byte).
+ */
+#include <stdlib.h>
+
+#include "tap.h"
+#include "tsq.h"
+
+static enum tsq_add_result
+add(struct tsq_batch *b, enum tsq_dedupe mode, const char *key, long line, long *first)
+{
+	struct tsq_row_origin o = { key, strlen(key), (int64_t)strlen(key), 0, line, line * 10 };
+	char tuple[32];
+	int n = snprintf(tuple, sizeof tuple, "row %ld", line);
+
+	return tsq_batch_add(b, mode, tuple, (size_t)n, key, strlen(key),
+	    tsq_key_hash(key, strlen(key)), &o, first);
+}
+
+/* The lines of the batch's live rows, in order, as "1 3 4". */
+static const char *
+alive_lines(const struct tsq_batch *b)
+{
+	static char out[256];
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < b->n && len < sizeof out - 16; i++)
+		if (b->rows[i].alive)
+			len += (size_t)snprintf(out + len, sizeof out - len, "%s%ld", len ? " " : "",
+			    b->rows[i].line);
+	return out;
+}
+
+static void
+dedupe(void)
+{
+	struct tsq_batch b;
+	long first = 0;
+
+	tsq_batch_init(&b);
+	is_int(add(&b, TSQ_DEDUPE_LAST, "A", 1, &first), TSQ_ADD_OK, "last: a new key");
+	is_int(add(&b, TSQ_DEDUPE_LAST, "B", 2, &first), TSQ_ADD_OK, "last: another key");
+	is_int(add(&b, TSQ_DEDUPE_LAST, "A", 3, &first), TSQ_ADD_DUPLICATE, "last: a repeat");
+	is_int(add(&b, TSQ_DEDUPE_LAST, "A", 4, &first), TSQ_ADD_DUPLICATE, "last: again");
+	is_str(alive_lines(&b), "2 4", "last: the latest row of each key stays");
+	is_int(b.alive, 2, "last: two rows alive");
+
+	tsq_batch_reset(&b);
+	is_str(alive_lines(&b), "", "reset empties the batch");
+	add(&b, TSQ_DEDUPE_FIRST, "A", 1, &first);
+	is_int(add(&b, TSQ_DEDUPE_FIRST, "A", 2, &first), TSQ_ADD_DUPLICATE, "first: a repeat");
+	add(&b, TSQ_DEDUPE_FIRST, "AB", 3, &first);
+	is_str(alive_lines(&b), "1 3", "first: the repeat is not kept; a longer key is another");
+
+	tsq_batch_reset(&b);
+	add(&b, TSQ_DEDUPE_ERROR, "A", 7, &first);
+	add(&b, TSQ_DEDUPE_ERROR, "B", 8, &first);
+	is_int(add(&b, TSQ_DEDUPE_ERROR, "A", 9, &first), TSQ_ADD_REFUSED, "error: a repeat is refused");
+	is_int(first, 7, "error: naming the line that had the key first");
+	is_str(alive_lines(&b), "7 8", "error: the refused row is not in the batch");
+
+	/* Enough keys to grow the table several times; every key twice. */
+	tsq_batch_reset(&b);
+	int dup = 0;
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < 20000; i++) {
+			char key[16];
+			snprintf(key, sizeof key, "k%d", i);
+			dup += add(&b, TSQ_DEDUPE_LAST, key, round * 20000 + i + 1, &first) ==
+			    TSQ_ADD_DUPLICATE;
+		}
+	is_int(b.alive, 20000, "20,000 keys twice: 20,000 rows alive");
+	is_int(dup, 20000, "and each second row was a duplicate");
+	ok(!b.rows[0].alive && b.rows[20000].alive, "the second of each stays");
+	tsq_batch_free(&b);
+}
+
+static struct tsq_column
+column(const char *name, enum tsq_conv conv)
+{
+	struct tsq_column c = { 0 };
+	c.name = (char *)name;
+	c.type.conv = conv;
+	c.comparable = true;
+	return c;
+}
+
+static void
+plans(void)
+{
+	struct tsq_column cols[] = {
+		column("time", TSQ_CONV_TIMESTAMPTZ), column("symbol", TSQ_CONV_TEXT),
+		column("close", TSQ_CONV_FLOAT8),
+	};
+	int key[] = { 1, 0 };
+	struct tsq_table t = { 0 };
+	t.schema = "s";
+	t.name = "t";
+	t.quoted = "\"s\".\"t\"";
+	t.relkind = 'r';
+	t.cols = cols;
+	t.ncols = 3;
+	t.key = key;
+	t.nkey = 2;
+	t.time_col = 0;
+	t.nsegmentby = -1;
+	int all[] = { 0, 1, 2 }, keys_only[] = { 0, 1 };
+	struct tsq_load_plan p;
+	struct tsq_buf err = TSQ_BUF_INIT;
+
+	ok(tsq_load_plan_init(&p, &t, all, 3, TSQ_CONFLICT_ERROR, TSQ_DEDUPE_LAST, NULL, &err),
+	    "error: a plan");
+	ok(p.direct && p.insert_sql == NULL && p.stage_sql == NULL, "error: COPY straight in");
+	is_str(p.copy_sql, "COPY \"s\".\"t\" (\"time\", \"symbol\", \"close\") FROM STDIN (FORMAT binary)",
+	    "error: the COPY");
+	is_int(p.nkey, 2, "error: the key is checked within the input");
+	tsq_load_plan_free(&p);
+
+	ok(tsq_load_plan_init(&p, &t, all, 3, TSQ_CONFLICT_NOTHING, TSQ_DEDUPE_LAST, NULL, &err),
+	    "nothing: a plan");
+	ok(!p.direct && p.stage_sql && p.direct_copy_sql && p.range_sql,
+	    "nothing: staged, with the copy straight in for an empty time range");
+	is_str(p.insert_sql, "INSERT INTO \"s\".\"t\" AS t (\"time\", \"symbol\", \"close\") SELECT "
+	    "\"time\", \"symbol\", \"close\" FROM pg_temp.tsq_load_stage ON CONFLICT (\"symbol\", \"time\") "
+	    "DO NOTHING", "nothing: the INSERT");
+	tsq_load_plan_free(&p);
+
+	ok(tsq_load_plan_init(&p, &t, all, 3, TSQ_CONFLICT_UPDATE, TSQ_DEDUPE_LAST, NULL, &err),
+	    "update: a plan");
+	ok(p.insert_sql && strstr(p.insert_sql, " DO UPDATE SET \"close\" = EXCLUDED.\"close\" WHERE ") &&
+	    strstr(p.insert_sql, " IS DISTINCT FROM ") && strstr(p.insert_sql, "RETURNING xmax = 0"),
+	    "update: only changed rows are updated, inserts told from updates");
+	ok(p.prune_sql != NULL && p.insert_new_sql == NULL, "update: unchanged rows are pruned first");
+	tsq_load_plan_free(&p);
+
+	t.relkind = 'p';
+	ok(tsq_load_plan_init(&p, &t, all, 3, TSQ_CONFLICT_UPDATE, TSQ_DEDUPE_LAST, NULL, &err),
+	    "update, partitioned: a plan");
+	ok(p.insert_new_sql && strstr(p.insert_new_sql, " DO NOTHING") &&
+	    !strstr(p.insert_sql, "RETURNING"), "update, partitioned: new keys first, no RETURNING");
+	tsq_load_plan_free(&p);
+	t.relkind = 'r';
+
+	ok(tsq_load_plan_init(&p, &t, keys_only, 2, TSQ_CONFLICT_UPDATE, TSQ_DEDUPE_LAST, NULL, &err),
+	    "update of key columns only: a plan");
+	is_int(p.conflict, TSQ_CONFLICT_NOTHING, "nothing to update: it becomes do nothing");
+	tsq_load_plan_free(&p);
+
+	t.nkey = 0;
+	ok(!tsq_load_plan_init(&p, &t, all, 3, TSQ_CONFLICT_UPDATE, TSQ_DEDUPE_LAST, NULL, &err),
+	    "no key: update refused");
+	is_str(err.data, "table \"s\".\"t\" has no primary key or unique constraint to judge "
+	    "conflicts on", "no key: the error names the table");
+	tsq_buf_reset(&err);
+	ok(tsq_load_plan_init(&p, &t, all, 3, TSQ_CONFLICT_NONE, TSQ_DEDUPE_LAST, NULL, &err) &&
+	    p.direct && p.nkey == 0, "no key: a plain COPY, no dedupe");
+	tsq_load_plan_free(&p);
+	tsq_buf_free(&err);
+}
+
+int
+main(void)
+{
+	dedupe();
+	plans();
+	return done_testing();
+}
