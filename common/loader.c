@@ -141,27 +141,25 @@ tsq_load_plan_init(struct tsq_load_plan *p, const struct tsq_table *t, const int
     int ncols, enum tsq_conflict conflict, enum tsq_dedupe dedupe, const char *setup_sql,
     struct tsq_buf *err)
 {
+	memset(p, 0, sizeof *p);
+	if (conflict != TSQ_CONFLICT_NONE && t->nkey == 0) {
+		tsq_buf_addf(err, "table %s has no primary key or unique constraint to judge "
+		    "conflicts on", t->quoted);
+		return false;
+	}
+
 	int *missing = xcalloc((size_t)t->nkey + 1, sizeof *missing), nmissing = 0;
 	int *all = xcalloc((size_t)(ncols + t->nkey) + 1, sizeof *all), nall = 0;
 	int *update = xcalloc((size_t)ncols + 1, sizeof *update), nupdate = 0;
 	bool has_other = false;
 	struct tsq_buf b = TSQ_BUF_INIT;
 
-	memset(p, 0, sizeof *p);
 	p->table = t;
 	p->cols = xcalloc((size_t)ncols + 1, sizeof *p->cols);
 	memcpy(p->cols, cols, (size_t)ncols * sizeof *cols);
 	p->ncols = ncols;
 	p->dedupe = dedupe;
 	p->setup_sql = setup_sql;
-	if (conflict != TSQ_CONFLICT_NONE && t->nkey == 0) {
-		tsq_buf_addf(err, "table %s has no primary key or unique constraint to judge "
-		    "conflicts on", t->quoted);
-		free(missing);
-		free(all);
-		free(update);
-		return false;
-	}
 	/* Key columns the input does not fill take their default. */
 	for (int k = 0; k < t->nkey; k++) {
 		if (loaded(cols, ncols, t->key[k]))
