@@ -176,7 +176,6 @@ static int
 parse_options(int argc, char **argv, struct options *o)
 {
 	int c, v;
-	size_t pos;
 
 	opterr = 0;
 	o->older_than = -1;
@@ -209,12 +208,7 @@ parse_options(int argc, char **argv, struct options *o)
 			ok = set_action(o, ACT_REFRESH, "--refresh", optarg);
 			break;
 		case OPT_OLDER_THAN:
-			if (tsq_parse_duration(optarg, &o->older_than, &pos) != TSQ_PARSE_OK ||
-			    o->older_than <= 0) {
-				tsq_error("invalid value \"%s\" for option --older-than: expected a "
-				    "positive duration such as 7d or 12h", optarg);
-				ok = false;
-			}
+			ok = tsq_opt_duration("older-than", optarg, 1, &o->older_than);
 			break;
 		case OPT_FROM:
 			o->from = optarg;
@@ -235,12 +229,7 @@ parse_options(int argc, char **argv, struct options *o)
 			o->native = true;
 			break;
 		case OPT_LOCK_TIMEOUT:
-			if (tsq_parse_duration(optarg, &o->lock_timeout, &pos) != TSQ_PARSE_OK ||
-			    o->lock_timeout < 1000) {
-				tsq_error("invalid value \"%s\" for option --lock-timeout: expected a "
-				    "duration of at least 1ms, such as 30s", optarg);
-				ok = false;
-			}
+			ok = tsq_opt_duration("lock-timeout", optarg, 1000, &o->lock_timeout);
 			break;
 		case 'F':
 			if (tsq_opt_choose("format", optarg, listing_formats, &v))

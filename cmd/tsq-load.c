@@ -28,6 +28,7 @@
 #include "rejects.h"
 
 #define DEFAULT_BATCH_SIZE 25000
+#define MAX_BATCH_SIZE 10000000
 /* A round of batches also ends at this many bytes, whatever its rows. */
 #define ROUND_BYTES (32u * 1024 * 1024)
 /* Without --max-errors or --max-error-ratio, a load stops when more than
@@ -105,12 +106,12 @@ struct options {
 	bool conflict_given;
 	enum tsq_conflict conflict;
 	enum tsq_dedupe dedupe;
-	long batch_size;
+	int64_t batch_size;
 	int workers;
 	bool dry_run;
 	const char *rejects;
 	bool limits_given;	/* --max-errors or --max-error-ratio */
-	long max_errors;	/* -1: no limit */
+	int64_t max_errors;	/* -1: no limit */
 	double max_error_ratio;	/* < 0: no limit */
 	const char *stats;
 	bool resume;
@@ -166,103 +167,13 @@ usage(void)
 
 /* ---- option parsing ---- */
 
-static bool
-parse_char(const char *opt, const char *arg, char *out)
-{
-	if (strcmp(arg, "\\t") == 0 || strcmp(arg, "tab") == 0) {
-		*out = '\t';
-		return true;
-	}
-	if (strlen(arg) != 1 || arg[0] == '\n' || arg[0] == '\r') {
-		tsq_error("invalid value \"%s\" for option --%s: give one character", arg, opt);
-		return false;
-	}
-	*out = arg[0];
-	return true;
-}
-
-static char **
-split_list(const char *arg, int *n)
-{
-	char *copy = xstrdup(arg), *save = NULL, *tok;
-	char **list = NULL;
-
-	*n = 0;
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		list = xreallocarray(list, (size_t)*n + 2, sizeof *list);
-		list[(*n)++] = xstrdup(tok);
-		list[*n] = NULL;
-	}
-	free(copy);
-	return list;
-}
-
-static bool
-add_pairs(const char *opt, const char *arg, bool list, struct tsq_pair **pairs, int *n)
-{
-	char *copy = xstrdup(arg), *p = copy, *next;
-
-	do {
-		next = list ? strchr(p, ',') : NULL;
-		if (next)
-			*next++ = '\0';
-		char *eq = strchr(p, '=');
-		if (eq == NULL || eq == p || (list && eq[1] == '\0')) {
-			tsq_error("invalid value \"%s\" for option --%s: expected NAME=VALUE", arg, opt);
-			free(copy);
-			return false;
-		}
-		*eq = '\0';
-		*pairs = xreallocarray(*pairs, (size_t)*n + 1, sizeof **pairs);
-		(*pairs)[*n].name = xstrdup(p);
-		(*pairs)[*n].value = xstrdup(eq + 1);
-		(*n)++;
-		p = next;
-	} while (p);
-	free(copy);
-	return true;
-}
-
-static bool
-parse_long(const char *opt, const char *arg, long min, long max, long *out)
-{
-	int64_t v;
-	size_t pos;
-
-	if (tsq_parse_int64(arg, min, max, &v, &pos) != TSQ_PARSE_OK) {
-		tsq_error("invalid value \"%s\" for option --%s: expected a number from %ld to %ld",
-		    arg, opt, min, max);
-		return false;
-	}
-	*out = (long)v;
-	return true;
-}
-
-static void
-free_list(char **list, int n)
-{
-	for (int i = 0; i < n; i++)
-		free(list[i]);
-	free(list);
-}
-
-static void
-free_pairs(struct tsq_pair *pairs, int n)
-{
-	for (int i = 0; i < n; i++) {
-		free(pairs[i].name);
-		free(pairs[i].value);
-	}
-	free(pairs);
-}
-
 static void
 options_free(struct options *o)
 {
-	free_list(o->columns, o->ncolumns);
-	free_list(o->map.skip, o->map.nskip);
-	free_pairs(o->map.maps, o->map.nmaps);
-	free_pairs(o->map.sets, o->map.nsets);
+	tsq_opt_list_free(o->columns, o->ncolumns);
+	tsq_opt_list_free(o->map.skip, o->map.nskip);
+	tsq_opt_pairs_free(o->map.maps, o->map.nmaps);
+	tsq_opt_pairs_free(o->map.sets, o->map.nsets);
 	tsq_time_format_free(&o->time_format);
 }
 
@@ -284,7 +195,7 @@ static int
 parse_options(int argc, char **argv, struct options *o)
 {
 	int c, v;
-	long n;
+	int64_t n;
 
 	o->format = TSQ_FORMAT_AUTO;
 	o->batch_size = DEFAULT_BATCH_SIZE;
@@ -301,11 +212,11 @@ parse_options(int argc, char **argv, struct options *o)
 			o->format = (enum tsq_format)v;
 			break;
 		case OPT_DELIMITER:
-			if (!parse_char("delimiter", optarg, &o->delimiter))
+			if (!tsq_opt_char("delimiter", optarg, &o->delimiter))
 				return TSQ_EXIT_USAGE;
 			break;
 		case OPT_QUOTE:
-			if (!parse_char("quote", optarg, &o->quote))
+			if (!tsq_opt_char("quote", optarg, &o->quote))
 				return TSQ_EXIT_USAGE;
 			break;
 		case OPT_NULL:
@@ -315,20 +226,20 @@ parse_options(int argc, char **argv, struct options *o)
 			o->no_header = true;
 			break;
 		case OPT_COLUMNS:
-			free_list(o->columns, o->ncolumns);
-			o->columns = split_list(optarg, &o->ncolumns);
+			tsq_opt_list_free(o->columns, o->ncolumns);
+			o->columns = tsq_opt_list(optarg, &o->ncolumns);
 			break;
 		case OPT_MAP:
-			if (!add_pairs("map", optarg, true, &o->map.maps, &o->map.nmaps))
+			if (!tsq_opt_pairs("map", optarg, true, &o->map.maps, &o->map.nmaps))
 				return TSQ_EXIT_USAGE;
 			break;
 		case OPT_SET:
-			if (!add_pairs("set", optarg, false, &o->map.sets, &o->map.nsets))
+			if (!tsq_opt_pairs("set", optarg, false, &o->map.sets, &o->map.nsets))
 				return TSQ_EXIT_USAGE;
 			break;
 		case OPT_SKIP_COLUMNS:
-			free_list(o->map.skip, o->map.nskip);
-			o->map.skip = split_list(optarg, &o->map.nskip);
+			tsq_opt_list_free(o->map.skip, o->map.nskip);
+			o->map.skip = tsq_opt_list(optarg, &o->map.nskip);
 			break;
 		case OPT_IGNORE_EXTRA:
 			o->map.ignore_extra = true;
@@ -358,11 +269,11 @@ parse_options(int argc, char **argv, struct options *o)
 			o->dedupe = (enum tsq_dedupe)v;
 			break;
 		case OPT_BATCH_SIZE:
-			if (!parse_long("batch-size", optarg, 1, 10000000, &o->batch_size))
+			if (!tsq_opt_int("batch-size", optarg, 1, MAX_BATCH_SIZE, &o->batch_size))
 				return TSQ_EXIT_USAGE;
 			break;
 		case OPT_WORKERS:
-			if (!parse_long("workers", optarg, 1, TSQ_POOL_MAX_WORKERS, &n))
+			if (!tsq_opt_int("workers", optarg, 1, TSQ_POOL_MAX_WORKERS, &n))
 				return TSQ_EXIT_USAGE;
 			o->workers = (int)n;
 			break;
@@ -378,28 +289,18 @@ parse_options(int argc, char **argv, struct options *o)
 			o->limits_given = true;
 			if (strcmp(optarg, "none") == 0)
 				o->max_errors = -1;
-			else if (!parse_long("max-errors", optarg, 0, LONG_MAX, &o->max_errors))
+			else if (!tsq_opt_int("max-errors", optarg, 0, INT64_MAX, &o->max_errors))
 				return TSQ_EXIT_USAGE;
 			break;
-		case OPT_MAX_ERROR_RATIO: {
-			char *end;
+		case OPT_MAX_ERROR_RATIO:
 			if (!o->limits_given)
 				o->max_errors = -1;
 			o->limits_given = true;
-			if (strcmp(optarg, "none") == 0) {
+			if (strcmp(optarg, "none") == 0)
 				o->max_error_ratio = -1;
-				break;
-			}
-			errno = 0;
-			o->max_error_ratio = strtod(optarg, &end);
-			if (end == optarg || *end || errno || !(o->max_error_ratio >= 0 &&
-			    o->max_error_ratio <= 1)) {
-				tsq_error("invalid value \"%s\" for option --max-error-ratio: expected a "
-				    "number from 0 to 1", optarg);
+			else if (!tsq_opt_real("max-error-ratio", optarg, 0, 1, false, &o->max_error_ratio))
 				return TSQ_EXIT_USAGE;
-			}
 			break;
-		}
 		case OPT_STATS:
 			o->stats = optarg;
 			break;
@@ -521,8 +422,8 @@ check_limits(struct load *L)
 		return;
 	}
 	if (o->max_errors >= 0 && L->t.rejected > (uint64_t)o->max_errors)
-		stop_load(L, TSQ_EXIT_FAILURE, "more than %ld rows rejected (--max-errors)",
-		    o->max_errors);
+		stop_load(L, TSQ_EXIT_FAILURE, "more than %lld rows rejected (--max-errors)",
+		    (long long)o->max_errors);
 	if (o->max_error_ratio >= 0 && ratio > o->max_error_ratio)
 		stop_load(L, TSQ_EXIT_FAILURE, "%.4g of the rows were rejected (--max-error-ratio %g)",
 		    ratio, o->max_error_ratio);

@@ -264,43 +264,21 @@ parse_options(int argc, char **argv, struct options *o)
 			needs_view(o, "--weekdays", false);
 			o->weekdays = true;
 			break;
-		case OPT_SPIKE_THRESHOLD: {
-			char *end;
+		case OPT_SPIKE_THRESHOLD:
 			needs_view(o, "--spike-threshold", true);
-			errno = 0;
-			o->spike = strtod(optarg, &end);
-			if (end == optarg || *end != '\0' || errno != 0 || !(o->spike > 0) ||
-			    isinf(o->spike)) {
-				tsq_error("invalid value \"%s\" for option --spike-threshold: expected "
-				    "a percentage above 0, such as 10 or 2.5", optarg);
-				ok = false;
-			}
+			ok = tsq_opt_real("spike-threshold", optarg, 0, INFINITY, true, &o->spike);
 			o->spike_text = optarg;
 			break;
-		}
-		case OPT_FROZEN_AFTER: {
-			size_t pos;
+		case OPT_FROZEN_AFTER:
 			needs_view(o, "--frozen-after", true);
-			if (tsq_parse_int64(optarg, 1, 1000000, &o->frozen, &pos) != TSQ_PARSE_OK) {
-				tsq_error("invalid value \"%s\" for option --frozen-after: expected a "
-				    "number of candles from 1 to 1000000", optarg);
-				ok = false;
-			}
+			ok = tsq_opt_int("frozen-after", optarg, 1, 1000000, &o->frozen);
 			o->frozen_text = optarg;
 			break;
-		}
-		case OPT_STALE_AFTER: {
-			size_t pos;
+		case OPT_STALE_AFTER:
 			needs_view(o, "--stale-after", true);
-			if (tsq_parse_duration(optarg, &o->stale_usec, &pos) != TSQ_PARSE_OK ||
-			    o->stale_usec <= 0) {
-				tsq_error("invalid value \"%s\" for option --stale-after: expected a "
-				    "positive duration such as 1d or 30m", optarg);
-				ok = false;
-			}
+			ok = tsq_opt_duration("stale-after", optarg, 1, &o->stale_usec);
 			o->stale_text = optarg;
 			break;
-		}
 		case OPT_FAIL_ON_QUALITY:
 			needs_view(o, "--fail-on-quality", true);
 			o->fail_on_quality = true;

@@ -35,11 +35,8 @@
 #include "buf.h"
 #include "catalog.h"
 #include "convert.h"
+#include "opt.h"
 #include "reader.h"
-
-struct tsq_pair {
-	char *name, *value;
-};
 
 struct tsq_mapper_opts {
 	char **skip;			/* --skip-columns */

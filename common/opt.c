@@ -1,7 +1,11 @@
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
 #include "opt.h"
+#include "policy.h"
 #include "tsq.h"
 
 static const struct tsq_opt_choice log_formats[] = {
@@ -164,4 +168,141 @@ tsq_opt_common_or_bad(int c, const char *arg, struct tsq_common_opts *o, char *c
 	default:
 		return false;
 	}
+}
+
+/* ---- typed values ---- */
+
+bool
+tsq_opt_int(const char *option, const char *arg, int64_t min, int64_t max, int64_t *value)
+{
+	size_t pos;
+
+	if (tsq_parse_int64(arg, min, max, value, &pos) == TSQ_PARSE_OK)
+		return true;
+	tsq_error("invalid value \"%s\" for option --%s: expected a whole number from %lld to %lld",
+	    arg, option, (long long)min, (long long)max);
+	return false;
+}
+
+bool
+tsq_opt_real(const char *option, const char *arg, double min, double max, bool above_min,
+    double *value)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (end != arg && *end == '\0' && errno == 0 && isfinite(v) &&
+	    (above_min ? v > min : v >= min) && v <= max) {
+		*value = v;
+		return true;
+	}
+	if (isinf(max))
+		tsq_error("invalid value \"%s\" for option --%s: expected a number %s %g", arg,
+		    option, above_min ? "above" : "of at least", min);
+	else
+		tsq_error("invalid value \"%s\" for option --%s: expected a number from %g%s to %g",
+		    arg, option, min, above_min ? " (not included)" : "", max);
+	return false;
+}
+
+bool
+tsq_opt_duration(const char *option, const char *arg, int64_t min_usec, int64_t *usec)
+{
+	size_t pos;
+	int64_t v;
+
+	if (tsq_parse_duration(arg, &v, &pos) == TSQ_PARSE_OK && v >= min_usec && v > 0) {
+		*usec = v;
+		return true;
+	}
+	if (min_usec <= 1) {
+		tsq_error("invalid value \"%s\" for option --%s: expected a positive duration such as "
+		    "7d, 12h or 30s", arg, option);
+	} else {
+		struct tsq_buf least = TSQ_BUF_INIT;
+		tsq_policy_format_duration(min_usec, &least);
+		tsq_error("invalid value \"%s\" for option --%s: expected a duration of at least %s, "
+		    "such as 30s or 5m", arg, option, least.data);
+		tsq_buf_free(&least);
+	}
+	return false;
+}
+
+bool
+tsq_opt_char(const char *option, const char *arg, char *value)
+{
+	if (strcmp(arg, "\\t") == 0 || strcmp(arg, "tab") == 0) {
+		*value = '\t';
+		return true;
+	}
+	if (strlen(arg) != 1 || arg[0] == '\n' || arg[0] == '\r') {
+		tsq_error("invalid value \"%s\" for option --%s: expected one character", arg, option);
+		return false;
+	}
+	*value = arg[0];
+	return true;
+}
+
+char **
+tsq_opt_list(const char *arg, int *n)
+{
+	char **list = xcalloc(1, sizeof *list);
+	const char *p = arg;
+
+	*n = 0;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		if (len > 0) {
+			list = xreallocarray(list, (size_t)*n + 2, sizeof *list);
+			list[(*n)++] = xstrndup(p, len);
+			list[*n] = NULL;
+		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return list;
+}
+
+void
+tsq_opt_list_free(char **list, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+bool
+tsq_opt_pairs(const char *option, const char *arg, bool list, struct tsq_pair **pairs, int *n)
+{
+	const char *p = arg;
+
+	for (;;) {
+		size_t len = list ? strcspn(p, ",") : strlen(p);
+		const char *eq = memchr(p, '=', len);
+		if (eq == NULL || eq == p || (list && eq + 1 == p + len)) {
+			tsq_error("invalid value \"%s\" for option --%s: expected NAME=VALUE%s", arg,
+			    option, list ? "[,NAME=VALUE]..." : "");
+			return false;
+		}
+		*pairs = xreallocarray(*pairs, (size_t)*n + 1, sizeof **pairs);
+		(*pairs)[*n].name = xstrndup(p, (size_t)(eq - p));
+		(*pairs)[*n].value = xstrndup(eq + 1, (size_t)(p + len - eq - 1));
+		(*n)++;
+		if (p[len] != ',')
+			return true;
+		p += len + 1;
+	}
+}
+
+void
+tsq_opt_pairs_free(struct tsq_pair *pairs, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(pairs[i].name);
+		free(pairs[i].value);
+	}
+	free(pairs);
 }

@@ -10,6 +10,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "conn.h"
@@ -88,6 +89,46 @@ bool tsq_opt_choose(const char *option, const char *arg, const struct tsq_opt_ch
     int *value);
 /* The same without a message: for values from elsewhere (a variable, a file). */
 bool tsq_opt_lookup(const char *arg, const struct tsq_opt_choice *choices, int *value);
+
+/*
+ * Typed values.  Each parser takes the option's long name ("batch-size") and
+ * its argument, stores the value and returns true, or reports
+ * `invalid value "ARG" for option --NAME: expected ...` and returns false
+ * (exit 64).
+ */
+
+/* A whole number from MIN to MAX. */
+bool tsq_opt_int(const char *option, const char *arg, int64_t min, int64_t max, int64_t *value);
+/*
+ * A number with or without a fraction, finite, from MIN to MAX; with
+ * ABOVE_MIN, greater than MIN (MIN itself refused).
+ */
+bool tsq_opt_real(const char *option, const char *arg, double min, double max, bool above_min,
+    double *value);
+/* A duration (tsq_parse_duration: "30s", "1h30m", "7 days") of at least MIN_USEC (>= 1). */
+bool tsq_opt_duration(const char *option, const char *arg, int64_t min_usec, int64_t *usec);
+/* One character; "tab" and "\t" are a tab.  Line ends are refused. */
+bool tsq_opt_char(const char *option, const char *arg, char *value);
+
+/*
+ * A comma-separated list of names: a new NULL-terminated array of *N
+ * strings (empty items skipped).
+ */
+char **tsq_opt_list(const char *arg, int *n);
+void tsq_opt_list_free(char **list, int n);
+
+/*
+ * NAME=VALUE settings appended to *PAIRS.  With LIST the argument may hold
+ * several, separated by commas, each with a non-empty VALUE; without, the
+ * whole text after the first '=' is the one VALUE (it may hold commas, or be
+ * empty).
+ */
+struct tsq_pair {
+	char *name, *value;
+};
+bool tsq_opt_pairs(const char *option, const char *arg, bool list, struct tsq_pair **pairs,
+    int *n);
+void tsq_opt_pairs_free(struct tsq_pair *pairs, int n);
 
 /* The "Connection options" and "General options" blocks of --help. */
 void tsq_help_common(FILE *out);

@@ -178,7 +178,7 @@ check_man() {
 	assert_equal "$stderr" "tsq-compress: error: --compress needs --older-than"
 	run --separate-stderr tsq-compress --drop=ohlcv --older-than=-3d
 	assert_equal "$status" 64
-	assert_equal "$stderr" 'tsq-compress: error: invalid value "-3d" for option --older-than: expected a positive duration such as 7d or 12h'
+	assert_equal "$stderr" 'tsq-compress: error: invalid value "-3d" for option --older-than: expected a positive duration such as 7d, 12h or 30s'
 	run --separate-stderr tsq-compress --decompress=ohlcv --from=2024-01-01
 	assert_equal "$status" 64
 	assert_equal "$stderr" "tsq-compress: error: --decompress needs --from and --to"
@@ -188,6 +188,36 @@ check_man() {
 	run --separate-stderr tsq-compress --run --older-than=7d
 	assert_equal "$status" 64
 	assert_equal "$stderr" "tsq-compress: error: --older-than goes with --compress or --drop"
+}
+
+# bad_value TOOL OPTION VALUE EXPECTED: TOOL --OPTION=VALUE is exit 64 before
+# connecting, with one line naming the value and the option.
+bad_value() {
+	run --separate-stderr "$1" --"$2"="$3" -d "host=/nonexistent-tsq-dir" x
+	assert_equal "$status" 64
+	assert_equal "$stderr" "$1: error: invalid value \"$3\" for option --$2: expected $4"
+}
+
+@test "numbers, durations and characters: one message shape in every tool" {
+	bad_value tsq-init chunk-interval soon 'a positive duration such as 7d, 12h or 30s'
+	bad_value tsq-init chunk-interval 0s 'a positive duration such as 7d, 12h or 30s'
+	bad_value tsq-load batch-size 0 'a whole number from 1 to 10000000'
+	bad_value tsq-load batch-size 1e3 'a whole number from 1 to 10000000'
+	bad_value tsq-load workers 65 'a whole number from 1 to 64'
+	bad_value tsq-load max-errors -1 'a whole number from 0 to 9223372036854775807'
+	bad_value tsq-load max-error-ratio 1.5 'a number from 0 to 1'
+	bad_value tsq-load max-error-ratio nan 'a number from 0 to 1'
+	bad_value tsq-load delimiter ';;' 'one character'
+	bad_value tsq-load quote '' 'one character'
+	bad_value tsq-load map time 'NAME=VALUE[,NAME=VALUE]...'
+	bad_value tsq-load map a=b, 'NAME=VALUE[,NAME=VALUE]...'
+	bad_value tsq-load set =1 'NAME=VALUE'
+	bad_value tsq-query timeout 0.5ms 'a duration of at least 1ms, such as 30s or 5m'
+	bad_value tsq-compress lock-timeout 0.5ms 'a duration of at least 1ms, such as 30s or 5m'
+	bad_value tsq-stats spike-threshold 0 'a number above 0'
+	bad_value tsq-stats spike-threshold inf 'a number above 0'
+	bad_value tsq-stats frozen-after 0 'a whole number from 1 to 1000000'
+	bad_value tsq-stats stale-after 3mo 'a positive duration such as 7d, 12h or 30s'
 }
 
 @test "a bad connection string is exit 2 with one line" {

@@ -287,7 +287,7 @@ tsq-init: hint: add timescaledb to shared_preload_libraries in postgresql.conf, 
 @test "init: option errors are exit 64" {
 	run --separate-stderr tsq-init --chunk-interval=soon
 	assert_equal "$status" 64
-	assert_equal "${stderr_lines[0]}" 'tsq-init: error: invalid duration "soon" for option --chunk-interval'
+	assert_equal "${stderr_lines[0]}" 'tsq-init: error: invalid value "soon" for option --chunk-interval: expected a positive duration such as 7d, 12h or 30s'
 	run --separate-stderr tsq-init --backend=oracle
 	assert_equal "$status" 64
 	run --separate-stderr tsq-init --stop
