@@ -77,6 +77,30 @@ usage(void)
 	tsq_help_common(stdout);
 }
 
+static int
+run_script(PGconn *conn, const char *path, const struct tsq_script_opts *so, int *executed)
+{
+	const char *text = tsq_sql_file(path);
+	struct tsq_script_outcome out = { 0, 0, TSQ_BUF_INIT };
+	PGresult *failed;
+
+	if (text == NULL) {
+		tsq_error("internal error: no SQL script \"%s\"", path);
+		return TSQ_EXIT_FAILURE;
+	}
+	failed = tsq_script_run(conn, text, so, &out);
+	*executed += out.executed;
+	if (failed) {
+		tsq_error("step \"%s\" of %s failed", out.failed_step.data, path);
+		tsq_report_result(failed);
+		PQclear(failed);
+		tsq_buf_free(&out.failed_step);
+		return TSQ_EXIT_FAILURE;
+	}
+	tsq_buf_free(&out.failed_step);
+	return TSQ_EXIT_OK;
+}
+
 /*
  * Bring up the local cluster and make sure its "tsq" database exists.  Fills
  * the connection options so that the rest of the run goes there.
@@ -122,26 +146,16 @@ start_local(struct options *o, struct tsq_local *local)
 	/* Create the database from the maintenance database. */
 	struct tsq_conn_opts maint = { .host = local->sockdir, .port = TSQ_LOCAL_PORT,
 		.user = TSQ_LOCAL_USER, .dbname = "postgres", .password = TSQ_PASSWORD_NEVER };
+	const struct tsq_script_var db[] = { {"dbname", TSQ_LOCAL_DBNAME}, {NULL, NULL} };
+	const struct tsq_script_opts so = { db, db, NULL, o->dry_run ? stdout : NULL };
 	PGconn *conn;
+	int executed = 0;
 	if (tsq_conn_open(&maint, &conn, &err) != TSQ_CONN_OK) {
 		tsq_error("%s", err.data);
 		rc = TSQ_EXIT_CONNECT;
 		goto out;
 	}
-	const char *dbname[1] = { TSQ_LOCAL_DBNAME };
-	PGresult *res = tsq_exec(conn, "SELECT 1 FROM pg_database WHERE datname = $1", 1, dbname);
-	bool exists = tsq_result_ok(res) && PQntuples(res) == 1;
-	PQclear(res);
-	if (!exists && !o->dry_run) {
-		res = PQexec(conn, "CREATE DATABASE tsq");
-		if (!tsq_result_ok(res)) {
-			tsq_report_result(res);
-			rc = TSQ_EXIT_FAILURE;
-		} else {
-			tsq_info("created database \"%s\"", TSQ_LOCAL_DBNAME);
-		}
-		PQclear(res);
-	}
+	rc = run_script(conn, "local/database.sql", &so, &executed);
 	PQfinish(conn);
 	o->common.conn.host = local->sockdir;
 	o->common.conn.port = TSQ_LOCAL_PORT;
@@ -208,8 +222,7 @@ choose_backend(PGconn *conn, struct options *o, struct tsq_backend *b)
 			return TSQ_EXIT_USAGE;
 		}
 	} else if (o->backend_auto) {
-		o->backend = b->timescaledb_version[0] || b->timescaledb_available ?
-		    TSQ_BACKEND_TIMESCALEDB : TSQ_BACKEND_POSTGRES;
+		o->backend = tsq_backend_preferred(b);
 	}
 	if (o->backend != TSQ_BACKEND_TIMESCALEDB || b->timescaledb_version[0])
 		return TSQ_EXIT_OK;
@@ -234,18 +247,13 @@ choose_backend(PGconn *conn, struct options *o, struct tsq_backend *b)
 		hint_preload();
 		return TSQ_EXIT_UNAVAILABLE;
 	}
-	if (o->dry_run) {
-		printf("-- install TimescaleDB\nCREATE EXTENSION IF NOT EXISTS timescaledb;\n\n");
-		return TSQ_EXIT_OK;
-	}
-	res = PQexec(conn, "CREATE EXTENSION IF NOT EXISTS timescaledb");
-	if (!tsq_result_ok(res)) {
-		tsq_report_result(res);
-		PQclear(res);
+	const struct tsq_script_opts so = { NULL, NULL, NULL, o->dry_run ? stdout : NULL };
+	int executed = 0;
+	if (run_script(conn, tsq_backend_extension_script(o->backend), &so, &executed) !=
+	    TSQ_EXIT_OK)
 		return TSQ_EXIT_UNAVAILABLE;
-	}
-	PQclear(res);
-	tsq_info("installed the timescaledb extension");
+	if (o->dry_run)
+		return TSQ_EXIT_OK;
 	/* Now with its version and features. */
 	if ((res = tsq_backend_detect(conn, b)) != NULL) {
 		tsq_report_result(res);
@@ -255,29 +263,6 @@ choose_backend(PGconn *conn, struct options *o, struct tsq_backend *b)
 	return TSQ_EXIT_OK;
 }
 
-static int
-run_script(PGconn *conn, const char *path, const struct tsq_script_opts *so, int *executed)
-{
-	const char *text = tsq_sql_file(path);
-	struct tsq_script_outcome out = { 0, 0, TSQ_BUF_INIT };
-	PGresult *failed;
-
-	if (text == NULL) {
-		tsq_error("internal error: no SQL script \"%s\"", path);
-		return TSQ_EXIT_FAILURE;
-	}
-	failed = tsq_script_run(conn, text, so, &out);
-	*executed += out.executed;
-	if (failed) {
-		tsq_error("step \"%s\" of %s failed", out.failed_step.data, path);
-		tsq_report_result(failed);
-		PQclear(failed);
-		tsq_buf_free(&out.failed_step);
-		return TSQ_EXIT_FAILURE;
-	}
-	tsq_buf_free(&out.failed_step);
-	return TSQ_EXIT_OK;
-}
 
 static int
 install(PGconn *conn, struct options *o, const struct tsq_backend *b)
@@ -296,7 +281,7 @@ install(PGconn *conn, struct options *o, const struct tsq_backend *b)
 	};
 	const struct tsq_script_var tokens[] = {
 		{"price", o->numeric ? "numeric" : "double precision"},
-		{"partitioning", o->backend == TSQ_BACKEND_POSTGRES ? "PARTITION BY RANGE (time)" : ""},
+		{"partitioning", tsq_backend_table_clause(o->backend)},
 		{NULL, NULL},
 	};
 	const char *flags[] = { o->rollups ? "rollups" : NULL, NULL };
@@ -379,7 +364,6 @@ tool_main(int argc, char **argv)
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, shortopts, long_options, NULL)) != -1) {
-		size_t pos = 0;
 		switch (c) {
 		case OPT_LOCAL:
 			o.local = true;
@@ -408,12 +392,8 @@ tool_main(int argc, char **argv)
 			o.numeric = true;
 			break;
 		case OPT_CHUNK_INTERVAL:
-			if (tsq_parse_duration(optarg, &chunk_usec, &pos) != TSQ_PARSE_OK ||
-			    chunk_usec <= 0) {
-				tsq_error("invalid duration \"%s\" for option --chunk-interval", optarg);
-				tsq_hint("use a number and a unit, such as 1d, 12h or 1w");
+			if (!tsq_opt_duration("chunk-interval", optarg, 1, &chunk_usec))
 				return TSQ_EXIT_USAGE;
-			}
 			break;
 		case OPT_NO_ROLLUPS:
 			o.rollups = false;

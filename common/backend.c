@@ -15,6 +15,25 @@ tsq_backend_name(enum tsq_backend_kind kind)
 	return kind == TSQ_BACKEND_TIMESCALEDB ? "timescaledb" : "postgres";
 }
 
+enum tsq_backend_kind
+tsq_backend_preferred(const struct tsq_backend *b)
+{
+	return b->timescaledb_version[0] || b->timescaledb_available ?
+	    TSQ_BACKEND_TIMESCALEDB : TSQ_BACKEND_POSTGRES;
+}
+
+const char *
+tsq_backend_table_clause(enum tsq_backend_kind kind)
+{
+	return kind == TSQ_BACKEND_POSTGRES ? "PARTITION BY RANGE (time)" : "";
+}
+
+const char *
+tsq_backend_extension_script(enum tsq_backend_kind kind)
+{
+	return kind == TSQ_BACKEND_TIMESCALEDB ? "timescaledb/extension.sql" : NULL;
+}
+
 const struct tsq_opt_choice tsq_backend_choices[] = {
 	{ "auto", TSQ_BACKEND_AUTO },
 	{ "timescaledb", TSQ_BACKEND_TIMESCALEDB },

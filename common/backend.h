@@ -51,6 +51,27 @@ bool tsq_backend_parse(const char *s, enum tsq_backend_kind *kind, bool *is_auto
 #define TSQ_BACKEND_AUTO (-1)
 extern const struct tsq_opt_choice tsq_backend_choices[];
 
+/*
+ * The backend "auto" settles on for a server probed into B: TimescaleDB when
+ * the database has the extension or the server offers it, else PostgreSQL.
+ */
+enum tsq_backend_kind tsq_backend_preferred(const struct tsq_backend *b);
+
+/*
+ * What ends CREATE TABLE for tsq's time-series tables on KIND: range
+ * partitioning on the time column on plain PostgreSQL (tsq makes the daily
+ * partitions), nothing on TimescaleDB (create_hypertable follows).
+ */
+const char *tsq_backend_table_clause(enum tsq_backend_kind kind);
+
+/*
+ * The SQL script (a path under sql/, for tsq_script_run) that creates the
+ * extension KIND needs in the database, or NULL when it needs none.  Run it
+ * only when the extension can be created (on TimescaleDB: its library
+ * preloaded), then probe again.
+ */
+const char *tsq_backend_extension_script(enum tsq_backend_kind kind);
+
 struct tsq_table;
 
 /*

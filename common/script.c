@@ -183,10 +183,11 @@ tsq_script_run(PGconn *conn, const char *text, const struct tsq_script_opts *opt
 		struct step *s = &steps[i];
 		const char *values[16];
 		int nvalues = bind_values(s->params, opts->vars, values, 16);
-		struct tsq_buf sql = TSQ_BUF_INIT;
+		struct tsq_buf sql = TSQ_BUF_INIT, name = TSQ_BUF_INIT;
 
 		if (s->only && !flag_enabled(opts->flags, s->only))
 			continue;
+		tsq_sql_substitute(&name, s->name, opts->tokens);
 		if (s->unless) {
 			PGresult *res = exec_with(conn, s->unless, values, nvalues);
 			bool skip = tsq_result_ok(res) && PQntuples(res) == 1 &&
@@ -194,19 +195,21 @@ tsq_script_run(PGconn *conn, const char *text, const struct tsq_script_opts *opt
 			/* In a dry run a check may fail on objects the run would create. */
 			if (!tsq_result_ok(res) && !opts->dry_run) {
 				failed = res;
-				tsq_buf_adds(&out->failed_step, s->name);
+				tsq_buf_adds(&out->failed_step, name.data);
+				tsq_buf_free(&name);
 				break;
 			}
 			PQclear(res);
 			if (skip) {
 				out->skipped++;
+				tsq_buf_free(&name);
 				continue;
 			}
 		}
 		tsq_sql_substitute(&sql, s->sql.data, opts->tokens);
 		tsq_buf_rtrim(&sql);
 		if (opts->dry_run) {
-			fprintf(opts->dry_run, "-- %s\n", s->name);
+			fprintf(opts->dry_run, "-- %s\n", name.data);
 			for (int k = 0; k < nvalues && k < param_count(sql.data); k++) {
 				/* One line each, escaped: a value cannot end the comment. */
 				struct tsq_buf lit = TSQ_BUF_INIT;
@@ -221,15 +224,17 @@ tsq_script_run(PGconn *conn, const char *text, const struct tsq_script_opts *opt
 			PGresult *res = exec_with(conn, sql.data, values, nvalues);
 			if (!tsq_result_ok(res)) {
 				failed = res;
-				tsq_buf_adds(&out->failed_step, s->name);
+				tsq_buf_adds(&out->failed_step, name.data);
 				tsq_buf_free(&sql);
+				tsq_buf_free(&name);
 				break;
 			}
 			PQclear(res);
-			tsq_info("%s", s->name);
+			tsq_info("%s", name.data);
 			out->executed++;
 		}
 		tsq_buf_free(&sql);
+		tsq_buf_free(&name);
 	}
 	for (size_t i = 0; i < n; i++) {
 		free(steps[i].name);

@@ -10,8 +10,9 @@
  *
  * followed by the SQL to run.  Variables are passed as bind parameters, never
  * pasted into the text; a statement that cannot take parameters (DDL) gets
- * none.  The only text substitutions are @name@ tokens whose values are fixed
- * choices made by tsq itself (such as the price column type), never input.
+ * none.  The only text substitutions are @name@ tokens (in the SQL and the
+ * step's name) whose values are fixed choices made by tsq itself (such as
+ * the price column type), never input.
  */
 #ifndef TSQ_SCRIPT_H
 #define TSQ_SCRIPT_H

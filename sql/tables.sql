@@ -1,7 +1,7 @@
 -- The market-data tables, the same on every backend.  @price@ is the type of
 -- prices and volumes (double precision, or numeric with --numeric);
--- @partitioning@ is empty on TimescaleDB (create_hypertable follows) and
--- "PARTITION BY RANGE (time)" on plain PostgreSQL.
+-- @partitioning@ is what the backend puts after CREATE TABLE
+-- (tsq_backend_table_clause in common/backend.c).
 
 -- step: created table symbols
 -- unless: SELECT tsq.has_relation($1, 'symbols')
