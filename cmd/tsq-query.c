@@ -3,10 +3,12 @@
  * stream its rows as a table, CSV, TSV, JSON lines, JSON, Markdown or
  * sparklines.
  *
- * Rows are fetched from a cursor a few thousand at a time and written as
- * they come, so memory stays flat however large the result.
+ * Rows are fetched a few thousand at a time (rows.h) and written as they
+ * come, so memory stays flat however large the result.  Ctrl-C cancels the
+ * query on the server and exits 130 (SIGTERM: 143).
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +18,10 @@
 #include "tsq.h"
 #include "format.h"
 #include "indicator.h"
+#include "cancel.h"
 #include "query.h"
+#include "rows.h"
 
-#define FETCH_ROWS "2500"
 
 enum {
 	OPT_DESCRIBE = TSQ_OPT_FIRST_PRIVATE,
@@ -110,7 +113,6 @@ static int
 parse_options(int argc, char **argv, struct options *o)
 {
 	int c, v;
-	size_t pos;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, shortopts, long_options, NULL)) != -1) {
@@ -137,12 +139,8 @@ parse_options(int argc, char **argv, struct options *o)
 			o->output = optarg;
 			break;
 		case OPT_TIMEOUT:
-			if (tsq_parse_duration(optarg, &o->timeout_usec, &pos) != TSQ_PARSE_OK ||
-			    o->timeout_usec < 1000) {
-				tsq_error("invalid value \"%s\" for option --timeout: expected a duration "
-				    "such as 30s or 5m", optarg);
+			if (!tsq_opt_duration("timeout", optarg, 1000, &o->timeout_usec))
 				return TSQ_EXIT_USAGE;
-			}
 			break;
 		case TSQ_OPT_TZ:
 			o->common.conn.tz = optarg;
@@ -278,27 +276,6 @@ set_params(struct tsq_query *q, const struct options *o, int64_t now)
 	return true;
 }
 
-/* Does SQL return rows we can read through a cursor? */
-static bool
-is_select(const char *sql)
-{
-	const char *p = sql;
-
-	for (;;) {
-		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '(')
-			p++;
-		if (p[0] == '-' && p[1] == '-') {
-			p = strchr(p, '\n');
-			if (p == NULL)
-				return false;
-			continue;
-		}
-		break;
-	}
-	return strncasecmp(p, "select", 6) == 0 || strncasecmp(p, "with", 4) == 0 ||
-	    strncasecmp(p, "values", 6) == 0 || strncasecmp(p, "table", 5) == 0;
-}
-
 static int
 failed(PGresult *res)
 {
@@ -366,105 +343,64 @@ write_rows(struct tsq_out *out, PGresult *res, bool *begun, struct tsq_indicator
 	return true;
 }
 
+/*
+ * Run Q and write its rows (EXPLAIN: its plan) to OUT, a batch at a time as
+ * they come (rows.h).
+ */
 static int
 run_query(PGconn *conn, const struct tsq_query *q, struct tsq_out *out, bool explain,
-    struct tsq_indicator *ind)
+    int64_t timeout_usec, struct tsq_indicator *ind)
 {
 	const char **values = xcalloc((size_t)q->nparams + 1, sizeof *values);
 	Oid *types = xcalloc((size_t)q->nparams + 1, sizeof *types);
 	struct tsq_buf sql = TSQ_BUF_INIT;
-	PGresult *res;
-	bool begun = false;
+	struct tsq_rows rows;
+	PGresult *batch;
+	bool begun = false, wrote = true;
+	enum tsq_rows_status st = TSQ_ROWS_FAILED;
 	int rc = TSQ_EXIT_OK;
 
 	for (int i = 0; i < q->nparams; i++) {
 		values[i] = q->params[i].is_null ? NULL : q->params[i].value;
 		types[i] = tsq_param_type_oid(q->params[i].type);
 	}
-	if (explain || !is_select(q->sql)) {
-		tsq_buf_adds(&sql, explain ? "EXPLAIN " : "");
-		tsq_buf_adds(&sql, q->sql);
-		res = PQexecParams(conn, sql.data, q->nparams, types, values, NULL, NULL, 0);
-		if (!tsq_result_ok(res)) {
-			rc = failed(res);
-		} else {
-			if (PQresultStatus(res) == PGRES_TUPLES_OK) {
-				if (explain) {
-					for (int r = 0; r < PQntuples(res); r++)
-						fprintf(out->f, "%s\n", PQgetvalue(res, r, 0));
-				} else if (write_rows(out, res, &begun, ind)) {
-					tsq_out_end(out);
-				} else {
-					rc = TSQ_EXIT_FAILURE;
-				}
-			}
-			PQclear(res);
-		}
-		goto out;
-	}
-	/* A cursor, read a few thousand rows at a time: memory stays flat. */
-	res = PQexec(conn, "BEGIN");
-	if (!tsq_result_ok(res)) {
-		rc = failed(res);
-		goto out;
-	}
-	PQclear(res);
-	tsq_buf_adds(&sql, "DECLARE tsq_rows NO SCROLL CURSOR FOR ");
+	tsq_buf_adds(&sql, explain ? "EXPLAIN " : "");
 	tsq_buf_adds(&sql, q->sql);
-	res = PQexecParams(conn, sql.data, q->nparams, types, values, NULL, NULL, 0);
-	if (!tsq_result_ok(res)) {
+	struct tsq_statement stmt = { sql.data, q->nparams, types, values, timeout_usec };
+	PGresult *res = tsq_rows_open(&rows, conn, &stmt);
+	if (res) {
 		rc = failed(res);
 		goto out;
 	}
-	PQclear(res);
-	/*
-	 * The next FETCH is sent before the rows of the last one are written, so
-	 * that the server produces while the client formats.
-	 */
-	if (!PQsendQuery(conn, "FETCH " FETCH_ROWS " FROM tsq_rows")) {
-		tsq_error("%s", PQerrorMessage(conn));
-		rc = TSQ_EXIT_FAILURE;
-		goto out;
-	}
-	for (;;) {
-		res = PQgetResult(conn);
-		PGresult *more;
-		while ((more = PQgetResult(conn)) != NULL)
-			PQclear(more);
-		if (!tsq_result_ok(res)) {
-			rc = failed(res);
-			goto out;
-		}
-		int n = PQntuples(res);
-		bool last = n < atoi(FETCH_ROWS);
-		if (!last && !PQsendQuery(conn, "FETCH " FETCH_ROWS " FROM tsq_rows")) {
-			PQclear(res);
-			tsq_error("%s", PQerrorMessage(conn));
+	while (wrote && (st = tsq_rows_next(&rows, &batch)) == TSQ_ROWS_BATCH) {
+		if (PQresultStatus(batch) != PGRES_TUPLES_OK)
+			continue;
+		if (explain) {
+			for (int r = 0; r < PQntuples(batch); r++)
+				fprintf(out->f, "%s\n", PQgetvalue(batch, r, 0));
+		} else if (!write_rows(out, batch, &begun, ind)) {
 			rc = TSQ_EXIT_FAILURE;
-			goto out;
+			wrote = false;
 		}
-		if ((n > 0 || !begun) && !write_rows(out, res, &begun, ind)) {
-			PQclear(res);
-			rc = TSQ_EXIT_FAILURE;
-			goto out;
-		}
-		PQclear(res);
 		if (ferror(out->f)) {
 			tsq_error("could not write the rows: %s", strerror(errno));
 			if (out->f == stdout)
 				tsq_stdout_reported();
 			rc = TSQ_EXIT_FAILURE;
-			goto out;
+			wrote = false;
 		}
-		if (last)
-			break;
 	}
-	tsq_out_end(out);
-	res = PQexec(conn, "COMMIT");
-	if (!tsq_result_ok(res))
-		rc = failed(res);
-	else
+	if (begun && rc == TSQ_EXIT_OK && st == TSQ_ROWS_END)
+		tsq_out_end(out);
+	res = tsq_rows_close(&rows);
+	if (tsq_cancel_signal()) {
+		/* The server's "canceling statement" is ours: say what happened. */
 		PQclear(res);
+		tsq_error("interrupted");
+		rc = tsq_cancel_signal() == SIGTERM ? TSQ_EXIT_SIGTERM : TSQ_EXIT_SIGINT;
+	} else if (res) {
+		rc = rc == TSQ_EXIT_OK ? failed(res) : (PQclear(res), rc);
+	}
 out:
 	tsq_buf_free(&sql);
 	free(values);
@@ -512,6 +448,8 @@ run(struct options *o, const struct tsq_query_path *path)
 
 	if ((rc = tsq_connect(&o->common.conn, &conn)) != TSQ_EXIT_OK)
 		goto out;
+	tsq_cancel_setup();
+	tsq_cancel_register(conn);
 	struct tsq_backend b;
 	PGresult *res = tsq_backend_detect(conn, &b);
 	if (res) {
@@ -539,18 +477,6 @@ run(struct options *o, const struct tsq_query_path *path)
 		rc = TSQ_EXIT_FAILURE;
 		goto out;
 	}
-	if (o->timeout_usec) {
-		char ms[32];
-		snprintf(ms, sizeof ms, "%lld", (long long)(o->timeout_usec / 1000));
-		const char *params[1] = { ms };
-		res = tsq_exec(conn, "SELECT set_config('statement_timeout', $1, false)", 1, params);
-		if (!tsq_result_ok(res)) {
-			rc = failed(res);
-			goto out;
-		}
-		PQclear(res);
-	}
-
 	if (q.compute && !o->explain && (ind = tsq_indicator_new(q.compute, &q, &err)) == NULL) {
 		tsq_error("%s", err.data);
 		rc = TSQ_EXIT_USAGE;
@@ -570,7 +496,7 @@ run(struct options *o, const struct tsq_query_path *path)
 	out.footer = o->format == TSQ_OUT_TABLE && isatty(fileno(out.f));
 	out.null_string = o->null_string;
 	int64_t started = tsq_now_usec();
-	rc = run_query(conn, &q, &out, o->explain, ind);
+	rc = run_query(conn, &q, &out, o->explain, o->timeout_usec, ind);
 	if (o->timing)
 		tsq_info("time: %.3f ms", (double)(tsq_now_usec() - started) / 1000.0);
 	tsq_out_free(&out);
@@ -586,6 +512,7 @@ run(struct options *o, const struct tsq_query_path *path)
 		rc = TSQ_EXIT_FAILURE;
 	}
 out:
+	tsq_cancel_release();
 	if (conn)
 		PQfinish(conn);
 	tsq_indicator_free(ind);

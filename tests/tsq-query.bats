@@ -694,6 +694,42 @@ $(echo "$times" | sed -n $((n - 1))p) 2026-01-08 $((n - 1)) $n"
 	assert_regex "$stderr" 'division by zero'
 }
 
+@test "Ctrl-C cancels the query on the server: exit 130; statements that are not queries stream too" {
+	tsq_one_session && skip "PGlite serves one session at a time: a second could not watch the first"
+	# The cursor's FETCH runs the query: watch tsq-query's session.
+	tsq-query -c "SELECT pg_sleep(60) AS slow" 2>err &
+	pid=$!
+	for i in $(seq 1 100); do
+		[ "$(tsq_psql -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tsq-query' AND state = 'active'")" = 1 ] && break
+		sleep 0.1
+	done
+	kill -INT "$pid"
+	# It ends at once, not when the 60 s query would have.
+	for i in $(seq 1 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	run kill -0 "$pid"
+	assert_failure
+	status=0
+	wait "$pid" || status=$?
+	assert_equal "$status" 130
+	assert_equal "$(cat err)" "tsq-query: error: interrupted"
+	# Cancelled, not left running on the server.
+	for i in $(seq 1 50); do
+		[ "$(tsq_psql -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tsq-query' AND state = 'active'")" = 0 ] && break
+		sleep 0.1
+	done
+	assert_equal "$(tsq_psql -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tsq-query' AND state = 'active'")" 0
+	tsq_psql -c "CREATE TABLE notes (id int, note text)" >/dev/null
+	run --separate-stderr tsq-query -F csv -c "INSERT INTO notes VALUES (1, 'a'), (2, 'b') RETURNING id, note"
+	assert_success
+	assert_output $'id,note\n1,a\n2,b'
+	run --separate-stderr tsq-query -F csv -c "/* a comment */ (SELECT count(*) AS n FROM notes)"
+	assert_success
+	assert_output $'n\n2'
+}
+
 @test "an unknown --tz is exit 64 with the same words in every tool that takes it" {
 	tsq-init -q
 	for cmd in "tsq-query -c SELECT\ 1" "tsq-stats" "tsq-compress --show-policies" "tsq-load ohlcv /dev/null"; do
