@@ -13,6 +13,8 @@ struct step {
 	char *unless;
 	char *params;
 	char *only;
+	char **each;		/* "-- each:" lines: token settings, one run each */
+	int neach;
 	struct tsq_buf sql;
 };
 
@@ -117,6 +119,10 @@ parse_steps(const char *text, struct step **out)
 		} else if (n > 0 && (v = header_value(line, "only")) != NULL) {
 			free(steps[n - 1].only);
 			steps[n - 1].only = v;
+		} else if (n > 0 && (v = header_value(line, "each")) != NULL) {
+			struct step *st = &steps[n - 1];
+			st->each = xreallocarray(st->each, (size_t)st->neach + 1, sizeof *st->each);
+			st->each[st->neach++] = v;
 		} else if (n > 0) {
 			tsq_buf_adds(&steps[n - 1].sql, line);
 			tsq_buf_addc(&steps[n - 1].sql, '\n');
@@ -171,6 +177,100 @@ exec_with(PGconn *conn, const char *sql, const char **values, int nvalues)
 	return tsq_exec(conn, sql, need < nvalues ? need : nvalues, values);
 }
 
+/*
+ * The tokens of one run of a step: the settings of its "-- each:" line
+ * EACH ("name=value; name=value"; NULL: none) before the script's own.
+ * Returns the array to free with its strings (NULL name ends).
+ */
+static struct tsq_script_var *
+step_tokens(const char *each, const struct tsq_script_var *tokens, char **copy)
+{
+	size_t n = 0, ntok = 0, max;
+	struct tsq_script_var *t;
+
+	while (tokens && tokens[ntok].name)
+		ntok++;
+	max = ntok + 1 + (each ? strlen(each) / 2 + 1 : 0);
+	t = xcalloc(max, sizeof *t);
+	*copy = NULL;
+	if (each) {
+		char *save = NULL;
+		*copy = xstrdup(each);
+		for (char *kv = strtok_r(*copy, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
+			char *eq = strchr(kv, '=');
+			if (eq == NULL)
+				continue;
+			*eq = '\0';
+			t[n].name = kv + strspn(kv, " ");
+			t[n].value = eq + 1 + strspn(eq + 1, " ");
+			n++;
+		}
+	}
+	for (size_t i = 0; i < ntok; i++)
+		t[n++] = tokens[i];
+	return t;
+}
+
+/* One run of step S with TOKENS; NULL, or the failed result. */
+static PGresult *
+run_step(PGconn *conn, const struct step *s, const struct tsq_script_opts *opts,
+    const struct tsq_script_var *tokens, struct tsq_script_outcome *out)
+{
+	const char *values[16];
+	int nvalues = bind_values(s->params, opts->vars, values, 16);
+	struct tsq_buf sql = TSQ_BUF_INIT, name = TSQ_BUF_INIT, unless = TSQ_BUF_INIT;
+	PGresult *failed = NULL;
+
+	tsq_sql_substitute(&name, s->name, tokens);
+	if (s->unless) {
+		tsq_sql_substitute(&unless, s->unless, tokens);
+		PGresult *res = exec_with(conn, unless.data, values, nvalues);
+		bool skip = tsq_result_ok(res) && PQntuples(res) == 1 &&
+		    strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+		/* In a dry run a check may fail on objects the run would create. */
+		if (!tsq_result_ok(res) && !opts->dry_run) {
+			failed = res;
+			goto out;
+		}
+		PQclear(res);
+		if (skip) {
+			out->skipped++;
+			goto out;
+		}
+	}
+	tsq_sql_substitute(&sql, s->sql.data, tokens);
+	tsq_buf_rtrim(&sql);
+	if (opts->dry_run) {
+		fprintf(opts->dry_run, "-- %s\n", name.data);
+		for (int k = 0; k < nvalues && k < param_count(sql.data); k++) {
+			/* One line each, escaped: a value cannot end the comment. */
+			struct tsq_buf lit = TSQ_BUF_INIT;
+			if (values[k])
+				tsq_quote_literal(&lit, values[k]);
+			fprintf(opts->dry_run, "--   $%d = %s\n", k + 1, values[k] ? lit.data : "NULL");
+			tsq_buf_free(&lit);
+		}
+		fprintf(opts->dry_run, "%s\n\n", sql.data);
+		out->executed++;
+	} else {
+		PGresult *res = exec_with(conn, sql.data, values, nvalues);
+		if (!tsq_result_ok(res)) {
+			failed = res;
+			goto out;
+		}
+		PQclear(res);
+		tsq_info("%s", name.data);
+		out->executed++;
+	}
+out:
+	if (failed)
+		tsq_buf_adds(&out->failed_step, name.data);
+	tsq_buf_free(&sql);
+	tsq_buf_free(&name);
+	tsq_buf_free(&unless);
+	return failed;
+}
+
 PGresult *
 tsq_script_run(PGconn *conn, const char *text, const struct tsq_script_opts *opts,
     struct tsq_script_outcome *out)
@@ -179,68 +279,27 @@ tsq_script_run(PGconn *conn, const char *text, const struct tsq_script_opts *opt
 	size_t n = parse_steps(text, &steps);
 	PGresult *failed = NULL;
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && failed == NULL; i++) {
 		struct step *s = &steps[i];
-		const char *values[16];
-		int nvalues = bind_values(s->params, opts->vars, values, 16);
-		struct tsq_buf sql = TSQ_BUF_INIT, name = TSQ_BUF_INIT;
-
 		if (s->only && !flag_enabled(opts->flags, s->only))
 			continue;
-		tsq_sql_substitute(&name, s->name, opts->tokens);
-		if (s->unless) {
-			PGresult *res = exec_with(conn, s->unless, values, nvalues);
-			bool skip = tsq_result_ok(res) && PQntuples(res) == 1 &&
-			    strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-			/* In a dry run a check may fail on objects the run would create. */
-			if (!tsq_result_ok(res) && !opts->dry_run) {
-				failed = res;
-				tsq_buf_adds(&out->failed_step, name.data);
-				tsq_buf_free(&name);
-				break;
-			}
-			PQclear(res);
-			if (skip) {
-				out->skipped++;
-				tsq_buf_free(&name);
-				continue;
-			}
+		for (int e = 0; e < (s->neach ? s->neach : 1) && failed == NULL; e++) {
+			char *copy;
+			struct tsq_script_var *tokens = step_tokens(s->neach ? s->each[e] : NULL,
+			    opts->tokens, &copy);
+			failed = run_step(conn, s, opts, tokens, out);
+			free(tokens);
+			free(copy);
 		}
-		tsq_sql_substitute(&sql, s->sql.data, opts->tokens);
-		tsq_buf_rtrim(&sql);
-		if (opts->dry_run) {
-			fprintf(opts->dry_run, "-- %s\n", name.data);
-			for (int k = 0; k < nvalues && k < param_count(sql.data); k++) {
-				/* One line each, escaped: a value cannot end the comment. */
-				struct tsq_buf lit = TSQ_BUF_INIT;
-				if (values[k])
-					tsq_quote_literal(&lit, values[k]);
-				fprintf(opts->dry_run, "--   $%d = %s\n", k + 1, values[k] ? lit.data : "NULL");
-				tsq_buf_free(&lit);
-			}
-			fprintf(opts->dry_run, "%s\n\n", sql.data);
-			out->executed++;
-		} else {
-			PGresult *res = exec_with(conn, sql.data, values, nvalues);
-			if (!tsq_result_ok(res)) {
-				failed = res;
-				tsq_buf_adds(&out->failed_step, name.data);
-				tsq_buf_free(&sql);
-				tsq_buf_free(&name);
-				break;
-			}
-			PQclear(res);
-			tsq_info("%s", name.data);
-			out->executed++;
-		}
-		tsq_buf_free(&sql);
-		tsq_buf_free(&name);
 	}
 	for (size_t i = 0; i < n; i++) {
 		free(steps[i].name);
 		free(steps[i].unless);
 		free(steps[i].params);
 		free(steps[i].only);
+		for (int e = 0; e < steps[i].neach; e++)
+			free(steps[i].each[e]);
+		free(steps[i].each);
 		tsq_buf_free(&steps[i].sql);
 	}
 	free(steps);

@@ -7,12 +7,15 @@
  *	-- unless: SELECT EXISTS (...)        skip the step when this returns true
  *	-- params: schema, chunk_interval     variables bound as $1, $2 ...
  *	-- only: rollups                      run only when that flag is set
+ *	-- each: table=ohlcv; days=7          run the step once per such line,
+ *	-- each: table=trades; days=2         each time with these @tokens@
  *
  * followed by the SQL to run.  Variables are passed as bind parameters, never
  * pasted into the text; a statement that cannot take parameters (DDL) gets
- * none.  The only text substitutions are @name@ tokens (in the SQL and the
- * step's name) whose values are fixed choices made by tsq itself (such as
- * the price column type), never input.
+ * none.  The only text substitutions are @name@ tokens (in the SQL, the
+ * unless: check and the step's name) whose values are fixed choices made by
+ * tsq itself (such as the price column type) or written in the script's
+ * each: lines, never input.
  */
 #ifndef TSQ_SCRIPT_H
 #define TSQ_SCRIPT_H

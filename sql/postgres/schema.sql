@@ -136,24 +136,13 @@ BEGIN
 END
 $fn$;
 
--- step: created daily partitions of ohlcv from 7 days ago to 7 days ahead
--- unless: SELECT tsq.has_partitions($1, 'ohlcv', date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '7 days', date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '8 days')
+-- step: created daily partitions of @table@ from 7 days ago to 7 days ahead
+-- each: table=ohlcv
+-- each: table=trades
+-- each: table=quotes
+-- unless: SELECT tsq.has_partitions($1, '@table@', date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '7 days', date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '8 days')
 -- params: schema
-SELECT tsq.create_partitions($1, 'ohlcv',
-    date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '7 days',
-    date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '8 days');
-
--- step: created daily partitions of trades from 7 days ago to 7 days ahead
--- unless: SELECT tsq.has_partitions($1, 'trades', date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '7 days', date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '8 days')
--- params: schema
-SELECT tsq.create_partitions($1, 'trades',
-    date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '7 days',
-    date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '8 days');
-
--- step: created daily partitions of quotes from 7 days ago to 7 days ahead
--- unless: SELECT tsq.has_partitions($1, 'quotes', date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '7 days', date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '8 days')
--- params: schema
-SELECT tsq.create_partitions($1, 'quotes',
+SELECT tsq.create_partitions($1, '@table@',
     date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '7 days',
     date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '8 days');
 
@@ -219,11 +208,16 @@ BEGIN
 END
 $fn$;
 
--- step: created rollup table ohlcv_5m
+-- step: created rollup table @rollup@
 -- only: rollups
--- unless: SELECT tsq.has_relation($1, 'ohlcv_5m')
+-- each: rollup=ohlcv_5m
+-- each: rollup=ohlcv_15m
+-- each: rollup=ohlcv_1h
+-- each: rollup=ohlcv_4h
+-- each: rollup=ohlcv_1d
+-- unless: SELECT tsq.has_relation($1, '@rollup@')
 -- params: schema
-CREATE TABLE ohlcv_5m (
+CREATE TABLE @rollup@ (
     time     timestamptz NOT NULL,
     symbol   text NOT NULL,
     open     @price@ NOT NULL,
@@ -236,108 +230,17 @@ CREATE TABLE ohlcv_5m (
     PRIMARY KEY (symbol, time)
 );
 
--- step: registered rollup ohlcv_5m
+-- step: registered rollup @rollup@
 -- only: rollups
--- unless: SELECT EXISTS (SELECT 1 FROM tsq.rollups WHERE schema_name = $1 AND name = 'ohlcv_5m')
+-- each: rollup=ohlcv_5m; source=ohlcv; bucket=5 minutes
+-- each: rollup=ohlcv_15m; source=ohlcv_5m; bucket=15 minutes
+-- each: rollup=ohlcv_1h; source=ohlcv_15m; bucket=1 hour
+-- each: rollup=ohlcv_4h; source=ohlcv_1h; bucket=4 hours
+-- each: rollup=ohlcv_1d; source=ohlcv_1h; bucket=1 day
+-- unless: SELECT EXISTS (SELECT 1 FROM tsq.rollups WHERE schema_name = $1 AND name = '@rollup@')
 -- params: schema
 INSERT INTO tsq.rollups (schema_name, name, source, bucket)
-VALUES ($1, 'ohlcv_5m', 'ohlcv', INTERVAL '5 minutes');
-
--- step: created rollup table ohlcv_15m
--- only: rollups
--- unless: SELECT tsq.has_relation($1, 'ohlcv_15m')
--- params: schema
-CREATE TABLE ohlcv_15m (
-    time     timestamptz NOT NULL,
-    symbol   text NOT NULL,
-    open     @price@ NOT NULL,
-    high     @price@ NOT NULL,
-    low      @price@ NOT NULL,
-    close    @price@ NOT NULL,
-    volume   @price@ NOT NULL,
-    trades   bigint,
-    candles  bigint NOT NULL,
-    PRIMARY KEY (symbol, time)
-);
-
--- step: registered rollup ohlcv_15m
--- only: rollups
--- unless: SELECT EXISTS (SELECT 1 FROM tsq.rollups WHERE schema_name = $1 AND name = 'ohlcv_15m')
--- params: schema
-INSERT INTO tsq.rollups (schema_name, name, source, bucket)
-VALUES ($1, 'ohlcv_15m', 'ohlcv_5m', INTERVAL '15 minutes');
-
--- step: created rollup table ohlcv_1h
--- only: rollups
--- unless: SELECT tsq.has_relation($1, 'ohlcv_1h')
--- params: schema
-CREATE TABLE ohlcv_1h (
-    time     timestamptz NOT NULL,
-    symbol   text NOT NULL,
-    open     @price@ NOT NULL,
-    high     @price@ NOT NULL,
-    low      @price@ NOT NULL,
-    close    @price@ NOT NULL,
-    volume   @price@ NOT NULL,
-    trades   bigint,
-    candles  bigint NOT NULL,
-    PRIMARY KEY (symbol, time)
-);
-
--- step: registered rollup ohlcv_1h
--- only: rollups
--- unless: SELECT EXISTS (SELECT 1 FROM tsq.rollups WHERE schema_name = $1 AND name = 'ohlcv_1h')
--- params: schema
-INSERT INTO tsq.rollups (schema_name, name, source, bucket)
-VALUES ($1, 'ohlcv_1h', 'ohlcv_15m', INTERVAL '1 hour');
-
--- step: created rollup table ohlcv_4h
--- only: rollups
--- unless: SELECT tsq.has_relation($1, 'ohlcv_4h')
--- params: schema
-CREATE TABLE ohlcv_4h (
-    time     timestamptz NOT NULL,
-    symbol   text NOT NULL,
-    open     @price@ NOT NULL,
-    high     @price@ NOT NULL,
-    low      @price@ NOT NULL,
-    close    @price@ NOT NULL,
-    volume   @price@ NOT NULL,
-    trades   bigint,
-    candles  bigint NOT NULL,
-    PRIMARY KEY (symbol, time)
-);
-
--- step: registered rollup ohlcv_4h
--- only: rollups
--- unless: SELECT EXISTS (SELECT 1 FROM tsq.rollups WHERE schema_name = $1 AND name = 'ohlcv_4h')
--- params: schema
-INSERT INTO tsq.rollups (schema_name, name, source, bucket)
-VALUES ($1, 'ohlcv_4h', 'ohlcv_1h', INTERVAL '4 hours');
-
--- step: created rollup table ohlcv_1d
--- only: rollups
--- unless: SELECT tsq.has_relation($1, 'ohlcv_1d')
--- params: schema
-CREATE TABLE ohlcv_1d (
-    time     timestamptz NOT NULL,
-    symbol   text NOT NULL,
-    open     @price@ NOT NULL,
-    high     @price@ NOT NULL,
-    low      @price@ NOT NULL,
-    close    @price@ NOT NULL,
-    volume   @price@ NOT NULL,
-    trades   bigint,
-    candles  bigint NOT NULL,
-    PRIMARY KEY (symbol, time)
-);
-
--- step: registered rollup ohlcv_1d
--- only: rollups
--- unless: SELECT EXISTS (SELECT 1 FROM tsq.rollups WHERE schema_name = $1 AND name = 'ohlcv_1d')
--- params: schema
-INSERT INTO tsq.rollups (schema_name, name, source, bucket)
-VALUES ($1, 'ohlcv_1d', 'ohlcv_1h', INTERVAL '1 day');
+VALUES ($1, '@rollup@', '@source@', INTERVAL '@bucket@');
 
 -- step: created function tsq.rollup_horizon
 -- only: rollups

@@ -5,59 +5,32 @@
 -- add_continuous_aggregate_policy, continuous aggregates on continuous
 -- aggregates) exist with these names from TimescaleDB 2.9 through 2.23.
 
--- step: made ohlcv a hypertable
--- unless: SELECT EXISTS (SELECT 1 FROM timescaledb_information.hypertables WHERE hypertable_schema = $1 AND hypertable_name = 'ohlcv')
+-- step: made @table@ a hypertable
+-- each: table=ohlcv
+-- each: table=trades
+-- each: table=quotes
+-- unless: SELECT EXISTS (SELECT 1 FROM timescaledb_information.hypertables WHERE hypertable_schema = $1 AND hypertable_name = '@table@')
 -- params: schema, chunk_interval
-SELECT create_hypertable(format('%I.%I', $1::text, 'ohlcv')::regclass, 'time',
+SELECT create_hypertable(format('%I.%I', $1::text, '@table@')::regclass, 'time',
                          chunk_time_interval => $2::interval);
 
--- step: enabled compression on ohlcv
--- unless: SELECT coalesce((SELECT compression_enabled FROM timescaledb_information.hypertables WHERE hypertable_schema = $1 AND hypertable_name = 'ohlcv'), false)
+-- step: enabled compression on @table@
+-- each: table=ohlcv; segmentby=symbol, timeframe; orderby=time DESC
+-- each: table=trades; segmentby=symbol; orderby=time DESC, trade_id
+-- each: table=quotes; segmentby=symbol; orderby=time DESC, quote_id
+-- unless: SELECT coalesce((SELECT compression_enabled FROM timescaledb_information.hypertables WHERE hypertable_schema = $1 AND hypertable_name = '@table@'), false)
 -- params: schema
-ALTER TABLE ohlcv SET (timescaledb.compress,
-                       timescaledb.compress_segmentby = 'symbol, timeframe',
-                       timescaledb.compress_orderby = 'time DESC');
+ALTER TABLE @table@ SET (timescaledb.compress,
+                       timescaledb.compress_segmentby = '@segmentby@',
+                       timescaledb.compress_orderby = '@orderby@');
 
--- step: added compression policy on ohlcv
--- unless: SELECT EXISTS (SELECT 1 FROM timescaledb_information.jobs WHERE hypertable_schema = $1 AND hypertable_name = 'ohlcv' AND proc_name = 'policy_compression')
+-- step: added compression policy on @table@
+-- each: table=ohlcv; after=7 days
+-- each: table=trades; after=2 days
+-- each: table=quotes; after=2 days
+-- unless: SELECT EXISTS (SELECT 1 FROM timescaledb_information.jobs WHERE hypertable_schema = $1 AND hypertable_name = '@table@' AND proc_name = 'policy_compression')
 -- params: schema
-SELECT add_compression_policy(format('%I.%I', $1::text, 'ohlcv')::regclass, INTERVAL '7 days');
-
--- step: made trades a hypertable
--- unless: SELECT EXISTS (SELECT 1 FROM timescaledb_information.hypertables WHERE hypertable_schema = $1 AND hypertable_name = 'trades')
--- params: schema, chunk_interval
-SELECT create_hypertable(format('%I.%I', $1::text, 'trades')::regclass, 'time',
-                         chunk_time_interval => $2::interval);
-
--- step: enabled compression on trades
--- unless: SELECT coalesce((SELECT compression_enabled FROM timescaledb_information.hypertables WHERE hypertable_schema = $1 AND hypertable_name = 'trades'), false)
--- params: schema
-ALTER TABLE trades SET (timescaledb.compress,
-                       timescaledb.compress_segmentby = 'symbol',
-                       timescaledb.compress_orderby = 'time DESC, trade_id');
-
--- step: added compression policy on trades
--- unless: SELECT EXISTS (SELECT 1 FROM timescaledb_information.jobs WHERE hypertable_schema = $1 AND hypertable_name = 'trades' AND proc_name = 'policy_compression')
--- params: schema
-SELECT add_compression_policy(format('%I.%I', $1::text, 'trades')::regclass, INTERVAL '2 days');
-
--- step: made quotes a hypertable
--- unless: SELECT EXISTS (SELECT 1 FROM timescaledb_information.hypertables WHERE hypertable_schema = $1 AND hypertable_name = 'quotes')
--- params: schema, chunk_interval
-SELECT create_hypertable(format('%I.%I', $1::text, 'quotes')::regclass, 'time',
-                         chunk_time_interval => $2::interval);
-
--- step: enabled compression on quotes
--- unless: SELECT coalesce((SELECT compression_enabled FROM timescaledb_information.hypertables WHERE hypertable_schema = $1 AND hypertable_name = 'quotes'), false)
--- params: schema
-ALTER TABLE quotes SET (timescaledb.compress,
-                       timescaledb.compress_segmentby = 'symbol',
-                       timescaledb.compress_orderby = 'time DESC, quote_id');
-
--- step: added compression policy on quotes
--- unless: SELECT EXISTS (SELECT 1 FROM timescaledb_information.jobs WHERE hypertable_schema = $1 AND hypertable_name = 'quotes' AND proc_name = 'policy_compression')
--- params: schema
-SELECT add_compression_policy(format('%I.%I', $1::text, 'quotes')::regclass, INTERVAL '2 days');
+SELECT add_compression_policy(format('%I.%I', $1::text, '@table@')::regclass, INTERVAL '@after@');
 
 -- The rollups are built from the 1-minute candles and then from each other
 -- (5m <- 1m, 15m <- 5m, 1h <- 15m, 4h <- 1h, 1d <- 1h).  materialized_only is
@@ -84,21 +57,17 @@ WHERE timeframe = '1m'
 GROUP BY 1, 2
 WITH NO DATA;
 
--- step: added refresh policy on ohlcv_5m
+-- step: created continuous aggregate @rollup@
 -- only: rollups
--- unless: SELECT EXISTS (SELECT 1 FROM timescaledb_information.jobs j JOIN timescaledb_information.continuous_aggregates c ON (j.hypertable_schema, j.hypertable_name) IN ((c.view_schema, c.view_name), (c.materialization_hypertable_schema, c.materialization_hypertable_name)) WHERE c.view_schema = $1 AND c.view_name = 'ohlcv_5m' AND j.proc_name = 'policy_refresh_continuous_aggregate')
+-- each: rollup=ohlcv_15m; bucket=15 minutes; source=ohlcv_5m
+-- each: rollup=ohlcv_1h; bucket=1 hour; source=ohlcv_15m
+-- each: rollup=ohlcv_4h; bucket=4 hours; source=ohlcv_1h
+-- each: rollup=ohlcv_1d; bucket=1 day; source=ohlcv_1h
+-- unless: SELECT EXISTS (SELECT 1 FROM timescaledb_information.continuous_aggregates WHERE view_schema = $1 AND view_name = '@rollup@')
 -- params: schema
-SELECT add_continuous_aggregate_policy(format('%I.%I', $1::text, 'ohlcv_5m')::regclass,
-    start_offset => INTERVAL '1 day', end_offset => INTERVAL '5 minutes',
-    schedule_interval => INTERVAL '5 minutes');
-
--- step: created continuous aggregate ohlcv_15m
--- only: rollups
--- unless: SELECT EXISTS (SELECT 1 FROM timescaledb_information.continuous_aggregates WHERE view_schema = $1 AND view_name = 'ohlcv_15m')
--- params: schema
-CREATE MATERIALIZED VIEW ohlcv_15m
+CREATE MATERIALIZED VIEW @rollup@
 WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS
-SELECT time_bucket(INTERVAL '15 minutes', time) AS time,
+SELECT time_bucket(INTERVAL '@bucket@', time) AS time,
        symbol,
        first(open, time) AS open,
        max(high) AS high,
@@ -107,98 +76,22 @@ SELECT time_bucket(INTERVAL '15 minutes', time) AS time,
        sum(volume) AS volume,
        sum(trades)::bigint AS trades,
        sum(candles)::bigint AS candles
-FROM ohlcv_5m
+FROM @source@
 GROUP BY 1, 2
 WITH NO DATA;
 
--- step: added refresh policy on ohlcv_15m
+-- step: added refresh policy on @rollup@
 -- only: rollups
--- unless: SELECT EXISTS (SELECT 1 FROM timescaledb_information.jobs j JOIN timescaledb_information.continuous_aggregates c ON (j.hypertable_schema, j.hypertable_name) IN ((c.view_schema, c.view_name), (c.materialization_hypertable_schema, c.materialization_hypertable_name)) WHERE c.view_schema = $1 AND c.view_name = 'ohlcv_15m' AND j.proc_name = 'policy_refresh_continuous_aggregate')
+-- each: rollup=ohlcv_5m; start=1 day; end=5 minutes; every=5 minutes
+-- each: rollup=ohlcv_15m; start=2 days; end=15 minutes; every=15 minutes
+-- each: rollup=ohlcv_1h; start=3 days; end=1 hour; every=1 hour
+-- each: rollup=ohlcv_4h; start=7 days; end=4 hours; every=4 hours
+-- each: rollup=ohlcv_1d; start=30 days; end=1 day; every=1 day
+-- unless: SELECT EXISTS (SELECT 1 FROM timescaledb_information.jobs j JOIN timescaledb_information.continuous_aggregates c ON (j.hypertable_schema, j.hypertable_name) IN ((c.view_schema, c.view_name), (c.materialization_hypertable_schema, c.materialization_hypertable_name)) WHERE c.view_schema = $1 AND c.view_name = '@rollup@' AND j.proc_name = 'policy_refresh_continuous_aggregate')
 -- params: schema
-SELECT add_continuous_aggregate_policy(format('%I.%I', $1::text, 'ohlcv_15m')::regclass,
-    start_offset => INTERVAL '2 days', end_offset => INTERVAL '15 minutes',
-    schedule_interval => INTERVAL '15 minutes');
-
--- step: created continuous aggregate ohlcv_1h
--- only: rollups
--- unless: SELECT EXISTS (SELECT 1 FROM timescaledb_information.continuous_aggregates WHERE view_schema = $1 AND view_name = 'ohlcv_1h')
--- params: schema
-CREATE MATERIALIZED VIEW ohlcv_1h
-WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS
-SELECT time_bucket(INTERVAL '1 hour', time) AS time,
-       symbol,
-       first(open, time) AS open,
-       max(high) AS high,
-       min(low) AS low,
-       last(close, time) AS close,
-       sum(volume) AS volume,
-       sum(trades)::bigint AS trades,
-       sum(candles)::bigint AS candles
-FROM ohlcv_15m
-GROUP BY 1, 2
-WITH NO DATA;
-
--- step: added refresh policy on ohlcv_1h
--- only: rollups
--- unless: SELECT EXISTS (SELECT 1 FROM timescaledb_information.jobs j JOIN timescaledb_information.continuous_aggregates c ON (j.hypertable_schema, j.hypertable_name) IN ((c.view_schema, c.view_name), (c.materialization_hypertable_schema, c.materialization_hypertable_name)) WHERE c.view_schema = $1 AND c.view_name = 'ohlcv_1h' AND j.proc_name = 'policy_refresh_continuous_aggregate')
--- params: schema
-SELECT add_continuous_aggregate_policy(format('%I.%I', $1::text, 'ohlcv_1h')::regclass,
-    start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
-    schedule_interval => INTERVAL '1 hour');
-
--- step: created continuous aggregate ohlcv_4h
--- only: rollups
--- unless: SELECT EXISTS (SELECT 1 FROM timescaledb_information.continuous_aggregates WHERE view_schema = $1 AND view_name = 'ohlcv_4h')
--- params: schema
-CREATE MATERIALIZED VIEW ohlcv_4h
-WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS
-SELECT time_bucket(INTERVAL '4 hours', time) AS time,
-       symbol,
-       first(open, time) AS open,
-       max(high) AS high,
-       min(low) AS low,
-       last(close, time) AS close,
-       sum(volume) AS volume,
-       sum(trades)::bigint AS trades,
-       sum(candles)::bigint AS candles
-FROM ohlcv_1h
-GROUP BY 1, 2
-WITH NO DATA;
-
--- step: added refresh policy on ohlcv_4h
--- only: rollups
--- unless: SELECT EXISTS (SELECT 1 FROM timescaledb_information.jobs j JOIN timescaledb_information.continuous_aggregates c ON (j.hypertable_schema, j.hypertable_name) IN ((c.view_schema, c.view_name), (c.materialization_hypertable_schema, c.materialization_hypertable_name)) WHERE c.view_schema = $1 AND c.view_name = 'ohlcv_4h' AND j.proc_name = 'policy_refresh_continuous_aggregate')
--- params: schema
-SELECT add_continuous_aggregate_policy(format('%I.%I', $1::text, 'ohlcv_4h')::regclass,
-    start_offset => INTERVAL '7 days', end_offset => INTERVAL '4 hours',
-    schedule_interval => INTERVAL '4 hours');
-
--- step: created continuous aggregate ohlcv_1d
--- only: rollups
--- unless: SELECT EXISTS (SELECT 1 FROM timescaledb_information.continuous_aggregates WHERE view_schema = $1 AND view_name = 'ohlcv_1d')
--- params: schema
-CREATE MATERIALIZED VIEW ohlcv_1d
-WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS
-SELECT time_bucket(INTERVAL '1 day', time) AS time,
-       symbol,
-       first(open, time) AS open,
-       max(high) AS high,
-       min(low) AS low,
-       last(close, time) AS close,
-       sum(volume) AS volume,
-       sum(trades)::bigint AS trades,
-       sum(candles)::bigint AS candles
-FROM ohlcv_1h
-GROUP BY 1, 2
-WITH NO DATA;
-
--- step: added refresh policy on ohlcv_1d
--- only: rollups
--- unless: SELECT EXISTS (SELECT 1 FROM timescaledb_information.jobs j JOIN timescaledb_information.continuous_aggregates c ON (j.hypertable_schema, j.hypertable_name) IN ((c.view_schema, c.view_name), (c.materialization_hypertable_schema, c.materialization_hypertable_name)) WHERE c.view_schema = $1 AND c.view_name = 'ohlcv_1d' AND j.proc_name = 'policy_refresh_continuous_aggregate')
--- params: schema
-SELECT add_continuous_aggregate_policy(format('%I.%I', $1::text, 'ohlcv_1d')::regclass,
-    start_offset => INTERVAL '30 days', end_offset => INTERVAL '1 day',
-    schedule_interval => INTERVAL '1 day');
+SELECT add_continuous_aggregate_policy(format('%I.%I', $1::text, '@rollup@')::regclass,
+    start_offset => INTERVAL '@start@', end_offset => INTERVAL '@end@',
+    schedule_interval => INTERVAL '@every@');
 
 -- step: created function tsq.rollup_horizon
 -- only: rollups

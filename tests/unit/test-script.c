@@ -42,6 +42,36 @@ main(void)
 	    "tokens replaced, anything else with @ left as it is");
 	tsq_buf_free(&b);
 
+	/* each: lines run a step once per line, their tokens in every part. */
+	static const char script[] =
+	    "-- step: made @t@ a table\n"
+	    "-- each: t=a; n=1\n"
+	    "-- each: t=b; n=2, or more\n"
+	    "-- unless: SELECT EXISTS (SELECT 1 FROM x WHERE name = '@t@')\n"
+	    "-- params: schema\n"
+	    "CREATE TABLE @t@ (v @price@); -- @n@ $1\n"
+	    "\n"
+	    "-- step: once\n"
+	    "SELECT 1;\n";
+	const struct tsq_script_var vars[] = { { "schema", "s" }, { NULL, NULL } };
+	char *printed = NULL;
+	size_t printed_len = 0;
+	FILE *f = open_memstream(&printed, &printed_len);
+	struct tsq_script_opts so = { vars, tokens, NULL, f };
+	struct tsq_script_outcome out = { 0, 0, TSQ_BUF_INIT };
+	/* A dry run without a server: the unless: checks cannot run, every step prints. */
+	PGresult *failed = tsq_script_run(NULL, script, &so, &out);
+	fclose(f);
+	ok(failed == NULL, "the dry run goes through");
+	is_int(out.executed, 3, "a step with two each: lines runs twice, the other once");
+	is_str(printed,
+	    "-- made a a table\n--   $1 = E's'\nCREATE TABLE a (v double precision); -- 1 $1\n\n"
+	    "-- made b a table\n--   $1 = E's'\nCREATE TABLE b (v double precision); -- 2, or more $1\n\n"
+	    "-- once\nSELECT 1;\n\n",
+	    "each run with its own tokens, the script's tokens too");
+	free(printed);
+	tsq_buf_free(&out.failed_step);
+
 	ok(tsq_sql_file("quality/candles.sql") != NULL, "a compiled-in file by its path under sql/");
 	size_t n = 0;
 	while (tsq_sql_file_name(n) != NULL)
