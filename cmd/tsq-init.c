@@ -340,83 +340,68 @@ out:
 	return rc;
 }
 
+/* The options into O: -1 to go on, else the exit status (reported). */
 static int
-tool_main(int argc, char **argv)
+parse_options(int argc, char **argv, struct options *o)
 {
-	struct options o;
-	struct tsq_local local;
-	PGconn *conn = NULL;
-	struct tsq_backend backend;
-	struct tsq_buf err = TSQ_BUF_INIT;
-	int c, rc;
 	int64_t chunk_usec = 86400 * TSQ_USEC_PER_SEC;
+	int c, v;
 
-	tsq_log_init(argv[0]);
-	if (tsq_opt_early(argc, argv)) {
-		usage();
-		return TSQ_EXIT_OK;
-	}
-	memset(&o, 0, sizeof o);
-	memset(&local, 0, sizeof local);
-	o.backend_auto = true;
-	o.schema = "public";
-	o.rollups = true;
-
+	o->backend_auto = true;
+	o->schema = "public";
+	o->rollups = true;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, shortopts, long_options, NULL)) != -1) {
 		switch (c) {
 		case OPT_LOCAL:
-			o.local = true;
+			o->local = true;
 			break;
 		case OPT_STOP:
-			o.stop = true;
+			o->stop = true;
 			break;
 		case OPT_BACKEND:
-		{
-			int v;
 			if (!tsq_opt_choose("backend", optarg, tsq_backend_choices, &v))
 				return TSQ_EXIT_USAGE;
-			o.backend_auto = v == TSQ_BACKEND_AUTO;
-			if (!o.backend_auto)
-				o.backend = (enum tsq_backend_kind)v;
+			o->backend_auto = v == TSQ_BACKEND_AUTO;
+			if (!o->backend_auto)
+				o->backend = (enum tsq_backend_kind)v;
 			break;
-		}
 		case OPT_SCHEMA:
 			if (*optarg == '\0') {
 				tsq_error("option --schema needs a name");
 				return TSQ_EXIT_USAGE;
 			}
-			o.schema = optarg;
+			o->schema = optarg;
 			break;
 		case OPT_NUMERIC:
-			o.numeric = true;
+			o->numeric = true;
 			break;
 		case OPT_CHUNK_INTERVAL:
 			if (!tsq_opt_duration("chunk-interval", optarg, 1, &chunk_usec))
 				return TSQ_EXIT_USAGE;
 			break;
 		case OPT_NO_ROLLUPS:
-			o.rollups = false;
+			o->rollups = false;
 			break;
 		case OPT_DRY_RUN:
-			o.dry_run = true;
+			o->dry_run = true;
 			break;
 		case OPT_TABLE:
-			o.table = optarg;
+			o->table = optarg;
 			break;
 		case OPT_TIME_COLUMN:
-			o.time_column = optarg;
+			o->time_column = optarg;
 			break;
 		default:
-			if (!tsq_opt_common_or_bad(c, optarg, &o.common, argv, shortopts, long_options))
+			if (!tsq_opt_common_or_bad(c, optarg, &o->common, argv, shortopts, long_options))
 				return TSQ_EXIT_USAGE;
 		}
 	}
-	if (o.common.help) {
+	if (o->common.help) {
 		usage();
 		return TSQ_EXIT_OK;
 	}
-	if (o.common.version) {
+	if (o->common.version) {
 		tsq_print_version();
 		return TSQ_EXIT_OK;
 	}
@@ -425,36 +410,48 @@ tool_main(int argc, char **argv)
 		tsq_try_help();
 		return TSQ_EXIT_USAGE;
 	}
-	if (o.stop && !o.local) {
+	if (o->stop && !o->local) {
 		tsq_error("option --stop works only with --local");
 		tsq_try_help();
 		return TSQ_EXIT_USAGE;
 	}
-	if (!o.table != !o.time_column) {
+	if (!o->table != !o->time_column) {
 		tsq_error("options --table and --time-column go together");
 		tsq_try_help();
 		return TSQ_EXIT_USAGE;
 	}
-	if (o.local && (o.common.conn.dbname || o.common.conn.host || o.common.conn.port ||
-	    o.common.conn.user)) {
+	if (o->local && (o->common.conn.dbname || o->common.conn.host || o->common.conn.port ||
+	    o->common.conn.user)) {
 		tsq_error("option --local cannot be combined with connection options");
 		tsq_try_help();
 		return TSQ_EXIT_USAGE;
 	}
-	snprintf(o.chunk_interval, sizeof o.chunk_interval, "%lld microseconds",
+	snprintf(o->chunk_interval, sizeof o->chunk_interval, "%lld microseconds",
 	    (long long)chunk_usec);
+	return -1;
+}
 
-	if (o.local) {
-		rc = start_local(&o, &local);
-		if (rc != TSQ_EXIT_OK || o.stop)
+/* The local cluster if asked for, the connection, the backend, the schema. */
+static int
+run(struct options *o)
+{
+	struct tsq_local local;
+	PGconn *conn = NULL;
+	struct tsq_backend backend;
+	int rc;
+
+	memset(&local, 0, sizeof local);
+	if (o->local) {
+		rc = start_local(o, &local);
+		if (rc != TSQ_EXIT_OK || o->stop)
 			goto out;
 	}
-	if ((rc = tsq_connect(&o.common.conn, &conn)) != TSQ_EXIT_OK)
+	if ((rc = tsq_connect(&o->common.conn, &conn)) != TSQ_EXIT_OK)
 		goto out;
-	rc = choose_backend(conn, &o, &backend);
+	rc = choose_backend(conn, o, &backend);
 	if (rc == TSQ_EXIT_OK)
-		rc = install(conn, &o, &backend);
-	if (rc == TSQ_EXIT_OK && o.local && !o.dry_run) {
+		rc = install(conn, o, &backend);
+	if (rc == TSQ_EXIT_OK && o->local && !o->dry_run) {
 		struct tsq_buf info = TSQ_BUF_INIT;
 		tsq_local_conninfo(&local, &info);
 		printf("%s\n", info.data);
@@ -466,8 +463,23 @@ out:
 	if (conn)
 		PQfinish(conn);
 	tsq_local_free(&local);
-	tsq_buf_free(&err);
 	return rc;
+}
+
+static int
+tool_main(int argc, char **argv)
+{
+	struct options o;
+	int rc;
+
+	tsq_log_init(argv[0]);
+	if (tsq_opt_early(argc, argv)) {
+		usage();
+		return TSQ_EXIT_OK;
+	}
+	memset(&o, 0, sizeof o);
+	rc = parse_options(argc, argv, &o);
+	return rc < 0 ? run(&o) : rc;
 }
 
 int

@@ -136,78 +136,78 @@ loaded(const int *cols, int n, int col)
 	return false;
 }
 
-bool
-tsq_load_plan_init(struct tsq_load_plan *p, const struct tsq_table *t, const int *cols,
-    int ncols, enum tsq_conflict conflict, enum tsq_dedupe dedupe, const char *setup_sql,
-    struct tsq_buf *err)
+/* The columns a plan writes, in groups. */
+struct colsets {
+	int *missing, nmissing;	/* key columns the input does not fill: their default */
+	int *all, nall;		/* every column written: the loaded ones, then missing */
+	int *update, nupdate;	/* loaded columns outside the key: what an upsert sets */
+	bool has_other;		/* a loaded column is sent as text and cast by the server */
+};
+
+static void
+colsets_free(struct colsets *cs)
 {
-	memset(p, 0, sizeof *p);
-	if (conflict != TSQ_CONFLICT_NONE && t->nkey == 0) {
-		tsq_buf_addf(err, "table %s has no primary key or unique constraint to judge "
-		    "conflicts on", t->quoted);
-		return false;
-	}
+	free(cs->missing);
+	free(cs->all);
+	free(cs->update);
+}
 
-	int *missing = xcalloc((size_t)t->nkey + 1, sizeof *missing), nmissing = 0;
-	int *all = xcalloc((size_t)(ncols + t->nkey) + 1, sizeof *all), nall = 0;
-	int *update = xcalloc((size_t)ncols + 1, sizeof *update), nupdate = 0;
-	bool has_other = false;
-	struct tsq_buf b = TSQ_BUF_INIT;
-
-	p->table = t;
-	p->cols = xcalloc((size_t)ncols + 1, sizeof *p->cols);
-	memcpy(p->cols, cols, (size_t)ncols * sizeof *cols);
-	p->ncols = ncols;
-	p->dedupe = dedupe;
-	p->setup_sql = setup_sql;
-	/* Key columns the input does not fill take their default. */
+/*
+ * Sort the loaded columns COLS into CS, and settle the conflict mode: none
+ * when a key column takes fresh serial numbers, do-nothing when an upsert
+ * would have nothing to set.
+ */
+static enum tsq_conflict
+choose_columns(struct tsq_load_plan *p, const struct tsq_table *t, const int *cols, int ncols,
+    enum tsq_conflict conflict, struct colsets *cs)
+{
+	cs->missing = xcalloc((size_t)t->nkey + 1, sizeof *cs->missing);
+	cs->all = xcalloc((size_t)(ncols + t->nkey) + 1, sizeof *cs->all);
+	cs->update = xcalloc((size_t)ncols + 1, sizeof *cs->update);
 	for (int k = 0; k < t->nkey; k++) {
 		if (loaded(cols, ncols, t->key[k]))
 			continue;
 		if (t->cols[t->key[k]].serial)
 			conflict = TSQ_CONFLICT_NONE;	/* fresh numbers never conflict */
-		missing[nmissing++] = t->key[k];
+		cs->missing[cs->nmissing++] = t->key[k];
 	}
-	p->conflict = conflict;
-	p->keypos = xcalloc((size_t)t->nkey + 1, sizeof *p->keypos);
 	if (conflict != TSQ_CONFLICT_NONE) {
 		for (int k = 0; k < t->nkey; k++)
 			for (int i = 0; i < ncols; i++)
 				if (cols[i] == t->key[k])
 					p->keypos[p->nkey++] = i;
 	} else {
-		nmissing = 0;
+		cs->nmissing = 0;
 	}
 	for (int i = 0; i < ncols; i++) {
 		if (t->cols[cols[i]].type.conv == TSQ_CONV_OTHER)
-			has_other = true;
-		all[nall++] = cols[i];
+			cs->has_other = true;
+		cs->all[cs->nall++] = cols[i];
 		bool is_key = false;
 		for (int k = 0; k < t->nkey; k++)
 			is_key |= t->key[k] == cols[i];
 		if (!is_key)
-			update[nupdate++] = cols[i];
+			cs->update[cs->nupdate++] = cols[i];
 	}
-	for (int i = 0; i < nmissing; i++)
-		all[nall++] = missing[i];
-	if (conflict == TSQ_CONFLICT_UPDATE && nupdate == 0)
-		conflict = p->conflict = TSQ_CONFLICT_NOTHING;
-	p->direct = (conflict == TSQ_CONFLICT_NONE || conflict == TSQ_CONFLICT_ERROR) && !has_other;
+	for (int i = 0; i < cs->nmissing; i++)
+		cs->all[cs->nall++] = cs->missing[i];
+	if (conflict == TSQ_CONFLICT_UPDATE && cs->nupdate == 0)
+		conflict = TSQ_CONFLICT_NOTHING;
+	return conflict;
+}
 
-	tsq_buf_adds(&b, "COPY ");
-	tsq_buf_adds(&b, p->direct ? t->quoted : STAGE);
-	tsq_buf_adds(&b, " (");
-	add_list(&b, t, cols, ncols, NULL);
-	tsq_buf_adds(&b, ") FROM STDIN (FORMAT binary)");
-	p->copy_sql = tsq_buf_detach(&b);
-	if (p->direct)
-		goto out;
+/*
+ * The staging table: the loaded columns (text for types cast later) and the
+ * key columns left to their defaults.
+ */
+static char *
+stage_sql(const struct tsq_table *t, int ncols, const struct colsets *cs)
+{
+	struct tsq_buf b = TSQ_BUF_INIT;
 
-	/* The staging table: the loaded columns (text for types cast later) and
-	 * the key columns left to their defaults. */
 	tsq_buf_adds(&b, "CREATE TEMP TABLE tsq_load_stage ON COMMIT DELETE ROWS AS SELECT ");
-	for (int i = 0; i < nall; i++) {
-		const struct tsq_column *c = &t->cols[all[i]];
+	for (int i = 0; i < cs->nall; i++) {
+		const struct tsq_column *c = &t->cols[cs->all[i]];
 		if (i)
 			tsq_buf_adds(&b, ", ");
 		add_ident(&b, NULL, c->name);
@@ -217,25 +217,34 @@ tsq_load_plan_init(struct tsq_load_plan *p, const struct tsq_table *t, const int
 		}
 	}
 	tsq_buf_addf(&b, " FROM %s WITH NO DATA", t->quoted);
-	for (int i = 0; i < nmissing; i++) {
-		const struct tsq_column *c = &t->cols[missing[i]];
+	for (int i = 0; i < cs->nmissing; i++) {
+		const struct tsq_column *c = &t->cols[cs->missing[i]];
 		if (c->default_expr == NULL)
 			continue;
 		tsq_buf_adds(&b, "; ALTER TABLE " STAGE " ALTER COLUMN ");
 		add_ident(&b, NULL, c->name);
 		tsq_buf_addf(&b, " SET DEFAULT %s", c->default_expr);
 	}
-	p->stage_sql = tsq_buf_detach(&b);
+	return tsq_buf_detach(&b);
+}
 
-	/*
-	 * Backfills mostly go into time ranges that hold nothing yet.  When the
-	 * time column is part of the key, no row of a batch can conflict if its
-	 * time range is empty, and the batch can be copied straight in.
-	 */
+/*
+ * Backfills mostly go into time ranges that hold nothing yet.  When the time
+ * column is part of the key, no row of a batch can conflict if its time
+ * range is empty, and the batch can be copied straight in; and the rows
+ * already there unchanged can be pruned from the staging table by range.
+ */
+static void
+fast_paths(struct tsq_load_plan *p, const struct tsq_table *t, const int *cols, int ncols,
+    enum tsq_conflict conflict, const struct colsets *cs)
+{
+	struct tsq_buf b = TSQ_BUF_INIT;
 	bool time_in_key = false;
+
 	for (int k = 0; k < t->nkey; k++)
 		time_in_key |= t->key[k] == t->time_col && t->time_col >= 0;
-	if (time_in_key && !has_other && loaded(cols, ncols, t->time_col)) {
+	time_in_key = time_in_key && loaded(cols, ncols, t->time_col);
+	if (time_in_key && !cs->has_other) {
 		tsq_buf_addf(&b, "COPY %s (", t->quoted);
 		add_list(&b, t, cols, ncols, NULL);
 		tsq_buf_adds(&b, ") FROM STDIN (FORMAT binary)");
@@ -245,21 +254,33 @@ tsq_load_plan_init(struct tsq_load_plan *p, const struct tsq_table *t, const int
 		tsq_buf_adds(&b, ")");
 		p->range_sql = tsq_buf_detach(&b);
 	}
-	if (conflict == TSQ_CONFLICT_NOTHING || conflict == TSQ_CONFLICT_UPDATE) {
-		p->prune_sql = prune_sql(t, all, nall, ncols, conflict == TSQ_CONFLICT_UPDATE ? update : NULL,
-		    nupdate, false);
-		if (time_in_key && loaded(cols, ncols, t->time_col))
-			p->prune_range_sql = prune_sql(t, all, nall, ncols,
-			    conflict == TSQ_CONFLICT_UPDATE ? update : NULL, nupdate, true);
-	}
+	tsq_buf_free(&b);
+	if (conflict != TSQ_CONFLICT_NOTHING && conflict != TSQ_CONFLICT_UPDATE)
+		return;
+	const int *update = conflict == TSQ_CONFLICT_UPDATE ? cs->update : NULL;
+	p->prune_sql = prune_sql(t, cs->all, cs->nall, ncols, update, cs->nupdate, false);
+	if (time_in_key)
+		p->prune_range_sql = prune_sql(t, cs->all, cs->nall, ncols, update, cs->nupdate, true);
+}
 
-	/* INSERT .. SELECT from the staging table. */
-	struct tsq_buf ins = TSQ_BUF_INIT;
+/*
+ * INSERT .. SELECT from the staging table, with the ON CONFLICT clause of
+ * the mode.  An upsert counts inserted and updated rows by xmax (0 on a
+ * freshly inserted row); partitioned tables cannot return system columns, so
+ * there the new keys go in first (insert_new_sql, DO NOTHING counts them)
+ * and the upsert that follows can only update.
+ */
+static void
+insert_sqls(struct tsq_load_plan *p, const struct tsq_table *t, int ncols,
+    enum tsq_conflict conflict, const struct colsets *cs)
+{
+	struct tsq_buf ins = TSQ_BUF_INIT, b = TSQ_BUF_INIT;
+
 	tsq_buf_addf(&ins, "INSERT INTO %s AS t (", t->quoted);
-	add_list(&ins, t, all, nall, NULL);
+	add_list(&ins, t, cs->all, cs->nall, NULL);
 	tsq_buf_adds(&ins, ") SELECT ");
-	for (int i = 0; i < nall; i++) {
-		const struct tsq_column *c = &t->cols[all[i]];
+	for (int i = 0; i < cs->nall; i++) {
+		const struct tsq_column *c = &t->cols[cs->all[i]];
 		if (i)
 			tsq_buf_adds(&ins, ", ");
 		add_ident(&ins, NULL, c->name);
@@ -276,26 +297,19 @@ tsq_load_plan_init(struct tsq_load_plan *p, const struct tsq_table *t, const int
 		if (conflict == TSQ_CONFLICT_NOTHING)
 			tsq_buf_adds(&ins, " DO NOTHING");
 		p->insert_sql = tsq_buf_detach(&ins);
-		goto out;
+		return;
 	}
 	tsq_buf_adds(&ins, " DO UPDATE SET ");
-	for (int i = 0; i < nupdate; i++) {
+	for (int i = 0; i < cs->nupdate; i++) {
 		if (i)
 			tsq_buf_adds(&ins, ", ");
-		add_ident(&ins, NULL, t->cols[update[i]].name);
-		add_ident(&ins, " = EXCLUDED.", t->cols[update[i]].name);
+		add_ident(&ins, NULL, t->cols[cs->update[i]].name);
+		add_ident(&ins, " = EXCLUDED.", t->cols[cs->update[i]].name);
 	}
 	tsq_buf_adds(&ins, " WHERE ");
-	add_compared(&ins, t, update, nupdate, "t.");
+	add_compared(&ins, t, cs->update, cs->nupdate, "t.");
 	tsq_buf_adds(&ins, " IS DISTINCT FROM ");
-	add_compared(&ins, t, update, nupdate, "EXCLUDED.");
-
-	/*
-	 * Telling inserted rows from updated ones: xmax is 0 on a freshly
-	 * inserted row.  Partitioned tables cannot return system columns, so
-	 * there the new keys go in first (DO NOTHING counts them), and the upsert
-	 * that follows can only update.
-	 */
+	add_compared(&ins, t, cs->update, cs->nupdate, "EXCLUDED.");
 	if (t->relkind != 'p') {
 		tsq_buf_addf(&b, "WITH w AS (%s RETURNING xmax = 0 AS ins) "
 		    "SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM w",
@@ -309,11 +323,44 @@ tsq_load_plan_init(struct tsq_load_plan *p, const struct tsq_table *t, const int
 	}
 	tsq_buf_free(&ins);
 	p->insert_sql = tsq_buf_detach(&b);
-out:
-	tsq_buf_free(&b);
-	free(missing);
-	free(all);
-	free(update);
+}
+
+bool
+tsq_load_plan_init(struct tsq_load_plan *p, const struct tsq_table *t, const int *cols,
+    int ncols, enum tsq_conflict conflict, enum tsq_dedupe dedupe, const char *setup_sql,
+    struct tsq_buf *err)
+{
+	struct colsets cs = { 0 };
+	struct tsq_buf b = TSQ_BUF_INIT;
+
+	memset(p, 0, sizeof *p);
+	if (conflict != TSQ_CONFLICT_NONE && t->nkey == 0) {
+		tsq_buf_addf(err, "table %s has no primary key or unique constraint to judge "
+		    "conflicts on", t->quoted);
+		return false;
+	}
+	p->table = t;
+	p->cols = xcalloc((size_t)ncols + 1, sizeof *p->cols);
+	memcpy(p->cols, cols, (size_t)ncols * sizeof *cols);
+	p->ncols = ncols;
+	p->dedupe = dedupe;
+	p->setup_sql = setup_sql;
+	p->keypos = xcalloc((size_t)t->nkey + 1, sizeof *p->keypos);
+	conflict = p->conflict = choose_columns(p, t, cols, ncols, conflict, &cs);
+	p->direct = (conflict == TSQ_CONFLICT_NONE || conflict == TSQ_CONFLICT_ERROR) && !cs.has_other;
+
+	tsq_buf_adds(&b, "COPY ");
+	tsq_buf_adds(&b, p->direct ? t->quoted : STAGE);
+	tsq_buf_adds(&b, " (");
+	add_list(&b, t, cols, ncols, NULL);
+	tsq_buf_adds(&b, ") FROM STDIN (FORMAT binary)");
+	p->copy_sql = tsq_buf_detach(&b);
+	if (!p->direct) {
+		p->stage_sql = stage_sql(t, ncols, &cs);
+		fast_paths(p, t, cols, ncols, conflict, &cs);
+		insert_sqls(p, t, ncols, conflict, &cs);
+	}
+	colsets_free(&cs);
 	return true;
 }
 
