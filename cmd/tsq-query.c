@@ -529,11 +529,8 @@ tool_main(int argc, char **argv)
 	struct tsq_query_path path;
 	int rc;
 
-	tsq_log_init(argv[0]);
-	if (tsq_opt_early(argc, argv)) {
-		usage();
+	if (tsq_opt_start(argc, argv, usage))
 		return TSQ_EXIT_OK;
-	}
 	memset(&o, 0, sizeof o);
 	rc = parse_options(argc, argv, &o);
 	if (rc >= 0) {

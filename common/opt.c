@@ -120,13 +120,13 @@ tsq_opt_report_bad(char *const argv[], const char *shortopts, const struct optio
 }
 
 bool
-tsq_opt_early(int argc, char *const argv[])
+tsq_opt_start(int argc, char *const argv[], void (*usage)(void))
 {
-	if (argc < 2)
+	tsq_log_init(argv[0]);
+	if (argc < 2 || (strcmp(argv[1], "--help") != 0 && strcmp(argv[1], "-?") != 0))
 		return false;
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-?") == 0)
-		return true;
-	return false;
+	usage();
+	return true;
 }
 
 void

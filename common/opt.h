@@ -65,8 +65,12 @@ bool tsq_opt_common_or_bad(int c, const char *arg, struct tsq_common_opts *o,
  */
 void tsq_opt_report_bad(char *const argv[], const char *shortopts,
     const struct option *longopts);
-/* True when the first argument asks for help ("--help" or "-?"). */
-bool tsq_opt_early(int argc, char *const argv[]);
+/*
+ * The start of every binary: name the log after ARGV[0], and when the first
+ * argument asks for help ("--help" or "-?") print USAGE.  True when that was
+ * all there was to do (exit 0).
+ */
+bool tsq_opt_start(int argc, char *const argv[], void (*usage)(void));
 
 /*
  * One value of an option that takes a word from a fixed set.  Each such
