@@ -389,8 +389,7 @@ run_checked(struct session *s, const char *path, int n, const char *const *param
 static const char *
 backend_sql(const struct session *s, const char *name, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s/%s", tsq_backend_name(s->b.kind), name);
-	return buf;
+	return tsq_backend_sql(s->b.kind, name, buf, size);
 }
 
 static int64_t
@@ -490,7 +489,7 @@ rollups_of(struct session *s, const struct table *t, struct rollup **out)
 	PGresult *res;
 
 	*out = NULL;
-	if (s->b.kind == TSQ_BACKEND_POSTGRES && !s->has_rollup_tables)
+	if (tsq_backend_own_partitions(s->b.kind) && !s->has_rollup_tables)
 		return 0;
 	if (s->b.kind == TSQ_BACKEND_TIMESCALEDB && !s->b.has_continuous_aggregates)
 		return 0;
@@ -1458,7 +1457,7 @@ run_policy(struct session *s, const struct table *t)
 		    drop != TSQ_POLICY_OFF && ngone ? s->now - drop : INT64_MIN);
 	else if (compress != TSQ_POLICY_OFF)
 		tsq_verbose("skipped compression of %s: %s", t->display,
-		    s->b.kind == TSQ_BACKEND_POSTGRES ? "plain PostgreSQL has none" :
+		    tsq_backend_own_partitions(s->b.kind) ? "plain PostgreSQL has none" :
 		    "it is not a hypertable");
 	/* 3. Retention. */
 	if (drop != TSQ_POLICY_OFF && droppable && !tsq_cancel_signal()) {
@@ -1576,7 +1575,7 @@ refresh_rollup_named(struct session *s, const char *name)
 	    "SELECT format('%I.%I', schema_name, name), (extract(epoch FROM bucket) * 1000000)::bigint,"
 	    " name FROM tsq.rollups"
 	    " WHERE to_regclass(format('%I.%I', schema_name, name)) = $1::oid";
-	if (s->b.kind == TSQ_BACKEND_POSTGRES && !s->has_rollup_tables) {
+	if (tsq_backend_own_partitions(s->b.kind) && !s->has_rollup_tables) {
 		tsq_error("%s is not a rollup: no rollups are installed here", v.display);
 		table_free(&v);
 		return TSQ_EXIT_USAGE;

@@ -19,6 +19,7 @@ enum {
 	OPT_DRY_RUN,
 	OPT_TABLE,
 	OPT_TIME_COLUMN,
+	OPT_SHARDS,
 };
 
 static const char shortopts[] = TSQ_COMMON_SHORTOPTS;
@@ -33,6 +34,7 @@ static const struct option long_options[] = {
 	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 	{"table", required_argument, NULL, OPT_TABLE},
 	{"time-column", required_argument, NULL, OPT_TIME_COLUMN},
+	{"shards", required_argument, NULL, OPT_SHARDS},
 	TSQ_COMMON_LONGOPTS,
 	{NULL, 0, NULL, 0},
 };
@@ -50,6 +52,7 @@ struct options {
 	bool dry_run;
 	const char *table;
 	const char *time_column;
+	const char *shards;		/* --shards, checked; NULL: the cluster's default */
 };
 
 static void
@@ -66,10 +69,12 @@ usage(void)
 	    "      --local              create and start a private PostgreSQL under $TSQ_HOME\n"
 	    "                           and install the schema there\n"
 	    "      --stop               with --local: stop the private server\n"
-	    "      --backend=KIND       auto, timescaledb or postgres (default: auto)\n"
+	    "      --backend=KIND       auto, timescaledb, postgres or citus (default: auto)\n"
 	    "      --schema=NAME        schema for the tables (default: public)\n"
 	    "      --numeric            store prices and volumes as numeric\n"
 	    "      --chunk-interval=DURATION  TimescaleDB chunk width (default: 1d)\n"
+	    "      --shards=N           Citus: shards of each distributed table (default: the\n"
+	    "                           cluster's citus.shard_count)\n"
 	    "      --no-rollups         do not create the OHLCV rollups\n"
 	    "      --dry-run            print the SQL that would run, change nothing\n"
 	    "      --table=NAME         turn this existing table into a hypertable\n"
@@ -224,6 +229,12 @@ choose_backend(PGconn *conn, struct options *o, struct tsq_backend *b)
 	} else if (o->backend_auto) {
 		o->backend = tsq_backend_preferred(b);
 	}
+	if (o->backend == TSQ_BACKEND_CITUS && !b->citus_version[0]) {
+		tsq_error("Citus is not installed in this database");
+		tsq_hint("create the citus extension on the coordinator and on every worker, add "
+		    "the workers with citus_add_node(), then run %s on the coordinator", tsq_progname());
+		return TSQ_EXIT_UNAVAILABLE;
+	}
 	if (o->backend != TSQ_BACKEND_TIMESCALEDB || b->timescaledb_version[0])
 		return TSQ_EXIT_OK;
 	if (!b->timescaledb_available) {
@@ -268,7 +279,7 @@ static int
 install(PGconn *conn, struct options *o, const struct tsq_backend *b)
 {
 	const char *backend = tsq_backend_name(o->backend);
-	struct tsq_buf path = TSQ_BUF_INIT, err = TSQ_BUF_INIT;
+	struct tsq_buf err = TSQ_BUF_INIT;
 	int executed = 0, rc;
 	const struct tsq_script_var vars[] = {
 		{"schema", o->schema},
@@ -277,6 +288,7 @@ install(PGconn *conn, struct options *o, const struct tsq_backend *b)
 		{"numeric", o->numeric ? "true" : "false"},
 		{"table", o->table},
 		{"time_column", o->time_column},
+		{"shards", o->shards},
 		{NULL, NULL},
 	};
 	const struct tsq_script_var tokens[] = {
@@ -288,15 +300,15 @@ install(PGconn *conn, struct options *o, const struct tsq_backend *b)
 	struct tsq_script_opts so = { vars, tokens, flags, o->dry_run ? stdout : NULL };
 
 	if (o->table) {
-		tsq_buf_addf(&path, "%s/convert.sql", backend);
-		if (tsq_sql_file(path.data) == NULL) {
+		char convert[64];
+		if (tsq_backend_sql(o->backend, "convert.sql", convert, sizeof convert) == NULL) {
 			tsq_error("plain PostgreSQL cannot turn an existing table into a "
 			    "partitioned table in place");
 			tsq_hint("create a new table with PARTITION BY RANGE (%s) and copy the rows "
 			    "into it, or use a server with TimescaleDB", o->time_column);
 			rc = TSQ_EXIT_UNAVAILABLE;
 		} else {
-			rc = run_script(conn, path.data, &so, &executed);
+			rc = run_script(conn, convert, &so, &executed);
 		}
 		goto out;
 	}
@@ -315,10 +327,12 @@ install(PGconn *conn, struct options *o, const struct tsq_backend *b)
 		printf("-- the following runs with search_path set to schema %s\n\n", lit.data);
 		tsq_buf_free(&lit);
 	}
-	tsq_buf_addf(&path, "%s/schema.sql", backend);
-	if ((rc = run_script(conn, "tables.sql", &so, &executed)) != TSQ_EXIT_OK ||
-	    (rc = run_script(conn, path.data, &so, &executed)) != TSQ_EXIT_OK ||
-	    (rc = run_script(conn, "policies.sql", &so, &executed)) != TSQ_EXIT_OK ||
+	if ((rc = run_script(conn, "tables.sql", &so, &executed)) != TSQ_EXIT_OK)
+		goto out;
+	for (const char *const *sc = tsq_backend_schema_scripts(o->backend); *sc; sc++)
+		if ((rc = run_script(conn, *sc, &so, &executed)) != TSQ_EXIT_OK)
+			goto out;
+	if ((rc = run_script(conn, "policies.sql", &so, &executed)) != TSQ_EXIT_OK ||
 	    (rc = run_script(conn, "finish.sql", &so, &executed)) != TSQ_EXIT_OK)
 		goto out;
 out:
@@ -335,7 +349,6 @@ out:
 	} else if (rc == TSQ_EXIT_OK && executed == 0) {
 		printf("-- nothing to do\n");
 	}
-	tsq_buf_free(&path);
 	tsq_buf_free(&err);
 	return rc;
 }
@@ -392,6 +405,13 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_TIME_COLUMN:
 			o->time_column = optarg;
 			break;
+		case OPT_SHARDS: {
+			int64_t n;
+			if (!tsq_opt_int("shards", optarg, 1, 64000, &n))
+				return TSQ_EXIT_USAGE;
+			o->shards = optarg;
+			break;
+		}
 		default:
 			if (!tsq_opt_common_or_bad(c, optarg, &o->common, argv, shortopts, long_options))
 				return TSQ_EXIT_USAGE;
@@ -449,6 +469,10 @@ run(struct options *o)
 	if ((rc = tsq_connect(&o->common.conn, &conn)) != TSQ_EXIT_OK)
 		goto out;
 	rc = choose_backend(conn, o, &backend);
+	if (rc == TSQ_EXIT_OK && o->shards && o->backend != TSQ_BACKEND_CITUS) {
+		tsq_error("option --shards is for Citus, not %s", tsq_backend_name(o->backend));
+		rc = TSQ_EXIT_USAGE;
+	}
 	if (rc == TSQ_EXIT_OK)
 		rc = install(conn, o, &backend);
 	if (rc == TSQ_EXIT_OK && o->local && !o->dry_run) {

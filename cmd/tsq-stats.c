@@ -586,7 +586,7 @@ row_scan(struct session *s, struct row *r, const char *rel, const char *time, bo
 	struct tsq_buf q = TSQ_BUF_INIT;
 	bool exact = s->o->exact;
 
-	if (!exact && r->kind[0] == 'p' && s->b.kind == TSQ_BACKEND_POSTGRES) {
+	if (!exact && r->kind[0] == 'p' && tsq_backend_own_partitions(s->b.kind)) {
 		bool done;
 		if (!partitions_range(s, r, time, &done))
 			return false;
@@ -741,15 +741,15 @@ rollups_fill(struct session *s, const struct row *t, struct row **rows, int *n, 
 
 	if (s->b.kind == TSQ_BACKEND_TIMESCALEDB && !s->b.has_continuous_aggregates)
 		return true;
-	if (s->b.kind == TSQ_BACKEND_POSTGRES) {
+	if (tsq_backend_own_partitions(s->b.kind)) {
 		res = tsq_exec(s->conn, "SELECT to_regclass('tsq.rollups') IS NOT NULL", 0, NULL);
 		bool has = tsq_result_ok(res) && PQgetvalue(res, 0, 0)[0] == 't';
 		PQclear(res);
 		if (!has)
 			return true;
 	}
-	snprintf(path, sizeof path, "%s/rollups.sql", tsq_backend_name(s->b.kind));
-	if (!run_checked(s, path, 2, p, &res))
+	if (!run_checked(s, tsq_backend_sql(s->b.kind, "rollups.sql", path, sizeof path), 2, p,
+	    &res))
 		return false;
 	bool ok = true;
 	for (int i = 0; i < PQntuples(res) && ok; i++) {
@@ -760,7 +760,7 @@ rollups_fill(struct session *s, const struct row *t, struct row **rows, int *n, 
 		}
 		struct row *r = &(*rows)[(*n)++];
 		memset(r, 0, sizeof *r);
-		if (s->b.kind == TSQ_BACKEND_POSTGRES) {
+		if (tsq_backend_own_partitions(s->b.kind)) {
 			ok = row_fill(s, r, view);
 		} else {
 			/* A continuous aggregate: the hypertable it materializes into. */
@@ -1305,7 +1305,7 @@ chunks_view(struct session *s)
 		const char *p[2] = { r.schema, r.name };
 		const char *path = NULL;
 		PGresult *res = NULL;
-		if (s->b.kind == TSQ_BACKEND_POSTGRES) {
+		if (tsq_backend_own_partitions(s->b.kind)) {
 			res = tsq_exec(s->conn, "SELECT to_regprocedure('tsq.partitions(text,text)') IS NOT NULL",
 			    0, NULL);
 			if (tsq_result_ok(res) && PQgetvalue(res, 0, 0)[0] == 't')

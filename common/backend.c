@@ -12,12 +12,51 @@
 const char *
 tsq_backend_name(enum tsq_backend_kind kind)
 {
-	return kind == TSQ_BACKEND_TIMESCALEDB ? "timescaledb" : "postgres";
+	switch (kind) {
+	case TSQ_BACKEND_TIMESCALEDB:
+		return "timescaledb";
+	case TSQ_BACKEND_CITUS:
+		return "citus";
+	case TSQ_BACKEND_POSTGRES:
+		break;
+	}
+	return "postgres";
+}
+
+bool
+tsq_backend_own_partitions(enum tsq_backend_kind kind)
+{
+	return kind != TSQ_BACKEND_TIMESCALEDB;
+}
+
+const char *
+tsq_backend_sql(enum tsq_backend_kind kind, const char *name, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/%s", tsq_backend_name(kind), name);
+	if (tsq_sql_file(buf) != NULL)
+		return buf;
+	if (kind != TSQ_BACKEND_CITUS)
+		return NULL;
+	snprintf(buf, size, "postgres/%s", name);
+	return tsq_sql_file(buf) != NULL ? buf : NULL;
+}
+
+const char *const *
+tsq_backend_schema_scripts(enum tsq_backend_kind kind)
+{
+	static const char *const postgres[] = { "postgres/schema.sql", NULL };
+	static const char *const timescaledb[] = { "timescaledb/schema.sql", NULL };
+	static const char *const citus[] = { "postgres/schema.sql", "citus/schema.sql", NULL };
+
+	return kind == TSQ_BACKEND_TIMESCALEDB ? timescaledb : kind == TSQ_BACKEND_CITUS ? citus :
+	    postgres;
 }
 
 enum tsq_backend_kind
 tsq_backend_preferred(const struct tsq_backend *b)
 {
+	if (b->citus_version[0])
+		return TSQ_BACKEND_CITUS;
 	return b->timescaledb_version[0] || b->timescaledb_available ?
 	    TSQ_BACKEND_TIMESCALEDB : TSQ_BACKEND_POSTGRES;
 }
@@ -25,7 +64,7 @@ tsq_backend_preferred(const struct tsq_backend *b)
 const char *
 tsq_backend_table_clause(enum tsq_backend_kind kind)
 {
-	return kind == TSQ_BACKEND_POSTGRES ? "PARTITION BY RANGE (time)" : "";
+	return tsq_backend_own_partitions(kind) ? "PARTITION BY RANGE (time)" : "";
 }
 
 const char *
@@ -38,6 +77,7 @@ const struct tsq_opt_choice tsq_backend_choices[] = {
 	{ "auto", TSQ_BACKEND_AUTO },
 	{ "timescaledb", TSQ_BACKEND_TIMESCALEDB },
 	{ "postgres", TSQ_BACKEND_POSTGRES },
+	{ "citus", TSQ_BACKEND_CITUS },
 	{ NULL, 0 },
 };
 
@@ -74,7 +114,8 @@ tsq_backend_detect(PGconn *conn, struct tsq_backend *b)
 	    " EXISTS (SELECT 1 FROM pg_settings WHERE name = 'timescaledb.max_background_workers'"
 	    "         AND vartype = 'integer'),"
 	    " EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'refresh_continuous_aggregate'"
-	    "         AND 'options' = ANY (proargnames))"
+	    "         AND 'options' = ANY (proargnames)),"
+	    " (SELECT extversion FROM pg_extension WHERE extname = 'citus')"
 	    " FROM (SELECT 1) AS one"
 	    " LEFT JOIN pg_extension e ON e.extname = 'timescaledb'";
 	PGresult *res = tsq_exec(conn, sql, 0, NULL);
@@ -101,6 +142,11 @@ tsq_backend_detect(PGconn *conn, struct tsq_backend *b)
 	b->has_policies = PQgetvalue(res, 0, 5)[0] == 't';
 	b->timescaledb_preloaded = PQgetvalue(res, 0, 6)[0] == 't';
 	b->refresh_in_batches = PQgetvalue(res, 0, 7)[0] == 't';
+	if (!PQgetisnull(res, 0, 8)) {
+		snprintf(b->citus_version, sizeof b->citus_version, "%s", PQgetvalue(res, 0, 8));
+		if (b->kind == TSQ_BACKEND_POSTGRES)
+			b->kind = TSQ_BACKEND_CITUS;
+	}
 	PQclear(res);
 	return NULL;
 }

@@ -2,10 +2,12 @@
  * backend.h - which kind of server we are talking to.
  *
  * tsq runs on TimescaleDB (hypertables, compression, continuous aggregates,
- * policies) and on plain PostgreSQL (native range partitions and rollup
- * tables that tsq refreshes itself).  The tools ask this module what the
- * server is and take per-backend SQL from sql/<backend>/; nothing else in tsq
- * should test for TimescaleDB on its own.
+ * policies), on plain PostgreSQL (native range partitions and rollup tables
+ * that tsq refreshes itself) and on a Citus cluster (PostgreSQL's layout, its
+ * tables distributed by symbol from the coordinator).  The tools ask this
+ * module what the server is and take per-backend SQL from sql/<backend>/
+ * (tsq_backend_sql()); nothing else in tsq should test for an extension on
+ * its own.
  */
 #ifndef TSQ_BACKEND_H
 #define TSQ_BACKEND_H
@@ -19,6 +21,7 @@
 enum tsq_backend_kind {
 	TSQ_BACKEND_POSTGRES,
 	TSQ_BACKEND_TIMESCALEDB,
+	TSQ_BACKEND_CITUS,
 };
 
 struct tsq_backend {
@@ -38,13 +41,35 @@ struct tsq_backend {
 	 * for one batch.
 	 */
 	bool refresh_in_batches;
+	char citus_version[32];		/* the citus extension in this database, "" if none */
 };
 
 /* Probe the server.  Returns NULL, or the failed result for the caller to report. */
 PGresult *tsq_backend_detect(PGconn *conn, struct tsq_backend *b);
 
-/* "timescaledb" or "postgres": the name users see and the sql/ folder. */
+/* "timescaledb", "postgres" or "citus": the name users see and the sql/ folder. */
 const char *tsq_backend_name(enum tsq_backend_kind kind);
+
+/*
+ * Whether tsq keeps the time partitions and the rollup tables itself (plain
+ * PostgreSQL and Citus), rather than TimescaleDB's chunks and continuous
+ * aggregates.
+ */
+bool tsq_backend_own_partitions(enum tsq_backend_kind kind);
+
+/*
+ * The path (under sql/, for tsq_sql_file()) of the SQL file NAME for KIND,
+ * written to BUF: <backend>/NAME, or on Citus postgres/NAME where Citus
+ * needs nothing else.  NULL when there is no such file.
+ */
+const char *tsq_backend_sql(enum tsq_backend_kind kind, const char *name, char *buf,
+    size_t size);
+
+/*
+ * The scripts that make tsq's schema on KIND after tables.sql, in order
+ * (paths under sql/), NULL-terminated.
+ */
+const char *const *tsq_backend_schema_scripts(enum tsq_backend_kind kind);
 /* Parse a backend's name as tsq_backend_name() writes it, or "auto". */
 bool tsq_backend_parse(const char *s, enum tsq_backend_kind *kind, bool *is_auto);
 /* The values of --backend: TSQ_BACKEND_AUTO or a kind. */
@@ -52,8 +77,9 @@ bool tsq_backend_parse(const char *s, enum tsq_backend_kind *kind, bool *is_auto
 extern const struct tsq_opt_choice tsq_backend_choices[];
 
 /*
- * The backend "auto" settles on for a server probed into B: TimescaleDB when
- * the database has the extension or the server offers it, else PostgreSQL.
+ * The backend "auto" settles on for a server probed into B: Citus when the
+ * database has the extension, else TimescaleDB when the database has it or
+ * the server offers it, else PostgreSQL.
  */
 enum tsq_backend_kind tsq_backend_preferred(const struct tsq_backend *b);
 

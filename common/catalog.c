@@ -187,6 +187,12 @@ tsq_table_describe(PGconn *conn, const struct tsq_backend *b, const char *name,
 		c->comparable = PQgetvalue(res, i, 10)[0] == 't';
 	}
 	PQclear(res);
+	if (b->kind == TSQ_BACKEND_CITUS) {
+		if (!fetch(conn, "citus/distributed.sql", 1, params, &res, err))
+			return false;
+		t->distributed = PQgetvalue(res, 0, 0)[0] == 't';
+		PQclear(res);
+	}
 	return read_key(conn, oid, t, err) && read_time_column(conn, b, oid, t, err);
 }
 

@@ -265,11 +265,24 @@ fast_paths(struct tsq_load_plan *p, const struct tsq_table *t, const int *cols, 
 
 /*
  * INSERT .. SELECT from the staging table, with the ON CONFLICT clause of
- * the mode.  An upsert counts inserted and updated rows by xmax (0 on a
- * freshly inserted row); partitioned tables cannot return system columns, so
- * there the new keys go in first (insert_new_sql, DO NOTHING counts them)
- * and the upsert that follows can only update.
+ * the mode, each counting the rows it wrote by RETURNING them (a Citus
+ * coordinator reports the rows it sent to the workers as the command's
+ * count, not those written).  An upsert tells inserted rows from updated
+ * ones by xmax (0 on a freshly inserted row); partitioned and distributed
+ * tables cannot return system columns, so there the new keys go in first
+ * (insert_new_sql, DO NOTHING) and the upsert that follows can only update.
  */
+/* INS as a statement that returns the number of rows it wrote; INS is freed. */
+static char *
+counted(struct tsq_buf *ins)
+{
+	struct tsq_buf b = TSQ_BUF_INIT;
+
+	tsq_buf_addf(&b, "WITH w AS (%s RETURNING 1) SELECT count(*) FROM w", ins->data);
+	tsq_buf_free(ins);
+	return tsq_buf_detach(&b);
+}
+
 static void
 insert_sqls(struct tsq_load_plan *p, const struct tsq_table *t, int ncols,
     enum tsq_conflict conflict, const struct colsets *cs)
@@ -296,7 +309,7 @@ insert_sqls(struct tsq_load_plan *p, const struct tsq_table *t, int ncols,
 	if (conflict != TSQ_CONFLICT_UPDATE) {
 		if (conflict == TSQ_CONFLICT_NOTHING)
 			tsq_buf_adds(&ins, " DO NOTHING");
-		p->insert_sql = tsq_buf_detach(&ins);
+		p->insert_sql = counted(&ins);
 		return;
 	}
 	tsq_buf_adds(&ins, " DO UPDATE SET ");
@@ -310,19 +323,21 @@ insert_sqls(struct tsq_load_plan *p, const struct tsq_table *t, int ncols,
 	add_compared(&ins, t, cs->update, cs->nupdate, "t.");
 	tsq_buf_adds(&ins, " IS DISTINCT FROM ");
 	add_compared(&ins, t, cs->update, cs->nupdate, "EXCLUDED.");
-	if (t->relkind != 'p') {
+	if (t->relkind != 'p' && !t->distributed) {
 		tsq_buf_addf(&b, "WITH w AS (%s RETURNING xmax = 0 AS ins) "
 		    "SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM w",
 		    ins.data);
-	} else {
-		tsq_buf_add(&b, ins.data, ins.len);
-		size_t cut = strstr(ins.data, " DO UPDATE SET ") - ins.data;
-		tsq_buf_truncate(&ins, cut);
-		tsq_buf_adds(&ins, " DO NOTHING");
-		p->insert_new_sql = tsq_buf_detach(&ins);
+		tsq_buf_free(&ins);
+		p->insert_sql = tsq_buf_detach(&b);
+		return;
 	}
-	tsq_buf_free(&ins);
-	p->insert_sql = tsq_buf_detach(&b);
+	struct tsq_buf upsert = TSQ_BUF_INIT;
+	tsq_buf_add(&upsert, ins.data, ins.len);
+	p->insert_sql = counted(&upsert);
+	tsq_buf_truncate(&ins, (size_t)(strstr(ins.data, " DO UPDATE SET ") - ins.data));
+	tsq_buf_adds(&ins, " DO NOTHING");
+	p->insert_new_sql = counted(&ins);
+	tsq_buf_free(&b);
 }
 
 bool
@@ -692,23 +707,23 @@ attempt(struct tsq_writer *w, const struct tsq_batch *b, const size_t *idx, size
 			return NULL;
 		}
 	}
+	/* Every INSERT of a plan returns its counts (insert_sqls). */
 	res = PQexec(w->conn, p->insert_new_sql ? p->insert_new_sql : p->insert_sql);
-	ExecStatusType st = PQresultStatus(res);
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
 		return res;
 	if (p->conflict != TSQ_CONFLICT_UPDATE) {
-		uint64_t ins = strtoull(PQcmdTuples(res), NULL, 10);
+		uint64_t ins = count_at(res, 0);
 		acc->inserted += ins;
 		acc->unchanged += n - ins;
 	} else if (p->insert_new_sql) {
 		/* Partitioned: res is the DO NOTHING insert; the upsert follows if needed. */
-		uint64_t ins = strtoull(PQcmdTuples(res), NULL, 10), upd = 0;
+		uint64_t ins = count_at(res, 0), upd = 0;
 		PQclear(res);
 		if (ins < n) {
 			res = PQexec(w->conn, p->insert_sql);
-			if (PQresultStatus(res) != PGRES_COMMAND_OK)
+			if (PQresultStatus(res) != PGRES_TUPLES_OK)
 				return res;
-			upd = strtoull(PQcmdTuples(res), NULL, 10);
+			upd = count_at(res, 0);
 		} else {
 			res = NULL;
 		}

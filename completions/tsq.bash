@@ -5,7 +5,7 @@ _tsq_common_opts="--dbname --host --port --username --no-password --password --q
 
 _tsq_opts() {
 	case $1 in
-	tsq-init) echo "--local --stop --backend --schema --numeric --chunk-interval --no-rollups --dry-run --table --time-column $_tsq_common_opts" ;;
+	tsq-init) echo "--local --stop --backend --schema --numeric --chunk-interval --shards --no-rollups --dry-run --table --time-column $_tsq_common_opts" ;;
 	tsq-load) echo "--format --delimiter --quote --null --no-header --columns --map --set --skip-columns --ignore-extra --time-format --tz --on-conflict --dedupe --batch-size --workers --dry-run --rejects --max-errors --max-error-ratio --stats --checkpoint --resume --progress $_tsq_common_opts" ;;
 	tsq-query) echo "--list --describe --format --no-header --null --output --timeout --tz --explain --timing --command --file --param --queries-dir $_tsq_common_opts" ;;
 	tsq-compress) echo "--run --set-policy --show-policies --remove-policy --compress --decompress --drop --refresh --older-than --from --to --keep-tables --dry-run --skip-if-locked --native --lock-timeout --format --no-header --tz $_tsq_common_opts" ;;
@@ -33,7 +33,7 @@ _tsq_complete() {
 	fi
 
 	case $prev in
-	--backend) COMPREPLY=($(compgen -W "auto timescaledb postgres" -- "$cur")); return 0 ;;
+	--backend) COMPREPLY=($(compgen -W "auto timescaledb postgres citus" -- "$cur")); return 0 ;;
 	--log-format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return 0 ;;
 	--format|-F)
 		if [ "$prog" = tsq-query ]; then
@@ -57,7 +57,7 @@ _tsq_complete() {
 	--delimiter|--quote|--null|--columns|--map|--set|--skip-columns|--time-format|--batch-size|--workers|--max-errors|--max-error-ratio) return 0 ;;
 	-h|--host) COMPREPLY=($(compgen -A hostname -- "$cur")); return 0 ;;
 	-U|--username) COMPREPLY=($(compgen -u -- "$cur")); return 0 ;;
-	-d|--dbname|-p|--port|--schema|--chunk-interval|--table|--time-column) return 0 ;;
+	-d|--dbname|-p|--port|--schema|--chunk-interval|--shards|--table|--time-column) return 0 ;;
 	--set-policy|--remove-policy|--compress|--decompress|--drop|--refresh|--older-than|--from|--to|--lock-timeout) return 0 ;;
 	esac
 	if [[ $cur == -* ]]; then

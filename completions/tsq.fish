@@ -20,10 +20,11 @@ end
 
 complete -c tsq-init -l local -d 'create and start a private local database'
 complete -c tsq-init -l stop -d 'with --local: stop it'
-complete -c tsq-init -l backend -x -a 'auto timescaledb postgres' -d 'backend'
+complete -c tsq-init -l backend -x -a 'auto timescaledb postgres citus' -d 'backend'
 complete -c tsq-init -l schema -x -d 'schema for the tables'
 complete -c tsq-init -l numeric -d 'store prices as numeric'
 complete -c tsq-init -l chunk-interval -x -d 'TimescaleDB chunk width'
+complete -c tsq-init -l shards -x -d 'Citus shards per table'
 complete -c tsq-init -l no-rollups -d 'do not create the OHLCV rollups'
 complete -c tsq-init -l dry-run -d 'print the SQL, change nothing'
 complete -c tsq-init -l table -x -d 'existing table to convert'

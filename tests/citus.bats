@@ -1,6 +1,9 @@
 #!/usr/bin/env bats
-# The Citus test cluster works: a coordinator and two workers, a distributed
-# table, COPY through the coordinator, and a query that reaches both workers.
+# The Citus test cluster (a coordinator and two workers) works, and tsq runs
+# on it: tsq-init distributes its schema, tsq-load loads through the
+# coordinator with the same accounting, tsq-query's indicators equal
+# TA-Lib's, the bars from the rollups tsq-compress refreshes equal those from
+# the candles.  What tsq makes is checked in Citus's own views.
 
 setup_file() {
 	load lib/db
@@ -16,6 +19,7 @@ teardown_file() {
 setup() {
 	load lib/common
 	load lib/db
+	load lib/indicators
 	tsq_db_reset
 	cd "$BATS_TEST_TMPDIR"
 }
@@ -44,4 +48,114 @@ setup() {
 5434|t"
 	run tsq_psql -c "SELECT sum(result::bigint) FROM run_command_on_shards('dist', 'SELECT count(*) FROM %s')"
 	assert_output 4000
+}
+
+@test "citus: tsq-init distributes the market-data tables by symbol, colocated; symbols and tsq.rollups are reference tables" {
+	run --separate-stderr tsq-init --shards 4
+	assert_success
+	assert_regex "$stderr" '"public" is ready \(citus\)'
+	run tsq_psql -c "SELECT table_name, citus_table_type, distribution_column, shard_count FROM citus_tables
+		WHERE table_name::text NOT LIKE '%\_p2%' ORDER BY 1::text"
+	assert_output "ohlcv|distributed|symbol|4
+ohlcv_15m|distributed|symbol|4
+ohlcv_1d|distributed|symbol|4
+ohlcv_1h|distributed|symbol|4
+ohlcv_4h|distributed|symbol|4
+ohlcv_5m|distributed|symbol|4
+quotes|distributed|symbol|4
+symbols|reference|<none>|1
+trades|distributed|symbol|4
+tsq.rollups|reference|<none>|1"
+	# One colocation group for all the distributed tables and their partitions.
+	run tsq_psql -c "SELECT count(DISTINCT colocation_id), count(*) > 40 FROM citus_tables WHERE citus_table_type = 'distributed'"
+	assert_output "1|t"
+	# The shards are spread over both workers.
+	run tsq_psql -c "SELECT nodeport, count(*) FROM citus_shards WHERE table_name = 'ohlcv'::regclass GROUP BY 1 ORDER BY 1"
+	assert_output "5433|2
+5434|2"
+	run --separate-stderr tsq-init
+	assert_success
+	assert_equal "$stderr" 'tsq-init: "public" is up to date (citus): nothing to do'
+	run tsq_psql -c "SELECT backend FROM tsq.installations"
+	assert_output citus
+}
+
+@test "citus: --dry-run shows the distribution; --shards elsewhere is 64; --backend citus without Citus is 69" {
+	run --separate-stderr tsq-init --dry-run --backend citus
+	assert_success
+	assert_output --partial "SELECT create_distributed_table(format('%I.%I', \$1::text, 'ohlcv')::regclass, 'symbol',"
+	assert_output --partial "-- made symbols a reference table"
+	run tsq_psql -c "SELECT count(*) FROM citus_tables"
+	assert_output 0
+	run --separate-stderr tsq-init --backend postgres --shards 4
+	assert_equal "$status" 64
+	assert_equal "$stderr" "tsq-init: error: option --shards is for Citus, not postgres"
+	run --separate-stderr tsq-init --shards 0
+	assert_equal "$status" 64
+	tsq_psql -c "DROP DATABASE IF EXISTS plain" -c "CREATE DATABASE plain" >/dev/null 2>&1
+	run --separate-stderr tsq-init -d plain --backend citus
+	assert_equal "$status" 69
+	assert_equal "${stderr_lines[0]}" "tsq-init: error: Citus is not installed in this database"
+}
+
+@test "citus: tsq-load through the coordinator: rows on both workers, reloads and upserts counted exactly" {
+	tsq-init -q
+	run --separate-stderr tsq-load ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
+	assert_success
+	assert_regex "$stderr" 'read 1080, inserted 1080, updated 0, unchanged 0, duplicates 0, rejected 0'
+	run tsq_psql -c "SELECT count(*), count(DISTINCT symbol) FROM ohlcv"
+	assert_output "1080|3"
+	# Asked shard by shard the workers hold every row, and both hold some.
+	run tsq_psql -c "SELECT sum(r.result::bigint) FROM run_command_on_shards('ohlcv', 'SELECT count(*) FROM %s') r"
+	assert_output 1080
+	run tsq_psql -c "SELECT count(DISTINCT s.nodeport) FROM run_command_on_shards('ohlcv', 'SELECT count(*) FROM %s') r
+		JOIN citus_shards s USING (shardid) WHERE r.result::bigint > 0"
+	assert_output 2
+	run --separate-stderr tsq-load ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
+	assert_success
+	assert_regex "$stderr" 'read 1080, inserted 0, updated 0, unchanged 1080, duplicates 0, rejected 0'
+	# Ten closes changed, one new candle, one bad line.
+	{
+		head -n 11 "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv" | awk -F, -v OFS=, 'NR > 1 { $7 = $7 + 1 } 1'
+		echo "2026-11-21T00:00:00Z,NEW,1m,1,2,0.5,1.5,7,1"
+		echo "2026-11-21T00:01:00Z,NEW,1m,1,2,0.5,oops,7,1"
+	} >changed.csv
+	run --separate-stderr tsq-load ohlcv changed.csv
+	assert_equal "$status" 65
+	assert_regex "$stderr" 'read 12, inserted 1, updated 10, unchanged 0, duplicates 0, rejected 1'
+	run jq -r '[.line, .column] | @tsv' changed.csv.rejects.jsonl
+	assert_output "13	close"
+	run tsq_psql -c "SELECT count(*), sum(close) FILTER (WHERE symbol = 'NEW') FROM ohlcv"
+	assert_output "1081|1.5"
+}
+
+@test "citus: every indicator equals TA-Lib's, read from the cluster" {
+	tsq-init -q
+	load_walk
+	run every_indicator '.*' '' first
+	assert_success
+	assert_output "19 cases"
+}
+
+@test "citus: bars from the rollups tsq-compress refreshes equal the bars from the candles" {
+	tsq-init -q
+	tsq-load -q ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
+	run --separate-stderr tsq-compress --run
+	assert_success
+	run tsq_psql -c "SELECT sum(candles) FROM ohlcv_5m"
+	assert_output 1080
+	for interval in 5m 15m 1h 4h 1d; do
+		for symbol in BTC-USD ETH-USD SOL-USD; do
+			auto=$(tsq-query -F csv --no-header bars symbol=$symbol interval=$interval from=2026-11-19 to=2026-11-22)
+			raw=$(tsq-query -F csv --no-header bars symbol=$symbol interval=$interval from=2026-11-19 to=2026-11-22 source=raw)
+			assert_equal "$(echo "$auto" | cut -d, -f1,2)" "$(echo "$raw" | cut -d, -f1,2)"
+			for c in 3 4 5 6 7; do
+				run same_values "$(echo "$auto" | cut -d, -f$c)" "$(echo "$raw" | cut -d, -f$c)"
+				assert_success
+			done
+		done
+	done
+	# The rollup is what the bars of an hour read.
+	run --separate-stderr tsq-query --explain bars symbol=BTC-USD interval=1h from=2026-11-19 to=2026-11-22
+	assert_output --partial ohlcv_1h
 }

@@ -124,9 +124,10 @@ plans(void)
 	    "nothing: a plan");
 	ok(!p.direct && p.stage_sql && p.direct_copy_sql && p.range_sql,
 	    "nothing: staged, with the copy straight in for an empty time range");
-	is_str(p.insert_sql, "INSERT INTO \"s\".\"t\" AS t (\"time\", \"symbol\", \"close\") SELECT "
-	    "\"time\", \"symbol\", \"close\" FROM pg_temp.tsq_load_stage ON CONFLICT (\"symbol\", \"time\") "
-	    "DO NOTHING", "nothing: the INSERT");
+	is_str(p.insert_sql, "WITH w AS (INSERT INTO \"s\".\"t\" AS t (\"time\", \"symbol\", \"close\") "
+	    "SELECT \"time\", \"symbol\", \"close\" FROM pg_temp.tsq_load_stage ON CONFLICT (\"symbol\", "
+	    "\"time\") DO NOTHING RETURNING 1) SELECT count(*) FROM w",
+	    "nothing: the INSERT, counting the rows it wrote");
 	tsq_load_plan_free(&p);
 
 	ok(tsq_load_plan_init(&p, &t, all, 3, TSQ_CONFLICT_UPDATE, TSQ_DEDUPE_LAST, NULL, &err),
@@ -140,10 +141,17 @@ plans(void)
 	t.relkind = 'p';
 	ok(tsq_load_plan_init(&p, &t, all, 3, TSQ_CONFLICT_UPDATE, TSQ_DEDUPE_LAST, NULL, &err),
 	    "update, partitioned: a plan");
-	ok(p.insert_new_sql && strstr(p.insert_new_sql, " DO NOTHING") &&
-	    !strstr(p.insert_sql, "RETURNING"), "update, partitioned: new keys first, no RETURNING");
+	ok(p.insert_new_sql && strstr(p.insert_new_sql, " DO NOTHING RETURNING 1) SELECT count(*)") &&
+	    strstr(p.insert_sql, " RETURNING 1) SELECT count(*)") && !strstr(p.insert_sql, "xmax"),
+	    "update, partitioned: new keys first, then the upsert, each counting what it wrote");
 	tsq_load_plan_free(&p);
 	t.relkind = 'r';
+	t.distributed = true;
+	ok(tsq_load_plan_init(&p, &t, all, 3, TSQ_CONFLICT_UPDATE, TSQ_DEDUPE_LAST, NULL, &err) &&
+	    p.insert_new_sql && !strstr(p.insert_sql, "xmax"),
+	    "update, distributed (Citus): no system column either");
+	tsq_load_plan_free(&p);
+	t.distributed = false;
 
 	ok(tsq_load_plan_init(&p, &t, keys_only, 2, TSQ_CONFLICT_UPDATE, TSQ_DEDUPE_LAST, NULL, &err),
 	    "update of key columns only: a plan");

@@ -1,0 +1,56 @@
+-- Citus: the plain PostgreSQL layout (postgres/schema.sql runs first: daily
+-- partitions, rollup tables, tsq's functions), then distributed from the
+-- coordinator.  The market-data tables are hash-distributed by symbol and
+-- colocated, so that everything about one symbol lives on one node and
+-- per-symbol queries, joins and rollup refreshes run there; symbols and
+-- tsq.rollups are reference tables, copied to every node, because queries
+-- and tsq's functions read them next to the candles.  tsq's functions and
+-- aggregates reach the workers through Citus's own propagation of
+-- CREATE FUNCTION and CREATE AGGREGATE.  $2 (shards) is --shards, or NULL
+-- for the cluster's citus.shard_count.
+
+-- step: made symbols a reference table
+-- unless: SELECT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = format('%I.%I', $1::text, 'symbols')::regclass)
+-- params: schema
+SELECT create_reference_table(format('%I.%I', $1::text, 'symbols')::regclass);
+
+-- step: distributed ohlcv by symbol
+-- unless: SELECT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = format('%I.%I', $1::text, 'ohlcv')::regclass)
+-- params: schema, shards
+SELECT create_distributed_table(format('%I.%I', $1::text, 'ohlcv')::regclass, 'symbol',
+    colocate_with => 'none',
+    shard_count => coalesce($2::int, current_setting('citus.shard_count')::int));
+
+-- step: distributed @table@ by symbol, next to ohlcv
+-- each: table=trades
+-- each: table=quotes
+-- unless: SELECT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = format('%I.%I', $1::text, '@table@')::regclass)
+-- params: schema
+SELECT create_distributed_table(format('%I.%I', $1::text, '@table@')::regclass, 'symbol',
+    colocate_with => format('%I.%I', $1::text, 'ohlcv'));
+
+-- step: made tsq.rollups a reference table
+-- only: rollups
+-- unless: SELECT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'tsq.rollups'::regclass)
+SELECT create_reference_table('tsq.rollups');
+
+-- step: distributed rollup @rollup@ by symbol, next to ohlcv
+-- only: rollups
+-- each: rollup=ohlcv_5m
+-- each: rollup=ohlcv_15m
+-- each: rollup=ohlcv_1h
+-- each: rollup=ohlcv_4h
+-- each: rollup=ohlcv_1d
+-- unless: SELECT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = format('%I.%I', $1::text, '@rollup@')::regclass)
+-- params: schema
+SELECT create_distributed_table(format('%I.%I', $1::text, '@rollup@')::regclass, 'symbol',
+    colocate_with => format('%I.%I', $1::text, 'ohlcv'));
+
+-- step: let tsq.rollup_horizon read tsq.rollups where a query runs
+-- only: rollups
+-- unless: SELECT proconfig @> ARRAY['citus.allow_nested_distributed_execution=on'] FROM pg_proc WHERE oid = 'tsq.rollup_horizon(text)'::regprocedure
+-- The bars query calls it next to the rollup tables, on the node that holds
+-- the symbol's shards: there it reads the node's own copy of the reference
+-- table, a query Citus refuses inside a shard's query unless told so.  The
+-- setting is the function's alone, not the session's.
+ALTER FUNCTION tsq.rollup_horizon(text) SET citus.allow_nested_distributed_execution = on;
