@@ -34,10 +34,11 @@ tsq_rows_is_query(const char *sql)
 	}
 	for (size_t i = 0; i < sizeof starts / sizeof *starts; i++) {
 		size_t n = strlen(starts[i]);
+		if (strncasecmp(p, starts[i], n) != 0)
+			continue;
+		/* The keyword itself, not the start of a longer word. */
 		char next = p[n];
-		if (strncasecmp(p, starts[i], n) == 0 && next != '_' && next != '$' &&
-		    !isalnum((unsigned char)next))
-			return true;
+		return next != '_' && next != '$' && !isalnum((unsigned char)next);
 	}
 	return false;
 }
