@@ -163,12 +163,7 @@ set_action(struct options *o, enum action_kind a, const char *opt, const char *t
 
 /* The policy listing's formats: tsq-query's but the sparklines. */
 static const struct tsq_opt_choice listing_formats[] = {
-	{ "table", TSQ_OUT_TABLE },
-	{ "csv", TSQ_OUT_CSV },
-	{ "tsv", TSQ_OUT_TSV },
-	{ "jsonl", TSQ_OUT_JSONL },
-	{ "json", TSQ_OUT_JSON },
-	{ "markdown", TSQ_OUT_MARKDOWN },
+	TSQ_OUT_REPORT_FORMATS,
 	{ NULL, 0 },
 };
 

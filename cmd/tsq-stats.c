@@ -191,12 +191,7 @@ needs_view(struct options *o, const char *name, bool quality_only)
 /* The report's formats: tsq-query's but the sparklines, and Prometheus's. */
 #define PROMETHEUS (-1)
 static const struct tsq_opt_choice stats_formats[] = {
-	{ "table", TSQ_OUT_TABLE },
-	{ "csv", TSQ_OUT_CSV },
-	{ "tsv", TSQ_OUT_TSV },
-	{ "jsonl", TSQ_OUT_JSONL },
-	{ "json", TSQ_OUT_JSON },
-	{ "markdown", TSQ_OUT_MARKDOWN },
+	TSQ_OUT_REPORT_FORMATS,
 	{ "prometheus", PROMETHEUS },
 	{ NULL, 0 },
 };

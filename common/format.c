@@ -12,12 +12,7 @@
 #define SPARK_WIDTH 60
 
 const struct tsq_opt_choice tsq_out_formats[] = {
-	{ "table", TSQ_OUT_TABLE },
-	{ "csv", TSQ_OUT_CSV },
-	{ "tsv", TSQ_OUT_TSV },
-	{ "jsonl", TSQ_OUT_JSONL },
-	{ "json", TSQ_OUT_JSON },
-	{ "markdown", TSQ_OUT_MARKDOWN },
+	TSQ_OUT_REPORT_FORMATS,
 	{ "spark", TSQ_OUT_SPARK },
 	{ NULL, 0 },
 };

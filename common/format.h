@@ -59,6 +59,17 @@ struct tsq_out {
 
 /* Every output format by name (tsq-query's --format; the other tools take fewer). */
 extern const struct tsq_opt_choice tsq_out_formats[];
+/*
+ * The formats of a report (tsq-compress's and tsq-stats's listings): every
+ * one but the sparklines, for a choice table that may add its own.
+ */
+#define TSQ_OUT_REPORT_FORMATS \
+	{ "table", TSQ_OUT_TABLE }, \
+	{ "csv", TSQ_OUT_CSV }, \
+	{ "tsv", TSQ_OUT_TSV }, \
+	{ "jsonl", TSQ_OUT_JSONL }, \
+	{ "json", TSQ_OUT_JSON }, \
+	{ "markdown", TSQ_OUT_MARKDOWN }
 
 /* Start the output of a result with these columns. */
 void tsq_out_begin(struct tsq_out *o, int ncols, char *const *names, const unsigned int *types);
