@@ -129,12 +129,15 @@ tsq.rollups|reference|<none>|1"
 	assert_output "1081|1.5"
 }
 
-@test "citus: every indicator equals TA-Lib's, read from the cluster" {
+@test "citus: the indicators equal TA-Lib's, read from the cluster" {
 	tsq-init -q
 	load_walk
-	run every_indicator '.*' '' first
+	# One case of each kind of computation: windows over rows (sma), running
+	# sums seeded by the first rows (ema, rsi, adx), several columns (macd,
+	# stoch), volume (mfi).  Every case runs on the other backends.
+	run every_indicator 'sma|ema|rsi|macd|stoch|adx|mfi' '' first
 	assert_success
-	assert_output "19 cases"
+	assert_output "9 cases"
 }
 
 @test "citus: bars from the rollups tsq-compress refreshes equal the bars from the candles" {
@@ -144,16 +147,27 @@ tsq.rollups|reference|<none>|1"
 	assert_success
 	run tsq_psql -c "SELECT sum(candles) FROM ohlcv_5m"
 	assert_output 1080
-	for interval in 5m 15m 1h 4h 1d; do
-		for symbol in BTC-USD ETH-USD SOL-USD; do
-			auto=$(tsq-query -F csv --no-header bars symbol=$symbol interval=$interval from=2026-11-19 to=2026-11-22)
-			raw=$(tsq-query -F csv --no-header bars symbol=$symbol interval=$interval from=2026-11-19 to=2026-11-22 source=raw)
-			assert_equal "$(echo "$auto" | cut -d, -f1,2)" "$(echo "$raw" | cut -d, -f1,2)"
-			for c in 3 4 5 6 7; do
-				run same_values "$(echo "$auto" | cut -d, -f$c)" "$(echo "$raw" | cut -d, -f$c)"
-				assert_success
-			done
-		done
+	# Every rollup for one symbol, every symbol for one: times equal, values
+	# to 1e-9 (the rollups add the volumes in another order).
+	for case in BTC-USD:5m BTC-USD:15m BTC-USD:1h BTC-USD:4h BTC-USD:1d ETH-USD:1h SOL-USD:1h; do
+		args="symbol=${case%:*} interval=${case#*:} from=2026-11-19 to=2026-11-22"
+		# shellcheck disable=SC2086
+		tsq-query -F csv --no-header bars $args >auto.csv
+		# shellcheck disable=SC2086
+		tsq-query -F csv --no-header bars $args source=raw >raw.csv
+		run awk -F, -v what="$case" '
+			NR == FNR { split($0, w, ","); for (c = 1; c <= 7; c++) want[FNR, c] = w[c]; rows = FNR; next }
+			{
+				n++
+				if ($1 != want[n, 1] || $2 != want[n, 2]) { bad++; print what " row " n ": " $0 }
+				for (c = 3; c <= 7; c++) {
+					t = want[n, c]; d = $c - t; if (d < 0) d = -d; m = t < 0 ? -t : t
+					if (d > 1e-9 * (m > 1 ? m : 1)) { bad++; print what " row " n ", column " c ": " $c " vs " t }
+				}
+			}
+			END { if (n != rows || n == 0) { print what ": " n " bars from the rollup, " rows " from the candles"; exit 1 }
+			      exit bad > 0 }' raw.csv auto.csv
+		assert_success
 	done
 	# The rollup is what the bars of an hour read.
 	run --separate-stderr tsq-query --explain bars symbol=BTC-USD interval=1h from=2026-11-19 to=2026-11-22

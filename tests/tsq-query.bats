@@ -625,7 +625,9 @@ $(echo "$times" | sed -n $((n - 1))p) 2026-01-08 $((n - 1)) $n"
 
 @test "indicators are computed as the rows stream: memory stays flat; query files can use them" {
 	tsq-init -q
-	tsq_one_session && n=50000 || n=300000
+	# Enough rows that keeping them all would show: 150,000 rows of output
+	# are over 20 MB as PGresults.
+	tsq_one_session && n=50000 || n=150000
 	awk -v n="$n" 'BEGIN { print "time,symbol,open,high,low,close,volume"
 		for (i = 0; i < n; i++) { p = 100 + 10 * sin(i / 500) + (i % 13) / 10
 			printf "%d,Z,%.4f,%.4f,%.4f,%.4f,%d\n", 1735689600 + i * 60, p, p + 1, p - 1, p + 0.5, 10 + i % 7 } }' >z.csv
@@ -665,7 +667,8 @@ $(echo "$times" | sed -n $((n - 1))p) 2026-01-08 $((n - 1)) $n"
 }
 
 @test "results stream: memory stays flat however many rows come back" {
-	tsq_one_session && n=300000 || n=2000000
+	# 600,000 rows kept would take over 30 MB: the 8 MB bound tells.
+	tsq_one_session && n=300000 || n=600000
 	# Freed memory must be given back for the comparison to mean anything.
 	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0:thread_local_quarantine_size_kb=0"
 	/usr/bin/time -f %M -o small tsq-query -F csv -c "SELECT g, md5(g::text) AS h FROM generate_series(1, 20000) g" >/dev/null
