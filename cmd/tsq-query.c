@@ -368,11 +368,8 @@ run_query(PGconn *conn, const struct tsq_query *q, struct tsq_out *out, bool exp
 	tsq_buf_adds(&sql, q->sql);
 	struct tsq_statement stmt = { sql.data, q->nparams, types, values, timeout_usec };
 	PGresult *res = tsq_rows_open(&rows, conn, &stmt);
-	if (res) {
-		rc = failed(res);
-		goto out;
-	}
-	while (wrote && (st = tsq_rows_next(&rows, &batch)) == TSQ_ROWS_BATCH) {
+	/* A failed start has closed the stream already. */
+	while (res == NULL && wrote && (st = tsq_rows_next(&rows, &batch)) == TSQ_ROWS_BATCH) {
 		if (PQresultStatus(batch) != PGRES_TUPLES_OK)
 			continue;
 		if (explain) {
@@ -392,7 +389,8 @@ run_query(PGconn *conn, const struct tsq_query *q, struct tsq_out *out, bool exp
 	}
 	if (begun && rc == TSQ_EXIT_OK && st == TSQ_ROWS_END)
 		tsq_out_end(out);
-	res = tsq_rows_close(&rows);
+	if (res == NULL)
+		res = tsq_rows_close(&rows);
 	if (tsq_cancel_signal()) {
 		/* The server's "canceling statement" is ours: say what happened. */
 		PQclear(res);
@@ -401,7 +399,6 @@ run_query(PGconn *conn, const struct tsq_query *q, struct tsq_out *out, bool exp
 	} else if (res) {
 		rc = rc == TSQ_EXIT_OK ? failed(res) : (PQclear(res), rc);
 	}
-out:
 	tsq_buf_free(&sql);
 	free(values);
 	free(types);

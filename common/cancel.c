@@ -7,20 +7,27 @@ static volatile sig_atomic_t got_signal;
 static volatile sig_atomic_t running;
 static PGcancel *cancels[TSQ_CANCEL_MAX];
 static volatile sig_atomic_t ncancels;
+static volatile sig_atomic_t cancelled;
 
 /* Async-signal-safe: PQcancel is documented to be callable from a handler. */
 static void
-on_signal(int sig)
+cancel_all(void)
 {
 	char errbuf[256];
 
-	if (got_signal == 0)
-		got_signal = sig;
-	if (!running)
-		return;
+	cancelled = 1;
 	for (int i = 0; i < ncancels; i++)
 		if (cancels[i])
 			PQcancel(cancels[i], errbuf, sizeof errbuf);
+}
+
+static void
+on_signal(int sig)
+{
+	if (got_signal == 0)
+		got_signal = sig;
+	if (running && !cancelled)
+		cancel_all();
 }
 
 void
@@ -60,7 +67,13 @@ tsq_cancel_release(void)
 void
 tsq_cancel_running(bool r)
 {
+	/*
+	 * A signal that came while nothing was marked running (say between
+	 * sending a statement and waiting for it) cancels now, once.
+	 */
 	running = r;
+	if (r && got_signal && !cancelled)
+		cancel_all();
 }
 
 int

@@ -18,7 +18,11 @@ void tsq_cancel_setup(void);
 #define TSQ_CANCEL_MAX 64
 void tsq_cancel_register(PGconn *conn);
 void tsq_cancel_release(void);
-/* Whether statements are running now, to be cancelled by a signal. */
+/*
+ * Whether statements are running now, to be cancelled by a signal.  Marking
+ * them running after a signal that has not cancelled anything yet sends the
+ * cancel requests then; they go once per run of the program.
+ */
 void tsq_cancel_running(bool running);
 /* The signal received (SIGINT, SIGTERM), or 0. */
 int tsq_cancel_signal(void);

@@ -80,6 +80,18 @@ run_now(PGconn *conn, const char *sql, int nparams, const Oid *types, const char
 	return res;
 }
 
+/*
+ * The steps of a stream start only while no signal has come: a signal that
+ * came between two steps cancelled nothing, so the next must not begin.
+ */
+static PGresult *
+run_step(PGconn *conn, const char *sql, int nparams, const Oid *types, const char *const *values)
+{
+	if (tsq_cancel_signal())
+		return conn_failure(conn);
+	return run_now(conn, sql, nparams, types, values);
+}
+
 static bool
 fail(struct tsq_rows *r, PGresult *res)
 {
@@ -94,7 +106,7 @@ fail(struct tsq_rows *r, PGresult *res)
 static bool
 send_fetch(struct tsq_rows *r)
 {
-	if (!PQsendQuery(r->conn, FETCH_SQL))
+	if (tsq_cancel_signal() || !PQsendQuery(r->conn, FETCH_SQL))
 		return fail(r, conn_failure(r->conn));
 	r->in_flight = true;
 	return true;
@@ -113,25 +125,25 @@ tsq_rows_open(struct tsq_rows *r, PGconn *conn, const struct tsq_statement *st)
 		char ms[32];
 		const char *params[1] = { ms };
 		snprintf(ms, sizeof ms, "%lld", (long long)(st->timeout_usec / 1000));
-		if ((res = run_now(conn, "SELECT set_config('statement_timeout', $1, false)", 1, NULL,
+		if ((res = run_step(conn, "SELECT set_config('statement_timeout', $1, false)", 1, NULL,
 		    params)) != NULL)
 			goto failed;
 	}
 	if (!r->cursor) {
-		if (!PQsendQueryParams(conn, st->sql, st->nparams, st->types, st->values, NULL, NULL,
-		    0)) {
+		if (tsq_cancel_signal() || !PQsendQueryParams(conn, st->sql, st->nparams, st->types,
+		    st->values, NULL, NULL, 0)) {
 			res = conn_failure(conn);
 			goto failed;
 		}
 		r->in_flight = true;
 		return NULL;
 	}
-	if ((res = run_now(conn, "BEGIN", 0, NULL, NULL)) != NULL)
+	if ((res = run_step(conn, "BEGIN", 0, NULL, NULL)) != NULL)
 		goto failed;
 	struct tsq_buf sql = TSQ_BUF_INIT;
 	tsq_buf_adds(&sql, "DECLARE tsq_rows NO SCROLL CURSOR FOR ");
 	tsq_buf_adds(&sql, st->sql);
-	res = run_now(conn, sql.data, st->nparams, st->types, st->values);
+	res = run_step(conn, sql.data, st->nparams, st->types, st->values);
 	tsq_buf_free(&sql);
 	if (res != NULL || !send_fetch(r)) {
 		if (res == NULL) {

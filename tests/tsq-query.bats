@@ -597,6 +597,31 @@ $(echo "$times" | sed -n $((n - 1))p) 2026-01-08 $((n - 1)) $n"
 	assert_output $'n\n2'
 }
 
+@test "Ctrl-C at any moment of the start ends tsq-query at once" {
+	tsq_one_session && skip "PGlite's server takes no cancel requests"
+	# Whatever step the signal falls between (connecting, BEGIN, DECLARE,
+	# the first FETCH sent but not yet waited for), nothing may go on to run
+	# the 60 s query.  env restores the default action the shell takes away
+	# from a background job, as a terminal's Ctrl-C would find it.
+	for delay in 0.01 0.02 0.03 0.04 0.05 0.06 0.08 0.1 0.15 0.2; do
+		env --default-signal=INT tsq-query -c "SELECT pg_sleep(60) AS slow" >/dev/null 2>&1 &
+		pid=$!
+		sleep "$delay"
+		kill -INT "$pid"
+		for i in $(seq 1 50); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		if kill -0 "$pid" 2>/dev/null; then
+			kill -KILL "$pid"
+			fail "tsq-query still running 5 s after Ctrl-C sent ${delay} s after its start"
+		fi
+		status=0
+		wait "$pid" || status=$?
+		assert_equal "$status" 130
+	done
+}
+
 @test "an unknown --tz is exit 64 with the same words in every tool that takes it" {
 	tsq-init -q
 	for cmd in "tsq-query -c SELECT\ 1" "tsq-stats" "tsq-compress --show-policies" "tsq-load ohlcv /dev/null"; do
