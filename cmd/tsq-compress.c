@@ -313,6 +313,7 @@ struct table {
 	char *display;		/* schema.name, quoted where needed: for messages and regclass */
 	char relkind;
 	bool hypertable;
+	bool compressible;	/* a hypertable, or partitioned on a backend that compresses partitions */
 };
 
 struct rollup {
@@ -454,7 +455,21 @@ table_find(struct session *s, const char *name, struct table *t)
 		t->hypertable = PQgetvalue(res, 0, 0)[0] == 't';
 		PQclear(res);
 	}
+	t->compressible = t->hypertable ||
+	    (t->relkind == 'p' && tsq_backend_compresses_partitions(s->b.kind));
 	return true;
+}
+
+/* Why a table's data cannot be compressed, for messages. */
+static const char *
+why_not_compressible(const struct session *s)
+{
+	bool partitions = tsq_backend_compresses_partitions(s->b.kind);
+
+	if (!s->b.has_compression)
+		return partitions ? "the citus_columnar extension is not installed" :
+		    "plain PostgreSQL has none";
+	return partitions ? "it is not partitioned by time" : "it is not a hypertable";
 }
 
 static enum tsq_policy_table
@@ -743,16 +758,25 @@ chunks_free(struct chunk *c, int n)
 	free(c);
 }
 
-/* T's chunks, oldest first; -1 on failure (reported).  *ENABLED: compression is on. */
+/* What compression acts on, in messages and records: "chunk" or "partition". */
+static const char *
+piece(const struct session *s)
+{
+	return tsq_backend_compresses_partitions(s->b.kind) ? "partition" : "chunk";
+}
+
+/* T's chunks (or partitions, where those are compressed), oldest first; -1 on failure (reported).  *ENABLED: compression is on. */
 static int
 chunks_of(struct session *s, const struct table *t, struct chunk **out, bool *enabled)
 {
 	const char *params[2] = { t->schema, t->name };
 	PGresult *res;
 
+	char path[64];
+
 	*out = NULL;
 	*enabled = false;
-	if (!run_checked(s, "timescaledb/chunks.sql", 2, params, &res))
+	if (!run_checked(s, backend_sql(s, "chunks.sql", path, sizeof path), 2, params, &res))
 		return -1;
 	int n = PQntuples(res);
 	struct chunk *c = xcalloc((size_t)n + 1, sizeof *c);
@@ -773,7 +797,8 @@ static void
 chunk_bytes(struct session *s, const struct action *a, int64_t *now, int64_t *uncompressed)
 {
 	const char *params[2] = { a->table->display, a->target };
-	PGresult *res = run_sql(s, "timescaledb/chunk_bytes.sql", 2, params);
+	char path[64];
+	PGresult *res = run_sql(s, backend_sql(s, "chunk_bytes.sql", path, sizeof path), 2, params);
 
 	*now = *uncompressed = -1;
 	if (tsq_result_ok(res) && PQntuples(res) == 1) {
@@ -795,15 +820,16 @@ after_compress(struct session *s, struct action *a, const PGresult *res)
 static void
 compress_chunk(struct session *s, const struct table *t, const struct chunk *c)
 {
-	struct action a = { t, (c->status & CHUNK_COMPRESSED) ? "recompress" : "compress", "chunk",
-	    c->name, c->start, c->end, -1, -1, -1 };
+	struct action a = { t, (c->status & CHUNK_COMPRESSED) ? "recompress" : "compress",
+	    piece(s), c->name, c->start, c->end, -1, -1, -1 };
 	const char *params[1] = { c->name };
 
 	if (!s->o->dry_run) {
 		int64_t uncompressed;
 		chunk_bytes(s, &a, &a.bytes_before, &uncompressed);
 	}
-	act(s, &a, "timescaledb/compress_chunk.sql", 1, params, after_compress);
+	char path[64];
+	act(s, &a, backend_sql(s, "compress_chunk.sql", path, sizeof path), 1, params, after_compress);
 }
 
 /*
@@ -823,7 +849,10 @@ compress_older(struct session *s, const struct table *t, int64_t cut, int64_t dr
 	}
 	if (n > 0 && !enabled) {
 		tsq_error("compression is not enabled on %s", t->display);
-		tsq_hint("ALTER TABLE %s SET (timescaledb.compress) enables it", t->display);
+		if (tsq_backend_compresses_partitions(s->b.kind))
+			tsq_hint("CREATE EXTENSION citus_columnar brings it (tsq-init does)");
+		else
+			tsq_hint("ALTER TABLE %s SET (timescaledb.compress) enables it", t->display);
 		s->failures++;
 		chunks_free(c, n);
 		return;
@@ -851,13 +880,14 @@ decompress_range(struct session *s, const struct table *t, int64_t from, int64_t
 	for (int i = 0; i < n && !tsq_cancel_signal(); i++) {
 		if (!(c[i].status & CHUNK_COMPRESSED) || c[i].end <= from || c[i].start >= to)
 			continue;
-		struct action a = { t, "decompress", "chunk", c[i].name, c[i].start, c[i].end,
+		struct action a = { t, "decompress", piece(s), c[i].name, c[i].start, c[i].end,
 		    -1, -1, -1 };
 		const char *params[1] = { c[i].name };
 		if (!s->o->dry_run)
 			chunk_bytes(s, &a, &a.bytes_before, &a.bytes_after);
 		a.bytes_after = -1;
-		act(s, &a, "timescaledb/decompress_chunk.sql", 1, params, NULL);
+		char path[64];
+		act(s, &a, backend_sql(s, "decompress_chunk.sql", path, sizeof path), 1, params, NULL);
 	}
 	chunks_free(c, n);
 }
@@ -1090,6 +1120,11 @@ drop_partitions_older(struct session *s, const struct table *t, int64_t cut)
 	const char *params[2] = { t->schema, t->name };
 	PGresult *res;
 
+	char path[64];
+
+	/* Citus measures the partition over the cluster; elsewhere PostgreSQL's. */
+	if (backend_sql(s, "drop_partition.sql", path, sizeof path) == NULL)
+		snprintf(path, sizeof path, "postgres/drop_partition.sql");
 	if (!run_checked(s, "postgres/partitions.sql", 2, params, &res)) {
 		s->failures++;
 		return;
@@ -1104,7 +1139,7 @@ drop_partitions_older(struct session *s, const struct table *t, int64_t cut)
 		    PQgetvalue(res, i, 0), start, end, -1, -1, -1 };
 		const char *p[5] = { t->schema, t->name, PQgetvalue(res, i, 1), PQgetvalue(res, i, 2),
 		    s->o->keep_tables ? "true" : "false" };
-		act(s, &a, "postgres/drop_partition.sql", 5, p, after_drop_partition);
+		act(s, &a, path, 5, p, after_drop_partition);
 	}
 	PQclear(res);
 }
@@ -1447,13 +1482,12 @@ run_policy(struct session *s, const struct table *t)
 	}
 	int refresh_failed = refresh_rollups(s, t, window, &gone, ngone);
 	/* 2. Compression. */
-	if (compress != TSQ_POLICY_OFF && t->hypertable && !tsq_cancel_signal())
+	if (compress != TSQ_POLICY_OFF && t->compressible && s->b.has_compression &&
+	    !tsq_cancel_signal())
 		compress_older(s, t, s->now - compress,
 		    drop != TSQ_POLICY_OFF && ngone ? s->now - drop : INT64_MIN);
 	else if (compress != TSQ_POLICY_OFF)
-		tsq_verbose("skipped compression of %s: %s", t->display,
-		    tsq_backend_own_partitions(s->b.kind) ? "plain PostgreSQL has none" :
-		    "it is not a hypertable");
+		tsq_verbose("skipped compression of %s: %s", t->display, why_not_compressible(s));
 	/* 3. Retention. */
 	if (drop != TSQ_POLICY_OFF && droppable && !tsq_cancel_signal()) {
 		if (refresh_failed)
@@ -1503,13 +1537,13 @@ one_shot(struct session *s, const struct table *t)
 	switch (o->action) {
 	case ACT_COMPRESS:
 	case ACT_DECOMPRESS:
-		if (s->b.kind != TSQ_BACKEND_TIMESCALEDB || !s->b.has_compression) {
-			tsq_error("%s needs TimescaleDB: plain PostgreSQL has no compression",
-			    o->action_option);
+		if (!s->b.has_compression) {
+			tsq_error("%s needs TimescaleDB, or Citus with citus_columnar: plain PostgreSQL "
+			    "has no compression", o->action_option);
 			return TSQ_EXIT_UNAVAILABLE;
 		}
-		if (!t->hypertable) {
-			tsq_error("%s is not a hypertable", t->display);
+		if (!t->compressible) {
+			tsq_error("%s cannot be compressed: %s", t->display, why_not_compressible(s));
 			return TSQ_EXIT_USAGE;
 		}
 		break;

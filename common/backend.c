@@ -41,12 +41,19 @@ tsq_backend_sql(enum tsq_backend_kind kind, const char *name, char *buf, size_t 
 	return tsq_sql_file(buf) != NULL ? buf : NULL;
 }
 
+bool
+tsq_backend_compresses_partitions(enum tsq_backend_kind kind)
+{
+	return kind == TSQ_BACKEND_CITUS;
+}
+
 const char *const *
 tsq_backend_schema_scripts(enum tsq_backend_kind kind)
 {
 	static const char *const postgres[] = { "postgres/schema.sql", NULL };
 	static const char *const timescaledb[] = { "timescaledb/schema.sql", NULL };
-	static const char *const citus[] = { "postgres/schema.sql", "citus/schema.sql", NULL };
+	static const char *const citus[] = { "citus/partitions.sql", "postgres/schema.sql",
+	    "citus/schema.sql", NULL };
 
 	return kind == TSQ_BACKEND_TIMESCALEDB ? timescaledb : kind == TSQ_BACKEND_CITUS ? citus :
 	    postgres;
@@ -115,7 +122,8 @@ tsq_backend_detect(PGconn *conn, struct tsq_backend *b)
 	    "         AND vartype = 'integer'),"
 	    " EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'refresh_continuous_aggregate'"
 	    "         AND 'options' = ANY (proargnames)),"
-	    " (SELECT extversion FROM pg_extension WHERE extname = 'citus')"
+	    " (SELECT extversion FROM pg_extension WHERE extname = 'citus'),"
+	    " EXISTS (SELECT 1 FROM pg_am WHERE amname = 'columnar')"
 	    " FROM (SELECT 1) AS one"
 	    " LEFT JOIN pg_extension e ON e.extname = 'timescaledb'";
 	PGresult *res = tsq_exec(conn, sql, 0, NULL);
@@ -144,8 +152,10 @@ tsq_backend_detect(PGconn *conn, struct tsq_backend *b)
 	b->refresh_in_batches = PQgetvalue(res, 0, 7)[0] == 't';
 	if (!PQgetisnull(res, 0, 8)) {
 		snprintf(b->citus_version, sizeof b->citus_version, "%s", PQgetvalue(res, 0, 8));
-		if (b->kind == TSQ_BACKEND_POSTGRES)
+		if (b->kind == TSQ_BACKEND_POSTGRES) {
 			b->kind = TSQ_BACKEND_CITUS;
+			b->has_compression = PQgetvalue(res, 0, 9)[0] == 't';
+		}
 	}
 	PQclear(res);
 	return NULL;
@@ -164,6 +174,7 @@ tsq_backend_before_write(PGconn *conn, const struct tsq_backend *b, const struct
 	char from[TSQ_TIME_BUFSIZE], to[TSQ_TIME_BUFSIZE];
 	const char *params[4] = { t->schema, t->name, from, to };
 	const char *path;
+	char buf[64];
 
 	*changed = 0;
 	if (t->time_col < 0)
@@ -180,7 +191,7 @@ tsq_backend_before_write(PGconn *conn, const struct tsq_backend *b, const struct
 		PQclear(probe);
 		if (!installed)
 			return NULL;
-		path = "postgres/before_write.sql";
+		path = tsq_backend_sql(b->kind, "before_write.sql", buf, sizeof buf);
 	} else {
 		return NULL;
 	}

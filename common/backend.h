@@ -32,7 +32,7 @@ struct tsq_backend {
 	char license[16];		/* timescaledb.license: "apache", "timescale" */
 	bool timescaledb_available;	/* its files are installed on the server */
 	bool timescaledb_preloaded;	/* in shared_preload_libraries: CREATE EXTENSION works */
-	bool has_compression;		/* compress_chunk() */
+	bool has_compression;		/* compress_chunk(); on Citus its columnar access method */
 	bool has_continuous_aggregates;	/* refresh_continuous_aggregate() */
 	bool has_policies;		/* add_compression_policy() */
 	/*
@@ -56,6 +56,13 @@ const char *tsq_backend_name(enum tsq_backend_kind kind);
  * aggregates.
  */
 bool tsq_backend_own_partitions(enum tsq_backend_kind kind);
+
+/*
+ * Whether compression is of a partitioned table's old partitions, each
+ * rewritten by an access method (Citus: columnar), rather than of
+ * TimescaleDB's chunks.
+ */
+bool tsq_backend_compresses_partitions(enum tsq_backend_kind kind);
 
 /*
  * The path (under sql/, for tsq_sql_file()) of the SQL file NAME for KIND,

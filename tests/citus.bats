@@ -173,3 +173,106 @@ tsq.rollups|reference|<none>|1"
 	run --separate-stderr tsq-query --explain bars symbol=BTC-USD interval=1h from=2026-11-19 to=2026-11-22
 	assert_output --partial ohlcv_1h
 }
+
+# Hourly candles of four symbols over the last 14 UTC days, today's excluded.
+recent_candles() {
+	tsq_psql -c "COPY (SELECT t, s, 100 + h % 37, 102 + h % 37, 99 + h % 37, 101 + h % 37, h % 11 + 1
+		FROM generate_series(date_trunc('day', now() AT TIME ZONE 'UTC') - interval '14 days',
+		                     date_trunc('day', now() AT TIME ZONE 'UTC') - interval '1 hour',
+		                     interval '1 hour') WITH ORDINALITY AS g(ts, h),
+		     LATERAL (SELECT ts AT TIME ZONE 'UTC' AS t) AS u,
+		     unnest(ARRAY['AAA', 'BBB', 'CCC', 'DDD']) AS s)
+		TO STDOUT (FORMAT csv, HEADER)" | sed '1s/.*/time,symbol,open,high,low,close,volume/'
+}
+
+# The access method of each partition of ohlcv, as Citus's time_partitions
+# has it: "columnar N, heap N".
+access_methods() {
+	tsq_psql -c "SELECT string_agg(access_method || ' ' || n, ', ' ORDER BY access_method)
+		FROM (SELECT access_method, count(*) AS n FROM time_partitions
+		      WHERE parent_table = 'ohlcv'::regclass GROUP BY 1) AS a"
+}
+
+@test "citus: tsq-compress stores old partitions as Citus columnar, day by day, and a load into one still upserts" {
+	tsq-init -q
+	recent_candles >recent.csv
+	tsq-load -q ohlcv recent.csv
+	sums=$(tsq_psql -c "SELECT count(*), sum(volume), sum(close) FROM ohlcv")
+	# The default policy: compress after 7 days.  Quiet on success.
+	run --separate-stderr tsq-compress --run ohlcv
+	assert_success
+	assert_output ""
+	assert_equal "$stderr" ""
+	# 21 partitions from tsq-init and the load (7 ahead); those that ended 7
+	# days ago or more, columnar: on the coordinator and in every shard.
+	assert_equal "$(access_methods)" "columnar 7, heap 15"
+	run tsq_psql -c "SELECT count(*) FROM time_partitions WHERE parent_table = 'ohlcv'::regclass
+		AND (access_method = 'columnar') <> (to_value::timestamptz <= now() - interval '7 days')"
+	assert_output 0
+	run tsq_psql -c "SELECT sum(r.result::int) FROM time_partitions p,
+		LATERAL run_command_on_shards(p.partition,
+			\$\$SELECT count(*) FROM pg_class c JOIN pg_am a ON a.oid = c.relam
+			  WHERE c.oid = '%s'::regclass AND a.amname = 'columnar'\$\$) r
+		WHERE p.parent_table = 'ohlcv'::regclass AND p.access_method = 'columnar'"
+	assert_output $((7 * $(tsq_psql -c "SELECT current_setting('citus.shard_count')")))
+	assert_equal "$(tsq_psql -c "SELECT count(*), sum(volume), sum(close) FROM ohlcv")" "$sums"
+	# One record per partition, its size over the cluster after.
+	run tsq_psql -c "SELECT count(*), count(*) FILTER (WHERE bytes_after > 0) FROM tsq.policy_runs
+		WHERE action = 'compress' AND status = 'ok' AND table_name = 'ohlcv'"
+	assert_output "7|7"
+	# A second run has nothing to do.
+	run tsq-compress --run ohlcv
+	assert_success
+	assert_equal "$(tsq_psql -c "SELECT count(*) FROM tsq.policy_runs WHERE action = 'compress'")" 7
+	# An upsert into a compressed day: columnar takes none, so the day goes
+	# back to heap first, and the next run compresses it again.
+	day=$(tsq_psql -c "SELECT to_char(now() AT TIME ZONE 'UTC' - interval '10 days', 'YYYY-MM-DD')")
+	printf 'time,symbol,open,high,low,close,volume\n%sT05:00:00Z,AAA,1,2,0.5,1.25,3\n%sT05:00:00Z,NEW,1,2,0.5,1.5,7\n' \
+		"$day" "$day" >into.csv
+	run --separate-stderr tsq-load ohlcv into.csv
+	assert_success
+	assert_regex "$stderr" 'read 2, inserted 1, updated 1, unchanged 0'
+	assert_equal "$(access_methods)" "columnar 6, heap 16"
+	run tsq_psql -c "SELECT close FROM ohlcv WHERE symbol = 'AAA' AND time = '${day}T05:00:00Z'"
+	assert_output 1.25
+	run tsq-compress --run -v ohlcv
+	assert_success
+	assert_line --partial "ok: compress partition public.ohlcv_p${day//-/_} of public.ohlcv"
+	assert_equal "$(access_methods)" "columnar 7, heap 15"
+	# --decompress takes a range back to heap.
+	from=$(tsq_psql -c "SELECT to_char(now() AT TIME ZONE 'UTC' - interval '12 days', 'YYYY-MM-DD')")
+	run tsq-compress --decompress=ohlcv --from="$from" --to="$day"
+	assert_success
+	assert_equal "$(access_methods)" "columnar 5, heap 17"
+	assert_equal "$(tsq_psql -c "SELECT count(*) FROM ohlcv")" $(( $(wc -l <recent.csv) - 1 + 1 ))
+}
+
+@test "citus: retention drops old partitions and premake creates days ahead with Citus's partition naming" {
+	tsq-init -q
+	recent_candles >recent.csv
+	tsq-load -q ohlcv recent.csv
+	tsq-compress --set-policy=ohlcv compress_after=off,drop_after=10d,premake=10d
+	run --separate-stderr tsq-compress --run ohlcv
+	assert_success
+	assert_equal "$stderr" ""
+	# Nothing that ended more than 10 days ago is left; the 11 days ahead
+	# (today and 10 more) exist, named as create_time_partitions names them.
+	run tsq_psql -c "SELECT count(*) FILTER (WHERE to_value::timestamptz <= now() - interval '10 days'),
+		min(from_value::timestamptz) = date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '10 days',
+		max(to_value::timestamptz) = date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '11 days',
+		bool_and(partition::text = 'ohlcv_p' || to_char(from_value::timestamptz AT TIME ZONE 'UTC', 'YYYY_MM_DD'))
+		FROM time_partitions WHERE parent_table = 'ohlcv'::regclass"
+	assert_output "0|t|t|t"
+	# The candles left: those of the last 10 whole days.
+	run tsq_psql -c "SELECT count(*), min(time) = date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '10 days' FROM ohlcv"
+	assert_output "960|t"
+	run tsq_psql -c "SELECT count(*) FROM tsq.policy_runs WHERE action = 'drop' AND status = 'ok' AND bytes_before > 0"
+	assert_output 4
+	run tsq_psql -c "SELECT count(*) FROM tsq.policy_runs WHERE action = 'premake' AND status = 'ok'"
+	assert_output 1
+	# Again: nothing to do, nothing recorded.
+	runs=$(tsq_psql -c "SELECT count(*) FROM tsq.policy_runs")
+	run tsq-compress --run ohlcv
+	assert_success
+	assert_equal "$(tsq_psql -c "SELECT count(*) FROM tsq.policy_runs")" "$runs"
+}

@@ -152,7 +152,7 @@ refresh|ok|t"
 		assert_line --partial "tsq-compress: skipped compression of public.ohlcv: plain PostgreSQL has none"
 		run --separate-stderr tsq-compress --compress=ohlcv --older-than=7d
 		assert_equal "$status" 69
-		assert_equal "$stderr" "tsq-compress: error: --compress needs TimescaleDB: plain PostgreSQL has no compression"
+		assert_equal "$stderr" "tsq-compress: error: --compress needs TimescaleDB, or Citus with citus_columnar: plain PostgreSQL has no compression"
 		return
 	fi
 	run tsq_psql -c "SELECT count(*) FILTER (WHERE c.range_end <= now() - interval '7 days' AND k.status <> 1),

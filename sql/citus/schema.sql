@@ -9,6 +9,13 @@
 -- CREATE FUNCTION and CREATE AGGREGATE.  $2 (shards) is --shards, or NULL
 -- for the cluster's citus.shard_count.
 
+-- step: created extension citus_columnar
+-- unless: SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus_columnar')
+-- Compression on Citus: tsq-compress rewrites old partitions with the
+-- columnar access method this extension brings (Citus creates it on the
+-- workers too).
+CREATE EXTENSION IF NOT EXISTS citus_columnar;
+
 -- step: made symbols a reference table
 -- unless: SELECT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = format('%I.%I', $1::text, 'symbols')::regclass)
 -- params: schema

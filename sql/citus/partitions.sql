@@ -1,0 +1,42 @@
+-- Citus: the daily partitions are made by Citus's own create_time_partitions
+-- (so they carry its names, TABLE_pYYYY_MM_DD, and its checks that ranges
+-- line up).  These two functions take the place of the plain PostgreSQL ones
+-- of the same signature; they are defined first, so postgres/schema.sql,
+-- which runs next, finds them and makes the first partitions with them.
+-- Both run in UTC: Citus aligns a table's first partition on the session's
+-- midnight, and tsq's days are UTC days.
+
+-- step: defined tsq.create_partitions with Citus's create_time_partitions
+-- unless: SELECT EXISTS (SELECT 1 FROM pg_proc WHERE oid = to_regprocedure('tsq.create_partitions(text,text,timestamp with time zone,timestamp with time zone)') AND prosrc LIKE '%create_time_partitions%')
+-- The daily partitions of a table covering [from_time, to_time); returns
+-- how many were missing.  tsq-load calls it for the days it is about to
+-- write, tsq-compress for the days ahead.
+CREATE OR REPLACE FUNCTION tsq.create_partitions(schema_name text, table_name text,
+                                                 from_time timestamptz, to_time timestamptz)
+RETURNS integer LANGUAGE plpgsql SET timezone = 'UTC' AS $fn$
+DECLARE
+    parent regclass := format('%I.%I', schema_name, table_name)::regclass;
+    lo timestamptz := date_trunc('day', from_time);
+    hi timestamptz := date_trunc('day', to_time - interval '1 microsecond') + interval '1 day';
+    missing integer;
+BEGIN
+    SELECT count(*) INTO missing
+    FROM get_missing_time_partition_ranges(parent, interval '1 day', hi, lo);
+    IF missing > 0 THEN
+        PERFORM create_time_partitions(parent, interval '1 day', hi, lo);
+    END IF;
+    RETURN missing;
+END
+$fn$;
+
+-- step: defined tsq.has_partitions with Citus's partition ranges
+-- unless: SELECT EXISTS (SELECT 1 FROM pg_proc WHERE oid = to_regprocedure('tsq.has_partitions(text,text,timestamp with time zone,timestamp with time zone)') AND prosrc LIKE '%get_missing_time_partition_ranges%')
+CREATE OR REPLACE FUNCTION tsq.has_partitions(schema_name text, table_name text,
+                                              from_time timestamptz, to_time timestamptz)
+RETURNS boolean LANGUAGE sql SET timezone = 'UTC' AS $fn$
+    SELECT NOT EXISTS (
+        SELECT 1 FROM get_missing_time_partition_ranges(
+            format('%I.%I', schema_name, table_name)::regclass, interval '1 day',
+            date_trunc('day', to_time - interval '1 microsecond') + interval '1 day',
+            date_trunc('day', from_time)))
+$fn$;
