@@ -29,6 +29,7 @@ enum {
 	OPT_CHUNKS,
 	OPT_SYMBOLS,
 	OPT_QUALITY,
+	OPT_NODES,
 	OPT_SINCE,
 	OPT_SESSION,
 	OPT_WEEKDAYS,
@@ -44,6 +45,7 @@ enum view {
 	VIEW_CHUNKS,
 	VIEW_SYMBOLS,
 	VIEW_QUALITY,
+	VIEW_NODES,
 };
 
 static const char shortopts[] = TSQ_COMMON_SHORTOPTS "F:o:";
@@ -56,6 +58,7 @@ static const struct option long_options[] = {
 	{"chunks", no_argument, NULL, OPT_CHUNKS},
 	{"symbols", no_argument, NULL, OPT_SYMBOLS},
 	{"quality", no_argument, NULL, OPT_QUALITY},
+	{"nodes", no_argument, NULL, OPT_NODES},
 	{"since", required_argument, NULL, OPT_SINCE},
 	{"session", required_argument, NULL, OPT_SESSION},
 	{"weekdays", no_argument, NULL, OPT_WEEKDAYS},
@@ -106,7 +109,8 @@ usage(void)
 	    "  %1$s [OPTION]... --policies [TABLE]...\n"
 	    "  %1$s [OPTION]... --chunks [TABLE]...\n"
 	    "  %1$s [OPTION]... --symbols [--since=TIME] [TABLE]...\n"
-	    "  %1$s [OPTION]... --quality [--since=TIME] [--fail-on-quality] [TABLE]...\n\n",
+	    "  %1$s [OPTION]... --quality [--since=TIME] [--fail-on-quality] [TABLE]...\n"
+	    "  %1$s [OPTION]... --nodes [TABLE]...\n\n",
 	    tsq_progname());
 	printf("TABLEs default to those with a stored policy (tsq-init's own); for --symbols\n"
 	    "and --quality, to ohlcv.\n\n"
@@ -120,6 +124,8 @@ usage(void)
 	    "      --quality            check the candles: gaps, OHLC consistency, prices,\n"
 	    "                           volumes, frozen feed, spikes, future times,\n"
 	    "                           misaligned times, stale symbols (reads the rows)\n"
+	    "      --nodes              Citus: per table and node, shards, bytes, rows,\n"
+	    "                           columnar bytes before and after compression\n"
 	    "      --exact              count rows and symbols exactly (scans every row)\n\n"
 	    "Options of --symbols and --quality:\n"
 	    "      --since=TIME         only rows from TIME on (2024-03-01, 7d for 7 days\n"
@@ -226,9 +232,10 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_POLICIES:
 		case OPT_CHUNKS:
 		case OPT_SYMBOLS:
-		case OPT_QUALITY: {
+		case OPT_QUALITY:
+		case OPT_NODES: {
 			static const char *const names[] = { "--policies", "--chunks", "--symbols",
-			    "--quality" };
+			    "--quality", "--nodes" };
 			const char *name = names[c - OPT_POLICIES];
 			if (o->view != VIEW_OVERVIEW && strcmp(o->view_option, name) != 0) {
 				tsq_error("%s and %s cannot be used together", o->view_option, name);
@@ -329,6 +336,7 @@ struct session {
 	int64_t database_bytes;
 	bool scheduler;
 	bool has_writes;	/* tsq.writes, tsq-load's record of its loads */
+	bool has_nodes;		/* tsq.node_stats: a Citus cluster's shards, node by node */
 	/* the tables asked for: regclass texts, and as one regclass[] literal */
 	char **tables;
 	int ntables;
@@ -651,6 +659,32 @@ row_columns(struct session *s, struct row *r, const char *reg, char **time)
 	return symbols;
 }
 
+/*
+ * A table a Citus cluster holds: its rows, bytes and compression over every
+ * node, in place of the coordinator's own figures.
+ */
+static bool
+cluster_sizes(struct session *s, struct row *r, const char *reg)
+{
+	const char *p[1] = { reg };
+	PGresult *res;
+
+	if (!run_checked(s, "citus/stats_cluster.sql", 1, p, &res))
+		return false;
+	if (PQntuples(res) == 1) {
+		r->rows = value_int64(res, 0, 0, -1);
+		r->total = value_int64(res, 0, 1, -1);
+		r->table = value_int64(res, 0, 2, -1);
+		r->index = r->total >= 0 && r->table >= 0 ? r->total - r->table : -1;
+		r->toast = -1;	/* within table: Citus measures the two together */
+		r->compressed = value_int64(res, 0, 3, -1);
+		r->before = value_int64(res, 0, 4, -1);
+		r->after = value_int64(res, 0, 5, -1);
+	}
+	PQclear(res);
+	return true;
+}
+
 static bool
 row_sizes(struct session *s, struct row *r, const char *reg)
 {
@@ -679,6 +713,10 @@ row_sizes(struct session *s, struct row *r, const char *reg)
 		r->table = value_int64(res, 0, 3, -1);
 		r->index = value_int64(res, 0, 4, -1);
 		r->toast = value_int64(res, 0, 5, -1);
+		if (s->has_nodes) {
+			PQclear(res);
+			return cluster_sizes(s, r, reg);
+		}
 	}
 	PQclear(res);
 	return true;
@@ -962,6 +1000,62 @@ get_ratio(const struct row *r)
 	return r->before > 0 && r->after >= 0 ? (double)r->after / (double)r->before : -1;
 }
 
+/* The rows of tsq.node_stats for the asked-for table I; false (reported) on failure. */
+static bool
+node_rows(struct session *s, int i, struct row *r, PGresult **res)
+{
+	*res = NULL;
+	if (!row_names(s, r, s->tables[i]))
+		return false;
+	const char *p[1] = { s->tables[i] };
+	return run_checked(s, "citus/stats_nodes.sql", 1, p, res);
+}
+
+/* A Citus cluster: shards, bytes and rows of each table on each node. */
+static bool
+prom_nodes(struct session *s, FILE *f)
+{
+	static const struct {
+		const char *name, *help;
+		int col;
+	} metrics[] = {
+		{ "tsq_node_table_shards", "Shards of the table (of all its partitions) on the node.", 1 },
+		{ "tsq_node_table_size_bytes", "Bytes of the table's shards on the node.", 2 },
+		{ "tsq_node_table_rows", "Rows of the table on the node (the shards' estimate).", 3 },
+		{ "tsq_node_table_columnar_bytes", "Bytes of the table's columnar (compressed) shards "
+		    "on the node.", 4 },
+	};
+	enum { NMETRICS = sizeof metrics / sizeof metrics[0] };
+	PGresult **res = xcalloc((size_t)s->ntables + 1, sizeof *res);
+	struct row *r = xcalloc((size_t)s->ntables + 1, sizeof *r);
+	bool ok = true;
+	int total = 0;
+
+	for (int i = 0; i < s->ntables && ok; i++) {
+		ok = node_rows(s, i, &r[i], &res[i]);
+		total += res[i] ? PQntuples(res[i]) : 0;
+	}
+	struct prom_sample *v = xcalloc((size_t)total + 1, sizeof *v);
+	for (int m = 0; m < NMETRICS && ok; m++) {
+		int k = 0;
+		for (int i = 0; i < s->ntables; i++)
+			for (int j = 0; res[i] && j < PQntuples(res[i]); j++)
+				if (!PQgetisnull(res[i], j, metrics[m].col))
+					v[k++] = (struct prom_sample){ r[i].schema, r[i].name,
+					    PQgetvalue(res[i], j, 0),
+					    strtod(PQgetvalue(res[i], j, metrics[m].col), NULL), "node" };
+		prom_metric(f, metrics[m].name, "gauge", metrics[m].help, v, k);
+	}
+	for (int i = 0; i < s->ntables; i++) {
+		PQclear(res[i]);
+		row_free(&r[i]);
+	}
+	free(v);
+	free(r);
+	free(res);
+	return ok;
+}
+
 /* Policy metrics: what tsq-compress recorded, chunks overdue, TimescaleDB's jobs. */
 static bool
 prom_policies(struct session *s, FILE *f)
@@ -1096,6 +1190,8 @@ write_prometheus(struct session *s, const struct row *rows, int n)
 	    rows, n, true, get_total);
 	prom_rows(f, "tsq_rollup_lag_seconds", "How far the rollup's newest bucket is behind the "
 	    "newest row of the table it reads.", rows, n, true, get_lag);
+	if (s->has_nodes && !prom_nodes(s, f))
+		return false;
 	return prom_policies(s, f);
 }
 
@@ -1143,9 +1239,12 @@ write_overview(struct session *s, const struct row *rows, int n)
 		if (s->ts_version)
 			fprintf(s->out, ", TimescaleDB %s (%s license)", s->ts_version,
 			    s->license ? s->license : "unknown");
+		else if (s->b.citus_version[0])
+			fprintf(s->out, ", Citus %s", s->b.citus_version);
 		else
 			fputs(", plain PostgreSQL", s->out);
-		fprintf(s->out, ", %" PRId64 " bytes\n\n", s->database_bytes);
+		fprintf(s->out, ", %" PRId64 " bytes%s\n\n", s->database_bytes,
+		    s->b.citus_version[0] ? " on the coordinator" : "");
 	}
 	struct tsq_out out = out_begin(s, NCOLS, names, types);
 	for (int i = 0; i < n; i++) {
@@ -1318,6 +1417,44 @@ chunks_view(struct session *s)
 		for (int k = 0; res && k < PQntuples(res); k++) {
 			const char *v[NCOLS] = { r.schema, r.name };
 			for (int c = 0; c < 7; c++)
+				v[2 + c] = PQgetisnull(res, k, c) ? NULL : PQgetvalue(res, k, c);
+			tsq_out_row(&out, (char *const *)v);
+		}
+		PQclear(res);
+		row_free(&r);
+	}
+	tsq_out_end(&out);
+	tsq_out_free(&out);
+	return rc;
+}
+
+/* ---- --nodes ---- */
+
+static int
+nodes_view(struct session *s)
+{
+	static char *names[] = { "schema", "table", "node", "shards", "bytes", "rows",
+	    "columnar_bytes", "columnar_bytes_before_compression", "distributed_by" };
+	static const unsigned int types[] = { OID_TEXT, OID_TEXT, OID_TEXT, OID_INT8, OID_INT8,
+	    OID_INT8, OID_INT8, OID_INT8, OID_TEXT };
+	enum { NCOLS = sizeof names / sizeof names[0] };
+
+	if (!s->has_nodes) {
+		tsq_error("--nodes needs a Citus cluster that tsq-init has set up (tsq.node_stats)");
+		return TSQ_EXIT_UNAVAILABLE;
+	}
+	if (s->o->prometheus)
+		return prom_nodes(s, s->out) ? TSQ_EXIT_OK : TSQ_EXIT_FAILURE;
+	struct tsq_out out = out_begin(s, NCOLS, names, types);
+	int rc = TSQ_EXIT_OK;
+	for (int i = 0; i < s->ntables && rc == TSQ_EXIT_OK; i++) {
+		struct row r = { 0 };
+		PGresult *res;
+		if (!node_rows(s, i, &r, &res))
+			rc = TSQ_EXIT_FAILURE;
+		for (int k = 0; res && k < PQntuples(res); k++) {
+			const char *v[NCOLS] = { r.schema, r.name };
+			for (int c = 0; c < NCOLS - 2; c++)
 				v[2 + c] = PQgetisnull(res, k, c) ? NULL : PQgetvalue(res, k, c);
 			tsq_out_row(&out, (char *const *)v);
 		}
@@ -1680,6 +1817,7 @@ session_open(struct session *s, const struct options *o)
 	s->database_bytes = value_int64(res, 0, 4, -1);
 	s->scheduler = PQgetvalue(res, 0, 5)[0] == 't';
 	s->has_writes = PQgetvalue(res, 0, 6)[0] == 't';
+	s->has_nodes = PQgetvalue(res, 0, 7)[0] == 't';
 	PQclear(res);
 	return TSQ_EXIT_OK;
 }
@@ -1721,6 +1859,8 @@ run(const struct options *o)
 			rc = symbols_view(&s);
 		else if (o->view == VIEW_QUALITY)
 			rc = quality_view(&s);
+		else if (o->view == VIEW_NODES)
+			rc = nodes_view(&s);
 		else
 			rc = overview(&s);
 		if (!output_close(&s, tmp, rc == TSQ_EXIT_OK) && rc == TSQ_EXIT_OK)

@@ -276,3 +276,53 @@ access_methods() {
 	assert_success
 	assert_equal "$(tsq_psql -c "SELECT count(*) FROM tsq.policy_runs")" "$runs"
 }
+
+@test "citus: tsq-stats reports rows, bytes and compression over the cluster, and node by node with --nodes" {
+	tsq-init -q
+	tsq-load -q ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
+	tsq-compress --compress=ohlcv --older-than=1d
+	tsq_psql -c "ANALYZE ohlcv"
+	# The overview's ohlcv line against Citus's own views: the shards' sizes
+	# in citus_shards, the access methods in time_partitions, and the
+	# columnar metadata of every shard.
+	run --separate-stderr tsq-stats -F csv ohlcv
+	assert_success
+	line=$(echo "$output" | awk -F, 'NR > 1 && $2 == "ohlcv" { print $5 "|" $9 "|" $10 "|" $11 "|" $15 }')
+	want=$(tsq_psql -c "WITH parts AS (SELECT partition FROM time_partitions WHERE parent_table = 'ohlcv'::regclass),
+		raw AS (SELECT sum(split_part(r.result, ',', 1)::numeric) AS before, sum(split_part(r.result, ',', 2)::numeric) AS after
+		        FROM time_partitions p, LATERAL run_command_on_shards(p.partition,
+		            \$\$SELECT coalesce(sum(value_decompressed_length), 0) || ',' || coalesce(sum(value_stream_length + exists_stream_length), 0)
+		              FROM columnar.chunk WHERE relation = '%s'::regclass\$\$) r
+		        WHERE p.parent_table = 'ohlcv'::regclass AND p.to_value::timestamptz > '2026-11-20' AND p.access_method = 'columnar')
+		SELECT 1080 || '|' || (SELECT count(*) FROM parts) || '|'
+		    || (SELECT count(*) FROM time_partitions WHERE parent_table = 'ohlcv'::regclass AND access_method = 'columnar') || '|'
+		    || (SELECT sum(shard_size) FROM citus_shards WHERE table_name IN (SELECT partition FROM parts)) || '|'
+		    || round(before / after, 2) FROM raw")
+	assert_equal "$line" "$want"
+	# Compressed partitions hold data: the ratio is a real one.
+	run awk -F'|' '{ exit !($5 > 1) }' <<<"$line"
+	assert_success
+	# Node by node: the shards and bytes citus_shards places there, the rows
+	# the workers hold, the distribution column.
+	run --separate-stderr tsq-stats --nodes -F csv --no-header ohlcv symbols
+	assert_success
+	want=$(tsq_psql -F, -c "SELECT 'public', t, nodename || ':' || nodeport, count(*), sum(shard_size)
+		FROM (SELECT CASE WHEN table_name::text = 'symbols' THEN 'symbols' ELSE 'ohlcv' END AS t, *
+		      FROM citus_shards WHERE table_name::text = 'symbols' OR table_name IN
+		          (SELECT partition FROM time_partitions WHERE parent_table = 'ohlcv'::regclass)) s
+		GROUP BY 1, 2, 3 ORDER BY 2, 3")
+	assert_equal "$(echo "$output" | cut -d, -f1-5)" "$want"
+	run awk -F, '$2 == "ohlcv" { rows += $6; n++; if ($9 != "symbol") bad++ } $2 == "symbols" && $9 != "" { bad++ }
+		END { exit !(rows == 1080 && n == 2 && !bad) }' <<<"$output"
+	assert_success
+	# Prometheus: the same figures with a node label.
+	run --separate-stderr tsq-stats -F prometheus ohlcv
+	assert_success
+	for node in $(tsq_psql -c "SELECT nodename || ':' || nodeport FROM pg_dist_node WHERE noderole = 'primary' AND groupid > 0"); do
+		bytes=$(tsq_psql -c "SELECT sum(shard_size) FROM citus_shards WHERE nodename || ':' || nodeport = '$node'
+			AND table_name IN (SELECT partition FROM time_partitions WHERE parent_table = 'ohlcv'::regclass)")
+		assert_line "tsq_node_table_size_bytes{schema=\"public\",table=\"ohlcv\",node=\"$node\"} $bytes"
+	done
+	# Elsewhere --nodes is unavailable: exit 69 (checked in tsq-stats.bats on
+	# the single-server backends).
+}

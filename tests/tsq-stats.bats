@@ -156,6 +156,16 @@ overview_of() {
 	fi
 }
 
+@test "--nodes is for a Citus cluster: exit 69 elsewhere, and no node metrics" {
+	tsq-init -q
+	run --separate-stderr tsq-stats --nodes
+	assert_equal "$status" 69
+	assert_equal "$stderr" "tsq-stats: error: --nodes needs a Citus cluster that tsq-init has set up (tsq.node_stats)"
+	run --separate-stderr tsq-stats -F prometheus
+	assert_success
+	refute_output --partial tsq_node_
+}
+
 @test "a report that cannot be written is exit 1 with one error line" {
 	run --separate-stderr bash -c "tsq-stats >/dev/full"
 	assert_equal "$status" 1
