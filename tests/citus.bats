@@ -326,3 +326,67 @@ access_methods() {
 	# Elsewhere --nodes is unavailable: exit 69 (checked in tsq-stats.bats on
 	# the single-server backends).
 }
+
+# Start or stop worker PORT of the test cluster.
+worker() {
+	local dir="$TSQ_TEST_TMP/citus$2"
+	# From / : the server's user cannot enter the test's directory.
+	if [ "$1" = stop ]; then
+		(cd / && tsq_as_server "$(tsq_pg_bindir)/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null)
+	else
+		(cd / && tsq_as_server "$(tsq_pg_bindir)/pg_ctl" -D "$dir/data" -w -t 60 -l "$dir/log" start >/dev/null)
+	fi
+}
+
+@test "citus: a worker that stops mid-load: exit 1 naming the node, committed batches kept, a rerun completes it exactly" {
+	tsq-init -q
+	# 2,000 minutes of 8 symbols, interleaved: every batch reaches both workers.
+	awk 'BEGIN { print "time,symbol,open,high,low,close,volume"
+		for (m = 0; m < 2000; m++) for (k = 1; k <= 8; k++) {
+			p = 100 + k + (m % 97) / 10
+			printf "%d,S%d,%.2f,%.2f,%.2f,%.2f,%d\n", 1795305600 + m * 60, k, p, p + 1, p - 1, p + 0.5, m % 13 } }' >all.csv
+	mkfifo feed
+	tsq-load --batch-size 1000 --checkpoint cp.json ohlcv - <feed 2>err &
+	pid=$!
+	exec 8>feed
+	head -n 3001 all.csv >&8
+	for i in $(seq 1 100); do
+		[ -f cp.json ] && [ "$(jq -r '.files["-"].line' cp.json)" -gt 2000 ] && break
+		sleep 0.1
+	done
+	worker stop 5434
+	# tsq-load stops reading at the failure: the rest may meet a closed pipe.
+	tail -n +3002 all.csv >&8 2>/dev/null || true
+	status=0
+	wait "$pid" || status=$?
+	exec 8>&-
+	worker start 5434
+	assert_equal "$status" 1
+	run cat err
+	assert_line --regexp "^tsq-load: error: stopped: could not write the rows up to line [0-9]+: connection to the remote node .*:5434 failed"
+	assert_line --regexp "^tsq-load: detail: everything up to line [0-9]+ of stdin is committed$"
+	line=$(grep -o 'up to line [0-9]* of stdin is committed' err | grep -o '[0-9]*')
+	# Whole batches only: what is committed is exactly the lines before.  A
+	# batch whose commit reached the coordinator while the worker went down
+	# is prepared there (two-phase commit) and shows once Citus recovers it:
+	# its maintenance daemon does within citus.recover_2pc_interval, this
+	# test at once.
+	tsq_psql -c "SELECT recover_prepared_transactions()" >/dev/null
+	assert_equal "$(tsq_psql -c 'SELECT count(*) FROM ohlcv')" $((line - 1))
+	# With the worker back, the load resumes from the checkpoint;
+	# the table is then exactly the file, as one clean load leaves it.
+	run --separate-stderr tsq-load --checkpoint cp.json --resume ohlcv - <all.csv
+	assert_success
+	assert_regex "$stderr" "inserted $((16001 - line)), updated 0, unchanged 0"
+	run tsq_psql -c "SELECT count(*), count(DISTINCT symbol), sum(volume), round(sum(close::numeric), 2) FROM ohlcv"
+	assert_output "$(awk -F, 'NR > 1 { n++; v += $7; c += $6; s[$2] = 1 } END { printf "%d|%d|%d|%.2f\n", n, length(s), v, c }' all.csv)"
+	run --separate-stderr tsq-load ohlcv all.csv
+	assert_success
+	assert_regex "$stderr" 'read 16000, inserted 0, updated 0, unchanged 16000'
+	# A coordinator that cannot be reached is exit 2, before anything is read.
+	run --separate-stderr tsq-load -p 5999 ohlcv all.csv
+	assert_equal "$status" 2
+	# No transaction left prepared on either worker.
+	run tsq_psql -c "SELECT sum(result::int) FROM run_command_on_workers('SELECT count(*) FROM pg_prepared_xacts')"
+	assert_output 0
+}

@@ -92,11 +92,15 @@ tsq_timescaledb_start() {
 }
 
 # The coordinator on port 5432, workers on 5433 and 5434, one socket directory.
+# Commits are written before they are acknowledged (synchronous_commit on):
+# the fault tests stop a worker as a crash would, and a commit the worker had
+# only buffered would be lost with it, which no real cluster does.
 tsq_citus_start() {
 	local sock="$TSQ_TEST_TMP/sock" port
 	for port in 5432 5433 5434; do
 		tsq_cluster_start "$TSQ_TEST_TMP/citus$port" "$sock" "$port" \
-			"shared_preload_libraries = 'citus'" "max_connections = 200" || return 1
+			"shared_preload_libraries = 'citus'" "max_connections = 200" \
+			"synchronous_commit = on" || return 1
 		psql -X -q -h "$sock" -p "$port" -U postgres -d postgres -c "CREATE EXTENSION citus" || return 1
 	done
 	psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$sock" -p 5432 -U postgres -d postgres \
