@@ -136,8 +136,11 @@ PGresult *tsq_backend_note_written(PGconn *conn, const struct tsq_table *t);
 /*
  * SQL to run at the start of each transaction that writes to T, or NULL: on
  * TimescaleDB 2.11 and later it lifts the limit on rows decompressed by one
- * transaction, so loading into a compressed range works.
+ * transaction, so loading into a compressed range works; on Citus, for a
+ * load that COPYs every batch straight into T (COPY true), it keeps the
+ * connections to the shards from one batch to the next.
  */
-const char *tsq_backend_write_setup(const struct tsq_backend *b, const struct tsq_table *t);
+const char *tsq_backend_write_setup(const struct tsq_backend *b, const struct tsq_table *t,
+    bool copy);
 
 #endif

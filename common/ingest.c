@@ -162,7 +162,8 @@ plan_load(struct tsq_ingest *L)
 		tsq_load_plan_free(&L->plan);
 	L->planned = false;
 	if (!tsq_load_plan_init(&L->plan, &L->table, L->map.field_col, L->map.nfields, conflict,
-	    L->o->dedupe, tsq_backend_write_setup(&L->backend, &L->table), &err)) {
+	    L->o->dedupe, tsq_backend_write_setup(&L->backend, &L->table,
+	    conflict == TSQ_CONFLICT_NONE || conflict == TSQ_CONFLICT_ERROR), &err)) {
 		tsq_error("%s", err.data);
 		tsq_hint("use --on-conflict only with such a table");
 		tsq_buf_free(&err);

@@ -279,7 +279,10 @@ access_methods() {
 
 @test "citus: tsq-stats reports rows, bytes and compression over the cluster, and node by node with --nodes" {
 	tsq-init -q
-	tsq-load -q ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
+	# Straight COPY into the shards (no upsert), the batches on kept connections.
+	run --separate-stderr tsq-load --on-conflict error --batch-size 200 ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
+	assert_success
+	assert_regex "$stderr" 'read 1080, inserted 1080, updated 0, unchanged 0, duplicates 0, rejected 0; 6 batches'
 	tsq-compress --compress=ohlcv --older-than=1d
 	tsq_psql -c "ANALYZE ohlcv"
 	# The overview's ohlcv line against Citus's own views: the shards' sizes
