@@ -65,14 +65,19 @@ bench_begin() {
 bench_server() {
 	if [ "$TSQ_TEST_KIND" = timescaledb ]; then
 		echo "TimescaleDB $(tsq_psql -c "SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'") on PostgreSQL $(tsq_psql -c 'SHOW server_version' | cut -d' ' -f1)"
+	elif [ "$TSQ_TEST_KIND" = citus ]; then
+		echo "Citus $(tsq_psql -c "SELECT extversion FROM pg_extension WHERE extname = 'citus'") on PostgreSQL $(tsq_psql -c 'SHOW server_version' | cut -d' ' -f1), a coordinator and two workers on this one machine"
 	else
 		echo "PostgreSQL $(tsq_psql -c 'SHOW server_version' | cut -d' ' -f1)"
 	fi
 }
 
 bench_layout() {
-	[ "$TSQ_TEST_KIND" = timescaledb ] && echo "hypertable, 1-day chunks, five continuous aggregates" ||
-		echo "daily partitions"
+	case $TSQ_TEST_KIND in
+	timescaledb) echo "hypertable, 1-day chunks, five continuous aggregates" ;;
+	citus) echo "distributed by symbol, $(tsq_psql -c "SELECT count(*) FROM pg_dist_shard WHERE logicalrelid = 'ohlcv'::regclass") shards, daily partitions" ;;
+	*) echo "daily partitions" ;;
+	esac
 }
 
 # bench_run SECTION LABEL ROWS COMMAND...: run once, keep the measures.

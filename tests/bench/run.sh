@@ -1,6 +1,9 @@
 #!/bin/bash
 # make bench: tsq against the tools its users would pick instead, measured
-# side by side in one run, on plain PostgreSQL 15 and on native TimescaleDB.
+# side by side in one run, on plain PostgreSQL 15, on native TimescaleDB, and
+# through a Citus coordinator (the load and the streamed query only: with the
+# coordinator and both workers on this one machine it measures what tsq adds,
+# not how a cluster scales).
 #
 # Every comparison is a series of rounds; in each round every contender runs
 # once, in turn (A B A B ...), so that whatever else the machine is doing
@@ -10,7 +13,7 @@
 #
 #   BENCH_ROWS       rows of 1-minute OHLCV to generate (default 1000000)
 #   BENCH_RUNS       rounds per comparison (default 5)
-#   BENCH_BACKENDS   default: "postgres timescaledb" (those installed)
+#   BENCH_BACKENDS   default: "postgres timescaledb citus" (those installed)
 #   BENCH_DIR        where to put the data (default: a temporary directory)
 #   BENCH_SECTIONS   default: "load query bars stats compress memory indicators"
 #                    (compress: TimescaleDB only)
@@ -236,7 +239,7 @@ indicators_section() {
 	bench_peak_target indicators "indicator " 16
 }
 
-for backend in ${BENCH_BACKENDS:-postgres timescaledb}; do
+for backend in ${BENCH_BACKENDS:-postgres timescaledb citus}; do
 	why=$(tsq_backend_missing "$backend")
 	if [ -n "$why" ]; then
 		echo "== $backend: skipped: $why"
@@ -252,7 +255,9 @@ for backend in ${BENCH_BACKENDS:-postgres timescaledb}; do
 		>/dev/null 2>&1 || true
 	bench_pgloader_file "$DATA"
 	echo "== $backend ($(bench_server))"
-	for section in ${BENCH_SECTIONS:-load query bars stats compress memory indicators}; do
+	sections=${BENCH_SECTIONS:-load query bars stats compress memory indicators}
+	[ "$backend" != citus ] || sections=${BENCH_SECTIONS:-load query}
+	for section in $sections; do
 		[ "$section" != compress ] || [ "$TSQ_TEST_KIND" = timescaledb ] || continue
 		"${section}_section"
 	done
