@@ -313,7 +313,7 @@ struct table {
 	char *display;		/* schema.name, quoted where needed: for messages and regclass */
 	char relkind;
 	bool hypertable;
-	bool compressible;	/* a hypertable, or partitioned on a backend that compresses partitions */
+	bool compressible;	/* a hypertable, or partitioned where partitions are compressed */
 };
 
 struct rollup {
@@ -765,13 +765,15 @@ piece(const struct session *s)
 	return tsq_backend_compresses_partitions(s->b.kind) ? "partition" : "chunk";
 }
 
-/* T's chunks (or partitions, where those are compressed), oldest first; -1 on failure (reported).  *ENABLED: compression is on. */
+/*
+ * T's chunks (on Citus its partitions), oldest first; -1 on failure
+ * (reported).  *ENABLED: compression is on.
+ */
 static int
 chunks_of(struct session *s, const struct table *t, struct chunk **out, bool *enabled)
 {
 	const char *params[2] = { t->schema, t->name };
 	PGresult *res;
-
 	char path[64];
 
 	*out = NULL;
@@ -1119,7 +1121,6 @@ drop_partitions_older(struct session *s, const struct table *t, int64_t cut)
 {
 	const char *params[2] = { t->schema, t->name };
 	PGresult *res;
-
 	char path[64];
 
 	/* Citus measures the partition over the cluster; elsewhere PostgreSQL's. */
