@@ -571,6 +571,24 @@ tsq_sqlstate_is_row_error(const char *s)
 	    strcmp(s, "54000") == 0;		/* row too big */
 }
 
+/*
+ * Whether the failed RES blames a row.  A Citus coordinator reports a row a
+ * worker refused during COPY with the worker's message but SQLSTATE XX000
+ * (its ReportCopyError: the worker's code is not passed on); a COPY that
+ * failed for another reason there has another code.
+ */
+static bool
+row_error(const PGresult *res)
+{
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	const char *where = PQresultErrorField(res, PG_DIAG_SOURCE_FUNCTION);
+
+	if (tsq_sqlstate_is_row_error(state))
+		return true;
+	return state && strcmp(state, "XX000") == 0 && where &&
+	    strcmp(where, "ReportCopyError") == 0;
+}
+
 static void
 set_fatal(struct tsq_writer *w, PGresult *res, const char *what)
 {
@@ -791,12 +809,6 @@ add_reject(struct tsq_writer *w, size_t row, const PGresult *res, const char *co
 	r->column = column ? xstrdup(column) : NULL;
 }
 
-static const char *
-sqlstate(const PGresult *res)
-{
-	return PQresultErrorField(res, PG_DIAG_SQLSTATE);
-}
-
 /*
  * Rows IDX[0..N) fail together (KNOWN is their error, or NULL if not yet
  * tried): write every row that can be written, reject the others.  Each try
@@ -838,7 +850,7 @@ isolate(struct tsq_writer *w, const struct tsq_batch *b, const size_t *idx, size
 		}
 		w->stage_dirty = dirty;
 	}
-	if (!tsq_sqlstate_is_row_error(sqlstate(res))) {
+	if (!row_error(res)) {
 		set_fatal(w, res, "could not write rows");
 		return false;
 	}
@@ -931,8 +943,7 @@ fast_path(struct tsq_writer *w, const struct tsq_batch *b, const size_t *idx, si
 		return true;
 	}
 	/* A row came in meanwhile, or some row is bad: do it the careful way. */
-	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-	bool retry = tsq_sqlstate_is_row_error(state);
+	bool retry = row_error(res);
 	if (!retry)
 		set_fatal(w, res, "could not copy rows");
 	else
@@ -981,7 +992,7 @@ tsq_writer_flush(struct tsq_writer *w, struct tsq_batch *b)
 		ok = commit(w);
 		goto out;
 	}
-	if (!tsq_sqlstate_is_row_error(sqlstate(res))) {
+	if (!row_error(res)) {
 		set_fatal(w, res, "could not write rows");
 		rollback(w);
 		goto out;
