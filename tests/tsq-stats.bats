@@ -77,6 +77,10 @@ overview_of() {
 	assert_success
 	assert_equal "${#lines[@]}" "$(( 1 + $(tsq-stats -F csv --no-header | grep -c ',rollup,') ))"
 	assert_equal "$(echo "${lines[0]}" | cut -d, -f5,8)" "2880,2"
+	# A plain table, not partitioned, has its sizes too.
+	run --separate-stderr tsq-stats -F csv --no-header symbols
+	assert_success
+	assert_equal "$(echo "$output" | cut -d, -f3,11)" "table,$(tsq_psql -c "SELECT pg_total_relation_size('symbols')")"
 }
 
 @test "compression shows as TimescaleDB reports it; the rollups' lag after a refresh" {
