@@ -52,28 +52,9 @@ tsq_buf_grow(struct tsq_buf *b, size_t extra)
 }
 
 void
-tsq_buf_add(struct tsq_buf *b, const void *data, size_t len)
-{
-	if (len == 0)
-		return;
-	tsq_buf_grow(b, len);
-	memcpy(b->data + b->len, data, len);
-	b->len += len;
-	b->data[b->len] = '\0';
-}
-
-void
 tsq_buf_adds(struct tsq_buf *b, const char *s)
 {
 	tsq_buf_add(b, s, strlen(s));
-}
-
-void
-tsq_buf_addc(struct tsq_buf *b, char c)
-{
-	tsq_buf_grow(b, 1);
-	b->data[b->len++] = c;
-	b->data[b->len] = '\0';
 }
 
 void

@@ -13,6 +13,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 struct tsq_buf {
 	char *data;
@@ -27,9 +28,32 @@ void tsq_buf_init(struct tsq_buf *b);
 void tsq_buf_free(struct tsq_buf *b);
 void tsq_buf_reset(struct tsq_buf *b);
 void tsq_buf_grow(struct tsq_buf *b, size_t extra);
-void tsq_buf_add(struct tsq_buf *b, const void *data, size_t len);
 void tsq_buf_adds(struct tsq_buf *b, const char *s);
-void tsq_buf_addc(struct tsq_buf *b, char c);
+
+/*
+ * Appending is the inner loop of tsq-load (several appends a field), so the
+ * common case, room already there, is inline.
+ */
+static inline void
+tsq_buf_add(struct tsq_buf *b, const void *data, size_t len)
+{
+	if (len == 0)
+		return;
+	if (len >= b->cap - b->len)	/* b->cap > b->len unless cap is 0 */
+		tsq_buf_grow(b, len);
+	memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+}
+
+static inline void
+tsq_buf_addc(struct tsq_buf *b, char c)
+{
+	if (b->cap - b->len < 2)
+		tsq_buf_grow(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
 void tsq_buf_addf(struct tsq_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void tsq_buf_vaddf(struct tsq_buf *b, const char *fmt, va_list ap)

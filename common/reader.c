@@ -47,6 +47,7 @@ struct tsq_reader {
 	size_t nfields, fcap;
 	struct slot *slots;
 	struct tsq_field *fields;
+	size_t fields_cap;
 	bool too_many;		/* more than TSQ_MAX_FIELDS: the rest were not kept */
 	bool skipping;		/* reading past an oversized record: keep nothing */
 
@@ -142,7 +143,10 @@ field_add(struct tsq_reader *r, const char *key, size_t keylen, const char *val,
 static void
 fields_finish(struct tsq_reader *r, struct tsq_record *rec)
 {
-	r->fields = xreallocarray(r->fields, r->nfields + 1, sizeof *r->fields);
+	if (r->nfields + 1 > r->fields_cap) {
+		r->fields_cap = r->fcap + 1;
+		r->fields = xreallocarray(r->fields, r->fields_cap, sizeof *r->fields);
+	}
 	for (size_t i = 0; i < r->nfields; i++) {
 		const struct slot *s = &r->slots[i];
 		struct tsq_field *f = &r->fields[i];
@@ -462,7 +466,16 @@ next_csv(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *err)
 			fields_finish(r, rec);
 			return TSQ_READ_RECORD;
 		}
-		size_t used = csv_feed(r, r->buf + r->start, (size_t)n);
+		/*
+		 * libcsv asks its space function about every character of an
+		 * unquoted field; a line without blanks has nothing for it to
+		 * find, and its built-in test (which would trim blanks) costs
+		 * no call.
+		 */
+		const unsigned char *line = r->buf + r->start;
+		bool blanks = memchr(line, ' ', (size_t)n) || memchr(line, '\t', (size_t)n);
+		csv_set_space_func(&r->csv, blanks ? no_space : NULL);
+		size_t used = csv_feed(r, line, (size_t)n);
 		r->start += (size_t)n;
 		r->line++;
 		if (used < (size_t)n) {
