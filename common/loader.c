@@ -447,6 +447,17 @@ tsq_key_hash(const void *key, size_t len)
 	return h;
 }
 
+/*
+ * A slot of the key table: the row's index + 1 in the low half, the high
+ * half of its hash above, so that a probe reads a row only when the hashes
+ * agree (a batch's rows are far apart in memory; the slots are not).
+ */
+static uint64_t
+slot_of(size_t row, uint64_t hash)
+{
+	return (hash & UINT64_C(0xffffffff00000000)) | (uint64_t)(row + 1);
+}
+
 static void
 rehash(struct tsq_batch *b)
 {
@@ -461,7 +472,7 @@ rehash(struct tsq_batch *b)
 		size_t s = b->rows[i].hash & (n - 1);
 		while (b->slots[s])
 			s = (s + 1) & (n - 1);
-		b->slots[s] = (uint32_t)i + 1;
+		b->slots[s] = slot_of(i, b->rows[i].hash);
 	}
 }
 
@@ -486,7 +497,9 @@ tsq_batch_add(struct tsq_batch *b, enum tsq_dedupe dedupe, const void *tuple, si
 			rehash(b);
 		slot = hash & (b->nslots - 1);
 		for (; b->slots[slot]; slot = (slot + 1) & (b->nslots - 1)) {
-			struct tsq_row *o = &b->rows[b->slots[slot] - 1];
+			if ((b->slots[slot] ^ hash) >> 32)
+				continue;
+			struct tsq_row *o = &b->rows[(uint32_t)b->slots[slot] - 1];
 			if (o->hash != hash || o->key_len != klen ||
 			    memcmp(b->keys.data + o->key_off, key, klen) != 0)
 				continue;
@@ -523,7 +536,7 @@ tsq_batch_add(struct tsq_batch *b, enum tsq_dedupe dedupe, const void *tuple, si
 	tsq_buf_add(&b->keys, key, klen);
 	tsq_buf_add(&b->raw, origin->raw, rawlen);
 	if (klen > 0)
-		b->slots[slot] = (uint32_t)b->n + 1;
+		b->slots[slot] = slot_of(b->n, hash);
 	b->n++;
 	b->alive++;
 	return result;
@@ -536,6 +549,7 @@ tsq_writer_init(struct tsq_writer *w, PGconn *conn, const struct tsq_load_plan *
 	w->conn = conn;
 	w->plan = plan;
 	tsq_buf_init(&w->fatal_msg);
+	tsq_buf_init(&w->send);
 }
 
 static void
@@ -556,6 +570,7 @@ tsq_writer_free(struct tsq_writer *w)
 	free(w->rejects);
 	PQclear(w->fatal);
 	tsq_buf_free(&w->fatal_msg);
+	tsq_buf_free(&w->send);
 }
 
 bool
@@ -639,29 +654,34 @@ put(PGconn *conn, const char *p, size_t len)
 }
 
 /*
- * COPY the rows IDX[0..N) of B: in runs of rows that lie next to each other
- * in the batch, straight from its buffer.
+ * COPY the rows IDX[0..N) of B, gathered into messages of up to SEND_CHUNK
+ * bytes whatever the order of the rows (a message per row would cost the
+ * server a message header each).
  */
 static PGresult *
 copy_rows(struct tsq_writer *w, const char *sql, const struct tsq_batch *b, const size_t *idx,
     size_t n)
 {
 	PGresult *res = PQexec(w->conn, sql);
+	struct tsq_buf *out = &w->send;
 	bool ok = true;
 
 	if (PQresultStatus(res) != PGRES_COPY_IN)
 		return res;
 	PQclear(res);
-	ok = put(w->conn, tsq_copy_header, sizeof tsq_copy_header);
-	for (size_t i = 0; i < n && ok;) {
+	tsq_buf_reset(out);
+	tsq_buf_add(out, tsq_copy_header, sizeof tsq_copy_header);
+	for (size_t i = 0; i < n && ok; i++) {
 		const struct tsq_row *r = &b->rows[idx[i]];
-		size_t start = r->off, end = r->off + r->len;
-		for (i++; i < n && b->rows[idx[i]].off == end; i++)
-			end += b->rows[idx[i]].len;
-		ok = put(w->conn, b->data.data + start, end - start);
+		if (out->len + r->len > SEND_CHUNK) {
+			ok = put(w->conn, out->data, out->len);
+			tsq_buf_reset(out);
+		}
+		tsq_buf_add(out, b->data.data + r->off, r->len);
 	}
+	tsq_buf_add(out, tsq_copy_trailer, sizeof tsq_copy_trailer);
 	if (ok)
-		ok = put(w->conn, tsq_copy_trailer, sizeof tsq_copy_trailer);
+		ok = put(w->conn, out->data, out->len);
 	PQputCopyEnd(w->conn, ok ? NULL : "tsq-load could not send the rows");
 	return copy_result(w->conn);
 }
@@ -954,6 +974,93 @@ fast_path(struct tsq_writer *w, const struct tsq_batch *b, const size_t *idx, si
 	return false;
 }
 
+/* The leading field of row R's key as the key holds it (length word and bytes); its size. */
+static size_t
+leading_field(const struct tsq_batch *b, const struct tsq_row *r, const unsigned char **p)
+{
+	const unsigned char *k = (const unsigned char *)b->keys.data + r->key_off;
+	*p = k;
+	if (r->key_len < 4)
+		return r->key_len;
+	uint32_t len = (uint32_t)k[0] << 24 | (uint32_t)k[1] << 16 | (uint32_t)k[2] << 8 | k[3];
+	size_t size = 4 + (len == UINT32_MAX ? 0 : (size_t)len);	/* -1: a null */
+	return size < r->key_len ? size : r->key_len;
+}
+
+/*
+ * Inserting into the table's btree is most of what a load costs the server.
+ * Rows of one symbol in a run go one after the other into the same few index
+ * pages, where rows in time order hop from symbol to symbol across the whole
+ * index; a run of the leading field's values gains nothing when that field is
+ * nearly unique (a time), so then the order is kept.
+ */
+void
+tsq_batch_order(const struct tsq_batch *b, size_t *idx, size_t n)
+{
+	struct group { size_t first, rows; uint64_t hash; } *groups;
+	size_t ngroups = 0, limit = n / 8, nslots = 64;
+
+	if (n < 2 || b->rows[idx[0]].key_len == 0)
+		return;
+	groups = xreallocarray(NULL, limit + 1, sizeof *groups);
+	uint32_t *slots = xcalloc(nslots, sizeof *slots);
+	uint32_t *gid = xreallocarray(NULL, n, sizeof *gid);
+	for (size_t i = 0; i < n; i++) {
+		const unsigned char *f, *g;
+		if ((ngroups + 1) * 2 > nslots) {
+			nslots *= 2;
+			free(slots);
+			slots = xcalloc(nslots, sizeof *slots);
+			for (size_t k = 0; k < ngroups; k++) {
+				size_t t = groups[k].hash & (nslots - 1);
+				while (slots[t])
+					t = (t + 1) & (nslots - 1);
+				slots[t] = (uint32_t)k + 1;
+			}
+		}
+		size_t len = leading_field(b, &b->rows[idx[i]], &f);
+		uint64_t h = tsq_key_hash(f, len);
+		size_t s = h & (nslots - 1);
+		for (; slots[s]; s = (s + 1) & (nslots - 1)) {
+			const struct group *o = &groups[slots[s] - 1];
+			if (o->hash == h && leading_field(b, &b->rows[o->first], &g) == len &&
+			    memcmp(f, g, len) == 0)
+				break;
+		}
+		if (slots[s] == 0) {
+			if (ngroups == limit)
+				goto out;	/* nearly unique: keep the order */
+			groups[ngroups] = (struct group){ idx[i], 0, h };
+			slots[s] = (uint32_t)++ngroups;
+		}
+		gid[i] = slots[s] - 1;
+		groups[gid[i]].rows++;
+	}
+	if (ngroups > 1) {
+		size_t *sorted = xreallocarray(NULL, n, sizeof *sorted), at = 0;
+		for (size_t k = 0; k < ngroups; k++) {
+			size_t rows = groups[k].rows;
+			groups[k].rows = at;	/* now where the group's next row goes */
+			at += rows;
+		}
+		for (size_t i = 0; i < n; i++)
+			sorted[groups[gid[i]].rows++] = idx[i];
+		memcpy(idx, sorted, n * sizeof *idx);
+		free(sorted);
+	}
+out:
+	free(gid);
+	free(slots);
+	free(groups);
+}
+
+static int
+by_row(const void *a, const void *b)
+{
+	size_t x = ((const struct tsq_server_reject *)a)->row, y = ((const struct tsq_server_reject *)b)->row;
+	return (x > y) - (x < y);
+}
+
 bool
 tsq_writer_flush(struct tsq_writer *w, struct tsq_batch *b)
 {
@@ -979,6 +1086,7 @@ tsq_writer_flush(struct tsq_writer *w, struct tsq_batch *b)
 	for (size_t i = 0; i < b->n; i++)
 		if (b->rows[i].alive)
 			idx[n++] = i;
+	tsq_batch_order(b, idx, n);
 	if (!begin(w))
 		goto out;
 	if (fast_path(w, b, idx, n, &acc)) {
@@ -1012,6 +1120,8 @@ tsq_writer_flush(struct tsq_writer *w, struct tsq_batch *b)
 	ok = commit(w);
 out:
 	if (ok) {
+		/* In the order of the input (the rows were written grouped). */
+		qsort(w->rejects, w->nrejects, sizeof *w->rejects, by_row);
 		w->counts.fast_batches += acc.fast_batches;
 		w->counts.inserted += acc.inserted;
 		w->counts.updated += acc.updated;

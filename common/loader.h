@@ -97,7 +97,7 @@ struct tsq_batch {
 	struct tsq_buf data, keys, raw;
 	struct tsq_row *rows;
 	size_t n, cap, alive;
-	uint32_t *slots;		/* open addressing over rows: index + 1 */
+	uint64_t *slots;		/* open addressing over rows (loader.c: slot_of) */
 	size_t nslots;
 	int64_t min_time, max_time;	/* of the rows' time column (the caller sets them) */
 };
@@ -123,6 +123,14 @@ uint64_t tsq_key_hash(const void *key, size_t len);
 enum tsq_add_result tsq_batch_add(struct tsq_batch *b, enum tsq_dedupe dedupe,
     const void *tuple, size_t tlen, const void *key, size_t klen, uint64_t hash,
     const struct tsq_row_origin *origin, long *first_line);
+/*
+ * The order a batch is written in: its rows IDX[0..N) in runs by the leading
+ * field of their key (a symbol, mostly), each value's rows in the order they
+ * came, the values in the order they first came.  Left as they are when
+ * there is no key or its leading field is nearly unique (one value in eight
+ * rows or more).  Rows the server refuses are still reported in input order.
+ */
+void tsq_batch_order(const struct tsq_batch *b, size_t *idx, size_t n);
 /* The bytes the batch holds. */
 size_t tsq_batch_bytes(const struct tsq_batch *b);
 
@@ -146,6 +154,7 @@ struct tsq_writer {
 	size_t nrejects, rcap;
 	PGresult *fatal;		/* why the last flush failed */
 	struct tsq_buf fatal_msg;
+	struct tsq_buf send;		/* rows gathered for one CopyData message */
 };
 
 void tsq_writer_init(struct tsq_writer *w, PGconn *conn, const struct tsq_load_plan *plan);

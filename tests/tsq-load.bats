@@ -454,6 +454,50 @@ tsq-load: hint: unquoted names are folded to lower case: to name the table publi
 	                             WHERE float8send(a.d) = float8send(b.d) AND float4send(a.r) = float4send(b.r)")" 20000
 }
 
+@test "the table holds, byte for byte, what psql \\copy makes of the same file, on every write path" {
+	tsq_psql -c "CREATE TABLE img (time timestamptz, symbol text, open float8, high float8, low float8,
+	                               close float8, volume float8, trades integer, PRIMARY KEY (symbol, time))"
+	tsq_psql -c "CREATE TABLE img_ref (LIKE img INCLUDING ALL)"
+	# Seven symbols (one quoted with a comma, one not ASCII), times in four
+	# spellings, prices as exchanges write them and as printf does, empty trades.
+	awk 'BEGIN {
+		srand(11)
+		print "time,symbol,open,high,low,close,volume,trades"
+		ns = split("BTC-USD ETH-USD \"A,B\" SOL-USD ÄPFEL-EUR X Y", sym, " ")
+		for (i = 0; i < 3000; i++) {
+			m = int(i / ns); s = sym[i % ns + 1]
+			hh = int(m / 60) % 24; mm = m % 60; d = 1 + int(m / 1440)
+			k = i % 4
+			if (k == 0) t = sprintf("2025-03-%02dT%02d:%02d:00Z", d, hh, mm)
+			else if (k == 1) t = sprintf("2025-03-%02d %02d:%02d:00+00", d, hh, mm)
+			else if (k == 2) t = sprintf("2025-03-%02dT%02d:%02d:00.%06dZ", d, hh, mm, int(rand() * 1000000))
+			else {
+				l = m + 330	# the same instant, written at +05:30
+				t = sprintf("2025-03-%02dT%02d:%02d:00+05:30", 1 + int(l / 1440), int(l / 60) % 24, l % 60)
+			}
+			p = rand() * 10 ^ int(rand() * 12 - 4)
+			printf "%s,%s,%.4f,%.17g,%.8e,%s,%g,%s\n", t, s, p, p * 1.001, p * 0.999, \
+			    sprintf("%.2f", p), rand() * 1000, (i % 9 ? int(rand() * 5000) : "")
+		}
+	}' >img.csv
+	tsq_psql -c "\\copy img_ref FROM 'img.csv' CSV HEADER"
+	image() { tsq_psql -c "COPY (SELECT * FROM $1 ORDER BY symbol, time) TO STDOUT (FORMAT binary)" | md5sum; }
+	ref=$(image img_ref)
+	assert_equal "$(tsq_psql -c 'SELECT count(*) FROM img_ref')" 3000
+	# Into an empty table (copied straight in), as an upsert over changed rows,
+	# and through --on-conflict error.
+	tsq-load -q img img.csv
+	assert_equal "$(image img)" "$ref"
+	tsq_psql -c "UPDATE img SET close = close + 1, trades = NULL"
+	run tsq-load img img.csv
+	assert_success
+	assert_output --partial "updated 3000"
+	assert_equal "$(image img)" "$ref"
+	tsq_psql -c "TRUNCATE img"
+	tsq-load -q --on-conflict error img img.csv
+	assert_equal "$(image img)" "$ref"
+}
+
 @test "a failed batch is reported once, with the server's detail lines kept" {
 	tsq_one_session && skip "PGlite serves one session at a time"
 	tsq_psql -c "CREATE TABLE lk (id integer PRIMARY KEY, v integer)"
@@ -637,8 +681,10 @@ B|1"
 	tsq-init -q
 	tsq_psql -c "ALTER TABLE ohlcv ADD CONSTRAINT sane CHECK (high >= low)"
 	make_candles 2 A,B >c.csv
-	# Break three rows, two of them in the same batch.
-	awk -F, -v OFS=, 'NR == 8 || NR == 9 || NR == 3000 { t = $4; $4 = $5; $5 = t } { print }' c.csv >bad.csv
+	# Break three rows, two of them in the same batch: B's line 9 before A's
+	# line 10, which the batch writes first (a symbol at a time).
+	awk -F, -v OFS=, 'NR == 9 || NR == 10 || NR == 3000 { t = $4; $4 = $5; $5 = t } { print }' c.csv >bad.csv
+	assert_equal "$(sed -n '9p;10p' bad.csv | cut -d, -f2 | tr '\n' ' ')" "B A "
 	for mode in update error nothing; do
 		tsq_db_reset
 		tsq-init -q
@@ -647,7 +693,7 @@ B|1"
 		run --separate-stderr tsq-load --on-conflict $mode --batch-size 1000 ohlcv bad.csv
 		assert_equal "$status" 65
 		assert_regex "$stderr" 'read 5760, inserted 5757, .* rejected 3'
-		assert_equal "$(jq -r '"\(.line) \(.sqlstate)"' bad.csv.rejects.jsonl | tr '\n' ' ')" "8 23514 9 23514 3000 23514 "
+		assert_equal "$(jq -r '"\(.line) \(.sqlstate)"' bad.csv.rejects.jsonl | tr '\n' ' ')" "9 23514 10 23514 3000 23514 "
 		assert_equal "$(tsq_psql -c 'SELECT count(*) FROM ohlcv WHERE high < low')" 0
 		assert_equal "$(tsq_psql -c 'SELECT count(*) FROM ohlcv')" 5757
 	done

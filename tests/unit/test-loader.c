@@ -2,7 +2,7 @@
  * Unit tests for common/loader.c without a server: duplicate keys within a
  * batch under each --dedupe mode, and the write plan each --on-conflict
  * mode makes (which statements, and the SQL of the simple ones, byte for
- * byte).
+ * byte), and the order a batch is written in.
  */
 #include <stdlib.h>
 
@@ -170,10 +170,120 @@ plans(void)
 	tsq_buf_free(&err);
 }
 
+/* A key as the mapper encodes it: (symbol text, time int8), binary COPY fields. */
+static void
+add_keyed(struct tsq_batch *b, const char *symbol, int64_t time, long line)
+{
+	struct tsq_buf key = TSQ_BUF_INIT;
+	struct tsq_row_origin o = { "", 0, 0, 0, line, line * 10 };
+	long first;
+
+	tsq_put_u32(&key, (uint32_t)strlen(symbol));
+	tsq_buf_adds(&key, symbol);
+	tsq_put_u32(&key, 8);
+	tsq_put_u64(&key, (uint64_t)time);
+	tsq_batch_add(b, TSQ_DEDUPE_LAST, "t", 1, key.data, key.len, tsq_key_hash(key.data, key.len),
+	    &o, &first);
+	tsq_buf_free(&key);
+}
+
+/* The lines of the live rows in the order tsq_batch_order puts them, as "1 3 4". */
+static const char *
+written_lines(const struct tsq_batch *b)
+{
+	static char out[4096];
+	size_t *idx = xcalloc(b->n + 1, sizeof *idx), n = 0, len = 0;
+
+	for (size_t i = 0; i < b->n; i++)
+		if (b->rows[i].alive)
+			idx[n++] = i;
+	tsq_batch_order(b, idx, n);
+	out[0] = '\0';
+	for (size_t i = 0; i < n && len < sizeof out - 16; i++)
+		len += (size_t)snprintf(out + len, sizeof out - len, "%s%ld", len ? " " : "",
+		    b->rows[idx[i]].line);
+	free(idx);
+	return out;
+}
+
+static void
+order(void)
+{
+	struct tsq_batch b;
+	static const char *const symbols[] = { "ETH-USD", "BTC-USD", "SOL-USD", "BTC-EUR" };
+
+	tsq_batch_init(&b);
+	/* Ten minutes of four symbols in time order: written a symbol at a time. */
+	for (int t = 0; t < 10; t++)
+		for (int s = 0; s < 4; s++)
+			add_keyed(&b, symbols[s], t * 60000000LL, t * 4 + s + 1);
+	is_str(written_lines(&b), "1 5 9 13 17 21 25 29 33 37 2 6 10 14 18 22 26 30 34 38 "
+	    "3 7 11 15 19 23 27 31 35 39 4 8 12 16 20 24 28 32 36 40",
+	    "rows in runs by symbol, each in input order, symbols as they first came");
+
+	/* A later row of a key replaces the earlier one where it stands in its run. */
+	add_keyed(&b, "SOL-USD", 0, 41);
+	is_str(written_lines(&b), "1 5 9 13 17 21 25 29 33 37 2 6 10 14 18 22 26 30 34 38 "
+	    "4 8 12 16 20 24 28 32 36 40 7 11 15 19 23 27 31 35 39 41",
+	    "a replaced row is not written; its replacement is, in input order in its run");
+
+	/* A symbol of another length is another value, not a prefix of one. */
+	tsq_batch_reset(&b);
+	for (int t = 0; t < 8; t++) {
+		add_keyed(&b, "AB", t, 2 * t + 1);
+		add_keyed(&b, "ABC", t, 2 * t + 2);
+	}
+	is_str(written_lines(&b), "1 3 5 7 9 11 13 15 2 4 6 8 10 12 14 16",
+	    "\"AB\" and \"ABC\" are two runs");
+
+	/* A nearly unique leading field: the order stays. */
+	tsq_batch_reset(&b);
+	char sym[16];
+	for (int i = 0; i < 64; i++) {
+		snprintf(sym, sizeof sym, "S%d", i % 16);
+		add_keyed(&b, sym, i, i + 1);
+	}
+	ok(strncmp(written_lines(&b), "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 ", 42) == 0,
+	    "16 symbols in 64 rows (more than one in eight): input order kept");
+	tsq_batch_free(&b);
+
+	/* No key: input order. */
+	tsq_batch_init(&b);
+	long first;
+	for (long line = 1; line <= 20; line++) {
+		struct tsq_row_origin o = { "", 0, 0, 0, line, line };
+		tsq_batch_add(&b, TSQ_DEDUPE_LAST, "t", 1, "", 0, (uint64_t)line, &o, &first);
+	}
+	is_str(written_lines(&b), "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20",
+	    "rows without a key: input order");
+	tsq_batch_free(&b);
+
+	/* 25,000 rows of 20 symbols, as a default batch of one-minute candles. */
+	tsq_batch_init(&b);
+	for (int i = 0; i < 25000; i++) {
+		snprintf(sym, sizeof sym, "SYM%02d", i % 20);
+		add_keyed(&b, sym, (i / 20) * 60000000LL, i + 1);
+	}
+	size_t idx[25000], n = 0;
+	for (size_t i = 0; i < b.n; i++)
+		idx[n++] = i;
+	tsq_batch_order(&b, idx, n);
+	int breaks = 0, backwards = 0;
+	for (size_t i = 1; i < n; i++) {
+		bool same = b.rows[idx[i]].line % 20 == b.rows[idx[i - 1]].line % 20;
+		breaks += !same;
+		backwards += same && b.rows[idx[i]].line < b.rows[idx[i - 1]].line;
+	}
+	is_int(breaks, 19, "25,000 rows of 20 symbols: 20 runs");
+	is_int(backwards, 0, "each run in input order");
+	tsq_batch_free(&b);
+}
+
 int
 main(void)
 {
 	dedupe();
 	plans();
+	order();
 	return done_testing();
 }
