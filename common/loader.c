@@ -413,6 +413,8 @@ tsq_batch_reset(struct tsq_batch *b)
 	tsq_buf_reset(&b->keys);
 	tsq_buf_reset(&b->raw);
 	b->n = b->alive = 0;
+	b->norder = 0;
+	b->sealed = false;
 	if (b->slots)
 		memset(b->slots, 0, b->nslots * sizeof *b->slots);
 	b->min_time = INT64_MAX;
@@ -427,6 +429,7 @@ tsq_batch_free(struct tsq_batch *b)
 	tsq_buf_free(&b->raw);
 	free(b->rows);
 	free(b->slots);
+	free(b->order);
 	memset(b, 0, sizeof *b);
 }
 
@@ -491,6 +494,8 @@ tsq_batch_add(struct tsq_batch *b, enum tsq_dedupe dedupe, const void *tuple, si
 
 	enum tsq_add_result result = TSQ_ADD_OK;
 	size_t slot = 0;
+
+	b->sealed = false;
 
 	if (klen > 0) {
 		if ((b->n + 1) * 2 > b->nslots)
@@ -1054,6 +1059,21 @@ out:
 	free(groups);
 }
 
+void
+tsq_batch_seal(struct tsq_batch *b)
+{
+	if (b->alive > b->order_cap) {
+		b->order_cap = b->alive;
+		b->order = xreallocarray(b->order, b->order_cap, sizeof *b->order);
+	}
+	b->norder = 0;
+	for (size_t i = 0; i < b->n; i++)
+		if (b->rows[i].alive)
+			b->order[b->norder++] = i;
+	tsq_batch_order(b, b->order, b->norder);
+	b->sealed = true;
+}
+
 static int
 by_row(const void *a, const void *b)
 {
@@ -1065,7 +1085,8 @@ bool
 tsq_writer_flush(struct tsq_writer *w, struct tsq_batch *b)
 {
 	struct tsq_load_counts acc = { 0, 0, 0, 0 };
-	size_t *idx, n = 0;
+	const size_t *idx;
+	size_t n;
 	PGresult *res;
 	bool ok = false;
 
@@ -1082,11 +1103,10 @@ tsq_writer_flush(struct tsq_writer *w, struct tsq_batch *b)
 		}
 		w->staged = true;
 	}
-	idx = xreallocarray(NULL, b->alive, sizeof *idx);
-	for (size_t i = 0; i < b->n; i++)
-		if (b->rows[i].alive)
-			idx[n++] = i;
-	tsq_batch_order(b, idx, n);
+	if (!b->sealed)
+		tsq_batch_seal(b);
+	idx = b->order;
+	n = b->norder;
 	if (!begin(w))
 		goto out;
 	if (fast_path(w, b, idx, n, &acc)) {
@@ -1121,7 +1141,8 @@ tsq_writer_flush(struct tsq_writer *w, struct tsq_batch *b)
 out:
 	if (ok) {
 		/* In the order of the input (the rows were written grouped). */
-		qsort(w->rejects, w->nrejects, sizeof *w->rejects, by_row);
+		if (w->nrejects > 1)
+			qsort(w->rejects, w->nrejects, sizeof *w->rejects, by_row);
 		w->counts.fast_batches += acc.fast_batches;
 		w->counts.inserted += acc.inserted;
 		w->counts.updated += acc.updated;
@@ -1129,6 +1150,5 @@ out:
 	} else {
 		clear_rejects(w);
 	}
-	free(idx);
 	return ok;
 }

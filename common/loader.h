@@ -100,6 +100,8 @@ struct tsq_batch {
 	uint64_t *slots;		/* open addressing over rows (loader.c: slot_of) */
 	size_t nslots;
 	int64_t min_time, max_time;	/* of the rows' time column (the caller sets them) */
+	size_t *order, norder, order_cap;	/* the live rows as written (tsq_batch_seal) */
+	bool sealed;
 };
 
 enum tsq_add_result {
@@ -131,6 +133,12 @@ enum tsq_add_result tsq_batch_add(struct tsq_batch *b, enum tsq_dedupe dedupe,
  * rows or more).  Rows the server refuses are still reported in input order.
  */
 void tsq_batch_order(const struct tsq_batch *b, size_t *idx, size_t n);
+/*
+ * Settle the rows B is written with, and their order, into b->order: done
+ * by the reading thread when the batch is full, so that the writer starts
+ * at once (tsq_writer_flush seals a batch that is not).
+ */
+void tsq_batch_seal(struct tsq_batch *b);
 /* The bytes the batch holds. */
 size_t tsq_batch_bytes(const struct tsq_batch *b);
 

@@ -378,6 +378,9 @@ tsq_pool_flush(struct tsq_pool *p)
 {
 	struct tsq_round *r = &p->rounds[p->cur];
 
+	/* While the round before is still being written: its writer starts at once. */
+	for (int i = 0; i < p->nworkers && !p->o.dry_run; i++)
+		tsq_batch_seal(&r->batch[i]);
 	if (!wait_inflight(p))
 		return false;
 	if (r->rows == 0 || p->o.dry_run) {

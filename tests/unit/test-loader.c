@@ -187,22 +187,18 @@ add_keyed(struct tsq_batch *b, const char *symbol, int64_t time, long line)
 	tsq_buf_free(&key);
 }
 
-/* The lines of the live rows in the order tsq_batch_order puts them, as "1 3 4". */
+/* The lines of the live rows in the order the batch is written (tsq_batch_seal), as "1 3 4". */
 static const char *
-written_lines(const struct tsq_batch *b)
+written_lines(struct tsq_batch *b)
 {
 	static char out[4096];
-	size_t *idx = xcalloc(b->n + 1, sizeof *idx), n = 0, len = 0;
+	size_t len = 0;
 
-	for (size_t i = 0; i < b->n; i++)
-		if (b->rows[i].alive)
-			idx[n++] = i;
-	tsq_batch_order(b, idx, n);
+	tsq_batch_seal(b);
 	out[0] = '\0';
-	for (size_t i = 0; i < n && len < sizeof out - 16; i++)
+	for (size_t i = 0; i < b->norder && len < sizeof out - 16; i++)
 		len += (size_t)snprintf(out + len, sizeof out - len, "%s%ld", len ? " " : "",
-		    b->rows[idx[i]].line);
-	free(idx);
+		    b->rows[b->order[i]].line);
 	return out;
 }
 
@@ -264,10 +260,9 @@ order(void)
 		snprintf(sym, sizeof sym, "SYM%02d", i % 20);
 		add_keyed(&b, sym, (i / 20) * 60000000LL, i + 1);
 	}
-	size_t idx[25000], n = 0;
-	for (size_t i = 0; i < b.n; i++)
-		idx[n++] = i;
-	tsq_batch_order(&b, idx, n);
+	tsq_batch_seal(&b);
+	const size_t *idx = b.order, n = b.norder;
+	is_int(n, 25000, "every row is written");
 	int breaks = 0, backwards = 0;
 	for (size_t i = 1; i < n; i++) {
 		bool same = b.rows[idx[i]].line % 20 == b.rows[idx[i - 1]].line % 20;
