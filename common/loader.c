@@ -682,7 +682,10 @@ copy_rows(struct tsq_writer *w, const char *sql, const struct tsq_batch *b, cons
 			ok = put(w->conn, out->data, out->len);
 			tsq_buf_reset(out);
 		}
-		tsq_buf_add(out, b->data.data + r->off, r->len);
+		if (r->len >= SEND_CHUNK)	/* a large row goes as it is, not copied */
+			ok = ok && put(w->conn, b->data.data + r->off, r->len);
+		else
+			tsq_buf_add(out, b->data.data + r->off, r->len);
 	}
 	tsq_buf_add(out, tsq_copy_trailer, sizeof tsq_copy_trailer);
 	if (ok)
