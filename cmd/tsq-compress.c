@@ -1259,6 +1259,7 @@ struct job {
 	int64_t end_offset;	/* refresh only; -1 none */
 	int64_t schedule;	/* schedule_interval; -1: TimescaleDB's default */
 	bool scheduled;
+	bool one_batch;		/* refreshes in one transaction (see job_add.sql) */
 	bool matched;
 };
 
@@ -1274,11 +1275,11 @@ jobs_free(struct job *j, int n)
 static int
 jobs_of(struct session *s, const struct table *t, struct job **out)
 {
-	const char *params[2] = { t->schema, t->name };
+	const char *params[3] = { t->schema, t->name, s->b.policy_in_batches ? "true" : "false" };
 	PGresult *res;
 
 	*out = NULL;
-	if (!run_checked(s, "timescaledb/jobs.sql", 2, params, &res))
+	if (!run_checked(s, "timescaledb/jobs.sql", 3, params, &res))
 		return -1;
 	int n = PQntuples(res);
 	struct job *j = xcalloc((size_t)n + 1, sizeof *j);
@@ -1290,6 +1291,7 @@ jobs_of(struct session *s, const struct table *t, struct job **out)
 		j[i].end_offset = value_int64(res, i, 4, -1);
 		j[i].scheduled = PQgetvalue(res, i, 5)[0] == 't';
 		j[i].schedule = value_int64(res, i, 6, -1);
+		j[i].one_batch = PQgetvalue(res, i, 7)[0] == 't';
 	}
 	PQclear(res);
 	*out = j;
@@ -1318,6 +1320,8 @@ job_describe(const struct job *j, bool settings, struct tsq_buf *out)
 				tsq_buf_adds(out, "unset");
 			else
 				tsq_policy_format_duration(j->end_offset, out);
+			if (!j->one_batch)
+				tsq_buf_adds(out, ", in batches");
 		}
 	}
 	if (j->id)
@@ -1328,7 +1332,8 @@ static bool
 job_same(const struct job *have, const struct job *want)
 {
 	return strcmp(have->kind, want->kind) == 0 && strcmp(have->target, want->target) == 0 &&
-	    have->after == want->after && have->end_offset == want->end_offset;
+	    have->after == want->after && have->end_offset == want->end_offset &&
+	    have->one_batch == want->one_batch;
 }
 
 /* Do KIND ("add job", ...) on job J with SQL file PATH. */
@@ -1386,6 +1391,7 @@ native_sync(struct session *s, const struct table *t, const struct tsq_policy *p
 		w->target = t->display;
 		w->after = p->usec[own[k].setting];
 		w->end_offset = w->schedule = -1;
+		w->one_batch = true;
 	}
 	for (int i = 0; i < nr && p->usec[TSQ_POLICY_REFRESH_WINDOW] != TSQ_POLICY_OFF; i++) {
 		if (r[i].bucket <= 0) {
@@ -1399,6 +1405,7 @@ native_sync(struct session *s, const struct table *t, const struct tsq_policy *p
 		w->target = r[i].reg;
 		w->after = p->usec[TSQ_POLICY_REFRESH_WINDOW];
 		w->end_offset = w->schedule = r[i].bucket;
+		w->one_batch = true;
 	}
 	/* Keep the first job that matches each wanted one. */
 	for (int i = 0; i < nwant; i++) {
@@ -1440,9 +1447,10 @@ native_sync(struct session *s, const struct table *t, const struct tsq_policy *p
 		snprintf(after, sizeof after, "%" PRId64, want[i].after);
 		snprintf(end, sizeof end, "%" PRId64, want[i].end_offset);
 		snprintf(sched, sizeof sched, "%" PRId64, want[i].schedule);
-		const char *params[5] = { want[i].kind, want[i].target, after,
-		    want[i].end_offset < 0 ? NULL : end, want[i].schedule < 0 ? NULL : sched };
-		job_act(s, t, "add job", &want[i], true, "timescaledb/job_add.sql", 5, params);
+		const char *params[6] = { want[i].kind, want[i].target, after,
+		    want[i].end_offset < 0 ? NULL : end, want[i].schedule < 0 ? NULL : sched,
+		    s->b.policy_in_batches ? "true" : "false" };
+		job_act(s, t, "add job", &want[i], true, "timescaledb/job_add.sql", 6, params);
 	}
 	free(want);
 	jobs_free(have, nhave);

@@ -289,6 +289,7 @@ install(PGconn *conn, struct options *o, const struct tsq_backend *b)
 		{"table", o->table},
 		{"time_column", o->time_column},
 		{"shards", o->shards},
+		{"one_batch", b->policy_in_batches ? "true" : "false"},
 		{NULL, NULL},
 	};
 	const struct tsq_script_var tokens[] = {

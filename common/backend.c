@@ -122,6 +122,8 @@ tsq_backend_detect(PGconn *conn, struct tsq_backend *b)
 	    "         AND vartype = 'integer'),"
 	    " EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'refresh_continuous_aggregate'"
 	    "         AND 'options' = ANY (proargnames)),"
+	    " EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'add_continuous_aggregate_policy'"
+	    "         AND 'buckets_per_batch' = ANY (proargnames)),"
 	    " (SELECT extversion FROM pg_extension WHERE extname = 'citus'),"
 	    " EXISTS (SELECT 1 FROM pg_am WHERE amname = 'columnar')"
 	    " FROM (SELECT 1) AS one"
@@ -150,11 +152,12 @@ tsq_backend_detect(PGconn *conn, struct tsq_backend *b)
 	b->has_policies = PQgetvalue(res, 0, 5)[0] == 't';
 	b->timescaledb_preloaded = PQgetvalue(res, 0, 6)[0] == 't';
 	b->refresh_in_batches = PQgetvalue(res, 0, 7)[0] == 't';
-	if (!PQgetisnull(res, 0, 8)) {
-		snprintf(b->citus_version, sizeof b->citus_version, "%s", PQgetvalue(res, 0, 8));
+	b->policy_in_batches = PQgetvalue(res, 0, 8)[0] == 't';
+	if (!PQgetisnull(res, 0, 9)) {
+		snprintf(b->citus_version, sizeof b->citus_version, "%s", PQgetvalue(res, 0, 9));
 		if (b->kind == TSQ_BACKEND_POSTGRES) {
 			b->kind = TSQ_BACKEND_CITUS;
-			b->has_compression = PQgetvalue(res, 0, 9)[0] == 't';
+			b->has_compression = PQgetvalue(res, 0, 10)[0] == 't';
 		}
 	}
 	PQclear(res);

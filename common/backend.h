@@ -41,6 +41,15 @@ struct tsq_backend {
 	 * for one batch.
 	 */
 	bool refresh_in_batches;
+	/*
+	 * add_continuous_aggregate_policy() takes buckets_per_batch (2.23 and
+	 * 2.28 here): a refresh job then commits a few buckets at a time, newest
+	 * first.  Between two commits (until the next run, after a job stopped
+	 * half-way) the rollup's watermark is past older buckets not
+	 * materialized yet, and a query sees them neither from the rollup nor
+	 * from the raw rows: tsq's refresh jobs are set to one batch.
+	 */
+	bool policy_in_batches;
 	char citus_version[32];		/* the citus extension in this database, "" if none */
 };
 

@@ -454,6 +454,32 @@ delete job|7"
 	assert_equal "$(native_jobs)" ""
 }
 
+@test "--native: the refresh jobs it makes run in one transaction, and batched ones are replaced" {
+	[ "$TSQ_TEST_KIND" = timescaledb ] || skip "TimescaleDB's jobs"
+	tsq-compress --set-policy=ohlcv refresh_window=10d --native
+	# The same jobs in TimescaleDB's batches, as made by hand or by an
+	# earlier tsq: replaced, and nothing else.
+	tsq_psql -c "SELECT count(*) FROM timescaledb_information.jobs j, alter_job(j.job_id, config => j.config - 'buckets_per_batch')
+	             WHERE j.proc_name = 'policy_refresh_continuous_aggregate'" >/dev/null
+	run --separate-stderr tsq-compress --set-policy=ohlcv refresh_window=10d --native -v
+	assert_success
+	run grep -c "^tsq-compress: ok: delete job [0-9]* (refresh of public.ohlcv_[0-9a-z]*, start_offset 10d, end_offset [0-9]*[mhd], in batches) (" <<<"$stderr"
+	assert_output 5
+	run grep -c "^tsq-compress: ok: add job refresh of public.ohlcv_[0-9a-z]*, start_offset 10d, end_offset [0-9]*[mhd] (" <<<"$stderr"
+	assert_output 5
+	run grep -c " job " <<<"$stderr"
+	assert_output 10
+	# Each job stopped after its first transaction leaves every bucket of
+	# its window in the rollup: with batches, only the newest ten would be.
+	tsq_hold_jobs
+	tsq_refresh_jobs_first_batch_only
+	since=$(tsq_psql -c "SELECT date_trunc('day', now() - INTERVAL '9 days')")
+	for spec in "ohlcv_5m:5 minutes" "ohlcv_15m:15 minutes" "ohlcv_1h:1 hour" "ohlcv_4h:4 hours" "ohlcv_1d:1 day"; do
+		run tsq_rollup_agrees "${spec%%:*}" "${spec#*:}" "$since"
+		assert_success
+	done
+}
+
 @test "--native: TimescaleDB's scheduler runs the job it made" {
 	[ "$TSQ_TEST_KIND" = timescaledb ] || skip "TimescaleDB's jobs"
 	tsq_one_session && skip "PGlite has no background workers"

@@ -2,7 +2,9 @@
 -- aggregates that read it, directly or through each other: what
 -- tsq-compress --native compares with the stored policy.  The intervals of
 -- each job's config in microseconds (NULL when absent or not an interval:
--- an integer time column, a compress_created_before, an open window end).
+-- an integer time column, a compress_created_before, an open window end),
+-- and whether the job refreshes in one transaction: false for a refresh
+-- job in batches where the policy knows them ($3).
 WITH RECURSIVE caggs AS (
     SELECT c.view_schema, c.view_name, c.materialization_hypertable_schema AS mat_schema,
            c.materialization_hypertable_name AS mat_name
@@ -36,7 +38,8 @@ SELECT job_id, kind, target,
        (extract(epoch FROM CASE WHEN jsonb_typeof(config -> 'end_offset') = 'string'
                                 THEN (config ->> 'end_offset')::interval END) * 1000000)::bigint,
        scheduled,
-       (extract(epoch FROM schedule_interval) * 1000000)::bigint
+       (extract(epoch FROM schedule_interval) * 1000000)::bigint,
+       kind <> 'refresh' OR NOT $3::boolean OR config -> 'buckets_per_batch' = '0'
 FROM jobs
 CROSS JOIN LATERAL (SELECT CASE kind WHEN 'compression' THEN 'compress_after'
                                      WHEN 'retention' THEN 'drop_after'

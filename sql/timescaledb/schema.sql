@@ -80,18 +80,45 @@ FROM @source@
 GROUP BY 1, 2
 WITH NO DATA;
 
--- step: added refresh policy on @rollup@
+-- A refresh job runs in one transaction: with batches (TimescaleDB's
+-- default where the policy takes buckets_per_batch), each commit moves
+-- the rollup's watermark to its newest bucket first, and until the older
+-- batches commit (until the next run, if this one stops half-way) a query
+-- reads those buckets neither from the rollup nor from the candles.  A policy made in
+-- batches by an earlier tsq is set to one batch.
+-- step: refresh policy on @rollup@, in one transaction per run
 -- only: rollups
 -- each: rollup=ohlcv_5m; start=1 day; end=5 minutes; every=5 minutes
 -- each: rollup=ohlcv_15m; start=2 days; end=15 minutes; every=15 minutes
 -- each: rollup=ohlcv_1h; start=3 days; end=1 hour; every=1 hour
 -- each: rollup=ohlcv_4h; start=7 days; end=4 hours; every=4 hours
 -- each: rollup=ohlcv_1d; start=30 days; end=1 day; every=1 day
--- unless: SELECT EXISTS (SELECT 1 FROM timescaledb_information.jobs j JOIN timescaledb_information.continuous_aggregates c ON (j.hypertable_schema, j.hypertable_name) IN ((c.view_schema, c.view_name), (c.materialization_hypertable_schema, c.materialization_hypertable_name)) WHERE c.view_schema = $1 AND c.view_name = '@rollup@' AND j.proc_name = 'policy_refresh_continuous_aggregate')
--- params: schema
-SELECT add_continuous_aggregate_policy(format('%I.%I', $1::text, '@rollup@')::regclass,
-    start_offset => INTERVAL '@start@', end_offset => INTERVAL '@end@',
-    schedule_interval => INTERVAL '@every@');
+-- unless: SELECT bool_and(NOT $2::boolean OR j.config -> 'buckets_per_batch' = '0') FROM timescaledb_information.jobs j JOIN timescaledb_information.continuous_aggregates c ON (j.hypertable_schema, j.hypertable_name) IN ((c.view_schema, c.view_name), (c.materialization_hypertable_schema, c.materialization_hypertable_name)) WHERE c.view_schema = $1 AND c.view_name = '@rollup@' AND j.proc_name = 'policy_refresh_continuous_aggregate'
+-- params: schema, one_batch
+WITH jobs AS (
+    SELECT j.job_id, j.config
+    FROM timescaledb_information.jobs j
+    JOIN timescaledb_information.continuous_aggregates c
+      ON (j.hypertable_schema, j.hypertable_name)
+         IN ((c.view_schema, c.view_name),
+             (c.materialization_hypertable_schema, c.materialization_hypertable_name))
+    WHERE c.view_schema = $1 AND c.view_name = '@rollup@'
+      AND j.proc_name = 'policy_refresh_continuous_aggregate'
+),
+added AS (
+    SELECT add_continuous_aggregate_policy(format('%I.%I', $1::text, '@rollup@')::regclass,
+               start_offset => INTERVAL '@start@', end_offset => INTERVAL '@end@',
+               schedule_interval => INTERVAL '@every@') AS job_id
+    WHERE NOT EXISTS (SELECT 1 FROM jobs)
+)
+SELECT CASE WHEN $2::boolean
+            THEN (SELECT a.job_id
+                  FROM alter_job(t.job_id, config => (SELECT c.config FROM alter_job(t.job_id) c)
+                                                     || '{"buckets_per_batch": 0}') a)
+            ELSE t.job_id END
+FROM (SELECT job_id FROM added
+      UNION ALL
+      SELECT job_id FROM jobs WHERE config -> 'buckets_per_batch' IS DISTINCT FROM '0') t;
 
 -- step: created function tsq.rollup_horizon
 -- only: rollups

@@ -161,3 +161,29 @@ tsq_hold_jobs() {
 	[ "$TSQ_TEST_BACKEND" = timescaledb ] || return 0
 	tsq_psql -c "SELECT count(*) FROM timescaledb_information.jobs j, alter_job(j.job_id, scheduled => false) WHERE j.job_id >= 1000" >/dev/null
 }
+
+# Run every refresh job of TimescaleDB's (as its scheduler would), each
+# stopping after its first batch, as a job stopped half-way would: the
+# rollups' sources first.  Each job keeps the setting.
+tsq_refresh_jobs_first_batch_only() {
+	local id
+	for id in $(tsq_psql -c "SELECT j.job_id FROM timescaledb_information.jobs j,
+	                                LATERAL alter_job(j.job_id, config => j.config || '{\"max_batches_per_execution\": 1}')
+	                         WHERE j.proc_name = 'policy_refresh_continuous_aggregate'
+	                         ORDER BY (j.config ->> 'end_offset')::interval, j.job_id"); do
+		tsq_psql -c "CALL run_job($id)" || return 1
+	done
+}
+
+# Check that rollup $1 (buckets of $2) holds what the raw candles give from
+# $3 on (default: all of them); print the differences (diff of raw against
+# rollup) when it does not.
+tsq_rollup_agrees() {
+	local since=${3:--infinity}
+	diff <(tsq_psql -c "SET search_path = public, tsq" -c "
+	           SELECT symbol, time_bucket('$2', time) AS b, first(open, time), max(high), min(low),
+	                  last(close, time), sum(volume), sum(trades), count(*)
+	           FROM ohlcv WHERE time_bucket('$2', time) >= '$since' GROUP BY 1, 2 ORDER BY 1, 2") \
+	     <(tsq_psql -c "SELECT symbol, time, open, high, low, close, volume, trades, candles
+	                    FROM $1 WHERE time >= '$since' ORDER BY 1, 2")
+}
