@@ -303,8 +303,8 @@ install(PGconn *conn, struct options *o, const struct tsq_backend *b)
 	if (o->table) {
 		char convert[64];
 		if (tsq_backend_sql(o->backend, "convert.sql", convert, sizeof convert) == NULL) {
-			tsq_error("plain PostgreSQL cannot turn an existing table into a "
-			    "partitioned table in place");
+			tsq_error("%s cannot turn an existing table into a partitioned table in "
+			    "place", tsq_backend_title(o->backend));
 			tsq_hint("create a new table with PARTITION BY RANGE (%s) and copy the rows "
 			    "into it, or use a server with TimescaleDB", o->time_column);
 			rc = TSQ_EXIT_UNAVAILABLE;

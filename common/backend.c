@@ -23,6 +23,20 @@ tsq_backend_name(enum tsq_backend_kind kind)
 	return "postgres";
 }
 
+const char *
+tsq_backend_title(enum tsq_backend_kind kind)
+{
+	switch (kind) {
+	case TSQ_BACKEND_TIMESCALEDB:
+		return "TimescaleDB";
+	case TSQ_BACKEND_CITUS:
+		return "Citus";
+	case TSQ_BACKEND_POSTGRES:
+		break;
+	}
+	return "plain PostgreSQL";
+}
+
 bool
 tsq_backend_own_partitions(enum tsq_backend_kind kind)
 {

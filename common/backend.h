@@ -58,6 +58,8 @@ PGresult *tsq_backend_detect(PGconn *conn, struct tsq_backend *b);
 
 /* "timescaledb", "postgres" or "citus": the name users see and the sql/ folder. */
 const char *tsq_backend_name(enum tsq_backend_kind kind);
+/* "TimescaleDB", "plain PostgreSQL" or "Citus": for sentences. */
+const char *tsq_backend_title(enum tsq_backend_kind kind);
 
 /*
  * Whether tsq keeps the time partitions and the rollup tables itself (plain

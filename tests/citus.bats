@@ -1,9 +1,11 @@
 #!/usr/bin/env bats
-# The Citus test cluster (a coordinator and two workers) works, and tsq runs
-# on it: tsq-init distributes its schema, tsq-load loads through the
-# coordinator with the same accounting, tsq-query's indicators equal
-# TA-Lib's, the bars from the rollups tsq-compress refreshes equal those from
-# the candles.  What tsq makes is checked in Citus's own views.
+# The Citus test cluster (a coordinator and two workers) works, and what is
+# Citus's own in tsq: tsq-init distributes its schema, tsq-load loads through
+# the coordinator onto both workers and survives one that stops, the bars
+# from the rollups tsq-compress refreshes equal those from the candles,
+# columnar compression, partition upkeep and tsq-stats by node.  What tsq
+# makes is checked in Citus's own views.  The suites of tsq-init, tsq-load
+# and tsq-query run on this cluster too (tests/run).
 
 setup_file() {
 	load lib/db
@@ -19,7 +21,6 @@ teardown_file() {
 setup() {
 	load lib/common
 	load lib/db
-	load lib/indicators
 	tsq_db_reset
 	cd "$BATS_TEST_TMPDIR"
 }
@@ -127,43 +128,6 @@ tsq.rollups|reference|<none>|1"
 	assert_output "13	close"
 	run tsq_psql -c "SELECT count(*), sum(close) FILTER (WHERE symbol = 'NEW') FROM ohlcv"
 	assert_output "1081|1.5"
-}
-
-@test "citus: rows a worker refuses are isolated: exactly those are rejected, with the line and SQLSTATE" {
-	tsq-init -q
-	tsq_psql -c "ALTER TABLE ohlcv ADD CONSTRAINT sane CHECK (high >= low)"
-	# Two days of two symbols; three rows broken, two of them in one batch.
-	awk -F, -v OFS=, 'BEGIN { print "time,symbol,open,high,low,close,volume"
-		for (m = 0; m < 2880; m++) for (k = 1; k <= 2; k++) {
-			p = 100 + k + (m % 97) / 10
-			printf "%d,S%d,%.2f,%.2f,%.2f,%.2f,%d\n", 1767571200 + m * 60, k, p, p + 1, p - 1, p + 0.5, m % 13 } }' |
-		awk -F, -v OFS=, 'NR == 8 || NR == 9 || NR == 3000 { t = $4; $4 = $5; $5 = t } { print }' >bad.csv
-	# An upsert finds them by INSERT, which passes on the worker's SQLSTATE;
-	# a plain COPY (--on-conflict error) through the coordinator gets XX000
-	# for them, with the worker's message.
-	for mode in update:23514 error:XX000; do
-		tsq_psql -c "TRUNCATE ohlcv"
-		rm -f bad.csv.rejects.jsonl
-		run --separate-stderr tsq-load --on-conflict "${mode%:*}" --batch-size 1000 ohlcv bad.csv
-		assert_equal "$status" 65
-		assert_regex "$stderr" 'read 5760, inserted 5757, .* rejected 3'
-		state=${mode#*:}
-		assert_equal "$(jq -r '"\(.line) \(.sqlstate)"' bad.csv.rejects.jsonl | tr '\n' ' ')" "8 $state 9 $state 3000 $state "
-		run jq -r .error bad.csv.rejects.jsonl
-		assert_line --index 0 --regexp '^new row for relation "ohlcv_p2026_01_05(_[0-9]+)?" violates check constraint "sane"$'
-		assert_equal "$(tsq_psql -c 'SELECT count(*), count(*) FILTER (WHERE high < low) FROM ohlcv')" "5757|0"
-	done
-}
-
-@test "citus: the indicators equal TA-Lib's, read from the cluster" {
-	tsq-init -q
-	load_walk
-	# One case of each kind of computation: windows over rows (sma), running
-	# sums seeded by the first rows (ema, rsi, adx), several columns (macd,
-	# stoch), volume (mfi).  Every case runs on the other backends.
-	run every_indicator 'sma|ema|rsi|macd|stoch|adx|mfi' '' first
-	assert_success
-	assert_output "9 cases"
 }
 
 @test "citus: bars from the rollups tsq-compress refreshes equal the bars from the candles" {

@@ -86,6 +86,18 @@ trades|t"
 		assert_output "86400000000"
 		run tsq_psql -c "SELECT count(*) FROM timescaledb_information.jobs WHERE proc_name = 'policy_compression'"
 		assert_output "3"
+	elif [ "$TSQ_TEST_KIND" = citus ]; then
+		# Citus's own daily partitions (create_time_partitions), 7 days back
+		# to 7 ahead, named by its convention; a row lands in its day's.
+		run tsq_psql -c "SELECT parent_table, count(*), min(from_value::timestamptz) = date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - INTERVAL '7 days',
+		                        max(to_value::timestamptz) = date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + INTERVAL '8 days'
+		                 FROM time_partitions GROUP BY 1 ORDER BY parent_table::text"
+		assert_output "ohlcv|15|t|t
+quotes|15|t|t
+trades|15|t|t"
+		tsq_psql -c "INSERT INTO ohlcv (time, symbol, open, high, low, close) VALUES (now(), 'BTC', 1, 2, 0.5, 1.5)"
+		run tsq_psql -c "SELECT count(*) FROM ohlcv_p$(date -u +%Y_%m_%d)"
+		assert_output 1
 	else
 		run tsq_psql -c "SELECT c.relname, c.relkind FROM pg_class c WHERE c.relname IN ('ohlcv', 'trades', 'quotes') ORDER BY 1"
 		assert_output "ohlcv|p
@@ -114,7 +126,7 @@ INSERT INTO ohlcv (time, symbol, open, high, low, close, volume, trades)
 SELECT now() - interval '3 hours' + i * interval '1 minute', s, 100 + i, 101 + i + (i % 7), 99 + i - (i % 5), 100.5 + i, i, i % 11
 FROM generate_series(0, 179) i, unnest(ARRAY['BTC', 'ETH']) s;
 SQL
-	if [ "$TSQ_TEST_KIND" = postgres ]; then
+	if [ "$TSQ_TEST_KIND" != timescaledb ]; then
 		for r in ohlcv_5m ohlcv_15m ohlcv_1h ohlcv_4h ohlcv_1d; do
 			tsq_psql -c "SELECT tsq.refresh_rollup('public', '$r', NULL, NULL)" >/dev/null
 		done
@@ -243,7 +255,7 @@ SQL
 	assert_output "t"
 }
 
-@test "init: --table turns an existing table into a hypertable, or refuses on plain PostgreSQL" {
+@test "init: --table turns an existing table into a hypertable, or refuses on PostgreSQL and Citus" {
 	tsq_psql -c "CREATE TABLE ticks (ts timestamptz NOT NULL, px float8)" \
 		-c "INSERT INTO ticks SELECT '2024-01-01'::timestamptz + i * interval '1 hour', i FROM generate_series(1, 100) i"
 	run --separate-stderr tsq-init --table ticks --time-column ts
@@ -258,7 +270,9 @@ SQL
 		assert_regex "$stderr" '"ticks" is up to date'
 	else
 		assert_equal "$status" 69
-		assert_equal "${stderr_lines[-2]}" "tsq-init: error: plain PostgreSQL cannot turn an existing table into a partitioned table in place"
+		title="plain PostgreSQL"
+		[ "$TSQ_TEST_KIND" = citus ] && title=Citus
+		assert_equal "${stderr_lines[-2]}" "tsq-init: error: $title cannot turn an existing table into a partitioned table in place"
 		run tsq_psql -c "SELECT relkind FROM pg_class WHERE relname = 'ticks'"
 		assert_output "r"
 	fi
