@@ -1166,7 +1166,11 @@ premake(struct session *s, const struct table *t, int64_t ahead)
 	res = tsq_exec(s->conn, "SELECT tsq.has_partitions($1, $2, $3::timestamptz, $4::timestamptz)",
 	    4, probe);
 	if (!tsq_result_ok(res)) {
-		tsq_report_result(res);
+		struct tsq_buf msg = TSQ_BUF_INIT;
+		tsq_result_message(res, s->conn, &msg);
+		tsq_error("could not check the partitions ahead of %s: %s", t->display, msg.data);
+		tsq_report_details(res);
+		tsq_buf_free(&msg);
 		PQclear(res);
 		s->failures++;
 		return;

@@ -29,14 +29,24 @@ BEGIN
 END
 $fn$;
 
--- step: defined tsq.has_partitions with Citus's partition ranges
--- unless: SELECT EXISTS (SELECT 1 FROM pg_proc WHERE oid = to_regprocedure('tsq.has_partitions(text,text,timestamp with time zone,timestamp with time zone)') AND prosrc LIKE '%get_missing_time_partition_ranges%')
+-- step: defined tsq.has_partitions with Citus's partition ranges, taking no lock
+-- unless: SELECT EXISTS (SELECT 1 FROM pg_proc WHERE oid = to_regprocedure('tsq.has_partitions(text,text,timestamp with time zone,timestamp with time zone)') AND prosrc LIKE '%tsq.partitions(%')
+-- Whether every UTC day of [from_time, to_time) lies in a partition, from
+-- the partition bounds in the catalog (tsq.partitions).  Citus's
+-- get_missing_time_partition_ranges locks the table and every partition
+-- first, so a partition another session holds (a long-running copy into a
+-- detached day, a LOCK TABLE) would stop tsq-compress's check for days
+-- ahead; this reads the catalog only.  PL/pgSQL: tsq.partitions is defined
+-- by a later step.
 CREATE OR REPLACE FUNCTION tsq.has_partitions(schema_name text, table_name text,
                                               from_time timestamptz, to_time timestamptz)
-RETURNS boolean LANGUAGE sql SET timezone = 'UTC' AS $fn$
-    SELECT NOT EXISTS (
-        SELECT 1 FROM get_missing_time_partition_ranges(
-            format('%I.%I', schema_name, table_name)::regclass, interval '1 day',
-            date_trunc('day', to_time - interval '1 microsecond') + interval '1 day',
-            date_trunc('day', from_time)))
+RETURNS boolean LANGUAGE plpgsql STABLE SET timezone = 'UTC' AS $fn$
+BEGIN
+    RETURN NOT EXISTS (
+        SELECT 1
+        FROM generate_series(date_trunc('day', from_time), to_time - interval '1 microsecond',
+                             interval '1 day') AS day
+        WHERE NOT EXISTS (SELECT 1 FROM tsq.partitions(schema_name, table_name) p
+                          WHERE p.range_start <= day AND p.range_end > day));
+END
 $fn$;

@@ -196,3 +196,27 @@ tsq_rollup_agrees() {
 tsq_copy_sqlstate() {
 	if [ "$TSQ_TEST_BACKEND" = citus ]; then echo XX000; else echo "$1"; fi
 }
+
+# The chunks or daily partitions of public table $1 as a relation for a FROM
+# clause, as the backend's own catalog has them: name (schema-qualified),
+# range_start, range_end, and status as TimescaleDB's chunk status bits
+# (0 uncompressed, 1 compressed, 8 partial); a Citus partition stored as
+# columnar counts as compressed.  Plain PostgreSQL has no compression.
+tsq_parts() {
+	case $TSQ_TEST_KIND in
+	timescaledb) echo "(SELECT format('%I.%I', c.chunk_schema, c.chunk_name) AS name, c.range_start, c.range_end, k.status
+	                    FROM timescaledb_information.chunks c
+	                    JOIN _timescaledb_catalog.chunk k ON k.schema_name = c.chunk_schema AND k.table_name = c.chunk_name
+	                    WHERE c.hypertable_schema = 'public' AND c.hypertable_name = '$1') AS parts" ;;
+	citus) echo "(SELECT partition::text AS name, from_value::timestamptz AS range_start, to_value::timestamptz AS range_end,
+	                     CASE WHEN access_method = 'columnar' THEN 1 ELSE 0 END AS status
+	              FROM time_partitions WHERE parent_table = 'public.$1'::regclass) AS parts" ;;
+	*) echo "(SELECT format('%I.%I', partition_schema, partition_name) AS name, range_start, range_end, 0 AS status
+	          FROM tsq.partitions('public', '$1')) AS parts" ;;
+	esac
+}
+
+# True on a backend with compression: TimescaleDB's, or Citus's columnar.
+tsq_compresses() {
+	[ "$TSQ_TEST_KIND" != postgres ]
+}
