@@ -1398,12 +1398,13 @@ chunks_view(struct session *s)
 		}
 		const char *p[2] = { r.schema, r.name };
 		const char *path = NULL;
+		char own[64];
 		PGresult *res = NULL;
 		if (tsq_backend_own_partitions(s->b.kind)) {
 			res = tsq_exec(s->conn, "SELECT to_regprocedure('tsq.partitions(text,text)') IS NOT NULL",
 			    0, NULL);
 			if (tsq_result_ok(res) && PQgetvalue(res, 0, 0)[0] == 't')
-				path = "postgres/stats_chunks.sql";
+				path = tsq_backend_sql(s->b.kind, "stats_chunks.sql", own, sizeof own);
 		} else {
 			res = tsq_exec(s->conn, "SELECT EXISTS (SELECT 1 FROM timescaledb_information.hypertables"
 			    " WHERE hypertable_schema = $1 AND hypertable_name = $2)", 2, p);
@@ -1469,15 +1470,16 @@ nodes_view(struct session *s)
 /* ---- --symbols and --quality ---- */
 
 /*
- * The SQL of sql/quality/FILE for table row R: @table@ and @symbols@ become
+ * The SQL of sql/quality/FILE for table row R (or the backend's own version,
+ * <backend>/quality_FILE, where it needs one): @table@ and @symbols@ become
  * names the server quoted, @timeframe@ the timeframe column or TF_NONE, and
  * @step@ and @missing@ the shared fragments of sql/quality.
  */
 static char *
-quality_sql(const char *file, const struct row *r, const char *symbols, bool timeframe,
-    const char *tf_none)
+quality_sql(const struct session *s, const char *file, const struct row *r, const char *symbols,
+    bool timeframe, const char *tf_none)
 {
-	char path[64];
+	char path[64], own[64];
 	struct tsq_buf fragment[2] = { TSQ_BUF_INIT, TSQ_BUF_INIT }, out = TSQ_BUF_INIT;
 	static const char *const names[2] = { "quality/step.sql", "quality/missing.sql" };
 
@@ -1499,7 +1501,9 @@ quality_sql(const char *file, const struct row *r, const char *symbols, bool tim
 		{ "missing", fragment[1].data },
 		{ NULL, NULL },
 	};
-	snprintf(path, sizeof path, "quality/%s", file);
+	snprintf(own, sizeof own, "quality_%s", file);
+	if (!tsq_backend_sql(s->b.kind, own, path, sizeof path))
+		snprintf(path, sizeof path, "quality/%s", file);
 	tsq_sql_substitute(&out, tsq_sql_file(path), tokens);
 	tsq_buf_free(&fragment[0]);
 	tsq_buf_free(&fragment[1]);
@@ -1563,7 +1567,7 @@ symbols_view(struct session *s)
 			tsq_error("--symbols needs columns time and symbol: %s has no %s", r.display, lacks);
 			rc = TSQ_EXIT_USAGE;
 		} else {
-			sql = quality_sql("symbols.sql", &r, NULL, timeframe, "NULL");
+			sql = quality_sql(s, "symbols.sql", &r, NULL, timeframe, "NULL");
 			rows_params(s->o, p);
 			res = tsq_exec(s->conn, sql, 4, p);
 			if (!tsq_result_ok(res)) {
@@ -1646,7 +1650,7 @@ checks_run(struct session *s, const struct row *r, bool timeframe, struct check 
 	p[4] = spike;
 	p[5] = frozen;
 	p[6] = examples;
-	char *sql = quality_sql("candles.sql", r, NULL, timeframe, "NULL");
+	char *sql = quality_sql(s, "candles.sql", r, NULL, timeframe, "NULL");
 	res = tsq_exec(s->conn, sql, 7, p);
 	free(sql);
 	if (!tsq_result_ok(res) || PQntuples(res) != NCHECKS - 1) {
@@ -1681,7 +1685,7 @@ checks_run(struct session *s, const struct row *r, bool timeframe, struct check 
 	PQclear(res);
 	snprintf(stale, sizeof stale, "%" PRId64 " microseconds", o->stale_usec);
 	const char *q[2] = { stale, examples };
-	sql = quality_sql("stale.sql", r, symbols, timeframe, "NULL");
+	sql = quality_sql(s, "stale.sql", r, symbols, timeframe, "NULL");
 	free(symbols);
 	res = tsq_exec(s->conn, sql, 2, q);
 	free(sql);
