@@ -81,3 +81,10 @@ tsq_cancel_signal(void)
 {
 	return got_signal;
 }
+
+void
+tsq_cancel_repeat(void)
+{
+	if (got_signal && running)
+		cancel_all();
+}

@@ -24,6 +24,11 @@ void tsq_cancel_release(void);
  * cancel requests then; they go once per run of the program.
  */
 void tsq_cancel_running(bool running);
+/*
+ * Send the cancel requests again when a signal came and statements are
+ * running: one the server received before the statement was ignored.
+ */
+void tsq_cancel_repeat(void);
 /* The signal received (SIGINT, SIGTERM), or 0. */
 int tsq_cancel_signal(void);
 

@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -57,6 +58,19 @@ wait_result(PGconn *conn)
 	PGresult *res, *more;
 
 	tsq_cancel_running(true);
+	/*
+	 * A cancel that reaches the server before the statement does is lost
+	 * (an idle server session ignores it), so while no result has come a
+	 * signal's cancel is sent again every quarter of a second.
+	 */
+	while (PQisBusy(conn) && PQsocket(conn) >= 0) {
+		struct pollfd pfd = { .fd = PQsocket(conn), .events = POLLIN };
+		int n = poll(&pfd, 1, 250);
+		if (n > 0 && !PQconsumeInput(conn))
+			break;
+		if (n == 0)
+			tsq_cancel_repeat();
+	}
 	res = PQgetResult(conn);
 	while ((more = PQgetResult(conn)) != NULL)
 		PQclear(more);
