@@ -599,13 +599,20 @@ $(echo "$times" | sed -n $((n - 1))p) 2026-01-08 $((n - 1)) $n"
 
 @test "Ctrl-C at any moment of the start ends tsq-query at once" {
 	tsq_one_session && skip "PGlite's server takes no cancel requests"
+	[ -r /proc/self/comm ] || skip "no /proc to tell when tsq-query has started"
 	# Whatever step the signal falls between (connecting, BEGIN, DECLARE,
 	# the first FETCH sent but not yet waited for), nothing may go on to run
 	# the 60 s query.  env restores the default action the shell takes away
-	# from a background job, as a terminal's Ctrl-C would find it.
+	# from a background job, as a terminal's Ctrl-C would find it; the delay
+	# counts from env's exec of tsq-query (a signal sent before it, while
+	# the shell still ignores SIGINT, would be lost on the way, not by tsq).
 	for delay in 0.01 0.02 0.03 0.04 0.05 0.06 0.08 0.1 0.15 0.2; do
 		env --default-signal=INT tsq-query -c "SELECT pg_sleep(60) AS slow" >/dev/null 2>&1 &
 		pid=$!
+		comm=
+		while [ "$comm" != tsq-query ] && kill -0 "$pid" 2>/dev/null; do
+			read -r comm <"/proc/$pid/comm" 2>/dev/null || comm=
+		done
 		sleep "$delay"
 		kill -INT "$pid"
 		for i in $(seq 1 50); do
