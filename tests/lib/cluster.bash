@@ -23,6 +23,21 @@ tsq_as_server() {
 	if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# initdb DATADIR as every test cluster is made: trust, UTF8, C locale.
+tsq_initdb() {
+	tsq_as_server "$(tsq_pg_bindir)/initdb" -D "$1" -U postgres -A trust -E UTF8 --locale=C --no-sync
+}
+
+# Make one cluster in DIR/data to copy for every cluster tsq_cluster_start
+# makes after it (TSQ_INITDB_TEMPLATE, exported): a test run starts dozens.
+tsq_initdb_template() {
+	local dir=$1
+	mkdir -p "$dir" || return 1
+	if [ "$(id -u)" = 0 ]; then chown postgres "$dir"; fi
+	tsq_initdb "$dir/data" >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; return 1; }
+	export TSQ_INITDB_TEMPLATE="$dir/data"
+}
+
 # tsq_cluster_start DIR SOCKDIR PORT [SETTING...]: create a cluster in DIR
 # (DIR/data, log in DIR/log), add the settings to its postgresql.conf, start
 # it on SOCKDIR:PORT and wait until it accepts connections.
@@ -33,8 +48,13 @@ tsq_cluster_start() {
 	[ -x "$bindir/initdb" ] || { echo "PostgreSQL server programs not found" >&2; return 1; }
 	mkdir -p "$dir" "$sock"
 	if [ "$(id -u)" = 0 ]; then chown postgres "$dir" "$sock"; fi
-	tsq_as_server "$bindir/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C \
-		--no-sync >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; return 1; }
+	if [ -n "${TSQ_INITDB_TEMPLATE:-}" ] && [ -f "$TSQ_INITDB_TEMPLATE/PG_VERSION" ]; then
+		# A copy of the cluster tsq_initdb_template made: the same files
+		# initdb would write, in a tenth of the time.
+		cp -a "$TSQ_INITDB_TEMPLATE" "$dir/data" || return 1
+	else
+		tsq_initdb "$dir/data" >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; return 1; }
+	fi
 	{
 		echo "listen_addresses = ''"
 		echo "unix_socket_directories = '$sock'"
