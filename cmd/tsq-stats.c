@@ -337,6 +337,7 @@ struct session {
 	bool scheduler;
 	bool has_writes;	/* tsq.writes, tsq-load's record of its loads */
 	bool has_nodes;		/* tsq.node_stats: a Citus cluster's shards, node by node */
+	PGresult *cluster;	/* citus/stats_cluster.sql, read once when first needed */
 	/* the tables asked for: regclass texts, and as one regclass[] literal */
 	char **tables;
 	int ntables;
@@ -661,27 +662,30 @@ row_columns(struct session *s, struct row *r, const char *reg, char **time)
 
 /*
  * A table a Citus cluster holds: its rows, bytes and compression over every
- * node, in place of the coordinator's own figures.
+ * node, in place of the coordinator's own figures.  Every table's are read
+ * at the first: each reading asks every node afresh.
  */
 static bool
-cluster_sizes(struct session *s, struct row *r, const char *reg)
+cluster_sizes(struct session *s, struct row *r)
 {
-	const char *p[1] = { reg };
 	PGresult *res;
 
-	if (!run_checked(s, "citus/stats_cluster.sql", 1, p, &res))
+	if (s->cluster == NULL && !run_checked(s, "citus/stats_cluster.sql", 0, NULL, &s->cluster))
 		return false;
-	if (PQntuples(res) == 1) {
-		r->rows = value_int64(res, 0, 0, -1);
-		r->total = value_int64(res, 0, 1, -1);
-		r->table = value_int64(res, 0, 2, -1);
+	res = s->cluster;
+	for (int i = 0; i < PQntuples(res); i++) {
+		if (strcmp(PQgetvalue(res, i, 0), r->display) != 0)
+			continue;
+		r->rows = value_int64(res, i, 1, -1);
+		r->total = value_int64(res, i, 2, -1);
+		r->table = value_int64(res, i, 3, -1);
 		r->index = r->total >= 0 && r->table >= 0 ? r->total - r->table : -1;
 		r->toast = -1;	/* within table: Citus measures the two together */
-		r->compressed = value_int64(res, 0, 3, -1);
-		r->before = value_int64(res, 0, 4, -1);
-		r->after = value_int64(res, 0, 5, -1);
+		r->compressed = value_int64(res, i, 4, -1);
+		r->before = value_int64(res, i, 5, -1);
+		r->after = value_int64(res, i, 6, -1);
+		break;
 	}
-	PQclear(res);
 	return true;
 }
 
@@ -715,7 +719,7 @@ row_sizes(struct session *s, struct row *r, const char *reg)
 		r->toast = value_int64(res, 0, 5, -1);
 		if (s->has_nodes) {
 			PQclear(res);
-			return cluster_sizes(s, r, reg);
+			return cluster_sizes(s, r);
 		}
 	}
 	PQclear(res);
@@ -1833,6 +1837,7 @@ session_close(struct session *s)
 		free(s->tables[i]);
 	free(s->tables);
 	tsq_buf_free(&s->table_array);
+	PQclear(s->cluster);
 	free(s->version);
 	free(s->ts_version);
 	free(s->license);

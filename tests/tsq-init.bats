@@ -87,14 +87,14 @@ trades|t"
 		run tsq_psql -c "SELECT count(*) FROM timescaledb_information.jobs WHERE proc_name = 'policy_compression'"
 		assert_output "3"
 	elif [ "$TSQ_TEST_KIND" = citus ]; then
-		# Citus's own daily partitions (create_time_partitions), 7 days back
-		# to 7 ahead, named by its convention; a row lands in its day's.
-		run tsq_psql -c "SELECT parent_table, count(*), min(from_value::timestamptz) = date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - INTERVAL '7 days',
+		# Citus's own daily partitions (create_time_partitions), yesterday
+		# to 7 days ahead, named by its convention; a row lands in its day's.
+		run tsq_psql -c "SELECT parent_table, count(*), min(from_value::timestamptz) = date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - INTERVAL '1 day',
 		                        max(to_value::timestamptz) = date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + INTERVAL '8 days'
 		                 FROM time_partitions GROUP BY 1 ORDER BY parent_table::text"
-		assert_output "ohlcv|15|t|t
-quotes|15|t|t
-trades|15|t|t"
+		assert_output "ohlcv|9|t|t
+quotes|9|t|t
+trades|9|t|t"
 		tsq_psql -c "INSERT INTO ohlcv (time, symbol, open, high, low, close) VALUES (now(), 'BTC', 1, 2, 0.5, 1.5)"
 		run tsq_psql -c "SELECT count(*) FROM ohlcv_p$(date -u +%Y_%m_%d)"
 		assert_output 1
@@ -105,13 +105,15 @@ quotes|p
 trades|p"
 		today=$(date -u +%Y%m%d)
 		ahead=$(date -u -d '+7 days' +%Y%m%d)
-		behind=$(date -u -d '-7 days' +%Y%m%d)
+		behind=$(date -u -d '-1 day' +%Y%m%d)
+		before=$(date -u -d '-2 days' +%Y%m%d)
 		run tsq_psql -c "SELECT count(*) FROM pg_inherits WHERE inhparent = 'ohlcv'::regclass"
-		assert_output "15"
+		assert_output "9"
 		run tsq_psql -c "SELECT pg_get_expr(relpartbound, oid) FROM pg_class WHERE relname = 'ohlcv_p$today'"
 		assert_output "FOR VALUES FROM ('$(date -u +%Y-%m-%d) 00:00:00+00') TO ('$(date -u -d '+1 day' +%Y-%m-%d) 00:00:00+00')"
-		run tsq_psql -c "SELECT to_regclass('ohlcv_p$ahead') IS NOT NULL, to_regclass('ohlcv_p$behind') IS NOT NULL, to_regclass('trades_p$today') IS NOT NULL"
-		assert_output "t|t|t"
+		run tsq_psql -c "SELECT to_regclass('ohlcv_p$ahead') IS NOT NULL, to_regclass('ohlcv_p$behind') IS NOT NULL,
+		                        to_regclass('trades_p$today') IS NOT NULL, to_regclass('ohlcv_p$before') IS NULL"
+		assert_output "t|t|t|t"
 		# A row lands in its day's partition.
 		tsq_psql -c "INSERT INTO ohlcv (time, symbol, open, high, low, close) VALUES (now(), 'BTC', 1, 2, 0.5, 1.5)"
 		run tsq_psql -c "SELECT tableoid::regclass FROM ohlcv"
@@ -354,6 +356,6 @@ tsq-init: hint: add timescaledb to shared_preload_libraries in postgresql.conf, 
 	else
 		# Plain PostgreSQL partitions by day whatever the chunk width.
 		run tsq_psql -c "SELECT count(*) FROM pg_inherits WHERE inhparent = 'trades'::regclass"
-		assert_output "15"
+		assert_output "9"
 	fi
 }

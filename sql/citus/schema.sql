@@ -62,47 +62,70 @@ SELECT create_distributed_table(format('%I.%I', $1::text, '@rollup@')::regclass,
 -- setting is the function's alone, not the session's.
 ALTER FUNCTION tsq.rollup_horizon(text) SET citus.allow_nested_distributed_execution = on;
 
--- step: created function tsq.node_stats
--- unless: SELECT to_regprocedure('tsq.node_stats(regclass)') IS NOT NULL
--- Where a table's data lives, node by node, for tsq-stats: the shards of
--- the table (of each of its partitions) on the node, their bytes as
--- citus_shards measures them, the planner's row estimate (the shards'
--- reltuples, from the last ANALYZE), and of its columnar shards the bytes
--- stored and the bytes before compression (Citus's columnar.chunk).  The
--- nodes are asked once each; the shard names reach them as one literal the
--- server quotes.  No row for a table Citus does not hold.
-CREATE FUNCTION tsq.node_stats(rel regclass)
-RETURNS TABLE (node text, shards bigint, bytes bigint, rows bigint,
-               columnar_bytes bigint, columnar_raw_bytes bigint)
+-- step: defined tsq.node_stats, every size measured on the nodes in one round
+-- unless: SELECT to_regprocedure('tsq.node_stats(regclass[])') IS NOT NULL
+-- Where tables' data lives, node by node, for tsq-stats: for each table of
+-- RELS, the shards of the table (of each of its partitions) on each node,
+-- from Citus's catalog, and what the node measures of them: their bytes
+-- (pg_total_relation_size, as citus_shards measures a shard), their bytes
+-- without indexes (pg_table_size, as citus_table_size adds them up), the
+-- planner's row estimate (the shards' reltuples, from the last ANALYZE), and
+-- of its columnar shards the bytes stored and the bytes before compression
+-- (columnar.chunk).  Every node is asked once, whatever the number of
+-- tables, the shard names as one literal the server quotes: citus_shards
+-- would measure every shard of the cluster for each table, and
+-- citus_table_size ask the nodes again for each partition.  No row for a
+-- table Citus does not hold; a node that does not answer has NULL measures.
+-- The one-table form, which an earlier tsq-init made with fewer columns, is
+-- made again on top of it.
+DROP FUNCTION IF EXISTS tsq.node_stats(regclass);
+CREATE FUNCTION tsq.node_stats(rels regclass[])
+RETURNS TABLE (rel regclass, node text, shards bigint, bytes bigint, rows bigint,
+               columnar_bytes bigint, columnar_raw_bytes bigint, table_bytes bigint)
 LANGUAGE sql AS $fn$
     WITH s AS (
-        SELECT c.nodename, c.nodeport, c.shard_size, shard_name(c.table_name, c.shardid) AS qualified
-        FROM (SELECT relid FROM pg_partition_tree(rel) WHERE isleaf
-              UNION SELECT rel) AS t
-        JOIN pg_class k ON k.oid = t.relid AND k.relkind <> 'p'
-        JOIN citus_shards c ON c.table_name = t.relid
+        SELECT t.root, n.nodename, n.nodeport, shard_name(sh.logicalrelid, sh.shardid) AS qualified
+        FROM (SELECT r.root, p.relid
+              FROM unnest(rels) AS r(root), LATERAL pg_partition_tree(r.root) AS p
+              WHERE p.isleaf
+              UNION
+              -- pg_partition_tree has no row for a table that is not partitioned
+              SELECT r.root, r.root FROM unnest(rels) AS r(root)
+              JOIN pg_class k ON k.oid = r.root AND k.relkind <> 'p') AS t
+        JOIN pg_dist_shard sh ON sh.logicalrelid = t.relid
+        JOIN pg_dist_placement pl ON pl.shardid = sh.shardid AND pl.shardstate = 1
+        JOIN pg_dist_node n ON n.groupid = pl.groupid AND n.noderole = 'primary'
     ), probe AS (
-        SELECT n.nodename, n.nodeport, w.result
+        SELECT n.nodename, n.nodeport, split_part(x, ',', 1) AS qualified,
+               split_part(x, ',', 2)::bigint AS rows, split_part(x, ',', 3)::bigint AS columnar_bytes,
+               split_part(x, ',', 4)::bigint AS columnar_raw_bytes, split_part(x, ',', 5)::bigint AS bytes,
+               split_part(x, ',', 6)::bigint AS table_bytes
         FROM run_command_on_all_nodes(format(
-            $cmd$SELECT concat_ws(',',
-                        (SELECT coalesce(sum(greatest(c.reltuples, 0)), 0)::bigint
-                         FROM pg_class c WHERE c.oid = ANY (r.rels)),
-                        (SELECT coalesce(sum(k.value_stream_length + k.exists_stream_length), 0)
-                         FROM columnar.chunk k WHERE k.relation = ANY (r.rels)),
-                        (SELECT coalesce(sum(k.value_decompressed_length), 0)
-                         FROM columnar.chunk k WHERE k.relation = ANY (r.rels)))
-               FROM (SELECT coalesce(array_agg(to_regclass(n)) FILTER (WHERE to_regclass(n) IS NOT NULL),
-                                     '{}') AS rels
-                     FROM unnest(%L::text[]) AS n) AS r$cmd$,
-            (SELECT array_agg(qualified) FROM s))) w
-        JOIN pg_dist_node n ON n.nodeid = w.nodeid
-        WHERE w.success
+            $cmd$SELECT coalesce(string_agg(concat_ws(',', n, greatest(c.reltuples, 0)::bigint,
+                                                    coalesce(k.stored, 0), coalesce(k.raw, 0),
+                                                    pg_total_relation_size(c.oid), pg_table_size(c.oid)), ';'), '')
+                 FROM unnest(%L::text[]) AS n
+                 JOIN pg_class c ON c.oid = to_regclass(n)
+                 LEFT JOIN (SELECT relation, sum(value_stream_length + exists_stream_length) AS stored,
+                                   sum(value_decompressed_length) AS raw
+                            FROM columnar.chunk GROUP BY relation) AS k ON k.relation = c.oid$cmd$,
+            (SELECT array_agg(DISTINCT qualified) FROM s))) w
+        JOIN pg_dist_node n ON n.nodeid = w.nodeid,
+        unnest(string_to_array(w.result, ';')) AS x
+        WHERE w.success AND x <> ''
     )
-    SELECT format('%s:%s', s.nodename, s.nodeport), count(*), sum(s.shard_size)::bigint,
-           split_part(p.result, ',', 1)::bigint, split_part(p.result, ',', 2)::bigint,
-           split_part(p.result, ',', 3)::bigint
+    SELECT s.root, format('%s:%s', s.nodename, s.nodeport), count(*), sum(p.bytes)::bigint,
+           sum(p.rows)::bigint, sum(p.columnar_bytes)::bigint, sum(p.columnar_raw_bytes)::bigint,
+           sum(p.table_bytes)::bigint
     FROM s
-    LEFT JOIN probe p ON p.nodename = s.nodename AND p.nodeport = s.nodeport
-    GROUP BY s.nodename, s.nodeport, p.result
-    ORDER BY 1
+    LEFT JOIN probe p ON p.nodename = s.nodename AND p.nodeport = s.nodeport AND p.qualified = s.qualified
+    GROUP BY s.root, s.nodename, s.nodeport
+    ORDER BY 1, 2
+$fn$;
+CREATE FUNCTION tsq.node_stats(rel regclass)
+RETURNS TABLE (node text, shards bigint, bytes bigint, rows bigint,
+               columnar_bytes bigint, columnar_raw_bytes bigint, table_bytes bigint)
+LANGUAGE sql AS $fn$
+    SELECT n.node, n.shards, n.bytes, n.rows, n.columnar_bytes, n.columnar_raw_bytes, n.table_bytes
+    FROM tsq.node_stats(ARRAY[rel]) AS n
 $fn$;

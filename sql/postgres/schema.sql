@@ -136,14 +136,17 @@ BEGIN
 END
 $fn$;
 
--- step: created daily partitions of @table@ from 7 days ago to 7 days ahead
+-- step: created daily partitions of @table@ from yesterday to 7 days ahead
 -- each: table=ohlcv
 -- each: table=trades
 -- each: table=quotes
--- unless: SELECT tsq.has_partitions($1, '@table@', date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '7 days', date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '8 days')
+-- unless: SELECT tsq.has_partitions($1, '@table@', date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '1 day', date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '8 days')
 -- params: schema
+-- Yesterday takes the rows that arrive late for it; older days are made when
+-- rows for them are loaded (tsq-load creates the partitions it needs), not
+-- ahead as empty tables that tsq-compress would later compress.
 SELECT tsq.create_partitions($1, '@table@',
-    date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '7 days',
+    date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '1 day',
     date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '8 days');
 
 -- step: created table tsq.rollups
