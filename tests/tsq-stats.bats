@@ -516,12 +516,17 @@ public,ohlcv,CCC,1h,$future,$future,1,0"
 # when given, else only those ending after $2.
 scans() {
 	if [ "$TSQ_TEST_KIND" = citus ]; then
-		# The scans happen in the partitions' shards, on the workers.
-		tsq_psql -c "SELECT parts.name, sum(r.result::bigint)
-		             FROM $(tsq_parts ohlcv),
-		                  LATERAL run_command_on_shards(parts.name::regclass,
-		                      \$\$SELECT coalesce(seq_scan, 0) + coalesce(idx_scan, 0)
-		                        FROM pg_stat_user_tables WHERE relid = '%s'::regclass\$\$) r
+		# The scans happen in the partitions' shards (PARTITION_SHARDID), on
+		# the workers: each asked once for all of them.
+		tsq_psql -c "SELECT parts.name, coalesce(sum(s.n), 0)
+		             FROM $(tsq_parts ohlcv)
+		             LEFT JOIN (SELECT substring(split_part(e, ':', 1) FROM '^(.*)_[0-9]+\$') AS part,
+		                               split_part(e, ':', 2)::bigint AS n
+		                        FROM run_command_on_workers(\$\$SELECT string_agg(relname || ':' ||
+		                                 (coalesce(seq_scan, 0) + coalesce(idx_scan, 0)), ';')
+		                             FROM pg_stat_user_tables
+		                             WHERE relname ~ '^ohlcv_p[0-9]{4}_[0-9]{2}_[0-9]{2}_[0-9]+\$'\$\$) w,
+		                             unnest(string_to_array(w.result, ';')) AS e) s ON s.part = parts.name
 		             WHERE $1 GROUP BY parts.name, parts.range_start ORDER BY parts.range_start"
 		return
 	fi
