@@ -4,7 +4,7 @@
 # the catalog), every format, the Prometheus text checked by promtool, the
 # file written whole or not at all, --policies after tsq-compress runs, and
 # --symbols and --quality on candles with planted problems.
-# The data: hourly 1-minute candles of two symbols over 60 days.
+# Each test starts from tsq-init's schema and loads the candles it reads.
 
 setup_file() {
 	load lib/db
@@ -22,12 +22,18 @@ setup() {
 	tsq_db_reset
 	tsq-init -q
 	tsq_hold_jobs
+}
+
+# The candles most tests read: 1-minute candles of AAA and BBB every 15
+# minutes from 2026-09-01 00:00 to 2026-09-15 23:45, 2880 rows in 15 days
+# (chunks or daily partitions), loaded with tsq-load.
+load_candles() {
 	tsq_psql -c "COPY (SELECT t, s, 10 + g % 7, 12 + g % 7, 9 + g % 7, 11 + g % 5, 100 + g % 3
-	                   FROM generate_series(timestamptz '2026-09-01', timestamptz '2026-10-30 23:00',
-	                                        interval '1 hour') WITH ORDINALITY AS x(t, g),
+	                   FROM generate_series(timestamptz '2026-09-01', timestamptz '2026-09-15 23:45',
+	                                        interval '15 minutes') WITH ORDINALITY AS x(t, g),
 	                        unnest(ARRAY['AAA', 'BBB']) AS s)
-	             TO STDOUT WITH (FORMAT csv)" >"$BATS_TEST_TMPDIR/ohlcv.csv"
-	tsq-load -q --no-header --columns time,symbol,open,high,low,close,volume ohlcv "$BATS_TEST_TMPDIR/ohlcv.csv"
+	             TO STDOUT WITH (FORMAT csv)" >"$BATS_TEST_TMPDIR/candles.csv"
+	tsq-load -q --no-header --columns time,symbol,open,high,low,close,volume ohlcv "$BATS_TEST_TMPDIR/candles.csv"
 	tsq_psql -c "ANALYZE ohlcv" >/dev/null
 }
 
@@ -37,6 +43,7 @@ overview_of() {
 }
 
 @test "the overview: rows, time range, symbols, chunks and sizes as the server has them" {
+	load_candles
 	run --separate-stderr tsq-stats -F csv
 	assert_success
 	assert_equal "$stderr" ""
@@ -45,7 +52,7 @@ overview_of() {
 	# Citus's coordinator keeps no column statistics of a distributed table:
 	# no estimate of the symbols (--exact counts them, below).
 	if [ "$TSQ_TEST_KIND" = citus ]; then symbols=""; else symbols=2; fi
-	assert_equal "$(overview_of ohlcv 1-8)" "public,ohlcv,$kind,,2880,2026-09-01 00:00:00+00,2026-10-30 23:00:00+00,$symbols"
+	assert_equal "$(overview_of ohlcv 1-8)" "public,ohlcv,$kind,,2880,2026-09-01 00:00:00+00,2026-09-15 23:45:00+00,$symbols"
 	case $TSQ_TEST_KIND in
 	timescaledb)
 		chunks=$(tsq_psql -c "SELECT count(*) FROM timescaledb_information.chunks WHERE hypertable_name = 'ohlcv'")
@@ -71,14 +78,14 @@ overview_of() {
 	assert_equal "$(overview_of trades 17)" ""
 	assert_equal "$(overview_of ohlcv 18)" "$TSQ_TEST_KIND"
 	before=$(overview_of ohlcv 17)
-	printf 'time,symbol,open,high,low,close,volume\n2026-10-31T00:00:00Z,AAA,1,1,1,1,1\n' >one.csv
+	printf 'time,symbol,open,high,low,close,volume\n2026-09-16T00:00:00Z,AAA,1,1,1,1,1\n' >one.csv
 	tsq-load -q ohlcv one.csv
 	[[ "$(overview_of ohlcv 17)" > "$before" ]]
 	# A load that changes nothing leaves it as it was.
 	before=$(overview_of ohlcv 17)
 	tsq-load -q ohlcv one.csv
 	assert_equal "$(overview_of ohlcv 17)" "$before"
-	tsq_psql -c "DELETE FROM ohlcv WHERE time = '2026-10-31'" -c "ANALYZE ohlcv" >/dev/null
+	tsq_psql -c "DELETE FROM ohlcv WHERE time = '2026-09-16'" -c "ANALYZE ohlcv" >/dev/null
 	assert_equal "$(tsq-stats -F csv --no-header | awk -F, '$3 == "rollup" { print $4 }' | sort -u)" "public.ohlcv"
 	# A table by name; --exact counts.
 	run --separate-stderr tsq-stats -F csv --no-header --exact ohlcv
@@ -99,6 +106,7 @@ overview_of() {
 
 @test "compression shows as TimescaleDB reports it; the rollups' lag after a refresh" {
 	[ "$TSQ_TEST_KIND" = timescaledb ] || skip "TimescaleDB's compression"
+	load_candles
 	tsq-compress --compress=ohlcv --older-than=1s
 	run --separate-stderr tsq-stats -F csv --no-header ohlcv
 	assert_success
@@ -107,17 +115,19 @@ overview_of() {
 	assert_equal "$(echo "${lines[0]}" | cut -d, -f10,15)" "$expected,$ratio"
 	# Rows still counted with every chunk compressed.
 	assert_equal "$(echo "${lines[0]}" | cut -d, -f5)" 2880
-	# Refreshed: every rollup's newest bucket is within its width of the newest candle.
+	# Refreshed: every rollup's newest bucket is within its width of the
+	# newest candle (23:45): the hourly one starts 45 minutes before it.
 	tsq-compress --refresh=ohlcv_5m
 	tsq-compress --refresh=ohlcv_15m
 	tsq-compress --refresh=ohlcv_1h
 	run --separate-stderr tsq-stats -F csv --no-header ohlcv
-	assert_equal "$(echo "$output" | awk -F, '$2 == "ohlcv_5m" { print $7, $16 }')" "2026-10-30 23:00:00+00 0.000000"
-	assert_equal "$(echo "$output" | awk -F, '$2 == "ohlcv_1h" { print $16 }')" "0.000000"
+	assert_equal "$(echo "$output" | awk -F, '$2 == "ohlcv_5m" { print $7, $16 }')" "2026-09-15 23:45:00+00 0.000000"
+	assert_equal "$(echo "$output" | awk -F, '$2 == "ohlcv_1h" { print $7, $16 }')" "2026-09-15 23:00:00+00 2700.000000"
 	assert_equal "$(echo "$output" | awk -F, '$2 == "ohlcv_1d" { print $7 $16 }')" ""
 }
 
 @test "every format: jsonl and json keep numbers, markdown, tsv; a bad format is exit 64" {
+	load_candles
 	run --separate-stderr tsq-stats -F jsonl --exact ohlcv
 	assert_success
 	assert_equal "$(echo "${lines[0]}" | jq -r '[.table, .rows, .symbols, .time_min] | @csv')" \
@@ -139,6 +149,7 @@ overview_of() {
 }
 
 @test "-F prometheus: the text format promtool accepts, base units, labels escaped" {
+	load_candles
 	# The database's size moves while TimescaleDB's scheduler works: it is
 	# checked between a reading before and one after.
 	size_before=$(tsq_psql -c 'SELECT pg_database_size(current_database())')
@@ -155,7 +166,7 @@ overview_of() {
 	fi
 	assert_line --regexp '^tsq_table_last_insert_timestamp_seconds\{schema="public",table="ohlcv"\} [0-9.e+]+$'
 	refute_line --regexp '^tsq_table_last_insert_timestamp_seconds\{schema="public",table="trades"\}' 
-	assert_line "tsq_table_newest_timestamp_seconds{schema=\"public\",table=\"ohlcv\"} $(date -u -d '2026-10-30 23:00' +%s)"
+	assert_line "tsq_table_newest_timestamp_seconds{schema=\"public\",table=\"ohlcv\"} $(date -u -d '2026-09-15 23:45' +%s)"
 	size=$(sed -n 's/^tsq_database_size_bytes \([0-9]*\)$/\1/p' <<<"$prom")
 	lo=$((size_before < size_after ? size_before : size_after))
 	hi=$((size_before < size_after ? size_after : size_before))
@@ -200,6 +211,7 @@ overview_of() {
 }
 
 @test "-o writes the file whole through a rename, or leaves it as it was" {
+	load_candles
 	echo "old" >stats.prom
 	run --separate-stderr tsq-stats -F prometheus -o stats.prom
 	assert_success
@@ -219,15 +231,21 @@ overview_of() {
 
 @test "--policies: each action's last run and failures, overdue compression as a failure" {
 	tsq_one_session && skip "PGlite takes one session at a time"
-	tsq-compress --set-policy=ohlcv drop_after=30d
+	load_candles
+	# Retention reaching 2026-09-08 (in days from today, whatever the date):
+	# the candles of 1-7 September go.
+	age=$(tsq_psql -c "SELECT extract(day FROM now() - timestamptz '2026-09-08')::int")
+	tsq-compress --set-policy=ohlcv drop_after=${age}d
 	tsq-compress --run ohlcv
-	# A run that fails: a lock on the oldest remaining chunk or partition.
+	assert_equal "$(tsq_psql -c "SELECT min(time) FROM ohlcv")" "2026-09-08 00:00:00+00"
+	# A run that fails: a lock on the oldest remaining chunk or partition,
+	# which a retention three days shorter would drop.
 	if [ "$TSQ_TEST_KIND" = timescaledb ]; then
 		target=$(tsq_psql -c "SELECT format('%I.%I', chunk_schema, chunk_name) FROM timescaledb_information.chunks WHERE hypertable_name = 'ohlcv' ORDER BY range_start LIMIT 1")
 	else
 		target=$(tsq_psql -c "SELECT format('%I.%I', partition_schema, partition_name) FROM tsq.partitions('public', 'ohlcv') ORDER BY range_end LIMIT 1")
 	fi
-	tsq-compress --set-policy=ohlcv drop_after=20d
+	tsq-compress --set-policy=ohlcv drop_after=$((age - 3))d
 	tsq_psql -c "BEGIN; LOCK TABLE $target IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(20)" >/dev/null 2>&1 3>&- &
 	holder=$!
 	for _ in $(seq 1 100); do
@@ -262,6 +280,7 @@ overview_of() {
 
 @test "--policies: chunks past compress_after left uncompressed are a failure, whatever the jobs say" {
 	[ "$TSQ_TEST_KIND" = timescaledb ] || skip "TimescaleDB's compression"
+	load_candles
 	overdue=$(tsq_psql -c "SELECT count(*) FROM timescaledb_information.chunks WHERE hypertable_name = 'ohlcv' AND range_end <= now() - interval '7 days'")
 	[ "$overdue" -gt 0 ]
 	run --separate-stderr tsq-stats --policies -F csv --no-header
@@ -278,6 +297,7 @@ overview_of() {
 }
 
 @test "--chunks: one row per chunk or partition, rows adding up, state after compression and backfill" {
+	load_candles
 	run --separate-stderr tsq-stats --chunks -F csv ohlcv
 	assert_success
 	assert_line --index 0 "schema,table,chunk,range_start,range_end,rows,bytes,bytes_before_compression,state"
@@ -345,13 +365,13 @@ overview_of() {
 # (2026-10-01 to 2026-10-03, a Thursday to a Saturday), clean: prices that
 # move by well under 1 % a minute, every minute there.
 clean_candles() {
-	tsq_psql -c "TRUNCATE ohlcv" \
-		-c "INSERT INTO ohlcv (time, symbol, timeframe, open, high, low, close, volume)
-		    SELECT t, s, '1m', o, greatest(o, c) + 0.5, least(o, c) - 0.5, c, 10 + g % 7
-		    FROM (SELECT t, g, s, 100 + sin((g - 1) / 50.0) AS o, 100 + sin(g / 50.0) AS c
-		          FROM generate_series(timestamptz '2026-10-01', timestamptz '2026-10-03 23:59',
-		                               interval '1 minute') WITH ORDINALITY AS x(t, g),
-		               unnest(ARRAY['AAA', 'BBB']) AS s) x" >/dev/null
+	tsq_psql -c "COPY (SELECT t, s, '1m', o, greatest(o, c) + 0.5, least(o, c) - 0.5, c, 10 + g % 7
+	                   FROM (SELECT t, g, s, 100 + sin((g - 1) / 50.0) AS o, 100 + sin(g / 50.0) AS c
+	                         FROM generate_series(timestamptz '2026-10-01', timestamptz '2026-10-03 23:59',
+	                                              interval '1 minute') WITH ORDINALITY AS x(t, g),
+	                              unnest(ARRAY['AAA', 'BBB']) AS s) x)
+	             TO STDOUT WITH (FORMAT csv)" >"$BATS_TEST_TMPDIR/clean.csv"
+	tsq-load -q --no-header --columns time,symbol,timeframe,open,high,low,close,volume ohlcv "$BATS_TEST_TMPDIR/clean.csv"
 }
 
 # The problems planted in the clean candles, each counted in the comment.
@@ -560,6 +580,7 @@ scans() {
 }
 
 @test "a partitioned table's time range covers its default partition" {
+	load_candles
 	tsq_psql -c "CREATE TABLE pt (time timestamptz NOT NULL, symbol text, close float8) PARTITION BY RANGE (time)" \
 		-c "CREATE TABLE pt_a PARTITION OF pt FOR VALUES FROM ('2026-01-01') TO ('2026-01-02')" \
 		-c "CREATE TABLE pt_rest PARTITION OF pt DEFAULT" \
@@ -568,5 +589,5 @@ scans() {
 	assert_success
 	assert_output --regexp '^public,pt,partitioned,,[0-9]+,2025-06-01 00:00:00\+00,2027-03-01 00:00:00\+00,'
 	# tsq's own: the oldest and newest rows, empty partitions ahead skipped.
-	assert_equal "$(overview_of ohlcv 6-7)" "2026-09-01 00:00:00+00,2026-10-30 23:00:00+00"
+	assert_equal "$(overview_of ohlcv 6-7)" "2026-09-01 00:00:00+00,2026-09-15 23:45:00+00"
 }
