@@ -1,8 +1,9 @@
 # tsq - small command-line tools for market data in PostgreSQL / TimescaleDB.
 #
 #   make                 build the binaries into build/
-#   make check           unit tests and bats suites (both database backends)
+#   make check           unit tests and bats suites on every backend
 #   make check SANITIZE=1  the same, built with AddressSanitizer and UBSan
+#   make check CITUS_TOOLS=1  also the five tools' suites on the Citus cluster
 #   make demo            a local database, sample data, a named query
 #   make bench           speed and memory against psql and the other tools
 #   make fuzz            the libFuzzer targets, FUZZ_SECONDS (60) each, clang
@@ -114,7 +115,7 @@ fuzz:
 
 # The test runner prints TAP and ends with "N passed, N failed".
 check: $(BINS) $(UNIT_BINS)
-	TSQ_SANITIZE=$(SANITIZE) TSQ_BUILD=$(CURDIR)/$(BUILD) bash tests/run
+	TSQ_SANITIZE=$(SANITIZE) TSQ_CITUS_TOOLS=$(CITUS_TOOLS) TSQ_BUILD=$(CURDIR)/$(BUILD) bash tests/run
 
 asan:
 	$(MAKE) check SANITIZE=1

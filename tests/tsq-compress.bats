@@ -1,9 +1,9 @@
 #!/usr/bin/env bats
 # tsq-compress on the backend named by TSQ_TEST_BACKEND: stored policies,
 # --run (refresh, compress, drop, premake), the lock, the record of actions,
-# the one-shot actions.  The data: hourly 1-minute candles of two symbols
-# over the last 16 days, loaded with tsq-load (which records the days it
-# wrote, for the rollups).
+# the one-shot actions.  The data (load_hours, in the tests that act on
+# data): hourly 1-minute candles of two symbols over the last 16 days, loaded
+# with tsq-load (which records the days it wrote, for the rollups).
 
 setup_file() {
 	load lib/db
@@ -21,6 +21,11 @@ setup() {
 	tsq_db_reset
 	tsq-init -q
 	tsq_hold_jobs
+}
+
+# The candles of the tests that act on data (called after their skip lines):
+# one 1-minute candle an hour for AAA and BBB from midnight 16 days ago to now.
+load_hours() {
 	tsq_psql -c "COPY (SELECT t, s, 10 + g % 7, 12 + g % 7, 9 + g % 7, 11 + g % 5, 100 + g % 3
 	                   FROM generate_series(date_trunc('day', now()) - interval '16 days', now(),
 	                                        interval '1 hour') WITH ORDINALITY AS x(t, g),
@@ -109,6 +114,7 @@ public,trades,2 days,90 days,,$ahead"
 }
 
 @test "--run refreshes the rollups, then drops exactly what is older than drop_after" {
+	load_hours
 	tsq-compress --set-policy=ohlcv compress_after=off,drop_after=12d
 	expected=$(raw_days)
 	rows_before=$(tsq_psql -c "SELECT count(*) FROM ohlcv")
@@ -139,6 +145,7 @@ refresh|ok|t"
 }
 
 @test "--run compresses exactly the chunks older than compress_after" {
+	load_hours
 	tsq-compress --set-policy=ohlcv compress_after=7d
 	sum_before=$(tsq_psql -c "SELECT count(*), sum(volume), sum(close) FROM ohlcv")
 	run tsq-compress --run -v ohlcv
@@ -163,6 +170,7 @@ refresh|ok|t"
 }
 
 @test "a second --run does nothing: no chunk touched, every refresh writes no row" {
+	load_hours
 	tsq-compress --set-policy=ohlcv compress_after=7d,drop_after=12d
 	tsq-compress --run
 	before=$(storage)
@@ -187,6 +195,7 @@ refresh|ok|t"
 }
 
 @test "--dry-run prints the actions and changes nothing" {
+	load_hours
 	tsq-compress --set-policy=ohlcv compress_after=7d,drop_after=12d
 	before=$(storage)
 	rows=$(tsq_psql -c "SELECT count(*) FROM ohlcv")
@@ -224,6 +233,7 @@ refresh|ok|t"
 
 @test "a backfill into compressed chunks is recompressed by the next --run" {
 	tsq_compresses || skip "plain PostgreSQL has no compression"
+	load_hours
 	tsq-compress --set-policy=ohlcv compress_after=7d
 	tsq-compress --run
 	# Half-hour candles into days that are compressed now.
@@ -259,6 +269,7 @@ refresh|ok|t"
 
 @test "daily partitions: created ahead; --keep-tables detaches old ones" {
 	[ "$TSQ_TEST_KIND" != timescaledb ] || skip "TimescaleDB creates chunks as rows arrive"
+	load_hours
 	tsq-compress --set-policy=ohlcv drop_after=12d,premake=20d
 	rows=$(tsq_psql -c "SELECT count(*) FROM ohlcv")
 	run tsq-compress --run --keep-tables -v ohlcv
@@ -277,6 +288,7 @@ refresh|ok|t"
 }
 
 @test "--log-format json writes one object per action" {
+	load_hours
 	tsq-compress --set-policy=ohlcv drop_after=12d
 	run --separate-stderr tsq-compress --run --log-format=json ohlcv
 	assert_success
@@ -288,6 +300,7 @@ refresh|ok|t"
 }
 
 @test "one-shot actions: --drop, --refresh, --decompress" {
+	load_hours
 	run --separate-stderr tsq-compress --drop=ohlcv --older-than=14d
 	assert_success
 	run tsq_psql -c "SELECT min(time) >= now() - interval '15 days' FROM ohlcv"
@@ -311,6 +324,7 @@ refresh|ok|t"
 
 @test "a second run while one holds the table exits 75, or 0 with --skip-if-locked" {
 	tsq_one_session && skip "PGlite takes one session at a time"
+	load_hours
 	tsq-compress --set-policy=ohlcv drop_after=12d
 	oid=$(tsq_psql -c "SELECT 'public.ohlcv'::regclass::oid")
 	tsq_psql -c "SELECT pg_advisory_lock(x'7473710000000000'::bigint + $oid), pg_sleep(30)" >/dev/null 2>&1 3>&- &
@@ -354,6 +368,7 @@ release_chunk() {
 
 @test "a chunk that cannot be handled is reported, the rest done, and the exit is 1" {
 	tsq_one_session && skip "PGlite takes one session at a time"
+	load_hours
 	if [ "$TSQ_TEST_KIND" = timescaledb ]; then
 		tsq-compress --set-policy=ohlcv compress_after=7d
 	else
@@ -376,6 +391,7 @@ ok|t"
 @test "a run killed half-way, then run again, ends where one run would" {
 	tsq_one_session && skip "PGlite takes one session at a time"
 	tsq_compresses || skip "plain PostgreSQL has no compression"
+	load_hours
 	# What compresses one chunk or partition.
 	if [ "$TSQ_TEST_KIND" = citus ]; then call=alter_table_set_access_method; else call=compress_chunk; fi
 	tsq-compress --set-policy=ohlcv compress_after=7d
@@ -486,6 +502,7 @@ delete job|7"
 @test "--native: TimescaleDB's scheduler runs the job it made" {
 	[ "$TSQ_TEST_KIND" = timescaledb ] || skip "TimescaleDB's jobs"
 	tsq_one_session && skip "PGlite has no background workers"
+	load_hours
 	tsq-compress --set-policy=ohlcv compress_after=10d --native
 	id=$(tsq_psql -c "SELECT job_id FROM timescaledb_information.jobs
 	                  WHERE hypertable_name = 'ohlcv' AND proc_name = 'policy_compression'")
@@ -519,6 +536,7 @@ delete job|7"
 }
 
 @test "--run forgets records older than 90 days, but never an action's last success" {
+	load_hours
 	tsq-compress --set-policy=ohlcv compress_after=off,drop_after=off
 	# trades: an old success, then an old failure after it: both the last
 	# success and what came after stay.  quotes: old records with a newer

@@ -37,9 +37,14 @@ load_candles() {
 	tsq_psql -c "ANALYZE ohlcv" >/dev/null
 }
 
+# The row of TABLE in the overview as csv on stdin, columns COLS.
+row_of() {
+	awk -F, -v t="$1" '$2 == t' | cut -d, -f"$2"
+}
+
 # The overview's row of TABLE as csv, columns COLS.
 overview_of() {
-	tsq-stats -F csv --no-header | awk -F, -v t="$1" '$2 == t' | cut -d, -f"$2"
+	tsq-stats -F csv --no-header | row_of "$1" "$2"
 }
 
 @test "the overview: rows, time range, symbols, chunks and sizes as the server has them" {
@@ -52,7 +57,7 @@ overview_of() {
 	# Citus's coordinator keeps no column statistics of a distributed table:
 	# no estimate of the symbols (--exact counts them, below).
 	if [ "$TSQ_TEST_KIND" = citus ]; then symbols=""; else symbols=2; fi
-	assert_equal "$(overview_of ohlcv 1-8)" "public,ohlcv,$kind,,2880,2026-09-01 00:00:00+00,2026-09-15 23:45:00+00,$symbols"
+	assert_equal "$(row_of ohlcv 1-8 <<<"$output")" "public,ohlcv,$kind,,2880,2026-09-01 00:00:00+00,2026-09-15 23:45:00+00,$symbols"
 	case $TSQ_TEST_KIND in
 	timescaledb)
 		chunks=$(tsq_psql -c "SELECT count(*) FROM timescaledb_information.chunks WHERE hypertable_name = 'ohlcv'")
@@ -67,24 +72,24 @@ overview_of() {
 	esac
 	[ "$chunks" -gt 1 ]
 	if tsq_compresses; then compressed=0; else compressed=""; fi
-	assert_equal "$(overview_of ohlcv 9-11)" "$chunks,$compressed,$bytes"
+	assert_equal "$(row_of ohlcv 9-11 <<<"$output")" "$chunks,$compressed,$bytes"
 	# The parts add up to the total.
-	assert_equal "$(overview_of ohlcv 11-14 | awk -F, '{ print $1 - $2 - $3 - $4 }')" 0
+	assert_equal "$(row_of ohlcv 11-14 <<<"$output" | awk -F, '{ print $1 - $2 - $3 - $4 }')" 0
 	# quotes and trades are empty; the rollups follow their table.
-	assert_equal "$(overview_of trades 5)" 0
+	assert_equal "$(row_of trades 5 <<<"$output")" 0
 	# last_insert: when tsq-load last committed rows, from the server's clock.
-	assert_equal "$(overview_of ohlcv 17)" "$(tsq_psql -c "SELECT last_write FROM tsq.writes WHERE table_name = 'ohlcv'")"
+	assert_equal "$(row_of ohlcv 17 <<<"$output")" "$(tsq_psql -c "SELECT last_write FROM tsq.writes WHERE table_name = 'ohlcv'")"
 	assert_equal "$(tsq_psql -c "SELECT now() - last_write < interval '5 minutes' FROM tsq.writes WHERE table_name = 'ohlcv'")" t
-	assert_equal "$(overview_of trades 17)" ""
-	assert_equal "$(overview_of ohlcv 18)" "$TSQ_TEST_KIND"
-	before=$(overview_of ohlcv 17)
+	assert_equal "$(row_of trades 17 <<<"$output")" ""
+	assert_equal "$(row_of ohlcv 18 <<<"$output")" "$TSQ_TEST_KIND"
+	before=$(row_of ohlcv 17 <<<"$output")
 	printf 'time,symbol,open,high,low,close,volume\n2026-09-16T00:00:00Z,AAA,1,1,1,1,1\n' >one.csv
 	tsq-load -q ohlcv one.csv
-	[[ "$(overview_of ohlcv 17)" > "$before" ]]
+	after=$(overview_of ohlcv 17)
+	[[ "$after" > "$before" ]]
 	# A load that changes nothing leaves it as it was.
-	before=$(overview_of ohlcv 17)
 	tsq-load -q ohlcv one.csv
-	assert_equal "$(overview_of ohlcv 17)" "$before"
+	assert_equal "$(overview_of ohlcv 17)" "$after"
 	tsq_psql -c "DELETE FROM ohlcv WHERE time = '2026-09-16'" -c "ANALYZE ohlcv" >/dev/null
 	assert_equal "$(tsq-stats -F csv --no-header | awk -F, '$3 == "rollup" { print $4 }' | sort -u)" "public.ohlcv"
 	# A table by name; --exact counts.
