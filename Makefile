@@ -111,7 +111,7 @@ build-fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(LIB) $(HEADERS)
 # Each libFuzzer target for FUZZ_SECONDS, from the seeds in tests/fuzz/corpus.
 fuzz:
 	$(MAKE) FUZZ=1 CFLAGS="-g -O1" $(FUZZ_BINS)
-	sh tests/fuzz/run build-fuzz $(FUZZ_SECONDS)
+	bash tests/fuzz/run build-fuzz $(FUZZ_SECONDS)
 
 # The test runner prints TAP and ends with "N passed, N failed".
 check: $(BINS) $(UNIT_BINS)
