@@ -101,7 +101,7 @@ tsq.rollups|reference|<none>|1"
 }
 
 @test "citus: tsq-load through the coordinator: rows on both workers, reloads and upserts counted exactly" {
-	tsq-init -q
+	tsq_db_init
 	run --separate-stderr tsq-load ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
 	assert_success
 	assert_regex "$stderr" 'read 1080, inserted 1080, updated 0, unchanged 0, duplicates 0, rejected 0'
@@ -132,7 +132,7 @@ tsq.rollups|reference|<none>|1"
 }
 
 @test "citus: bars from the rollups tsq-compress refreshes equal the bars from the candles" {
-	tsq-init -q
+	tsq_db_init
 	tsq-load -q ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
 	run --separate-stderr tsq-compress --run
 	assert_success
@@ -185,7 +185,7 @@ access_methods() {
 }
 
 @test "citus: tsq-compress stores old partitions as Citus columnar, day by day, and a load into one still upserts" {
-	tsq-init -q
+	tsq_db_init
 	recent_candles >recent.csv
 	tsq-load -q ohlcv recent.csv
 	sums=$(tsq_psql -c "SELECT count(*), sum(volume), sum(close) FROM ohlcv")
@@ -239,7 +239,7 @@ access_methods() {
 }
 
 @test "citus: retention drops old partitions and premake creates days ahead with Citus's partition naming" {
-	tsq-init -q
+	tsq_db_init
 	recent_candles >recent.csv
 	tsq-load -q ohlcv recent.csv
 	tsq-compress --set-policy=ohlcv compress_after=off,drop_after=10d,premake=10d
@@ -269,7 +269,7 @@ access_methods() {
 }
 
 @test "citus: tsq-stats reports rows, bytes and compression over the cluster, and node by node with --nodes" {
-	tsq-init -q
+	tsq_db_init
 	# Straight COPY into the shards (no upsert), the batches on kept connections.
 	run --separate-stderr tsq-load --on-conflict error --batch-size 200 ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
 	assert_success
@@ -333,7 +333,7 @@ worker() {
 }
 
 @test "citus: a worker that stops mid-load: exit 1 naming the node, committed batches kept, a rerun completes it exactly" {
-	tsq-init -q
+	tsq_db_init
 	# 2,000 minutes of 8 symbols, interleaved: every batch reaches both workers.
 	awk 'BEGIN { print "time,symbol,open,high,low,close,volume"
 		for (m = 0; m < 2000; m++) for (k = 1; k <= 8; k++) {

@@ -19,7 +19,7 @@ setup() {
 	load lib/common
 	load lib/db
 	tsq_db_reset
-	tsq-init -q
+	tsq_db_init
 	tsq_hold_jobs
 }
 

@@ -35,7 +35,7 @@ setup() {
 }
 
 @test "indicators equal TA-Lib's over the whole history, from the first row shown" {
-	tsq-init -q
+	tsq_db_init
 	load_walk
 	run every_indicator '.*' '' "$(pick all first)"
 	assert_success
@@ -46,7 +46,7 @@ setup() {
 }
 
 @test "the SQL aggregates tsq.ema, tsq.rsi, tsq.wilder and tsq.wilder_sum equal TA-Lib's too" {
-	tsq-init -q
+	tsq_db_init
 	load_walk
 	got=$(tsq-query -F csv --no-header -c "
 		SELECT tsq.ema(close, 20) OVER w, tsq.rsi(close, 14) OVER w,
@@ -82,7 +82,7 @@ $(echo "$times" | sed -n $((n - 1))p) 2026-01-08 $((n - 1)) $n"
 }
 
 @test "interval=: every indicator over bars of that interval, equal to TA-Lib's over those bars" {
-	tsq-init -q
+	tsq_db_init
 	tsq_hold_jobs
 	load_walk
 	# Half of the walk in the rollups, which auto reads, the rest from the
@@ -117,7 +117,7 @@ $(echo "$times" | sed -n $((n - 1))p) 2026-01-08 $((n - 1)) $n"
 }
 
 @test "vwap: from the start of each UTC day, or of each anchor= period, whatever from is" {
-	tsq-init -q
+	tsq_db_init
 	load_walk
 	# From 10:00 on 2026-01-06 (row 2041 of the walk): the sums start at
 	# midnight (row 1441), ten hours before the first row shown.
@@ -141,7 +141,7 @@ $(echo "$times" | sed -n $((n - 1))p) 2026-01-08 $((n - 1)) $n"
 }
 
 @test "indicators: NULL only where the history is too short; warmup= sets the rows read before from" {
-	tsq-init -q
+	tsq_db_init
 	load_walk
 	# At the first candle: MACD's first value is on row slow + signal - 1.
 	run --separate-stderr tsq-query -F csv --no-header macd symbol=W from=2026-01-05 to=2026-01-05T01:00
@@ -170,7 +170,7 @@ $(echo "$times" | sed -n $((n - 1))p) 2026-01-08 $((n - 1)) $n"
 }
 
 @test "indicators are computed as the rows stream: memory stays flat; query files can use them" {
-	tsq-init -q
+	tsq_db_init
 	# Enough rows that keeping them all would show: 150,000 rows of output
 	# are over 20 MB as PGresults.
 	tsq_one_session && n=50000 || n=150000

@@ -49,7 +49,7 @@ make_candles() {
 }
 
 @test "loads a CSV file into ohlcv: every row, exact values, summary on stderr, exit 0" {
-	tsq-init -q
+	tsq_db_init
 	run --separate-stderr tsq-load ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
 	assert_success
 	assert_output ""
@@ -65,7 +65,7 @@ make_candles() {
 }
 
 @test "reloading the same file changes nothing and says so" {
-	tsq-init -q
+	tsq_db_init
 	tsq-load -q ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
 	before=$(ohlcv_rows | md5sum)
 	xmin_before=$(tsq_psql -c "SELECT md5(string_agg(xmin::text, ',' ORDER BY symbol, time)) FROM ohlcv")
@@ -79,7 +79,7 @@ make_candles() {
 }
 
 @test "changed rows are updated, new ones inserted, the rest counted unchanged" {
-	tsq-init -q
+	tsq_db_init
 	tsq-load -q ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
 	{
 		echo "time,symbol,open,high,low,close,volume"
@@ -301,7 +301,7 @@ EOF
 }
 
 @test "a reject file that cannot be written stops the load; the checkpoint stays before the lost rejects" {
-	tsq-init -q
+	tsq_db_init
 	{
 		echo "time,symbol,open,high,low,close,volume"
 		for i in $(seq 10 29); do echo "2026-01-01T00:$i:00Z,A,1,2,0.5,1.5,3"; done
@@ -323,7 +323,7 @@ EOF
 }
 
 @test "an output file that is an input is refused before anything is read" {
-	tsq-init -q
+	tsq_db_init
 	cp "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv" in.csv
 	ln in.csv hard.csv
 	ln -s in.csv soft.csv
@@ -348,7 +348,7 @@ EOF
 }
 
 @test "a load that is clearly not the expected format stops by itself; --max-errors none lifts it" {
-	tsq-init -q
+	tsq_db_init
 	awk 'BEGIN { print "time,symbol,open,high,low,close,volume"; for (i = 0; i < 3000; i++) print "x,y,z,w,v,u,t" }' >junk.csv
 	run --separate-stderr tsq-load ohlcv junk.csv
 	assert_equal "$status" 1
@@ -543,7 +543,7 @@ tsq-load: detail: second line'
 }
 
 @test "exports: a date and a time in two columns, read with --time-format" {
-	tsq-init -q
+	tsq_db_init
 	# MetaTrader's history export: <DATE> <TIME> in columns of their own.
 	cat >mt.csv <<'EOF'
 <DATE>,<TIME>,<OPEN>,<HIGH>,<LOW>,<CLOSE>,<TICKVOL>
@@ -583,7 +583,7 @@ EOF
 }
 
 @test "exports: JSON keys that differ only in case, and trades without a trade id" {
-	tsq-init -q
+	tsq_db_init
 	# A trade stream whose events carry both "T" (trade time) and "t" (trade id).
 	cat >b.jsonl <<'EOF'
 {"e":"trade","E":1704205800120,"s":"BNBBTC","t":12345,"p":"0.001","q":"100","T":1704205800100,"m":true,"M":true}
@@ -622,7 +622,7 @@ ETH|1|-1|2300"
 }
 
 @test "exports: headerless files with more columns than the table, epochs in every unit" {
-	tsq-init -q
+	tsq_db_init
 	cat >h.csv <<'EOF'
 1704205800,BTC,1,2,0.5,1.5,10,x,y
 1704205860000,BTC,1,2,0.5,1.5,11,x,y
@@ -640,7 +640,7 @@ EOF
 }
 
 @test "a reject record names file, first line, offset, column, error and the raw record" {
-	tsq-init -q
+	tsq_db_init
 	printf 'time,symbol,open,high,low,close,volume\n2026-01-01T00:00:00Z,A,1,2,0.5,1.5,3\n2026-01-01T00:01:00Z,"multi\nline",1,2,0.5,1.5,x\n' >r.csv
 	run --separate-stderr tsq-load ohlcv r.csv
 	assert_equal "$status" 65
@@ -653,7 +653,7 @@ EOF
 }
 
 @test "the accounting balances on a file with every kind of bad row" {
-	tsq-init -q
+	tsq_db_init
 	tsq_psql -c "ALTER TABLE ohlcv ADD CONSTRAINT sane CHECK (high >= low)"
 	cat >mix.csv <<'EOF'
 time,symbol,open,high,low,close,volume
@@ -678,7 +678,7 @@ B|1"
 }
 
 @test "rows the server refuses are isolated: exactly those are rejected" {
-	tsq-init -q
+	tsq_db_init
 	tsq_psql -c "ALTER TABLE ohlcv ADD CONSTRAINT sane CHECK (high >= low)"
 	make_candles 2 A,B >c.csv
 	# Break three rows, two of them in the same batch: B's line 9 before A's
@@ -700,7 +700,7 @@ B|1"
 }
 
 @test "dedupe: last wins by default, first keeps the first, error rejects the repeats" {
-	tsq-init -q
+	tsq_db_init
 	cat >dup.csv <<'EOF'
 time,symbol,open,high,low,close,volume
 2026-01-01T00:00:00Z,A,1,2,0.5,1.5,3
@@ -729,7 +729,7 @@ EOF
 }
 
 @test "--on-conflict nothing keeps rows; error rejects keys already there" {
-	tsq-init -q
+	tsq_db_init
 	tsq-load -q ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
 	printf 'time,symbol,open,high,low,close,volume\n2026-11-20T00:00:00Z,BTC-USD,1,2,0.5,1.5,7\n2026-11-22T00:00:00Z,BTC-USD,1,2,0.5,1.5,7\n' >n.csv
 	run --separate-stderr tsq-load --on-conflict nothing ohlcv n.csv
@@ -744,7 +744,7 @@ EOF
 }
 
 @test "gzip, zstd and standard input load the same rows" {
-	tsq-init -q
+	tsq_db_init
 	cp "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv" s.csv
 	gzip -k s.csv
 	zstd -q s.csv
@@ -809,7 +809,7 @@ EOF
 }
 
 @test "columns: --map renames, --set fills, --skip-columns and --ignore-extra drop, --no-header with --columns" {
-	tsq-init -q
+	tsq_db_init
 	printf 'ts,sym,o,h,l,c,v,junk,extra\n2026-01-01T00:00:00Z,A,1,2,0.5,1.5,3,x,y\n' >m.csv
 	run --separate-stderr tsq-load --map ts=time,sym=symbol,o=open,h=high,l=low,c=close,v=volume \
 		--skip-columns junk --ignore-extra --set source=binance --set timeframe=5m ohlcv m.csv
@@ -822,7 +822,7 @@ EOF
 }
 
 @test "mapping mistakes are usage errors before any row is loaded" {
-	tsq-init -q
+	tsq_db_init
 	printf 'time,symbol,open,high,low,close,volume,colour\n2026-01-01T00:00:00Z,A,1,2,0.5,1.5,3,red\n' >u.csv
 	run --separate-stderr tsq-load ohlcv u.csv
 	assert_equal "$status" 64
@@ -850,7 +850,7 @@ EOF
 }
 
 @test "--format rejects loads a fixed reject file back" {
-	tsq-init -q
+	tsq_db_init
 	printf 'time,symbol,open,high,low,close,volume\n2026-01-01T00:00:00Z,A,1,2,0.5,1.5,3\n2026-01-01T00:01:00Z,A,1,2,0.5,1.5,oops\n2026-01-01T00:02:00Z,"A",1,2,0.5,1.5,bad\n' >f.csv
 	run --separate-stderr tsq-load ohlcv f.csv
 	assert_equal "$status" 65
@@ -871,7 +871,7 @@ EOF
 }
 
 @test "--max-errors stops the load: committed batches stay, exit 1" {
-	tsq-init -q
+	tsq_db_init
 	make_candles 1 A | awk -F, -v OFS=, 'NR > 1 && NR % 100 == 0 { $7 = "x" } { print }' >e.csv
 	run --separate-stderr tsq-load --batch-size 200 --max-errors 3 ohlcv e.csv
 	assert_equal "$status" 1
@@ -885,7 +885,7 @@ EOF
 }
 
 @test "--dry-run reads and checks everything, writes nothing, same exit code" {
-	tsq-init -q
+	tsq_db_init
 	printf 'time,symbol,open,high,low,close,volume\n2026-01-01T00:00:00Z,A,1,2,0.5,1.5,3\n2026-01-01T00:01:00Z,A,1,2,0.5,1.5,x\n' >d.csv
 	run --separate-stderr tsq-load --dry-run ohlcv d.csv
 	assert_equal "$status" 65
@@ -894,7 +894,7 @@ EOF
 }
 
 @test "--time-format and --tz read local times" {
-	tsq-init -q
+	tsq_db_init
 	printf 'time,symbol,open,high,low,close,volume\n01/07/2026 09:30,A,1,2,0.5,1.5,3\n' >tf.csv
 	run --separate-stderr tsq-load --time-format '%d/%m/%Y %H:%M' --tz Europe/Prague ohlcv tf.csv
 	assert_success
@@ -909,7 +909,7 @@ EOF
 
 @test "workers > 1 upsert in parallel and end with the same table" {
 	tsq_one_session && skip "PGlite serves one session at a time"
-	tsq-init -q
+	tsq_db_init
 	make_candles 1 A,B,C,D >w.csv
 	run --separate-stderr tsq-load --workers 3 --batch-size 500 ohlcv w.csv
 	assert_success
@@ -926,7 +926,7 @@ EOF
 }
 
 @test "killed mid-way, --resume skips what was committed and the table ends the same" {
-	tsq-init -q
+	tsq_db_init
 	# 5760 rows, every 500th of them bad.
 	make_candles 2 A,B | awk -F, -v OFS=, 'NR > 1 && NR % 500 == 0 { $7 = "x" } { print }' >full.csv
 	head -n 3001 full.csv >first.csv
@@ -968,7 +968,7 @@ EOF
 }
 
 @test "SIGINT rolls back the open batch, keeps the committed ones, exit 130" {
-	tsq-init -q
+	tsq_db_init
 	make_candles 1 A >full.csv
 	mkfifo feed
 	tsq-load --batch-size 300 --stats s.json --checkpoint cp.json ohlcv - <feed 2>err &
@@ -995,7 +995,7 @@ EOF
 }
 
 @test "loading into a compressed range (TimescaleDB) or into new partitions (PostgreSQL, Citus)" {
-	tsq-init -q
+	tsq_db_init
 	tsq-load -q ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
 	if [ "$TSQ_TEST_KIND" = timescaledb ]; then
 		tsq_psql -c "SELECT count(compress_chunk(c)) FROM show_chunks('ohlcv') c" >/dev/null

@@ -26,7 +26,7 @@ DAY="from=2026-11-20 to=2026-11-21"
 
 # The schema and the bundled sample: 3 symbols x 360 one-minute candles.
 load_sample() {
-	tsq-init -q
+	tsq_db_init
 	tsq-load -q ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
 }
 
@@ -273,7 +273,7 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 }
 
 @test "trades and quotes come back in order" {
-	tsq-init -q
+	tsq_db_init
 	printf 'time,symbol,price,size,side,trade_id\n2026-11-20T00:00:01Z,A,1.5,2,buy,7\n2026-11-20T00:00:00Z,A,1.4,1,sell,6\n' >t.csv
 	printf 'time,symbol,bid_price,bid_size,ask_price,ask_size,quote_id\n2026-11-20T00:00:00Z,A,1.4,3,1.6,2,1\n' >q.csv
 	tsq-load -q trades t.csv
@@ -287,7 +287,7 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 }
 
 @test "bars: the same from the rollups as from the raw candles, at every interval" {
-	tsq-init -q
+	tsq_db_init
 	tsq_hold_jobs
 	tsq-load -q ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
 	# Materialise the first half of the day into the rollups, as tsq-compress
@@ -496,7 +496,7 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 }
 
 @test "an unknown --tz is exit 64 with the same words in every tool that takes it" {
-	tsq-init -q
+	tsq_db_init
 	for cmd in "tsq-query -c SELECT\ 1" "tsq-stats" "tsq-compress --show-policies" "tsq-load ohlcv /dev/null"; do
 		run --separate-stderr bash -c "$cmd --tz Mars/Base"
 		assert_equal "$cmd: $status" "$cmd: 64"

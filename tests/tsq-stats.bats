@@ -20,7 +20,7 @@ setup() {
 	load lib/common
 	load lib/db
 	tsq_db_reset
-	tsq-init -q
+	tsq_db_init
 	tsq_hold_jobs
 }
 
@@ -197,7 +197,6 @@ overview_of() {
 
 @test "--nodes is for a Citus cluster: exit 69 elsewhere, and no node metrics" {
 	[ "$TSQ_TEST_KIND" != citus ] || skip "citus.bats checks --nodes on the cluster"
-	tsq-init -q
 	run --separate-stderr tsq-stats --nodes
 	assert_equal "$status" 69
 	assert_equal "$stderr" "tsq-stats: error: --nodes needs a Citus cluster that tsq-init has set up (tsq.node_stats)"
@@ -536,9 +535,9 @@ public,ohlcv,CCC,1h,$future,$future,1,0"
 	done
 }
 
-# Scans of each chunk or partition of ohlcv, as the statistics collector
-# counts them: "name|scans" lines, in range order; only those ending by $1
-# when given, else only those ending after $2.
+# Scans of each chunk or partition of ohlcv whose range satisfies the SQL
+# condition $1, as the server's statistics count them: "name|scans" lines, in
+# range order.
 scans() {
 	if [ "$TSQ_TEST_KIND" = citus ]; then
 		# The scans happen in the partitions' shards (PARTITION_SHARDID), on
@@ -555,7 +554,15 @@ scans() {
 		             WHERE $1 GROUP BY parts.name, parts.range_start ORDER BY parts.range_start"
 		return
 	fi
-	tsq_psql -c "SELECT pg_stat_clear_snapshot()" >/dev/null
+	# A session's counts arrive as its server process exits, which may be
+	# after its client has gone: wait until every earlier session has.
+	local i
+	for i in $(seq 1 100); do
+		[ "$(tsq_psql -c "SELECT count(*) FROM pg_stat_activity
+		                  WHERE datname = current_database() AND backend_type = 'client backend'
+		                    AND pid <> pg_backend_pid()")" = 0 ] && break
+		sleep 0.05
+	done
 	tsq_psql -c "SELECT c.oid::regclass, coalesce(s.seq_scan, 0) + coalesce(s.idx_scan, 0)
 	             FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
 	             LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid

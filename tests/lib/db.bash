@@ -15,6 +15,7 @@
 # setup_file:    tsq_db_start
 # teardown_file: tsq_db_stop
 # setup:         tsq_db_reset   (drops whatever the previous test created)
+# a test:        tsq_db_init    (the schema tsq-init makes, to start from)
 
 TSQ_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TSQ_NODE_DIR="$TSQ_LIB_DIR/node"
@@ -105,11 +106,18 @@ tsq_citus_start() {
 			"synchronous_commit = on" "citus.shard_count = 4" || return 1
 		psql -X -q -h "$sock" -p "$port" -U postgres -d postgres -c "CREATE EXTENSION citus" || return 1
 	done
-	psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$sock" -p 5432 -U postgres -d postgres \
+	tsq_citus_add_nodes "$sock" postgres || return 1
+	export PGHOST="$sock" PGPORT=5432 PGUSER=postgres PGDATABASE=postgres
+}
+
+# Make database DB of the coordinator on SOCKDIR the cluster's: the workers
+# added to its metadata (Citus keeps the nodes per database).
+tsq_citus_add_nodes() {
+	local sock=$1 db=$2
+	psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$sock" -p 5432 -U postgres -d "$db" \
 		-c "SELECT citus_set_coordinator_host('$sock', 5432)" \
 		-c "SELECT citus_add_node('$sock', 5433)" \
-		-c "SELECT citus_add_node('$sock', 5434)" >/dev/null || return 1
-	export PGHOST="$sock" PGPORT=5432 PGUSER=postgres PGDATABASE=postgres
+		-c "SELECT citus_add_node('$sock', 5434)" >/dev/null
 }
 
 tsq_pglite_start() {
@@ -144,6 +152,52 @@ tsq_db_reset() {
 	psql -X -q -v ON_ERROR_STOP=1 -f "$TSQ_LIB_DIR/reset.sql" >/dev/null
 }
 
+# The database as "tsq-init -q" leaves it, for a test that starts from there
+# (after tsq_db_reset).  On Citus, where tsq-init distributes every table and
+# each daily partition over the workers (most of a short test's time there),
+# the first call of a bats file runs tsq-init -q in a database of its own,
+# tsq_init, on the coordinator and both workers, and every call copies that
+# database on each node (CREATE DATABASE ... TEMPLATE, a file copy) and points
+# PGDATABASE and TSQ_DB at the copy; the previous test's copy is dropped
+# (each holds a Citus maintenance daemon on every node, and a server runs
+# only so many).  Elsewhere tsq-init -q runs in the test's database.
+tsq_db_init() {
+	[ "$TSQ_TEST_BACKEND" = citus ] || { tsq-init -q; return; }
+	local n port
+	[ -f "$TSQ_TEST_TMP/tsq_init" ] || tsq_citus_template || return 1
+	n=$(($(cat "$TSQ_TEST_TMP/copies" 2>/dev/null || echo 0) + 1))
+	echo "$n" >"$TSQ_TEST_TMP/copies"
+	for port in 5432 5433 5434; do
+		psql -X -q -v ON_ERROR_STOP=1 -p "$port" -d postgres -c "SET client_min_messages = warning" \
+			-c "DROP DATABASE IF EXISTS tsq_copy$((n - 1)) WITH (FORCE)" \
+			-c "CREATE DATABASE tsq_copy$n TEMPLATE tsq_init STRATEGY FILE_COPY" || return 1
+	done
+	export PGDATABASE=tsq_copy$n TSQ_DB="host=$PGHOST port=$PGPORT dbname=tsq_copy$n user=$PGUSER"
+}
+
+# tsq_init on every node of the Citus cluster: the extension, the workers in
+# the coordinator's metadata, tsq-init -q run there; then closed to
+# connections, its sessions ended (a database being copied must have none,
+# and Citus's maintenance daemon, once stopped, starts again only when a
+# session opens).
+tsq_citus_template() {
+	local port
+	for port in 5432 5433 5434; do
+		psql -X -q -v ON_ERROR_STOP=1 -p "$port" -d postgres -c "SET client_min_messages = warning" \
+			-c "CREATE DATABASE tsq_init" || return 1
+		psql -X -q -v ON_ERROR_STOP=1 -p "$port" -d tsq_init -c "CREATE EXTENSION citus" || return 1
+	done
+	tsq_citus_add_nodes "$PGHOST" tsq_init || return 1
+	PGDATABASE=tsq_init tsq-init -q || return 1
+	for port in 5432 5433 5434; do
+		psql -X -q -A -t -v ON_ERROR_STOP=1 -p "$port" -d postgres \
+			-c "ALTER DATABASE tsq_init ALLOW_CONNECTIONS false" \
+			-c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = 'tsq_init'" \
+			>/dev/null || return 1
+	done
+	touch "$TSQ_TEST_TMP/tsq_init"
+}
+
 # psql for assertions: unaligned, tuples only, stop at the first error.
 tsq_psql() {
 	psql -X -A -t -q -v ON_ERROR_STOP=1 "$@"
@@ -158,10 +212,19 @@ tsq_one_session() {
 # Keep TimescaleDB's scheduler (native server) from running the policies
 # tsq-init made, for a test that sets up what is materialized by hand.  The
 # scheduler starts a new job about five seconds after it is created: call this
-# right after tsq-init.
+# right after tsq-init.  On a busy machine one may have started already: wait
+# until it has ended.
 tsq_hold_jobs() {
 	[ "$TSQ_TEST_BACKEND" = timescaledb ] || return 0
 	tsq_psql -c "SELECT count(*) FROM timescaledb_information.jobs j, alter_job(j.job_id, scheduled => false) WHERE j.job_id >= 1000" >/dev/null
+	local i
+	for i in $(seq 1 200); do
+		[ "$(tsq_psql -c "SELECT count(*) FROM timescaledb_information.job_stats
+		                  WHERE job_id >= 1000 AND job_status = 'Running'")" = 0 ] && return 0
+		sleep 0.05
+	done
+	echo "tsq_hold_jobs: a job of TimescaleDB's still runs after 10 s" >&2
+	return 1
 }
 
 # Run every refresh job of TimescaleDB's (as its scheduler would), each
