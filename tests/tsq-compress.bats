@@ -18,6 +18,11 @@ teardown_file() {
 setup() {
 	load lib/common
 	load lib/db
+}
+
+# A test's first step after its skip lines (a skipped test costs no set-up):
+# tsq-init's schema, TimescaleDB's jobs held.
+fresh_schema() {
 	tsq_db_reset
 	tsq_db_init
 	tsq_hold_jobs
@@ -52,6 +57,7 @@ storage() {
 }
 
 @test "tsq-init stores the default policies; --show-policies prints them" {
+	fresh_schema
 	run --separate-stderr tsq-compress --show-policies -F csv
 	assert_success
 	# Partitions ahead: on plain PostgreSQL and Citus (TimescaleDB creates
@@ -67,6 +73,7 @@ public,trades,2 days,90 days,,$ahead"
 }
 
 @test "--set-policy changes only the settings given; --remove-policy forgets the table" {
+	fresh_schema
 	run --separate-stderr tsq-compress --set-policy=ohlcv compress_after=36h,drop_after=off
 	assert_success
 	assert_equal "$stderr" ""
@@ -85,6 +92,7 @@ public,trades,2 days,90 days,,$ahead"
 }
 
 @test "a policy that cannot work is exit 64 with one line naming the conflict" {
+	fresh_schema
 	run --separate-stderr tsq-compress --set-policy=ohlcv drop_after=5d
 	assert_equal "$status" 64
 	assert_equal "$stderr" "tsq-compress: error: policy of public.ohlcv: compress_after (7d) is not shorter than drop_after (5d): chunks would be dropped before they were ever compressed"
@@ -114,6 +122,7 @@ public,trades,2 days,90 days,,$ahead"
 }
 
 @test "--run refreshes the rollups, then drops exactly what is older than drop_after" {
+	fresh_schema
 	load_hours
 	tsq-compress --set-policy=ohlcv compress_after=off,drop_after=12d
 	expected=$(raw_days)
@@ -145,6 +154,7 @@ refresh|ok|t"
 }
 
 @test "--run compresses exactly the chunks older than compress_after" {
+	fresh_schema
 	load_hours
 	tsq-compress --set-policy=ohlcv compress_after=7d
 	sum_before=$(tsq_psql -c "SELECT count(*), sum(volume), sum(close) FROM ohlcv")
@@ -170,6 +180,7 @@ refresh|ok|t"
 }
 
 @test "a second --run does nothing: no chunk touched, every refresh writes no row" {
+	fresh_schema
 	load_hours
 	tsq-compress --set-policy=ohlcv compress_after=7d,drop_after=12d
 	tsq-compress --run
@@ -195,6 +206,7 @@ refresh|ok|t"
 }
 
 @test "--dry-run prints the actions and changes nothing" {
+	fresh_schema
 	load_hours
 	tsq-compress --set-policy=ohlcv compress_after=7d,drop_after=12d
 	before=$(storage)
@@ -233,6 +245,7 @@ refresh|ok|t"
 
 @test "a backfill into compressed chunks is recompressed by the next --run" {
 	tsq_compresses || skip "plain PostgreSQL has no compression"
+	fresh_schema
 	load_hours
 	tsq-compress --set-policy=ohlcv compress_after=7d
 	tsq-compress --run
@@ -269,6 +282,7 @@ refresh|ok|t"
 
 @test "daily partitions: created ahead; --keep-tables detaches old ones" {
 	[ "$TSQ_TEST_KIND" != timescaledb ] || skip "TimescaleDB creates chunks as rows arrive"
+	fresh_schema
 	load_hours
 	tsq-compress --set-policy=ohlcv drop_after=12d,premake=20d
 	rows=$(tsq_psql -c "SELECT count(*) FROM ohlcv")
@@ -288,6 +302,7 @@ refresh|ok|t"
 }
 
 @test "--log-format json writes one object per action" {
+	fresh_schema
 	load_hours
 	tsq-compress --set-policy=ohlcv drop_after=12d
 	run --separate-stderr tsq-compress --run --log-format=json ohlcv
@@ -300,6 +315,7 @@ refresh|ok|t"
 }
 
 @test "one-shot actions: --drop, --refresh, --decompress" {
+	fresh_schema
 	load_hours
 	run --separate-stderr tsq-compress --drop=ohlcv --older-than=14d
 	assert_success
@@ -324,6 +340,7 @@ refresh|ok|t"
 
 @test "a second run while one holds the table exits 75, or 0 with --skip-if-locked" {
 	tsq_one_session && skip "PGlite takes one session at a time"
+	fresh_schema
 	load_hours
 	tsq-compress --set-policy=ohlcv drop_after=12d
 	oid=$(tsq_psql -c "SELECT 'public.ohlcv'::regclass::oid")
@@ -368,6 +385,7 @@ release_chunk() {
 
 @test "a chunk that cannot be handled is reported, the rest done, and the exit is 1" {
 	tsq_one_session && skip "PGlite takes one session at a time"
+	fresh_schema
 	load_hours
 	if [ "$TSQ_TEST_KIND" = timescaledb ]; then
 		tsq-compress --set-policy=ohlcv compress_after=7d
@@ -391,6 +409,7 @@ ok|t"
 @test "a run killed half-way, then run again, ends where one run would" {
 	tsq_one_session && skip "PGlite takes one session at a time"
 	tsq_compresses || skip "plain PostgreSQL has no compression"
+	fresh_schema
 	load_hours
 	# What compresses one chunk or partition.
 	if [ "$TSQ_TEST_KIND" = citus ]; then call=alter_table_set_access_method; else call=compress_chunk; fi
@@ -434,6 +453,7 @@ native_jobs() {
 
 @test "--native makes TimescaleDB's jobs match the stored policy, stale ones replaced" {
 	[ "$TSQ_TEST_KIND" = timescaledb ] || skip "TimescaleDB's jobs"
+	fresh_schema
 	# Stale: compression after 1 day instead of 7, a second refresh job on
 	# ohlcv_5m, no retention job, and (tsq_hold_jobs) every job paused.
 	tsq_psql -c "SELECT delete_job(job_id) FROM timescaledb_information.jobs
@@ -475,6 +495,7 @@ delete job|7"
 
 @test "--native: the refresh jobs it makes run in one transaction, and batched ones are replaced" {
 	[ "$TSQ_TEST_KIND" = timescaledb ] || skip "TimescaleDB's jobs"
+	fresh_schema
 	tsq-compress --set-policy=ohlcv refresh_window=10d --native
 	# The same jobs in TimescaleDB's batches, as made by hand or by an
 	# earlier tsq: replaced, and nothing else.
@@ -502,6 +523,7 @@ delete job|7"
 @test "--native: TimescaleDB's scheduler runs the job it made" {
 	[ "$TSQ_TEST_KIND" = timescaledb ] || skip "TimescaleDB's jobs"
 	tsq_one_session && skip "PGlite has no background workers"
+	fresh_schema
 	load_hours
 	tsq-compress --set-policy=ohlcv compress_after=10d --native
 	id=$(tsq_psql -c "SELECT job_id FROM timescaledb_information.jobs
@@ -525,6 +547,7 @@ delete job|7"
 }
 
 @test "--native without TimescaleDB is exit 69; with a one-shot action exit 64" {
+	fresh_schema
 	run --separate-stderr tsq-compress --compress=ohlcv --older-than=7d --native
 	assert_equal "$status" 64
 	assert_equal "$stderr" "tsq-compress: error: --native goes with --run, --set-policy or --remove-policy"
@@ -536,6 +559,7 @@ delete job|7"
 }
 
 @test "--run forgets records older than 90 days, but never an action's last success" {
+	fresh_schema
 	load_hours
 	tsq-compress --set-policy=ohlcv compress_after=off,drop_after=off
 	# trades: an old success, then an old failure after it: both the last

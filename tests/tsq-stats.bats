@@ -19,6 +19,11 @@ teardown_file() {
 setup() {
 	load lib/common
 	load lib/db
+}
+
+# A test's first step after its skip lines (a skipped test costs no set-up):
+# tsq-init's schema, TimescaleDB's jobs held.
+fresh_schema() {
 	tsq_db_reset
 	tsq_db_init
 	tsq_hold_jobs
@@ -48,6 +53,7 @@ overview_of() {
 }
 
 @test "the overview: rows, time range, symbols, chunks and sizes as the server has them" {
+	fresh_schema
 	load_candles
 	run --separate-stderr tsq-stats -F csv
 	assert_success
@@ -111,6 +117,7 @@ overview_of() {
 
 @test "compression shows as TimescaleDB reports it; the rollups' lag after a refresh" {
 	[ "$TSQ_TEST_KIND" = timescaledb ] || skip "TimescaleDB's compression"
+	fresh_schema
 	load_candles
 	tsq-compress --compress=ohlcv --older-than=1s
 	run --separate-stderr tsq-stats -F csv --no-header ohlcv
@@ -132,6 +139,7 @@ overview_of() {
 }
 
 @test "every format: jsonl and json keep numbers, markdown, tsv; a bad format is exit 64" {
+	fresh_schema
 	load_candles
 	run --separate-stderr tsq-stats -F jsonl --exact ohlcv
 	assert_success
@@ -154,6 +162,7 @@ overview_of() {
 }
 
 @test "-F prometheus: the text format promtool accepts, base units, labels escaped" {
+	fresh_schema
 	load_candles
 	# The database's size moves while TimescaleDB's scheduler works: it is
 	# checked between a reading before and one after.
@@ -197,6 +206,7 @@ overview_of() {
 
 @test "--nodes is for a Citus cluster: exit 69 elsewhere, and no node metrics" {
 	[ "$TSQ_TEST_KIND" != citus ] || skip "citus.bats checks --nodes on the cluster"
+	fresh_schema
 	run --separate-stderr tsq-stats --nodes
 	assert_equal "$status" 69
 	assert_equal "$stderr" "tsq-stats: error: --nodes needs a Citus cluster that tsq-init has set up (tsq.node_stats)"
@@ -206,6 +216,7 @@ overview_of() {
 }
 
 @test "a report that cannot be written is exit 1 with one error line" {
+	fresh_schema
 	run --separate-stderr bash -c "tsq-stats >/dev/full"
 	assert_equal "$status" 1
 	assert_regex "$stderr" '^tsq-stats: error: could not write to standard output(: No space left on device)?$'
@@ -215,6 +226,7 @@ overview_of() {
 }
 
 @test "-o writes the file whole through a rename, or leaves it as it was" {
+	fresh_schema
 	load_candles
 	echo "old" >stats.prom
 	run --separate-stderr tsq-stats -F prometheus -o stats.prom
@@ -235,6 +247,7 @@ overview_of() {
 
 @test "--policies: each action's last run and failures, overdue compression as a failure" {
 	tsq_one_session && skip "PGlite takes one session at a time"
+	fresh_schema
 	load_candles
 	# Retention reaching 2026-09-08 (in days from today, whatever the date):
 	# the candles of 1-7 September go.
@@ -284,6 +297,7 @@ overview_of() {
 
 @test "--policies: chunks past compress_after left uncompressed are a failure, whatever the jobs say" {
 	[ "$TSQ_TEST_KIND" = timescaledb ] || skip "TimescaleDB's compression"
+	fresh_schema
 	load_candles
 	overdue=$(tsq_psql -c "SELECT count(*) FROM timescaledb_information.chunks WHERE hypertable_name = 'ohlcv' AND range_end <= now() - interval '7 days'")
 	[ "$overdue" -gt 0 ]
@@ -301,6 +315,7 @@ overview_of() {
 }
 
 @test "--chunks: one row per chunk or partition, rows adding up, state after compression and backfill" {
+	fresh_schema
 	load_candles
 	run --separate-stderr tsq-stats --chunks -F csv ohlcv
 	assert_success
@@ -349,6 +364,7 @@ overview_of() {
 }
 
 @test "a stored policy or a record of a table since dropped does not stop the report" {
+	fresh_schema
 	tsq_psql -c "CREATE TABLE gone (time timestamptz, symbol text, close float8)"
 	tsq-compress --set-policy=gone compress_after=1d
 	tsq_psql -c "INSERT INTO tsq.policy_runs (schema_name, table_name, action, status, finished)
@@ -410,6 +426,7 @@ plant_problems() {
 }
 
 @test "--quality: a clean table passes every check; --fail-on-quality exits 0" {
+	fresh_schema
 	clean_candles
 	run --separate-stderr tsq-stats --quality --fail-on-quality -F csv
 	assert_success
@@ -427,6 +444,7 @@ public,ohlcv,stale,ok,0,,each active symbol has rows in the last 1d"
 }
 
 @test "--quality finds exactly the problems planted, with the first of each; --fail-on-quality exits 65" {
+	fresh_schema
 	clean_candles
 	plant_problems
 	run --separate-stderr tsq-stats --quality -F csv --no-header
@@ -463,6 +481,7 @@ public,ohlcv,stale,failed,3,AAA; BBB; DDD,each active symbol has rows in the las
 }
 
 @test "--quality --session and --weekdays: only the candles due in trading hours are missing" {
+	fresh_schema
 	clean_candles
 	plant_problems
 	# 10:00 UTC is 06:00 in New York, 14:00 UTC is 10:00; 2026-10-03 is a Saturday.
@@ -480,6 +499,7 @@ public,ohlcv,stale,failed,3,AAA; BBB; DDD,each active symbol has rows in the las
 }
 
 @test "--symbols: per symbol and timeframe, first and last candle, rows, candles missing" {
+	fresh_schema
 	clean_candles
 	plant_problems
 	run --separate-stderr tsq-stats --symbols -F csv
@@ -508,6 +528,7 @@ public,ohlcv,CCC,1h,$future,$future,1,0"
 }
 
 @test "--quality: a table that does not hold candles is exit 64; without a timeframe, no grid checks" {
+	fresh_schema
 	run --separate-stderr tsq-stats --quality trades
 	assert_equal "$status" 64
 	assert_equal "$stderr" "tsq-stats: error: --quality checks candles: public.trades has no open, high, low, close, volume"
@@ -573,6 +594,7 @@ scans() {
 
 @test "--quality --since reads only the chunks or partitions from then on" {
 	tsq_one_session && skip "PGlite keeps no statistics of scans"
+	fresh_schema
 	clean_candles
 	plant_problems
 	old=$(scans "range_end <= '2026-10-03'")
@@ -592,6 +614,7 @@ scans() {
 }
 
 @test "a partitioned table's time range covers its default partition" {
+	fresh_schema
 	load_candles
 	tsq_psql -c "CREATE TABLE pt (time timestamptz NOT NULL, symbol text, close float8) PARTITION BY RANGE (time)" \
 		-c "CREATE TABLE pt_a PARTITION OF pt FOR VALUES FROM ('2026-01-01') TO ('2026-01-02')" \
