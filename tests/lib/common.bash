@@ -30,7 +30,10 @@ tsq_load_bats_libraries() {
 }
 tsq_load_bats_libraries
 
-TSQ_ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+# bats gives the test file's directory as an absolute path.  No subshell:
+# bats loads this file at the start of every test, and the two subshells
+# this file and db.bash once ran cost 25 ms of each test's 155 ms set-up.
+TSQ_ROOT=${BATS_TEST_DIRNAME%/*}
 TOOLS="tsq-init tsq-load tsq-query tsq-compress tsq-stats"
 # Every test works in a directory of its own: the backends run side by side,
 # and a file one test writes must not meet another's (or land in the tree).

