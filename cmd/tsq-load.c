@@ -319,9 +319,8 @@ parse_options(int argc, char **argv, struct options *o)
 /* ---- setup and summary ---- */
 
 static void
-print_summary(const struct options *o, const struct tsq_ingest *L, int64_t started)
+print_summary(const struct options *o, const struct tsq_ingest *L, double secs)
 {
-	double secs = (double)(tsq_now_usec() - started) / 1e6;
 	double rate = secs > 0 ? (double)L->t.read / secs : 0;
 	const struct tsq_ingest_totals *t = &L->t;
 
@@ -335,51 +334,79 @@ print_summary(const struct options *o, const struct tsq_ingest *L, int64_t start
 	if (t->rejected && L->rejects && tsq_rejects_written(L->rejects))
 		tsq_warning("%llu row%s rejected: see \"%s\"", (unsigned long long)t->rejected,
 		    t->rejected == 1 ? "" : "s", tsq_rejects_path(L->rejects));
-	if (o->stats) {
-		json_t *j = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:f}",
-		    "read", (json_int_t)t->read, "inserted", (json_int_t)t->inserted,
-		    "updated", (json_int_t)t->updated, "unchanged", (json_int_t)t->unchanged,
-		    "duplicates", (json_int_t)t->duplicates, "rejected", (json_int_t)t->rejected,
-		    "batches", (json_int_t)t->batches, "seconds", secs, "rows_per_second", rate);
-		json_object_set_new(j, "stopped", L->stop.len ? json_string(L->stop.data) :
-		    tsq_cancel_signal() ? json_string("interrupted") : json_null());
-		json_object_set_new(j, "last_committed_line", json_integer(L->committed_line));
-		if (json_dump_file(j, o->stats, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
-			tsq_warning("could not write \"%s\": %s", o->stats, strerror(errno));
-		json_decref(j);
-	}
+}
+
+/* The counts as JSON in --stats FILE.  False when it could not be written (reported). */
+static bool
+write_stats(const struct options *o, const struct tsq_ingest *L, double secs)
+{
+	const struct tsq_ingest_totals *t = &L->t;
+	struct tsq_buf err = TSQ_BUF_INIT;
+	double rate = secs > 0 ? (double)t->read / secs : 0;
+	json_t *j = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:f}",
+	    "read", (json_int_t)t->read, "inserted", (json_int_t)t->inserted,
+	    "updated", (json_int_t)t->updated, "unchanged", (json_int_t)t->unchanged,
+	    "duplicates", (json_int_t)t->duplicates, "rejected", (json_int_t)t->rejected,
+	    "batches", (json_int_t)t->batches, "seconds", secs, "rows_per_second", rate);
+
+	json_object_set_new(j, "stopped", L->stop.len ? json_string(L->stop.data) :
+	    tsq_cancel_signal() ? json_string("interrupted") : json_null());
+	json_object_set_new(j, "last_committed_line", json_integer(L->committed_line));
+	char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	struct tsq_buf body = TSQ_BUF_INIT;
+	json_decref(j);
+	tsq_buf_addf(&body, "%s\n", text);
+	free(text);
+	bool ok = tsq_outfile_write(o->stats, body.data, body.len, &err);
+	if (!ok)
+		tsq_error("--stats: %s", err.data);
+	tsq_buf_free(&body);
+	tsq_buf_free(&err);
+	return ok;
+}
+
+/* Whether the file tsq-load would write at PATH is the input IN. */
+static bool
+same_file(const char *path, const struct stat *in)
+{
+	struct stat out;
+
+	return stat(path, &out) == 0 && out.st_dev == in->st_dev && out.st_ino == in->st_ino &&
+	    S_ISREG(out.st_mode);
 }
 
 /*
  * Inputs exist and are files (or stdin), and no file tsq-load writes is one
  * of them: --rejects, --stats or --checkpoint naming an input would truncate
- * it under the load.
+ * it under the load.  Standard input counts too: "tsq-load --rejects x t < x"
+ * reads the file it would replace.
  */
 static int
 check_files(const struct options *o)
 {
 	const char *outputs[3][2] = { { "--rejects", o->in.rejects }, { "--stats", o->stats },
 		{ "--checkpoint", o->in.checkpoint } };
-	struct stat in, out;
+	struct stat in;
+	int nfiles = o->nfiles ? o->nfiles : 1;
 
-	for (int i = 0; i < o->nfiles; i++) {
-		const char *f = o->files[i];
-		if (strcmp(f, "-") == 0)
-			continue;
-		if (stat(f, &in) != 0 || access(f, R_OK) != 0) {
+	for (int i = 0; i < nfiles; i++) {
+		const char *f = o->nfiles ? o->files[i] : "-";
+		bool is_stdin = strcmp(f, "-") == 0;
+		if (is_stdin) {
+			if (fstat(STDIN_FILENO, &in) != 0)
+				continue;
+		} else if (stat(f, &in) != 0 || access(f, R_OK) != 0) {
 			tsq_error("could not open file \"%s\": %s", f, strerror(errno));
 			return TSQ_EXIT_NOINPUT;
-		}
-		if (S_ISDIR(in.st_mode)) {
+		} else if (S_ISDIR(in.st_mode)) {
 			tsq_error("could not open file \"%s\": it is a directory", f);
 			return TSQ_EXIT_NOINPUT;
 		}
 		for (int k = 0; k < 3; k++) {
 			const char *path = outputs[k][1];
-			if (path && (strcmp(path, f) == 0 || (stat(path, &out) == 0 &&
-			    out.st_dev == in.st_dev && out.st_ino == in.st_ino))) {
-				tsq_error("%s \"%s\" is an input file: it would be overwritten", outputs[k][0],
-				    path);
+			if (path && ((!is_stdin && strcmp(path, f) == 0) || same_file(path, &in))) {
+				tsq_error("%s \"%s\" is %s: it would be overwritten", outputs[k][0],
+				    path, is_stdin ? "the file on standard input" : "an input file");
 				return TSQ_EXIT_USAGE;
 			}
 		}
@@ -466,9 +493,11 @@ run(struct options *o)
 	for (int i = 0; i < nfiles && rc == TSQ_EXIT_OK && !tsq_ingest_stopped(&L); i++)
 		rc = tsq_ingest_input(&L, files[i]);
 	tsq_ingest_finish(&L);
+	double secs = (double)(tsq_now_usec() - started) / 1e6;
 	/* A usage error is found before any row of its input: counts only if an earlier input gave some. */
 	if (rc != TSQ_EXIT_USAGE || L.t.read > 0)
-		print_summary(o, &L, started);
+		print_summary(o, &L, secs);
+	bool stats_ok = o->stats == NULL || write_stats(o, &L, secs);
 	if (tsq_cancel_signal()) {
 		tsq_error("interrupted; everything up to line %ld of %s is committed",
 		    L.committed_line, L.display ? L.display : "the input");
@@ -482,10 +511,19 @@ run(struct options *o)
 	} else if (rc == TSQ_EXIT_OK && L.t.rejected > 0) {
 		rc = TSQ_EXIT_DATAERR;
 	}
+	/*
+	 * 64 says nothing was loaded: an input that cannot be mapped after rows
+	 * of an earlier one (or earlier records) were committed is bad input data.
+	 */
+	if (rc == TSQ_EXIT_USAGE && L.t.inserted + L.t.updated + L.t.unchanged + L.t.rejected > 0)
+		rc = TSQ_EXIT_DATAERR;
+	if (!stats_ok && (rc == TSQ_EXIT_OK || rc == TSQ_EXIT_DATAERR))
+		rc = TSQ_EXIT_CANTCREAT;
 out:
 	if (!tsq_ingest_close(&L, &err)) {
 		tsq_error("%s", err.data);
-		rc = TSQ_EXIT_FAILURE;
+		if (rc == TSQ_EXIT_OK || rc == TSQ_EXIT_DATAERR)
+			rc = TSQ_EXIT_CANTCREAT;
 	}
 	tsq_buf_free(&err);
 	return rc;

@@ -480,11 +480,15 @@ run(struct options *o, const struct tsq_query_path *path)
 		goto out;
 	}
 	struct tsq_out out = { 0 };
+	struct tsq_outfile file = { 0 };
 	out.f = stdout;
-	if (o->output && (out.f = fopen(o->output, "w")) == NULL) {
-		tsq_error("could not open \"%s\" for writing: %s", o->output, strerror(errno));
-		rc = TSQ_EXIT_FAILURE;
-		goto out;
+	if (o->output) {
+		if (!tsq_outfile_open(&file, o->output, &err)) {
+			tsq_error("%s", err.data);
+			rc = TSQ_EXIT_CANTCREAT;
+			goto out;
+		}
+		out.f = file.f;
 	}
 	/* Large writes: the rows go out in 64 KiB pieces. */
 	setvbuf(out.f, NULL, _IOFBF, 64 * 1024);
@@ -504,9 +508,11 @@ run(struct options *o, const struct tsq_query_path *path)
 			tsq_stdout_reported();
 		rc = TSQ_EXIT_FAILURE;
 	}
-	if (out.f != stdout && fclose(out.f) != 0) {
-		tsq_error("could not write \"%s\": %s", o->output, strerror(errno));
-		rc = TSQ_EXIT_FAILURE;
+	if (o->output && rc != TSQ_EXIT_OK) {
+		tsq_outfile_abort(&file);
+	} else if (o->output && !tsq_outfile_commit(&file, &err)) {
+		tsq_error("%s", err.data);
+		rc = TSQ_EXIT_CANTCREAT;
 	}
 out:
 	tsq_cancel_release();

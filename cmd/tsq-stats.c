@@ -857,63 +857,42 @@ put_int(char *buf, size_t size, int64_t v, const char **slot)
 	*slot = buf;
 }
 
+/* -o FILE, or standard output. */
 static bool
-output_open(struct session *s, char **tmp)
+output_open(struct session *s, struct tsq_outfile *out)
 {
-	*tmp = NULL;
-	if (!s->o->output) {
-		s->out = stdout;
+	struct tsq_buf err = TSQ_BUF_INIT;
+
+	memset(out, 0, sizeof *out);
+	s->out = stdout;
+	if (!s->o->output)
 		return true;
-	}
-	size_t n = strlen(s->o->output);
-	*tmp = xmalloc(n + 16);
-	snprintf(*tmp, n + 16, "%s.tmp.XXXXXX", s->o->output);
-	int fd = mkstemp(*tmp);
-	if (fd < 0) {
-		tsq_error("cannot write next to \"%s\": %s", s->o->output, strerror(errno));
-		free(*tmp);
-		*tmp = NULL;
+	if (!tsq_outfile_open(out, s->o->output, &err)) {
+		tsq_error("%s", err.data);
+		tsq_buf_free(&err);
 		return false;
 	}
-	s->out = fdopen(fd, "w");
-	if (!s->out) {
-		tsq_error("cannot write \"%s\": %s", *tmp, strerror(errno));
-		close(fd);
-		unlink(*tmp);
-		free(*tmp);
-		*tmp = NULL;
-		return false;
-	}
+	s->out = out->f;
 	return true;
 }
 
-/* Finish the output: flush, and with -o rename the temporary file into place. */
+/* Finish the output: with -o, the file is replaced only by a complete report. */
 static bool
-output_close(struct session *s, char *tmp, bool ok)
+output_close(struct session *s, struct tsq_outfile *out, bool ok)
 {
-	bool written = fflush(s->out) == 0 && !ferror(s->out);
-	int err = errno;
+	struct tsq_buf err = TSQ_BUF_INIT;
+	bool written = true;
 
-	if (!tmp)
+	if (!s->o->output)
 		return true;	/* standard output: tsq_stdout_finish() checks it */
-	/* mkstemp made it 0600: give it the mode a new file would have. */
-	mode_t mask = umask(0);
-	umask(mask);
-	if (fchmod(fileno(s->out), 0666 & ~mask) != 0 || fsync(fileno(s->out)) != 0)
-		written = false, err = errno;
-	if (fclose(s->out) != 0 && written)
-		written = false, err = errno;
 	s->out = NULL;
-	if (ok && written && rename(tmp, s->o->output) != 0) {
-		written = false;
-		err = errno;
+	if (!ok) {
+		tsq_outfile_abort(out);
+		return true;
 	}
-	if (!ok || !written) {
-		if (!written)
-			tsq_error("could not write \"%s\": %s", s->o->output, strerror(err));
-		unlink(tmp);
-	}
-	free(tmp);
+	if (!(written = tsq_outfile_commit(out, &err)))
+		tsq_error("%s", err.data);
+	tsq_buf_free(&err);
 	return written;
 }
 
@@ -1850,12 +1829,12 @@ static int
 run(const struct options *o)
 {
 	struct session s;
-	char *tmp = NULL;
+	struct tsq_outfile out;
 	int rc = session_open(&s, o);
 
 	if (rc == TSQ_EXIT_OK && !tables_resolve(&s))
 		rc = TSQ_EXIT_USAGE;
-	if (rc == TSQ_EXIT_OK && !output_open(&s, &tmp))
+	if (rc == TSQ_EXIT_OK && !output_open(&s, &out))
 		rc = TSQ_EXIT_FAILURE;
 	if (rc == TSQ_EXIT_OK) {
 		if (o->view == VIEW_POLICIES && o->prometheus)
@@ -1872,8 +1851,8 @@ run(const struct options *o)
 			rc = nodes_view(&s);
 		else
 			rc = overview(&s);
-		if (!output_close(&s, tmp, rc == TSQ_EXIT_OK) && rc == TSQ_EXIT_OK)
-			rc = TSQ_EXIT_FAILURE;
+		if (!output_close(&s, &out, rc == TSQ_EXIT_OK) && rc == TSQ_EXIT_OK)
+			rc = TSQ_EXIT_CANTCREAT;
 	}
 	session_close(&s);
 	return rc;

@@ -8,6 +8,7 @@
 #include "checkpoint.h"
 #include "loader.h"
 #include "mem.h"
+#include "outfile.h"
 
 struct tsq_checkpoint {
 	char *path;
@@ -96,15 +97,13 @@ tsq_checkpoint_save(struct tsq_checkpoint *c, const char *table, const char *inp
 		json_object_set_new(e, "rejects", json_string(rejects));
 	json_object_set_new(files, input, e);
 
-	struct tsq_buf tmp = TSQ_BUF_INIT;
-	tsq_buf_addf(&tmp, "%s.tmp", c->path);
-	bool ok = json_dump_file(c->root, tmp.data, JSON_INDENT(1) | JSON_PRESERVE_ORDER) == 0 &&
-	    rename(tmp.data, c->path) == 0;
-	if (!ok) {
-		tsq_buf_addf(err, "could not write checkpoint \"%s\": %s", c->path, strerror(errno));
-		unlink(tmp.data);
-	}
-	tsq_buf_free(&tmp);
+	char *text = json_dumps(c->root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	struct tsq_buf why = TSQ_BUF_INIT;
+	bool ok = tsq_outfile_write(c->path, text, strlen(text), &why);
+	if (!ok)
+		tsq_buf_addf(err, "checkpoint: %s", why.data);
+	tsq_buf_free(&why);
+	free(text);
 	return ok;
 }
 

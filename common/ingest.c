@@ -76,7 +76,7 @@ write_reject(struct tsq_ingest *L, struct tsq_reject *rj)
 	rj->file = L->display;
 	rj->header = L->header_raw;
 	if (!tsq_rejects_write(L->rejects, rj, &err)) {
-		stop_load(L, TSQ_EXIT_FAILURE, "%s", err.data);
+		stop_load(L, TSQ_EXIT_CANTCREAT, "%s", err.data);
 		tsq_buf_free(&err);
 		return false;
 	}
@@ -141,7 +141,7 @@ round_committed(void *arg, const struct tsq_round_done *d)
 	if (L->checkpoint && !L->o->dry_run && d->end_offset > 0 &&
 	    !tsq_checkpoint_save(L->checkpoint, L->table.quoted, L->input, L->identity,
 	    d->end_offset, d->end_line + 1, false, tsq_rejects_path(L->rejects), &err))
-		tsq_warning("%s", err.data);
+		stop_load(L, TSQ_EXIT_CANTCREAT, "%s", err.data);
 	tsq_buf_free(&err);
 	check_limits(L);
 }
@@ -315,7 +315,7 @@ rejects_for_input(struct tsq_ingest *L, const char *input)
 	if (L->rejects_shared)
 		return;
 	if (L->rejects && !tsq_rejects_close(L->rejects, &err))
-		stop_load(L, TSQ_EXIT_FAILURE, "%s", err.data);
+		stop_load(L, TSQ_EXIT_CANTCREAT, "%s", err.data);
 	tsq_buf_free(&err);
 	L->rejects_shared = L->o->rejects != NULL;
 	if (L->o->rejects) {
@@ -495,7 +495,7 @@ done:
 	if (L->checkpoint && !L->o->dry_run && !tsq_checkpoint_save(L->checkpoint,
 	    L->table.quoted, input, L->identity, tsq_reader_offset(L->reader),
 	    L->committed_line + 1, true, tsq_rejects_path(L->rejects), &err))
-		tsq_warning("%s", err.data);
+		stop_load(L, TSQ_EXIT_CANTCREAT, "%s", err.data);
 out:
 	if (L->pool.stopped && L->pool.failure.len) {
 		stop_load(L, TSQ_EXIT_FAILURE, "%s", L->pool.failure.data);

@@ -11,6 +11,8 @@
 #include "reader.h"
 
 #define STAGE "pg_temp.tsq_load_stage"
+/* The rows of a batch being isolated, numbered in the order they are written. */
+#define ISO "pg_temp.tsq_load_iso"
 #define SEND_CHUNK (256u * 1024)
 
 static void
@@ -137,7 +139,7 @@ loaded(const int *cols, int n, int col)
 }
 
 /* The columns a plan writes, in groups. */
-struct colsets {
+struct tsq_colsets {
 	int *missing, nmissing;	/* key columns the input does not fill: their default */
 	int *all, nall;		/* every column written: the loaded ones, then missing */
 	int *update, nupdate;	/* loaded columns outside the key: what an upsert sets */
@@ -145,7 +147,7 @@ struct colsets {
 };
 
 static void
-colsets_free(struct colsets *cs)
+colsets_free(struct tsq_colsets *cs)
 {
 	free(cs->missing);
 	free(cs->all);
@@ -159,7 +161,7 @@ colsets_free(struct colsets *cs)
  */
 static enum tsq_conflict
 choose_columns(struct tsq_load_plan *p, const struct tsq_table *t, const int *cols, int ncols,
-    enum tsq_conflict conflict, struct colsets *cs)
+    enum tsq_conflict conflict, struct tsq_colsets *cs)
 {
 	cs->missing = xcalloc((size_t)t->nkey + 1, sizeof *cs->missing);
 	cs->all = xcalloc((size_t)(ncols + t->nkey) + 1, sizeof *cs->all);
@@ -201,11 +203,13 @@ choose_columns(struct tsq_load_plan *p, const struct tsq_table *t, const int *co
  * key columns left to their defaults.
  */
 static char *
-stage_sql(const struct tsq_table *t, int ncols, const struct colsets *cs)
+stage_sql(const struct tsq_table *t, int ncols, const struct tsq_colsets *cs, bool numbered)
 {
 	struct tsq_buf b = TSQ_BUF_INIT;
+	const char *name = numbered ? ISO : STAGE;
 
-	tsq_buf_adds(&b, "CREATE TEMP TABLE tsq_load_stage ON COMMIT DELETE ROWS AS SELECT ");
+	tsq_buf_addf(&b, "CREATE TEMP TABLE %s ON COMMIT DELETE ROWS AS SELECT ",
+	    name + strlen("pg_temp."));
 	for (int i = 0; i < cs->nall; i++) {
 		const struct tsq_column *c = &t->cols[cs->all[i]];
 		if (i)
@@ -216,15 +220,21 @@ stage_sql(const struct tsq_table *t, int ncols, const struct colsets *cs)
 			add_ident(&b, NULL, c->name);
 		}
 	}
+	if (numbered)
+		tsq_buf_adds(&b, ", 0::integer AS tsq_n");
 	tsq_buf_addf(&b, " FROM %s WITH NO DATA", t->quoted);
 	for (int i = 0; i < cs->nmissing; i++) {
 		const struct tsq_column *c = &t->cols[cs->missing[i]];
 		if (c->default_expr == NULL)
 			continue;
-		tsq_buf_adds(&b, "; ALTER TABLE " STAGE " ALTER COLUMN ");
+		tsq_buf_addf(&b, "; ALTER TABLE %s ALTER COLUMN ", name);
 		add_ident(&b, NULL, c->name);
 		tsq_buf_addf(&b, " SET DEFAULT %s", c->default_expr);
 	}
+	if (numbered)
+		tsq_buf_adds(&b, "; CREATE INDEX ON " ISO " (tsq_n); CREATE TEMP TABLE tsq_load_iso_out "
+		    "(n integer, c1 bigint, c2 bigint, state text, message text, detail text, col text) "
+		    "ON COMMIT DELETE ROWS");
 	return tsq_buf_detach(&b);
 }
 
@@ -236,7 +246,7 @@ stage_sql(const struct tsq_table *t, int ncols, const struct colsets *cs)
  */
 static void
 fast_paths(struct tsq_load_plan *p, const struct tsq_table *t, const int *cols, int ncols,
-    enum tsq_conflict conflict, const struct colsets *cs)
+    enum tsq_conflict conflict, const struct tsq_colsets *cs)
 {
 	struct tsq_buf b = TSQ_BUF_INIT;
 	bool time_in_key = false;
@@ -283,12 +293,18 @@ counted(struct tsq_buf *ins)
 	return tsq_buf_detach(&b);
 }
 
+/*
+ * The INSERT .. SELECT statements of the plan reading FROM (the staging
+ * table, or a range of the isolation table): *INSERT, and for upserts into
+ * partitioned or distributed tables *INSERT_NEW, which goes first.
+ */
 static void
-insert_sqls(struct tsq_load_plan *p, const struct tsq_table *t, int ncols,
-    enum tsq_conflict conflict, const struct colsets *cs)
+insert_sqls(const struct tsq_table *t, int ncols, enum tsq_conflict conflict,
+    const struct tsq_colsets *cs, const char *from, char **insert, char **insert_new)
 {
 	struct tsq_buf ins = TSQ_BUF_INIT, b = TSQ_BUF_INIT;
 
+	*insert_new = NULL;
 	tsq_buf_addf(&ins, "INSERT INTO %s AS t (", t->quoted);
 	add_list(&ins, t, cs->all, cs->nall, NULL);
 	tsq_buf_adds(&ins, ") SELECT ");
@@ -300,7 +316,7 @@ insert_sqls(struct tsq_load_plan *p, const struct tsq_table *t, int ncols,
 		if (c->type.conv == TSQ_CONV_OTHER && i < ncols)
 			tsq_buf_addf(&ins, "::%s", c->type_name);
 	}
-	tsq_buf_adds(&ins, " FROM " STAGE);
+	tsq_buf_adds(&ins, from);
 	if (conflict == TSQ_CONFLICT_NOTHING || conflict == TSQ_CONFLICT_UPDATE) {
 		tsq_buf_adds(&ins, " ON CONFLICT (");
 		add_list(&ins, t, t->key, t->nkey, NULL);
@@ -309,7 +325,7 @@ insert_sqls(struct tsq_load_plan *p, const struct tsq_table *t, int ncols,
 	if (conflict != TSQ_CONFLICT_UPDATE) {
 		if (conflict == TSQ_CONFLICT_NOTHING)
 			tsq_buf_adds(&ins, " DO NOTHING");
-		p->insert_sql = counted(&ins);
+		*insert = counted(&ins);
 		return;
 	}
 	tsq_buf_adds(&ins, " DO UPDATE SET ");
@@ -328,15 +344,15 @@ insert_sqls(struct tsq_load_plan *p, const struct tsq_table *t, int ncols,
 		    "SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM w",
 		    ins.data);
 		tsq_buf_free(&ins);
-		p->insert_sql = tsq_buf_detach(&b);
+		*insert = tsq_buf_detach(&b);
 		return;
 	}
 	struct tsq_buf upsert = TSQ_BUF_INIT;
 	tsq_buf_add(&upsert, ins.data, ins.len);
-	p->insert_sql = counted(&upsert);
+	*insert = counted(&upsert);
 	tsq_buf_truncate(&ins, (size_t)(strstr(ins.data, " DO UPDATE SET ") - ins.data));
 	tsq_buf_adds(&ins, " DO NOTHING");
-	p->insert_new_sql = counted(&ins);
+	*insert_new = counted(&ins);
 	tsq_buf_free(&b);
 }
 
@@ -345,7 +361,7 @@ tsq_load_plan_init(struct tsq_load_plan *p, const struct tsq_table *t, const int
     int ncols, enum tsq_conflict conflict, enum tsq_dedupe dedupe, const char *setup_sql,
     struct tsq_buf *err)
 {
-	struct colsets cs = { 0 };
+	struct tsq_colsets cs = { 0 };
 	struct tsq_buf b = TSQ_BUF_INIT;
 
 	memset(p, 0, sizeof *p);
@@ -371,11 +387,17 @@ tsq_load_plan_init(struct tsq_load_plan *p, const struct tsq_table *t, const int
 	tsq_buf_adds(&b, ") FROM STDIN (FORMAT binary)");
 	p->copy_sql = tsq_buf_detach(&b);
 	if (!p->direct) {
-		p->stage_sql = stage_sql(t, ncols, &cs);
+		p->stage_sql = stage_sql(t, ncols, &cs, false);
 		fast_paths(p, t, cols, ncols, conflict, &cs);
-		insert_sqls(p, t, ncols, conflict, &cs);
+		insert_sqls(t, ncols, conflict, &cs, " FROM " STAGE, &p->insert_sql, &p->insert_new_sql);
 	}
-	colsets_free(&cs);
+	p->iso_sql = stage_sql(t, ncols, &cs, true);
+	tsq_buf_adds(&b, "COPY " ISO " (");
+	add_list(&b, t, cols, ncols, NULL);
+	tsq_buf_adds(&b, ", tsq_n) FROM STDIN (FORMAT binary)");
+	p->iso_copy_sql = tsq_buf_detach(&b);
+	p->cs = xmalloc(sizeof *p->cs);
+	*p->cs = cs;
 	return true;
 }
 
@@ -392,6 +414,12 @@ tsq_load_plan_free(struct tsq_load_plan *p)
 	free(p->range_sql);
 	free(p->prune_sql);
 	free(p->prune_range_sql);
+	free(p->iso_sql);
+	free(p->iso_copy_sql);
+	if (p->cs) {
+		colsets_free(p->cs);
+		free(p->cs);
+	}
 	memset(p, 0, sizeof *p);
 }
 
@@ -661,11 +689,12 @@ put(PGconn *conn, const char *p, size_t len)
 /*
  * COPY the rows IDX[0..N) of B, gathered into messages of up to SEND_CHUNK
  * bytes whatever the order of the rows (a message per row would cost the
- * server a message header each).
+ * server a message header each).  NUMBERED adds to each row its position in
+ * IDX as a last integer field (the isolation table's tsq_n).
  */
 static PGresult *
 copy_rows(struct tsq_writer *w, const char *sql, const struct tsq_batch *b, const size_t *idx,
-    size_t n)
+    size_t n, bool numbered)
 {
 	PGresult *res = PQexec(w->conn, sql);
 	struct tsq_buf *out = &w->send;
@@ -678,14 +707,28 @@ copy_rows(struct tsq_writer *w, const char *sql, const struct tsq_batch *b, cons
 	tsq_buf_add(out, tsq_copy_header, sizeof tsq_copy_header);
 	for (size_t i = 0; i < n && ok; i++) {
 		const struct tsq_row *r = &b->rows[idx[i]];
-		if (out->len + r->len > SEND_CHUNK) {
+		const char *tuple = b->data.data + r->off;
+		if (out->len + r->len + 10 > SEND_CHUNK) {
 			ok = put(w->conn, out->data, out->len);
 			tsq_buf_reset(out);
 		}
-		if (r->len >= SEND_CHUNK)	/* a large row goes as it is, not copied */
-			ok = ok && put(w->conn, b->data.data + r->off, r->len);
-		else
-			tsq_buf_add(out, b->data.data + r->off, r->len);
+		if (numbered) {
+			/* The field count, one more; the fields; the number. */
+			uint16_t nf = (uint16_t)((unsigned char)tuple[0] << 8 | (unsigned char)tuple[1]);
+			tsq_put_u16(out, (uint16_t)(nf + 1));
+			tuple += 2;
+		}
+		size_t len = numbered ? r->len - 2 : r->len;
+		if (len >= SEND_CHUNK) {	/* a large row goes as it is, not copied */
+			ok = ok && put(w->conn, out->data, out->len) && put(w->conn, tuple, len);
+			tsq_buf_reset(out);
+		} else {
+			tsq_buf_add(out, tuple, len);
+		}
+		if (numbered) {
+			tsq_put_u32(out, 4);
+			tsq_put_u32(out, (uint32_t)i);
+		}
 	}
 	tsq_buf_add(out, tsq_copy_trailer, sizeof tsq_copy_trailer);
 	if (ok)
@@ -724,7 +767,7 @@ attempt(struct tsq_writer *w, const struct tsq_batch *b, const size_t *idx, size
 			return res;
 		w->stage_dirty = false;
 	}
-	res = copy_rows(w, p->copy_sql, b, idx, n);
+	res = copy_rows(w, p->copy_sql, b, idx, n, false);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 		return res;
 	if (p->direct) {
@@ -812,93 +855,296 @@ copy_error_line(const PGresult *res, const char **column)
 }
 
 static void
-add_reject(struct tsq_writer *w, size_t row, const PGresult *res, const char *copy_column)
+add_reject_text(struct tsq_writer *w, size_t row, const char *msg, const char *detail,
+    const char *state, const char *column)
 {
-	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
-	const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
-	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-	const char *column = PQresultErrorField(res, PG_DIAG_COLUMN_NAME);
 	struct tsq_buf e = TSQ_BUF_INIT;
 
 	if (w->nrejects == w->rcap) {
 		w->rcap = w->rcap ? w->rcap * 2 : 16;
 		w->rejects = xreallocarray(w->rejects, w->rcap, sizeof *w->rejects);
 	}
-	tsq_buf_adds(&e, msg ? msg : "rejected by the server");
+	tsq_buf_adds(&e, msg && *msg ? msg : "rejected by the server");
 	/* "Key (x)=(1) already exists" helps; "Failing row contains" repeats the record. */
-	if (detail && strncmp(detail, "Failing row contains", 20) != 0 && strlen(detail) < 300)
+	if (detail && *detail && strncmp(detail, "Failing row contains", 20) != 0 &&
+	    strlen(detail) < 300)
 		tsq_buf_addf(&e, " (%s)", detail);
 	struct tsq_server_reject *r = &w->rejects[w->nrejects++];
 	r->row = row;
 	r->error = tsq_buf_detach(&e);
-	r->sqlstate = state ? xstrdup(state) : NULL;
-	if (column == NULL)
-		column = copy_column;
-	r->column = column ? xstrdup(column) : NULL;
+	r->sqlstate = state && *state ? xstrdup(state) : NULL;
+	r->column = column && *column ? xstrdup(column) : NULL;
+}
+
+static void
+add_reject(struct tsq_writer *w, size_t row, const PGresult *res, const char *copy_column)
+{
+	const char *column = PQresultErrorField(res, PG_DIAG_COLUMN_NAME);
+
+	add_reject_text(w, row, PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY),
+	    PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL), PQresultErrorField(res, PG_DIAG_SQLSTATE),
+	    column ? column : copy_column);
+}
+
+static bool begin(struct tsq_writer *w);
+static void rollback(struct tsq_writer *w);
+
+/* The results of a multi-statement query: the first error, or NULL with COUNTS filled. */
+static PGresult *
+results(PGconn *conn, uint64_t *counts, int ncounts)
+{
+	PGresult *res, *error = NULL;
+	int k = 0;
+
+	while ((res = PQgetResult(conn)) != NULL) {
+		ExecStatusType st = PQresultStatus(res);
+		if (st == PGRES_TUPLES_OK && error == NULL) {
+			for (int c = 0; c < PQnfields(res) && k < ncounts; c++)
+				counts[k++] = strtoull(PQgetvalue(res, 0, c), NULL, 10);
+		} else if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && error == NULL) {
+			error = res;
+			continue;
+		}
+		PQclear(res);
+	}
+	return error;
 }
 
 /*
- * Rows IDX[0..N) fail together (KNOWN is their error, or NULL if not yet
- * tried): write every row that can be written, reject the others.  Each try
- * runs under a savepoint.  A COPY error that names its row splits the set
- * there; otherwise the set is halved.  Returns false on an error that is not
- * about a row.
+ * Write the rows numbered [LO, HI) of the isolation table in a savepoint of
+ * their own, with one round trip.  NULL with ACC counted up, or the failed
+ * result (the savepoint rolled back and released: they never pile up).
+ */
+static PGresult *
+attempt_range(struct tsq_writer *w, size_t lo, size_t hi, struct tsq_load_counts *acc)
+{
+	const struct tsq_load_plan *p = w->plan;
+	struct tsq_buf sql = TSQ_BUF_INIT, from = TSQ_BUF_INIT;
+	char *ins, *ins_new;
+	uint64_t c[3] = { 0, 0, 0 };
+	uint64_t m = hi - lo;
+
+	/* Row numbers are the writer's own, never input. */
+	tsq_buf_addf(&from, " FROM " ISO " WHERE tsq_n >= %zu AND tsq_n < %zu", lo, hi);
+	insert_sqls(p->table, p->ncols, p->conflict, p->cs, from.data, &ins, &ins_new);
+	tsq_buf_adds(&sql, "SAVEPOINT tsq_rows; ");
+	if (ins_new)
+		tsq_buf_addf(&sql, "%s; ", ins_new);
+	tsq_buf_addf(&sql, "%s; RELEASE SAVEPOINT tsq_rows", ins);
+	free(ins);
+	free(ins_new);
+	tsq_buf_free(&from);
+	PGresult *error = PQsendQuery(w->conn, sql.data) ? results(w->conn, c, 3) : PQmakeEmptyPGresult(w->conn, PGRES_FATAL_ERROR);
+	tsq_buf_free(&sql);
+	if (error) {
+		PGresult *rb = run(w, "ROLLBACK TO SAVEPOINT tsq_rows; RELEASE SAVEPOINT tsq_rows");
+		if (rb) {
+			PQclear(error);
+			return rb;
+		}
+		return error;
+	}
+	if (p->conflict == TSQ_CONFLICT_UPDATE) {
+		acc->inserted += c[0];
+		acc->updated += c[1];
+		acc->unchanged += m - c[0] - c[1];
+	} else {
+		acc->inserted += c[0];
+		acc->unchanged += m - c[0];
+	}
+	return NULL;
+}
+
+/* TEXT as a dollar-quoted literal whose tag does not occur in it. */
+static void
+add_dollar_quoted(struct tsq_buf *b, const char *text)
+{
+	char tag[32];
+
+	for (unsigned k = 0;; k++) {
+		snprintf(tag, sizeof tag, "$tsq%u$", k);
+		if (strstr(text, tag) == NULL)
+			break;
+	}
+	tsq_buf_addf(b, "%s%s%s", tag, text, tag);
+}
+
+/*
+ * Rows numbered [LO, HI) of the isolation table, each written in a
+ * subtransaction of its own by one PL/pgSQL block on the server (one round
+ * trip, however many rows fail); what each row did, or why it failed, goes
+ * to the table tsq_load_iso_out.  False with *UNAVAILABLE set when the
+ * server cannot run the block (no PL/pgSQL); false with w->fatal set on
+ * another failure.
  */
 static bool
-isolate(struct tsq_writer *w, const struct tsq_batch *b, const size_t *idx, size_t n,
-    PGresult *known, struct tsq_load_counts *acc)
+rows_one_by_one(struct tsq_writer *w, const size_t *list, size_t lo, size_t hi,
+    struct tsq_load_counts *acc, bool *unavailable)
 {
-	PGresult *res = known;
+	const struct tsq_load_plan *p = w->plan;
+	struct tsq_buf sql = TSQ_BUF_INIT, body = TSQ_BUF_INIT;
+	char *ins, *ins_new;
+	bool two = p->conflict == TSQ_CONFLICT_UPDATE;
 
-	if (n == 0)
-		return true;
-	if (res == NULL) {
-		bool dirty = w->stage_dirty;
-		struct tsq_load_counts sub = { 0, 0, 0, 0 };
-		if ((res = run(w, "SAVEPOINT tsq_rows")) != NULL) {
-			set_fatal(w, res, "could not set a savepoint");
-			return false;
-		}
-		res = attempt(w, b, idx, n, &sub);
-		if (res == NULL) {
-			if ((res = run(w, "RELEASE SAVEPOINT tsq_rows")) != NULL) {
-				set_fatal(w, res, "could not release a savepoint");
+	*unavailable = false;
+	insert_sqls(p->table, p->ncols, p->conflict, p->cs, " FROM " ISO " WHERE tsq_n = $1", &ins,
+	    &ins_new);
+	tsq_buf_addf(&body, "DECLARE c1 bigint := 0; c2 bigint := 0; es text; em text; ed text; "
+	    "ec text; BEGIN FOR i IN %zu..%zu LOOP BEGIN ", lo, hi - 1);
+	if (ins_new) {
+		tsq_buf_adds(&body, "EXECUTE ");
+		add_dollar_quoted(&body, ins_new);
+		tsq_buf_adds(&body, " USING i INTO c1; EXECUTE ");
+		add_dollar_quoted(&body, ins);
+		tsq_buf_adds(&body, " USING i INTO c2; ");
+	} else {
+		tsq_buf_adds(&body, "EXECUTE ");
+		add_dollar_quoted(&body, ins);
+		tsq_buf_addf(&body, " USING i INTO %s; ", two ? "c1, c2" : "c1");
+	}
+	tsq_buf_adds(&body, "INSERT INTO " ISO "_out VALUES (i, c1, c2); "
+	    "EXCEPTION WHEN OTHERS THEN GET STACKED DIAGNOSTICS es = RETURNED_SQLSTATE, "
+	    "em = MESSAGE_TEXT, ed = PG_EXCEPTION_DETAIL, ec = COLUMN_NAME; "
+	    "INSERT INTO " ISO "_out VALUES (i, NULL, NULL, es, em, ed, ec); END; END LOOP; END");
+	free(ins);
+	free(ins_new);
+	tsq_buf_adds(&sql, "DO ");
+	add_dollar_quoted(&sql, body.data);
+	tsq_buf_free(&body);
+	PGresult *res = run(w, sql.data);
+	tsq_buf_free(&sql);
+	if (res) {
+		const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		/* No PL/pgSQL here: the caller halves ranges down to single rows instead. */
+		*unavailable = state && (strcmp(state, "42704") == 0 || strcmp(state, "0A000") == 0 ||
+		    strcmp(state, "42883") == 0);
+		if (*unavailable)
+			PQclear(res);
+		else
+			set_fatal(w, res, "could not write rows one by one");
+		return false;
+	}
+	char range[64];
+	snprintf(range, sizeof range, "%zu", lo);
+	const char *params[1] = { range };
+	res = PQexecParams(w->conn, "SELECT n, c1, c2, state, message, detail, col FROM " ISO "_out "
+	    "WHERE n >= $1 ORDER BY n", 1, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		set_fatal(w, res, "could not read what the rows did");
+		return false;
+	}
+	for (int r = 0; r < PQntuples(res); r++) {
+		size_t n = strtoull(PQgetvalue(res, r, 0), NULL, 10);
+		if (n < lo || n >= hi)
+			continue;
+		if (PQgetisnull(res, r, 1)) {
+			const char *state = PQgetvalue(res, r, 3);
+			if (!tsq_sqlstate_is_row_error(state)) {
+				PQclear(w->fatal);
+				w->fatal = NULL;
+				tsq_buf_reset(&w->fatal_msg);
+				tsq_buf_addf(&w->fatal_msg, "could not write rows: %s", PQgetvalue(res, r, 4));
+				PQclear(res);
 				return false;
 			}
-			acc->inserted += sub.inserted;
-			acc->updated += sub.updated;
-			acc->unchanged += sub.unchanged;
-			return true;
+			add_reject_text(w, list[n], PQgetvalue(res, r, 4), PQgetvalue(res, r, 5), state,
+			    PQgetvalue(res, r, 6));
+			continue;
 		}
-		PGresult *rb = run(w, "ROLLBACK TO SAVEPOINT tsq_rows");
-		if (rb != NULL) {
-			PQclear(res);
-			set_fatal(w, rb, "could not roll back to a savepoint");
-			return false;
+		uint64_t c1 = strtoull(PQgetvalue(res, r, 1), NULL, 10);
+		uint64_t c2 = PQgetisnull(res, r, 2) ? 0 : strtoull(PQgetvalue(res, r, 2), NULL, 10);
+		acc->inserted += c1;
+		if (two) {
+			acc->updated += c2;
+			acc->unchanged += 1 - c1 - c2;
+		} else {
+			acc->unchanged += 1 - c1;
 		}
-		w->stage_dirty = dirty;
 	}
+	PQclear(res);
+	return true;
+}
+
+/* Ranges that fail at this many rows or fewer are written row by row on the server. */
+#define ROW_BY_ROW 256
+
+/* Rows [LO, HI) of LIST: written where they can be, the others rejected one by one. */
+static bool
+bisect(struct tsq_writer *w, const size_t *list, size_t lo, size_t hi,
+    struct tsq_load_counts *acc)
+{
+	if (lo == hi)
+		return true;
+	PGresult *res = attempt_range(w, lo, hi, acc);
+	if (res == NULL)
+		return true;
 	if (!row_error(res)) {
 		set_fatal(w, res, "could not write rows");
 		return false;
 	}
-	const char *column;
-	size_t line = copy_error_line(res, &column);
-	if (n == 1) {
-		add_reject(w, idx[0], res, column);
+	if (hi - lo == 1) {
+		add_reject(w, list[lo], res, NULL);
 		PQclear(res);
 		return true;
 	}
-	if (line >= 1 && line <= n) {
-		/* The rows before it went in before the error: they are fine. */
-		add_reject(w, idx[line - 1], res, column);
-		PQclear(res);
-		return isolate(w, b, idx, line - 1, NULL, acc) &&
-		    isolate(w, b, idx + line, n - line, NULL, acc);
-	}
 	PQclear(res);
-	return isolate(w, b, idx, n / 2, NULL, acc) &&
-	    isolate(w, b, idx + n / 2, n - n / 2, NULL, acc);
+	if (hi - lo <= ROW_BY_ROW && !w->no_plpgsql) {
+		bool unavailable;
+		if (rows_one_by_one(w, list, lo, hi, acc, &unavailable))
+			return true;
+		if (!unavailable)
+			return false;
+		w->no_plpgsql = true;
+	}
+	size_t mid = lo + (hi - lo) / 2;
+	return bisect(w, list, lo, mid, acc) && bisect(w, list, mid, hi, acc);
+}
+
+/*
+ * Rows IDX[0..N) fail together in the open transaction (just begun): write
+ * every row that can be written, reject the others.  They are copied once
+ * into the isolation table, numbered, and written from there range by
+ * range, halving the ranges that fail, each in a savepoint released at
+ * once: a batch with many bad rows costs a few statements per bad row, not
+ * a copy of the batch.  A row the copy itself refuses (the COPY error names
+ * it) is rejected and the copy made again without it.  Returns false on an
+ * error that is not about a row.
+ */
+static bool
+isolate(struct tsq_writer *w, const struct tsq_batch *b, const size_t *idx, size_t n,
+    struct tsq_load_counts *acc)
+{
+	size_t *list = xreallocarray(NULL, n + 1, sizeof *list);
+	bool ok = true;
+
+	memcpy(list, idx, n * sizeof *idx);
+	while (n > 0) {
+		PGresult *res = copy_rows(w, w->plan->iso_copy_sql, b, list, n, true);
+		if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+			PQclear(res);
+			break;
+		}
+		const char *column;
+		size_t line = copy_error_line(res, &column);
+		if (!row_error(res) || line < 1 || line > n) {
+			set_fatal(w, res, "could not copy the rows to isolate the bad ones");
+			free(list);
+			return false;
+		}
+		add_reject(w, list[line - 1], res, column);
+		PQclear(res);
+		/* The failed COPY left the transaction aborted: start it again. */
+		rollback(w);
+		if (!begin(w)) {
+			free(list);
+			return false;
+		}
+		memmove(list + line - 1, list + line, (n - line) * sizeof *list);
+		n--;
+	}
+	ok = bisect(w, list, 0, n, acc);
+	free(list);
+	return ok;
 }
 
 static bool
@@ -963,7 +1209,7 @@ fast_path(struct tsq_writer *w, const struct tsq_batch *b, const size_t *idx, si
 	PQclear(res);
 	if (occupied)
 		return false;
-	res = copy_rows(w, p->direct_copy_sql, b, idx, n);
+	res = copy_rows(w, p->direct_copy_sql, b, idx, n, false);
 	if (PQresultStatus(res) == PGRES_COMMAND_OK) {
 		acc->inserted += strtoull(PQcmdTuples(res), NULL, 10);
 		acc->fast_batches++;
@@ -1130,12 +1376,18 @@ tsq_writer_flush(struct tsq_writer *w, struct tsq_batch *b)
 	}
 	/* Some row is bad: start over and find it, keeping all the others. */
 	rollback(w);
+	PQclear(res);
 	memset(&acc, 0, sizeof acc);
-	if (!begin(w)) {
-		PQclear(res);
-		goto out;
+	if (!w->iso_made) {
+		if ((res = run(w, w->plan->iso_sql)) != NULL) {
+			set_fatal(w, res, "could not create the table to isolate bad rows in");
+			goto out;
+		}
+		w->iso_made = true;
 	}
-	if (!isolate(w, b, idx, n, res, &acc)) {
+	if (!begin(w))
+		goto out;
+	if (!isolate(w, b, idx, n, &acc)) {
 		rollback(w);
 		clear_rejects(w);
 		goto out;

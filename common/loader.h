@@ -36,6 +36,8 @@ enum tsq_dedupe {
 	TSQ_DEDUPE_ERROR,
 };
 
+struct tsq_colsets;
+
 struct tsq_load_plan {
 	const struct tsq_table *table;
 	int *cols;		/* table column of each field of a row */
@@ -54,6 +56,9 @@ struct tsq_load_plan {
 	char *range_sql;	/* is any row in [$1, $2] of the time column already? */
 	char *prune_sql;	/* drop staged rows the table holds unchanged */
 	char *prune_range_sql;	/* the same, reading only [$1, $2] of the time column */
+	char *iso_sql;		/* creates the isolation table: staged columns and a row number */
+	char *iso_copy_sql;	/* COPY into it, each row with its number */
+	struct tsq_colsets *cs;	/* the columns written, for the isolation statements */
 };
 
 /*
@@ -156,6 +161,8 @@ struct tsq_writer {
 	PGconn *conn;
 	const struct tsq_load_plan *plan;
 	bool staged;			/* the staging table exists */
+	bool iso_made;			/* and the isolation table */
+	bool no_plpgsql;		/* the server cannot write rows one by one in PL/pgSQL */
 	bool stage_dirty;
 	struct tsq_load_counts counts;	/* committed so far */
 	struct tsq_server_reject *rejects;	/* of the last flush */

@@ -129,9 +129,10 @@ tsq_pool_set_plan(struct tsq_pool *p, const struct tsq_load_plan *plan)
 	p->plan = plan;
 	for (int i = 0; i < p->nworkers; i++) {
 		struct tsq_worker *w = &p->workers[i];
-		if (w->writer.staged) {
-			/* The staging table of an earlier plan may have other columns. */
-			PGresult *res = PQexec(w->conn, "DROP TABLE IF EXISTS pg_temp.tsq_load_stage");
+		if (w->writer.staged || w->writer.iso_made) {
+			/* The staging tables of an earlier plan may have other columns. */
+			PGresult *res = PQexec(w->conn, "DROP TABLE IF EXISTS pg_temp.tsq_load_stage, "
+			    "pg_temp.tsq_load_iso, pg_temp.tsq_load_iso_out");
 			PQclear(res);
 		}
 		struct tsq_load_counts counts = w->writer.counts;

@@ -52,6 +52,7 @@ struct tsq_reader {
 	bool skipping;		/* reading past an oversized record: keep nothing */
 
 	struct tsq_buf raw;		/* raw text when it is not in buf */
+	struct tsq_buf head;		/* rejects: a header decoded from base64 */
 	json_t *pending;		/* rejects: a line read ahead by tsq_reader_header */
 	long pending_line;
 	int64_t pending_offset, pending_end;
@@ -301,6 +302,7 @@ tsq_reader_open(struct tsq_input *in, const struct tsq_reader_opts *opts)
 	r->buf = xmalloc(r->cap);
 	tsq_buf_init(&r->vals);
 	tsq_buf_init(&r->raw);
+	tsq_buf_init(&r->head);
 	tsq_buf_init(&r->msg);
 	skip_bom(r, &err);
 	tsq_buf_free(&err);
@@ -913,14 +915,11 @@ reject_fields(struct tsq_reader *r, json_t *root, struct tsq_record *rec)
 {
 	struct tsq_reject rj;
 	const char *error = NULL;
-	bool ok = tsq_reject_parse(root, &rj, &error);
+	/* The raw text of the record is what the user fixed: keep it. */
+	bool ok = tsq_reject_parse(root, &rj, &r->raw, &r->head, &error);
 
 	if (r->rejects_header == NULL && rj.header)
 		r->rejects_header = xstrdup(rj.header);
-	/* The raw text of the record is what the user fixed: keep it. */
-	tsq_buf_reset(&r->raw);
-	if (rj.raw)
-		tsq_buf_add(&r->raw, rj.raw, rj.rawlen);
 	rec->raw = r->raw.data;
 	rec->rawlen = r->raw.len;
 	rec->rawsize = rj.rawsize > (int64_t)r->raw.len ? rj.rawsize : (int64_t)r->raw.len;
@@ -1041,7 +1040,15 @@ tsq_reader_header(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *
 	struct tsq_reject rj;
 	const char *error;
 	memset(rec, 0, sizeof *rec);
-	tsq_reject_parse(r->pending, &rj, &error);
+	if (tsq_reject_parse(r->pending, &rj, &r->raw, &r->head, &error) &&
+	    rj.format != TSQ_FORMAT_JSONL && rj.header == NULL &&
+	    json_object_get(r->pending, "header") == NULL) {
+		/* A line cut out of a reject file: the header stayed with the first of its input. */
+		tsq_buf_addf(err, "the first record of a reject file names its input's header, and "
+		    "this one does not (lines taken out of a reject file need the first one of "
+		    "their input, which holds the header)");
+		return TSQ_READ_ERROR;
+	}
 	if (rj.format != TSQ_FORMAT_JSONL && rj.header) {
 		free(r->rejects_header);
 		r->rejects_header = xstrdup(rj.header);
@@ -1093,6 +1100,7 @@ tsq_reader_close(struct tsq_reader *r)
 	free(r->buf);
 	tsq_buf_free(&r->vals);
 	tsq_buf_free(&r->raw);
+	tsq_buf_free(&r->head);
 	tsq_buf_free(&r->msg);
 	free(r->slots);
 	free(r->fields);

@@ -2,10 +2,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "mem.h"
 #include "opt.h"
+#include "outfile.h"
 #include "rejects.h"
 
 struct tsq_rejects {
@@ -13,7 +15,80 @@ struct tsq_rejects {
 	bool append;
 	FILE *f;
 	bool failed;		/* a write failed: nothing more is written */
+	char *last_file;	/* the input of the last record written, and its header */
+	char *last_header;
 };
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static bool
+is_utf8(const char *s, size_t len)
+{
+	json_t *v = json_stringn(s, len);
+	bool ok = v != NULL;
+
+	json_decref(v);
+	return ok;
+}
+
+/* S in base64 (RFC 4648, padded). */
+static json_t *
+base64(const char *s, size_t len)
+{
+	struct tsq_buf b = TSQ_BUF_INIT;
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (size_t i = 0; i < len; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < len ? (uint32_t)p[i + 1] << 8 : 0) |
+		    (i + 2 < len ? p[i + 2] : 0);
+		tsq_buf_addc(&b, b64[v >> 18 & 63]);
+		tsq_buf_addc(&b, b64[v >> 12 & 63]);
+		tsq_buf_addc(&b, i + 1 < len ? b64[v >> 6 & 63] : '=');
+		tsq_buf_addc(&b, i + 2 < len ? b64[v & 63] : '=');
+	}
+	json_t *j = json_stringn(b.data, b.len);
+	tsq_buf_free(&b);
+	return j;
+}
+
+/* Base64 text back into OUT; false when it is not base64. */
+static bool
+unbase64(const char *s, size_t len, struct tsq_buf *out)
+{
+	uint32_t v = 0;
+	int bits = 0;
+
+	tsq_buf_reset(out);
+	for (size_t i = 0; i < len; i++) {
+		const char *c = s[i] ? strchr(b64, s[i]) : NULL;
+		if (s[i] == '=')
+			break;
+		if (c == NULL)
+			return false;
+		v = v << 6 | (uint32_t)(c - b64);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			tsq_buf_addc(out, (char)(v >> bits & 0xff));
+		}
+	}
+	return true;
+}
+
+/*
+ * Text KEY: S as a JSON string when it is UTF-8; otherwise a readable copy
+ * under KEY (bad bytes as U+FFFD) and the exact bytes under KEY_base64.
+ */
+static void
+set_text(json_t *o, const char *key, const char *s, size_t len)
+{
+	json_object_set_new(o, key, tsq_json_text(s, len));
+	if (!is_utf8(s, len)) {
+		char name[64];
+		snprintf(name, sizeof name, "%s_base64", key);
+		json_object_set_new(o, name, base64(s, len));
+	}
+}
 
 json_t *
 tsq_json_text(const char *s, size_t len)
@@ -91,14 +166,31 @@ tsq_rejects_write(struct tsq_rejects *r, const struct tsq_reject *rj, struct tsq
 	    json_null());
 	json_object_set_new(o, "error", tsq_json_text(rj->error, strlen(rj->error)));
 	json_object_set_new(o, "sqlstate", rj->sqlstate ? json_string(rj->sqlstate) : json_null());
-	json_object_set_new(o, "record", tsq_json_text(rj->raw, rawlen));
+	set_text(o, "record", rj->raw, rawlen);
 	if (rj->rawsize > (int64_t)rawlen) {
 		json_object_set_new(o, "record_bytes", json_integer(rj->rawsize));
 		json_object_set_new(o, "truncated", json_true());
 	}
 	json_object_set_new(o, "format", json_string(tsq_format_name(rj->format)));
-	json_object_set_new(o, "header", rj->header && rj->format != TSQ_FORMAT_JSONL ?
-	    tsq_json_text(rj->header, strlen(rj->header)) : json_null());
+	/*
+	 * The header goes with the first record of each input, not with every
+	 * one: a header of megabytes repeated for each bad row would make the
+	 * reject file far larger than the input.
+	 */
+	const char *header = rj->header && rj->format != TSQ_FORMAT_JSONL ? rj->header : NULL;
+	bool same = r->last_file && strcmp(r->last_file, rj->file) == 0 &&
+	    ((header == NULL && r->last_header == NULL) ||
+	    (header && r->last_header && strcmp(header, r->last_header) == 0));
+	if (!same) {
+		free(r->last_file);
+		free(r->last_header);
+		r->last_file = xstrdup(rj->file);
+		r->last_header = header ? xstrdup(header) : NULL;
+		if (header)
+			set_text(o, "header", header, strlen(header));
+		else
+			json_object_set_new(o, "header", json_null());
+	}
 	char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	/* One record per write, flushed: a killed load keeps what it reported. */
@@ -114,9 +206,12 @@ tsq_rejects_close(struct tsq_rejects *r, struct tsq_buf *err)
 
 	if (r == NULL)
 		return true;
-	if (r->f && (fclose(r->f) != 0 || r->failed))
-		ok = r->failed ? false : failed(r, err);
+	/* A write that failed was reported when it did: only a new failure is. */
+	if (r->f && fclose(r->f) != 0 && !r->failed)
+		ok = failed(r, err);
 	free(r->path);
+	free(r->last_file);
+	free(r->last_header);
 	free(r);
 	return ok;
 }
@@ -124,24 +219,24 @@ tsq_rejects_close(struct tsq_rejects *r, struct tsq_buf *err)
 long
 tsq_rejects_prune(const char *path, const char *file, int64_t offset, struct tsq_buf *err)
 {
-	FILE *in, *out;
-	struct tsq_buf tmp = TSQ_BUF_INIT;
+	FILE *in;
+	struct tsq_outfile out;
+	struct stat st;
 	char *line = NULL;
 	size_t cap = 0;
 	long dropped = 0;
 
+	/* A device or a FIFO holds nothing to read back: nothing to prune. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return 0;
 	if ((in = fopen(path, "r")) == NULL)
 		return errno == ENOENT ? 0 : (tsq_buf_addf(err, "could not open \"%s\": %s", path,
 		    strerror(errno)), -1);
-	tsq_buf_addf(&tmp, "%s.tmp", path);
-	if ((out = fopen(tmp.data, "w")) == NULL) {
-		tsq_buf_addf(err, "could not write \"%s\": %s", tmp.data, strerror(errno));
+	if (!tsq_outfile_open(&out, path, err)) {
 		fclose(in);
-		tsq_buf_free(&tmp);
 		return -1;
 	}
-	bool ok = true;
-	while (ok && getline(&line, &cap, in) > 0) {
+	while (getline(&line, &cap, in) > 0) {
 		json_t *o = json_loads(line, 0, NULL);
 		json_t *f = o ? json_object_get(o, "file") : NULL;
 		json_t *off = o ? json_object_get(o, "offset") : NULL;
@@ -151,25 +246,24 @@ tsq_rejects_prune(const char *path, const char *file, int64_t offset, struct tsq
 		if (later)
 			dropped++;
 		else
-			ok = fputs(line, out) >= 0;
+			fputs(line, out.f);
 	}
 	free(line);
 	fclose(in);
-	if (fclose(out) != 0 || !ok || rename(tmp.data, path) != 0) {
-		tsq_buf_addf(err, "could not rewrite \"%s\": %s", path, strerror(errno));
-		unlink(tmp.data);
+	if (!tsq_outfile_commit(&out, err))
 		dropped = -1;
-	}
-	tsq_buf_free(&tmp);
 	return dropped;
 }
 
 bool
-tsq_reject_parse(json_t *root, struct tsq_reject *rj, const char **error)
+tsq_reject_parse(json_t *root, struct tsq_reject *rj, struct tsq_buf *raw, struct tsq_buf *head,
+    const char **error)
 {
 	json_t *record = json_object_get(root, "record");
+	json_t *record64 = json_object_get(root, "record_base64");
 	json_t *fmt = json_object_get(root, "format");
 	json_t *header = json_object_get(root, "header");
+	json_t *header64 = json_object_get(root, "header_base64");
 	json_t *size = json_object_get(root, "record_bytes");
 
 	memset(rj, 0, sizeof *rj);
@@ -178,11 +272,25 @@ tsq_reject_parse(json_t *root, struct tsq_reject *rj, const char **error)
 		*error = "a reject record needs a \"record\" string";
 		return false;
 	}
-	rj->raw = json_string_value(record);
-	rj->rawlen = json_string_length(record);
+	/* Bytes that are not UTF-8 come back exactly from their base64 copy. */
+	if (json_is_string(record64)) {
+		if (!unbase64(json_string_value(record64), json_string_length(record64), raw)) {
+			*error = "\"record_base64\" of the reject record is not base64";
+			return false;
+		}
+	} else {
+		tsq_buf_reset(raw);
+		tsq_buf_add(raw, json_string_value(record), json_string_length(record));
+	}
+	rj->raw = raw->data;
+	rj->rawlen = raw->len;
 	rj->rawsize = json_is_integer(size) && json_integer_value(size) > (json_int_t)rj->rawlen ?
 	    json_integer_value(size) : (int64_t)rj->rawlen;
-	rj->header = json_is_string(header) ? json_string_value(header) : NULL;
+	if (json_is_string(header64) &&
+	    unbase64(json_string_value(header64), json_string_length(header64), head))
+		rj->header = head->data;
+	else if (json_is_string(header))
+		rj->header = json_string_value(header);
 	if (json_is_string(fmt)) {
 		int f;
 		if (!tsq_opt_lookup(json_string_value(fmt), tsq_formats, &f)) {

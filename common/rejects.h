@@ -7,6 +7,13 @@
  *    "error": "...", "sqlstate": null, "record": "...", "format": "csv",
  *    "header": "time,symbol,..."}
  *
+ * "header" is written with the first record of each input (and whenever it
+ * changes), not with every record: a reject file is read back (--format
+ * rejects) with the header of its first line.  A record or header that is
+ * not valid UTF-8 is written readably (bad bytes as U+FFFD) and exactly,
+ * in base64, under "record_base64" / "header_base64", which the reader
+ * prefers.
+ *
  * Of a record's text at most TSQ_RECORD_PREFIX bytes are kept; a longer one
  * adds "record_bytes" (its full size) and "truncated": true, and cannot be
  * loaded back.  This module is the one owner of the format: the writer, the
@@ -55,7 +62,7 @@ bool tsq_rejects_written(const struct tsq_rejects *r);
  */
 bool tsq_rejects_write(struct tsq_rejects *r, const struct tsq_reject *rj, struct tsq_buf *err);
 
-/* Close and free.  False with ERR set when the last writes failed. */
+/* Close and free.  False with ERR set when the last writes failed (and no earlier one did). */
 bool tsq_rejects_close(struct tsq_rejects *r, struct tsq_buf *err);
 
 /*
@@ -66,12 +73,14 @@ bool tsq_rejects_close(struct tsq_rejects *r, struct tsq_buf *err);
 long tsq_rejects_prune(const char *path, const char *file, int64_t offset, struct tsq_buf *err);
 
 /*
- * Read one line of a reject file back: the record's text, its format and the
- * header it came with.  False with *ERROR set when the object is not a
- * usable reject record (a truncated one included; RJ is filled as far as it
- * could be).
+ * Read one line of a reject file back: the record's text (into RAW), its
+ * format and the header it came with (into HEAD or the JSON's storage; NULL
+ * when the record has none).  False with *ERROR set when the object is not
+ * a usable reject record (a truncated one included; RJ is filled as far as
+ * it could be).
  */
-bool tsq_reject_parse(json_t *root, struct tsq_reject *rj, const char **error);
+bool tsq_reject_parse(json_t *root, struct tsq_reject *rj, struct tsq_buf *raw, struct tsq_buf *head,
+    const char **error);
 
 /* S as a JSON string; bytes that are not UTF-8 become U+FFFD. */
 json_t *tsq_json_text(const char *s, size_t len);

@@ -20,6 +20,7 @@ enum tsq_exit {
 	TSQ_EXIT_DATAERR = 65,
 	TSQ_EXIT_NOINPUT = 66,
 	TSQ_EXIT_UNAVAILABLE = 69,
+	TSQ_EXIT_CANTCREAT = 73,
 	TSQ_EXIT_TEMPFAIL = 75,
 	TSQ_EXIT_SIGINT = 130,
 	TSQ_EXIT_SIGTERM = 143,
@@ -42,5 +43,6 @@ enum tsq_exit {
 #include "catalog.h"
 #include "loader.h"
 #include "progress.h"
+#include "outfile.h"
 
 #endif

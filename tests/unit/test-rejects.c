@@ -63,13 +63,24 @@ main(void)
 	const char *all = slurp(path);
 	is_str(strchr(all, '\n') + 1, "{\"file\":\"y.jsonl\",\"line\":1,\"offset\":0,\"column\":null,"
 	    "\"error\":\"bad\",\"sqlstate\":\"23514\",\"record\":\"{\\\"a\\\":\\\"\xef\xbf\xbd\\\"}\","
-	    "\"format\":\"jsonl\",\"header\":null}\n",
-	    "bytes that are not UTF-8 become U+FFFD; JSON lines have no header");
+	    "\"record_base64\":\"eyJhIjoi/yJ9\",\"format\":\"jsonl\",\"header\":null}\n",
+	    "bytes that are not UTF-8: U+FFFD to read, the exact bytes in base64; JSON lines have no header");
 	char *big = xmalloc(100000);
 	memset(big, 'z', 100000);
 	struct tsq_reject rj3 = { "x.csv", 9, 100, NULL, "too big", NULL, big, 100000, 9000000,
 		TSQ_FORMAT_CSV, NULL };
 	ok(tsq_rejects_write(r, &rj3, &err), "a long record");
+	struct tsq_reject rj4 = { "z.csv", 5, 60, NULL, "bad", NULL, "1,2", 3, 3, TSQ_FORMAT_CSV, "a,b" };
+	ok(tsq_rejects_write(r, &rj4, &err) && (rj4.line = 6, tsq_rejects_write(r, &rj4, &err)),
+	    "two records of one input");
+	all = slurp(path);
+	const char *fifth = strchr(strchr(strchr(strchr(all, '\n') + 1, '\n') + 1, '\n') + 1, '\n') + 1;
+	is_str(strstr(all, "{\"file\":\"z.csv\""), "{\"file\":\"z.csv\",\"line\":5,\"offset\":60,\"column\":null,"
+	    "\"error\":\"bad\",\"sqlstate\":null,\"record\":\"1,2\",\"format\":\"csv\",\"header\":\"a,b\"}\n"
+	    "{\"file\":\"z.csv\",\"line\":6,\"offset\":60,\"column\":null,"
+	    "\"error\":\"bad\",\"sqlstate\":null,\"record\":\"1,2\",\"format\":\"csv\"}\n",
+	    "the header goes with the first record of an input only");
+	ok(fifth == strstr(all, "{\"file\":\"z.csv\",\"line\":6"), "in the order written");
 	ok(tsq_rejects_close(r, &err), "closed");
 	FILE *f = fopen(path, "r");
 	char *line = NULL;
@@ -83,20 +94,29 @@ main(void)
 	is_int(json_integer_value(json_object_get(o, "record_bytes")), 9000000, "says its full size");
 	ok(json_is_true(json_object_get(o, "truncated")), "and that it is truncated");
 	struct tsq_reject back;
+	struct tsq_buf raw = TSQ_BUF_INIT, head = TSQ_BUF_INIT;
 	const char *why = NULL;
-	ok(!tsq_reject_parse(o, &back, &why), "a truncated record cannot be read back");
+	ok(!tsq_reject_parse(o, &back, &raw, &head, &why), "a truncated record cannot be read back");
 	is_str(why, "the reject record keeps only the start of the record, which cannot be loaded from it",
 	    "and says why");
 	is_int(back.rawsize, 9000000, "its size is kept for the next reject record");
 	json_decref(o);
 	o = json_loads("{\"record\":\"1,2\",\"format\":\"tsv\",\"header\":\"a\\tb\"}", 0, NULL);
-	ok(tsq_reject_parse(o, &back, &why) && back.format == TSQ_FORMAT_TSV && strcmp(back.raw, "1,2") == 0 &&
+	ok(tsq_reject_parse(o, &back, &raw, &head, &why) && back.format == TSQ_FORMAT_TSV && strcmp(back.raw, "1,2") == 0 &&
 	    strcmp(back.header, "a\tb") == 0, "a record read back: text, format and header");
 	json_decref(o);
 	o = json_loads("{\"line\":1}", 0, NULL);
-	ok(!tsq_reject_parse(o, &back, &why) && strcmp(why, "a reject record needs a \"record\" string") == 0,
+	ok(!tsq_reject_parse(o, &back, &raw, &head, &why) && strcmp(why, "a reject record needs a \"record\" string") == 0,
 	    "an object without a record");
 	json_decref(o);
+	o = json_loads("{\"record\":\"1,\xef\xbf\xbd\",\"record_base64\":\"MSz/\",\"header\":\"a,\xef\xbf\xbd\","
+	    "\"header_base64\":\"YSz+\"}", 0, NULL);
+	ok(tsq_reject_parse(o, &back, &raw, &head, &why) && back.rawlen == 3 &&
+	    memcmp(back.raw, "1,\xff", 3) == 0 && strcmp(back.header, "a,\xfe") == 0,
+	    "bytes that are not UTF-8 come back exactly from base64");
+	json_decref(o);
+	tsq_buf_free(&raw);
+	tsq_buf_free(&head);
 	free(line);
 	free(big);
 
@@ -169,7 +189,7 @@ main(void)
 	c = tsq_checkpoint_load(in_dir("no/dir/cp.json"), false, &warn);
 	tsq_buf_reset(&err);
 	ok(!tsq_checkpoint_save(c, "t", "x.csv", id, 1, 1, false, NULL, &err) &&
-	    strncmp(err.data, "could not write checkpoint", 26) == 0, "a checkpoint that cannot be written");
+	    strncmp(err.data, "checkpoint: could not write \"", 29) == 0, "a checkpoint that cannot be written");
 	tsq_checkpoint_free(c);
 
 	char cmd[300];
