@@ -411,9 +411,11 @@ check_files(const struct options *o)
 			}
 		}
 	}
+	struct stat dev;
 	for (int a = 0; a < 3; a++)
 		for (int b = a + 1; b < 3; b++)
-			if (outputs[a][1] && outputs[b][1] && strcmp(outputs[a][1], outputs[b][1]) == 0) {
+			if (outputs[a][1] && outputs[b][1] && strcmp(outputs[a][1], outputs[b][1]) == 0 &&
+			    !(stat(outputs[a][1], &dev) == 0 && !S_ISREG(dev.st_mode))) {
 				tsq_error("%s and %s name the same file \"%s\"", outputs[a][0], outputs[b][0],
 				    outputs[a][1]);
 				return TSQ_EXIT_USAGE;

@@ -509,6 +509,9 @@ run(struct options *o, const struct tsq_query_path *path)
 		rc = TSQ_EXIT_FAILURE;
 	}
 	if (o->output && rc != TSQ_EXIT_OK) {
+		/* The file asked for could not be written (a full disk): 73, as for any output file. */
+		if (rc == TSQ_EXIT_FAILURE && ferror(file.f))
+			rc = TSQ_EXIT_CANTCREAT;
 		tsq_outfile_abort(&file);
 	} else if (o->output && !tsq_outfile_commit(&file, &err)) {
 		tsq_error("%s", err.data);

@@ -1835,7 +1835,7 @@ run(const struct options *o)
 	if (rc == TSQ_EXIT_OK && !tables_resolve(&s))
 		rc = TSQ_EXIT_USAGE;
 	if (rc == TSQ_EXIT_OK && !output_open(&s, &out))
-		rc = TSQ_EXIT_FAILURE;
+		rc = TSQ_EXIT_CANTCREAT;
 	if (rc == TSQ_EXIT_OK) {
 		if (o->view == VIEW_POLICIES && o->prometheus)
 			rc = prom_policies(&s, s.out) ? TSQ_EXIT_OK : TSQ_EXIT_FAILURE;

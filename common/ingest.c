@@ -212,6 +212,8 @@ map_input(struct tsq_ingest *L, const struct tsq_record *header)
 			ok = false;
 		}
 	}
+	if (!L->keyed)
+		tsq_reader_one_column(L->reader, n == 1);
 	if (L->mapped)
 		tsq_mapper_free(&L->map);
 	L->mapped = true;

@@ -25,6 +25,27 @@ tsq_compression_name(enum tsq_compression c)
 	}
 }
 
+/* Keep compressed bytes read from a pipe in the spool file (see check_whole). */
+static bool
+spool_write(struct tsq_input *in, const unsigned char *p, size_t n, struct tsq_buf *err)
+{
+	while (n > 0) {
+		ssize_t w = write(in->spool, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			int e = w < 0 ? errno : ENOSPC;
+			tsq_buf_addf(err, "could not keep the compressed input of \"%s\" in a temporary "
+			    "file: %s", in->display, strerror(e));
+			errno = e;
+			return false;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
 /* Fill the raw buffer; returns bytes added, 0 at end of file, -1 on error. */
 static ssize_t
 fill_raw(struct tsq_input *in, struct tsq_buf *err)
@@ -46,9 +67,76 @@ fill_raw(struct tsq_input *in, struct tsq_buf *err)
 		errno = e;
 		return -1;
 	}
+	if (in->spool >= 0 && n > 0 && !spool_write(in, in->raw + in->raw_len, (size_t)n, err))
+		return -1;
 	in->raw_len += (size_t)n;
 	in->raw_read += n;
 	return n;
+}
+
+static ssize_t read_gzip(struct tsq_input *in, void *buf, size_t size, struct tsq_buf *err);
+static ssize_t read_zstd(struct tsq_input *in, void *buf, size_t size, struct tsq_buf *err);
+
+/*
+ * gzip and zstd check their data only at the end of a member or frame (the
+ * CRC, the content checksum): a flipped byte decodes into plausible garbage
+ * long before the check fails.  So a compressed input is decompressed once
+ * to its end, and checked, before any of it is handed out: a regular file
+ * is read again from its start; a pipe is kept in a temporary file (in
+ * TMPDIR, unlinked, as big as the compressed input) while it is checked,
+ * and read back from there.
+ */
+static bool
+check_whole(struct tsq_input *in, struct tsq_buf *err)
+{
+	struct stat st;
+	bool seekable = fstat(in->fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    lseek(in->fd, 0, SEEK_CUR) >= 0;
+	size_t scratch_size = 256 * 1024;
+	unsigned char *scratch;
+	ssize_t n;
+
+	if (!seekable) {
+		const char *dir = getenv("TMPDIR");
+		in->spool = open(dir && *dir ? dir : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+		if (in->spool < 0) {
+			tsq_buf_addf(err, "could not make a temporary file for the compressed input of "
+			    "\"%s\" (in %s): %s", in->display, dir && *dir ? dir : "/tmp", strerror(errno));
+			return false;
+		}
+		if (!spool_write(in, in->raw, in->raw_len, err))
+			return false;
+	}
+	scratch = xmalloc(scratch_size);
+	do {
+		n = in->compression == TSQ_COMPRESSION_GZIP ? read_gzip(in, scratch, scratch_size, err) :
+		    read_zstd(in, scratch, scratch_size, err);
+	} while (n > 0);
+	free(scratch);
+	if (n < 0) {
+		if (errno == EINTR)
+			tsq_buf_addf(err, "interrupted while checking the compressed input \"%s\"",
+			    in->display);
+		return false;
+	}
+	/* Checked: read it again from the start. */
+	if (!seekable) {
+		in->fd = in->spool;
+		in->spool = -1;
+		in->size = -1;
+	}
+	if (lseek(in->fd, 0, SEEK_SET) < 0) {
+		tsq_buf_addf(err, "could not read \"%s\" again: %s", in->display, strerror(errno));
+		return false;
+	}
+	in->raw_len = in->raw_pos = 0;
+	in->raw_read = 0;
+	in->eof = in->frame_end = false;
+	if (in->compression == TSQ_COMPRESSION_GZIP)
+		inflateReset(in->codec);
+	else
+		ZSTD_initDStream(in->codec);
+	return true;
 }
 
 bool
@@ -59,6 +147,7 @@ tsq_input_open(struct tsq_input *in, const char *name, struct tsq_buf *err)
 	memset(in, 0, sizeof *in);
 	in->name = name;
 	in->size = -1;
+	in->spool = -1;
 	if (strcmp(name, "-") == 0) {
 		in->display = "stdin";
 		in->fd = STDIN_FILENO;
@@ -117,6 +206,12 @@ tsq_input_open(struct tsq_input *in, const char *name, struct tsq_buf *err)
 		ZSTD_initDStream(z);
 		in->codec = z;
 		in->compression = TSQ_COMPRESSION_ZSTD;
+	}
+	if (in->compression != TSQ_COMPRESSION_NONE && !check_whole(in, err)) {
+		int e = errno;
+		tsq_input_close(in);
+		errno = e;
+		return false;
 	}
 	return true;
 }
@@ -247,6 +342,9 @@ tsq_input_close(struct tsq_input *in)
 		ZSTD_freeDStream(in->codec);
 	}
 	in->codec = NULL;
+	if (in->spool >= 0)
+		close(in->spool);
+	in->spool = -1;
 	if (in->fd > STDIN_FILENO)
 		close(in->fd);
 	in->fd = -1;

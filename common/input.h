@@ -4,6 +4,10 @@
  * gzip and zstd are recognised by their magic bytes, whatever the file is
  * called, so "zcat | tsq-load" and "tsq-load x.csv.gz" both work.  Offsets
  * seen by the readers are offsets in the decompressed data.
+ *
+ * A compressed input is decompressed and checked to its end when it is
+ * opened, before any byte of it is handed out: corrupt data never reaches
+ * the table (a pipe is kept in a temporary file for that meanwhile).
  */
 #ifndef TSQ_INPUT_H
 #define TSQ_INPUT_H
@@ -32,6 +36,7 @@ struct tsq_input {
 	void *codec;		/* z_stream or ZSTD_DStream */
 	unsigned char *raw;	/* compressed bytes not yet decoded */
 	size_t raw_len, raw_pos, raw_cap;
+	int spool;		/* a compressed pipe kept while it is checked, or -1 */
 };
 
 /* Open NAME ("-" for stdin).  False with ERR set (errno kept) on failure. */

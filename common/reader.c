@@ -58,6 +58,7 @@ struct tsq_reader {
 	int64_t pending_offset, pending_end;
 	char *rejects_header;
 	struct tsq_buf msg;		/* the text of rec->error when it is built */
+	bool one_column;		/* an empty line is a record of one NULL, as COPY reads it */
 };
 
 const struct tsq_opt_choice tsq_formats[] = {
@@ -490,7 +491,14 @@ next_csv(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *err)
 			csv_restart(r);
 		} else if (r->records_ended == 0) {
 			if (r->nfields == 0 && r->csv.pstate == 0) {
-				/* A blank line: not a record. */
+				/* An empty line: one NULL when the input has one column, else not a record. */
+				if (r->one_column) {
+					field_add(r, NULL, 0, NULL, 0, false);
+					set_raw(rec, r->buf + r->keep, r->start - r->keep);
+					rec->end = r->base + (int64_t)r->start;
+					fields_finish(r, rec);
+					return TSQ_READ_RECORD;
+				}
 				begin_record(r, rec);
 			}
 			continue;
@@ -552,6 +560,18 @@ blank(const unsigned char *p, size_t n)
 	return true;
 }
 
+static bool
+empty_line(const unsigned char *p, size_t n)
+{
+	return n == 0 || (n == 1 && p[0] == '\n') || (n == 2 && p[0] == '\r' && p[1] == '\n');
+}
+
+void
+tsq_reader_one_column(struct tsq_reader *r, bool one)
+{
+	r->one_column = one;
+}
+
 static enum tsq_read_status
 next_line_record(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *err)
 {
@@ -566,7 +586,12 @@ next_line_record(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *e
 		r->start += (size_t)n;
 		r->line++;
 		rec->end = r->base + (int64_t)r->start;
-		if (blank(p, (size_t)n))
+		/*
+		 * TSV: only an empty line is not a record (one with a tab is a row of
+		 * empty fields), and not even that when the input has one column.
+		 */
+		if (r->format == TSQ_FORMAT_TSV ? empty_line(p, (size_t)n) && !r->one_column :
+		    blank(p, (size_t)n))
 			continue;
 		set_raw(rec, p, (size_t)n);
 		return TSQ_READ_RECORD;

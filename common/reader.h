@@ -110,6 +110,13 @@ enum tsq_read_status tsq_reader_header(struct tsq_reader *r, struct tsq_record *
     struct tsq_buf *err);
 
 /*
+ * The input has ONE column (CSV, TSV): an empty line is then a record of one
+ * NULL, as COPY reads it (and as tsq-query writes such a row), not a line to
+ * skip.
+ */
+void tsq_reader_one_column(struct tsq_reader *r, bool one);
+
+/*
  * Parse a single CSV or TSV record text (as a reject file keeps it) into REC,
  * whose storage belongs to R.
  */

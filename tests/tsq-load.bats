@@ -328,6 +328,29 @@ EOF
 	assert_equal "$(tsq_psql -c 'SELECT count(*) FROM ohlcv')" 29
 }
 
+@test "--stats and --checkpoint that cannot be written are errors (exit 73); devices stay devices" {
+	tsq_db_init
+	run --separate-stderr tsq-load --stats /dev/full ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
+	assert_equal "$status" 73
+	assert_regex "$stderr" 'read 1080, inserted 1080'
+	assert_regex "$stderr" 'error: --stats: could not write "/dev/full": No space left on device'
+	run --separate-stderr tsq-load -q --checkpoint /dev/full ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
+	assert_equal "$status" 73
+	assert_regex "$stderr" 'error: stopped: checkpoint: could not write "/dev/full": No space left on device'
+	# As root, /dev/null given as an output is written through, not replaced.
+	run --separate-stderr tsq-load -q --checkpoint /dev/null --stats /dev/null --rejects /dev/null \
+		ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
+	assert_success
+	assert [ -c /dev/null ]
+	assert [ -c /dev/full ]
+	# A stats file is replaced whole, through a symbolic link too.
+	mkdir d && echo old >d/s.json && ln -s d/s.json s.json
+	run --separate-stderr tsq-load -q --stats s.json ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
+	assert_success
+	assert [ -L s.json ]
+	assert_equal "$(jq -c '[.read, .unchanged]' d/s.json)" "[1080,1080]"
+}
+
 @test "an output file that is an input is refused before anything is read" {
 	tsq_db_init
 	cp "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv" in.csv
@@ -785,6 +808,32 @@ B|1"
 	assert_regex "$stderr" 'the first record of a reject file names its input.s header, and this one does not'
 }
 
+@test "one column: an empty line is a NULL, as COPY reads it; the rows tsq-query wrote come back" {
+	tsq_psql -c "CREATE TABLE one (a text)"
+	tsq_psql -c "CREATE TABLE two (a text, b text)"
+	tsq-query -F csv -c "SELECT * FROM (VALUES ('x'), (NULL), (''), (NULL), ('y')) v(a)" >one.csv
+	assert_equal "$(od -An -c one.csv | tr -s ' ')" "$(printf 'a\nx\n\n""\n\ny\n' | od -An -c | tr -s ' ')"
+	run --separate-stderr tsq-load one one.csv
+	assert_success
+	assert_regex "$stderr" 'read 5, inserted 5, updated 0, unchanged 0, duplicates 0, rejected 0'
+	assert_equal "$(tsq_psql -c "SELECT string_agg(coalesce(a, '<null>'), ' ' ORDER BY ctid) FROM one")" "x <null>  <null> y"
+	# psql \copy reads the same file the same way.
+	tsq_psql -c "TRUNCATE one"
+	psql -X -q -c "\\copy one FROM one.csv (FORMAT csv, HEADER true)"
+	assert_equal "$(tsq_psql -c "SELECT string_agg(coalesce(a, '<null>'), ' ' ORDER BY ctid) FROM one")" "x <null>  <null> y"
+	# TSV of one column: an empty line is a NULL too; with two columns a tab alone is a row.
+	printf 'a\nx\n\ny\n' >one.tsv
+	tsq_psql -c "TRUNCATE one"
+	run --separate-stderr tsq-load one one.tsv
+	assert_success
+	assert_regex "$stderr" 'read 3, inserted 3'
+	printf 'a\tb\n1\t2\n\t\n\n3\t4\n' >two.tsv
+	run --separate-stderr tsq-load two two.tsv
+	assert_success
+	assert_regex "$stderr" 'read 3, inserted 3'
+	assert_equal "$(tsq_psql -c "SELECT count(*) FROM two WHERE a IS NULL AND b IS NULL")" 1
+}
+
 @test "dedupe: last wins by default, first keeps the first, error rejects the repeats" {
 	tsq_db_init
 	cat >dup.csv <<'EOF'
@@ -850,11 +899,29 @@ EOF
 	run --separate-stderr sh -c 'tsq-load ohlcv - <s.csv'
 	assert_success
 	assert_equal "$(ohlcv_rows | md5sum)" "$expected"
-	# A truncated archive stops with exit 1 and says why.
+	# A truncated archive stops with exit 1 and says why, before any row is written.
+	tsq_psql -c "TRUNCATE ohlcv"
 	head -c 3000 s.csv.gz >cut.csv.gz
-	run --separate-stderr tsq-load ohlcv cut.csv.gz
+	run --separate-stderr tsq-load --batch-size 100 ohlcv cut.csv.gz
 	assert_equal "$status" 1
 	assert_regex "$stderr" 'unexpected end of gzip data'
+	assert_equal "$(tsq_psql -c 'SELECT count(*) FROM ohlcv')" 0
+	# One flipped byte of the checksum at the end: the data decodes cleanly and
+	# only the check at the end fails.  Nothing of it is committed, from a file
+	# or from a pipe (the second audit: 755-990 rows were).
+	flip_last() { cp "$1" "$2"; printf "\\$(printf '%03o' $(( $(tail -c "$3" "$1" | head -c 1 | od -An -tu1) ^ 1 )))" |
+		dd of="$2" bs=1 seek=$(( $(stat -c %s "$1") - $3 )) conv=notrunc 2>/dev/null; }
+	flip_last s.csv.gz bad.csv.gz 8
+	flip_last s.csv.zst bad.csv.zst 1
+	for f in bad.csv.gz bad.csv.zst; do
+		run --separate-stderr tsq-load --batch-size 100 ohlcv "$f"
+		assert_equal "$status" 1
+		assert_regex "$stderr" "could not decompress \"$f\": (incorrect data check|.*checksum)"
+		run --separate-stderr sh -c "tsq-load --batch-size 100 ohlcv <$f"
+		assert_equal "$status" 1
+		assert_regex "$stderr" 'could not decompress "stdin"'
+		assert_equal "$(tsq_psql -c 'SELECT count(*) FROM ohlcv')" 0
+	done
 }
 
 @test "JSON lines: keys name columns, nested values go to jsonb, a later key joins the load" {

@@ -197,6 +197,21 @@ B ▄▄  min 5  max 5  last 5'
 	assert_output ''
 	assert_equal "$(cat out.csv)" 'b
 2'
+	# A query that fails leaves the file as it was; a device is written through.
+	run --separate-stderr tsq-query -o out.csv -c 'SELECT 1/0'
+	assert_failure
+	assert_equal "$(cat out.csv)" 'b
+2'
+	run --separate-stderr tsq-query -o /dev/null -c 'SELECT 3'
+	assert_success
+	assert [ -c /dev/null ]
+	run --separate-stderr tsq-query -o /dev/stdout -c 'SELECT 4 AS d'
+	assert_success
+	assert_output 'd
+4'
+	run --separate-stderr tsq-query -o /dev/full -c 'SELECT 5'
+	assert_equal "$status" 73
+	assert [ -c /dev/full ]
 }
 
 @test "a user's query replaces the shipped one; --queries-dir and TSQ_QUERY_PATH come first" {

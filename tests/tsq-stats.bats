@@ -240,9 +240,27 @@ overview_of() {
 	assert_equal "$status" 64
 	assert_equal "$(cat stats.prom)" old
 	run --separate-stderr tsq-stats -F prometheus -o nodir/stats.prom
-	assert_equal "$status" 1
-	assert_regex "$stderr" '^tsq-stats: error: cannot write next to "nodir/stats.prom": No such file or directory$'
+	assert_equal "$status" 73
+	assert_regex "$stderr" '^tsq-stats: error: could not write "nodir/stats.prom": No such file or directory$'
 	assert_equal "$(ls -A | grep -c 'tmp')" 0
+	# A device is written through, never replaced by a regular file (as root too).
+	run --separate-stderr tsq-stats -F prometheus -o /dev/null
+	assert_success
+	assert [ -c /dev/null ]
+	run --separate-stderr tsq-stats -F prometheus -o /dev/full
+	assert_equal "$status" 73
+	assert_regex "$stderr" 'could not write "/dev/full": No space left on device'
+	assert [ -c /dev/full ]
+	# A symbolic link is followed: its file is replaced, the link kept.
+	mkdir real && echo old >real/s.prom && ln -s real/s.prom link.prom
+	run --separate-stderr tsq-stats -F prometheus -o link.prom
+	assert_success
+	assert [ -L link.prom ]
+	grep -q '^tsq_table_rows{schema="public",table="ohlcv"} 2880$' real/s.prom
+	ln -s nowhere/x.prom dangling.prom
+	run --separate-stderr tsq-stats -F prometheus -o dangling.prom
+	assert_equal "$status" 73
+	assert_regex "$stderr" 'could not write "dangling.prom": it is a symbolic link to a file that does not exist'
 }
 
 @test "--policies: each action's last run and failures, overdue compression as a failure" {
