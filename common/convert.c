@@ -412,8 +412,10 @@ conv_time(enum tsq_conv conv, const char *s, size_t len, const struct tsq_conver
 		end--;
 	/* PostgreSQL's special values that are constants. */
 	size_t n = (size_t)(end - p);
-	if ((n == 8 && strncasecmp(p, "infinity", 8) == 0) || (n == 9 && strncasecmp(p, "+infinity", 9) == 0) ||
-	    (n == 9 && strncasecmp(p, "-infinity", 9) == 0)) {
+	/* PostgreSQL 15 takes infinity and -infinity; +infinity from 16 on. */
+	if ((n == 8 && strncasecmp(p, "infinity", 8) == 0) ||
+	    (n == 9 && strncasecmp(p, "-infinity", 9) == 0) ||
+	    (n == 9 && o->plus_infinity && strncasecmp(p, "+infinity", 9) == 0)) {
 		bool neg = *p == '-';
 		if (conv == TSQ_CONV_DATE) {
 			tsq_put_u32(out, 4);
@@ -425,8 +427,9 @@ conv_time(enum tsq_conv conv, const char *s, size_t len, const struct tsq_conver
 		*usec = neg ? INT64_MIN : INT64_MAX;
 		return NULL;
 	}
+	/* "epoch" is midnight of 1970-01-01: UTC for timestamptz, the wall clock for the others. */
 	enum tsq_parse_status st = n == 5 && strncasecmp(p, "epoch", 5) == 0 ?
-	    tsq_parse_datetime("0", 1, &dt, &pos) : o->time_format ?
+	    tsq_parse_datetime("1970-01-01 00:00:00+00", 22, &dt, &pos) : o->time_format ?
 	    tsq_time_format_parse(o->time_format, s, len, &dt, &pos) :
 	    tsq_parse_datetime(s, len, &dt, &pos);
 	tsq_buf_reset(msg);

@@ -49,6 +49,7 @@ void tsq_type_init(struct tsq_type *t, uint32_t oid, uint32_t elem_oid, const ch
 struct tsq_convert_opts {
 	const struct tsq_time_format *time_format;	/* --time-format, or NULL */
 	bool local_tz;			/* values without a zone are in $TZ, not UTC */
+	bool plus_infinity;		/* "+infinity" is a time (PostgreSQL 16 and later) */
 };
 
 /*

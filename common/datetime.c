@@ -181,29 +181,48 @@ fraction(struct scan *sc, int64_t *usec)
 	return true;
 }
 
+/* A run of digits (at least one) as an int; false when there is none or it overflows. */
+static bool
+digit_run(struct scan *sc, int *v, int *n)
+{
+	int64_t r = 0;
+
+	*n = 0;
+	while (at_digit(sc)) {
+		r = r * 10 + (*sc->p++ - '0');
+		if (r > INT32_MAX)
+			r = INT32_MAX;	/* out of range anyway */
+		(*n)++;
+	}
+	*v = (int)r;
+	return *n > 0;
+}
+
 /*
- * A UTC offset at sc->p, past its sign: HH, HHMM, HH:MM or HH:MM:SS.
- * PostgreSQL refuses HHMMSS, and so does this.
+ * A UTC offset at sc->p, past its sign, read as PostgreSQL reads one: hours
+ * of any number of digits, then :MM and :SS (of any number of digits too),
+ * or without a colon, three digits or more as HMM or HHMM.  At most
+ * 15:59:59.
  */
 static enum tsq_parse_status
 offset_digits(struct scan *sc, int sign, int32_t *offset, size_t *pos)
 {
-	int h, m = 0, s = 0;
+	int h, m = 0, s = 0, n;
 
-	if (!digits(sc, 2, &h))
+	if (!digit_run(sc, &h, &n))
 		return syntax(sc, pos);
 	if (at_char(sc, ':')) {
 		sc->p++;
-		if (!digits(sc, 2, &m))
+		if (!digit_run(sc, &m, &n))
 			return syntax(sc, pos);
 		if (at_char(sc, ':')) {
 			sc->p++;
-			if (!digits(sc, 2, &s))
+			if (!digit_run(sc, &s, &n))
 				return syntax(sc, pos);
 		}
-	} else if (at_digit(sc)) {
-		if (!digits(sc, 2, &m) || at_digit(sc))
-			return syntax(sc, pos);
+	} else if (n >= 3) {
+		m = h % 100;
+		h /= 100;
 	}
 	if (h > MAX_OFFSET_HOURS || m > 59 || s > 59)
 		return TSQ_PARSE_ZONE;
@@ -228,11 +247,16 @@ zone(struct scan *sc, bool after_date, struct tsq_datetime *dt, size_t *pos)
 		dt->offset = 0;
 		return TSQ_PARSE_OK;
 	}
-	if ((at_char(sc, '+') || at_char(sc, '-')) && sc->end - sc->p > 1 &&
-	    isdigit((unsigned char)sc->p[1])) {
+	/* A sign, blanks (the server skips them), a digit. */
+	const char *digit = sc->p + 1;
+	while (digit < sc->end && isspace((unsigned char)*digit))
+		digit++;
+	if ((at_char(sc, '+') || at_char(sc, '-')) && digit < sc->end &&
+	    isdigit((unsigned char)*digit)) {
 		if (after_date && blanks == 0 && *sc->p == '-')
 			return syntax(sc, pos);
-		int sign = *sc->p++ == '-' ? -1 : 1;
+		int sign = *sc->p == '-' ? -1 : 1;
+		sc->p = digit;
 		enum tsq_parse_status st = offset_digits(sc, sign, &dt->offset, pos);
 		if (st != TSQ_PARSE_OK)
 			return st;
@@ -254,24 +278,67 @@ digits12(struct scan *sc, int *v)
 	return true;
 }
 
+static enum tsq_parse_status iso_time(struct scan *sc, int64_t y, int mo, int d,
+    struct tsq_datetime *dt, size_t *pos);
+
 /* YYYY-M[M]-D[D][(T| )H[H]:M[M][:S[S][.f]]][ZONE], sc->p on the year. */
 static enum tsq_parse_status
 iso(struct scan *sc, struct tsq_datetime *dt, size_t *pos)
 {
 	int64_t y;
-	int mo, d, hh = 0, mi = 0, ss = 0;
-	int64_t frac = 0;
-	bool has_time = false;
-	enum tsq_parse_status st;
+	int mo, d;
 
 	if (!digits_between(sc, 4, 7, &y) || at_digit(sc) || !at_char(sc, '-'))
 		return syntax(sc, pos);
 	sc->p++;
+	/* YYYY-DDD, the day of the year (ISO 8601's ordinal date), as the server reads it. */
+	if (sc->end - sc->p >= 3 && isdigit((unsigned char)sc->p[0]) &&
+	    isdigit((unsigned char)sc->p[1]) && isdigit((unsigned char)sc->p[2]) &&
+	    (sc->end - sc->p == 3 || !(isdigit((unsigned char)sc->p[3]) || sc->p[3] == '-'))) {
+		if (!digits(sc, 3, &d) || d < 1 || d > 366)
+			return syntax(sc, pos);
+		return iso_time(sc, y, -1, d, dt, pos);
+	}
 	if (!digits12(sc, &mo) || !at_char(sc, '-'))
 		return syntax(sc, pos);
 	sc->p++;
 	if (!digits12(sc, &d))
 		return syntax(sc, pos);
+	return iso_time(sc, y, mo, d, dt, pos);
+}
+
+/*
+ * YYYYMMDD or YYMMDD, as PostgreSQL reads a date of 8 or 6 digits (a year
+ * of two digits is 1970-2069), then what may follow an ISO date.  N is the
+ * number of digits at sc->p.
+ */
+static enum tsq_parse_status
+compact(struct scan *sc, int n, struct tsq_datetime *dt, size_t *pos)
+{
+	int64_t y;
+	int mo, d;
+
+	if (!digits(sc, n == 8 ? 4 : 2, &mo))
+		return syntax(sc, pos);
+	y = mo;
+	if (n == 6)
+		y += y < 70 ? 2000 : 1900;
+	if (!digits(sc, 2, &mo) || !digits(sc, 2, &d))
+		return syntax(sc, pos);
+	return iso_time(sc, y, mo, d, dt, pos);
+}
+
+/*
+ * What follows the date Y-MO-D (MO -1: D is the day of the year):
+ * [(T| )H[H]:M[M][:S[S][.f]]][ ][AM|PM][ZONE][ ][AD|BC].
+ */
+static enum tsq_parse_status
+iso_time(struct scan *sc, int64_t y, int mo, int d, struct tsq_datetime *dt, size_t *pos)
+{
+	int hh = 0, mi = 0, ss = 0;
+	int64_t frac = 0;
+	bool has_time = false;
+	enum tsq_parse_status st;
 
 	/* 'T' or blanks, then a time. */
 	const char *mark = sc->p;
@@ -304,21 +371,54 @@ iso(struct scan *sc, struct tsq_datetime *dt, size_t *pos)
 			}
 		}
 	}
+	/* AM or PM after the time (or after a date: noon or midnight), as the server takes them. */
+	const char *before = sc->p;
+	int meridian = 0;
+	skip_space(sc);
+	if (at_word(sc, "AM") || at_word(sc, "PM")) {
+		meridian = at_word(sc, "AM") ? 1 : 2;
+		sc->p += 2;
+		/* "PM-05" is a POSIX zone named PM to the server, not noon: refused. */
+		if (at_char(sc, '+') || at_char(sc, '-'))
+			return syntax(sc, pos);
+	} else {
+		sc->p = before;
+	}
 	dt->has_zone = false;
 	dt->offset = 0;
-	if ((st = zone(sc, !has_time, dt, pos)) != TSQ_PARSE_OK)
+	if ((st = zone(sc, !has_time && !meridian, dt, pos)) != TSQ_PARSE_OK)
 		return st;
 	skip_space(sc);
+	/* An era at the end, as PostgreSQL writes years before 1 (DateStyle ISO: "... BC"). */
+	bool bc = at_word(sc, "BC");
+	if (bc || at_word(sc, "AD")) {
+		sc->p += 2;
+		skip_space(sc);
+	}
 	if (more(sc))
 		return syntax(sc, pos);
 
 	/* The whole text is well formed: now the fields' ranges. */
-	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
+	if (y < 1)
 		return TSQ_PARSE_FIELD;
-	if (hh > 24 || mi > 59 || ss > 60 || (hh == 24 && (mi > 0 || ss > 0 || frac > 0)))
+	if (bc)
+		y = 1 - y;	/* 1 BC is the year 0 of the proleptic calendar */
+	if (mo != -1 && (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo)))
 		return TSQ_PARSE_FIELD;
-	dt->days = tsq_days_from_civil(y, mo, d);
-	dt->usec = ((int64_t)hh * 3600 + mi * 60 + ss) * TSQ_USEC_PER_SEC + frac;
+	if (meridian) {
+		if (hh > 12)
+			return TSQ_PARSE_FIELD;
+		if (meridian == 1 && hh == 12)
+			hh = 0;
+		else if (meridian == 2 && hh != 12)
+			hh += 12;
+	}
+	/* 24:00:00 and a leap second :60 are taken, as long as the total is at most 24:00:00. */
+	int64_t usec = ((int64_t)hh * 3600 + mi * 60 + ss) * TSQ_USEC_PER_SEC + frac;
+	if (hh > 24 || mi > 59 || ss > 60 || usec > TSQ_USEC_PER_DAY)
+		return TSQ_PARSE_FIELD;
+	dt->days = mo != -1 ? tsq_days_from_civil(y, mo, d) : tsq_days_from_civil(y, 1, 1) + d - 1;
+	dt->usec = usec;
 	dt->instant = false;
 	return TSQ_PARSE_OK;
 }
@@ -422,6 +522,18 @@ tsq_parse_datetime(const char *s, size_t len, struct tsq_datetime *dt, size_t *p
 		q++;
 	if (q - sc.p >= 4 && q < sc.end && *q == '-')
 		return iso(&sc, dt, pos);
+	/*
+	 * Eight or six digits alone (or before a time) are a date, as the server
+	 * reads them; fourteen are refused rather than taken for milliseconds:
+	 * they are a date and time (YYYYMMDDHHMMSS) far more often.
+	 */
+	bool alone = q == sc.end || isspace((unsigned char)*q) || *q == 'T' || *q == 't';
+	if ((q - sc.p == 8 || q - sc.p == 6) && alone)
+		return compact(&sc, (int)(q - sc.p), dt, pos);
+	if (q - sc.p == 14 && alone) {
+		*pos = 0;
+		return TSQ_PARSE_FIELD;
+	}
 	return epoch(&sc, dt, pos, false);
 }
 

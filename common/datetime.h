@@ -16,13 +16,19 @@
  *              PostgreSQL reads 2024-3-1 9:05); 24:00 and a leap second :60 as
  *              PostgreSQL takes them; a fraction of more than six digits is
  *              rounded to the microsecond as PostgreSQL rounds it
+ *              and an era at the end, AD or BC, as PostgreSQL writes years
+ *              before 1 ("0044-03-15 12:00:00+00 BC")
  *   ZONE       Z, UTC, GMT, +HH, +HHMM, +HH:MM, +HH:MM:SS (or -), at most
  *              15:59:59; a zone right after a date without a time cannot
  *              start with '-' (PostgreSQL reads that as a malformed date)
- *   epoch      [-]DIGITS[.DIGITS]: seconds below 1e11, milliseconds below
- *              1e14, microseconds below 1e17, nanoseconds above, the
- *              magnitude of the whole part deciding for fractions too;
- *              rounded half to even to the microsecond
+ *   compact    YYYYMMDD or YYMMDD (eight or six digits, a two-digit year
+ *              1970-2069), alone or followed by a time and zone as above:
+ *              a date, as PostgreSQL reads it; fourteen digits alone
+ *              (YYYYMMDDHHMMSS, as often as milliseconds) are refused
+ *   epoch      [-]DIGITS[.DIGITS] otherwise: seconds below 1e11,
+ *              milliseconds below 1e14, microseconds below 1e17,
+ *              nanoseconds above, the magnitude of the whole part deciding
+ *              for fractions too; rounded half to even to the microsecond
  *
  * Nothing here prints or exits; the parsers are given a length and never
  * read past it, so a NUL byte inside the value is refused like any other.

@@ -217,7 +217,7 @@ map_input(struct tsq_ingest *L, const struct tsq_record *header)
 	if (L->mapped)
 		tsq_mapper_free(&L->map);
 	L->mapped = true;
-	if (!tsq_mapper_init(&L->map, &L->table, &o->map, names, n, L->keyed, &err) && ok) {
+	if (!tsq_mapper_init(&L->map, &L->table, &L->map_opts, names, n, L->keyed, &err) && ok) {
 		/* One message a line, each an error. */
 		for (char *line = strtok(err.data, "\n"); line; line = strtok(NULL, "\n"))
 			tsq_error("%s", line);
@@ -553,6 +553,9 @@ open_load(struct tsq_ingest *L, const struct tsq_conn_opts *conn)
 		rc = TSQ_EXIT_FAILURE;
 		goto out;
 	}
+	/* Values are read as this server reads them. */
+	L->map_opts = L->o->map;
+	L->map_opts.conv.plus_infinity = L->backend.server_version >= 160000;
 	struct tsq_buf hint = TSQ_BUF_INIT;
 	if (!tsq_table_describe(tsq_pool_conn(&L->pool), &L->backend, L->o->table, &L->table, &err,
 	    &hint)) {

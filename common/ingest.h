@@ -75,6 +75,7 @@ struct tsq_ingest {
 	struct tsq_load_plan plan;
 	bool planned;
 	struct tsq_pool pool;
+	struct tsq_mapper_opts map_opts;	/* the options' mapping, for this server */
 	struct tsq_mapper map;
 	bool mapped;
 	struct tsq_mapped row;

@@ -28,7 +28,8 @@ tsq_parse_strerror(enum tsq_parse_status st)
 static const char *
 skip_blanks(const char *p)
 {
-	while (*p == ' ' || *p == '\t')
+	/* What the server's integer input skips: isspace(), a line feed included. */
+	while (isspace((unsigned char)*p))
 		p++;
 	return p;
 }

@@ -3,8 +3,10 @@
 # values (tests/lib/gen-times.awk) are loaded into timestamptz, timestamp and
 # date columns by tsq-load and cast by the server itself, in UTC and in zones
 # with daylight-saving changes: every value must come out the same, or be
-# refused by both.  Epoch numbers, which the server does not read as times,
-# are compared with the server's arithmetic on the documented rule.  On
+# refused by both.  Dates of six or eight digits are the server's too; other
+# epoch numbers, which the server does not read as times, are compared with
+# the server's arithmetic on the documented rule, and fourteen digits
+# (YYYYMMDDHHMMSS or milliseconds?) must be refused.  On
 # Citus the tables loaded are distributed.
 
 setup_file() {
@@ -85,7 +87,9 @@ compare() {
 		    UNION ALL SELECT id, 'd', v::text FROM t_d" -c "
 		WITH cmp AS (
 		    SELECT s.id, s.v, k.typ, st.tsq,
-		           CASE WHEN s.v ~ '^\\s*-?[0-9]+(\\.[0-9]+)?\\s*\$' THEN srv_epoch(s.v, k.typ)
+		           CASE WHEN s.v ~ '^\\s*([0-9]{6}|[0-9]{8})\\s*\$' THEN srv(s.v, k.typ)
+		                WHEN s.v ~ '^\\s*[0-9]{14}\\s*\$' THEN 'refused'
+		                WHEN s.v ~ '^\\s*-?[0-9]+(\\.[0-9]+)?\\s*\$' THEN srv_epoch(s.v, k.typ)
 		                ELSE srv(s.v, k.typ) END AS server
 		    FROM src s CROSS JOIN (VALUES ('tz'), ('ts'), ('d')) AS k(typ)
 		    LEFT JOIN stored st ON st.id = s.id AND st.typ = k.typ)

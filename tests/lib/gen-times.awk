@@ -45,6 +45,14 @@ function zone(   h, m, s, z, sign) {
 	if (chance(0.3)) return ""
 	if (chance(0.15)) return pick(named, nnamed)
 	sign = chance(0.5) ? "+" : "-"
+	# Offsets as the server also reads them: one-digit hours and minutes,
+	# HMM run together, a blank after the sign.
+	if (chance(0.2)) {
+		z = sign (sign == "+" && chance(0.2) ? " " : "") int(rand() * 16)
+		if (chance(0.4)) z = z ":" int(rand() * 60)
+		else if (chance(0.3)) z = z pad(int(rand() * 60), 2)
+		return (chance(0.3) ? " " : "") z
+	}
 	h = chance(0.95) ? pad(int(rand() * 15), 2) : pick(edge_zone_hours, 2)
 	m = chance(0.95) ? pad(int(rand() * 60), 2) : "60"
 	s = chance(0.95) ? pad(int(rand() * 60), 2) : "60"
@@ -56,10 +64,21 @@ function zone(   h, m, s, z, sign) {
 }
 function sep() { return pick(seps, nseps) }
 
-function iso(   v) {
-	v = year() "-" month() "-" day()
+function iso(   v, z) {
+	# The day of the year (YYYY-DDD) now and then, 000 and 367 included.
+	if (chance(0.05)) v = year() "-" pad(int(rand() * 368), 3)
+	else v = year() "-" month() "-" day()
 	if (chance(0.8)) v = v sep() clock()
+	# AM and PM, after a time of 0-13 hours or after a date alone; a zone
+	# after one has a blank before it ("PM-05" is a POSIX zone to the server).
+	if (chance(0.06)) {
+		v = v pick(meridians, nmeridians)
+		z = zone()
+		return v (z ~ /^[+-]/ ? " " : "") z
+	}
 	v = v zone()
+	# Years before 1 as the server writes them (DateStyle ISO), and AD.
+	if (chance(0.06)) v = v pick(eras, neras)
 	if (chance(0.05)) v = " " v " "
 	return v
 }
@@ -90,6 +109,18 @@ function near_change(   d, h, m) {
 	return d " " h ":" m ":" pad(int(rand() * 60), 2)
 }
 
+# Dates of eight or six digits (YYYYMMDD, YYMMDD), good and bad, alone or
+# before a time; and fourteen digits, which look like YYYYMMDDHHMMSS.
+function compact(   v) {
+	if (chance(0.15)) return year() two(1 + int(rand() * 12)) two(1 + int(rand() * 28)) clock()
+	if (chance(0.5)) v = year() pad(1 + int(rand() * 12), 2) day()
+	else v = pad(int(rand() * 100), 2) month() day()
+	if (length(v) != 8 && length(v) != 6) return v
+	if (chance(0.3)) v = v sep() clock() zone()
+	if (chance(0.1)) v = " " v " "
+	return v
+}
+
 function epoch(   w, f, s, n, i) {
 	w = pick(epoch_wholes, nwholes)
 	s = (chance(0.2) ? "-" : "") w
@@ -112,15 +143,22 @@ BEGIN {
 	split("15 16", edge_zone_hours, " ")
 	nnamed = split("Z z UTC utc GMT", named, " ")
 	named[nnamed + 1] = " Z"; named[nnamed + 2] = " UTC"; nnamed += 2
+	nspecials = split("infinity -infinity +infinity Infinity epoch 2024-01-01T23:59:60 2024-01-01T23:59:60.999999 2024-01-01T12:30:60.5 2024-01-01T24:00:00.000001", specials, " ")
+	nmeridians = split("AM PM pm", meridians, " ")
+	meridians[++nmeridians] = " AM"; meridians[++nmeridians] = " PM"
+	neras = split("BC bc AD", eras, " ")
+	eras[++neras] = " BC"; eras[++neras] = " AD"
 	nseps = split("T t", seps, " ")
 	seps[++nseps] = " "; seps[++nseps] = "  "
 	nchanges = split("2024-03-10 2024-11-03 2024-03-31 2024-10-27 2024-04-07 2024-10-06 1999-03-28 2021-03-14", changes, " ")
-	nwholes = split("0 1 86399 1700000000 1709294400123 1709294400123456 1709294400123456789 99999999999 100000000000 5000000000000", epoch_wholes, " ")
+	nwholes = split("0 1 86399 1700000000 1709294400123 1709294400123456 1709294400123456789 99999999999 100000000000 5000000000000 20240101120000", epoch_wholes, " ")
 	for (i = 1; i <= count; i++) {
 		r = rand()
 		if (r < 0.55) v = iso()
 		else if (r < 0.7) v = malformed()
-		else if (r < 0.9) v = near_change()
+		else if (r < 0.85) v = near_change()
+		else if (r < 0.9) v = compact()
+		else if (r < 0.91) v = pick(specials, nspecials)
 		else v = epoch()
 		gsub(/"/, "\"\"", v)
 		printf "%d,\"%s\"\n", i, v
