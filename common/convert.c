@@ -481,6 +481,181 @@ static const char *convert_scalar(enum tsq_conv conv, const struct tsq_type *t, 
     size_t len, bool is_json, const struct tsq_convert_opts *o, struct tsq_buf *out,
     int64_t *usec, struct tsq_buf *msg);
 
+static const char *
+malformed_array(struct tsq_buf *msg, const char *s, const char *why)
+{
+	tsq_buf_reset(msg);
+	tsq_buf_addf(msg, "malformed array literal: \"%s\" (%s)", s, why);
+	return msg->data;
+}
+
+static void
+json_ws(const char **p, const char *end)
+{
+	while (*p < end && (**p == ' ' || **p == '\t' || **p == '\n' || **p == '\r'))
+		(*p)++;
+}
+
+/*
+ * The elements of a JSON array, numbers as they are written (never through
+ * a double), strings unescaped, true and false as words, null as NULL.
+ */
+static const char *
+split_json_array(const char *s, size_t len, struct tsq_buf *elems, size_t *n, bool **nulls)
+{
+	const char *p = s, *end = s + len;
+
+	json_ws(&p, end);
+	if (p == end || *p != '[')
+		return "expected a JSON array";
+	p++;
+	*nulls = xreallocarray(*nulls, len + 1, sizeof **nulls);
+	json_ws(&p, end);
+	if (p < end && *p == ']') {
+		p++;
+		json_ws(&p, end);
+		return p == end ? NULL : "expected a JSON array";
+	}
+	for (;;) {
+		json_ws(&p, end);
+		if (p == end)
+			return "expected a JSON array";
+		(*nulls)[*n] = false;
+		if (*p == '"') {
+			const char *q = p + 1;
+			while (q < end && *q != '"')
+				q += *q == '\\' ? 2 : 1;
+			if (q >= end)
+				return "expected a JSON array";
+			json_t *str = json_loadb(p, (size_t)(q + 1 - p), JSON_DECODE_ANY, NULL);
+			if (!json_is_string(str)) {
+				json_decref(str);
+				return "expected a JSON array";
+			}
+			tsq_buf_add(elems, json_string_value(str), json_string_length(str));
+			json_decref(str);
+			p = q + 1;
+		} else if (*p == '[' || *p == '{') {
+			return "nested arrays are not supported";
+		} else if ((size_t)(end - p) >= 4 && memcmp(p, "null", 4) == 0) {
+			(*nulls)[*n] = true;
+			p += 4;
+		} else {
+			/* A number, true or false: its text as written. */
+			const char *q = p;
+			while (q < end && (isalnum((unsigned char)*q) || *q == '-' || *q == '+' || *q == '.'))
+				q++;
+			if (q == p)
+				return "expected a JSON array";
+			tsq_buf_add(elems, p, (size_t)(q - p));
+			p = q;
+		}
+		tsq_buf_addc(elems, '\0');
+		(*n)++;
+		json_ws(&p, end);
+		if (p < end && *p == ',') {
+			p++;
+			continue;
+		}
+		if (p < end && *p == ']') {
+			p++;
+			json_ws(&p, end);
+			return p == end ? NULL : "expected a JSON array";
+		}
+		return "expected a JSON array";
+	}
+}
+
+/*
+ * The elements of a one-dimensional array literal, read as the server's
+ * array_in reads one: blanks around an element are not part of it, a
+ * backslash keeps the next character whatever it is (a blank at the end
+ * too), a quoted element may hold anything, NULL unquoted and unescaped is
+ * the null value; an empty element, a quote in the middle of an element or
+ * text after a quoted one is malformed.
+ */
+static const char *
+split_literal(const char *s, size_t len, struct tsq_buf *elems, size_t *n, bool **nulls,
+    struct tsq_buf *msg)
+{
+	const char *p = s, *end = s + len;
+
+	while (p < end && isspace((unsigned char)*p))
+		p++;
+	if (p < end && *p == '[')
+		return malformed_array(msg, s, "array bounds are not supported");
+	if (p == end || *p != '{')
+		return malformed_array(msg, s, "it must start with \"{\"");
+	p++;
+	*nulls = xreallocarray(*nulls, len + 1, sizeof **nulls);
+	while (p < end && isspace((unsigned char)*p))
+		p++;
+	if (p < end && *p == '}') {
+		for (p++; p < end && isspace((unsigned char)*p); p++)
+			;
+		return p == end ? NULL : malformed_array(msg, s, "junk after the closing \"}\"");
+	}
+	for (;;) {
+		size_t start = elems->len, keep = start;
+		bool quoting = false, in_quotes = false, after_quote = false;
+
+		while (p < end && isspace((unsigned char)*p))
+			p++;
+		if (p < end && *p == '{')
+			return "multidimensional arrays are not supported";
+		if (p == end || *p == ',' || *p == '}')
+			return malformed_array(msg, s, "an element is empty");
+		for (; p < end; p++) {
+			char c = *p;
+			if (c == '\\') {
+				if (after_quote)
+					return malformed_array(msg, s, "text after a quoted element");
+				if (++p == end)
+					break;
+				tsq_buf_addc(elems, *p);
+				keep = elems->len;
+				quoting = true;
+			} else if (in_quotes) {
+				if (c == '"') {
+					in_quotes = false;
+					after_quote = true;
+				} else {
+					tsq_buf_addc(elems, c);
+				}
+				keep = elems->len;
+			} else if (c == '"') {
+				if (quoting || elems->len > start)
+					return malformed_array(msg, s, "a quote in the middle of an element");
+				in_quotes = quoting = true;
+			} else if (c == ',' || c == '}') {
+				break;
+			} else if (c == '{') {
+				return malformed_array(msg, s, "a \"{\" in the middle of an element");
+			} else if (isspace((unsigned char)c)) {
+				if (!after_quote)
+					tsq_buf_addc(elems, c);
+			} else if (after_quote) {
+				return malformed_array(msg, s, "text after a quoted element");
+			} else {
+				tsq_buf_addc(elems, c);
+				keep = elems->len;
+			}
+		}
+		if (p == end)
+			return malformed_array(msg, s, "it must end with \"}\"");
+		tsq_buf_truncate(elems, keep);
+		(*nulls)[*n] = !quoting && keep - start == 4 &&
+		    strncasecmp(elems->data + start, "null", 4) == 0;
+		tsq_buf_addc(elems, '\0');
+		(*n)++;
+		if (*p++ == '}') {
+			while (p < end && isspace((unsigned char)*p))
+				p++;
+			return p == end ? NULL : malformed_array(msg, s, "junk after the closing \"}\"");
+		}
+	}
+}
+
 /* Array elements from PostgreSQL's literal {a,"b c",NULL} or a JSON array. */
 static const char *
 split_array(const char *s, size_t len, bool is_json, struct tsq_buf *elems, size_t *n,
@@ -488,97 +663,8 @@ split_array(const char *s, size_t len, bool is_json, struct tsq_buf *elems, size
 {
 	*n = 0;
 	tsq_buf_reset(elems);
-	if (is_json) {
-		json_error_t jerr;
-		json_t *a = json_loadb(s, len, JSON_DECODE_ANY, &jerr), *v;
-		size_t i;
-		if (!json_is_array(a)) {
-			json_decref(a);
-			return "expected a JSON array";
-		}
-		*nulls = realloc(*nulls, (json_array_size(a) + 1) * sizeof **nulls);
-		json_array_foreach(a, i, v) {
-			(*nulls)[*n] = json_is_null(v);
-			if (json_is_string(v)) {
-				tsq_buf_add(elems, json_string_value(v), json_string_length(v));
-			} else if (!json_is_null(v)) {
-				if (json_is_array(v) || json_is_object(v)) {
-					json_decref(a);
-					return "nested arrays are not supported";
-				}
-				char *text = json_dumps(v, JSON_ENCODE_ANY);
-				tsq_buf_adds(elems, text);
-				free(text);
-			}
-			tsq_buf_addc(elems, '\0');
-			(*n)++;
-		}
-		json_decref(a);
-		return NULL;
-	}
-	const char *p = s, *end = s + len;
-	while (p < end && isspace((unsigned char)*p))
-		p++;
-	while (end > p && isspace((unsigned char)end[-1]))
-		end--;
-	if (p == end || *p != '{' || end[-1] != '}') {
-		tsq_buf_reset(msg);
-		tsq_buf_addf(msg, "malformed array literal: \"%s\"", s);
-		return msg->data;
-	}
-	p++;
-	end--;
-	*nulls = realloc(*nulls, (len + 1) * sizeof **nulls);
-	while (p < end && isspace((unsigned char)*p))
-		p++;
-	if (p == end)
-		return NULL;
-	for (;;) {
-		bool quoted = false;
-		size_t start = elems->len;
-		while (p < end && isspace((unsigned char)*p))
-			p++;
-		if (p < end && *p == '{')
-			return "multidimensional arrays are not supported";
-		if (p < end && *p == '"') {
-			quoted = true;
-			p++;
-			while (p < end && *p != '"') {
-				if (*p == '\\' && p + 1 < end)
-					p++;
-				tsq_buf_addc(elems, *p++);
-			}
-			if (p == end) {
-				tsq_buf_reset(msg);
-				tsq_buf_addf(msg, "malformed array literal: \"%s\"", s);
-				return msg->data;
-			}
-			p++;
-			while (p < end && isspace((unsigned char)*p))
-				p++;
-		} else {
-			while (p < end && *p != ',') {
-				if (*p == '\\' && p + 1 < end)
-					p++;
-				tsq_buf_addc(elems, *p++);
-			}
-			while (elems->len > start && isspace((unsigned char)elems->data[elems->len - 1]))
-				tsq_buf_truncate(elems, elems->len - 1);
-		}
-		(*nulls)[*n] = !quoted && elems->len - start == 4 &&
-		    strncasecmp(elems->data + start, "null", 4) == 0;
-		tsq_buf_addc(elems, '\0');
-		(*n)++;
-		if (p == end)
-			break;
-		if (*p != ',') {
-			tsq_buf_reset(msg);
-			tsq_buf_addf(msg, "malformed array literal: \"%s\"", s);
-			return msg->data;
-		}
-		p++;
-	}
-	return NULL;
+	return is_json ? split_json_array(s, len, elems, n, nulls) :
+	    split_literal(s, len, elems, n, nulls, msg);
 }
 
 static const char *

@@ -834,6 +834,83 @@ B|1"
 	assert_equal "$(tsq_psql -c "SELECT count(*) FROM two WHERE a IS NULL AND b IS NULL")" 1
 }
 
+@test "array literals and JSON arrays: read as the server reads them, or refused as it refuses them" {
+	tsq_psql -c "CREATE TABLE a_t (id integer PRIMARY KEY, v text[])" \
+		-c "CREATE TABLE a_i (id integer PRIMARY KEY, v integer[])" \
+		-c "CREATE TABLE a_n (id integer PRIMARY KEY, v numeric[])" \
+		-c "CREATE TABLE a_src (id integer PRIMARY KEY, v text)"
+	tsq_psql -c "CREATE FUNCTION srv_arr(v text, typ text) RETURNS text LANGUAGE plpgsql AS \$\$
+		BEGIN
+		    IF typ = 't' THEN RETURN v::text[]::text; END IF;
+		    IF typ = 'i' THEN RETURN v::integer[]::text; END IF;
+		    RETURN v::numeric[]::text;
+		EXCEPTION WHEN others THEN RETURN 'refused';
+		END \$\$"
+	# Every pairing of these elements and separators, with blanks around or not.
+	awk 'BEGIN {
+		n = split("a|b c|\"q,x\"|\"\"|NULL|null|\\NULL|\"NULL\"|a\\ |\\ a|x\"y|1| 2 |-3|3.5|1e3|\"7\"| | \"s\" |\"a\"b|a{b|a\\,b|\"\\\"\"|\"a\"\\b", e, "|")
+		id = 0
+		print id++ ",\"{}\""; print id++ ",\"{ }\""; print id++ ",\" {1,2} \""; print id++ ",\"{1,2} x\""
+		print id++ ",\"1,2\""; print id++ ",\"{1,2\""; print id++ ",\"{,}\""
+		for (i = 1; i <= n; i++) {
+			v = "{" e[i] "}"; gsub(/"/, "\"\"", v); print id++ ",\"" v "\""
+			for (j = 1; j <= n; j += 3) {
+				v = "{" e[i] (j % 2 ? "," : " , ") e[j] (j == 7 ? "," : "") "}"
+				gsub(/"/, "\"\"", v); print id++ ",\"" v "\""
+			}
+		}
+	}' >arr.csv
+	sed '1i id,v' arr.csv >arr-h.csv
+	tsq_psql -c "\\copy a_src FROM arr.csv (FORMAT csv)"
+	for t in a_t a_i a_n; do
+		tsq-load -q --max-errors none "$t" arr-h.csv || [ $? = 65 ]
+	done
+	run tsq_psql -c "
+		WITH stored AS (SELECT id, 't' AS typ, v::text AS tsq FROM a_t UNION ALL
+		                SELECT id, 'i', v::text FROM a_i UNION ALL SELECT id, 'n', v::text FROM a_n)
+		SELECT s.id || ' [' || s.v || '] ' || k.typ || ': tsq ' || coalesce(st.tsq, 'refused') || ', server ' || srv_arr(s.v, k.typ)
+		FROM a_src s CROSS JOIN (VALUES ('t'), ('i'), ('n')) k(typ)
+		LEFT JOIN stored st ON st.id = s.id AND st.typ = k.typ
+		WHERE coalesce(st.tsq, 'refused') <> srv_arr(s.v, k.typ) ORDER BY s.id, k.typ"
+	assert_output ""
+	# Both outcomes are reached, for each type.
+	assert [ "$(tsq_psql -c 'SELECT count(*) FROM a_t')" -gt 100 ]
+	assert [ "$(tsq_psql -c 'SELECT count(*) FROM a_i')" -gt 10 ]
+	assert [ "$(tsq_psql -c 'SELECT count(*) FROM a_src')" -gt "$(tsq_psql -c 'SELECT count(*) FROM a_t')" ]
+	# What tsq-load does not read, the server would: refused, saying so.
+	printf 'id,v\n1,"[1:2]={1,2}"\n2,"{{1,2},{3,4}}"\n' >dims.csv
+	run --separate-stderr tsq-load a_i dims.csv
+	assert_equal "$status" 65
+	assert_equal "$(jq -r .error dims.csv.rejects.jsonl)" 'malformed array literal: "[1:2]={1,2}" (array bounds are not supported)
+multidimensional arrays are not supported'
+	# JSON arrays: numbers exactly as written (never through a double), strings unescaped.
+	tsq_psql -c "TRUNCATE a_t, a_n, a_i"
+	cat >arr.jsonl <<'EOF'
+{"id": 1, "v": [0.1, 123456789012345678.5, -1e-3, null]}
+{"id": 2, "v": []}
+{"id": 3, "v": ["a,b", "\"q\"", "\u00e9", null, "NULL"]}
+{"id": 4, "v": [1, 2, 99999999999999999999]}
+{"id": 5, "v": [[1], 2]}
+EOF
+	run --separate-stderr tsq-load a_n arr.jsonl
+	assert_equal "$status" 65
+	assert_equal "$(tsq_psql -c 'SELECT v FROM a_n ORDER BY id')" '{0.1,123456789012345678.5,-0.001,NULL}
+{}
+{1,2,99999999999999999999}'
+	assert_equal "$(jq -r '"\(.line): \(.error)"' arr.jsonl.rejects.jsonl)" '3: invalid input syntax for type numeric: "a,b"
+5: nested arrays are not supported'
+	rm arr.jsonl.rejects.jsonl
+	run --separate-stderr tsq-load a_t arr.jsonl
+	assert_equal "$status" 65
+	assert_equal "$(tsq_psql -c "SELECT v FROM a_t WHERE id = 3")" '{"a,b","\"q\"",é,NULL,"NULL"}'
+	assert_equal "$(tsq_psql -c "SELECT v FROM a_t WHERE id = 1")" '{0.1,123456789012345678.5,-1e-3,NULL}'
+	rm arr.jsonl.rejects.jsonl
+	# An integer too large for the column's elements is named as such (it was "expected a JSON array").
+	run --separate-stderr tsq-load a_i arr.jsonl
+	assert_equal "$status" 65
+	assert_equal "$(jq -r 'select(.line == 4) | .error' arr.jsonl.rejects.jsonl)" 'value "99999999999999999999" is out of range for type integer'
+}
+
 @test "dedupe: last wins by default, first keeps the first, error rejects the repeats" {
 	tsq_db_init
 	cat >dup.csv <<'EOF'
