@@ -283,7 +283,7 @@ take_record(struct tsq_ingest *L, const struct tsq_record *rec)
 		return reject_record(L, rec, L->row.column, L->row.error);
 
 	struct tsq_row_origin origin = { rec->raw, rec->rawlen, rec->rawsize, rec->format,
-		rec->line, rec->offset };
+		rec->line, rec->offset, 0 };
 	long first_line = 0;
 	if (tsq_pool_add(&L->pool, &L->row, L->o->dedupe, &origin, &first_line) == TSQ_ADD_REFUSED) {
 		struct tsq_buf msg = TSQ_BUF_INIT;

@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,7 +222,7 @@ stage_sql(const struct tsq_table *t, int ncols, const struct tsq_colsets *cs, bo
 		}
 	}
 	if (numbered)
-		tsq_buf_adds(&b, ", 0::integer AS tsq_n");
+		tsq_buf_adds(&b, ", 0::integer AS tsq_n, 0::bigint AS tsq_absent");
 	tsq_buf_addf(&b, " FROM %s WITH NO DATA", t->quoted);
 	for (int i = 0; i < cs->nmissing; i++) {
 		const struct tsq_column *c = &t->cols[cs->missing[i]];
@@ -302,6 +303,7 @@ static void
 insert_sqls(const struct tsq_table *t, int ncols, enum tsq_conflict conflict,
     const struct tsq_colsets *cs, const char *from, char **insert, char **insert_new)
 {
+	bool iso = strstr(from, ISO) != NULL;
 	struct tsq_buf ins = TSQ_BUF_INIT, b = TSQ_BUF_INIT;
 
 	*insert_new = NULL;
@@ -312,9 +314,16 @@ insert_sqls(const struct tsq_table *t, int ncols, enum tsq_conflict conflict,
 		const struct tsq_column *c = &t->cols[cs->all[i]];
 		if (i)
 			tsq_buf_adds(&ins, ", ");
+		/* From the isolation table: a field the record lacked takes the column's default. */
+		bool absent = iso && i < ncols && i < 64 && c->default_expr;
+		if (absent)
+			tsq_buf_addf(&ins, "CASE WHEN tsq_absent & %" PRIu64 "::bigint <> 0 THEN %s ELSE ",
+			    UINT64_C(1) << i, c->default_expr);
 		add_ident(&ins, NULL, c->name);
 		if (c->type.conv == TSQ_CONV_OTHER && i < ncols)
 			tsq_buf_addf(&ins, "::%s", c->type_name);
+		if (absent)
+			tsq_buf_adds(&ins, " END");
 	}
 	tsq_buf_adds(&ins, from);
 	if (conflict == TSQ_CONFLICT_NOTHING || conflict == TSQ_CONFLICT_UPDATE) {
@@ -394,7 +403,7 @@ tsq_load_plan_init(struct tsq_load_plan *p, const struct tsq_table *t, const int
 	p->iso_sql = stage_sql(t, ncols, &cs, true);
 	tsq_buf_adds(&b, "COPY " ISO " (");
 	add_list(&b, t, cols, ncols, NULL);
-	tsq_buf_adds(&b, ", tsq_n) FROM STDIN (FORMAT binary)");
+	tsq_buf_adds(&b, ", tsq_n, tsq_absent) FROM STDIN (FORMAT binary)");
 	p->iso_copy_sql = tsq_buf_detach(&b);
 	p->cs = xmalloc(sizeof *p->cs);
 	*p->cs = cs;
@@ -443,6 +452,7 @@ tsq_batch_reset(struct tsq_batch *b)
 	b->n = b->alive = 0;
 	b->norder = 0;
 	b->sealed = false;
+	b->any_absent = false;
 	if (b->slots)
 		memset(b->slots, 0, b->nslots * sizeof *b->slots);
 	b->min_time = INT64_MAX;
@@ -476,6 +486,79 @@ tsq_key_hash(const void *key, size_t len)
 	h *= UINT64_C(0xff51afd7ed558ccd);
 	h ^= h >> 33;
 	return h;
+}
+
+void
+tsq_keyset_init(struct tsq_keyset *s)
+{
+	memset(s, 0, sizeof *s);
+	tsq_buf_init(&s->arena);
+}
+
+void
+tsq_keyset_free(struct tsq_keyset *s)
+{
+	tsq_buf_free(&s->arena);
+	free(s->slots);
+	memset(s, 0, sizeof *s);
+}
+
+#define KEYSET_OFF_BITS 40
+#define KEYSET_OFF_MASK ((UINT64_C(1) << KEYSET_OFF_BITS) - 1)
+
+static void
+keyset_put(uint64_t *slots, size_t nslots, uint64_t slot, uint64_t hash)
+{
+	size_t i = hash & (nslots - 1);
+	while (slots[i])
+		i = (i + 1) & (nslots - 1);
+	slots[i] = slot;
+}
+
+bool
+tsq_keyset_seen(struct tsq_keyset *s, const void *key, size_t klen, uint64_t hash, long line,
+    long *first_line)
+{
+	uint64_t tag = hash & ~KEYSET_OFF_MASK;
+
+	if ((s->n + 1) * 2 > s->nslots) {
+		size_t n = s->nslots ? s->nslots * 2 : 4096;
+		uint64_t *slots = xcalloc(n, sizeof *slots);
+		for (size_t i = 0; i < s->nslots; i++) {
+			if (!s->slots[i])
+				continue;
+			/* The entry's hash again, from its bytes. */
+			const char *e = s->arena.data + (s->slots[i] & KEYSET_OFF_MASK) - 1;
+			uint32_t len;
+			memcpy(&len, e + 8, 4);
+			keyset_put(slots, n, s->slots[i], tsq_key_hash(e + 12, len));
+		}
+		free(s->slots);
+		s->slots = slots;
+		s->nslots = n;
+	}
+	size_t i = hash & (s->nslots - 1);
+	for (; s->slots[i]; i = (i + 1) & (s->nslots - 1)) {
+		if ((s->slots[i] & ~KEYSET_OFF_MASK) != tag)
+			continue;
+		const char *e = s->arena.data + (s->slots[i] & KEYSET_OFF_MASK) - 1;
+		uint32_t len;
+		memcpy(&len, e + 8, 4);
+		if (len == klen && memcmp(e + 12, key, klen) == 0) {
+			int64_t l;
+			memcpy(&l, e, 8);
+			*first_line = (long)l;
+			return true;
+		}
+	}
+	int64_t l = line;
+	uint32_t len = (uint32_t)klen;
+	s->slots[i] = tag | ((uint64_t)s->arena.len + 1);
+	tsq_buf_add(&s->arena, &l, 8);
+	tsq_buf_add(&s->arena, &len, 4);
+	tsq_buf_add(&s->arena, key, klen);
+	s->n++;
+	return false;
 }
 
 /*
@@ -564,6 +647,8 @@ tsq_batch_add(struct tsq_batch *b, enum tsq_dedupe dedupe, const void *tuple, si
 	r->line = origin->line;
 	r->offset = origin->offset;
 	r->hash = hash;
+	r->absent = origin->absent;
+	b->any_absent |= origin->absent != 0;
 	r->alive = true;
 	tsq_buf_add(&b->data, tuple, tlen);
 	tsq_buf_add(&b->keys, key, klen);
@@ -690,7 +775,8 @@ put(PGconn *conn, const char *p, size_t len)
  * COPY the rows IDX[0..N) of B, gathered into messages of up to SEND_CHUNK
  * bytes whatever the order of the rows (a message per row would cost the
  * server a message header each).  NUMBERED adds to each row its position in
- * IDX as a last integer field (the isolation table's tsq_n).
+ * IDX and the fields that take their default (the isolation table's tsq_n
+ * and tsq_absent).
  */
 static PGresult *
 copy_rows(struct tsq_writer *w, const char *sql, const struct tsq_batch *b, const size_t *idx,
@@ -715,7 +801,7 @@ copy_rows(struct tsq_writer *w, const char *sql, const struct tsq_batch *b, cons
 		if (numbered) {
 			/* The field count, one more; the fields; the number. */
 			uint16_t nf = (uint16_t)((unsigned char)tuple[0] << 8 | (unsigned char)tuple[1]);
-			tsq_put_u16(out, (uint16_t)(nf + 1));
+			tsq_put_u16(out, (uint16_t)(nf + 2));
 			tuple += 2;
 		}
 		size_t len = numbered ? r->len - 2 : r->len;
@@ -728,6 +814,8 @@ copy_rows(struct tsq_writer *w, const char *sql, const struct tsq_batch *b, cons
 		if (numbered) {
 			tsq_put_u32(out, 4);
 			tsq_put_u32(out, (uint32_t)i);
+			tsq_put_u32(out, 8);
+			tsq_put_u64(out, r->absent);
 		}
 	}
 	tsq_buf_add(out, tsq_copy_trailer, sizeof tsq_copy_trailer);
@@ -1356,6 +1444,25 @@ tsq_writer_flush(struct tsq_writer *w, struct tsq_batch *b)
 		tsq_batch_seal(b);
 	idx = b->order;
 	n = b->norder;
+	if (b->any_absent) {
+		/* Fields that take their default: written from the numbered copy, which says which. */
+		if (!w->iso_made) {
+			if ((res = run(w, w->plan->iso_sql)) != NULL) {
+				set_fatal(w, res, "could not create the table to write rows with defaults from");
+				goto out;
+			}
+			w->iso_made = true;
+		}
+		if (!begin(w))
+			goto out;
+		if (!isolate(w, b, idx, n, &acc)) {
+			rollback(w);
+			clear_rejects(w);
+			goto out;
+		}
+		ok = commit(w);
+		goto out;
+	}
 	if (!begin(w))
 		goto out;
 	if (fast_path(w, b, idx, n, &acc)) {

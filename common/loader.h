@@ -78,6 +78,7 @@ struct tsq_row_origin {
 	uint32_t tag;		/* the caller's (tsq-load: the record's format) */
 	long line;
 	int64_t offset;
+	uint64_t absent;	/* fields (bit F for field F) that take their column's default */
 };
 
 /*
@@ -95,6 +96,7 @@ struct tsq_row {
 	int64_t offset;
 	int64_t raw_size;
 	uint64_t hash;
+	uint64_t absent;		/* fields that take their column's default */
 	bool alive;			/* false once a later duplicate replaced it */
 };
 
@@ -107,6 +109,7 @@ struct tsq_batch {
 	int64_t min_time, max_time;	/* of the rows' time column (the caller sets them) */
 	size_t *order, norder, order_cap;	/* the live rows as written (tsq_batch_seal) */
 	bool sealed;
+	bool any_absent;		/* a row has fields that take their default: written from ISO */
 };
 
 enum tsq_add_result {
@@ -118,6 +121,27 @@ enum tsq_add_result {
 void tsq_batch_init(struct tsq_batch *b);
 void tsq_batch_reset(struct tsq_batch *b);
 void tsq_batch_free(struct tsq_batch *b);
+
+/*
+ * Every key of a load, for --dedupe first and error, which hold across the
+ * whole input (not only within a batch): the key bytes and the line they
+ * came on, in one arena, found by hash.  Costs the keys' size plus about 20
+ * bytes a key.
+ */
+struct tsq_keyset {
+	struct tsq_buf arena;	/* per key: line (int64), length (uint32), bytes */
+	uint64_t *slots;	/* hash bits above, arena offset + 1 below (40 bits) */
+	size_t nslots, n;
+};
+
+void tsq_keyset_init(struct tsq_keyset *s);
+void tsq_keyset_free(struct tsq_keyset *s);
+/*
+ * True, with *FIRST_LINE, when KEY was added before; otherwise it is added
+ * with LINE.
+ */
+bool tsq_keyset_seen(struct tsq_keyset *s, const void *key, size_t klen, uint64_t hash, long line,
+    long *first_line);
 
 /* The hash of a key, for dedupe and for routing rows to workers. */
 uint64_t tsq_key_hash(const void *key, size_t len);

@@ -666,6 +666,7 @@ tsq_mapper_encode(struct tsq_mapper *m, const struct tsq_record *rec, bool keyed
 	enum tsq_map_status st;
 
 	out->has_time = false;
+	out->absent = 0;
 	out->column = out->error = NULL;
 	if (keyed) {
 		for (int f = 0; f < m->ninput; f++)
@@ -695,6 +696,12 @@ tsq_mapper_encode(struct tsq_mapper *m, const struct tsq_record *rec, bool keyed
 		m->field_start[f] = tu->len;
 		if (v == NULL || (o->null_string && !json && len == strlen(o->null_string) &&
 		    memcmp(v, o->null_string, len) == 0)) {
+			/* A key the record lacks: its column's default, as before the key first came. */
+			if (keyed && m->values[f] == NULL && col->default_expr && f < 64) {
+				out->absent |= UINT64_C(1) << f;
+				tsq_copy_null(tu);
+				continue;
+			}
 			if (col->not_null) {
 				tsq_buf_reset(&m->msg);
 				if (keyed && m->values[f] == NULL)

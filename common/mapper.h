@@ -119,6 +119,13 @@ struct tsq_mapped {
 	uint64_t route_hash;	/* which worker writes the row */
 	int64_t time;		/* the time column's value (convert.h's units), when has_time */
 	bool has_time;
+	/*
+	 * JSON lines: the row fields (bit F for field F < 64) whose key the
+	 * record lacks and whose column has a default: they are sent as NULL
+	 * and the writer gives them the default, as to the records read before
+	 * the key first came (one rule for every record).
+	 */
+	uint64_t absent;
 	const char *column;	/* TSQ_MAP_REJECT: the column at fault, or NULL */
 	const char *error;	/* TSQ_MAP_REJECT: why */
 };

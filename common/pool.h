@@ -74,6 +74,7 @@ struct tsq_pool {
 	struct tsq_round *rounds;	/* two */
 	int cur;			/* the round being read into */
 	struct tsq_daylist *ensured;	/* days whose partitions exist */
+	struct tsq_keyset keys;		/* --dedupe first, error: every key of the input so far */
 	int touched_table;		/* tsq.touched exists: 0 not probed, 1 yes, -1 no */
 	struct tsq_buf failure;		/* why the load must stop, when it must */
 	const PGresult *failed_result;	/* the server's error behind it, if any */

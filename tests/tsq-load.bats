@@ -570,6 +570,15 @@ tsq-load: detail: second line'
 	echo "# peak RSS: $small KB for 8 rows of 4 MiB, $big KB for $n" >&3
 	# Two rounds of at most 32 MiB and a row: flat, and far below n x 4 MiB.
 	[ "$big" -lt $((small + 81920)) ]
+	# Writing through several workers: the same bound, not one per worker.
+	rows 40 >w.csv.zst
+	/usr/bin/time -f %M -o w1.rss tsq-load -q --workers 1 wide w.csv.zst
+	tsq_psql -c "TRUNCATE wide"
+	/usr/bin/time -f %M -o w4.rss tsq-load -q --workers 4 wide w.csv.zst
+	w1=$(tail -n 1 w1.rss) w4=$(tail -n 1 w4.rss)
+	echo "# peak RSS writing 40 rows of 4 MiB: $w1 KB with one worker, $w4 KB with four" >&3
+	[ "$w4" -lt $((w1 + 16384)) ]
+	tsq_psql -c "TRUNCATE wide"
 	# One 8 MiB record of commas: a bounded number of fields is kept.
 	{ echo "id,t"; head -c $(((8 << 20) - 16)) /dev/zero | tr '\0' ,; echo; } | zstd -q -c >commas.csv.zst
 	/usr/bin/time -f %M -o commas.rss tsq-load -q --dry-run --rejects commas.rej wide commas.csv.zst || true
@@ -911,6 +920,38 @@ EOF
 	assert_equal "$(jq -r 'select(.line == 4) | .error' arr.jsonl.rejects.jsonl)" 'value "99999999999999999999" is out of range for type integer'
 }
 
+@test "JSON lines: a key a record lacks gives its column's default, before and after the key first came" {
+	tsq_db_init
+	cat >c.jsonl <<'EOF'
+{"time": "2026-01-01T00:00:00Z", "symbol": "A", "open": 1, "high": 2, "low": 0.5, "close": 1.5}
+{"time": "2026-01-01T00:01:00Z", "symbol": "A", "open": 1, "high": 2, "low": 0.5, "close": 1.5, "timeframe": "5m", "volume": 7}
+{"time": "2026-01-01T00:02:00Z", "symbol": "A", "open": 1, "high": 2, "low": 0.5, "close": 1.5}
+{"time": "2026-01-01T00:03:00Z", "symbol": "A", "open": 1, "high": 2, "low": 0.5, "close": 1.5, "volume": null}
+EOF
+	for mode in update error; do
+		tsq_psql -c "TRUNCATE ohlcv"
+		rm -f c.jsonl.rejects.jsonl
+		run --separate-stderr tsq-load --on-conflict $mode ohlcv c.jsonl
+		# The explicit null breaks volume's NOT NULL; the lacking keys take '1m' and 0.
+		assert_equal "$status" 65
+		assert_regex "$stderr" 'read 4, inserted 3, .* rejected 1'
+		assert_equal "$(tsq_psql -c "SELECT to_char(time, 'MI'), timeframe, volume FROM ohlcv ORDER BY time")" "00|1m|0
+01|5m|7
+02|1m|0"
+		assert_equal "$(jq -r '"\(.line) \(.column)"' c.jsonl.rejects.jsonl)" "4 volume"
+	done
+	# A default the server computes is computed for each row (it is not a constant).
+	tsq_psql -c "CREATE TABLE ev (id integer PRIMARY KEY, note text DEFAULT 'none', seq bigserial, n integer)"
+	printf '{"id": 1}\n{"id": 2, "note": "x", "seq": 100}\n{"id": 3}\n{"id": 4, "n": 5}\n' >ev.jsonl
+	run --separate-stderr tsq-load ev ev.jsonl
+	assert_success
+	assert_equal "$(tsq_psql -c "SELECT id, note, seq > 0 AND seq <> 100 OR id = 2, coalesce(n::text, '-') FROM ev ORDER BY id")" "1|none|t|-
+2|x|t|-
+3|none|t|-
+4|none|t|5"
+	assert_equal "$(tsq_psql -c "SELECT count(DISTINCT seq) FROM ev")" 4
+}
+
 @test "dedupe: last wins by default, first keeps the first, error rejects the repeats" {
 	tsq_db_init
 	cat >dup.csv <<'EOF'
@@ -925,19 +966,23 @@ EOF
 	assert_regex "$stderr" 'read 4, inserted 2, updated 0, unchanged 0, duplicates 2, rejected 0'
 	assert_equal "$(tsq_psql -c "SELECT open FROM ohlcv WHERE time = '2026-01-01T00:00:00Z'")" 3
 
-	tsq_psql -c "TRUNCATE ohlcv"
-	run --separate-stderr tsq-load --dedupe first ohlcv dup.csv
-	assert_success
-	assert_regex "$stderr" 'inserted 2, updated 0, unchanged 0, duplicates 2'
-	assert_equal "$(tsq_psql -c "SELECT open FROM ohlcv WHERE time = '2026-01-01T00:00:00Z'")" 1
+	# first and error hold across the whole input: the same outcome whatever the batch size.
+	for bs in 1000 1 2; do
+		tsq_psql -c "TRUNCATE ohlcv"
+		run --separate-stderr tsq-load --batch-size $bs --dedupe first ohlcv dup.csv
+		assert_success
+		assert_regex "$stderr" 'inserted 2, updated 0, unchanged 0, duplicates 2'
+		assert_equal "$(tsq_psql -c "SELECT open FROM ohlcv WHERE time = '2026-01-01T00:00:00Z'")" 1
 
-	tsq_psql -c "TRUNCATE ohlcv"
-	run --separate-stderr tsq-load --dedupe error ohlcv dup.csv
-	assert_equal "$status" 65
-	assert_regex "$stderr" 'inserted 2, updated 0, unchanged 0, duplicates 0, rejected 2'
-	assert_equal "$(jq -r '"\(.line): \(.error)"' dup.csv.rejects.jsonl)" "3: duplicate key: the same key is on line 2 (--dedupe error)
+		tsq_psql -c "TRUNCATE ohlcv"
+		rm -f dup.csv.rejects.jsonl
+		run --separate-stderr tsq-load --batch-size $bs --dedupe error ohlcv dup.csv
+		assert_equal "$status" 65
+		assert_regex "$stderr" 'inserted 2, updated 0, unchanged 0, duplicates 0, rejected 2'
+		assert_equal "$(jq -r '"\(.line): \(.error)"' dup.csv.rejects.jsonl)" "3: duplicate key: the same key is on line 2 (--dedupe error)
 5: duplicate key: the same key is on line 2 (--dedupe error)"
-	assert_equal "$(tsq_psql -c "SELECT open FROM ohlcv WHERE time = '2026-01-01T00:00:00Z'")" 1
+		assert_equal "$(tsq_psql -c "SELECT open FROM ohlcv WHERE time = '2026-01-01T00:00:00Z'")" 1
+	done
 }
 
 @test "--on-conflict nothing keeps rows; error rejects keys already there" {
