@@ -330,6 +330,7 @@ struct session {
 	int failures;		/* actions that failed */
 	bool locked_out;	/* a table was held by another run */
 	bool has_rollup_tables;	/* plain PostgreSQL: tsq.rollups exists */
+	bool has_retention;	/* tsq.retention exists (tsq-init of this version) */
 	bool up_to_date;	/* TimescaleDB said the refresh found nothing to do */
 	PQnoticeReceiver notices;	/* where the other notices go */
 	char run[24];		/* this run's number, in every record it writes */
@@ -581,7 +582,7 @@ describe_action(const struct action *a, struct tsq_buf *out)
 	    strcmp(a->what, "rollup") == 0 ? "over" : "of");
 	if (strcmp(a->what, "rollup") != 0)
 		tsq_buf_addf(out, " %s", a->table->display);
-	if (a->from != INT64_MIN || a->to != INT64_MAX) {
+	if (a->from != INT64_MIN || a->to != INT64_MAX || strcmp(a->what, "rollup") == 0) {
 		format_range_end(a->from, true, from);
 		format_range_end(a->to, false, to);
 		tsq_buf_addf(out, " [%s, %s)", from, to);
@@ -933,14 +934,69 @@ after_ts_refresh(struct session *s, struct action *a, const PGresult *res)
 		a->rows = 0;
 }
 
+/*
+ * The time before which T's raw data may be (partly) gone: what tsq-compress
+ * dropped (tsq.retention), or where TimescaleDB's own retention job drops.
+ * Rollups before it are final: recomputing them from what is left would
+ * replace a day's bars with those of a few late rows.  INT64_MIN when none.
+ */
+static int64_t
+retention_horizon(struct session *s, const struct table *t)
+{
+	int64_t h = INT64_MIN;
+	const char *params[2] = { t->schema, t->name };
+	PGresult *res;
+
+	if (s->has_retention && run_checked(s, "compress/horizon.sql", 2, params, &res)) {
+		if (PQntuples(res) == 1)
+			h = value_int64(res, 0, 0, INT64_MIN);
+		PQclear(res);
+	}
+	if (t->hypertable && s->b.kind == TSQ_BACKEND_TIMESCALEDB) {
+		char now[32];
+		snprintf(now, sizeof now, "%" PRId64, s->now);
+		const char *p[2] = { t->display, now };
+		if (run_checked(s, "timescaledb/retention_horizon.sql", 2, p, &res)) {
+			if (PQntuples(res) == 1 && value_int64(res, 0, 0, INT64_MIN) > h)
+				h = value_int64(res, 0, 0, INT64_MIN);
+			PQclear(res);
+		}
+	}
+	return h;
+}
+
+/* Record that T's raw data before END was dropped. */
+static void
+horizon_record(struct session *s, const struct table *t, int64_t end)
+{
+	char to[TSQ_TIME_BUFSIZE];
+	const char *params[3] = { t->schema, t->name, to };
+
+	if (!s->has_retention || s->o->dry_run || end == INT64_MAX)
+		return;
+	tsq_format_time(end, to);
+	if (!run_checked(s, "compress/horizon_record.sql", 3, params, NULL))
+		s->failures++;
+}
+
 /* Refresh rollup R of T over [FROM, TO), widened to whole buckets. */
 static bool
 refresh_one(struct session *s, const struct table *t, const struct rollup *r, int64_t from,
-    int64_t to)
+    int64_t to, int64_t horizon)
 {
 	char f[TSQ_TIME_BUFSIZE], e[TSQ_TIME_BUFSIZE];
 	struct action a = { t, "refresh", "rollup", r->reg, floor_to(from, r->bucket),
 	    ceil_to(to, r->bucket), -1, -1, -1 };
+
+	/* Never a bucket with raw data dropped from it: only whole buckets after the horizon. */
+	if (horizon != INT64_MIN && a.from < ceil_to(horizon, r->bucket))
+		a.from = ceil_to(horizon, r->bucket);
+	if (a.from >= a.to) {
+		format_range_end(horizon, true, f);
+		tsq_verbose("not refreshing %s before %s: %s's raw data there was dropped, its "
+		    "buckets are final", r->reg, f, t->display);
+		return true;
+	}
 
 	if (a.from != INT64_MIN)
 		tsq_format_time(a.from, f);
@@ -1023,10 +1079,23 @@ refresh_rollups(struct session *s, const struct table *t, int64_t window,
 		rollups_free(r, nr);
 		return 1;
 	}
-	char *last_id = PQntuples(res) ? xstrdup(PQgetvalue(res, 0, 2)) : NULL;
-	for (int i = 0; i < PQntuples(res); i++)
+	/* The ids of the records read, as one array literal: exactly these are cleared. */
+	struct tsq_buf ids = TSQ_BUF_INIT;
+	for (int i = 0; i < PQntuples(res); i++) {
+		const char *a = PQgetvalue(res, i, 2);
+		size_t n = strlen(a);
+		tsq_buf_adds(&ids, ids.len ? "," : "{");
+		if (n >= 2)
+			tsq_buf_add(&ids, a + 1, n - 2);
 		range_add(&ranges, &nranges, value_int64(res, i, 0, INT64_MIN),
 		    value_int64(res, i, 1, INT64_MAX));
+	}
+	char *last_id = NULL;
+	if (ids.len) {
+		tsq_buf_addc(&ids, '}');
+		last_id = tsq_buf_detach(&ids);
+	}
+	tsq_buf_free(&ids);
 	PQclear(res);
 	if (window >= 0 && s->b.kind == TSQ_BACKEND_TIMESCALEDB)
 		range_add(&ranges, &nranges, s->now - window, INT64_MAX);
@@ -1035,9 +1104,10 @@ refresh_rollups(struct session *s, const struct table *t, int64_t window,
 	nranges = ranges_merge(ranges, nranges);
 
 	int failed = 0;
+	int64_t horizon = retention_horizon(s, t);
 	for (int i = 0; i < nr && !tsq_cancel_signal(); i++)
 		for (int k = 0; k < nranges; k++)
-			failed += !refresh_one(s, t, &r[i], ranges[k].from, ranges[k].to);
+			failed += !refresh_one(s, t, &r[i], ranges[k].from, ranges[k].to, horizon);
 	if (last_id && failed == 0 && !s->o->dry_run && !tsq_cancel_signal()) {
 		params[2] = last_id;
 		if (!run_checked(s, "compress/touched_clear.sql", 3, params, NULL)) {
@@ -1104,7 +1174,8 @@ drop_chunks_older(struct session *s, const struct table *t, int64_t cut)
 			int64_t uncompressed;
 			chunk_bytes(s, &a, &a.bytes_before, &uncompressed);
 		}
-		act(s, &a, "timescaledb/drop_chunk.sql", 3, params, NULL);
+		if (act(s, &a, "timescaledb/drop_chunk.sql", 3, params, NULL))
+			horizon_record(s, t, c[i].end);
 	}
 	chunks_free(c, n);
 }
@@ -1140,7 +1211,8 @@ drop_partitions_older(struct session *s, const struct table *t, int64_t cut)
 		    PQgetvalue(res, i, 0), start, end, -1, -1, -1 };
 		const char *p[5] = { t->schema, t->name, PQgetvalue(res, i, 1), PQgetvalue(res, i, 2),
 		    s->o->keep_tables ? "true" : "false" };
-		act(s, &a, path, 5, p, after_drop_partition);
+		if (act(s, &a, path, 5, p, after_drop_partition))
+			horizon_record(s, t, end);
 	}
 	PQclear(res);
 }
@@ -1589,12 +1661,17 @@ one_shot(struct session *s, const struct table *t)
 	return TSQ_EXIT_OK;
 }
 
-/* --refresh ROLLUP: the rollup is named, not the table under it. */
+/*
+ * --refresh ROLLUP: the rollup is named, not the table under it; the run
+ * takes the lock of the raw table at the bottom of its ladder (as --run of
+ * that table does) and goes no further back than its retention horizon.
+ */
 static int
 refresh_rollup_named(struct session *s, const char *name)
 {
 	int64_t from = INT64_MIN, to = INT64_MAX;
-	struct table v;
+	struct table v, raw;
+	char path[64];
 	int rc = TSQ_EXIT_OK;
 
 	if (!option_time(s, "--from", s->o->from, &from) || !option_time(s, "--to", s->o->to, &to))
@@ -1605,46 +1682,40 @@ refresh_rollup_named(struct session *s, const char *name)
 	}
 	if (!table_find(s, name, &v))
 		return TSQ_EXIT_USAGE;
-	/* Which table's rollups is it?  Found among those of every table with rollups. */
-	const char *params[1] = { v.oid_text };
-	PGresult *res;
-	const char *sql = s->b.kind == TSQ_BACKEND_TIMESCALEDB ?
-	    "SELECT format('%I.%I', c.view_schema, c.view_name),"
-	    " (extract(epoch FROM (regexp_match(c.view_definition,"
-	    " 'time_bucket\\(''([^'']+)''::interval'))[1]::interval) * 1000000)::bigint"
-	    " FROM timescaledb_information.continuous_aggregates c"
-	    " WHERE format('%I.%I', c.view_schema, c.view_name)::regclass = $1::oid" :
-	    "SELECT format('%I.%I', schema_name, name), (extract(epoch FROM bucket) * 1000000)::bigint,"
-	    " name FROM tsq.rollups"
-	    " WHERE to_regclass(format('%I.%I', schema_name, name)) = $1::oid";
 	if (tsq_backend_own_partitions(s->b.kind) && !s->has_rollup_tables) {
 		tsq_error("%s is not a rollup: no rollups are installed here", v.display);
 		table_free(&v);
 		return TSQ_EXIT_USAGE;
 	}
-	res = tsq_exec(s->conn, sql, 1, params);
-	if (!tsq_result_ok(res)) {
-		tsq_report_result(res);
-		PQclear(res);
+	const char *params[1] = { v.oid_text };
+	PGresult *res;
+	if (!run_checked(s, backend_sql(s, "rollup_named.sql", path, sizeof path), 1, params, &res)) {
 		table_free(&v);
 		return TSQ_EXIT_FAILURE;
 	}
-	if (PQntuples(res) == 0) {
+	if (PQntuples(res) == 0 || PQgetisnull(res, 0, 3)) {
 		tsq_error("%s is not a rollup (%s)", v.display, s->b.kind == TSQ_BACKEND_TIMESCALEDB ?
 		    "a continuous aggregate" : "a table in tsq.rollups");
 		PQclear(res);
 		table_free(&v);
 		return TSQ_EXIT_USAGE;
 	}
-	struct rollup r = { xstrdup(PQgetvalue(res, 0, 0)), xstrdup(PQnfields(res) > 2 ?
-	    PQgetvalue(res, 0, 2) : PQgetvalue(res, 0, 0)), value_int64(res, 0, 1, 0) };
+	struct rollup r = { xstrdup(PQgetvalue(res, 0, 0)), xstrdup(PQgetvalue(res, 0, 2)),
+	    value_int64(res, 0, 1, 0) };
+	char *source = xstrdup(PQgetvalue(res, 0, 3));
 	PQclear(res);
-	if (lock_table(s, &v)) {
-		refresh_one(s, &v, &r, from, to);
-		unlock_table(s, &v);
-	} else if (s->locked_out) {
-		rc = TSQ_EXIT_TEMPFAIL;
+	if (!table_find(s, source, &raw)) {
+		rc = TSQ_EXIT_FAILURE;
+	} else {
+		if (lock_table(s, &raw)) {
+			refresh_one(s, &raw, &r, from, to, retention_horizon(s, &raw));
+			unlock_table(s, &raw);
+		} else if (s->locked_out) {
+			rc = TSQ_EXIT_TEMPFAIL;
+		}
+		table_free(&raw);
 	}
+	free(source);
 	free(r.reg);
 	free(r.name);
 	table_free(&v);
@@ -1880,7 +1951,8 @@ session_open(struct session *s, const struct options *o)
 	s->now = value_int64(res, 0, 0, 0);
 	PQclear(res);
 	res = tsq_exec(s->conn, "SELECT to_regclass('tsq.policy_run_ids') IS NOT NULL,"
-	    " to_regclass('tsq.rollups') IS NOT NULL", 0, NULL);
+	    " to_regclass('tsq.rollups') IS NOT NULL, to_regclass('tsq.retention') IS NOT NULL",
+	    0, NULL);
 	if (!tsq_result_ok(res)) {
 		tsq_report_result(res);
 		PQclear(res);
@@ -1888,6 +1960,7 @@ session_open(struct session *s, const struct options *o)
 	}
 	bool installed = PQgetvalue(res, 0, 0)[0] == 't';
 	s->has_rollup_tables = PQgetvalue(res, 0, 1)[0] == 't';
+	s->has_retention = PQgetvalue(res, 0, 2)[0] == 't';
 	PQclear(res);
 	if (!installed) {
 		tsq_error("tsq's schema is not installed in this database (or is older than "

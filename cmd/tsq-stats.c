@@ -1218,7 +1218,10 @@ write_overview(struct session *s, const struct row *rows, int n)
 	enum { NCOLS = sizeof names / sizeof names[0] };
 
 	if (s->o->format == TSQ_OUT_TABLE || s->o->format == TSQ_OUT_MARKDOWN) {
-		fprintf(s->out, "%s: PostgreSQL %s", s->database, s->version);
+		struct tsq_buf db = TSQ_BUF_INIT;
+		tsq_term_safe(&db, s->database);
+		fprintf(s->out, "%s: PostgreSQL %s", db.data, s->version);
+		tsq_buf_free(&db);
 		if (s->ts_version)
 			fprintf(s->out, ", TimescaleDB %s (%s license)", s->ts_version,
 			    s->license ? s->license : "unknown");

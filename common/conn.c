@@ -107,6 +107,54 @@ join_lines(struct tsq_buf *out, const char *msg)
  * mask the password of a URI (scheme://user:PASSWORD@host) and of a
  * password=VALUE setting, so that an error never shows one.
  */
+/* Every occurrence of the LEN bytes at SECRET in MSG, masked. */
+static void
+mask_all(struct tsq_buf *msg, const char *secret, size_t len)
+{
+	if (len == 0)
+		return;
+	for (char *p = msg->data; (p = memmem(p, msg->len - (size_t)(p - msg->data), secret, len));
+	    p += len)
+		memset(p, '*', len);
+}
+
+/*
+ * The passwords CONNINFO gives (a URI's user:PASSWORD@, a password=VALUE),
+ * masked wherever MSG quotes them: libpq quotes a token it cannot parse
+ * ("invalid percent-encoded token: ...") without saying it is a password.
+ */
+static void
+mask_given(struct tsq_buf *msg, const char *conninfo)
+{
+	const char *p, *q;
+
+	if (conninfo == NULL)
+		return;
+	if ((p = strstr(conninfo, "://")) != NULL) {
+		const char *user = p + 3, *at = user + strcspn(user, "@/?#");
+		const char *colon = memchr(user, ':', (size_t)(at - user));
+		if (*at == '@' && colon && at > colon + 1)
+			mask_all(msg, colon + 1, (size_t)(at - colon - 1));
+	}
+	for (p = conninfo; (p = strstr(p, "password")) != NULL; p = q) {
+		q = p + 8;
+		while (*q == ' ')
+			q++;
+		if (*q != '=')
+			continue;
+		for (q++; *q == ' '; q++)
+			;
+		const char *v = q;
+		if (*q == '\'') {
+			for (v = ++q; *q && *q != '\''; q++)
+				q += *q == '\\' && q[1];
+		} else {
+			q += strcspn(q, " ");
+		}
+		mask_all(msg, v, (size_t)(q - v));
+	}
+}
+
 static void
 redact_passwords(struct tsq_buf *msg)
 {
@@ -210,6 +258,7 @@ tsq_conn_open(const struct tsq_conn_opts *o, PGconn **out, struct tsq_buf *err)
 		tsq_buf_adds(err, "could not connect to the database: ");
 		join_lines(err, PQerrorMessage(conn));
 		redact_passwords(err);
+		mask_given(err, o->dbname ? o->dbname : getenv("TSQ_DB"));
 		PQfinish(conn);
 		return TSQ_CONN_FAILED;
 	}

@@ -192,9 +192,36 @@ json_row(struct tsq_out *o, char *const *vals)
 	putc('}', f);
 }
 
+/* See format.h: C1 controls are the UTF-8 pairs 0xc2 0x80-0x9f. */
+void
+tsq_term_safe(struct tsq_buf *b, const char *v)
+{
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+		if (*p == '\n')
+			tsq_buf_adds(b, "\\n");
+		else if (*p == '\r')
+			tsq_buf_adds(b, "\\r");
+		else if (*p == '\t')
+			tsq_buf_adds(b, "\\t");
+		else if (*p < 0x20 || *p == 0x7f)
+			tsq_buf_addf(b, "\\x%02x", *p);
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			tsq_buf_addf(b, "\\u%04x", *++p);
+		else
+			tsq_buf_addc(b, (char)*p);
+	}
+}
+
+/*
+ * V in a Markdown table cell: a pipe escaped, a line break as <br>, the
+ * characters HTML gives meaning to as entities (a renderer would pass raw
+ * HTML on), control characters as for a terminal.
+ */
 static void
 markdown_field(FILE *f, const char *v)
 {
+	struct tsq_buf b = TSQ_BUF_INIT;
+
 	if (v == NULL)
 		return;
 	for (; *v; v++) {
@@ -202,9 +229,26 @@ markdown_field(FILE *f, const char *v)
 			fputs("\\|", f);
 		else if (*v == '\n')
 			fputs("<br>", f);
-		else if (*v != '\r')
+		else if (*v == '<')
+			fputs("&lt;", f);
+		else if (*v == '>')
+			fputs("&gt;", f);
+		else if (*v == '&')
+			fputs("&amp;", f);
+		else if (*v == '\r')
+			continue;
+		else if ((unsigned char)*v < 0x20 || *v == 0x7f ||
+		    ((unsigned char)*v == 0xc2 && (unsigned char)v[1] >= 0x80 &&
+		    (unsigned char)v[1] <= 0x9f)) {
+			char one[3] = { *v, *v == (char)0xc2 ? *++v : 0, 0 };
+			tsq_buf_reset(&b);
+			tsq_term_safe(&b, one);
+			fputs(b.data, f);
+		} else {
 			putc(*v, f);
+		}
 	}
+	tsq_buf_free(&b);
 }
 
 /* ---- table ---- */
@@ -271,16 +315,8 @@ table_row(struct tsq_out *o, char *const *vals)
 		o->window = xcalloc((size_t)TABLE_WINDOW * (size_t)(o->ncols ? o->ncols : 1),
 		    sizeof *o->window);
 	for (int c = 0; c < o->ncols; c++) {
-		const char *v = table_text(o, vals[c]);
 		struct tsq_buf b = TSQ_BUF_INIT;
-		for (; *v; v++) {
-			if (*v == '\n')
-				tsq_buf_adds(&b, "\\n");
-			else if (*v == '\r')
-				tsq_buf_adds(&b, "\\r");
-			else
-				tsq_buf_addc(&b, *v);
-		}
+		tsq_term_safe(&b, table_text(o, vals[c]));
 		o->window[o->nwindow * (size_t)o->ncols + (size_t)c] = tsq_buf_detach(&b);
 	}
 	if (++o->nwindow == TABLE_WINDOW)
@@ -305,8 +341,12 @@ spark_flush(struct tsq_out *o)
 		hi = o->values[i] > hi ? o->values[i] : hi;
 		last = o->values[i];
 	}
-	if (o->key.len)
-		fprintf(o->f, "%s ", o->key.data);
+	if (o->key.len) {
+		struct tsq_buf k = TSQ_BUF_INIT;
+		tsq_term_safe(&k, o->key.data);
+		fprintf(o->f, "%s ", k.data);
+		tsq_buf_free(&k);
+	}
 	for (size_t b = 0; b < width; b++) {
 		/* Each character is the mean of its share of the values. */
 		size_t from = b * n / width, to = (b + 1) * n / width;
@@ -367,7 +407,9 @@ tsq_out_begin(struct tsq_out *o, int ncols, char *const *names, const unsigned i
 	o->width = xcalloc((size_t)ncols + 1, sizeof *o->width);
 	o->kinds = xcalloc((size_t)ncols + 1, sizeof *o->kinds);
 	for (int i = 0; i < ncols; i++) {
-		o->names[i] = xstrdup(names[i]);
+		struct tsq_buf b = TSQ_BUF_INIT;
+		tsq_term_safe(&b, names[i]);
+		o->names[i] = tsq_buf_detach(&b);
 		o->types[i] = types[i];
 		o->kinds[i] = (int)kind_of(types[i]);
 	}

@@ -86,4 +86,11 @@ void tsq_out_free(struct tsq_out *o);
  */
 void tsq_json_quote(struct tsq_buf *out, const char *v);
 
+/*
+ * V for a terminal, appended to B: control characters (C0, DEL, C1) shown
+ * as escapes (\n, \t, \x1b), so that data cannot move the cursor, clear
+ * the screen or change colours.
+ */
+void tsq_term_safe(struct tsq_buf *b, const char *v);
+
 #endif

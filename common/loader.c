@@ -1251,7 +1251,23 @@ begin(struct tsq_writer *w)
 static bool
 commit(struct tsq_writer *w)
 {
-	PGresult *res = run(w, "COMMIT");
+	PGresult *res;
+
+	if (w->hook.before_commit) {
+		struct tsq_buf err = TSQ_BUF_INIT;
+		bool ok = w->hook.before_commit(w->hook.arg, w->conn, &err);
+		if (!ok) {
+			PQclear(w->fatal);
+			w->fatal = NULL;
+			tsq_buf_reset(&w->fatal_msg);
+			tsq_buf_add(&w->fatal_msg, err.data, err.len);
+			tsq_buf_free(&err);
+			rollback(w);
+			return false;
+		}
+		tsq_buf_free(&err);
+	}
+	res = run(w, "COMMIT");
 
 	if (res) {
 		set_fatal(w, res, "could not commit");

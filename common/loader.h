@@ -181,8 +181,19 @@ struct tsq_server_reject {
 	char *error, *sqlstate, *column;
 };
 
+/*
+ * Run in each batch's transaction just before its COMMIT, so that what it
+ * records (the time ranges written, for tsq-compress) is committed with the
+ * rows or not at all.  False with ERR set: the batch is not committed.
+ */
+struct tsq_writer_hook {
+	bool (*before_commit)(void *arg, PGconn *conn, struct tsq_buf *err);
+	void *arg;
+};
+
 struct tsq_writer {
 	PGconn *conn;
+	struct tsq_writer_hook hook;
 	const struct tsq_load_plan *plan;
 	bool staged;			/* the staging table exists */
 	bool iso_made;			/* and the isolation table */

@@ -20,6 +20,8 @@
 struct tsq_worker {
 	PGconn *conn;
 	struct tsq_writer writer;
+	struct tsq_pool *pool;
+	const struct tsq_round *round;	/* the round its batch belongs to */
 	struct tsq_batch *job;	/* the batch it is writing */
 	pthread_t thread;
 	bool ok;
@@ -287,17 +289,7 @@ prepare_days(struct tsq_pool *p, struct tsq_round *r)
 			long changed;
 			int64_t from = r->days.day[i] * TSQ_USEC_PER_DAY;
 			int64_t to = r->days.day[j] * TSQ_USEC_PER_DAY + TSQ_USEC_PER_DAY - 1;
-			PGresult *res = tsq_backend_note_write(tsq_pool_conn(p), p->o.table, from,
-			    to + 1, &p->touched_table);
-			if (res) {
-				struct tsq_buf msg = TSQ_BUF_INIT;
-				tsq_result_message(res, tsq_pool_conn(p), &msg);
-				tsq_warning("could not record the days written for tsq-compress: %s",
-				    msg.data);
-				tsq_buf_free(&msg);
-				PQclear(res);
-			}
-			res = tsq_backend_before_write(tsq_pool_conn(p), p->o.backend,
+			PGresult *res = tsq_backend_before_write(tsq_pool_conn(p), p->o.backend,
 			    p->o.table, from, to, &changed);
 			if (res) {
 				struct tsq_buf msg = TSQ_BUF_INIT;
@@ -314,6 +306,38 @@ prepare_days(struct tsq_pool *p, struct tsq_round *r)
 		}
 		i = j + 1;
 	}
+}
+
+/*
+ * The writer's hook, in each batch's transaction: the days the round has
+ * rows on go to tsq.touched with the rows, so that tsq-compress refreshes
+ * the rollups over every batch, whenever it runs (a run between two batches
+ * of one load used to clear a day that later batches wrote to again).
+ */
+static bool
+record_days(void *arg, PGconn *conn, struct tsq_buf *err)
+{
+	struct tsq_worker *w = arg;
+	const struct tsq_round *r = w->round;
+	int known = 1;
+
+	if (w->pool->touched_table <= 0)
+		return true;
+	for (size_t i = 0; i < r->days.n;) {
+		size_t j = i;
+		while (j + 1 < r->days.n && r->days.day[j + 1] == r->days.day[j] + 1)
+			j++;
+		PGresult *res = tsq_backend_note_write(conn, w->pool->o.table,
+		    r->days.day[i] * TSQ_USEC_PER_DAY, (r->days.day[j] + 1) * TSQ_USEC_PER_DAY, &known);
+		if (res) {
+			tsq_buf_adds(err, "could not record the days written, for tsq-compress: ");
+			tsq_result_message(res, conn, err);
+			PQclear(res);
+			return false;
+		}
+		i = j + 1;
+	}
+	return true;
 }
 
 static bool
@@ -435,6 +459,14 @@ tsq_pool_flush(struct tsq_pool *p)
 		return true;
 	}
 	prepare_days(p, r);
+	if (p->touched_table == 0) {
+		PGresult *res = tsq_backend_note_write(tsq_pool_conn(p), p->o.table, INT64_MIN,
+		    INT64_MAX, &p->touched_table);
+		if (res) {
+			p->touched_table = -1;
+			PQclear(res);
+		}
+	}
 	/* Signals go to the main thread, which may be waiting in read(). */
 	sigset_t block, old;
 	sigemptyset(&block);
@@ -444,6 +476,9 @@ tsq_pool_flush(struct tsq_pool *p)
 	tsq_cancel_running(true);
 	for (int i = 0; i < p->nworkers; i++) {
 		p->workers[i].job = &r->batch[i];
+		p->workers[i].pool = p;
+		p->workers[i].round = r;
+		p->workers[i].writer.hook = (struct tsq_writer_hook){ record_days, &p->workers[i] };
 		pthread_create(&p->workers[i].thread, NULL, write_batch, &p->workers[i]);
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

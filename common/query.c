@@ -169,8 +169,16 @@ parse_param(struct tsq_query *q, char *spec, struct tsq_buf *err)
  * unterminated one runs to the end of the text.
  */
 static const char *
-quoted_end(const char *s)
+quoted_end(const char *text, const char *s)
 {
+	/* E'...': a backslash escapes the next character, \' included. */
+	if ((*s == 'E' || *s == 'e') && s[1] == '\'' && (s == text ||
+	    !(isalnum((unsigned char)s[-1]) || s[-1] == '_' || s[-1] == '$'))) {
+		const char *e = s + 2;
+		while (*e && !(*e == '\'' && e[1] != '\''))
+			e += (*e == '\\' || *e == '\'') && e[1] ? 2 : 1;
+		return *e ? e + 1 : e;
+	}
 	if (*s == '\'' || *s == '"') {
 		char quote = *s;
 		const char *e = s + 1;
@@ -209,11 +217,11 @@ quoted_end(const char *s)
 static bool
 number_params(struct tsq_query *q, struct tsq_buf *err)
 {
-	const char *s = q->text, *e;
+	const char *s = q->text, *e, *text_start = q->text;
 	struct tsq_buf out = TSQ_BUF_INIT;
 
 	while (*s) {
-		if ((e = quoted_end(s)) != NULL) {
+		if ((e = quoted_end(text_start, s)) != NULL) {
 			tsq_buf_add(&out, s, (size_t)(e - s));
 			s = e;
 		} else if (s[0] == ':' && s[1] == ':') {
@@ -251,10 +259,10 @@ expand_fragments(const char *text)
 {
 	static const char *const names[] = { "candles" };
 	struct tsq_buf out = TSQ_BUF_INIT;
-	const char *s = text, *e;
+	const char *s = text, *e, *text_start = text;
 
 	while (*s) {
-		if ((e = quoted_end(s)) != NULL) {
+		if ((e = quoted_end(text_start, s)) != NULL) {
 			tsq_buf_add(&out, s, (size_t)(e - s));
 			s = e;
 			continue;

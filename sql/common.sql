@@ -95,6 +95,19 @@ CREATE TABLE tsq.touched (
     recorded_at  timestamptz NOT NULL DEFAULT now()
 );
 
+-- step: created table tsq.retention
+-- unless: SELECT to_regclass('tsq.retention') IS NOT NULL
+-- How far back tsq-compress has dropped each table's raw data: before
+-- dropped_before some rows may be gone, so its rollups there are final and
+-- are never computed again from what is left (a late row loaded there stays
+-- in the raw table until the next drop, and changes no rollup).
+CREATE TABLE tsq.retention (
+    schema_name     text NOT NULL,
+    table_name      text NOT NULL,
+    dropped_before  timestamptz NOT NULL,
+    PRIMARY KEY (schema_name, table_name)
+);
+
 -- step: created table tsq.writes
 -- unless: SELECT to_regclass('tsq.writes') IS NOT NULL
 -- When tsq-load last committed rows to each table, for tsq-stats.

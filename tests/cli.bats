@@ -233,6 +233,27 @@ bad_value() {
 	assert_regex "$stderr" 'invalid connection option "nosuchkeyword"'
 }
 
+@test "a password in the connection text never reaches a message, in any tool or log format" {
+	for tool in $TOOLS; do
+		args=()
+		[ "$tool" = tsq-load ] && args=(ohlcv /dev/null)
+		[ "$tool" = tsq-query ] && args=(-c 'SELECT 1')
+		[ "$tool" = tsq-compress ] && args=(--run)
+		for fmt in text json; do
+			run --separate-stderr "$tool" --log-format "$fmt" -d 'postgresql://u:S3cret%PW@h/db' "${args[@]}"
+			assert_equal "$status" 2
+			assert_regex "$stderr" 'invalid percent-encoded token'
+			refute_regex "$stderr" 'S3cret'
+			run --separate-stderr "$tool" --log-format "$fmt" -d "host=/nonexistent-tsq-dir password='S3cret%PW x' user=u" "${args[@]}"
+			assert_equal "$status" 2
+			refute_regex "$stderr" 'S3cret'
+		done
+		TSQ_DB='postgresql://u:S3cret%PW@h/db' run --separate-stderr "$tool" "${args[@]}"
+		assert_equal "$status" 2
+		refute_regex "$stderr" 'S3cret'
+	done
+}
+
 @test "tsq-load and tsq-query say they cannot connect with exit 2" {
 	run --separate-stderr tsq-load -h /nonexistent-tsq-dir ohlcv /dev/null
 	assert_equal "$status" 2

@@ -338,6 +338,74 @@ refresh|ok|t"
 	fi
 }
 
+@test "rollups of days whose raw data was dropped are final: a late candle or a --refresh without a range leaves them" {
+	fresh_schema
+	load_hours
+	tsq-compress --set-policy=ohlcv compress_after=off,drop_after=12d
+	tsq-compress --run
+	before=$(rollup_days)
+	fives=$(tsq_psql -c "SELECT count(*), sum(volume) FROM ohlcv_5m")
+	# A late candle for a day already dropped (14 days ago), then the next run.
+	day=$(tsq_psql -c "SELECT to_char(date_trunc('day', now()) - interval '14 days' + interval '30 minutes', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")
+	printf 'time,symbol,open,high,low,close,volume\n%s,AAA,1,1,1,1,1\n' "$day" >late.csv
+	tsq-load -q ohlcv late.csv
+	run --separate-stderr tsq-compress --run
+	assert_success
+	# The day's bars are the ones made from all its candles, not from the late one.
+	assert_equal "$(rollup_days)" "$before"
+	assert_equal "$(tsq_psql -c "SELECT count(*), sum(volume) FROM ohlcv_5m")" "$fives"
+	# The late row itself went with the next drop.
+	assert_equal "$(tsq_psql -c "SELECT count(*) FROM ohlcv WHERE time = '$day'")" 0
+	# A refresh of a rollup without a range goes no further back than the drops,
+	# and its log line says the range it covered.
+	run --separate-stderr tsq-compress -v --refresh=ohlcv_5m
+	assert_success
+	assert_regex "$stderr" 'refresh rollup public\.ohlcv_5m over \[[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]+Z, infinity\)'
+	refute_regex "$stderr" 'over,'
+	assert_equal "$(tsq_psql -c "SELECT count(*), sum(volume) FROM ohlcv_5m")" "$fives"
+	run --separate-stderr tsq-compress --refresh=ohlcv_1d --from=2000-01-01 --to=2100-01-01
+	assert_success
+	assert_equal "$(rollup_days)" "$before"
+}
+
+@test "a --run between two batches of one load: the later batch's days are refreshed too" {
+	tsq_one_session && skip "PGlite takes one session at a time"
+	fresh_schema
+	today=$(tsq_psql -c "SELECT to_char(date_trunc('day', now()), 'YYYY-MM-DD')")
+	mkfifo feed
+	tsq-load -q --batch-size 3 ohlcv feed 2>load.err &
+	loader=$!
+	exec 5>feed
+	printf 'time,symbol,open,high,low,close,volume\n' >&5
+	for m in 01 02 03; do printf '%sT00:%s:00Z,AAA,1,2,1,2,10\n' "$today" "$m" >&5; done
+	wait_for 20 "the first batch" '[ "$(tsq_psql -c "SELECT count(*) FROM ohlcv")" = 3 ]'
+	tsq-compress --run ohlcv
+	# Later rows of the same day, in the same load, after the run.
+	for m in 04 05 06; do printf '%sT00:%s:00Z,AAA,1,9,1,9,20\n' "$today" "$m" >&5; done
+	exec 5>&-
+	wait "$loader"
+	tsq-compress --run ohlcv
+	assert_equal "$(tsq_psql -c "SELECT high, close, volume, candles FROM ohlcv_1d WHERE symbol = 'AAA'")" \
+		"$(tsq_psql -c "SELECT max(high), (array_agg(close ORDER BY time DESC))[1], sum(volume), count(*) FROM ohlcv WHERE symbol = 'AAA'")"
+	assert_equal "$(tsq_psql -c "SELECT volume FROM ohlcv_1d WHERE symbol = 'AAA'")" 90
+}
+
+@test "--refresh of a rollup takes the lock of its raw table: it waits for no --run, it is refused" {
+	tsq_one_session && skip "PGlite takes one session at a time"
+	fresh_schema
+	oid=$(tsq_psql -c "SELECT 'public.ohlcv'::regclass::oid")
+	tsq_psql -c "SELECT pg_advisory_lock(x'7473710000000000'::bigint + $oid), pg_sleep(30)" >/dev/null 2>&1 3>&- &
+	holder=$!
+	locks="SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = $oid"
+	wait_for 10 "the lock" '[ "$(tsq_psql -c "$locks")" = 1 ]'
+	run --separate-stderr tsq-compress --refresh=ohlcv_1h
+	assert_equal "$status" 75
+	assert_regex "$stderr" 'public\.ohlcv is being worked on by another run'
+	kill "$holder" 2>/dev/null || true
+	tsq_psql -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()" >/dev/null
+	wait "$holder" 2>/dev/null || true
+}
+
 @test "a second run while one holds the table exits 75, or 0 with --skip-if-locked" {
 	tsq_one_session && skip "PGlite takes one session at a time"
 	fresh_schema

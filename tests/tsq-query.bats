@@ -171,6 +171,19 @@ next|line",-2,t,1999-12-31 23:59:59+00,[],0
 | ---: | --- |
 | 2 |  |
 | 4 | say "hi"<br>next\|line |'
+	# Control characters in values and names cannot drive a terminal; HTML in
+	# markdown is shown, not passed on to a renderer.
+	run --separate-stderr tsq-query -F table -c "SELECT E'\\x1b[31mRED\\x07' AS \"x\\x1b[2Jy\", E'a\\tb' AS t"
+	assert_success
+	refute_output --regexp $'[\x01-\x08\x0b-\x1f\x7f]'
+	assert_output '    x\x1b[2Jy    |  t
+-----------------+------
+ \x1b[31mRED\x07 | a\tb'
+	run --separate-stderr tsq-query -F markdown -c "SELECT E'<script>x</script> & \\x1b[2J' AS v"
+	assert_success
+	assert_output '| v |
+| --- |
+| &lt;script&gt;x&lt;/script&gt; &amp; \x1b[2J |'
 	run --separate-stderr tsq-query -F csv --no-header -c 'SELECT 1 AS a, 2 AS b'
 	assert_output '1,2'
 	# On a terminal: a table by default, with the row count under it.

@@ -1,6 +1,7 @@
 -- The ranges tsq-load wrote to in table $1.$2 since the last refresh,
 -- overlapping or adjacent ones merged, in microseconds since 1970, with the
--- highest record id read (to clear exactly these afterwards).
+-- ids of the records read (to clear exactly these afterwards: a batch that
+-- commits its record meanwhile keeps it for the next run, whatever its id).
 WITH t AS (
     SELECT id, from_time, to_time,
            max(to_time) OVER (ORDER BY from_time, to_time
@@ -14,7 +15,7 @@ WITH t AS (
 )
 SELECT (extract(epoch FROM min(from_time)) * 1000000)::bigint,
        (extract(epoch FROM max(to_time)) * 1000000)::bigint,
-       max(max(id)) OVER ()
+       array_agg(id)::text
 FROM g
 GROUP BY grp
 ORDER BY 1

@@ -258,13 +258,6 @@ tsq_rollup_agrees() {
 	                    FROM $1 WHERE time >= '$since' ORDER BY 1, 2")
 }
 
-# The SQLSTATE in the reject record of a row the server refused in a COPY
-# (tsq-load --on-conflict error): Citus's coordinator reports what a worker
-# refused there as XX000, with the worker's message; the others pass $1 on.
-tsq_copy_sqlstate() {
-	if [ "$TSQ_TEST_BACKEND" = citus ]; then echo XX000; else echo "$1"; fi
-}
-
 # The chunks or daily partitions of public table $1 as a relation for a FROM
 # clause, as the backend's own catalog has them: name (schema-qualified),
 # range_start, range_end, and status as TimescaleDB's chunk status bits

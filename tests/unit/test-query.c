@@ -79,6 +79,14 @@ main(void)
 		    "their tokens stay as written");
 		tsq_query_free(&q);
 	}
+	/* E'...' keeps a backslash-escaped quote inside: ":x" there is text, not a parameter. */
+	if (ok(tsq_query_parse("t", "test", HEADER "SELECT E'\\' :x', e'a\\\\', date'2024-01-01', :interval",
+	    &q, &err), "E strings parse")) {
+		is_str(strstr(q.sql, "SELECT"), "SELECT E'\\' :x', e'a\\\\', date'2024-01-01', $3", "only the parameter is numbered");
+		tsq_query_free(&q);
+	} else {
+		printf("# %s\n", err.data);
+	}
 	tsq_buf_free(&err);
 	return done_testing();
 }
