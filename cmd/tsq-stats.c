@@ -655,6 +655,14 @@ row_columns(struct session *s, struct row *r, const char *reg, char **time)
 	if (symbols && !PQgetisnull(res, 0, 2)) {
 		double d = strtod(PQgetvalue(res, 0, 2), NULL);
 		r->symbols = d < 0 ? llround(-d * (double)r->rows) : llround(d);
+	} else if (symbols && r->kind[0] == 'h') {
+		/* Compressed rows leave the hypertable without statistics: its chunks have them. */
+		const char *hp[2] = { r->schema, r->name };
+		PGresult *c;
+		if (run_checked(s, "timescaledb/stats_symbols.sql", 2, hp, &c)) {
+			r->symbols = value_int64(c, 0, 0, r->symbols);
+			PQclear(c);
+		}
 	}
 	PQclear(res);
 	return symbols;

@@ -373,12 +373,25 @@ overview_of() {
 	fi
 	assert_equal "$(echo "$output" | awk -F, '{ s += $8 } END { print s }')" "$want"
 	[ "$TSQ_TEST_KIND" = timescaledb ] || return 0
+	# Compressed and analyzed: the symbols are still counted (from the chunks' statistics).
+	tsq_psql -c "ANALYZE ohlcv" >/dev/null
+	assert_equal "$(overview_of ohlcv 8)" 2
 	# A backfill into a compressed chunk leaves it partial.
 	tsq_psql -c "INSERT INTO ohlcv (time, symbol, timeframe, open, high, low, close, volume)
 	             VALUES ('2026-09-01 00:30', 'CCC', '1m', 1, 1, 1, 1, 1)"
 	run --separate-stderr tsq-stats --chunks -F csv --no-header ohlcv
 	assert_line --index 0 --regexp ',(partial|unordered)$'
 	assert_equal "$(echo "$output" | awk -F, '$9 == "compressed"' | wc -l)" "$((n - 1))"
+	# Recompressed: its rows are the ones it holds now, not those of its first compression.
+	tsq-compress --compress=ohlcv --older-than=1s
+	run --separate-stderr tsq-stats --chunks -F csv --no-header ohlcv
+	assert_equal "$(echo "$output" | awk -F, '$9 == "compressed"' | wc -l)" "$n"
+	assert_equal "$(echo "$output" | awk -F, '{ s += $6 } END { print s }')" 2881
+	assert_equal "$(overview_of ohlcv 5)" 2881
+	tsq_psql -c "ANALYZE ohlcv" >/dev/null
+	assert_equal "$(overview_of ohlcv 5)" 2881
+	# (an estimate: each chunk's own statistics)
+	assert [ "$(overview_of ohlcv 8)" -ge 2 ]
 }
 
 @test "a stored policy or a record of a table since dropped does not stop the report" {

@@ -129,3 +129,27 @@ CREATE FUNCTION tsq.rollup_horizon(rollup text) RETURNS timestamptz
 LANGUAGE sql IMMUTABLE AS $fn$
     SELECT 'infinity'::timestamptz
 $fn$;
+
+-- step: created function tsq.compressed_rows
+-- unless: SELECT to_regprocedure('tsq.compressed_rows(regclass)') IS NOT NULL
+-- The rows chunk $1 holds in compressed form: the count each compressed
+-- batch records, summed (a few reads per thousand rows).  TimescaleDB's own
+-- figure is the count when the chunk was first compressed, which a
+-- recompression after a backfill does not update.
+CREATE FUNCTION tsq.compressed_rows(chunk regclass) RETURNS bigint
+LANGUAGE plpgsql STABLE AS $fn$
+DECLARE
+    z regclass;
+    n bigint;
+BEGIN
+    SELECT format('%I.%I', c.schema_name, c.table_name)::regclass INTO z
+    FROM _timescaledb_catalog.chunk k
+    JOIN _timescaledb_catalog.chunk c ON c.id = k.compressed_chunk_id
+    WHERE format('%I.%I', k.schema_name, k.table_name)::regclass = chunk;
+    IF z IS NULL THEN
+        RETURN 0;
+    END IF;
+    EXECUTE format('SELECT coalesce(sum(_ts_meta_count), 0) FROM %s', z) INTO n;
+    RETURN n;
+END
+$fn$;
