@@ -300,10 +300,6 @@ parse_options(int argc, char **argv, struct options *o)
 	o->in.table = argv[optind++];
 	o->files = argv + optind;
 	o->nfiles = argc - optind;
-	if (o->in.resume && o->in.checkpoint == NULL) {
-		tsq_error("--resume needs --checkpoint=FILE");
-		return TSQ_EXIT_USAGE;
-	}
 	if (o->in.no_header && o->in.format == TSQ_FORMAT_JSONL) {
 		tsq_error("--no-header does not apply to JSON lines");
 		return TSQ_EXIT_USAGE;

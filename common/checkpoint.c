@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include "checkpoint.h"
-#include "loader.h"
 #include "mem.h"
 #include "outfile.h"
 
@@ -56,31 +55,31 @@ entry(const struct tsq_checkpoint *c, const char *input)
 }
 
 enum tsq_resume
-tsq_checkpoint_find(const struct tsq_checkpoint *c, const char *input, const char *identity,
-    int64_t *offset, long *line)
+tsq_checkpoint_find(const struct tsq_checkpoint *c, const char *input,
+    struct tsq_resume_point *rp)
 {
 	json_t *e = entry(c, input);
 
+	memset(rp, 0, sizeof *rp);
 	if (e == NULL)
 		return TSQ_RESUME_NONE;
-	json_t *id = json_object_get(e, "identity");
-	if (!json_is_string(id) || strcmp(json_string_value(id), identity) != 0)
-		return TSQ_RESUME_OTHER;
-	if (json_is_true(json_object_get(e, "done")))
-		return TSQ_RESUME_DONE;
+	json_t *hash = json_object_get(e, "hash");
 	json_t *off = json_object_get(e, "offset"), *ln = json_object_get(e, "line");
+	if (!json_is_string(hash) || json_string_length(hash) >= sizeof rp->hash)
+		return TSQ_RESUME_OLD;
 	if (!json_is_integer(off) || !json_is_integer(ln) || json_integer_value(off) < 0 ||
 	    json_integer_value(ln) < 1)
-		return TSQ_RESUME_OTHER;
-	*offset = json_integer_value(off);
-	*line = (long)json_integer_value(ln);
+		return TSQ_RESUME_NONE;
+	rp->offset = json_integer_value(off);
+	rp->line = (long)json_integer_value(ln);
+	rp->done = json_is_true(json_object_get(e, "done"));
+	snprintf(rp->hash, sizeof rp->hash, "%s", json_string_value(hash));
 	return TSQ_RESUME_AT;
 }
 
 bool
 tsq_checkpoint_save(struct tsq_checkpoint *c, const char *table, const char *input,
-    const char *identity, int64_t offset, long line, bool done, const char *rejects,
-    struct tsq_buf *err)
+    const struct tsq_resume_point *rp, const char *rejects, struct tsq_buf *err)
 {
 	json_t *files = json_object_get(c->root, "files");
 	if (!json_is_object(files)) {
@@ -89,10 +88,10 @@ tsq_checkpoint_save(struct tsq_checkpoint *c, const char *table, const char *inp
 	}
 	json_t *e = json_object();
 	json_object_set_new(c->root, "table", json_string(table));
-	json_object_set_new(e, "identity", json_string(identity));
-	json_object_set_new(e, "offset", json_integer(offset));
-	json_object_set_new(e, "line", json_integer(line));
-	json_object_set_new(e, "done", json_boolean(done));
+	json_object_set_new(e, "offset", json_integer(rp->offset));
+	json_object_set_new(e, "line", json_integer(rp->line));
+	json_object_set_new(e, "hash", json_string(rp->hash));
+	json_object_set_new(e, "done", json_boolean(rp->done));
 	if (rejects)
 		json_object_set_new(e, "rejects", json_string(rejects));
 	json_object_set_new(files, input, e);
@@ -105,12 +104,4 @@ tsq_checkpoint_save(struct tsq_checkpoint *c, const char *table, const char *inp
 	tsq_buf_free(&why);
 	free(text);
 	return ok;
-}
-
-void
-tsq_checkpoint_identity(const char *header, size_t hlen, const char *first, size_t flen,
-    char out[33])
-{
-	snprintf(out, 33, "%016llx%016llx", (unsigned long long)tsq_key_hash(header, hlen),
-	    (unsigned long long)tsq_key_hash(first, flen));
 }

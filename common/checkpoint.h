@@ -2,10 +2,12 @@
  * checkpoint.h - where a load can resume (tsq-load --checkpoint, --resume).
  *
  * For each input: the byte offset and line up to which every record is
- * either committed or in the reject file, whether the input is done, and
- * an identity (a hash of its header and first record) so that a different
- * file of the same name is loaded whole rather than skipped.  The file is
+ * either committed or in the reject file, whether the input is done, and a
+ * hash of the bytes before that offset, so that a file that changed is not
+ * taken for the one loaded (a file that only grew continues).  The file is
  * JSON, replaced by rename: a crash leaves the old checkpoint or the new.
+ * Where tsq's schema has tsq.loads, the database's own record of each
+ * committed batch comes first; the file is then a copy for people.
  */
 #ifndef TSQ_CHECKPOINT_H
 #define TSQ_CHECKPOINT_H
@@ -14,6 +16,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "reader.h"
 
 struct tsq_checkpoint;
 
@@ -25,27 +28,28 @@ struct tsq_checkpoint;
 struct tsq_checkpoint *tsq_checkpoint_load(const char *path, bool read, struct tsq_buf *warn);
 void tsq_checkpoint_free(struct tsq_checkpoint *c);
 
+/* Where an input's committed part ends, and what its bytes were. */
+struct tsq_resume_point {
+	int64_t offset;			/* every record before this byte is committed or rejected */
+	long line;			/* the line at that byte */
+	char hash[TSQ_PREFIX_HASH_SIZE];	/* of the bytes before it (reader.h) */
+	bool done;			/* the input was read to its end */
+};
+
 enum tsq_resume {
 	TSQ_RESUME_NONE,	/* nothing recorded for the input: load all of it */
-	TSQ_RESUME_OTHER,	/* recorded for another file of the same name: load all of it */
-	TSQ_RESUME_AT,		/* skip to *offset, the start of line *line */
-	TSQ_RESUME_DONE,	/* the input was loaded to its end */
+	TSQ_RESUME_AT,		/* the point is recorded */
+	TSQ_RESUME_OLD,		/* recorded by an earlier tsq-load, without the bytes' hash */
 };
 
 enum tsq_resume tsq_checkpoint_find(const struct tsq_checkpoint *c, const char *input,
-    const char *identity, int64_t *offset, long *line);
+    struct tsq_resume_point *rp);
 
 /*
- * Record that INPUT (of IDENTITY) is committed up to OFFSET, the start of
- * LINE, or DONE; TABLE and REJECTS are noted for the reader of the file.
- * False with ERR set when the file cannot be written.
+ * Record INPUT's point RP; TABLE and REJECTS are noted for the reader of
+ * the file.  False with ERR set when the file cannot be written.
  */
 bool tsq_checkpoint_save(struct tsq_checkpoint *c, const char *table, const char *input,
-    const char *identity, int64_t offset, long line, bool done, const char *rejects,
-    struct tsq_buf *err);
-
-/* The identity of an input: its header and first record, hashed. */
-void tsq_checkpoint_identity(const char *header, size_t hlen, const char *first, size_t flen,
-    char out[33]);
+    const struct tsq_resume_point *rp, const char *rejects, struct tsq_buf *err);
 
 #endif

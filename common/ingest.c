@@ -1,4 +1,8 @@
 #include <errno.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <sys/random.h>
+#include <inttypes.h>
 #include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -92,26 +96,35 @@ reject_record(struct tsq_ingest *L, const struct tsq_record *rec, const char *co
     const char *error)
 {
 	struct tsq_reject rj = { NULL, rec->line, rec->offset, column, error, NULL, rec->raw,
-		rec->rawlen, rec->rawsize, rec->format, NULL };
+		rec->rawlen, rec->rawsize, rec->format, NULL, -1 };
 	bool ok = write_reject(L, &rj);
 	if (ok)
 		check_limits(L);
 	return ok;
 }
 
-/* The pool's hook: a row the server refused. */
+/*
+ * The pool's hook, on a worker's thread before its batch commits: a row the
+ * server refused, to the reject file (which several threads may write).  It
+ * is counted with its round, on the main thread.
+ */
 static bool
 server_rejected(void *arg, const struct tsq_row *row, const char *raw,
-    const struct tsq_server_reject *why)
+    const struct tsq_server_reject *why, int worker)
 {
 	struct tsq_ingest *L = arg;
-	struct tsq_reject rj = { NULL, row->line, row->offset, why->column, why->error,
-		why->sqlstate, raw, row->raw_len, row->raw_size, (enum tsq_format)row->tag, NULL };
+	struct tsq_reject rj = { L->display, row->line, row->offset, why->column, why->error,
+		why->sqlstate, raw, row->raw_len, row->raw_size, (enum tsq_format)row->tag,
+		L->header_raw, worker };
+	struct tsq_buf err = TSQ_BUF_INIT;
+	bool ok = tsq_rejects_write(L->rejects, &rj, &err);
 
-	if (!write_reject(L, &rj))
-		return false;
-	L->t.read--;	/* counted with its round */
-	return true;
+	if (ok)
+		tsq_verbose("%s:%ld: rejected: %s", L->display, rj.line, rj.error);
+	else
+		tsq_error("%s", err.data);
+	tsq_buf_free(&err);
+	return ok;
 }
 
 /* The pool's hook: a round is committed. */
@@ -122,6 +135,7 @@ round_committed(void *arg, const struct tsq_round_done *d)
 	struct tsq_buf err = TSQ_BUF_INIT;
 
 	L->t.read += d->read;
+	L->t.rejected += d->rejected;
 	L->t.duplicates += d->duplicates;
 	L->t.inserted += d->inserted;
 	L->t.updated += d->updated;
@@ -138,10 +152,13 @@ round_committed(void *arg, const struct tsq_round_done *d)
 		    d->retries ? " (written again after a deadlock)" : "");
 	if (d->end_offset > 0)
 		L->committed_line = d->end_line;
-	if (L->checkpoint && !L->o->dry_run && d->end_offset > 0 &&
-	    !tsq_checkpoint_save(L->checkpoint, L->table.quoted, L->input, L->identity,
-	    d->end_offset, d->end_line + 1, false, tsq_rejects_path(L->rejects), &err))
-		stop_load(L, TSQ_EXIT_CANTCREAT, "%s", err.data);
+	if (L->checkpoint && !L->o->dry_run && d->end_offset > 0) {
+		struct tsq_resume_point rp = { d->end_offset, d->end_line + 1, "", false };
+		snprintf(rp.hash, sizeof rp.hash, "%s", d->end_hash);
+		if (!tsq_checkpoint_save(L->checkpoint, L->table.quoted, L->input, &rp,
+		    tsq_rejects_path(L->rejects), &err))
+			stop_load(L, TSQ_EXIT_CANTCREAT, "%s", err.data);
+	}
 	tsq_buf_free(&err);
 	check_limits(L);
 }
@@ -281,6 +298,10 @@ take_record(struct tsq_ingest *L, const struct tsq_record *rec)
 	}
 	if (st == TSQ_MAP_REJECT)
 		return reject_record(L, rec, L->row.column, L->row.error);
+	/* Resumed: this row's worker committed it already (see resume_input). */
+	if (rec->offset < L->skip_max &&
+	    rec->offset < L->skip_until[L->row.route_hash % (uint64_t)L->skip_workers])
+		return true;
 
 	struct tsq_row_origin origin = { rec->raw, rec->rawlen, rec->rawsize, rec->format,
 		rec->line, rec->offset, 0 };
@@ -346,50 +367,176 @@ drop_stale_rejects(struct tsq_ingest *L)
 }
 
 /*
- * With --resume, skip what the checkpoint says is committed (REC is the
- * first record).  Returns RESUME_AT when REC is skipped too, RESUME_DONE when
- * the whole input is.
+ * Where the last load of this input into this table committed to: its
+ * workers' rows of tsq.loads (the batches' own record), or the checkpoint
+ * file where the schema has no tsq.loads.  *N workers' offsets in OFF (one
+ * when they come from the file); the point to read on from (the smallest)
+ * in RP.  False with the load stopped when the record cannot be used.
  */
-static enum tsq_resume
-resume_input(struct tsq_ingest *L, const struct tsq_record *rec)
+static bool
+find_resume(struct tsq_ingest *L, struct tsq_resume_point *rp, int64_t **off, int *n, bool *found)
 {
-	int64_t offset = 0;
-	long line = 0;
-	struct tsq_buf err = TSQ_BUF_INIT;
-
-	if (!L->o->resume)
-		return TSQ_RESUME_NONE;
-	enum tsq_resume r = tsq_checkpoint_find(L->checkpoint, L->input, L->identity, &offset, &line);
-	switch (r) {
+	*found = false;
+	*off = NULL;
+	*n = 0;
+	if (L->has_loads && L->source) {
+		const char *params[3] = { L->table.schema, L->table.name, L->source };
+		PGresult *res = tsq_exec(tsq_pool_conn(&L->pool), tsq_sql_file("load/progress_find.sql"),
+		    3, params);
+		if (!tsq_result_ok(res)) {
+			struct tsq_buf msg = TSQ_BUF_INIT;
+			tsq_result_message(res, tsq_pool_conn(&L->pool), &msg);
+			stop_load(L, TSQ_EXIT_FAILURE, "could not read the progress of the last load: %s",
+			    msg.data);
+			tsq_buf_free(&msg);
+			PQclear(res);
+			return false;
+		}
+		if (PQntuples(res) > 0) {
+			int workers = atoi(PQgetvalue(res, 0, 2)), lowest = -1;
+			*n = workers > 0 && workers <= TSQ_POOL_MAX_WORKERS ? workers : 1;
+			*off = xcalloc((size_t)*n, sizeof **off);
+			bool all = PQntuples(res) == *n, done = true;
+			for (int i = 0; i < PQntuples(res); i++) {
+				int w = atoi(PQgetvalue(res, i, 1));
+				if (w < 0 || w >= *n)
+					continue;
+				(*off)[w] = strtoll(PQgetvalue(res, i, 3), NULL, 10);
+				done &= PQgetvalue(res, i, 6)[0] == 't';
+				if (lowest < 0 || (*off)[w] < strtoll(PQgetvalue(res, lowest, 3), NULL, 10))
+					lowest = i;
+			}
+			/* A worker without a row committed nothing of this input. */
+			if (lowest >= 0 && all) {
+				rp->offset = strtoll(PQgetvalue(res, lowest, 3), NULL, 10);
+				rp->line = atol(PQgetvalue(res, lowest, 4));
+				snprintf(rp->hash, sizeof rp->hash, "%s", PQgetvalue(res, lowest, 5));
+			} else {
+				rp->offset = 0;
+				rp->line = 1;
+			}
+			rp->done = done && all;
+			free(L->load_id);
+			L->load_id = xstrdup(PQgetvalue(res, 0, 0));
+			*found = true;
+		}
+		PQclear(res);
+		if (*found)
+			return true;
+	}
+	if (L->checkpoint == NULL)
+		return true;
+	switch (tsq_checkpoint_find(L->checkpoint, L->input, rp)) {
 	case TSQ_RESUME_NONE:
-		return r;
-	case TSQ_RESUME_OTHER:
-		tsq_warning("%s: the input differs from the checkpoint; loading all of it", L->display);
-		return r;
-	case TSQ_RESUME_DONE:
-		tsq_info("%s: already loaded (checkpoint \"%s\")", L->display, L->o->checkpoint);
-		return r;
+		return true;
+	case TSQ_RESUME_OLD:
+		stop_load(L, TSQ_EXIT_USAGE, "checkpoint \"%s\" was written by an earlier tsq-load and "
+		    "does not say what %s held, so a resume could skip rows of a file that changed: "
+		    "remove it, or load without --resume (rows already in the table are updated, not "
+		    "written twice)", L->o->checkpoint, L->display);
+		return false;
 	case TSQ_RESUME_AT:
 		break;
 	}
-	if (rec == NULL || offset <= rec->offset)
-		return TSQ_RESUME_NONE;
-	if (!tsq_reader_skip_to(L->reader, offset, line, &err)) {
-		tsq_warning("%s: cannot resume: %s; loading all of it", L->display, err.data);
-		tsq_buf_free(&err);
-		return TSQ_RESUME_NONE;
+	*n = 1;
+	*off = xcalloc(1, sizeof **off);
+	(*off)[0] = rp->offset;
+	*found = true;
+	return true;
+}
+
+/* A load that does not resume registers itself as the last load of its source. */
+static void
+start_record(struct tsq_ingest *L)
+{
+	char workers[16];
+
+	if (!L->pool.load_id)
+		return;
+	snprintf(workers, sizeof workers, "%d", L->pool.nworkers);
+	const char *params[5] = { L->load_id, workers, L->table.schema, L->table.name,
+	    L->pool.source };
+	PGresult *res = tsq_exec(tsq_pool_conn(&L->pool), tsq_sql_file("load/progress_start.sql"), 5,
+	    params);
+	if (!tsq_result_ok(res)) {
+		struct tsq_buf msg = TSQ_BUF_INIT;
+		tsq_result_message(res, tsq_pool_conn(&L->pool), &msg);
+		stop_load(L, TSQ_EXIT_FAILURE, "could not record the load in tsq.loads: %s", msg.data);
+		tsq_buf_free(&msg);
 	}
-	long dropped = tsq_rejects_prune(tsq_rejects_path(L->rejects), L->display, offset, &err);
+	PQclear(res);
+}
+
+/*
+ * With --resume, go on from where the last load of this input committed,
+ * once the bytes before that point are shown to be the same ones (a file
+ * that grew goes on; one that changed is refused).  With several workers
+ * each committed up to its own point: reading goes on from the lowest, and
+ * take_record() passes over the rows of the workers that were further on.
+ * Returns false when the load stops.
+ */
+static bool
+resume_input(struct tsq_ingest *L)
+{
+	struct tsq_resume_point rp;
+	struct tsq_buf err = TSQ_BUF_INIT;
+	int64_t *off;
+	int n;
+	bool found;
+
+	if (!L->o->resume) {
+		start_record(L);
+		return !tsq_ingest_stopped(L);
+	}
+	if (L->checkpoint == NULL && (!L->has_loads || L->source == NULL)) {
+		stop_load(L, TSQ_EXIT_USAGE, "--resume of %s needs --checkpoint=FILE: %s", L->display,
+		    L->has_loads ? "a pipe has no name to find its last load by" :
+		    "this database has no record of loads (tsq-init of this version adds tsq.loads)");
+		return false;
+	}
+	if (!find_resume(L, &rp, &off, &n, &found))
+		return false;
+	if (!found) {
+		tsq_info("%s: nothing of it was loaded before: loading all of it", L->display);
+		return true;
+	}
+	if (rp.offset > 0) {
+		char hash[TSQ_PREFIX_HASH_SIZE];
+		bool reached = tsq_reader_skip_to(L->reader, rp.offset, rp.line, &err);
+		tsq_reader_prefix_hash(L->reader, hash);
+		if (!reached || strcmp(hash, rp.hash) != 0) {
+			stop_load(L, TSQ_EXIT_DATAERR, "%s is not the input whose first %lld bytes (to "
+			    "line %ld) were loaded: it changed since; load it without --resume to load all "
+			    "of it (rows already in the table are updated, not written twice)", L->display,
+			    (long long)rp.offset, rp.line - 1);
+			tsq_buf_free(&err);
+			free(off);
+			return false;
+		}
+	}
+	long dropped = tsq_rejects_prune(tsq_rejects_path(L->rejects), L->display, rp.offset, off, n,
+	    &err);
 	if (dropped < 0)
-		tsq_warning("%s", err.data);
+		stop_load(L, TSQ_EXIT_CANTCREAT, "%s", err.data);
 	else if (dropped)
-		tsq_verbose("%s: dropped %ld reject records past the checkpoint",
+		tsq_verbose("%s: dropped %ld reject records past the point resumed from",
 		    tsq_rejects_path(L->rejects), dropped);
 	tsq_buf_free(&err);
-	tsq_info("%s: resuming at line %ld", L->display, line);
-	L->committed_line = line - 1;
-	tsq_pool_advance(&L->pool, line - 1, offset);
-	return TSQ_RESUME_AT;
+	L->resumed_done = rp.done;
+	if (rp.offset > 0) {
+		if (!rp.done)
+			tsq_info("%s: resuming at line %ld", L->display, rp.line);
+		L->committed_line = rp.line - 1;
+		tsq_pool_advance(&L->pool, rp.line - 1, rp.offset, rp.hash);
+	}
+	free(L->skip_until);
+	L->skip_until = off;
+	L->skip_workers = n;
+	L->skip_max = 0;
+	for (int i = 0; i < n; i++)
+		if (off[i] > L->skip_max)
+			L->skip_max = off[i];
+	return !tsq_ingest_stopped(L);
 }
 
 /* Read the header (CSV, TSV, reject files) and set up the mapping. */
@@ -419,6 +566,49 @@ start_input(struct tsq_ingest *L, struct tsq_buf *err)
 	return map_input(L, L->keyed ? NULL : &rec) ? TSQ_EXIT_OK : TSQ_EXIT_USAGE;
 }
 
+/* The input was read to its end: every worker's record says so, and the checkpoint. */
+static void
+input_done(struct tsq_ingest *L, struct tsq_buf *err)
+{
+	struct tsq_resume_point rp = { tsq_reader_hashed(L->reader), L->committed_line + 1, "", true };
+	char offset[32], line[32];
+
+	tsq_reader_prefix_hash(L->reader, rp.hash);
+	if (L->has_loads && L->source) {
+		snprintf(offset, sizeof offset, "%" PRId64, rp.offset);
+		snprintf(line, sizeof line, "%ld", rp.line);
+		const char *params[5] = { L->load_id, L->source, offset, line, rp.hash };
+		PGresult *res = tsq_exec(tsq_pool_conn(&L->pool), tsq_sql_file("load/progress_done.sql"),
+		    5, params);
+		if (!tsq_result_ok(res)) {
+			struct tsq_buf msg = TSQ_BUF_INIT;
+			tsq_result_message(res, tsq_pool_conn(&L->pool), &msg);
+			tsq_warning("could not record that %s was loaded to its end: %s", L->display,
+			    msg.data);
+			tsq_buf_free(&msg);
+		}
+		PQclear(res);
+	}
+	if (L->checkpoint && !tsq_checkpoint_save(L->checkpoint, L->table.quoted, L->input, &rp,
+	    tsq_rejects_path(L->rejects), err))
+		stop_load(L, TSQ_EXIT_CANTCREAT, "%s", err->data);
+}
+
+/*
+ * The name a load's progress is recorded under: a regular file's real path
+ * (a resume may name it another way), or NULL for standard input and pipes,
+ * which cannot be read again.
+ */
+static char *
+source_of(const char *input)
+{
+	struct stat st;
+
+	if (strcmp(input, "-") == 0 || stat(input, &st) != 0 || !S_ISREG(st.st_mode))
+		return NULL;
+	return realpath(input, NULL);
+}
+
 int
 tsq_ingest_input(struct tsq_ingest *L, const char *input)
 {
@@ -435,6 +625,14 @@ tsq_ingest_input(struct tsq_ingest *L, const char *input)
 	}
 	L->display = L->in.display;
 	L->input = input;
+	free(L->source);
+	L->source = source_of(input);
+	/* A pipe's progress is recorded too, under its own name (it cannot be resumed). */
+	L->pool.source = L->source ? L->source : L->in.display;
+	L->pool.load_id = L->has_loads && !L->o->dry_run ? L->load_id : NULL;
+	free(L->skip_until);
+	L->skip_until = NULL;
+	L->skip_max = 0;
 	L->reader = tsq_reader_open(&L->in, &ro);
 	L->committed_line = 0;
 	free(L->header_raw);
@@ -450,38 +648,37 @@ tsq_ingest_input(struct tsq_ingest *L, const char *input)
 		}
 		goto out;
 	}
-	bool first = true;
+	if (!resume_input(L))
+		goto out;
+	uint64_t records = 0;
 	while (!tsq_ingest_stopped(L)) {
 		st = tsq_reader_next(L->reader, &rec, &err);
-		if (st == TSQ_READ_EOF)
+		if (st == TSQ_READ_EOF) {
+			if (L->resumed_done && records == 0)
+				tsq_info("%s: already loaded, to line %ld; nothing came after", L->display,
+				    L->committed_line);
+			else if (L->resumed_done)
+				tsq_info("%s: loaded before; the %llu record%s added since loaded now",
+				    L->display, (unsigned long long)records, records == 1 ? "" : "s");
 			break;
+		}
+		records++;
 		if (st == TSQ_READ_ERROR) {
 			if (!tsq_cancel_signal())
 				stop_load(L, TSQ_EXIT_FAILURE, "%s", err.data);
 			break;
 		}
-		if (first) {
-			first = false;
-			tsq_checkpoint_identity(L->header_raw ? L->header_raw : "",
-			    L->header_raw ? strlen(L->header_raw) : 0, rec.raw, rec.rawlen, L->identity);
-			enum tsq_resume r = resume_input(L, &rec);
-			if (r == TSQ_RESUME_DONE)
-				goto out;
-			if (r == TSQ_RESUME_AT)
-				continue;
-		}
 		if (!take_record(L, &rec))
 			break;
 		/* Every record up to here is in the round being read or the reject file. */
-		tsq_pool_advance(&L->pool, rec.last_line, rec.end);
+		char hash[TSQ_PREFIX_HASH_SIZE];
+		tsq_reader_prefix_hash(L->reader, hash);
+		tsq_pool_advance(&L->pool, rec.last_line, rec.end, hash);
 		if (tsq_pool_full(&L->pool) && !tsq_pool_flush(&L->pool))
 			break;
 		tsq_progress_update(&L->progress, L->t.read + (uint64_t)tsq_pool_pending(&L->pool),
 		    L->in.raw_read, L->in.size);
 	}
-	if (first && !tsq_ingest_stopped(L))
-		tsq_checkpoint_identity(L->header_raw ? L->header_raw : "",
-		    L->header_raw ? strlen(L->header_raw) : 0, "", 0, L->identity);
 	/*
 	 * Rows read before a limit stopped the load are good rows: keep them.
 	 * After a signal or a failed batch, the round being read is dropped.
@@ -494,10 +691,8 @@ tsq_ingest_input(struct tsq_ingest *L, const char *input)
 		goto out;
 done:
 	drop_stale_rejects(L);
-	if (L->checkpoint && !L->o->dry_run && !tsq_checkpoint_save(L->checkpoint,
-	    L->table.quoted, input, L->identity, tsq_reader_offset(L->reader),
-	    L->committed_line + 1, true, tsq_rejects_path(L->rejects), &err))
-		stop_load(L, TSQ_EXIT_CANTCREAT, "%s", err.data);
+	if (!L->o->dry_run)
+		input_done(L, &err);
 out:
 	if (L->pool.stopped && L->pool.failure.len) {
 		stop_load(L, TSQ_EXIT_FAILURE, "%s", L->pool.failure.data);
@@ -508,26 +703,6 @@ out:
 	tsq_input_close(&L->in);
 	tsq_buf_free(&err);
 	return rc;
-}
-
-
-/* Rows were committed: say when, for tsq-stats (a failure only warns). */
-static void
-note_written(struct tsq_ingest *L)
-{
-	PGconn *conn = tsq_pool_conn(&L->pool);
-
-	if (conn == NULL || PQstatus(conn) != CONNECTION_OK ||
-	    PQtransactionStatus(conn) != PQTRANS_IDLE || tsq_cancel_signal())
-		return;
-	PGresult *res = tsq_backend_note_written(conn, &L->table);
-	if (res) {
-		struct tsq_buf msg = TSQ_BUF_INIT;
-		tsq_result_message(res, conn, &msg);
-		tsq_warning("could not record the time of the load for tsq-stats: %s", msg.data);
-		tsq_buf_free(&msg);
-		PQclear(res);
-	}
 }
 
 
@@ -556,6 +731,9 @@ open_load(struct tsq_ingest *L, const struct tsq_conn_opts *conn)
 	/* Values are read as this server reads them. */
 	L->map_opts = L->o->map;
 	L->map_opts.conv.plus_infinity = L->backend.server_version >= 160000;
+	res = tsq_exec(tsq_pool_conn(&L->pool), "SELECT to_regclass('tsq.loads') IS NOT NULL", 0, NULL);
+	L->has_loads = tsq_result_ok(res) && PQgetvalue(res, 0, 0)[0] == 't';
+	PQclear(res);
 	struct tsq_buf hint = TSQ_BUF_INIT;
 	if (!tsq_table_describe(tsq_pool_conn(&L->pool), &L->backend, L->o->table, &L->table, &err,
 	    &hint)) {
@@ -570,6 +748,26 @@ out:
 	return rc;
 }
 
+/* 32 hex digits, random: what tells this load's records from every other's. */
+static char *
+new_load_id(void)
+{
+	unsigned char b[16];
+	char *id = xmalloc(33);
+
+	if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b) {
+		/* No entropy to be had: the time and the process are unique enough here. */
+		int64_t t = tsq_now_usec();
+		pid_t pid = getpid();
+		memset(b, 0, sizeof b);
+		memcpy(b, &t, sizeof t);
+		memcpy(b + 8, &pid, sizeof pid);
+	}
+	for (int i = 0; i < 16; i++)
+		snprintf(id + 2 * i, 3, "%02x", b[i]);
+	return id;
+}
+
 int
 tsq_ingest_open(struct tsq_ingest *L, const struct tsq_ingest_opts *o,
     const struct tsq_conn_opts *conn)
@@ -578,6 +776,7 @@ tsq_ingest_open(struct tsq_ingest *L, const struct tsq_ingest_opts *o,
 
 	memset(L, 0, sizeof *L);
 	L->o = o;
+	L->load_id = new_load_id();
 	tsq_buf_init(&L->stop);
 	tsq_mapped_init(&L->row);
 	tsq_progress_init(&L->progress, o->progress);
@@ -594,8 +793,6 @@ void
 tsq_ingest_finish(struct tsq_ingest *L)
 {
 	tsq_progress_clear(&L->progress);
-	if (L->t.inserted + L->t.updated > 0 && !L->o->dry_run)
-		note_written(L);
 }
 
 bool
@@ -613,6 +810,9 @@ tsq_ingest_close(struct tsq_ingest *L, struct tsq_buf *err)
 	tsq_table_free(&L->table);
 	tsq_checkpoint_free(L->checkpoint);
 	free(L->header_raw);
+	free(L->load_id);
+	free(L->source);
+	free(L->skip_until);
 	tsq_buf_free(&L->stop);
 	return ok;
 }

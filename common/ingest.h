@@ -88,7 +88,14 @@ struct tsq_ingest {
 	const char *input;		/* as named on the command line */
 	bool keyed;			/* JSON lines: records name their fields */
 	char *header_raw;		/* the header record as read, for reject records */
-	char identity[33];
+	char *source;			/* its name in tsq.loads: the real path; NULL for a pipe */
+	/* a resumed input: the offset up to which each worker had committed its rows */
+	int64_t *skip_until, skip_max;
+	int skip_workers;
+	bool resumed_done;		/* and the load it resumed had read it to its end */
+	/* the load's record in tsq.loads (see sql/common.sql), when the schema has it */
+	bool has_loads;
+	char *load_id;
 	long committed_line;		/* last line of the input committed or rejected */
 	struct tsq_rejects *rejects;
 	bool rejects_shared;		/* --rejects: one file for every input */

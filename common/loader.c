@@ -976,6 +976,7 @@ add_reject(struct tsq_writer *w, size_t row, const PGresult *res, const char *co
 
 static bool begin(struct tsq_writer *w);
 static void rollback(struct tsq_writer *w);
+static int by_row(const void *a, const void *b);
 
 /* The results of a multi-statement query: the first error, or NULL with COUNTS filled. */
 static PGresult *
@@ -1253,6 +1254,9 @@ commit(struct tsq_writer *w)
 {
 	PGresult *res;
 
+	/* In the order of the input (the rows were written grouped), for the hook and after. */
+	if (w->nrejects > 1)
+		qsort(w->rejects, w->nrejects, sizeof *w->rejects, by_row);
 	if (w->hook.before_commit) {
 		struct tsq_buf err = TSQ_BUF_INIT;
 		bool ok = w->hook.before_commit(w->hook.arg, w->conn, &err);

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <inttypes.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -13,6 +14,7 @@
 #include "log.h"
 #include "mem.h"
 #include "pool.h"
+#include "script.h"
 
 /* A batch that fails on a deadlock is tried this many times in all. */
 #define ATTEMPTS 4
@@ -42,6 +44,7 @@ struct tsq_round {
 	long rows;
 	long end_line;
 	int64_t end_offset;
+	char end_hash[TSQ_PREFIX_HASH_SIZE];
 	struct tsq_daylist days;	/* UTC days of the time column */
 	bool inflight;
 };
@@ -218,10 +221,11 @@ tsq_pool_add(struct tsq_pool *p, const struct tsq_mapped *row, enum tsq_dedupe d
 }
 
 void
-tsq_pool_advance(struct tsq_pool *p, long end_line, int64_t end_offset)
+tsq_pool_advance(struct tsq_pool *p, long end_line, int64_t end_offset, const char *hash)
 {
 	p->rounds[p->cur].end_line = end_line;
 	p->rounds[p->cur].end_offset = end_offset;
+	snprintf(p->rounds[p->cur].end_hash, sizeof p->rounds[p->cur].end_hash, "%s", hash);
 }
 
 bool
@@ -249,6 +253,7 @@ tsq_pool_reset_position(struct tsq_pool *p)
 	for (int r = 0; r < 2; r++) {
 		p->rounds[r].end_line = 0;
 		p->rounds[r].end_offset = 0;
+		p->rounds[r].end_hash[0] = '\0';
 	}
 }
 
@@ -308,21 +313,12 @@ prepare_days(struct tsq_pool *p, struct tsq_round *r)
 	}
 }
 
-/*
- * The writer's hook, in each batch's transaction: the days the round has
- * rows on go to tsq.touched with the rows, so that tsq-compress refreshes
- * the rollups over every batch, whenever it runs (a run between two batches
- * of one load used to clear a day that later batches wrote to again).
- */
 static bool
-record_days(void *arg, PGconn *conn, struct tsq_buf *err)
+record_days(struct tsq_worker *w, PGconn *conn, struct tsq_buf *err)
 {
-	struct tsq_worker *w = arg;
 	const struct tsq_round *r = w->round;
 	int known = 1;
 
-	if (w->pool->touched_table <= 0)
-		return true;
 	for (size_t i = 0; i < r->days.n;) {
 		size_t j = i;
 		while (j + 1 < r->days.n && r->days.day[j + 1] == r->days.day[j] + 1)
@@ -337,6 +333,82 @@ record_days(void *arg, PGconn *conn, struct tsq_buf *err)
 		}
 		i = j + 1;
 	}
+	return true;
+}
+
+/* The worker's row of tsq.loads: how far the load has committed its rows. */
+static bool
+record_progress(struct tsq_worker *w, PGconn *conn, struct tsq_buf *err)
+{
+	const struct tsq_pool *p = w->pool;
+	const struct tsq_round *r = w->round;
+	char worker[16], workers[16], offset[32], line[32];
+
+	snprintf(worker, sizeof worker, "%d", (int)(w - p->workers));
+	snprintf(workers, sizeof workers, "%d", p->nworkers);
+	snprintf(offset, sizeof offset, "%" PRId64, r->end_offset);
+	snprintf(line, sizeof line, "%ld", r->end_line + 1);
+	const char *params[9] = { p->load_id, worker, workers, p->o.table->schema, p->o.table->name,
+	    p->source, offset, line, r->end_hash };
+	PGresult *res = tsq_exec(conn, tsq_sql_file("load/progress.sql"), 9, params);
+	if (!tsq_result_ok(res)) {
+		tsq_buf_adds(err, "could not record the load's progress: ");
+		tsq_result_message(res, conn, err);
+		PQclear(res);
+		return false;
+	}
+	PQclear(res);
+	return true;
+}
+
+/* tsq.writes: when rows last reached the table, for tsq-stats (a live load shows as it writes). */
+static bool
+record_write(struct tsq_worker *w, PGconn *conn, struct tsq_buf *err)
+{
+	const struct tsq_table *t = w->pool->o.table;
+	const char *params[2] = { t->schema, t->name };
+	PGresult *res = tsq_exec(conn, tsq_sql_file("stats/written.sql"), 2, params);
+
+	if (!tsq_result_ok(res)) {
+		tsq_buf_adds(err, "could not record the time of the write, for tsq-stats: ");
+		tsq_result_message(res, conn, err);
+		PQclear(res);
+		return false;
+	}
+	PQclear(res);
+	return true;
+}
+
+/*
+ * The writer's hook, in each batch's transaction just before its COMMIT:
+ * the rows the server refused go to the reject file, the days the round has
+ * rows on to tsq.touched (tsq-compress refreshes the rollups over every
+ * batch, whenever it runs), and the load's progress to tsq.loads, all with
+ * the rows or not at all: a crash after the commit loses no reject record,
+ * and a resume or a retry knows exactly which batches are in.
+ */
+static bool
+before_commit(void *arg, PGconn *conn, struct tsq_buf *err)
+{
+	struct tsq_worker *w = arg;
+	struct tsq_pool *p = w->pool;
+	const struct tsq_batch *b = w->job;
+
+	for (size_t k = 0; k < w->writer.nrejects; k++) {
+		const struct tsq_server_reject *rj = &w->writer.rejects[k];
+		const struct tsq_row *row = &b->rows[rj->row];
+		if (!p->o.hooks.rejected(p->o.hooks.arg, row, b->raw.data + row->raw_off, rj,
+		    p->nworkers > 1 ? (int)(w - p->workers) : -1)) {
+			tsq_buf_adds(err, "could not write the reject file");
+			return false;
+		}
+	}
+	if (p->touched_table > 0 && !record_days(w, conn, err))
+		return false;
+	if (p->load_id && p->source && w->round->end_offset > 0 && !record_progress(w, conn, err))
+		return false;
+	if (p->writes_table > 0 && !record_write(w, conn, err))
+		return false;
 	return true;
 }
 
@@ -399,14 +471,7 @@ wait_inflight(struct tsq_pool *p)
 	}
 	for (int i = 0; i < p->nworkers && ok; i++) {
 		struct tsq_worker *w = &p->workers[i];
-		for (size_t k = 0; k < w->writer.nrejects && ok; k++) {
-			const struct tsq_server_reject *rj = &w->writer.rejects[k];
-			const struct tsq_row *row = &r->batch[i].rows[rj->row];
-			if (!p->o.hooks.rejected(p->o.hooks.arg, row, r->batch[i].raw.data + row->raw_off, rj)) {
-				ok = false;
-				p->stopped = true;
-			}
-		}
+		done.rejected += w->writer.nrejects;
 		done.inserted += w->writer.counts.inserted - w->seen.inserted;
 		done.updated += w->writer.counts.updated - w->seen.updated;
 		done.unchanged += w->writer.counts.unchanged - w->seen.unchanged;
@@ -419,9 +484,10 @@ wait_inflight(struct tsq_pool *p)
 	done.duplicates = r->dups;
 	done.end_line = r->end_line;
 	done.end_offset = r->end_offset;
-	round_reset(p, r);
+	done.end_hash = r->end_hash;
 	if (ok)
 		p->o.hooks.committed(p->o.hooks.arg, &done);
+	round_reset(p, r);
 	return ok;
 }
 
@@ -438,8 +504,9 @@ count_round(struct tsq_pool *p, struct tsq_round *r)
 	done.duplicates = r->dups;
 	done.end_line = r->end_line;
 	done.end_offset = r->end_offset;
-	round_reset(p, r);
+	done.end_hash = r->end_hash;
 	p->o.hooks.committed(p->o.hooks.arg, &done);
+	round_reset(p, r);
 }
 
 bool
@@ -467,6 +534,12 @@ tsq_pool_flush(struct tsq_pool *p)
 			PQclear(res);
 		}
 	}
+	if (p->writes_table == 0) {
+		PGresult *res = tsq_exec(tsq_pool_conn(p), "SELECT to_regclass('tsq.writes') IS NOT NULL",
+		    0, NULL);
+		p->writes_table = tsq_result_ok(res) && PQgetvalue(res, 0, 0)[0] == 't' ? 1 : -1;
+		PQclear(res);
+	}
 	/* Signals go to the main thread, which may be waiting in read(). */
 	sigset_t block, old;
 	sigemptyset(&block);
@@ -478,7 +551,7 @@ tsq_pool_flush(struct tsq_pool *p)
 		p->workers[i].job = &r->batch[i];
 		p->workers[i].pool = p;
 		p->workers[i].round = r;
-		p->workers[i].writer.hook = (struct tsq_writer_hook){ record_days, &p->workers[i] };
+		p->workers[i].writer.hook = (struct tsq_writer_hook){ before_commit, &p->workers[i] };
 		pthread_create(&p->workers[i].thread, NULL, write_batch, &p->workers[i]);
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -486,6 +559,7 @@ tsq_pool_flush(struct tsq_pool *p)
 	p->cur ^= 1;
 	p->rounds[p->cur].end_line = r->end_line;
 	p->rounds[p->cur].end_offset = r->end_offset;
+	memcpy(p->rounds[p->cur].end_hash, r->end_hash, sizeof r->end_hash);
 	return true;
 }
 

@@ -30,25 +30,33 @@
 #include "conn.h"
 #include "loader.h"
 #include "mapper.h"
+#include "reader.h"
 
 #define TSQ_POOL_MAX_WORKERS 64
 
 /* What one committed round brought. */
 struct tsq_round_done {
 	uint64_t read;		/* rows that joined its batches, duplicates included */
+	uint64_t rejected;	/* rows of them the server refused (already in the reject file) */
 	uint64_t duplicates;	/* rows dropped for a later (or earlier) one of the same key */
 	uint64_t inserted, updated, unchanged;
 	uint64_t fast_batches;	/* batches copied straight in: their time range was empty */
 	uint64_t retries;	/* batches written again after a deadlock */
 	long end_line;		/* the input position the round reached */
 	int64_t end_offset;
+	const char *end_hash;	/* of the input's bytes up to it (reader.h) */
 };
 
 struct tsq_pool_hooks {
 	void *arg;
-	/* A row the server refused; false when it could not be recorded: the load stops. */
+	/*
+	 * A row the server refused in WORKER's batch, called on that worker's
+	 * thread before the batch commits (so that a crash cannot commit the
+	 * batch and lose the record); false when it could not be recorded: the
+	 * batch is not committed and the load stops.
+	 */
 	bool (*rejected)(void *arg, const struct tsq_row *row, const char *raw,
-	    const struct tsq_server_reject *why);
+	    const struct tsq_server_reject *why, int worker);
 	/* A round is committed and its refused rows recorded. */
 	void (*committed)(void *arg, const struct tsq_round_done *done);
 };
@@ -74,6 +82,13 @@ struct tsq_pool {
 	struct tsq_round *rounds;	/* two */
 	int cur;			/* the round being read into */
 	struct tsq_daylist *ensured;	/* days whose partitions exist */
+	/*
+	 * The load's record in tsq.loads, which each batch's transaction
+	 * updates (NULL load_id: none): its id and the input being read.
+	 */
+	const char *load_id;
+	const char *source;
+	int writes_table;		/* tsq.writes exists: 0 not probed, 1 yes, -1 no */
 	struct tsq_keyset keys;		/* --dedupe first, error: every key of the input so far */
 	int touched_table;		/* tsq.touched exists: 0 not probed, 1 yes, -1 no */
 	struct tsq_buf failure;		/* why the load must stop, when it must */
@@ -95,8 +110,11 @@ bool tsq_pool_set_plan(struct tsq_pool *p, const struct tsq_load_plan *plan);
 /* Add a row to the round being read.  See tsq_batch_add. */
 enum tsq_add_result tsq_pool_add(struct tsq_pool *p, const struct tsq_mapped *row,
     enum tsq_dedupe dedupe, const struct tsq_row_origin *origin, long *first_line);
-/* The input position up to which the round being read accounts for every record. */
-void tsq_pool_advance(struct tsq_pool *p, long end_line, int64_t end_offset);
+/*
+ * The input position up to which the round being read accounts for every
+ * record, and the hash of the input's bytes before it.
+ */
+void tsq_pool_advance(struct tsq_pool *p, long end_line, int64_t end_offset, const char *hash);
 bool tsq_pool_full(const struct tsq_pool *p);
 /* Rows read and not yet accounted for: in the round being read and in flight. */
 long tsq_pool_pending(const struct tsq_pool *p);

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <inttypes.h>
+#include <zlib.h>
 #include <strings.h>
 
 #include "mem.h"
@@ -59,6 +61,9 @@ struct tsq_reader {
 	char *rejects_header;
 	struct tsq_buf msg;		/* the text of rec->error when it is built */
 	bool one_column;		/* an empty line is a record of one NULL, as COPY reads it */
+	/* The bytes read so far, up to the end of the last record: their CRC-32 and Adler-32. */
+	uint32_t crc, adler;
+	int64_t hashed;
 };
 
 const struct tsq_opt_choice tsq_formats[] = {
@@ -221,10 +226,37 @@ format_from_name(const char *name)
 	return TSQ_FORMAT_AUTO;
 }
 
+/* Take the bytes of the buffer up to input offset UPTO into the prefix hash. */
+static void
+hash_to(struct tsq_reader *r, int64_t upto)
+{
+	if (upto <= r->hashed || r->hashed < r->base)
+		return;
+	const unsigned char *p = r->buf + (r->hashed - r->base);
+	size_t n = (size_t)(upto - r->hashed);
+	r->crc = (uint32_t)crc32(r->crc, p, (uInt)n);
+	r->adler = (uint32_t)adler32(r->adler, p, (uInt)n);
+	r->hashed = upto;
+}
+
+int64_t
+tsq_reader_hashed(const struct tsq_reader *r)
+{
+	return r->hashed;
+}
+
+void
+tsq_reader_prefix_hash(const struct tsq_reader *r, char out[TSQ_PREFIX_HASH_SIZE])
+{
+	snprintf(out, TSQ_PREFIX_HASH_SIZE, "%08" PRIx32 "%08" PRIx32 "-%" PRId64, r->crc, r->adler,
+	    r->hashed);
+}
+
 /* Drop the consumed bytes [keep, start) from the buffer and read more. */
 static ssize_t
 refill(struct tsq_reader *r, struct tsq_buf *err)
 {
+	hash_to(r, r->base + (int64_t)r->keep);
 	if (r->keep > 0) {
 		memmove(r->buf, r->buf + r->keep, r->end - r->keep);
 		r->base += (int64_t)r->keep;
@@ -295,6 +327,8 @@ tsq_reader_open(struct tsq_input *in, const struct tsq_reader_opts *opts)
 
 	r->in = in;
 	r->o = *opts;
+	r->crc = (uint32_t)crc32(0, NULL, 0);
+	r->adler = (uint32_t)adler32(0, NULL, 0);
 	if (r->o.max_record == 0)
 		r->o.max_record = DEFAULT_MAX_RECORD;
 	if (r->o.quote == 0)
@@ -1026,8 +1060,10 @@ tsq_reader_next(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *er
 	enum tsq_read_status st = next_record(r, rec, err);
 
 	/* Every line consumed so far belongs to this record or an earlier one. */
-	if (st == TSQ_READ_RECORD)
+	if (st == TSQ_READ_RECORD) {
 		rec->last_line = r->line;
+		hash_to(r, rec->end);
+	}
 	return st;
 }
 
@@ -1095,6 +1131,7 @@ tsq_reader_skip_to(struct tsq_reader *r, int64_t offset, long line, struct tsq_b
 			    (long long)offset);
 			return false;
 		}
+		hash_to(r, r->base + (int64_t)r->end);
 		r->base += (int64_t)r->end;
 		r->start = r->end = r->keep = 0;
 		ssize_t n = tsq_input_read(r->in, r->buf, r->cap, err);
@@ -1112,6 +1149,7 @@ tsq_reader_skip_to(struct tsq_reader *r, int64_t offset, long line, struct tsq_b
 	}
 	r->start = r->keep = (size_t)(offset - r->base);
 	r->line = line - 1;
+	hash_to(r, offset);
 	return true;
 }
 

@@ -129,6 +129,17 @@ bool tsq_reader_parse_text(struct tsq_reader *r, enum tsq_format f, const char *
  */
 bool tsq_reader_skip_to(struct tsq_reader *r, int64_t offset, long line, struct tsq_buf *err);
 
+/*
+ * What identifies the input up to the end of the last record read (or the
+ * offset tsq_reader_skip_to went to): a CRC-32 and an Adler-32 of those
+ * bytes and their number, as text.  A resumed load compares it with the one
+ * committed, so that it never continues an input that changed.
+ */
+#define TSQ_PREFIX_HASH_SIZE 40
+void tsq_reader_prefix_hash(const struct tsq_reader *r, char out[TSQ_PREFIX_HASH_SIZE]);
+/* The offset that hash reaches. */
+int64_t tsq_reader_hashed(const struct tsq_reader *r);
+
 /* Decompressed bytes consumed so far. */
 int64_t tsq_reader_offset(const struct tsq_reader *r);
 

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "rejects.h"
 
 struct tsq_rejects {
+	pthread_mutex_t lock;	/* the workers write the rows the server refused */
 	char *path;
 	bool append;
 	FILE *f;
@@ -122,6 +124,7 @@ tsq_rejects_new(const char *path, bool append)
 {
 	struct tsq_rejects *r = xcalloc(1, sizeof *r);
 
+	pthread_mutex_init(&r->lock, NULL);
 	r->path = xstrdup(path);
 	r->append = append;
 	return r;
@@ -147,8 +150,19 @@ failed(struct tsq_rejects *r, struct tsq_buf *err)
 	return false;
 }
 
+static bool write_locked(struct tsq_rejects *r, const struct tsq_reject *rj, struct tsq_buf *err);
+
 bool
 tsq_rejects_write(struct tsq_rejects *r, const struct tsq_reject *rj, struct tsq_buf *err)
+{
+	pthread_mutex_lock(&r->lock);
+	bool ok = write_locked(r, rj, err);
+	pthread_mutex_unlock(&r->lock);
+	return ok;
+}
+
+static bool
+write_locked(struct tsq_rejects *r, const struct tsq_reject *rj, struct tsq_buf *err)
 {
 	if (r->failed) {
 		tsq_buf_addf(err, "could not write reject file \"%s\"", r->path);
@@ -166,6 +180,8 @@ tsq_rejects_write(struct tsq_rejects *r, const struct tsq_reject *rj, struct tsq
 	    json_null());
 	json_object_set_new(o, "error", tsq_json_text(rj->error, strlen(rj->error)));
 	json_object_set_new(o, "sqlstate", rj->sqlstate ? json_string(rj->sqlstate) : json_null());
+	if (rj->worker >= 0)
+		json_object_set_new(o, "worker", json_integer(rj->worker));
 	set_text(o, "record", rj->raw, rawlen);
 	if (rj->rawsize > (int64_t)rawlen) {
 		json_object_set_new(o, "record_bytes", json_integer(rj->rawsize));
@@ -212,12 +228,14 @@ tsq_rejects_close(struct tsq_rejects *r, struct tsq_buf *err)
 	free(r->path);
 	free(r->last_file);
 	free(r->last_header);
+	pthread_mutex_destroy(&r->lock);
 	free(r);
 	return ok;
 }
 
 long
-tsq_rejects_prune(const char *path, const char *file, int64_t offset, struct tsq_buf *err)
+tsq_rejects_prune(const char *path, const char *file, int64_t offset, const int64_t *committed,
+    int nworkers, struct tsq_buf *err)
 {
 	FILE *in;
 	struct tsq_outfile out;
@@ -240,8 +258,14 @@ tsq_rejects_prune(const char *path, const char *file, int64_t offset, struct tsq
 		json_t *o = json_loads(line, 0, NULL);
 		json_t *f = o ? json_object_get(o, "file") : NULL;
 		json_t *off = o ? json_object_get(o, "offset") : NULL;
+		json_t *w = o ? json_object_get(o, "worker") : NULL;
 		bool later = json_is_string(f) && strcmp(json_string_value(f), file) == 0 &&
 		    json_is_integer(off) && json_integer_value(off) >= offset;
+		/* A row a worker's committed batch refused stays refused: it is not read again. */
+		if (later && json_is_integer(w) && json_integer_value(w) >= 0 &&
+		    json_integer_value(w) < nworkers && committed &&
+		    json_integer_value(off) < committed[json_integer_value(w)])
+			later = false;
 		json_decref(o);
 		if (later)
 			dropped++;

@@ -42,6 +42,7 @@ struct tsq_reject {
 	int64_t rawsize;	/* the record's full size: more than rawlen when truncated */
 	enum tsq_format format;	/* what the text is */
 	const char *header;	/* the input's header record (CSV, TSV), or NULL */
+	int worker;		/* the server refused it in this worker's batch; -1: tsq-load did */
 };
 
 struct tsq_rejects;
@@ -57,7 +58,7 @@ bool tsq_rejects_written(const struct tsq_rejects *r);
 
 /*
  * Write one record, flushed at once (a killed load keeps every reject it
- * reported).  False with ERR set when it could not be written: the file
+ * reported); several threads may write.  False with ERR set when it could not be written: the file
  * cannot be created, the disk is full.
  */
 bool tsq_rejects_write(struct tsq_rejects *r, const struct tsq_reject *rj, struct tsq_buf *err);
@@ -67,10 +68,13 @@ bool tsq_rejects_close(struct tsq_rejects *r, struct tsq_buf *err);
 
 /*
  * Drop the records of input FILE at OFFSET or later from the reject file at
- * PATH (a resumed load reads those records again).  Returns how many were
+ * PATH (a resumed load reads those records again), except those refused in
+ * the batch of worker W (of NWORKERS) before COMMITTED[W]: that batch was
+ * committed, and its rows are not read again.  Returns how many were
  * dropped, or -1 with ERR set.
  */
-long tsq_rejects_prune(const char *path, const char *file, int64_t offset, struct tsq_buf *err);
+long tsq_rejects_prune(const char *path, const char *file, int64_t offset, const int64_t *committed,
+    int nworkers, struct tsq_buf *err);
 
 /*
  * Read one line of a reject file back: the record's text (into RAW), its

@@ -108,6 +108,33 @@ CREATE TABLE tsq.retention (
     PRIMARY KEY (schema_name, table_name)
 );
 
+-- step: created table tsq.loads
+-- unless: SELECT to_regclass('tsq.loads') IS NOT NULL
+-- How far each tsq-load has come, written by each of its workers in the
+-- transaction of every batch it commits: every record of SOURCE before byte
+-- committed_offset that this worker writes (rows go to workers by key) is
+-- in the table or was rejected.  prefix_hash identifies those bytes, so that
+-- a resume knows the input it continues is the one it began (a file that
+-- grew continues; one that changed does not).  --resume, a batch re-sent
+-- after a lost connection and tsq-stats read it.
+CREATE TABLE tsq.loads (
+    load_id           text NOT NULL,
+    worker            integer NOT NULL,
+    workers           integer NOT NULL,
+    schema_name       text NOT NULL,
+    table_name        text NOT NULL,
+    source            text NOT NULL,
+    committed_offset  bigint NOT NULL,
+    committed_line    bigint NOT NULL,
+    prefix_hash       text NOT NULL,
+    batches           bigint NOT NULL DEFAULT 0,
+    done              boolean NOT NULL DEFAULT false,
+    started_at        timestamptz NOT NULL DEFAULT now(),
+    updated_at        timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (load_id, source, worker)
+);
+CREATE INDEX ON tsq.loads (schema_name, table_name, source, updated_at);
+
 -- step: created table tsq.writes
 -- unless: SELECT to_regclass('tsq.writes') IS NOT NULL
 -- When tsq-load last committed rows to each table, for tsq-stats.

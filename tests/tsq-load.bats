@@ -1242,6 +1242,45 @@ EOF
 	assert_regex "$stderr" 'already loaded'
 }
 
+@test "kill -9 at any moment, then --resume: the table is the input, no batch twice, with --on-conflict error and --workers" {
+	tsq_one_session && skip "PGlite takes one session at a time"
+	tsq_db_init
+	make_candles 10 A,B,C,D >in.csv
+	rows=$(($(wc -l <in.csv) - 1))
+	for workers in 1 3; do
+		# A fresh start: the table and the record of the loads before (or a resume
+		# killed before it recorded anything would find the last load done).
+		tsq_psql -c "TRUNCATE ohlcv, tsq.loads"
+		rm -f in.csv.rejects.jsonl
+		# A first load, killed; then resumes, each killed after a random while, until one ends.
+		tsq-load -q --on-conflict error --workers $workers --batch-size 1000 ohlcv in.csv &
+		sleep 0.$((RANDOM % 3))$((RANDOM % 10))
+		kill -9 $! 2>/dev/null || true
+		wait $! 2>/dev/null || true
+		status=1 tries=0
+		until [ "$status" = 0 ] || [ $tries -ge 30 ]; do
+			tries=$((tries + 1))
+			tsq-load -q --resume --on-conflict error --workers $workers --batch-size 1000 ohlcv in.csv &
+			pid=$!
+			# Later tries are let run longer: the load always ends.
+			( sleep 0.$((RANDOM % 3))$((RANDOM % 10)); [ $tries -lt 8 ] && kill -9 $pid 2>/dev/null ) &
+			killer=$!
+			status=0
+			wait $pid || status=$?
+			kill $killer 2>/dev/null || true
+			wait $killer 2>/dev/null || true
+			# Killed (137) or done (0); a batch applied twice would be rejected (65).
+			[ "$status" = 0 ] || [ "$status" = 137 ] || fail "a resume ended with $status"
+		done
+		[ "$status" = 0 ] || fail "no resume finished in $tries tries"
+		echo "# $workers worker(s): the load ended after $tries resumes" >&3
+		assert_file_not_exists in.csv.rejects.jsonl
+		assert_equal "$(tsq_psql -c 'SELECT count(*) FROM ohlcv')" "$rows"
+		assert_equal "$(tsq_psql -c "SELECT sum(volume), count(DISTINCT (symbol, time)) FROM ohlcv")" \
+			"$(awk -F, 'NR > 1 { s += $7 } END { print s }' in.csv)|$rows"
+	done
+}
+
 @test "SIGINT rolls back the open batch, keeps the committed ones, exit 130" {
 	tsq_db_init
 	make_candles 1 A >full.csv

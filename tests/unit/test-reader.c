@@ -118,7 +118,7 @@ main(void)
 	is_str(CSV("a\rb"), "1 0!carriage return inside an unquoted field\n",
 	    "and at the end of the input leaves nothing behind");
 
-	is_str(read_all("a\tb\n1\\t2\t\\N\n\tx\n", 16, TSQ_FORMAT_TSV), "1 0|a|b\n2 4|1\t2|<null>\n3 12|<null>|x\n",
+	is_str(read_all("a\tb\n1\\t2\t\\N\n\tx\n", 15, TSQ_FORMAT_TSV), "1 0|a|b\n2 4|1\t2|<null>\n3 12|<null>|x\n",
 	    "TSV: escapes decoded, \\N and empty are NULL");
 
 	const char *j = "{\"a\": 1.50, \"b\": \"x\\u00e9\\n\", \"c\": null, \"d\": [1, {\"e\": true}]}\n"

@@ -51,26 +51,26 @@ main(void)
 	ok(!tsq_rejects_written(r), "nothing written: no file yet");
 	ok(access(path, F_OK) != 0, "the file is made by the first reject only");
 	struct tsq_reject rj = { "x.csv", 3, 42, "volume", "invalid input syntax for type double precision: \"x\"",
-		NULL, "2024-01-01,A,x", 14, 14, TSQ_FORMAT_CSV, "time,symbol,volume" };
+		NULL, "2024-01-01,A,x", 14, 14, TSQ_FORMAT_CSV, "time,symbol,volume", -1 };
 	ok(tsq_rejects_write(r, &rj, &err), "a record is written");
 	is_str(slurp(path), "{\"file\":\"x.csv\",\"line\":3,\"offset\":42,\"column\":\"volume\","
 	    "\"error\":\"invalid input syntax for type double precision: \\\"x\\\"\",\"sqlstate\":null,"
 	    "\"record\":\"2024-01-01,A,x\",\"format\":\"csv\",\"header\":\"time,symbol,volume\"}\n",
 	    "its exact bytes, flushed at once");
 	struct tsq_reject rj2 = { "y.jsonl", 1, 0, NULL, "bad", "23514", "{\"a\":\"\xff\"}", 9, 9,
-		TSQ_FORMAT_JSONL, "ignored" };
+		TSQ_FORMAT_JSONL, "ignored", 1 };
 	ok(tsq_rejects_write(r, &rj2, &err), "another");
 	const char *all = slurp(path);
 	is_str(strchr(all, '\n') + 1, "{\"file\":\"y.jsonl\",\"line\":1,\"offset\":0,\"column\":null,"
-	    "\"error\":\"bad\",\"sqlstate\":\"23514\",\"record\":\"{\\\"a\\\":\\\"\xef\xbf\xbd\\\"}\","
+	    "\"error\":\"bad\",\"sqlstate\":\"23514\",\"worker\":1,\"record\":\"{\\\"a\\\":\\\"\xef\xbf\xbd\\\"}\","
 	    "\"record_base64\":\"eyJhIjoi/yJ9\",\"format\":\"jsonl\",\"header\":null}\n",
 	    "bytes that are not UTF-8: U+FFFD to read, the exact bytes in base64; JSON lines have no header");
 	char *big = xmalloc(100000);
 	memset(big, 'z', 100000);
 	struct tsq_reject rj3 = { "x.csv", 9, 100, NULL, "too big", NULL, big, 100000, 9000000,
-		TSQ_FORMAT_CSV, NULL };
+		TSQ_FORMAT_CSV, NULL, -1 };
 	ok(tsq_rejects_write(r, &rj3, &err), "a long record");
-	struct tsq_reject rj4 = { "z.csv", 5, 60, NULL, "bad", NULL, "1,2", 3, 3, TSQ_FORMAT_CSV, "a,b" };
+	struct tsq_reject rj4 = { "z.csv", 5, 60, NULL, "bad", NULL, "1,2", 3, 3, TSQ_FORMAT_CSV, "a,b", -1 };
 	ok(tsq_rejects_write(r, &rj4, &err) && (rj4.line = 6, tsq_rejects_write(r, &rj4, &err)),
 	    "two records of one input");
 	all = slurp(path);
@@ -121,11 +121,19 @@ main(void)
 	free(big);
 
 	/* Pruning for a resume: records of that input at or after the offset go. */
-	ok(tsq_rejects_prune(path, "x.csv", 100, &err) == 1, "one record pruned");
+	ok(tsq_rejects_prune(path, "x.csv", 100, NULL, 0, &err) == 1, "one record pruned");
 	all = slurp(path);
 	ok(strstr(all, "\"line\":3") && strstr(all, "y.jsonl") && !strstr(all, "too big"),
 	    "the others stay");
-	is_int(tsq_rejects_prune(in_dir("none.jsonl"), "x.csv", 0, &err), 0, "no file, nothing to prune");
+	is_int(tsq_rejects_prune(in_dir("none.jsonl"), "x.csv", 0, NULL, 0, &err), 0,
+	    "no file, nothing to prune");
+	/* A row refused in a batch its worker committed stays: that row is not read again. */
+	int64_t committed[2] = { 0, 5 };
+	is_int(tsq_rejects_prune(path, "y.jsonl", 0, committed, 2, &err), 0,
+	    "worker 1 committed past the record: it stays");
+	committed[1] = 0;
+	is_int(tsq_rejects_prune(path, "y.jsonl", 0, committed, 2, &err), 1,
+	    "worker 1 had not: it goes");
 
 	/* A file that cannot be written. */
 	r = tsq_rejects_new("/dev/full", false);
@@ -134,7 +142,8 @@ main(void)
 	is_str(err.data, "could not write reject file \"/dev/full\": No space left on device", "with the reason");
 	tsq_buf_reset(&err);
 	ok(!tsq_rejects_write(r, &rj, &err), "and stays one");
-	ok(!tsq_rejects_close(r, &err), "closing says so too");
+	tsq_buf_reset(&err);
+	ok(tsq_rejects_close(r, &err) && err.len == 0, "closing does not say it again");
 	r = tsq_rejects_new(in_dir("no/such/dir.jsonl"), false);
 	tsq_buf_reset(&err);
 	ok(!tsq_rejects_write(r, &rj, &err) && strstr(err.data, "No such file or directory"),
@@ -145,50 +154,53 @@ main(void)
 	char *cp = in_dir("cp.json");
 	struct tsq_buf warn = TSQ_BUF_INIT;
 	struct tsq_checkpoint *c = tsq_checkpoint_load(cp, true, &warn);
-	int64_t off = -1;
-	long ln = -1;
-	char id[33], other[33];
-	tsq_checkpoint_identity("h", 1, "r1", 2, id);
-	tsq_checkpoint_identity("h", 1, "r2", 2, other);
-	is_int(strlen(id), 32, "an identity is 32 hex digits");
-	ok(strcmp(id, other) != 0, "another first record, another identity");
-	is_int(tsq_checkpoint_find(c, "x.csv", id, &off, &ln), TSQ_RESUME_NONE, "no file: nothing recorded");
-	ok(tsq_checkpoint_save(c, "t", "x.csv", id, 120, 7, false, "x.rej", &err), "saved");
+	struct tsq_resume_point rp, back_rp;
+	is_int(tsq_checkpoint_find(c, "x.csv", &back_rp), TSQ_RESUME_NONE, "no file: nothing recorded");
+	rp = (struct tsq_resume_point){ 120, 7, "0a0b0c0d01020304-120", false };
+	ok(tsq_checkpoint_save(c, "t", "x.csv", &rp, "x.rej", &err), "saved");
 	tsq_checkpoint_free(c);
 	c = tsq_checkpoint_load(cp, true, &warn);
-	is_int(tsq_checkpoint_find(c, "x.csv", id, &off, &ln), TSQ_RESUME_AT, "read back: resume");
-	is_int(off, 120, "at the offset");
-	is_int(ln, 7, "and line");
-	is_int(tsq_checkpoint_find(c, "x.csv", other, &off, &ln), TSQ_RESUME_OTHER,
-	    "another file of the same name");
-	is_int(tsq_checkpoint_find(c, "y.csv", id, &off, &ln), TSQ_RESUME_NONE, "another input");
-	ok(tsq_checkpoint_save(c, "t", "x.csv", id, 500, 20, true, NULL, &err), "done");
-	is_int(tsq_checkpoint_find(c, "x.csv", id, &off, &ln), TSQ_RESUME_DONE, "done is done");
+	is_int(tsq_checkpoint_find(c, "x.csv", &back_rp), TSQ_RESUME_AT, "read back: resume");
+	is_int(back_rp.offset, 120, "at the offset");
+	is_int(back_rp.line, 7, "and line");
+	is_str(back_rp.hash, "0a0b0c0d01020304-120", "with the bytes' hash");
+	ok(!back_rp.done, "not done");
+	is_int(tsq_checkpoint_find(c, "y.csv", &back_rp), TSQ_RESUME_NONE, "another input");
+	rp = (struct tsq_resume_point){ 500, 20, "ffffffff00000000-500", true };
+	ok(tsq_checkpoint_save(c, "t", "x.csv", &rp, NULL, &err), "done");
+	ok(tsq_checkpoint_find(c, "x.csv", &back_rp) == TSQ_RESUME_AT && back_rp.done &&
+	    back_rp.offset == 500, "done is recorded, with where it ended");
 	tsq_checkpoint_free(c);
 	c = tsq_checkpoint_load(cp, false, &warn);
-	is_int(tsq_checkpoint_find(c, "x.csv", id, &off, &ln), TSQ_RESUME_NONE,
+	is_int(tsq_checkpoint_find(c, "x.csv", &back_rp), TSQ_RESUME_NONE,
 	    "without --resume the file is not read");
 	tsq_checkpoint_free(c);
-	f = fopen(cp, "w");
-	fputs("{\"files\": {\"x.csv\": {\"identity\": 1", f);
-	fclose(f);
+	FILE *f2 = fopen(cp, "w");
+	fputs("{\"files\": {\"x.csv\": {\"identity\": 1", f2);
+	fclose(f2);
 	c = tsq_checkpoint_load(cp, true, &warn);
 	ok(strncmp(warn.data, "ignoring checkpoint \"", 21) == 0, "a corrupt file is ignored with a warning");
-	is_int(tsq_checkpoint_find(c, "x.csv", id, &off, &ln), TSQ_RESUME_NONE, "and is empty");
+	is_int(tsq_checkpoint_find(c, "x.csv", &back_rp), TSQ_RESUME_NONE, "and is empty");
 	tsq_checkpoint_free(c);
-	f = fopen(cp, "w");
-	fputs("{\"files\": {\"x.csv\": {\"identity\": \"", f);
-	fputs(id, f);
-	fputs("\", \"offset\": -5, \"line\": 0}}}", f);
-	fclose(f);
+	f2 = fopen(cp, "w");
+	fputs("{\"files\": {\"x.csv\": {\"identity\": \"0123456789abcdef0123456789abcdef\", "
+	    "\"offset\": 100, \"line\": 3}}}", f2);
+	fclose(f2);
 	tsq_buf_reset(&warn);
 	c = tsq_checkpoint_load(cp, true, &warn);
-	is_int(tsq_checkpoint_find(c, "x.csv", id, &off, &ln), TSQ_RESUME_OTHER,
+	is_int(tsq_checkpoint_find(c, "x.csv", &back_rp), TSQ_RESUME_OLD,
+	    "a checkpoint of an earlier tsq-load, without the bytes' hash, is told apart");
+	tsq_checkpoint_free(c);
+	f2 = fopen(cp, "w");
+	fputs("{\"files\": {\"x.csv\": {\"hash\": \"x\", \"offset\": -5, \"line\": 0}}}", f2);
+	fclose(f2);
+	c = tsq_checkpoint_load(cp, true, &warn);
+	is_int(tsq_checkpoint_find(c, "x.csv", &back_rp), TSQ_RESUME_NONE,
 	    "an impossible position is not resumed from");
 	tsq_checkpoint_free(c);
 	c = tsq_checkpoint_load(in_dir("no/dir/cp.json"), false, &warn);
 	tsq_buf_reset(&err);
-	ok(!tsq_checkpoint_save(c, "t", "x.csv", id, 1, 1, false, NULL, &err) &&
+	ok(!tsq_checkpoint_save(c, "t", "x.csv", &rp, NULL, &err) &&
 	    strncmp(err.data, "checkpoint: could not write \"", 29) == 0, "a checkpoint that cannot be written");
 	tsq_checkpoint_free(c);
 
