@@ -51,6 +51,11 @@ enum {
 	OPT_RESUME,
 	OPT_CHECKPOINT,
 	OPT_PROGRESS,
+	OPT_FLUSH_INTERVAL,
+	OPT_RETRY,
+	OPT_BUFFER,
+	OPT_STATUS_INTERVAL,
+	OPT_PENDING,
 };
 
 static const char shortopts[] = TSQ_COMMON_SHORTOPTS;
@@ -79,6 +84,11 @@ static const struct option long_options[] = {
 	{"resume", no_argument, NULL, OPT_RESUME},
 	{"checkpoint", required_argument, NULL, OPT_CHECKPOINT},
 	{"progress", no_argument, NULL, OPT_PROGRESS},
+	{"flush-interval", required_argument, NULL, OPT_FLUSH_INTERVAL},
+	{"retry", required_argument, NULL, OPT_RETRY},
+	{"buffer", required_argument, NULL, OPT_BUFFER},
+	{"status-interval", required_argument, NULL, OPT_STATUS_INTERVAL},
+	{"pending", required_argument, NULL, OPT_PENDING},
 	TSQ_COMMON_LONGOPTS,
 	{NULL, 0, NULL, 0},
 };
@@ -134,6 +144,17 @@ usage(void)
 	    "      --checkpoint=FILE    record the progress of committed batches in FILE\n"
 	    "      --resume             skip what --checkpoint FILE says is committed\n"
 	    "      --progress           show the progress meter even when stderr is not a terminal\n");
+	printf("\nLive input (a pipe, a socket, a terminal):\n"
+	    "      --flush-interval=DUR write a batch when its oldest row has waited DUR (default:\n"
+	    "                           1s for live input, off for files; 0 or off: never)\n"
+	    "      --retry=DUR          seek a lost connection again for DUR, then write each\n"
+	    "                           batch exactly once (default: 5m live, 0 for files)\n"
+	    "      --buffer=SIZE        hold at most SIZE bytes read and not written; reading\n"
+	    "                           waits when they are held (default: 64MiB)\n"
+	    "      --status-interval=DUR  with -v or --log-format json, a status line every\n"
+	    "                           DUR (default: 60s live, off for files)\n"
+	    "      --pending=FILE       rows read and never written, when the load stops or a\n"
+	    "                           second signal comes (default: ./NAME.pending.jsonl)\n");
 	tsq_help_common(stdout);
 }
 
@@ -163,6 +184,46 @@ static const struct tsq_opt_choice dedupe_modes[] = {
 	{ NULL, 0 },
 };
 
+/* A duration, or 0 / "off" for never. */
+static bool
+opt_duration_or_off(const char *option, const char *arg, int64_t *usec)
+{
+	if (strcmp(arg, "off") == 0 || strcmp(arg, "0") == 0) {
+		*usec = 0;
+		return true;
+	}
+	return tsq_opt_duration(option, arg, 1, usec);
+}
+
+/* A size in bytes: a number with an optional k, M or G (or KiB, MiB, GiB), at least 1 MiB. */
+static bool
+opt_size(const char *option, const char *arg, size_t *bytes)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(arg, &end);
+	uint64_t unit = 1;
+
+	if (end != arg && (strcasecmp(end, "k") == 0 || strcasecmp(end, "kb") == 0 ||
+	    strcasecmp(end, "kib") == 0))
+		unit = 1024;
+	else if (end != arg && (strcasecmp(end, "m") == 0 || strcasecmp(end, "mb") == 0 ||
+	    strcasecmp(end, "mib") == 0))
+		unit = 1024 * 1024;
+	else if (end != arg && (strcasecmp(end, "g") == 0 || strcasecmp(end, "gb") == 0 ||
+	    strcasecmp(end, "gib") == 0))
+		unit = 1024 * 1024 * 1024;
+	else if (end == arg || *end != '\0')
+		unit = 0;
+	if (unit == 0 || errno || !(v * (double)unit >= 1024 * 1024) || v * (double)unit > 1e12) {
+		tsq_error("invalid value \"%s\" for option --%s: expected a size from 1MiB, such as "
+		    "64MiB or 512k", arg, option);
+		return false;
+	}
+	*bytes = (size_t)(v * (double)unit);
+	return true;
+}
+
 static int
 parse_options(int argc, char **argv, struct options *o)
 {
@@ -175,6 +236,7 @@ parse_options(int argc, char **argv, struct options *o)
 	o->in.max_errors = TSQ_INGEST_MAX_ERRORS;
 	o->in.max_error_ratio = TSQ_INGEST_MAX_ERROR_RATIO;
 	o->in.dedupe = TSQ_DEDUPE_LAST;
+	o->in.flush_interval = o->in.retry = o->in.status_interval = -1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, shortopts, long_options, NULL)) != -1) {
 		switch (c) {
@@ -285,6 +347,25 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_PROGRESS:
 			o->progress = true;
 			break;
+		case OPT_FLUSH_INTERVAL:
+			if (!opt_duration_or_off("flush-interval", optarg, &o->in.flush_interval))
+				return TSQ_EXIT_USAGE;
+			break;
+		case OPT_RETRY:
+			if (!opt_duration_or_off("retry", optarg, &o->in.retry))
+				return TSQ_EXIT_USAGE;
+			break;
+		case OPT_STATUS_INTERVAL:
+			if (!opt_duration_or_off("status-interval", optarg, &o->in.status_interval))
+				return TSQ_EXIT_USAGE;
+			break;
+		case OPT_BUFFER:
+			if (!opt_size("buffer", optarg, &o->in.buffer))
+				return TSQ_EXIT_USAGE;
+			break;
+		case OPT_PENDING:
+			o->in.pending = optarg;
+			break;
 		default:
 			if (!tsq_opt_common_or_bad(c, optarg, &o->common, argv, shortopts, long_options))
 				return TSQ_EXIT_USAGE;
@@ -320,13 +401,20 @@ print_summary(const struct options *o, const struct tsq_ingest *L, double secs)
 	double rate = secs > 0 ? (double)L->t.read / secs : 0;
 	const struct tsq_ingest_totals *t = &L->t;
 
+	char pending[48] = "";
+	if (t->pending)
+		snprintf(pending, sizeof pending, ", pending %llu", (unsigned long long)t->pending);
 	tsq_info("%s%s: read %llu, inserted %llu, updated %llu, unchanged %llu, duplicates %llu, "
-	    "rejected %llu; %llu batch%s in %.2f s (%.0f rows/s)",
+	    "rejected %llu%s; %llu batch%s in %.2f s (%.0f rows/s)",
 	    o->in.dry_run ? "dry run, nothing written: " : "", L->table.quoted ? L->table.quoted :
 	    o->in.table, (unsigned long long)t->read, (unsigned long long)t->inserted,
 	    (unsigned long long)t->updated, (unsigned long long)t->unchanged,
-	    (unsigned long long)t->duplicates, (unsigned long long)t->rejected,
+	    (unsigned long long)t->duplicates, (unsigned long long)t->rejected, pending,
 	    (unsigned long long)t->batches, t->batches == 1 ? "" : "es", secs, rate);
+	if (t->pending && L->pending)
+		tsq_warning("%llu row%s read and not written: see \"%s\" (load it with --format "
+		    "rejects)", (unsigned long long)t->pending, t->pending == 1 ? "" : "s",
+		    tsq_rejects_path(L->pending));
 	if (t->rejected && L->rejects && tsq_rejects_written(L->rejects))
 		tsq_warning("%llu row%s rejected: see \"%s\"", (unsigned long long)t->rejected,
 		    t->rejected == 1 ? "" : "s", tsq_rejects_path(L->rejects));
@@ -339,10 +427,11 @@ write_stats(const struct options *o, const struct tsq_ingest *L, double secs)
 	const struct tsq_ingest_totals *t = &L->t;
 	struct tsq_buf err = TSQ_BUF_INIT;
 	double rate = secs > 0 ? (double)t->read / secs : 0;
-	json_t *j = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:f}",
+	json_t *j = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:f}",
 	    "read", (json_int_t)t->read, "inserted", (json_int_t)t->inserted,
 	    "updated", (json_int_t)t->updated, "unchanged", (json_int_t)t->unchanged,
 	    "duplicates", (json_int_t)t->duplicates, "rejected", (json_int_t)t->rejected,
+	    "pending", (json_int_t)t->pending,
 	    "batches", (json_int_t)t->batches, "seconds", secs, "rows_per_second", rate);
 
 	json_object_set_new(j, "stopped", L->stop.len ? json_string(L->stop.data) :
@@ -480,7 +569,7 @@ run(struct options *o)
 	o->in.map.conv.local_tz = o->tz != NULL;
 	o->in.progress = tsq_log_get_level() >= TSQ_LOG_INFO &&
 	    (o->progress || isatty(STDERR_FILENO));
-	tsq_cancel_setup();
+	tsq_cancel_setup_drain();
 	rc = tsq_ingest_open(&L, &o->in, &o->common.conn);
 	if (rc != TSQ_EXIT_OK)
 		goto out;
@@ -497,15 +586,23 @@ run(struct options *o)
 		print_summary(o, &L, secs);
 	bool stats_ok = o->stats == NULL || write_stats(o, &L, secs);
 	if (tsq_cancel_signal()) {
-		tsq_error("interrupted; everything up to line %ld of %s is committed",
-		    L.committed_line, L.display ? L.display : "the input");
-		rc = tsq_cancel_signal() == SIGTERM ? TSQ_EXIT_SIGTERM : TSQ_EXIT_SIGINT;
+		if (tsq_cancel_aborted())
+			tsq_error("interrupted twice; everything up to line %ld of %s is committed",
+			    L.committed_line, L.display ? L.display : "the input");
+		else
+			tsq_error("interrupted: every row read is accounted for, up to line %ld of %s",
+			    L.committed_line, L.display ? L.display : "the input");
+		rc = tsq_cancel_signal() == SIGTERM ? TSQ_EXIT_SIGTERM :
+		    tsq_cancel_signal() == SIGHUP ? TSQ_EXIT_SIGHUP : TSQ_EXIT_SIGINT;
 	} else if (L.stop.len) {
 		tsq_error("stopped: %s", L.stop.data);
 		tsq_report_details(L.stop_result);
 		tsq_detail("everything up to line %ld of %s is committed", L.committed_line,
 		    L.display ? L.display : "the input");
 		rc = L.stop_code ? L.stop_code : TSQ_EXIT_FAILURE;
+		/* The server did not come back in time: the rows are in the pending file. */
+		if (L.pool.gave_up)
+			rc = TSQ_EXIT_TEMPFAIL;
 	} else if (rc == TSQ_EXIT_OK && L.t.rejected > 0) {
 		rc = TSQ_EXIT_DATAERR;
 	}

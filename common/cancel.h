@@ -14,6 +14,15 @@
 #include <libpq-fe.h>
 
 void tsq_cancel_setup(void);
+/*
+ * For a tool that must finish what it holds (tsq-load): the first SIGINT,
+ * SIGTERM or SIGHUP only says stop reading (tsq_cancel_signal()); a second
+ * one aborts (tsq_cancel_aborted()) and cancels the running statements.
+ * SIGPIPE is ignored.
+ */
+void tsq_cancel_setup_drain(void);
+/* A signal asked to give up at once (after tsq_cancel_setup(): any signal). */
+bool tsq_cancel_aborted(void);
 /* Cancel CONN's statements on a signal; up to TSQ_CANCEL_MAX connections. */
 #define TSQ_CANCEL_MAX 64
 void tsq_cancel_register(PGconn *conn);
@@ -29,7 +38,7 @@ void tsq_cancel_running(bool running);
  * running: one the server received before the statement was ignored.
  */
 void tsq_cancel_repeat(void);
-/* The signal received (SIGINT, SIGTERM), or 0. */
+/* The signal received (SIGINT, SIGTERM, SIGHUP), or 0. */
 int tsq_cancel_signal(void);
 
 #endif

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <jansson.h>
 #include <limits.h>
 #include <sys/stat.h>
 #include <sys/random.h>
@@ -16,8 +17,8 @@
 #include "mem.h"
 #include "tsq.h"
 
-/* A round of batches also ends at this many bytes, whatever its rows. */
-#define ROUND_BYTES (32u * 1024 * 1024)
+/* Rows read and not yet written are held in at most this many bytes (--buffer). */
+#define DEFAULT_BUFFER ((size_t)64 * 1024 * 1024)
 
 static void
 stop_load(struct tsq_ingest *L, int code, const char *fmt, ...)
@@ -161,6 +162,58 @@ round_committed(void *arg, const struct tsq_round_done *d)
 	}
 	tsq_buf_free(&err);
 	check_limits(L);
+}
+
+/* The pending file: beside the reject file, or --pending. */
+static struct tsq_rejects *
+pending_file(struct tsq_ingest *L)
+{
+	if (L->pending == NULL) {
+		struct tsq_buf path = TSQ_BUF_INIT;
+		if (L->o->pending) {
+			tsq_buf_adds(&path, L->o->pending);
+		} else {
+			char *copy = xstrdup(L->input ? L->input : "-");
+			tsq_buf_addf(&path, "./%s.pending.jsonl", strcmp(copy, "-") == 0 ? "stdin" :
+			    basename(copy));
+			free(copy);
+		}
+		L->pending = tsq_rejects_new(path.data, true);
+		tsq_buf_free(&path);
+	}
+	return L->pending;
+}
+
+/*
+ * The pool's hook: a row read that will not be written (the load stopped,
+ * or a second signal came).  It goes to the pending file, in the reject
+ * file's format, so that "tsq-load --format rejects" loads it later.
+ */
+static void
+row_pending(void *arg, const struct tsq_row *row, const char *raw, const char *why)
+{
+	struct tsq_ingest *L = arg;
+	struct tsq_buf msg = TSQ_BUF_INIT, err = TSQ_BUF_INIT;
+	tsq_buf_addf(&msg, "not written: %s", why);
+	struct tsq_reject rj = { L->display, row->line, row->offset, NULL, msg.data, NULL, raw,
+		row->raw_len, row->raw_size, (enum tsq_format)row->tag, L->header_raw, -1 };
+
+	if (tsq_rejects_write(pending_file(L), &rj, &err))
+		L->t.pending++;
+	else if (L->t.pending == 0)
+		tsq_error("%s: the rows read and not written are lost", err.data);
+	tsq_buf_free(&msg);
+	tsq_buf_free(&err);
+}
+
+/* The pool's hook: a round dropped after its rows went to the pending file. */
+static void
+round_discarded(void *arg, const struct tsq_round_done *d)
+{
+	struct tsq_ingest *L = arg;
+
+	L->t.read += d->read;
+	L->t.duplicates += d->duplicates;
 }
 
 /* ---- the write path ---- */
@@ -566,6 +619,94 @@ start_input(struct tsq_ingest *L, struct tsq_buf *err)
 	return map_input(L, L->keyed ? NULL : &rec) ? TSQ_EXIT_OK : TSQ_EXIT_USAGE;
 }
 
+/*
+ * Live input (not a regular file: a pipe, a socket, a terminal) is written
+ * by time as well as by size, and rides out a lost connection; a file keeps
+ * the plain path, at its full speed.
+ */
+static void
+live_settings(struct tsq_ingest *L)
+{
+	struct stat st;
+
+	L->live = L->in.compression == TSQ_COMPRESSION_NONE && fstat(L->in.fd, &st) == 0 &&
+	    !S_ISREG(st.st_mode);
+	L->flush_usec = L->o->flush_interval >= 0 ? L->o->flush_interval :
+	    L->live ? TSQ_USEC_PER_SEC : 0;
+	L->status_usec = L->o->status_interval >= 0 ? L->o->status_interval :
+	    L->live ? 60 * TSQ_USEC_PER_SEC : 0;
+	L->pool.o.retry_usec = L->o->retry >= 0 ? L->o->retry : L->live ? 300 * TSQ_USEC_PER_SEC : 0;
+	L->last_status = tsq_now_usec();
+}
+
+/* With -v or --log-format json, every --status-interval: how the load goes. */
+static void
+status_line(struct tsq_ingest *L, int64_t now)
+{
+	if (L->status_usec <= 0 || now - L->last_status < L->status_usec)
+		return;
+	L->last_status = now;
+	double secs = (double)(now - L->started) / 1e6;
+	int64_t oldest = tsq_pool_oldest(&L->pool);
+	double age = oldest == INT64_MAX ? 0 : (double)(now - oldest) / 1e6;
+	uint64_t held = (uint64_t)tsq_pool_pending(&L->pool);
+	uint64_t committed = L->t.inserted + L->t.updated + L->t.unchanged;
+	json_t *f = json_pack("{s:I,s:I,s:I,s:I,s:I,s:f,s:f}", "read", (json_int_t)(L->t.read + held),
+	    "committed", (json_int_t)committed, "rejected", (json_int_t)L->t.rejected,
+	    "duplicates", (json_int_t)L->t.duplicates, "held", (json_int_t)held,
+	    "rows_per_second", secs > 0 ? (double)(L->t.read + held) / secs : 0.0,
+	    "oldest_held_seconds", age);
+	tsq_log_event(f, "status: read %llu, committed %llu, rejected %llu, duplicates %llu, "
+	    "held %llu; %.0f rows/s; the oldest row held waited %.1f s",
+	    (unsigned long long)(L->t.read + held), (unsigned long long)committed,
+	    (unsigned long long)L->t.rejected, (unsigned long long)L->t.duplicates,
+	    (unsigned long long)held, secs > 0 ? (double)(L->t.read + held) / secs : 0.0, age);
+}
+
+/*
+ * Before reading a record of input that is written by time: write the round
+ * being read when its oldest row has waited long enough, account for a round
+ * written meanwhile, and wait for a whole line without blocking past the
+ * next of these.  False when the load is to stop (a failure, a signal).
+ */
+static bool
+live_wait(struct tsq_ingest *L)
+{
+	struct tsq_buf err = TSQ_BUF_INIT;
+
+	for (;;) {
+		int64_t now = tsq_now_usec(), oldest = tsq_pool_oldest(&L->pool);
+		if (!tsq_pool_collect(&L->pool))
+			return false;
+		if (oldest != INT64_MAX && now - oldest >= L->flush_usec && !tsq_pool_busy(&L->pool)) {
+			if (!tsq_pool_flush(&L->pool))
+				return false;
+			continue;
+		}
+		status_line(L, now);
+		tsq_progress_update(&L->progress, L->t.inserted + L->t.updated + L->t.unchanged,
+		    (uint64_t)tsq_pool_pending(&L->pool), L->in.raw_read, L->in.size);
+		if (tsq_reader_ready(L->reader))
+			return true;
+		if (tsq_ingest_stopped(L))
+			return false;
+		int64_t wait = TSQ_USEC_PER_SEC;
+		if (oldest != INT64_MAX && oldest + L->flush_usec - now < wait)
+			wait = oldest + L->flush_usec - now;
+		if (tsq_pool_busy(&L->pool) && wait > 20000)
+			wait = 20000;	/* a round is being written: account for it soon */
+		if (L->status_usec > 0 && L->last_status + L->status_usec - now < wait)
+			wait = L->last_status + L->status_usec - now;
+		int got = tsq_reader_wait(L->reader, wait > 0 ? (int)((wait + 999) / 1000) : 0, &err);
+		if (got < 0) {
+			if (!tsq_cancel_signal())
+				stop_load(L, TSQ_EXIT_FAILURE, "%s", err.data);
+			tsq_buf_free(&err);
+			return false;
+		}
+	}
+}
+
 /* The input was read to its end: every worker's record says so, and the checkpoint. */
 static void
 input_done(struct tsq_ingest *L, struct tsq_buf *err)
@@ -635,6 +776,7 @@ tsq_ingest_input(struct tsq_ingest *L, const char *input)
 	L->skip_max = 0;
 	L->reader = tsq_reader_open(&L->in, &ro);
 	L->committed_line = 0;
+	live_settings(L);
 	free(L->header_raw);
 	L->header_raw = NULL;
 	tsq_pool_reset_position(&L->pool);
@@ -652,6 +794,8 @@ tsq_ingest_input(struct tsq_ingest *L, const char *input)
 		goto out;
 	uint64_t records = 0;
 	while (!tsq_ingest_stopped(L)) {
+		if (L->flush_usec > 0 && !live_wait(L))
+			break;
 		st = tsq_reader_next(L->reader, &rec, &err);
 		if (st == TSQ_READ_EOF) {
 			if (L->resumed_done && records == 0)
@@ -676,18 +820,19 @@ tsq_ingest_input(struct tsq_ingest *L, const char *input)
 		tsq_pool_advance(&L->pool, rec.last_line, rec.end, hash);
 		if (tsq_pool_full(&L->pool) && !tsq_pool_flush(&L->pool))
 			break;
-		tsq_progress_update(&L->progress, L->t.read + (uint64_t)tsq_pool_pending(&L->pool),
-		    L->in.raw_read, L->in.size);
+		tsq_progress_update(&L->progress, L->t.inserted + L->t.updated + L->t.unchanged,
+		    (uint64_t)tsq_pool_pending(&L->pool), L->in.raw_read, L->in.size);
 	}
 	/*
-	 * Rows read before a limit stopped the load are good rows: keep them.
-	 * After a signal or a failed batch, the round being read is dropped.
+	 * Rows read before a limit or a signal stopped the load are good rows:
+	 * they are written.  After a failed batch or a second signal, what was
+	 * not written goes to the pending file.
 	 */
-	if (tsq_cancel_signal() || L->pool.stopped) {
+	if (tsq_cancel_aborted() || L->pool.stopped || !tsq_pool_finish(&L->pool)) {
 		tsq_pool_discard(&L->pool);
 		goto out;
 	}
-	if (!tsq_pool_finish(&L->pool) || L->stop.len)
+	if (L->stop.len || tsq_cancel_signal())
 		goto out;
 done:
 	drop_stale_rejects(L);
@@ -711,8 +856,14 @@ static int
 open_load(struct tsq_ingest *L, const struct tsq_conn_opts *conn)
 {
 	struct tsq_buf err = TSQ_BUF_INIT;
-	struct tsq_pool_opts po = { L->o->workers, L->o->batch_size, ROUND_BYTES, L->o->dry_run,
-		&L->backend, &L->table, { L, server_rejected, round_committed } };
+	struct tsq_pool_opts po = {
+		.workers = L->o->workers, .batch_rows = L->o->batch_size,
+		/* Two rounds in memory: each is half of --buffer. */
+		.batch_bytes = (L->o->buffer ? L->o->buffer : DEFAULT_BUFFER) / 2,
+		.dry_run = L->o->dry_run, .backend = &L->backend, .table = &L->table,
+		.hooks = { .arg = L, .rejected = server_rejected, .committed = round_committed,
+		    .pending = row_pending, .discarded = round_discarded },
+	};
 	int rc = TSQ_EXIT_OK;
 
 	enum tsq_conn_status st = tsq_pool_open(&L->pool, conn, &po, &err);
@@ -777,6 +928,7 @@ tsq_ingest_open(struct tsq_ingest *L, const struct tsq_ingest_opts *o,
 	memset(L, 0, sizeof *L);
 	L->o = o;
 	L->load_id = new_load_id();
+	L->started = tsq_now_usec();
 	tsq_buf_init(&L->stop);
 	tsq_mapped_init(&L->row);
 	tsq_progress_init(&L->progress, o->progress);
@@ -800,6 +952,9 @@ tsq_ingest_close(struct tsq_ingest *L, struct tsq_buf *err)
 {
 	bool ok = L->rejects == NULL || tsq_rejects_close(L->rejects, err);
 
+	if (L->pending && !tsq_rejects_close(L->pending, err))
+		ok = false;
+	L->pending = NULL;
 	L->rejects = NULL;
 	tsq_pool_close(&L->pool);
 	if (L->planned)

@@ -62,10 +62,21 @@ struct tsq_ingest_opts {
 	const char *checkpoint;		/* or NULL */
 	bool resume;
 	bool progress;			/* show the progress meter */
+	const char *pending;		/* the pending file (rows read, not written), or NULL */
+	/*
+	 * Inputs that are not regular files (pipes, sockets, terminals) are
+	 * live: their batches are also written when their oldest row has
+	 * waited flush_interval, a lost connection is sought again for retry,
+	 * and a status line comes every status_interval.  Each -1: the default
+	 * (1 s, 5 min and 60 s for live input; none for files); 0: never.
+	 */
+	int64_t flush_interval, retry, status_interval;
+	size_t buffer;			/* bytes read and not yet written, at most (0: 64 MiB) */
 };
 
 struct tsq_ingest_totals {
 	uint64_t read, inserted, updated, unchanged, duplicates, rejected, batches, fast, retries;
+	uint64_t pending;		/* read, never written: in the pending file */
 };
 
 struct tsq_ingest {
@@ -99,6 +110,9 @@ struct tsq_ingest {
 	long committed_line;		/* last line of the input committed or rejected */
 	struct tsq_rejects *rejects;
 	bool rejects_shared;		/* --rejects: one file for every input */
+	struct tsq_rejects *pending;	/* rows read and never written, in the reject format */
+	bool live;			/* the input is not a regular file (see tsq_ingest_opts) */
+	int64_t flush_usec, status_usec, last_status, started;
 	struct tsq_checkpoint *checkpoint;
 	/* why it stopped, when it did */
 	struct tsq_buf stop;

@@ -648,6 +648,7 @@ tsq_batch_add(struct tsq_batch *b, enum tsq_dedupe dedupe, const void *tuple, si
 	r->offset = origin->offset;
 	r->hash = hash;
 	r->absent = origin->absent;
+	r->reject_written = false;
 	b->any_absent |= origin->absent != 0;
 	r->alive = true;
 	tsq_buf_add(&b->data, tuple, tlen);
@@ -1250,9 +1251,11 @@ begin(struct tsq_writer *w)
 }
 
 static bool
-commit(struct tsq_writer *w)
+commit(struct tsq_writer *w, const struct tsq_load_counts *acc)
 {
 	PGresult *res;
+
+	w->last = *acc;
 
 	/* In the order of the input (the rows were written grouped), for the hook and after. */
 	if (w->nrejects > 1)
@@ -1480,20 +1483,20 @@ tsq_writer_flush(struct tsq_writer *w, struct tsq_batch *b)
 			clear_rejects(w);
 			goto out;
 		}
-		ok = commit(w);
+		ok = commit(w, &acc);
 		goto out;
 	}
 	if (!begin(w))
 		goto out;
 	if (fast_path(w, b, idx, n, &acc)) {
-		ok = commit(w);
+		ok = commit(w, &acc);
 		goto out;
 	}
 	if (w->fatal_msg.len)
 		goto out;
 	res = attempt(w, b, idx, n, &acc);
 	if (res == NULL) {
-		ok = commit(w);
+		ok = commit(w, &acc);
 		goto out;
 	}
 	if (!row_error(res)) {
@@ -1519,7 +1522,7 @@ tsq_writer_flush(struct tsq_writer *w, struct tsq_batch *b)
 		clear_rejects(w);
 		goto out;
 	}
-	ok = commit(w);
+	ok = commit(w, &acc);
 out:
 	if (ok) {
 		/* In the order of the input (the rows were written grouped). */

@@ -98,6 +98,7 @@ struct tsq_row {
 	uint64_t hash;
 	uint64_t absent;		/* fields that take their column's default */
 	bool alive;			/* false once a later duplicate replaced it */
+	bool reject_written;		/* its reject record is written (a batch sent again skips it) */
 };
 
 struct tsq_batch {
@@ -200,6 +201,7 @@ struct tsq_writer {
 	bool no_plpgsql;		/* the server cannot write rows one by one in PL/pgSQL */
 	bool stage_dirty;
 	struct tsq_load_counts counts;	/* committed so far */
+	struct tsq_load_counts last;	/* of the batch being committed (for the hook) */
 	struct tsq_server_reject *rejects;	/* of the last flush */
 	size_t nrejects, rcap;
 	PGresult *fatal;		/* why the last flush failed */

@@ -24,6 +24,10 @@ struct tsq_worker {
 	struct tsq_writer writer;
 	struct tsq_pool *pool;
 	const struct tsq_round *round;	/* the round its batch belongs to */
+	volatile int finished;		/* its batch is written (or failed): it can be joined */
+	bool gave_up;			/* its connection was not found again within --retry */
+	int64_t lost_since;		/* when its batch first failed for a lost connection */
+	uint64_t recovered_rejected;	/* refused rows of a batch found committed after a reconnect */
 	struct tsq_batch *job;	/* the batch it is writing */
 	pthread_t thread;
 	bool ok;
@@ -46,7 +50,9 @@ struct tsq_round {
 	int64_t end_offset;
 	char end_hash[TSQ_PREFIX_HASH_SIZE];
 	struct tsq_daylist days;	/* UTC days of the time column */
+	int64_t first_usec;		/* when its first row came (tsq_now_usec) */
 	bool inflight;
+	bool failed;			/* written and failed: its rows wait for tsq_pool_discard */
 };
 
 static bool
@@ -110,6 +116,7 @@ round_reset(struct tsq_pool *p, struct tsq_round *r)
 	r->read = r->dups = 0;
 	r->rows = 0;
 	r->days.n = 0;
+	r->failed = false;
 }
 
 enum tsq_conn_status
@@ -120,6 +127,7 @@ tsq_pool_open(struct tsq_pool *p, const struct tsq_conn_opts *conn,
 
 	memset(p, 0, sizeof *p);
 	p->o = *o;
+	p->conn_opts = conn;
 	tsq_buf_init(&p->failure);
 #ifdef __GLIBC__
 	/*
@@ -195,6 +203,9 @@ tsq_pool_add(struct tsq_pool *p, const struct tsq_mapped *row, enum tsq_dedupe d
 	    first_line)) {
 		if (dedupe == TSQ_DEDUPE_ERROR)
 			return TSQ_ADD_REFUSED;
+		if (r->rows == 0)
+			r->first_usec = tsq_now_usec();
+		r->rows++;
 		r->read++;
 		r->dups++;
 		return TSQ_ADD_DUPLICATE;
@@ -204,6 +215,8 @@ tsq_pool_add(struct tsq_pool *p, const struct tsq_mapped *row, enum tsq_dedupe d
 
 	if (res == TSQ_ADD_REFUSED)
 		return res;
+	if (r->rows == 0)
+		r->first_usec = tsq_now_usec();
 	r->read++;
 	r->rows++;
 	if (res == TSQ_ADD_DUPLICATE)
@@ -348,9 +361,14 @@ record_progress(struct tsq_worker *w, PGconn *conn, struct tsq_buf *err)
 	snprintf(workers, sizeof workers, "%d", p->nworkers);
 	snprintf(offset, sizeof offset, "%" PRId64, r->end_offset);
 	snprintf(line, sizeof line, "%ld", r->end_line + 1);
-	const char *params[9] = { p->load_id, worker, workers, p->o.table->schema, p->o.table->name,
-	    p->source, offset, line, r->end_hash };
-	PGresult *res = tsq_exec(conn, tsq_sql_file("load/progress.sql"), 9, params);
+	char ins[24], upd[24], unch[24], rej[24];
+	snprintf(ins, sizeof ins, "%" PRIu64, w->writer.last.inserted);
+	snprintf(upd, sizeof upd, "%" PRIu64, w->writer.last.updated);
+	snprintf(unch, sizeof unch, "%" PRIu64, w->writer.last.unchanged);
+	snprintf(rej, sizeof rej, "%zu", w->writer.nrejects);
+	const char *params[13] = { p->load_id, worker, workers, p->o.table->schema, p->o.table->name,
+	    p->source, offset, line, r->end_hash, ins, upd, unch, rej };
+	PGresult *res = tsq_exec(conn, tsq_sql_file("load/progress.sql"), 13, params);
 	if (!tsq_result_ok(res)) {
 		tsq_buf_adds(err, "could not record the load's progress: ");
 		tsq_result_message(res, conn, err);
@@ -396,18 +414,24 @@ before_commit(void *arg, PGconn *conn, struct tsq_buf *err)
 
 	for (size_t k = 0; k < w->writer.nrejects; k++) {
 		const struct tsq_server_reject *rj = &w->writer.rejects[k];
-		const struct tsq_row *row = &b->rows[rj->row];
+		struct tsq_row *row = &w->job->rows[rj->row];
+		/* A batch sent again (its connection lost before the commit) wrote it already. */
+		if (row->reject_written)
+			continue;
 		if (!p->o.hooks.rejected(p->o.hooks.arg, row, b->raw.data + row->raw_off, rj,
 		    p->nworkers > 1 ? (int)(w - p->workers) : -1)) {
 			tsq_buf_adds(err, "could not write the reject file");
 			return false;
 		}
+		row->reject_written = true;
 	}
 	if (p->touched_table > 0 && !record_days(w, conn, err))
 		return false;
 	if (p->load_id && p->source && w->round->end_offset > 0 && !record_progress(w, conn, err))
 		return false;
-	if (p->writes_table > 0 && !record_write(w, conn, err))
+	/* Only a batch that changed something is a write (a reload of unchanged rows is not). */
+	if (p->writes_table > 0 && w->writer.last.inserted + w->writer.last.updated > 0 &&
+	    !record_write(w, conn, err))
 		return false;
 	return true;
 }
@@ -419,9 +443,142 @@ transient(const struct tsq_writer *w)
 	return state && (strcmp(state, "40P01") == 0 || strcmp(state, "40001") == 0);
 }
 
+/* Sleep USEC, in steps, unless a second signal asks to give up. */
+static void
+pause_usec(int64_t usec)
+{
+	while (usec > 0 && !tsq_cancel_aborted()) {
+		int64_t step = usec < 100000 ? usec : 100000;
+		struct timespec t = { 0, (long)step * 1000 };
+		nanosleep(&t, NULL);
+		usec -= step;
+	}
+}
+
+/*
+ * The connection of worker W was lost (a server restart, a failover):
+ * connect again, with a pause that doubles up to 15 s, until p->o.retry_usec
+ * has passed since it was lost.  Then look in tsq.loads whether the batch
+ * committed before the connection went (its COMMIT sent, the answer lost):
+ * then it is done, with the counts it recorded; else it is to be written
+ * again.  False when the server did not come back in time (w->writer's
+ * message says so).
+ */
+static bool
+reconnect(struct tsq_worker *w, bool *committed)
+{
+	struct tsq_pool *p = w->pool;
+	int64_t wait = 500000;
+	struct tsq_buf why = TSQ_BUF_INIT, err = TSQ_BUF_INIT;
+
+	*committed = false;
+	if (w->lost_since == 0)
+		w->lost_since = tsq_now_usec();
+	int64_t lost = w->lost_since;
+	tsq_buf_add(&why, w->writer.fatal_msg.data, w->writer.fatal_msg.len);
+	for (int attempt = 1;; attempt++) {
+		int64_t left = lost + p->o.retry_usec - tsq_now_usec();
+		if (left <= 0 || tsq_cancel_aborted()) {
+			tsq_buf_reset(&w->writer.fatal_msg);
+			tsq_buf_addf(&w->writer.fatal_msg, "the server did not come back within --retry "
+			    "(%.0f s): %s", (double)p->o.retry_usec / 1e6, why.data);
+			tsq_buf_free(&why);
+			tsq_buf_free(&err);
+			return false;
+		}
+		int64_t nap = wait < left ? wait : left;
+		tsq_warning("connection lost: %s; retrying in %.1f s (attempt %d, for %.0f s more)",
+		    why.data, (double)nap / 1e6, attempt, (double)left / 1e6);
+		pause_usec(nap);
+		wait = wait * 2 > 15000000 ? 15000000 : wait * 2;
+		/* A node behind the server (a Citus worker) was lost, not this connection. */
+		if (PQstatus(w->conn) == CONNECTION_OK) {
+			PGresult *probe = PQexec(w->conn, "SELECT 1");
+			bool alive = PQresultStatus(probe) == PGRES_TUPLES_OK;
+			PQclear(probe);
+			if (alive)
+				break;
+		}
+		PGconn *conn = NULL;
+		tsq_buf_reset(&err);
+		if (tsq_conn_open(p->conn_opts, &conn, &err) != TSQ_CONN_OK) {
+			tsq_buf_reset(&why);
+			tsq_buf_add(&why, err.data, err.len);
+			continue;
+		}
+		PQfinish(w->conn);
+		w->conn = w->writer.conn = conn;
+		w->writer.staged = w->writer.iso_made = false;
+		tsq_cancel_register(conn);
+		break;
+	}
+	tsq_buf_free(&err);
+	tsq_buf_free(&why);
+	tsq_info("trying again after %.1f s", (double)(tsq_now_usec() - lost) / 1e6);
+	/* The partitions the round needs, made on this connection (the server may be new). */
+	for (size_t i = 0; i < w->round->days.n; i++) {
+		long changed;
+		int64_t from = w->round->days.day[i] * TSQ_USEC_PER_DAY;
+		PGresult *res = tsq_backend_before_write(w->conn, p->o.backend, p->o.table, from,
+		    from + TSQ_USEC_PER_DAY - 1, &changed);
+		PQclear(res);
+	}
+	if (!p->load_id || !p->source)
+		return true;
+	char worker[16];
+	snprintf(worker, sizeof worker, "%d", (int)(w - p->workers));
+	const char *params[3] = { p->load_id, p->source, worker };
+	PGresult *res = tsq_exec(w->conn, tsq_sql_file("load/progress_batch.sql"), 3, params);
+	if (tsq_result_ok(res) && PQntuples(res) == 1 &&
+	    strtoll(PQgetvalue(res, 0, 0), NULL, 10) >= w->round->end_offset) {
+		*committed = true;
+		w->writer.counts.inserted += strtoull(PQgetvalue(res, 0, 1), NULL, 10);
+		w->writer.counts.updated += strtoull(PQgetvalue(res, 0, 2), NULL, 10);
+		w->writer.counts.unchanged += strtoull(PQgetvalue(res, 0, 3), NULL, 10);
+		w->recovered_rejected = strtoull(PQgetvalue(res, 0, 4), NULL, 10);
+		tsq_info("the batch to line %ld was committed before the connection was lost: not "
+		    "written again", w->round->end_line);
+	}
+	PQclear(res);
+	return true;
+}
+
+/*
+ * Whether the batch failed because the connection went: libpq may still
+ * call it open after the server sent "terminating connection" (57P01) or
+ * closed it (an error of libpq's own, without a SQLSTATE); a statement
+ * tells.
+ */
+static bool
+connection_lost(struct tsq_worker *w)
+{
+	/* A Citus coordinator that could not reach a worker: 08006 on a live connection. */
+	const char *s = w->writer.fatal ? PQresultErrorField(w->writer.fatal, PG_DIAG_SQLSTATE) : NULL;
+	const char *m = w->writer.fatal ?
+	    PQresultErrorField(w->writer.fatal, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	if (s && strncmp(s, "08", 2) == 0)
+		return true;
+	/* And one whose worker went during the commit (Citus gives it no SQLSTATE of its own). */
+	if (s && strcmp(s, "XX000") == 0 && m &&
+	    strncmp(m, "failure on connection marked as essential", 41) == 0)
+		return true;
+	const char *state = w->writer.fatal ?
+	    PQresultErrorField(w->writer.fatal, PG_DIAG_SQLSTATE) : NULL;
+
+	if (PQstatus(w->conn) == CONNECTION_BAD)
+		return true;
+	if (state && strncmp(state, "08", 2) != 0 && strncmp(state, "57P", 3) != 0)
+		return false;
+	PGresult *res = PQexec(w->conn, "SELECT 1");
+	bool alive = PQresultStatus(res) == PGRES_TUPLES_OK;
+	PQclear(res);
+	return !alive || PQstatus(w->conn) == CONNECTION_BAD;
+}
+
 /*
  * A worker's thread: write its batch, again after a deadlock or a
- * serialization failure (nothing of a failed attempt was committed).
+ * serialization failure (nothing of a failed attempt was committed), and,
+ * with --retry, after the connection was lost and found again.
  */
 static void *
 write_batch(void *arg)
@@ -430,12 +587,30 @@ write_batch(void *arg)
 
 	for (int attempt = 1;; attempt++) {
 		w->ok = tsq_writer_flush(&w->writer, w->job);
-		if (w->ok || attempt == ATTEMPTS || !transient(&w->writer) || tsq_cancel_signal())
+		if (w->ok)
+			w->lost_since = 0;
+		if (w->ok || tsq_cancel_aborted())
+			break;
+		if (w->pool->o.retry_usec > 0 && connection_lost(w)) {
+			bool committed;
+			if (!reconnect(w, &committed)) {
+				w->gave_up = true;
+				break;
+			}
+			if (committed) {
+				w->ok = true;
+				break;
+			}
+			attempt = 0;
+			continue;
+		}
+		if (attempt == ATTEMPTS || !transient(&w->writer))
 			break;
 		w->retries++;
 		struct timespec pause = { 0, 50000000L << (attempt - 1) };
 		nanosleep(&pause, NULL);
 	}
+	w->finished = 1;
 	return NULL;
 }
 
@@ -462,7 +637,8 @@ wait_inflight(struct tsq_pool *p)
 		const char *state = w->writer.fatal ?
 		    PQresultErrorField(w->writer.fatal, PG_DIAG_SQLSTATE) : NULL;
 		/* A statement cancelled by Ctrl-C: the signal says it all. */
-		if (tsq_cancel_signal() && state && strcmp(state, "57014") == 0)
+		p->gave_up |= w->gave_up;
+		if (tsq_cancel_aborted() && state && strcmp(state, "57014") == 0)
 			p->stopped = true;
 		else
 			fail(p, "could not write the rows up to line %ld: %s", r->end_line,
@@ -471,7 +647,8 @@ wait_inflight(struct tsq_pool *p)
 	}
 	for (int i = 0; i < p->nworkers && ok; i++) {
 		struct tsq_worker *w = &p->workers[i];
-		done.rejected += w->writer.nrejects;
+		done.rejected += w->writer.nrejects + w->recovered_rejected;
+		w->recovered_rejected = 0;
 		done.inserted += w->writer.counts.inserted - w->seen.inserted;
 		done.updated += w->writer.counts.updated - w->seen.updated;
 		done.unchanged += w->writer.counts.unchanged - w->seen.unchanged;
@@ -485,8 +662,12 @@ wait_inflight(struct tsq_pool *p)
 	done.end_line = r->end_line;
 	done.end_offset = r->end_offset;
 	done.end_hash = r->end_hash;
-	if (ok)
-		p->o.hooks.committed(p->o.hooks.arg, &done);
+	if (!ok) {
+		/* Its rows are not written: they wait for tsq_pool_discard (the pending file). */
+		r->failed = true;
+		return false;
+	}
+	p->o.hooks.committed(p->o.hooks.arg, &done);
 	round_reset(p, r);
 	return ok;
 }
@@ -545,6 +726,7 @@ tsq_pool_flush(struct tsq_pool *p)
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
 	tsq_cancel_running(true);
 	for (int i = 0; i < p->nworkers; i++) {
@@ -552,6 +734,7 @@ tsq_pool_flush(struct tsq_pool *p)
 		p->workers[i].pool = p;
 		p->workers[i].round = r;
 		p->workers[i].writer.hook = (struct tsq_writer_hook){ before_commit, &p->workers[i] };
+		p->workers[i].finished = 0;
 		pthread_create(&p->workers[i].thread, NULL, write_batch, &p->workers[i]);
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -569,11 +752,68 @@ tsq_pool_finish(struct tsq_pool *p)
 	return tsq_pool_flush(p) && wait_inflight(p);
 }
 
+/* Every row of round R not written, to the pending hook; its duplicates counted. */
+static void
+give_back(struct tsq_pool *p, struct tsq_round *r, const char *why)
+{
+	struct tsq_round_done done;
+
+	memset(&done, 0, sizeof done);
+	for (int i = 0; i < p->nworkers; i++) {
+		const struct tsq_batch *b = &r->batch[i];
+		for (size_t k = 0; k < b->n; k++)
+			if (b->rows[k].alive && p->o.hooks.pending)
+				p->o.hooks.pending(p->o.hooks.arg, &b->rows[k], b->raw.data + b->rows[k].raw_off,
+				    why);
+	}
+	if (p->o.hooks.discarded && r->read > 0) {
+		done.read = r->read;
+		done.duplicates = r->dups;
+		p->o.hooks.discarded(p->o.hooks.arg, &done);
+	}
+	round_reset(p, r);
+}
+
 void
 tsq_pool_discard(struct tsq_pool *p)
 {
+	struct tsq_round *flight = &p->rounds[p->cur ^ 1];
+
 	wait_inflight(p);
-	round_reset(p, &p->rounds[p->cur]);
+	const char *why = p->failure.len ? p->failure.data : "interrupted before it was written";
+	/* The round in flight first: its rows came first. */
+	if (flight->failed)
+		give_back(p, flight, why);
+	give_back(p, &p->rounds[p->cur], why);
+}
+
+bool
+tsq_pool_busy(const struct tsq_pool *p)
+{
+	const struct tsq_round *r = &p->rounds[p->cur ^ 1];
+
+	if (!r->inflight)
+		return false;
+	for (int i = 0; i < p->nworkers; i++)
+		if (!p->workers[i].finished)
+			return true;
+	return false;
+}
+
+bool
+tsq_pool_collect(struct tsq_pool *p)
+{
+	if (p->rounds[p->cur ^ 1].inflight && !tsq_pool_busy(p))
+		return wait_inflight(p);
+	return !p->stopped;
+}
+
+int64_t
+tsq_pool_oldest(const struct tsq_pool *p)
+{
+	const struct tsq_round *r = &p->rounds[p->cur];
+
+	return r->rows > 0 ? r->first_usec : INT64_MAX;
 }
 
 void

@@ -59,6 +59,12 @@ struct tsq_pool_hooks {
 	    const struct tsq_server_reject *why, int worker);
 	/* A round is committed and its refused rows recorded. */
 	void (*committed)(void *arg, const struct tsq_round_done *done);
+	/*
+	 * A row read but never to be written (the load stopped, a second signal):
+	 * WHY says what stopped it.  Then its round's figures (read, duplicates).
+	 */
+	void (*pending)(void *arg, const struct tsq_row *row, const char *raw, const char *why);
+	void (*discarded)(void *arg, const struct tsq_round_done *done);
 };
 
 struct tsq_pool_opts {
@@ -66,6 +72,7 @@ struct tsq_pool_opts {
 	long batch_rows;	/* a round is full at this many rows */
 	size_t batch_bytes;	/* or this many bytes */
 	bool dry_run;		/* count, write nothing */
+	int64_t retry_usec;	/* a lost connection is sought again this long (0: never) */
 	const struct tsq_backend *backend;
 	const struct tsq_table *table;
 	struct tsq_pool_hooks hooks;
@@ -91,9 +98,11 @@ struct tsq_pool {
 	int writes_table;		/* tsq.writes exists: 0 not probed, 1 yes, -1 no */
 	struct tsq_keyset keys;		/* --dedupe first, error: every key of the input so far */
 	int touched_table;		/* tsq.touched exists: 0 not probed, 1 yes, -1 no */
+	const struct tsq_conn_opts *conn_opts;	/* for connecting again */
 	struct tsq_buf failure;		/* why the load must stop, when it must */
 	const PGresult *failed_result;	/* the server's error behind it, if any */
 	bool stopped;
+	bool gave_up;			/* a connection was lost and not found again in --retry */
 };
 
 /*
@@ -127,8 +136,17 @@ long tsq_pool_pending(const struct tsq_pool *p);
 bool tsq_pool_flush(struct tsq_pool *p);
 /* Everything read so far, committed (or failed). */
 bool tsq_pool_finish(struct tsq_pool *p);
-/* The round being read, dropped (after a stop): its rows are not written. */
+/*
+ * After a stop: the rounds not written (the one that failed in flight, the
+ * one being read) are given to the pending hook row by row and dropped.
+ */
 void tsq_pool_discard(struct tsq_pool *p);
+/* A round is in flight and not all its batches are written yet. */
+bool tsq_pool_busy(const struct tsq_pool *p);
+/* Account for the round in flight if it is written, without waiting.  False when it failed. */
+bool tsq_pool_collect(struct tsq_pool *p);
+/* When the oldest row of the round being read came (tsq_now_usec), or INT64_MAX. */
+int64_t tsq_pool_oldest(const struct tsq_pool *p);
 /* Start reading a new input: positions restart. */
 void tsq_pool_reset_position(struct tsq_pool *p);
 

@@ -14,7 +14,8 @@ tsq_progress_init(struct tsq_progress *p, bool enabled)
 }
 
 void
-tsq_progress_update(struct tsq_progress *p, uint64_t rows, int64_t done, int64_t total)
+tsq_progress_update(struct tsq_progress *p, uint64_t rows, uint64_t held, int64_t done,
+    int64_t total)
 {
 	if (!p->enabled)
 		return;
@@ -24,7 +25,8 @@ tsq_progress_update(struct tsq_progress *p, uint64_t rows, int64_t done, int64_t
 	p->last_usec = now;
 	double secs = (double)(now - p->started_usec) / 1e6;
 	double rate = secs > 0 ? (double)rows / secs : 0;
-	fprintf(stderr, "\r\033[K%llu rows  %.0f rows/s", (unsigned long long)rows, rate);
+	fprintf(stderr, "\r\033[K%llu rows committed  %.0f rows/s  %llu read, not yet committed",
+	    (unsigned long long)rows, rate, (unsigned long long)held);
 	if (total > 0 && done > 0) {
 		double frac = (double)done / (double)total;
 		if (frac > 1)

@@ -1,7 +1,7 @@
 /*
  * progress.h - a one-line progress meter on stderr, redrawn at most a few
- * times a second: rows, rows/s, and when the input size is known, percent
- * done and the time left.
+ * times a second: rows committed, rows/s, rows read and not yet committed,
+ * and when the input size is known, percent done and the time left.
  */
 #ifndef TSQ_PROGRESS_H
 #define TSQ_PROGRESS_H
@@ -17,7 +17,8 @@ struct tsq_progress {
 
 void tsq_progress_init(struct tsq_progress *p, bool enabled);
 /* TOTAL < 0 means the size is unknown (a pipe). */
-void tsq_progress_update(struct tsq_progress *p, uint64_t rows, int64_t done, int64_t total);
+void tsq_progress_update(struct tsq_progress *p, uint64_t rows, uint64_t held, int64_t done,
+    int64_t total);
 /* Erase the meter, so that the next message starts on a clean line. */
 void tsq_progress_clear(struct tsq_progress *p);
 

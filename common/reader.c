@@ -7,6 +7,7 @@
 #include <string.h>
 #include <inttypes.h>
 #include <zlib.h>
+#include <poll.h>
 #include <strings.h>
 
 #include "mem.h"
@@ -237,6 +238,36 @@ hash_to(struct tsq_reader *r, int64_t upto)
 	r->crc = (uint32_t)crc32(r->crc, p, (uInt)n);
 	r->adler = (uint32_t)adler32(r->adler, p, (uInt)n);
 	r->hashed = upto;
+}
+
+static ssize_t refill(struct tsq_reader *r, struct tsq_buf *err);
+
+bool
+tsq_reader_ready(const struct tsq_reader *r)
+{
+	return r->eof || memchr(r->buf + r->start, '\n', r->end - r->start) != NULL;
+}
+
+int
+tsq_reader_wait(struct tsq_reader *r, int timeout_ms, struct tsq_buf *err)
+{
+	struct pollfd pfd = { r->in->fd, POLLIN, 0 };
+
+	if (r->eof)
+		return 1;
+	/* Bytes the input holds already (read to sniff its compression) need no wait. */
+	if (r->in->raw_pos >= r->in->raw_len) {
+		int n = poll(&pfd, 1, timeout_ms);
+		if (n == 0)
+			return 0;
+		if (n < 0) {
+			if (errno != EINTR)
+				tsq_buf_addf(err, "could not wait for \"%s\": %s", r->in->display,
+				    strerror(errno));
+			return -1;
+		}
+	}
+	return refill(r, err) < 0 ? -1 : 1;
 }
 
 int64_t

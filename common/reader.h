@@ -140,6 +140,15 @@ void tsq_reader_prefix_hash(const struct tsq_reader *r, char out[TSQ_PREFIX_HASH
 /* The offset that hash reaches. */
 int64_t tsq_reader_hashed(const struct tsq_reader *r);
 
+/*
+ * Live input (a pipe that never ends): whether tsq_reader_next() has a whole
+ * line to read, or the end, without waiting; and wait up to TIMEOUT_MS for
+ * more bytes, taking what came.  Returns 1 when something came (or the end),
+ * 0 when nothing did, -1 on an error or a signal (EINTR, ERR not set).
+ */
+bool tsq_reader_ready(const struct tsq_reader *r);
+int tsq_reader_wait(struct tsq_reader *r, int timeout_ms, struct tsq_buf *err);
+
 /* Decompressed bytes consumed so far. */
 int64_t tsq_reader_offset(const struct tsq_reader *r);
 

@@ -52,8 +52,13 @@ complete -c tsq-load -l max-errors -x -d 'stop after more rejected rows'
 complete -c tsq-load -l max-error-ratio -x -d 'stop above this rejected fraction'
 complete -c tsq-load -l stats -r -d 'write the counts as JSON'
 complete -c tsq-load -l checkpoint -r -d 'progress file'
-complete -c tsq-load -l resume -d 'skip what the checkpoint says is committed'
+complete -c tsq-load -l resume -d 'go on from where the last load of each input committed'
 complete -c tsq-load -l progress -d 'always show the progress meter'
+complete -c tsq-load -l flush-interval -x -a '200ms 1s 5s off' -d 'write a batch when its oldest row waited this long'
+complete -c tsq-load -l retry -x -a '30s 5m 1h 0' -d 'seek a lost connection again this long'
+complete -c tsq-load -l buffer -x -a '16MiB 64MiB 256MiB' -d 'bytes held read and not written'
+complete -c tsq-load -l status-interval -x -a '10s 60s off' -d 'a status line this often, with -v or json logs'
+complete -c tsq-load -l pending -r -d 'rows read and never written'
 
 function __tsq_query_params
     set -l name (commandline -opc | string match -v -- '-*' | string match -v -- '*=*')[2]

@@ -281,3 +281,16 @@ tsq_parts() {
 tsq_compresses() {
 	[ "$TSQ_TEST_KIND" != postgres ]
 }
+
+# tsq_server ACTION [PORT]: stop, start or restart (as a crash: -m immediate)
+# the test server, or the Citus node on PORT (5432 the coordinator, 5433 and
+# 5434 the workers).  Not for PGlite.
+tsq_server() {
+	local dir="$TSQ_TEST_TMP/pg" mode=${1}
+	[ "$TSQ_TEST_BACKEND" = citus ] && dir="$TSQ_TEST_TMP/citus${2:-5432}"
+	case $mode in
+	stop) (cd / && tsq_as_server "$(tsq_pg_bindir)/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null) ;;
+	start) (cd / && tsq_as_server "$(tsq_pg_bindir)/pg_ctl" -D "$dir/data" -w -t 60 -l "$dir/log" start >/dev/null) ;;
+	restart) (cd / && tsq_as_server "$(tsq_pg_bindir)/pg_ctl" -D "$dir/data" -m immediate -w -t 60 -l "$dir/log" restart >/dev/null) ;;
+	esac
+}
