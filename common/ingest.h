@@ -113,6 +113,7 @@ struct tsq_ingest {
 	struct tsq_rejects *pending;	/* rows read and never written, in the reject format */
 	bool live;			/* the input is not a regular file (see tsq_ingest_opts) */
 	int64_t flush_usec, status_usec, last_status, started;
+	uint64_t live_records;		/* records read since the clock was last looked at */
 	struct tsq_checkpoint *checkpoint;
 	/* why it stopped, when it did */
 	struct tsq_buf stop;

@@ -15,7 +15,7 @@
 #   BENCH_RUNS       rounds per comparison (default 5)
 #   BENCH_BACKENDS   default: "postgres timescaledb citus" (those installed)
 #   BENCH_DIR        where to put the data (default: a temporary directory)
-#   BENCH_SECTIONS   default: "load query bars stats compress memory indicators"
+#   BENCH_SECTIONS   default: "load query bars stats compress memory indicators live"
 #                    (compress: TimescaleDB only)
 #   BENCH_INDICATORS the indicators section's queries (default: all of them)
 set -euo pipefail
@@ -209,6 +209,72 @@ memory_section() {
 	bench_peak_target memory tsq-load 128
 }
 
+# A feed that never ends (tsq-load(1), Live input).  Latency: a producer
+# writes 1,000 rows a second for LIVE_SECONDS, each with the time it wrote
+# it; the server stamps each row as it takes it (clock_timestamp() in a
+# default); with --flush-interval 200ms the delays' median must be at most
+# 0.3 s and their 99th percentile 1 s.  Throughput: the candles through a
+# pipe (a batch also written by time) against the same file by name, in
+# alternating rounds: at least 0.95 x.  Memory: a producer at full speed with
+# the server stopped must leave tsq-load under --buffer + 32 MiB (rounds of
+# bytes, not rows: --batch-size is set out of the way).
+LIVE_SECONDS=${BENCH_LIVE_SECONDS:-10}
+live_produce() {
+	perl -MTime::HiRes=time,sleep -e '
+		my ($n, $rate) = @ARGV; $| = 1;
+		my $t0 = time;
+		for my $i (1 .. $n) {
+			my $due = $t0 + ($i - 1) / $rate;
+			my $now = time;
+			sleep($due - $now) if $due > $now;
+			my ($s, $us) = (int(time), int((time - int(time)) * 1e6));
+			my @g = gmtime($s);
+			printf "{\"id\": %d, \"written\": \"%04d-%02d-%02dT%02d:%02d:%02d.%06dZ\", \"v\": %d}\n",
+				$i, $g[5] + 1900, $g[4] + 1, $g[3], $g[2], $g[1], $g[0], $us, $i;
+		}' "$1" "$2"
+}
+live_section() {
+	local r n=$((LIVE_SECONDS * 1000)) pid peak
+	echo "a live feed: latency at 1,000 rows/s for $LIVE_SECONDS s..." >&2
+	tsq_psql -c "DROP TABLE IF EXISTS feed" -c "CREATE TABLE feed (id integer PRIMARY KEY,
+	             written timestamptz NOT NULL, v integer, seen timestamptz DEFAULT clock_timestamp())" >/dev/null
+	[ "$backend" != citus ] || tsq_psql -c "SELECT create_distributed_table('feed', 'id')" >/dev/null
+	live_produce "$n" 1000 | tsq-load -q --flush-interval 200ms feed
+	local lat
+	lat=$(tsq_psql -c "SELECT count(*), round(percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM seen - written))::numeric, 3),
+	                          round(percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM seen - written))::numeric, 3),
+	                          round(max(extract(epoch FROM seen - written))::numeric, 3) FROM feed")
+	echo
+	echo "live: $n rows written at 1,000 rows/s into a pipe to tsq-load --flush-interval 200ms, $(bench_server)"
+	echo "$lat" | awk -F'|' '{ printf "  rows %d; delay from writing to the table: median %.3f s, p99 %.3f s, max %.3f s\n", $1, $2, $3, $4
+		printf "  target: %-38s %5.3f s (<= 0.3 s)  %s\n", "latency median", $2, $2 <= 0.3 ? "met" : "MISSED"
+		printf "  target: %-38s %5.3f s (<= 1 s)  %s\n", "latency p99", $3, $3 <= 1 ? "met" : "MISSED" }'
+	echo "full speed through a pipe ($RUNS rounds)..." >&2
+	for r in $(seq 1 "$RUNS"); do
+		empty; bench_run live "tsq-load FILE" "$ROWS" tsq-load -q --on-conflict error ohlcv "$DATA/ohlcv.csv"
+		empty; bench_run live "tsq-load from a pipe (cat FILE)" "$ROWS" sh -c 'cat "$1" | tsq-load -q --on-conflict error ohlcv' sh "$DATA/ohlcv.csv"
+	done
+	bench_table live "tsq-load FILE" "live: the candles through a pipe (written by time too) against the file by name, $(bench_server)"
+	bench_target live "tsq-load from a pipe (cat FILE)" ">=" 0.95
+	# The server stopped, the producer at full speed: reading waits at --buffer.
+	empty
+	rm -f "$DATA/live.pending.jsonl"
+	{ while :; do cat "$DATA/ohlcv.csv"; done; } 2>/dev/null |
+		tsq-load -q --buffer 64MiB --batch-size 10000000 --retry 1h --pending "$DATA/live.pending.jsonl" ohlcv 2>/dev/null &
+	pid=$(jobs -p | tail -n 1)
+	sleep 2
+	tsq_server stop
+	sleep 8
+	peak=$(awk '/^VmHWM/ { print $2 }' /proc/"$(pgrep -n -x tsq-load)"/status 2>/dev/null || echo 0)
+	pkill -KILL -x tsq-load || true
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	tsq_server start
+	echo "  tsq-load --buffer 64MiB, the server stopped, the producer at full speed: peak RSS $((peak / 1024)) MB"
+	awk -v k="$peak" 'BEGIN { printf "  target: %-38s %5.1f MB (<= 96 MB)  %s\n", "memory, server down", k / 1024, k / 1024 <= 96 ? "met" : "MISSED" }'
+	tsq_psql -c "DROP TABLE feed" >/dev/null
+}
+
 # Every indicator over a year of one symbol's 1-minute candles (525,600),
 # against streaming those rows' time and close with tsq-query; each must
 # take at most twice as long, in flat memory.
@@ -255,8 +321,8 @@ for backend in ${BENCH_BACKENDS:-postgres timescaledb citus}; do
 		>/dev/null 2>&1 || true
 	bench_pgloader_file "$DATA"
 	echo "== $backend ($(bench_server))"
-	sections=${BENCH_SECTIONS:-load query bars stats compress memory indicators}
-	[ "$backend" != citus ] || sections=${BENCH_SECTIONS:-load query}
+	sections=${BENCH_SECTIONS:-load query bars stats compress memory indicators live}
+	[ "$backend" != citus ] || sections=${BENCH_SECTIONS:-load query live}
 	for section in $sections; do
 		[ "$section" != compress ] || [ "$TSQ_TEST_KIND" = timescaledb ] || continue
 		"${section}_section"
