@@ -240,7 +240,9 @@ markdown_field(FILE *f, const char *v)
 		else if ((unsigned char)*v < 0x20 || *v == 0x7f ||
 		    ((unsigned char)*v == 0xc2 && (unsigned char)v[1] >= 0x80 &&
 		    (unsigned char)v[1] <= 0x9f)) {
-			char one[3] = { *v, *v == (char)0xc2 ? *++v : 0, 0 };
+			char one[3] = { *v, 0, 0 };
+			if (*v == (char)0xc2)
+				one[1] = *++v;
 			tsq_buf_reset(&b);
 			tsq_term_safe(&b, one);
 			fputs(b.data, f);
