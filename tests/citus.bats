@@ -340,7 +340,9 @@ worker() {
 			p = 100 + k + (m % 97) / 10
 			printf "%d,S%d,%.2f,%.2f,%.2f,%.2f,%d\n", 1795305600 + m * 60, k, p, p + 1, p - 1, p + 0.5, m % 13 } }' >all.csv
 	mkfifo feed
-	tsq-load --batch-size 1000 --checkpoint cp.json ohlcv - <feed 2>err &
+	# --retry 0: the load stops at the failure (by default a pipe rides it out:
+	# tsq-load-live.bats).
+	tsq-load --batch-size 1000 --retry 0 --checkpoint cp.json ohlcv - <feed 2>err &
 	pid=$!
 	exec 8>feed
 	head -n 3001 all.csv >&8
