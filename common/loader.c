@@ -1441,6 +1441,37 @@ by_row(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/*
+ * Write rows IDX[0..N) of B from the numbered isolation table (made on first
+ * use; WHY says what for, in a failure's message) in a transaction of their
+ * own, and commit.
+ */
+static bool
+write_numbered(struct tsq_writer *w, const struct tsq_batch *b, const size_t *idx, size_t n,
+    struct tsq_load_counts *acc, const char *why)
+{
+	PGresult *res;
+
+	if (!w->iso_made) {
+		if ((res = run(w, w->plan->iso_sql)) != NULL) {
+			struct tsq_buf what = TSQ_BUF_INIT;
+			tsq_buf_addf(&what, "could not create the table %s", why);
+			set_fatal(w, res, what.data);
+			tsq_buf_free(&what);
+			return false;
+		}
+		w->iso_made = true;
+	}
+	if (!begin(w))
+		return false;
+	if (!isolate(w, b, idx, n, acc)) {
+		rollback(w);
+		clear_rejects(w);
+		return false;
+	}
+	return commit(w, acc);
+}
+
 bool
 tsq_writer_flush(struct tsq_writer *w, struct tsq_batch *b)
 {
@@ -1469,21 +1500,7 @@ tsq_writer_flush(struct tsq_writer *w, struct tsq_batch *b)
 	n = b->norder;
 	if (b->any_absent) {
 		/* Fields that take their default: written from the numbered copy, which says which. */
-		if (!w->iso_made) {
-			if ((res = run(w, w->plan->iso_sql)) != NULL) {
-				set_fatal(w, res, "could not create the table to write rows with defaults from");
-				goto out;
-			}
-			w->iso_made = true;
-		}
-		if (!begin(w))
-			goto out;
-		if (!isolate(w, b, idx, n, &acc)) {
-			rollback(w);
-			clear_rejects(w);
-			goto out;
-		}
-		ok = commit(w, &acc);
+		ok = write_numbered(w, b, idx, n, &acc, "to write rows with defaults from");
 		goto out;
 	}
 	if (!begin(w))
@@ -1508,21 +1525,7 @@ tsq_writer_flush(struct tsq_writer *w, struct tsq_batch *b)
 	rollback(w);
 	PQclear(res);
 	memset(&acc, 0, sizeof acc);
-	if (!w->iso_made) {
-		if ((res = run(w, w->plan->iso_sql)) != NULL) {
-			set_fatal(w, res, "could not create the table to isolate bad rows in");
-			goto out;
-		}
-		w->iso_made = true;
-	}
-	if (!begin(w))
-		goto out;
-	if (!isolate(w, b, idx, n, &acc)) {
-		rollback(w);
-		clear_rejects(w);
-		goto out;
-	}
-	ok = commit(w, &acc);
+	ok = write_numbered(w, b, idx, n, &acc, "to isolate bad rows in");
 out:
 	if (ok) {
 		/* In the order of the input (the rows were written grouped). */

@@ -349,6 +349,22 @@ record_days(struct tsq_worker *w, PGconn *conn, struct tsq_buf *err)
 	return true;
 }
 
+/* Run the statement of sql/FILE in the batch's transaction; false with ERR saying WHAT failed. */
+static bool
+record(PGconn *conn, const char *file, int n, const char *const *params, const char *what,
+    struct tsq_buf *err)
+{
+	PGresult *res = tsq_exec(conn, tsq_sql_file(file), n, params);
+	bool ok = tsq_result_ok(res);
+
+	if (!ok) {
+		tsq_buf_addf(err, "could not record %s: ", what);
+		tsq_result_message(res, conn, err);
+	}
+	PQclear(res);
+	return ok;
+}
+
 /* The worker's row of tsq.loads: how far the load has committed its rows. */
 static bool
 record_progress(struct tsq_worker *w, PGconn *conn, struct tsq_buf *err)
@@ -368,15 +384,7 @@ record_progress(struct tsq_worker *w, PGconn *conn, struct tsq_buf *err)
 	snprintf(rej, sizeof rej, "%zu", w->writer.nrejects);
 	const char *params[13] = { p->load_id, worker, workers, p->o.table->schema, p->o.table->name,
 	    p->source, offset, line, r->end_hash, ins, upd, unch, rej };
-	PGresult *res = tsq_exec(conn, tsq_sql_file("load/progress.sql"), 13, params);
-	if (!tsq_result_ok(res)) {
-		tsq_buf_adds(err, "could not record the load's progress: ");
-		tsq_result_message(res, conn, err);
-		PQclear(res);
-		return false;
-	}
-	PQclear(res);
-	return true;
+	return record(conn, "load/progress.sql", 13, params, "the load's progress", err);
 }
 
 /* tsq.writes: when rows last reached the table, for tsq-stats (a live load shows as it writes). */
@@ -385,16 +393,9 @@ record_write(struct tsq_worker *w, PGconn *conn, struct tsq_buf *err)
 {
 	const struct tsq_table *t = w->pool->o.table;
 	const char *params[2] = { t->schema, t->name };
-	PGresult *res = tsq_exec(conn, tsq_sql_file("stats/written.sql"), 2, params);
 
-	if (!tsq_result_ok(res)) {
-		tsq_buf_adds(err, "could not record the time of the write, for tsq-stats: ");
-		tsq_result_message(res, conn, err);
-		PQclear(res);
-		return false;
-	}
-	PQclear(res);
-	return true;
+	return record(conn, "stats/written.sql", 2, params, "the time of the write, for tsq-stats",
+	    err);
 }
 
 /*

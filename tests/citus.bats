@@ -346,10 +346,7 @@ worker() {
 	pid=$!
 	exec 8>feed
 	head -n 3001 all.csv >&8
-	for i in $(seq 1 100); do
-		[ -f cp.json ] && [ "$(jq -r '.files["-"].line' cp.json)" -gt 2000 ] && break
-		sleep 0.1
-	done
+	wait_for 10 "two batches committed" '[ -f cp.json ] && [ "$(jq -r ".files[\"-\"].line" cp.json)" -gt 2000 ]'
 	worker stop 5434
 	# tsq-load stops reading at the failure: the rest may meet a closed pipe.
 	tail -n +3002 all.csv >&8 2>/dev/null || true

@@ -448,3 +448,10 @@ symbol= interval= from= to= source= timeframe=
 rsi
 last first error"
 }
+
+@test "the repository holds source only: no build output is tracked" {
+	git -C "$TSQ_ROOT" rev-parse --git-dir >/dev/null 2>&1 || skip "not a git checkout"
+	run git -C "$TSQ_ROOT" ls-files
+	assert_success
+	refute_output --regexp '(^|/)build[^/]*/|\.(o|a|so)$|(^|/)sql_files\.c$|(^|/)tsq(-[a-z]+)?$'
+}

@@ -5,19 +5,10 @@
 # data): hourly 1-minute candles of two symbols over the last 16 days, loaded
 # with tsq-load (which records the days it wrote, for the rollups).
 
-setup_file() {
-	load lib/db
-	tsq_db_start
-}
-
-teardown_file() {
-	load lib/db
-	tsq_db_stop
-}
+load lib/suite
 
 setup() {
-	load lib/common
-	load lib/db
+	suite_setup --keep
 }
 
 # A test's first step after its skip lines (a skipped test costs no set-up):
@@ -414,10 +405,8 @@ refresh|ok|t"
 	oid=$(tsq_psql -c "SELECT 'public.ohlcv'::regclass::oid")
 	tsq_psql -c "SELECT pg_advisory_lock(x'7473710000000000'::bigint + $oid), pg_sleep(30)" >/dev/null 2>&1 3>&- &
 	holder=$!
-	for _ in $(seq 1 100); do
-		[ "$(tsq_psql -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = $oid")" = 1 ] && break
-		sleep 0.1
-	done
+	locks="SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = $oid"
+	wait_for 10 "the lock held" '[ "$(tsq_psql -c "$locks")" = 1 ]'
 	run --separate-stderr tsq-compress --run ohlcv
 	assert_equal "$status" 75
 	assert_regex "$stderr" '^tsq-compress: error: public\.ohlcv is being worked on by another run \(pid [0-9]+, connected 20[0-9-]+ '
@@ -440,10 +429,8 @@ hold_one_old_chunk() {
 	# SHARE mode: reads (the rollups' refresh) go on, compressing and dropping wait.
 	tsq_psql -c "BEGIN; LOCK TABLE $target IN SHARE MODE; SELECT pg_sleep(60); COMMIT" >/dev/null 2>&1 3>&- &
 	echo $! >"$BATS_TEST_TMPDIR/holder"
-	for _ in $(seq 1 100); do
-		[ "$(tsq_psql -c "SELECT count(*) FROM pg_locks WHERE relation = '$target'::regclass AND mode = 'ShareLock' AND granted")" = 1 ] && break
-		sleep 0.1
-	done
+	local held="SELECT count(*) FROM pg_locks WHERE relation = '$target'::regclass AND mode = 'ShareLock' AND granted"
+	wait_for 10 "the chunk's lock held" '[ "$(tsq_psql -c "$held")" = 1 ]'
 }
 
 release_chunk() {
@@ -485,19 +472,15 @@ ok|t"
 	hold_one_old_chunk
 	tsq-compress --run ohlcv 3>&- &
 	run_pid=$!
-	for _ in $(seq 1 200); do
-		[ "$(tsq_psql -c "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%$call%'")" = 1 ] && break
-		sleep 0.1
-	done
+	waiting="SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%$call%'"
+	wait_for 20 "the run waiting for the lock" '[ "$(tsq_psql -c "$waiting")" = 1 ]'
 	kill -KILL "$run_pid"
 	wait "$run_pid" 2>/dev/null || true
 	release_chunk
 	# The killed run's server session notices its client is gone and ends.
 	oid=$(tsq_psql -c "SELECT 'public.ohlcv'::regclass::oid")
-	for _ in $(seq 1 100); do
-		[ "$(tsq_psql -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = $oid")" = 0 ] && break
-		sleep 0.1
-	done
+	locks="SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = $oid"
+	wait_for 10 "the lock released" '[ "$(tsq_psql -c "$locks")" = 0 ]'
 	run --separate-stderr tsq-compress --run ohlcv
 	assert_success
 	run tsq_psql -c "SELECT count(*) FROM $(tsq_parts ohlcv) WHERE range_end <= now() - interval '7 days' AND status <> 1"

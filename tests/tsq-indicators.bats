@@ -14,22 +14,11 @@ pick() {
 	if [ "$TSQ_TEST_BACKEND" = postgres ]; then echo "$1"; else echo "$2"; fi
 }
 
-setup_file() {
-	load lib/db
-	tsq_db_start
-}
-
-teardown_file() {
-	load lib/db
-	tsq_db_stop
-}
+load lib/suite
 
 setup() {
-	load lib/common
-	load lib/db
+	suite_setup
 	load lib/indicators
-	tsq_db_reset
-	cd "$BATS_TEST_TMPDIR"
 	export XDG_CONFIG_HOME="$BATS_TEST_TMPDIR/config"
 	unset TSQ_FORMAT TSQ_QUERY_PATH
 }

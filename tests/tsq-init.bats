@@ -2,20 +2,10 @@
 # tsq-init on the backend named by TSQ_TEST_BACKEND (tests/run runs this file
 # once per backend: PostgreSQL, native TimescaleDB, PGlite).
 
-setup_file() {
-	load lib/db
-	tsq_db_start
-}
-
-teardown_file() {
-	load lib/db
-	tsq_db_stop
-}
+load lib/suite
 
 setup() {
-	load lib/common
-	load lib/db
-	tsq_db_reset
+	suite_setup
 }
 
 # Everything tsq-init may create or change, one line per object, so that two

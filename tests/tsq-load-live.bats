@@ -5,21 +5,10 @@
 # backend named by TSQ_TEST_BACKEND (tests/run: PostgreSQL, TimescaleDB,
 # Citus; PGlite where one session suffices).
 
-setup_file() {
-	load lib/db
-	tsq_db_start
-}
-
-teardown_file() {
-	load lib/db
-	tsq_db_stop
-}
+load lib/suite
 
 setup() {
-	load lib/common
-	load lib/db
-	tsq_db_reset
-	cd "$BATS_TEST_TMPDIR"
+	suite_setup
 	# The test servers run with synchronous_commit off, for speed: a commit
 	# they acknowledged may be lost in a crash.  A server as installed has
 	# it on, and so do the loads these tests crash servers under.

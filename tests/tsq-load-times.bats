@@ -9,21 +9,10 @@
 # (YYYYMMDDHHMMSS or milliseconds?) must be refused.  On
 # Citus the tables loaded are distributed.
 
-setup_file() {
-	load lib/db
-	tsq_db_start
-}
-
-teardown_file() {
-	load lib/db
-	tsq_db_stop
-}
+load lib/suite
 
 setup() {
-	load lib/common
-	load lib/db
-	tsq_db_reset
-	cd "$BATS_TEST_TMPDIR"
+	suite_setup
 	tsq_psql <<'SQL'
 CREATE TABLE src (id integer PRIMARY KEY, v text);
 CREATE TABLE t_tz (id integer PRIMARY KEY, v timestamptz);

@@ -2,21 +2,10 @@
 # tsq-load on the backend named by TSQ_TEST_BACKEND (tests/run runs this file
 # once per backend: PostgreSQL, native TimescaleDB, PGlite).
 
-setup_file() {
-	load lib/db
-	tsq_db_start
-}
-
-teardown_file() {
-	load lib/db
-	tsq_db_stop
-}
+load lib/suite
 
 setup() {
-	load lib/common
-	load lib/db
-	tsq_db_reset
-	cd "$BATS_TEST_TMPDIR"
+	suite_setup
 }
 
 # The OHLCV rows of the table, one line each, in key order: what a user sees.
@@ -1211,10 +1200,7 @@ EOF
 	pid=$!
 	exec 8>feed
 	cat first.csv >&8
-	for i in $(seq 1 100); do
-		[ -f cp.json ] && [ "$(jq -r '.files["-"].line' cp.json)" -gt 1000 ] && break
-		sleep 0.1
-	done
+	wait_for 10 "a batch committed" '[ -f cp.json ] && [ "$(jq -r ".files[\"-\"].line" cp.json)" -gt 1000 ]'
 	kill -9 "$pid"
 	exec 8>&-
 	wait "$pid" || true

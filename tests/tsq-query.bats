@@ -2,22 +2,11 @@
 # tsq-query on the backend named by TSQ_TEST_BACKEND (tests/run runs this file
 # once per backend: PostgreSQL, native TimescaleDB, PGlite).
 
-setup_file() {
-	load lib/db
-	tsq_db_start
-}
-
-teardown_file() {
-	load lib/db
-	tsq_db_stop
-}
+load lib/suite
 
 setup() {
-	load lib/common
-	load lib/db
+	suite_setup
 	load lib/indicators
-	tsq_db_reset
-	cd "$BATS_TEST_TMPDIR"
 	export XDG_CONFIG_HOME="$BATS_TEST_TMPDIR/config"
 	unset TSQ_FORMAT TSQ_QUERY_PATH
 }
@@ -460,16 +449,11 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 	# The cursor's FETCH runs the query: watch tsq-query's session.
 	tsq-query -c "SELECT pg_sleep(60) AS slow" 2>err &
 	pid=$!
-	for i in $(seq 1 100); do
-		[ "$(tsq_psql -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tsq-query' AND state = 'active'")" = 1 ] && break
-		sleep 0.1
-	done
+	active="SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tsq-query' AND state = 'active'"
+	wait_for 10 "the query running" '[ "$(tsq_psql -c "$active")" = 1 ]'
 	kill -INT "$pid"
 	# It ends at once, not when the 60 s query would have.
-	for i in $(seq 1 100); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
+	wait_for 10 "tsq-query to end" '! kill -0 "$pid" 2>/dev/null'
 	run kill -0 "$pid"
 	assert_failure
 	status=0
@@ -477,10 +461,7 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 	assert_equal "$status" 130
 	assert_equal "$(cat err)" "tsq-query: error: interrupted"
 	# Cancelled, not left running on the server.
-	for i in $(seq 1 50); do
-		[ "$(tsq_psql -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tsq-query' AND state = 'active'")" = 0 ] && break
-		sleep 0.1
-	done
+	wait_for 5 "the query cancelled on the server" '[ "$(tsq_psql -c "$active")" = 0 ]'
 	assert_equal "$(tsq_psql -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tsq-query' AND state = 'active'")" 0
 	tsq_psql -c "CREATE TABLE notes (id int, note text)" >/dev/null
 	run --separate-stderr tsq-query -F csv -c "INSERT INTO notes VALUES (1, 'a'), (2, 'b') RETURNING id, note"

@@ -6,19 +6,10 @@
 # --symbols and --quality on candles with planted problems.
 # Each test starts from tsq-init's schema and loads the candles it reads.
 
-setup_file() {
-	load lib/db
-	tsq_db_start
-}
-
-teardown_file() {
-	load lib/db
-	tsq_db_stop
-}
+load lib/suite
 
 setup() {
-	load lib/common
-	load lib/db
+	suite_setup --keep
 }
 
 # A test's first step after its skip lines (a skipped test costs no set-up):
@@ -283,10 +274,8 @@ overview_of() {
 	tsq-compress --set-policy=ohlcv drop_after=$((age - 3))d
 	tsq_psql -c "BEGIN; LOCK TABLE $target IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(20)" >/dev/null 2>&1 3>&- &
 	holder=$!
-	for _ in $(seq 1 100); do
-		[ "$(tsq_psql -c "SELECT count(*) FROM pg_locks WHERE relation = '$target'::regclass AND mode = 'AccessExclusiveLock'")" = 1 ] && break
-		sleep 0.1
-	done
+	held="SELECT count(*) FROM pg_locks WHERE relation = '$target'::regclass AND mode = 'AccessExclusiveLock'"
+	wait_for 10 "the chunk's lock held" '[ "$(tsq_psql -c "$held")" = 1 ]'
 	run tsq-compress --run --lock-timeout=200ms ohlcv
 	assert_equal "$status" 1
 	kill "$holder" 2>/dev/null || true
