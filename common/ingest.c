@@ -469,8 +469,11 @@ find_resume(struct tsq_ingest *L, struct tsq_resume_point *rp, int64_t **off, in
 				rp->line = 1;
 			}
 			rp->done = done && all;
+			/* The resumed load goes on under its own id. */
 			free(L->load_id);
 			L->load_id = xstrdup(PQgetvalue(res, 0, 0));
+			if (L->pool.load_id)
+				L->pool.load_id = L->load_id;
 			*found = true;
 		}
 		PQclear(res);
