@@ -155,7 +155,7 @@ round_committed(void *arg, const struct tsq_round_done *d)
 		L->committed_line = d->end_line;
 	if (L->checkpoint && !L->o->dry_run && d->end_offset > 0) {
 		struct tsq_resume_point rp = { d->end_offset, d->end_line + 1, "", false };
-		snprintf(rp.hash, sizeof rp.hash, "%s", d->end_hash);
+		tsq_prefix_format(&d->end_prefix, rp.hash);
 		if (!tsq_checkpoint_save(L->checkpoint, L->table.quoted, L->input, &rp,
 		    tsq_rejects_path(L->rejects), &err))
 			stop_load(L, TSQ_EXIT_CANTCREAT, "%s", err.data);
@@ -559,7 +559,8 @@ resume_input(struct tsq_ingest *L)
 	if (rp.offset > 0) {
 		char hash[TSQ_PREFIX_HASH_SIZE];
 		bool reached = tsq_reader_skip_to(L->reader, rp.offset, rp.line, &err);
-		tsq_reader_prefix_hash(L->reader, hash);
+		struct tsq_prefix prefix = tsq_reader_prefix(L->reader);
+		tsq_prefix_format(&prefix, hash);
 		if (!reached || strcmp(hash, rp.hash) != 0) {
 			stop_load(L, TSQ_EXIT_DATAERR, "%s is not the input whose first %lld bytes (to "
 			    "line %ld) were loaded: it changed since; load it without --resume to load all "
@@ -583,7 +584,8 @@ resume_input(struct tsq_ingest *L)
 		if (!rp.done)
 			tsq_info("%s: resuming at line %ld", L->display, rp.line);
 		L->committed_line = rp.line - 1;
-		tsq_pool_advance(&L->pool, rp.line - 1, rp.offset, rp.hash);
+		struct tsq_prefix at = tsq_reader_prefix(L->reader);
+		tsq_pool_advance(&L->pool, rp.line - 1, rp.offset, &at);
 	}
 	free(L->skip_until);
 	L->skip_until = off;
@@ -723,7 +725,8 @@ input_done(struct tsq_ingest *L, struct tsq_buf *err)
 	struct tsq_resume_point rp = { tsq_reader_hashed(L->reader), L->committed_line + 1, "", true };
 	char offset[32], line[32];
 
-	tsq_reader_prefix_hash(L->reader, rp.hash);
+	struct tsq_prefix prefix = tsq_reader_prefix(L->reader);
+	tsq_prefix_format(&prefix, rp.hash);
 	if (L->has_loads && L->source) {
 		snprintf(offset, sizeof offset, "%" PRId64, rp.offset);
 		snprintf(line, sizeof line, "%ld", rp.line);
@@ -824,9 +827,8 @@ tsq_ingest_input(struct tsq_ingest *L, const char *input)
 		if (!take_record(L, &rec))
 			break;
 		/* Every record up to here is in the round being read or the reject file. */
-		char hash[TSQ_PREFIX_HASH_SIZE];
-		tsq_reader_prefix_hash(L->reader, hash);
-		tsq_pool_advance(&L->pool, rec.last_line, rec.end, hash);
+		struct tsq_prefix prefix = tsq_reader_prefix(L->reader);
+		tsq_pool_advance(&L->pool, rec.last_line, rec.end, &prefix);
 		if (tsq_pool_full(&L->pool) && !tsq_pool_flush(&L->pool))
 			break;
 		tsq_progress_update(&L->progress, L->t.inserted + L->t.updated + L->t.unchanged,

@@ -48,7 +48,7 @@ struct tsq_round {
 	long rows;
 	long end_line;
 	int64_t end_offset;
-	char end_hash[TSQ_PREFIX_HASH_SIZE];
+	struct tsq_prefix end_prefix;	/* the input's bytes before end_offset */
 	struct tsq_daylist days;	/* UTC days of the time column */
 	int64_t first_usec;		/* when its first row came (tsq_now_usec) */
 	bool inflight;
@@ -234,11 +234,12 @@ tsq_pool_add(struct tsq_pool *p, const struct tsq_mapped *row, enum tsq_dedupe d
 }
 
 void
-tsq_pool_advance(struct tsq_pool *p, long end_line, int64_t end_offset, const char *hash)
+tsq_pool_advance(struct tsq_pool *p, long end_line, int64_t end_offset,
+    const struct tsq_prefix *prefix)
 {
 	p->rounds[p->cur].end_line = end_line;
 	p->rounds[p->cur].end_offset = end_offset;
-	snprintf(p->rounds[p->cur].end_hash, sizeof p->rounds[p->cur].end_hash, "%s", hash);
+	p->rounds[p->cur].end_prefix = *prefix;
 }
 
 bool
@@ -266,7 +267,7 @@ tsq_pool_reset_position(struct tsq_pool *p)
 	for (int r = 0; r < 2; r++) {
 		p->rounds[r].end_line = 0;
 		p->rounds[r].end_offset = 0;
-		p->rounds[r].end_hash[0] = '\0';
+		memset(&p->rounds[r].end_prefix, 0, sizeof p->rounds[r].end_prefix);
 	}
 }
 
@@ -382,8 +383,10 @@ record_progress(struct tsq_worker *w, PGconn *conn, struct tsq_buf *err)
 	snprintf(upd, sizeof upd, "%" PRIu64, w->writer.last.updated);
 	snprintf(unch, sizeof unch, "%" PRIu64, w->writer.last.unchanged);
 	snprintf(rej, sizeof rej, "%zu", w->writer.nrejects);
+	char hash[TSQ_PREFIX_HASH_SIZE];
+	tsq_prefix_format(&r->end_prefix, hash);
 	const char *params[13] = { p->load_id, worker, workers, p->o.table->schema, p->o.table->name,
-	    p->source, offset, line, r->end_hash, ins, upd, unch, rej };
+	    p->source, offset, line, hash, ins, upd, unch, rej };
 	return record(conn, "load/progress.sql", 13, params, "the load's progress", err);
 }
 
@@ -662,7 +665,7 @@ wait_inflight(struct tsq_pool *p)
 	done.duplicates = r->dups;
 	done.end_line = r->end_line;
 	done.end_offset = r->end_offset;
-	done.end_hash = r->end_hash;
+	done.end_prefix = r->end_prefix;
 	if (!ok) {
 		/* Its rows are not written: they wait for tsq_pool_discard (the pending file). */
 		r->failed = true;
@@ -686,7 +689,7 @@ count_round(struct tsq_pool *p, struct tsq_round *r)
 	done.duplicates = r->dups;
 	done.end_line = r->end_line;
 	done.end_offset = r->end_offset;
-	done.end_hash = r->end_hash;
+	done.end_prefix = r->end_prefix;
 	p->o.hooks.committed(p->o.hooks.arg, &done);
 	round_reset(p, r);
 }
@@ -743,7 +746,7 @@ tsq_pool_flush(struct tsq_pool *p)
 	p->cur ^= 1;
 	p->rounds[p->cur].end_line = r->end_line;
 	p->rounds[p->cur].end_offset = r->end_offset;
-	memcpy(p->rounds[p->cur].end_hash, r->end_hash, sizeof r->end_hash);
+	p->rounds[p->cur].end_prefix = r->end_prefix;
 	return true;
 }
 

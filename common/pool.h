@@ -44,7 +44,7 @@ struct tsq_round_done {
 	uint64_t retries;	/* batches written again after a deadlock */
 	long end_line;		/* the input position the round reached */
 	int64_t end_offset;
-	const char *end_hash;	/* of the input's bytes up to it (reader.h) */
+	struct tsq_prefix end_prefix;	/* the input's bytes up to it (reader.h) */
 };
 
 struct tsq_pool_hooks {
@@ -123,7 +123,8 @@ enum tsq_add_result tsq_pool_add(struct tsq_pool *p, const struct tsq_mapped *ro
  * The input position up to which the round being read accounts for every
  * record, and the hash of the input's bytes before it.
  */
-void tsq_pool_advance(struct tsq_pool *p, long end_line, int64_t end_offset, const char *hash);
+void tsq_pool_advance(struct tsq_pool *p, long end_line, int64_t end_offset,
+    const struct tsq_prefix *prefix);
 bool tsq_pool_full(const struct tsq_pool *p);
 /* Rows read and not yet accounted for: in the round being read and in flight. */
 long tsq_pool_pending(const struct tsq_pool *p);

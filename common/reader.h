@@ -131,12 +131,18 @@ bool tsq_reader_skip_to(struct tsq_reader *r, int64_t offset, long line, struct 
 
 /*
  * What identifies the input up to the end of the last record read (or the
- * offset tsq_reader_skip_to went to): a CRC-32 and an Adler-32 of those
- * bytes and their number, as text.  A resumed load compares it with the one
+ * offset tsq_reader_skip_to went to): a CRC-32C of those bytes and their
+ * number.  A resumed load compares it with the one
  * committed, so that it never continues an input that changed.
  */
+struct tsq_prefix {
+	uint32_t crc;		/* CRC-32C */
+	int64_t bytes;
+};
+struct tsq_prefix tsq_reader_prefix(const struct tsq_reader *r);
+/* A prefix as the text that records keep: "crc32c:", 8 hex digits, '-', the bytes. */
 #define TSQ_PREFIX_HASH_SIZE 40
-void tsq_reader_prefix_hash(const struct tsq_reader *r, char out[TSQ_PREFIX_HASH_SIZE]);
+void tsq_prefix_format(const struct tsq_prefix *p, char out[TSQ_PREFIX_HASH_SIZE]);
 /* The offset that hash reaches. */
 int64_t tsq_reader_hashed(const struct tsq_reader *r);
 

@@ -10,6 +10,8 @@
 #include "query.h"
 
 static char path[] = "/tmp/tsq-test-reader.XXXXXX";
+/* The prefix hash of the last input read_max read, up to its last record. */
+static char last_prefix[TSQ_PREFIX_HASH_SIZE];
 
 /*
  * Read all of TEXT as FORMAT, records capped at MAX bytes (0: the default);
@@ -51,6 +53,8 @@ read_max(const char *text, size_t len, enum tsq_format format, size_t max)
 		}
 		tsq_buf_addc(&out, '\n');
 	}
+	struct tsq_prefix prefix = tsq_reader_prefix(r);
+	tsq_prefix_format(&prefix, last_prefix);
 	tsq_reader_close(r);
 	tsq_input_close(&in);
 	unlink(path);
@@ -172,5 +176,11 @@ main(void)
 	    "an undeclared placeholder is an error");
 	is_str(numbered("-- param: a int\n-- param: a text\nSELECT 1"),
 	    "error: parameter \"a\" is declared twice", "a parameter declared twice");
+	/* The prefix hash: CRC-32C's check value, and the bytes up to the last record. */
+	CSV("123456789");
+	is_str(last_prefix, "crc32c:e3069283-9", "the prefix of \"123456789\" is CRC-32C's check value");
+	CSV("a\n\n123456789\n");
+	ok(strncmp(last_prefix, "crc32c:", 7) == 0 && strcmp(strchr(last_prefix, '-'), "-13") == 0,
+	    "the bytes counted run to the end of the last record, blank lines between included");
 	return done_testing();
 }

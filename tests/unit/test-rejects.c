@@ -156,17 +156,17 @@ main(void)
 	struct tsq_checkpoint *c = tsq_checkpoint_load(cp, true, &warn);
 	struct tsq_resume_point rp, back_rp;
 	is_int(tsq_checkpoint_find(c, "x.csv", &back_rp), TSQ_RESUME_NONE, "no file: nothing recorded");
-	rp = (struct tsq_resume_point){ 120, 7, "0a0b0c0d01020304-120", false };
+	rp = (struct tsq_resume_point){ 120, 7, "crc32c:0a0b0c0d-120", false };
 	ok(tsq_checkpoint_save(c, "t", "x.csv", &rp, "x.rej", &err), "saved");
 	tsq_checkpoint_free(c);
 	c = tsq_checkpoint_load(cp, true, &warn);
 	is_int(tsq_checkpoint_find(c, "x.csv", &back_rp), TSQ_RESUME_AT, "read back: resume");
 	is_int(back_rp.offset, 120, "at the offset");
 	is_int(back_rp.line, 7, "and line");
-	is_str(back_rp.hash, "0a0b0c0d01020304-120", "with the bytes' hash");
+	is_str(back_rp.hash, "crc32c:0a0b0c0d-120", "with the bytes' hash");
 	ok(!back_rp.done, "not done");
 	is_int(tsq_checkpoint_find(c, "y.csv", &back_rp), TSQ_RESUME_NONE, "another input");
-	rp = (struct tsq_resume_point){ 500, 20, "ffffffff00000000-500", true };
+	rp = (struct tsq_resume_point){ 500, 20, "crc32c:ffffffff-500", true };
 	ok(tsq_checkpoint_save(c, "t", "x.csv", &rp, NULL, &err), "done");
 	ok(tsq_checkpoint_find(c, "x.csv", &back_rp) == TSQ_RESUME_AT && back_rp.done &&
 	    back_rp.offset == 500, "done is recorded, with where it ended");
