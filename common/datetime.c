@@ -372,10 +372,13 @@ iso_time(struct scan *sc, int64_t y, int mo, int d, struct tsq_datetime *dt, siz
 		}
 	}
 	/* AM or PM after the time (or after a date: noon or midnight), as the server takes them. */
-	const char *before = sc->p;
+	const char *before = sc->p, *q = sc->p;
 	int meridian = 0;
-	skip_space(sc);
-	if (at_word(sc, "AM") || at_word(sc, "PM")) {
+	/* (Most values end here, or go on with a zone: a word is looked for only after blanks and a letter.) */
+	while (q < sc->end && isspace((unsigned char)*q))
+		q++;
+	if (q < sc->end && (*q == 'A' || *q == 'a' || *q == 'P' || *q == 'p') &&
+	    (sc->p = q, at_word(sc, "AM") || at_word(sc, "PM"))) {
 		meridian = at_word(sc, "AM") ? 1 : 2;
 		sc->p += 2;
 		/* "PM-05" is a POSIX zone named PM to the server, not noon: refused. */
@@ -390,8 +393,9 @@ iso_time(struct scan *sc, int64_t y, int mo, int d, struct tsq_datetime *dt, siz
 		return st;
 	skip_space(sc);
 	/* An era at the end, as PostgreSQL writes years before 1 (DateStyle ISO: "... BC"). */
-	bool bc = at_word(sc, "BC");
-	if (bc || at_word(sc, "AD")) {
+	bool letter = more(sc) && isalpha((unsigned char)*sc->p);
+	bool bc = letter && at_word(sc, "BC");
+	if (bc || (letter && at_word(sc, "AD"))) {
 		sc->p += 2;
 		skip_space(sc);
 	}

@@ -163,6 +163,15 @@ tsq_input_open(struct tsq_input *in, const char *name, struct tsq_buf *err)
 	}
 	if (fstat(in->fd, &st) == 0 && S_ISREG(st.st_mode))
 		in->size = st.st_size;
+#ifdef F_SETPIPE_SZ
+	/*
+	 * A pipe of 1 MiB rather than 64 KiB: a producer at full speed and the
+	 * reader wake each other sixteen times less (the kernel may refuse:
+	 * then the pipe stays as it was).
+	 */
+	if (fstat(in->fd, &st) == 0 && S_ISFIFO(st.st_mode))
+		(void)fcntl(in->fd, F_SETPIPE_SZ, 1 << 20);
+#endif
 	if (fstat(in->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 		tsq_buf_addf(err, "could not read \"%s\": %s", name, strerror(EISDIR));
 		close(in->fd);
