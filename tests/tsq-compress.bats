@@ -387,13 +387,13 @@ refresh|ok|t"
 	oid=$(tsq_psql -c "SELECT 'public.ohlcv'::regclass::oid")
 	tsq_psql -c "SELECT pg_advisory_lock(x'7473710000000000'::bigint + $oid), pg_sleep(30)" >/dev/null 2>&1 3>&- &
 	holder=$!
-	locks="SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = $oid"
+	locks="SELECT count(*) FROM pg_locks WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND locktype = 'advisory' AND objid = $oid"
 	wait_for 10 "the lock" '[ "$(tsq_psql -c "$locks")" = 1 ]'
 	run --separate-stderr tsq-compress --refresh=ohlcv_1h
 	assert_equal "$status" 75
 	assert_regex "$stderr" 'public\.ohlcv is being worked on by another run'
 	kill "$holder" 2>/dev/null || true
-	tsq_psql -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()" >/dev/null
+	tsq_psql -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()" >/dev/null
 	wait "$holder" 2>/dev/null || true
 }
 
@@ -405,7 +405,7 @@ refresh|ok|t"
 	oid=$(tsq_psql -c "SELECT 'public.ohlcv'::regclass::oid")
 	tsq_psql -c "SELECT pg_advisory_lock(x'7473710000000000'::bigint + $oid), pg_sleep(30)" >/dev/null 2>&1 3>&- &
 	holder=$!
-	locks="SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = $oid"
+	locks="SELECT count(*) FROM pg_locks WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND locktype = 'advisory' AND objid = $oid"
 	wait_for 10 "the lock held" '[ "$(tsq_psql -c "$locks")" = 1 ]'
 	run --separate-stderr tsq-compress --run ohlcv
 	assert_equal "$status" 75
@@ -415,7 +415,7 @@ refresh|ok|t"
 	assert_equal "$stderr" ""
 	assert_equal "$(tsq_psql -c "SELECT count(*) FROM tsq.policy_runs")" 0
 	kill "$holder" 2>/dev/null || true
-	tsq_psql -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()" >/dev/null
+	tsq_psql -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()" >/dev/null
 	wait "$holder" 2>/dev/null || true
 }
 
@@ -429,12 +429,12 @@ hold_one_old_chunk() {
 	# SHARE mode: reads (the rollups' refresh) go on, compressing and dropping wait.
 	tsq_psql -c "BEGIN; LOCK TABLE $target IN SHARE MODE; SELECT pg_sleep(60); COMMIT" >/dev/null 2>&1 3>&- &
 	echo $! >"$BATS_TEST_TMPDIR/holder"
-	local held="SELECT count(*) FROM pg_locks WHERE relation = '$target'::regclass AND mode = 'ShareLock' AND granted"
+	local held="SELECT count(*) FROM pg_locks WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND relation = '$target'::regclass AND mode = 'ShareLock' AND granted"
 	wait_for 10 "the chunk's lock held" '[ "$(tsq_psql -c "$held")" = 1 ]'
 }
 
 release_chunk() {
-	tsq_psql -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()" >/dev/null
+	tsq_psql -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()" >/dev/null
 	wait "$(cat "$BATS_TEST_TMPDIR/holder")" 2>/dev/null || true
 }
 
@@ -472,14 +472,14 @@ ok|t"
 	hold_one_old_chunk
 	tsq-compress --run ohlcv 3>&- &
 	run_pid=$!
-	waiting="SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%$call%'"
+	waiting="SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%$call%'"
 	wait_for 20 "the run waiting for the lock" '[ "$(tsq_psql -c "$waiting")" = 1 ]'
 	kill -KILL "$run_pid"
 	wait "$run_pid" 2>/dev/null || true
 	release_chunk
 	# The killed run's server session notices its client is gone and ends.
 	oid=$(tsq_psql -c "SELECT 'public.ohlcv'::regclass::oid")
-	locks="SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = $oid"
+	locks="SELECT count(*) FROM pg_locks WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND locktype = 'advisory' AND objid = $oid"
 	wait_for 10 "the lock released" '[ "$(tsq_psql -c "$locks")" = 0 ]'
 	run --separate-stderr tsq-compress --run ohlcv
 	assert_success

@@ -449,7 +449,7 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 	# The cursor's FETCH runs the query: watch tsq-query's session.
 	tsq-query -c "SELECT pg_sleep(60) AS slow" 2>err &
 	pid=$!
-	active="SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tsq-query' AND state = 'active'"
+	active="SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'tsq-query' AND state = 'active'"
 	wait_for 10 "the query running" '[ "$(tsq_psql -c "$active")" = 1 ]'
 	kill -INT "$pid"
 	# It ends at once, not when the 60 s query would have.
@@ -462,7 +462,7 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 	assert_equal "$(cat err)" "tsq-query: error: interrupted"
 	# Cancelled, not left running on the server.
 	wait_for 5 "the query cancelled on the server" '[ "$(tsq_psql -c "$active")" = 0 ]'
-	assert_equal "$(tsq_psql -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tsq-query' AND state = 'active'")" 0
+	assert_equal "$(tsq_psql -c "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'tsq-query' AND state = 'active'")" 0
 	tsq_psql -c "CREATE TABLE notes (id int, note text)" >/dev/null
 	run --separate-stderr tsq-query -F csv -c "INSERT INTO notes VALUES (1, 'a'), (2, 'b') RETURNING id, note"
 	assert_success

@@ -274,12 +274,12 @@ overview_of() {
 	tsq-compress --set-policy=ohlcv drop_after=$((age - 3))d
 	tsq_psql -c "BEGIN; LOCK TABLE $target IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(20)" >/dev/null 2>&1 3>&- &
 	holder=$!
-	held="SELECT count(*) FROM pg_locks WHERE relation = '$target'::regclass AND mode = 'AccessExclusiveLock'"
+	held="SELECT count(*) FROM pg_locks WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND relation = '$target'::regclass AND mode = 'AccessExclusiveLock'"
 	wait_for 10 "the chunk's lock held" '[ "$(tsq_psql -c "$held")" = 1 ]'
 	run tsq-compress --run --lock-timeout=200ms ohlcv
 	assert_equal "$status" 1
 	kill "$holder" 2>/dev/null || true
-	tsq_psql -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(20)%' AND pid <> pg_backend_pid()" >/dev/null
+	tsq_psql -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(20)%' AND pid <> pg_backend_pid()" >/dev/null
 	wait "$holder" 2>/dev/null || true
 	run --separate-stderr tsq-stats --policies -F csv --no-header ohlcv
 	assert_success
