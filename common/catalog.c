@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -120,16 +121,13 @@ explain_name(PGconn *conn, const char *name, const PGresult *failed, struct tsq_
 }
 
 bool
-tsq_table_describe(PGconn *conn, const struct tsq_backend *b, const char *name,
-    struct tsq_table *t, struct tsq_buf *err, struct tsq_buf *hint)
+tsq_relation_find(PGconn *conn, const struct tsq_backend *b, const char *name, const char *kinds,
+    struct tsq_relation *r, struct tsq_buf *err, struct tsq_buf *hint)
 {
-	const char *params[1] = { name };
+	const char *params[2] = { name, NULL };
 	PGresult *res;
-	char oid[16];
 
-	memset(t, 0, sizeof *t);
-	t->time_col = -1;
-	t->nsegmentby = -1;
+	memset(r, 0, sizeof *r);
 	res = tsq_exec(conn, tsq_sql_file("catalog/table.sql"), 1, params);
 	if (!tsq_result_ok(res)) {
 		const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
@@ -149,17 +147,60 @@ tsq_table_describe(PGconn *conn, const struct tsq_backend *b, const char *name,
 		PQclear(res);
 		return false;
 	}
-	t->relkind = PQgetvalue(res, 0, 3)[0];
-	if (t->relkind != 'r' && t->relkind != 'p') {
+	r->relkind = PQgetvalue(res, 0, 3)[0];
+	if (strchr(kinds, r->relkind) == NULL) {
 		tsq_buf_addf(err, "\"%s\" is not a table", name);
 		PQclear(res);
 		return false;
 	}
-	snprintf(oid, sizeof oid, "%s", PQgetvalue(res, 0, 0));
-	t->oid = (uint32_t)strtoul(oid, NULL, 10);
-	t->schema = xstrdup(PQgetvalue(res, 0, 1));
-	t->name = xstrdup(PQgetvalue(res, 0, 2));
+	snprintf(r->oid_text, sizeof r->oid_text, "%s", PQgetvalue(res, 0, 0));
+	r->oid = (uint32_t)strtoul(r->oid_text, NULL, 10);
+	r->schema = xstrdup(PQgetvalue(res, 0, 1));
+	r->name = xstrdup(PQgetvalue(res, 0, 2));
+	r->display = xstrdup(PQgetvalue(res, 0, 4));
 	PQclear(res);
+	if (b && b->kind == TSQ_BACKEND_TIMESCALEDB) {
+		params[0] = r->schema;
+		params[1] = r->name;
+		if (!fetch(conn, "timescaledb/is_hypertable.sql", 2, params, &res, err))
+			return false;
+		r->hypertable = PQgetvalue(res, 0, 0)[0] == 't';
+		PQclear(res);
+	}
+	return true;
+}
+
+void
+tsq_relation_free(struct tsq_relation *r)
+{
+	free(r->schema);
+	free(r->name);
+	free(r->display);
+	memset(r, 0, sizeof *r);
+}
+
+bool
+tsq_table_describe(PGconn *conn, const struct tsq_backend *b, const char *name,
+    struct tsq_table *t, struct tsq_buf *err, struct tsq_buf *hint)
+{
+	const char *params[1];
+	struct tsq_relation r;
+	PGresult *res;
+	char oid[16];
+
+	memset(t, 0, sizeof *t);
+	t->time_col = -1;
+	t->nsegmentby = -1;
+	if (!tsq_relation_find(conn, NULL, name, "rp", &r, err, hint)) {
+		tsq_relation_free(&r);
+		return false;
+	}
+	snprintf(oid, sizeof oid, "%s", r.oid_text);
+	t->oid = r.oid;
+	t->relkind = r.relkind;
+	t->schema = r.schema;
+	t->name = r.name;
+	free(r.display);
 	struct tsq_buf q = TSQ_BUF_INIT;
 	tsq_quote_ident(&q, t->schema);
 	tsq_buf_addc(&q, '.');

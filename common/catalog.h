@@ -16,6 +16,27 @@
 #include "buf.h"
 #include "convert.h"
 
+/* A relation named by the user, as tools other than tsq-load need it. */
+struct tsq_relation {
+	uint32_t oid;
+	char oid_text[16];
+	char *schema, *name;
+	char *display;		/* schema.name quoted only where it must be: messages, regclass */
+	char relkind;		/* 'r' table, 'p' partitioned, 'v' view, 'm' materialized view */
+	bool hypertable;	/* only when looked up with a backend */
+};
+
+/*
+ * Find relation NAME (search_path applies) of one of the pg_class kinds in
+ * KINDS ("rp": tables).  With B, whether it is a hypertable too.  False
+ * with ERR set when there is none, it is of another kind, or the catalog
+ * cannot be read; HINT may then say what was meant (a mixed-case name
+ * without its quotes).  R is to be freed either way.
+ */
+bool tsq_relation_find(PGconn *conn, const struct tsq_backend *b, const char *name,
+    const char *kinds, struct tsq_relation *r, struct tsq_buf *err, struct tsq_buf *hint);
+void tsq_relation_free(struct tsq_relation *r);
+
 struct tsq_column {
 	char *name;
 	int attnum;

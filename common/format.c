@@ -537,3 +537,27 @@ tsq_out_free(struct tsq_out *o)
 	free(o->values);
 	tsq_buf_free(&o->key);
 }
+
+void
+tsq_out_result(struct tsq_out *o, const PGresult *res)
+{
+	int ncols = PQnfields(res);
+	char **names = xcalloc((size_t)ncols + 1, sizeof *names);
+	char **vals = xcalloc((size_t)ncols + 1, sizeof *vals);
+	unsigned int *types = xcalloc((size_t)ncols + 1, sizeof *types);
+
+	for (int c = 0; c < ncols; c++) {
+		names[c] = PQfname(res, c);
+		types[c] = PQftype(res, c);
+	}
+	tsq_out_begin(o, ncols, names, types);
+	for (int r = 0; r < PQntuples(res); r++) {
+		for (int c = 0; c < ncols; c++)
+			vals[c] = PQgetisnull(res, r, c) ? NULL : PQgetvalue(res, r, c);
+		tsq_out_row(o, vals);
+	}
+	tsq_out_end(o);
+	free(names);
+	free(vals);
+	free(types);
+}

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <libpq-fe.h>
 
 #include "buf.h"
 #include "opt.h"
@@ -78,6 +79,8 @@ void tsq_out_row(struct tsq_out *o, char *const *vals);
 /* Finish (flush the table window, close the JSON array, the last sparkline). */
 void tsq_out_end(struct tsq_out *o);
 void tsq_out_free(struct tsq_out *o);
+/* A whole result RES, begun and ended: its column names, types and rows. */
+void tsq_out_result(struct tsq_out *o, const PGresult *res);
 
 /*
  * Append V as a JSON string: quoted, with the quote, the backslash and
