@@ -55,6 +55,8 @@ make_candles() {
 
 @test "reloading the same file changes nothing and says so" {
 	tsq_db_init
+	# Row versions cannot be read from a compressed chunk: no compression job meanwhile.
+	tsq_hold_jobs
 	tsq-load -q ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
 	before=$(ohlcv_rows | md5sum)
 	xmin_before=$(tsq_psql -c "SELECT md5(string_agg(xmin::text, ',' ORDER BY symbol, time)) FROM ohlcv")

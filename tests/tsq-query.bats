@@ -446,11 +446,14 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 
 @test "Ctrl-C cancels the query on the server: exit 130; statements that are not queries stream too" {
 	tsq_one_session && skip "PGlite serves one session at a time: a second could not watch the first"
-	# The cursor's FETCH runs the query: watch tsq-query's session.
+	# The cursor's FETCH runs the query: watch for it in tsq-query's session.
+	# (Not merely an active statement: the session settings sent while
+	# connecting are one too, and a signal then would find SIGINT still
+	# ignored, as the shell leaves it for a background job.)
 	tsq-query -c "SELECT pg_sleep(60) AS slow" 2>err &
 	pid=$!
-	active="SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'tsq-query' AND state = 'active'"
-	wait_for 10 "the query running" '[ "$(tsq_psql -c "$active")" = 1 ]'
+	fetching="SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'tsq-query' AND state = 'active' AND query LIKE 'FETCH %'"
+	wait_for 10 "the query running" '[ "$(tsq_psql -c "$fetching")" = 1 ]'
 	kill -INT "$pid"
 	# It ends at once, not when the 60 s query would have.
 	wait_for 10 "tsq-query to end" '! kill -0 "$pid" 2>/dev/null'
@@ -461,6 +464,7 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 	assert_equal "$status" 130
 	assert_equal "$(cat err)" "tsq-query: error: interrupted"
 	# Cancelled, not left running on the server.
+	active="SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'tsq-query' AND state = 'active'"
 	wait_for 5 "the query cancelled on the server" '[ "$(tsq_psql -c "$active")" = 0 ]'
 	assert_equal "$(tsq_psql -c "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'tsq-query' AND state = 'active'")" 0
 	tsq_psql -c "CREATE TABLE notes (id int, note text)" >/dev/null

@@ -222,14 +222,9 @@ tsq_one_session() {
 tsq_hold_jobs() {
 	[ "$TSQ_TEST_BACKEND" = timescaledb ] || return 0
 	tsq_psql -c "SELECT count(*) FROM timescaledb_information.jobs j, alter_job(j.job_id, scheduled => false) WHERE j.job_id >= 1000" >/dev/null
-	local i
-	for i in $(seq 1 200); do
-		[ "$(tsq_psql -c "SELECT count(*) FROM timescaledb_information.job_stats
-		                  WHERE job_id >= 1000 AND job_status = 'Running'")" = 0 ] && return 0
-		sleep 0.05
-	done
-	echo "tsq_hold_jobs: a job of TimescaleDB's still runs after 10 s" >&2
-	return 1
+	local running="SELECT count(*) FROM timescaledb_information.job_stats
+	               WHERE job_id >= 1000 AND job_status = 'Running'"
+	wait_for 10 "TimescaleDB's running jobs to end" '[ "$(tsq_psql -c "$running")" = 0 ]'
 }
 
 # Run every refresh job of TimescaleDB's (as its scheduler would), each
