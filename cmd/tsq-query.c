@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "tsq.h"
+#include "pgcodes.h"
 #include "format.h"
 #include "indicator.h"
 #include "cancel.h"
@@ -280,7 +281,7 @@ static int
 failed(PGresult *res)
 {
 	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-	int rc = state && strcmp(state, "57014") == 0 ? TSQ_EXIT_TEMPFAIL : TSQ_EXIT_FAILURE;
+	int rc = state && strcmp(state, TSQ_STATE_QUERY_CANCELED) == 0 ? TSQ_EXIT_TEMPFAIL : TSQ_EXIT_FAILURE;
 
 	tsq_report_result(res);
 	PQclear(res);

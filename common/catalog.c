@@ -8,6 +8,7 @@
 #include "ident.h"
 #include "mem.h"
 #include "script.h"
+#include "pgcodes.h"
 
 static bool
 fetch(PGconn *conn, const char *path, int nparams, const char *const *params, PGresult **res,
@@ -131,9 +132,9 @@ tsq_relation_find(PGconn *conn, const struct tsq_backend *b, const char *name, c
 	res = tsq_exec(conn, tsq_sql_file("catalog/table.sql"), 1, params);
 	if (!tsq_result_ok(res)) {
 		const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-		if (state && (strcmp(state, "42602") == 0 || strcmp(state, "42601") == 0 ||
-		    strcmp(state, "3F000") == 0 || strcmp(state, "0A000") == 0 ||
-		    strcmp(state, "3D000") == 0))
+		if (state && (strcmp(state, TSQ_STATE_INVALID_NAME) == 0 || strcmp(state, TSQ_STATE_SYNTAX_ERROR) == 0 ||
+		    strcmp(state, TSQ_STATE_INVALID_SCHEMA_NAME) == 0 || strcmp(state, TSQ_STATE_FEATURE_NOT_SUPPORTED) == 0 ||
+		    strcmp(state, TSQ_STATE_INVALID_CATALOG_NAME) == 0))
 			explain_name(conn, name, res, err, hint);
 		else {
 			tsq_buf_adds(err, "could not read the catalog: ");

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "mem.h"
 #include "tsq.h"
+#include "pgcodes.h"
 
 /* Any of these in the environment means the user chose a server already. */
 static const char *const libpq_target_vars[] = {
@@ -273,7 +274,7 @@ tsq_conn_open(const struct tsq_conn_opts *o, PGconn **out, struct tsq_buf *err)
 		/* Only the time zone comes from the user: the same words as tsq-load's check. */
 		const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 		tsq_buf_reset(err);
-		if (o->tz && state && strcmp(state, "22023") == 0)
+		if (o->tz && state && strcmp(state, TSQ_STATE_INVALID_PARAMETER_VALUE) == 0)
 			tsq_buf_addf(err, "invalid value \"%s\" for option --tz: unknown time zone", o->tz);
 		else
 			tsq_result_message(res, conn, err);

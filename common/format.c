@@ -7,6 +7,7 @@
 #include "format.h"
 #include "mem.h"
 #include "opt.h"
+#include "pgcodes.h"
 
 #define TABLE_WINDOW 1000
 #define SPARK_WIDTH 60
@@ -23,15 +24,16 @@ static enum kind
 kind_of(unsigned int oid)
 {
 	switch (oid) {
-	case 20: case 21: case 23: case 26: case 700: case 701: case 1700:
+	case TSQ_OID_INT8: case TSQ_OID_INT2: case TSQ_OID_INT4: case TSQ_OID_OID:
+	case TSQ_OID_FLOAT4: case TSQ_OID_FLOAT8: case TSQ_OID_NUMERIC:
 		return K_NUMBER;
-	case 16:
+	case TSQ_OID_BOOL:
 		return K_BOOL;
-	case 114: case 3802:
+	case TSQ_OID_JSON: case TSQ_OID_JSONB:
 		return K_JSON;
-	case 1184:
+	case TSQ_OID_TIMESTAMPTZ:
 		return K_TIMESTAMPTZ;
-	case 1114:
+	case TSQ_OID_TIMESTAMP:
 		return K_TIMESTAMP;
 	default:
 		return K_TEXT;

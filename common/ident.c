@@ -42,3 +42,19 @@ tsq_quote_literal(struct tsq_buf *out, const char *s)
 	}
 	tsq_buf_addc(out, '\'');
 }
+
+void
+tsq_array_literal(struct tsq_buf *out, const char *const *elems, int n)
+{
+	tsq_buf_addc(out, '{');
+	for (int i = 0; i < n; i++) {
+		tsq_buf_adds(out, i ? ",\"" : "\"");
+		for (const char *c = elems[i]; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				tsq_buf_addc(out, '\\');
+			tsq_buf_addc(out, *c);
+		}
+		tsq_buf_addc(out, '"');
+	}
+	tsq_buf_addc(out, '}');
+}

@@ -20,4 +20,12 @@ void tsq_quote_ident(struct tsq_buf *out, const char *name);
  */
 void tsq_quote_literal(struct tsq_buf *out, const char *s);
 
+/*
+ * Append the N texts of ELEMS as one array literal, '{"a","b\\"c"}', each
+ * element double-quoted with its quotes and backslashes escaped, as
+ * array_in reads it: the value of a text[] (or regclass[], oid[])
+ * parameter.
+ */
+void tsq_array_literal(struct tsq_buf *out, const char *const *elems, int n);
+
 #endif

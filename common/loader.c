@@ -10,6 +10,7 @@
 #include "datetime.h"
 #include "mem.h"
 #include "reader.h"
+#include "pgcodes.h"
 
 #define STAGE "pg_temp.tsq_load_stage"
 /* The rows of a batch being isolated, numbered in the order they are written. */
@@ -701,8 +702,8 @@ tsq_sqlstate_is_row_error(const char *s)
 	    strncmp(s, "23", 2) == 0 ||		/* integrity constraint violation */
 	    strncmp(s, "44", 2) == 0 ||		/* WITH CHECK OPTION violation */
 	    strncmp(s, "P0", 2) == 0 ||		/* raised by a trigger */
-	    strcmp(s, "21000") == 0 ||		/* two rows for one key, after all */
-	    strcmp(s, "54000") == 0;		/* row too big */
+	    strcmp(s, TSQ_STATE_CARDINALITY_VIOLATION) == 0 ||		/* two rows for one key, after all */
+	    strcmp(s, TSQ_STATE_PROGRAM_LIMIT_EXCEEDED) == 0;		/* row too big */
 }
 
 /*
@@ -719,7 +720,7 @@ row_error(const PGresult *res)
 
 	if (tsq_sqlstate_is_row_error(state))
 		return true;
-	return state && strcmp(state, "XX000") == 0 && where &&
+	return state && strcmp(state, TSQ_STATE_INTERNAL_ERROR) == 0 && where &&
 	    strcmp(where, "ReportCopyError") == 0;
 }
 
@@ -1106,8 +1107,8 @@ rows_one_by_one(struct tsq_writer *w, const size_t *list, size_t lo, size_t hi,
 	if (res) {
 		const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 		/* No PL/pgSQL here: the caller halves ranges down to single rows instead. */
-		*unavailable = state && (strcmp(state, "42704") == 0 || strcmp(state, "0A000") == 0 ||
-		    strcmp(state, "42883") == 0);
+		*unavailable = state && (strcmp(state, TSQ_STATE_UNDEFINED_OBJECT) == 0 || strcmp(state, TSQ_STATE_FEATURE_NOT_SUPPORTED) == 0 ||
+		    strcmp(state, TSQ_STATE_UNDEFINED_FUNCTION) == 0);
 		if (*unavailable)
 			PQclear(res);
 		else

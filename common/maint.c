@@ -7,6 +7,7 @@
 
 #include "cancel.h"
 #include "exit.h"
+#include "ident.h"
 #include "log.h"
 #include "maint-int.h"
 #include "mem.h"
@@ -531,23 +532,27 @@ int
 tsq_maint_policies(struct tsq_maint *m, char *const *names, int n, PGresult **out)
 {
 	struct tsq_buf oids = TSQ_BUF_INIT;
+	char (*oid)[16] = xcalloc((size_t)n + 1, sizeof *oid);
+	const char **elems = xcalloc((size_t)n + 1, sizeof *elems);
 	int rc = TSQ_EXIT_OK;
 
 	*out = NULL;
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n && rc == TSQ_EXIT_OK; i++) {
 		struct tsq_relation t;
 		if (!find(m, names[i], &t)) {
-			tsq_buf_free(&oids);
-			return TSQ_EXIT_USAGE;
+			rc = TSQ_EXIT_USAGE;
+			break;
 		}
-		tsq_buf_addf(&oids, "%s%s", i ? "," : "{", t.oid_text);
+		snprintf(oid[i], sizeof oid[i], "%s", t.oid_text);
+		elems[i] = oid[i];
 		tsq_relation_free(&t);
 	}
-	if (n)
-		tsq_buf_addc(&oids, '}');
+	tsq_array_literal(&oids, elems, n);
 	const char *params[1] = { n ? oids.data : NULL };
-	if (!maint_checked(m, "compress/policy_show.sql", 1, params, out))
+	if (rc == TSQ_EXIT_OK && !maint_checked(m, "compress/policy_show.sql", 1, params, out))
 		rc = TSQ_EXIT_FAILURE;
 	tsq_buf_free(&oids);
+	free(elems);
+	free(oid);
 	return rc;
 }

@@ -15,6 +15,7 @@
 #include "mem.h"
 #include "pool.h"
 #include "script.h"
+#include "pgcodes.h"
 
 /* A batch that fails on a deadlock is tried this many times in all. */
 #define ATTEMPTS 4
@@ -444,7 +445,7 @@ static bool
 transient(const struct tsq_writer *w)
 {
 	const char *state = w->fatal ? PQresultErrorField(w->fatal, PG_DIAG_SQLSTATE) : NULL;
-	return state && (strcmp(state, "40P01") == 0 || strcmp(state, "40001") == 0);
+	return state && (strcmp(state, TSQ_STATE_DEADLOCK_DETECTED) == 0 || strcmp(state, TSQ_STATE_SERIALIZATION_FAILURE) == 0);
 }
 
 /* Sleep USEC, in steps, unless a second signal asks to give up. */
@@ -563,7 +564,7 @@ connection_lost(struct tsq_worker *w)
 	if (s && strncmp(s, "08", 2) == 0)
 		return true;
 	/* And one whose worker went during the commit (Citus gives it no SQLSTATE of its own). */
-	if (s && strcmp(s, "XX000") == 0 && m &&
+	if (s && strcmp(s, TSQ_STATE_INTERNAL_ERROR) == 0 && m &&
 	    strncmp(m, "failure on connection marked as essential", 41) == 0)
 		return true;
 	const char *state = w->writer.fatal ?
@@ -642,7 +643,7 @@ wait_inflight(struct tsq_pool *p)
 		    PQresultErrorField(w->writer.fatal, PG_DIAG_SQLSTATE) : NULL;
 		/* A statement cancelled by Ctrl-C: the signal says it all. */
 		p->gave_up |= w->gave_up;
-		if (tsq_cancel_aborted() && state && strcmp(state, "57014") == 0)
+		if (tsq_cancel_aborted() && state && strcmp(state, TSQ_STATE_QUERY_CANCELED) == 0)
 			p->stopped = true;
 		else
 			fail(p, "could not write the rows up to line %ld: %s", r->end_line,

@@ -11,20 +11,22 @@
 #include "datetime.h"
 #include "query.h"
 #include "script.h"
+#include "ident.h"
+#include "pgcodes.h"
 
 /* Each parameter type, indexed by its enum: the name in "-- param:" lines and its OID. */
 static const struct {
 	const char *name;
 	unsigned int oid;
 } param_types[] = {
-	[TSQ_PARAM_TEXT] = {"text", 25},
-	[TSQ_PARAM_INT] = {"int", 20},
-	[TSQ_PARAM_FLOAT] = {"float", 701},
-	[TSQ_PARAM_NUMERIC] = {"numeric", 1700},
-	[TSQ_PARAM_BOOL] = {"bool", 16},
-	[TSQ_PARAM_TIMESTAMPTZ] = {"timestamptz", 1184},
-	[TSQ_PARAM_INTERVAL] = {"interval", 1186},
-	[TSQ_PARAM_TEXT_ARRAY] = {"text[]", 1009},
+	[TSQ_PARAM_TEXT] = {"text", TSQ_OID_TEXT},
+	[TSQ_PARAM_INT] = {"int", TSQ_OID_INT8},
+	[TSQ_PARAM_FLOAT] = {"float", TSQ_OID_FLOAT8},
+	[TSQ_PARAM_NUMERIC] = {"numeric", TSQ_OID_NUMERIC},
+	[TSQ_PARAM_BOOL] = {"bool", TSQ_OID_BOOL},
+	[TSQ_PARAM_TIMESTAMPTZ] = {"timestamptz", TSQ_OID_TIMESTAMPTZ},
+	[TSQ_PARAM_INTERVAL] = {"interval", TSQ_OID_INTERVAL},
+	[TSQ_PARAM_TEXT_ARRAY] = {"text[]", TSQ_OID_TEXT_ARRAY},
 };
 
 const char *
@@ -552,21 +554,15 @@ normalise(const struct tsq_param *p, const char *value, int64_t now, struct tsq_
 		break;
 	case TSQ_PARAM_TEXT_ARRAY: {
 		char *copy = xstrdup(value), *save = NULL;
-		tsq_buf_addc(&b, '{');
+		char **elems = xcalloc(strlen(value) + 1, sizeof *elems);
 		int k = 0;
 		for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 			t = trim(t);
-			if (*t == '\0')
-				continue;
-			tsq_buf_adds(&b, k++ ? ",\"" : "\"");
-			for (; *t; t++) {
-				if (*t == '"' || *t == '\\')
-					tsq_buf_addc(&b, '\\');
-				tsq_buf_addc(&b, *t);
-			}
-			tsq_buf_addc(&b, '"');
+			if (*t != '\0')
+				elems[k++] = t;
 		}
-		tsq_buf_addc(&b, '}');
+		tsq_array_literal(&b, (const char *const *)elems, k);
+		free(elems);
 		free(copy);
 		break;
 	}

@@ -1,0 +1,238 @@
+/*
+ * metrics.c - the overview, the policies and the nodes of tsq-stats as
+ * Prometheus metrics (stats.h, prom.h).
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exit.h"
+#include "ident.h"
+#include "log.h"
+#include "mem.h"
+#include "pgcodes.h"
+#include "prom.h"
+#include "script.h"
+#include "stats-int.h"
+
+static void
+prom_rows(FILE *f, const char *name, const char *help, const struct stats_row *rows, int n,
+    bool rollups, double (*get)(const struct stats_row *))
+{
+	struct tsq_prom_sample *v = xcalloc((size_t)n + 1, sizeof *v);
+	int k = 0;
+
+	for (int i = 0; i < n; i++) {
+		if ((strcmp(rows[i].kind, "rollup") == 0) != rollups)
+			continue;
+		double x = get(&rows[i]);
+		if (x < 0 || isnan(x))
+			continue;
+		v[k++] = (struct tsq_prom_sample){ rows[i].schema, rows[i].name, NULL, x, NULL };
+	}
+	tsq_prom_metric(f, name, "gauge", help, v, k);
+	free(v);
+}
+
+static double get_rows(const struct stats_row *r) { return (double)r->rows; }
+static double get_total(const struct stats_row *r) { return (double)r->total; }
+static double get_table(const struct stats_row *r) { return (double)r->table; }
+static double get_index(const struct stats_row *r) { return (double)r->index; }
+static double get_toast(const struct stats_row *r) { return (double)r->toast; }
+static double get_parts(const struct stats_row *r) { return (double)r->partitions; }
+static double get_compressed(const struct stats_row *r) { return (double)r->compressed; }
+static double get_symbols(const struct stats_row *r) { return (double)r->symbols; }
+static double get_newest(const struct stats_row *r) { return r->has_max ? (double)r->max_usec / 1e6 : -1; }
+static double get_lag(const struct stats_row *r) { return r->has_lag ? (r->lag < 0 ? 0 : r->lag) : -1; }
+static double get_loaded(const struct stats_row *r) { return r->last_insert ? (double)r->last_insert_usec / 1e6 : -1; }
+
+static double
+get_ratio(const struct stats_row *r)
+{
+	return r->before > 0 && r->after >= 0 ? (double)r->after / (double)r->before : -1;
+}
+
+/* The rows of tsq.node_stats for the asked-for table I; false (reported) on failure. */
+bool
+stats_prom_nodes(struct tsq_stats *s, FILE *f)
+{
+	static const struct {
+		const char *name, *help;
+		int col;
+	} metrics[] = {
+		{ "tsq_node_table_shards", "Shards of the table (of all its partitions) on the node.", 1 },
+		{ "tsq_node_table_size_bytes", "Bytes of the table's shards on the node.", 2 },
+		{ "tsq_node_table_rows", "Rows of the table on the node (the shards' estimate).", 3 },
+		{ "tsq_node_table_columnar_bytes", "Bytes of the table's columnar (compressed) shards "
+		    "on the node.", 4 },
+	};
+	enum { NMETRICS = sizeof metrics / sizeof metrics[0] };
+	PGresult **res = xcalloc((size_t)s->ntables + 1, sizeof *res);
+	struct stats_row *r = xcalloc((size_t)s->ntables + 1, sizeof *r);
+	bool ok = true;
+	int total = 0;
+
+	for (int i = 0; i < s->ntables && ok; i++) {
+		ok = stats_node_rows(s, i, &r[i], &res[i]);
+		total += res[i] ? PQntuples(res[i]) : 0;
+	}
+	struct tsq_prom_sample *v = xcalloc((size_t)total + 1, sizeof *v);
+	for (int m = 0; m < NMETRICS && ok; m++) {
+		int k = 0;
+		for (int i = 0; i < s->ntables; i++)
+			for (int j = 0; res[i] && j < PQntuples(res[i]); j++)
+				if (!PQgetisnull(res[i], j, metrics[m].col))
+					v[k++] = (struct tsq_prom_sample){ r[i].schema, r[i].name,
+					    PQgetvalue(res[i], j, 0),
+					    strtod(PQgetvalue(res[i], j, metrics[m].col), NULL), "node" };
+		tsq_prom_metric(f, metrics[m].name, "gauge", metrics[m].help, v, k);
+	}
+	for (int i = 0; i < s->ntables; i++) {
+		PQclear(res[i]);
+		stats_row_free(&r[i]);
+	}
+	free(v);
+	free(r);
+	free(res);
+	return ok;
+}
+
+/* Policy metrics: what tsq-compress recorded, chunks overdue, TimescaleDB's jobs. */
+bool
+stats_prom_policies(struct tsq_stats *s, FILE *f)
+{
+	const char *p[1] = { s->table_array.data };
+	bool has = s->has_runs;
+	PGresult *res;
+
+	if (has) {
+		if (!stats_checked(s, "stats/policy_runs.sql", 1, p, &res))
+			return false;
+		int n = PQntuples(res);
+		struct tsq_prom_sample *last = xcalloc((size_t)n + 1, sizeof *last);
+		struct tsq_prom_sample *dur = xcalloc((size_t)n + 1, sizeof *dur);
+		struct tsq_prom_sample *fail = xcalloc((size_t)n + 1, sizeof *fail);
+		int nl = 0, nd = 0;
+		for (int i = 0; i < n; i++) {
+			struct tsq_prom_sample x = { PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
+			    PQgetvalue(res, i, 2), 0, NULL };
+			if (!PQgetisnull(res, i, 10)) {
+				last[nl] = x;
+				last[nl++].value = strtod(PQgetvalue(res, i, 10), NULL);
+				dur[nd] = x;
+				dur[nd++].value = strtod(PQgetvalue(res, i, 8), NULL);
+			}
+			fail[i] = x;
+			fail[i].value = strtod(PQgetvalue(res, i, 9), NULL);
+		}
+		tsq_prom_metric(f, "tsq_policy_last_success_timestamp_seconds", "gauge",
+		    "When the last successful action of tsq-compress on the table ended.", last, nl);
+		tsq_prom_metric(f, "tsq_policy_last_success_duration_seconds", "gauge",
+		    "How long the last successful action of tsq-compress on the table took.", dur, nd);
+		tsq_prom_metric(f, "tsq_policy_failures", "gauge",
+		    "Actions of tsq-compress on the table that failed since the last success.", fail, n);
+		free(last);
+		free(dur);
+		free(fail);
+		PQclear(res);
+	}
+	if (s->s.b.kind != TSQ_BACKEND_TIMESCALEDB)
+		return true;
+	if (has) {
+		if (!stats_checked(s, "timescaledb/stats_overdue.sql", 1, p, &res))
+			return false;
+		int n = PQntuples(res);
+		struct tsq_prom_sample *v = xcalloc((size_t)n + 1, sizeof *v);
+		for (int i = 0; i < n; i++)
+			v[i] = (struct tsq_prom_sample){ PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), NULL,
+			    strtod(PQgetvalue(res, i, 2), NULL), NULL };
+		tsq_prom_metric(f, "tsq_chunks_overdue", "gauge",
+		    "Chunks older than the table's compress_after that are not fully compressed.", v, n);
+		free(v);
+		PQclear(res);
+	}
+	if (!s->s.b.has_policies)
+		return true;
+	if (!stats_checked(s, "timescaledb/stats_jobs.sql", 1, p, &res))
+		return false;
+	int n = PQntuples(res);
+	struct tsq_prom_sample *cf = xcalloc((size_t)n + 1, sizeof *cf);
+	struct tsq_prom_sample *ok = xcalloc((size_t)n + 1, sizeof *ok);
+	struct tsq_prom_sample *ls = xcalloc((size_t)n + 1, sizeof *ls);
+	int nls = 0;
+	for (int i = 0; i < n; i++) {
+		struct tsq_prom_sample x = { PQgetvalue(res, i, 2), PQgetvalue(res, i, 3),
+		    PQgetvalue(res, i, 1), 0, NULL };
+		cf[i] = x;
+		cf[i].value = (double)stats_int64(res, i, 11, 0);
+		ok[i] = x;
+		ok[i].value = strcmp(PQgetvalue(res, i, 8), "Success") == 0;
+		if (!PQgetisnull(res, i, 13)) {
+			ls[nls] = x;
+			ls[nls++].value = strtod(PQgetvalue(res, i, 13), NULL);
+		}
+	}
+	tsq_prom_metric(f, "tsq_timescaledb_job_consecutive_failures", "gauge",
+	    "Consecutive failures of TimescaleDB's own policy job (action: its procedure).", cf, n);
+	tsq_prom_metric(f, "tsq_timescaledb_job_last_run_success", "gauge",
+	    "1 when the last run of TimescaleDB's own policy job succeeded.", ok, n);
+	tsq_prom_metric(f, "tsq_timescaledb_job_last_success_timestamp_seconds", "gauge",
+	    "When TimescaleDB's own policy job last finished successfully.", ls, nls);
+	free(cf);
+	free(ok);
+	free(ls);
+	PQclear(res);
+	return true;
+}
+
+bool
+stats_prom_overview(struct tsq_stats *s, const struct stats_row *rows, int n)
+{
+	FILE *f = s->out->f;
+	struct tsq_prom_sample one = { 0 };
+
+	fprintf(f, "# HELP tsq_server_info The server tsq-stats read: versions in the labels.\n"
+	    "# TYPE tsq_server_info gauge\ntsq_server_info{");
+	tsq_prom_label(f, "version", s->version);
+	fputc(',', f);
+	tsq_prom_label(f, "timescaledb", s->ts_version ? s->ts_version : "");
+	fputc(',', f);
+	tsq_prom_label(f, "license", s->license ? s->license : "");
+	fputs("} 1\n", f);
+	one.value = (double)s->database_bytes;
+	tsq_prom_metric(f, "tsq_database_size_bytes", "gauge", "Size of the database on disk.", &one, 1);
+	if (s->s.b.kind == TSQ_BACKEND_TIMESCALEDB) {
+		one.value = s->scheduler;
+		tsq_prom_metric(f, "tsq_timescaledb_scheduler_running", "gauge",
+		    "1 when TimescaleDB's job scheduler runs for this database.", &one, 1);
+	}
+	prom_rows(f, "tsq_table_rows", "Rows of the table (the planner's estimate unless --exact).",
+	    rows, n, false, get_rows);
+	prom_rows(f, "tsq_table_size_bytes", "Total size of the table: heap, indexes, TOAST, "
+	    "compressed chunks.", rows, n, false, get_total);
+	prom_rows(f, "tsq_table_heap_bytes", "Size of the table's heap.", rows, n, false, get_table);
+	prom_rows(f, "tsq_table_index_bytes", "Size of the table's indexes.", rows, n, false, get_index);
+	prom_rows(f, "tsq_table_toast_bytes", "Size of the table's TOAST.", rows, n, false, get_toast);
+	prom_rows(f, "tsq_table_chunks", "Chunks (TimescaleDB) or partitions (PostgreSQL).",
+	    rows, n, false, get_parts);
+	prom_rows(f, "tsq_table_compressed_chunks", "Compressed chunks.", rows, n, false,
+	    get_compressed);
+	prom_rows(f, "tsq_table_compressed_size_ratio", "Size of the compressed chunks after "
+	    "compression over their size before (0-1).", rows, n, false, get_ratio);
+	prom_rows(f, "tsq_table_symbols", "Distinct symbols (the planner's estimate unless --exact).",
+	    rows, n, false, get_symbols);
+	prom_rows(f, "tsq_table_newest_timestamp_seconds", "Time of the newest row.", rows, n, false,
+	    get_newest);
+	prom_rows(f, "tsq_table_last_insert_timestamp_seconds", "When tsq-load last committed rows "
+	    "to the table.", rows, n, false, get_loaded);
+	prom_rows(f, "tsq_rollup_size_bytes", "Total size of the rollup's materialized data.",
+	    rows, n, true, get_total);
+	prom_rows(f, "tsq_rollup_lag_seconds", "How far the rollup's newest bucket is behind the "
+	    "newest row of the table it reads.", rows, n, true, get_lag);
+	if (s->has_nodes && !stats_prom_nodes(s, f))
+		return false;
+	return stats_prom_policies(s, f);
+}
+

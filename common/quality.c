@@ -1,0 +1,409 @@
+/*
+ * quality.c - the rows of the candles looked at: per symbol and timeframe,
+ * and the data-quality checks (stats.h).
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exit.h"
+#include "ident.h"
+#include "log.h"
+#include "mem.h"
+#include "pgcodes.h"
+#include "prom.h"
+#include "script.h"
+#include "stats-int.h"
+
+/* ---- --symbols and --quality ---- */
+
+/*
+ * The SQL of sql/quality/FILE for table row R (or the backend's own version,
+ * <backend>/quality_FILE, where it needs one): @table@ and @symbols@ become
+ * names the server quoted, @timeframe@ the timeframe column or TF_NONE, and
+ * @step@ and @missing@ the shared fragments of sql/quality.
+ */
+static char *
+quality_sql(const struct tsq_stats *s, const char *file, const struct stats_row *r, const char *symbols,
+    bool timeframe, const char *tf_none)
+{
+	char path[64], own[64];
+	struct tsq_buf fragment[2] = { TSQ_BUF_INIT, TSQ_BUF_INIT }, out = TSQ_BUF_INIT;
+	static const char *const names[2] = { "quality/step.sql", "quality/missing.sql" };
+
+	/* The fragments without their comment lines. */
+	for (int i = 0; i < 2; i++) {
+		for (const char *l = tsq_sql_file(names[i]); *l;) {
+			const char *nl = strchr(l, '\n');
+			size_t n = nl ? (size_t)(nl - l) + 1 : strlen(l);
+			if (strncmp(l, "--", 2) != 0)
+				tsq_buf_add(&fragment[i], l, n);
+			l += n;
+		}
+	}
+	const struct tsq_script_var tokens[] = {
+		{ "table", r->display },
+		{ "symbols", symbols ? symbols : "" },
+		{ "timeframe", timeframe ? "timeframe" : tf_none },
+		{ "step", fragment[0].data },
+		{ "missing", fragment[1].data },
+		{ NULL, NULL },
+	};
+	snprintf(own, sizeof own, "quality_%s", file);
+	if (!tsq_backend_sql(s->s.b.kind, own, path, sizeof path))
+		snprintf(path, sizeof path, "quality/%s", file);
+	tsq_sql_substitute(&out, tsq_sql_file(path), tokens);
+	tsq_buf_free(&fragment[0]);
+	tsq_buf_free(&fragment[1]);
+	return tsq_buf_detach(&out);
+}
+
+/*
+ * Which of the columns the checks need table row R lacks (a list for the
+ * message, "" when none), and whether it has a timeframe column.
+ */
+static bool
+row_shape(struct tsq_stats *s, const struct stats_row *r, const char *needed, char **lacks,
+    bool *timeframe)
+{
+	const char *p[2] = { r->display, needed };
+	PGresult *res = tsq_exec(s->s.conn, tsq_sql_file("stats/lacks.sql"), 2, p);
+
+	if (!tsq_result_ok(res)) {
+		tsq_report_result(res);
+		PQclear(res);
+		return false;
+	}
+	*lacks = xstrdup(PQgetvalue(res, 0, 0));
+	*timeframe = PQgetvalue(res, 0, 1)[0] == 't';
+	PQclear(res);
+	return true;
+}
+
+/* The parameters $1 to $4 of the SQL in sql/quality: since and the session. */
+static void
+rows_params(const struct tsq_stats_opts *o, const char **p)
+{
+	p[0] = o->since;
+	p[1] = o->session_start[0] ? o->session_start : NULL;
+	p[2] = o->session_end[0] ? o->session_end : NULL;
+	p[3] = o->weekdays ? "true" : "false";
+}
+
+int
+stats_symbols(struct tsq_stats *s)
+{
+	static char *names[] = { "schema", "table", "symbol", "timeframe", "first", "last", "rows",
+	    "missing" };
+	static const unsigned int types[] = { TSQ_OID_TEXT, TSQ_OID_TEXT, TSQ_OID_TEXT, TSQ_OID_TEXT,
+	    TSQ_OID_TIMESTAMPTZ, TSQ_OID_TIMESTAMPTZ, TSQ_OID_INT8, TSQ_OID_INT8 };
+	enum { NCOLS = sizeof names / sizeof names[0] };
+	struct tsq_out out = stats_out_begin(s, NCOLS, names, types);
+	int rc = TSQ_EXIT_OK;
+
+	for (int i = 0; i < s->ntables && rc == TSQ_EXIT_OK; i++) {
+		struct stats_row r = { 0 };
+		char *lacks = NULL, *sql = NULL;
+		bool timeframe;
+		PGresult *res = NULL;
+		const char *p[4];
+
+		if (!stats_row_names(s, &r, s->tables[i]) || !row_shape(s, &r, "{time,symbol}", &lacks,
+		    &timeframe)) {
+			rc = TSQ_EXIT_FAILURE;
+		} else if (*lacks) {
+			tsq_error("--symbols needs columns time and symbol: %s has no %s", r.display, lacks);
+			rc = TSQ_EXIT_USAGE;
+		} else {
+			sql = quality_sql(s, "symbols.sql", &r, NULL, timeframe, "NULL");
+			rows_params(s->o, p);
+			res = tsq_exec(s->s.conn, sql, 4, p);
+			if (!tsq_result_ok(res)) {
+				tsq_report_result(res);
+				rc = TSQ_EXIT_FAILURE;
+			}
+		}
+		for (int k = 0; rc == TSQ_EXIT_OK && k < PQntuples(res); k++) {
+			const char *v[NCOLS] = { r.schema, r.name };
+			for (int c = 0; c < 6; c++)
+				v[2 + c] = PQgetisnull(res, k, c) ? NULL : PQgetvalue(res, k, c);
+			tsq_out_row(&out, (char *const *)v);
+		}
+		PQclear(res);
+		free(sql);
+		free(lacks);
+		stats_row_free(&r);
+	}
+	tsq_out_end(&out);
+	tsq_out_free(&out);
+	return rc;
+}
+
+/* ---- the data-quality checks ---- */
+
+/* Where a check's figures come from: one SQL file answers several checks. */
+enum check_sql { CANDLES_SQL, STALE_SQL };
+
+static void
+rule_gaps(const struct tsq_stats_opts *o, char *buf, size_t size)
+{
+	if (o->session_start[0])
+		snprintf(buf, size, "a candle every timeframe step, from %s to %s%s", o->session_start,
+		    o->session_end, o->weekdays ? ", Monday to Friday" : "");
+	else
+		snprintf(buf, size, "a candle every timeframe step, %s", o->weekdays ?
+		    "all day, Monday to Friday" : "around the clock");
+}
+
+static void
+rule_frozen(const struct tsq_stats_opts *o, char *buf, size_t size)
+{
+	snprintf(buf, size, "at most %" PRId64 " flat candles in a row repeating the close", o->frozen);
+}
+
+static void
+rule_spikes(const struct tsq_stats_opts *o, char *buf, size_t size)
+{
+	snprintf(buf, size, "close-to-close moves within %g %%", o->spike);
+}
+
+static void
+rule_stale(const struct tsq_stats_opts *o, char *buf, size_t size)
+{
+	snprintf(buf, size, "each active symbol has rows in the last %s",
+	    o->stale_text ? o->stale_text : "1d");
+}
+
+/*
+ * The checks, in the order of the report: the name the SQL gives the
+ * check's row, the SQL that answers it, whether it needs a timeframe
+ * column, and what it holds the candles to (a text, or made from the
+ * options).  See tsq-stats(1), QUALITY CHECKS.
+ */
+static const struct rule {
+	const char *name;
+	enum check_sql sql;
+	bool needs_timeframe;
+	const char *text;
+	void (*text_of)(const struct tsq_stats_opts *, char *, size_t);
+} rules[] = {
+	{ "gaps", CANDLES_SQL, true, NULL, rule_gaps },
+	{ "ohlc", CANDLES_SQL, false, "low <= open, close <= high", NULL },
+	{ "prices", CANDLES_SQL, false, "open, high, low and close above 0, not NaN", NULL },
+	{ "volumes", CANDLES_SQL, false, "volume above 0, not NaN", NULL },
+	{ "frozen", CANDLES_SQL, false, NULL, rule_frozen },
+	{ "spikes", CANDLES_SQL, false, NULL, rule_spikes },
+	{ "future", CANDLES_SQL, false, "no candle after now", NULL },
+	{ "misaligned", CANDLES_SQL, true, "times on the timeframe's grid (from midnight UTC)", NULL },
+	{ "stale", STALE_SQL, false, NULL, rule_stale },
+};
+enum { NCHECKS = sizeof rules / sizeof rules[0] };
+
+/* One check's outcome on one table. */
+struct check {
+	int64_t problems;	/* -1: skipped */
+	char *examples;
+	char rule[160];
+};
+
+/* Each check's rule, and those a table without a timeframe column skips. */
+static void
+checks_rules(const struct tsq_stats_opts *o, bool timeframe, struct check *k)
+{
+	for (int i = 0; i < NCHECKS; i++) {
+		if (rules[i].needs_timeframe && !timeframe) {
+			k[i].problems = -1;
+			snprintf(k[i].rule, sizeof k[i].rule, "no timeframe column");
+		} else if (rules[i].text_of) {
+			rules[i].text_of(o, k[i].rule, sizeof k[i].rule);
+		} else {
+			snprintf(k[i].rule, sizeof k[i].rule, "%s", rules[i].text);
+		}
+	}
+}
+
+/* The checks answered by RES's rows (name, problems, examples), matched by name. */
+static bool
+checks_take(const PGresult *res, enum check_sql sql, struct check *k)
+{
+	for (int i = 0; i < NCHECKS; i++) {
+		if (rules[i].sql != sql)
+			continue;
+		int row = -1;
+		for (int j = 0; j < PQntuples(res) && row < 0; j++)
+			if (strcmp(PQgetvalue(res, j, 0), rules[i].name) == 0)
+				row = j;
+		if (row < 0) {
+			tsq_error("the quality check \"%s\" gave no figures", rules[i].name);
+			return false;
+		}
+		if (k[i].problems == 0)
+			k[i].problems = stats_int64(res, row, 1, 0);
+		k[i].examples = stats_dup(res, row, 2);
+	}
+	return true;
+}
+
+/* Run SQL for table row R with PARAMS; NULL after reporting its failure. */
+static PGresult *
+run_sql(struct tsq_stats *s, char *sql, int n, const char *const *params)
+{
+	PGresult *res = tsq_exec(s->s.conn, sql, n, params);
+
+	free(sql);
+	if (tsq_result_ok(res))
+		return res;
+	tsq_report_result(res);
+	PQclear(res);
+	return NULL;
+}
+
+/* The stale check: the symbols the symbols table of R's schema says are active. */
+static bool
+check_stale(struct tsq_stats *s, const struct stats_row *r, bool timeframe, struct check *k)
+{
+	char stale[40];
+	const char *sp[1] = { r->schema };
+	PGresult *res = run_sql(s, xstrdup(tsq_sql_file("stats/symbols_table.sql")), 1, sp);
+	int i;
+
+	if (res == NULL)
+		return false;
+	if (PQgetisnull(res, 0, 0)) {
+		for (i = 0; i < NCHECKS; i++) {
+			if (rules[i].sql == STALE_SQL) {
+				k[i].problems = -1;
+				snprintf(k[i].rule, sizeof k[i].rule, "no symbols table with an active column");
+			}
+		}
+		PQclear(res);
+		return true;
+	}
+	char *symbols = xstrdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	snprintf(stale, sizeof stale, "%" PRId64 " microseconds", s->o->stale_usec);
+	const char *q[2] = { stale, "5" };
+	res = run_sql(s, quality_sql(s, "stale.sql", r, symbols, timeframe, "NULL"), 2, q);
+	free(symbols);
+	if (res == NULL)
+		return false;
+	/* stale.sql: one row, the problems and the examples. */
+	for (i = 0; i < NCHECKS; i++) {
+		if (rules[i].sql == STALE_SQL) {
+			k[i].problems = stats_int64(res, 0, 0, 0);
+			k[i].examples = stats_dup(res, 0, 1);
+		}
+	}
+	PQclear(res);
+	return true;
+}
+
+/* Run the checks on table row R into K.  False on failure, reported. */
+static bool
+checks_run(struct tsq_stats *s, const struct stats_row *r, bool timeframe, struct check *k)
+{
+	const struct tsq_stats_opts *o = s->o;
+	char spike[32], frozen[24];
+	const char *p[7];
+
+	snprintf(spike, sizeof spike, "%.17g", o->spike);
+	snprintf(frozen, sizeof frozen, "%" PRId64, o->frozen);
+	rows_params(o, p);
+	p[4] = spike;
+	p[5] = frozen;
+	p[6] = "5";	/* examples of each problem */
+	PGresult *res = run_sql(s, quality_sql(s, "candles.sql", r, NULL, timeframe, "NULL"), 7, p);
+	if (res == NULL)
+		return false;
+	bool ok = checks_take(res, CANDLES_SQL, k);
+	PQclear(res);
+	return ok && check_stale(s, r, timeframe, k);
+}
+
+static void
+checks_free(struct check *k)
+{
+	for (int i = 0; i < NCHECKS; i++)
+		free(k[i].examples);
+}
+
+/* The checks on the asked-for table I, into K; an exit status. */
+static int
+quality_of(struct tsq_stats *s, int i, struct stats_row *r, struct check *k)
+{
+	char *lacks = NULL;
+	bool timeframe;
+	int rc = TSQ_EXIT_OK;
+
+	if (!stats_row_names(s, r, s->tables[i]) ||
+	    !row_shape(s, r, "{time,symbol,open,high,low,close,volume}", &lacks, &timeframe)) {
+		rc = TSQ_EXIT_FAILURE;
+	} else if (*lacks) {
+		tsq_error("--quality checks candles: %s has no %s", r->display, lacks);
+		rc = TSQ_EXIT_USAGE;
+	} else {
+		checks_rules(s->o, timeframe, k);
+		if (!checks_run(s, r, timeframe, k))
+			rc = TSQ_EXIT_FAILURE;
+	}
+	free(lacks);
+	return rc;
+}
+
+int
+stats_quality(struct tsq_stats *s, bool *problems)
+{
+	static char *names[] = { "schema", "table", "check", "status", "problems", "examples",
+	    "rule" };
+	static const unsigned int types[] = { TSQ_OID_TEXT, TSQ_OID_TEXT, TSQ_OID_TEXT,
+	    TSQ_OID_TEXT, TSQ_OID_INT8, TSQ_OID_TEXT, TSQ_OID_TEXT };
+	enum { NCOLS = sizeof names / sizeof names[0] };
+	struct tsq_out out = { 0 };
+	struct tsq_prom_sample *samples = NULL;
+	int nsamples = 0, rc = TSQ_EXIT_OK;
+	bool prom = s->out->prometheus;
+
+	if (prom)
+		samples = xcalloc((size_t)s->ntables * NCHECKS + 1, sizeof *samples);
+	else
+		out = stats_out_begin(s, NCOLS, names, types);
+	struct check *all = xcalloc((size_t)s->ntables * NCHECKS + 1, sizeof *all);
+	struct stats_row *rows = xcalloc((size_t)s->ntables + 1, sizeof *rows);
+	for (int i = 0; i < s->ntables && rc == TSQ_EXIT_OK; i++) {
+		struct stats_row *r = &rows[i];
+		struct check *k = &all[i * NCHECKS];
+		rc = quality_of(s, i, r, k);
+		for (int c = 0; rc == TSQ_EXIT_OK && c < NCHECKS; c++) {
+			char count[24];
+			const char *status = k[c].problems < 0 ? "skipped" :
+			    k[c].problems > 0 ? "failed" : "ok";
+			*problems |= k[c].problems > 0;
+			if (prom && k[c].problems >= 0) {
+				samples[nsamples++] = (struct tsq_prom_sample){ r->schema, r->name,
+				    rules[c].name, (double)k[c].problems, "check" };
+			} else if (!prom) {
+				const char *v[NCOLS] = { r->schema, r->name, rules[c].name, status, NULL,
+				    k[c].examples, k[c].rule };
+				stats_put_int(count, sizeof count, k[c].problems, &v[4]);
+				tsq_out_row(&out, (char *const *)v);
+			}
+		}
+	}
+	if (prom && rc == TSQ_EXIT_OK)
+		tsq_prom_metric(s->out->f, "tsq_quality_problems", "gauge", "Problems the data-quality "
+		    "check found in the table (check: which; see tsq-stats(1)).", samples, nsamples);
+	else if (!prom) {
+		tsq_out_end(&out);
+		tsq_out_free(&out);
+	}
+	for (int i = 0; i < s->ntables; i++) {
+		checks_free(&all[i * NCHECKS]);
+		stats_row_free(&rows[i]);
+	}
+	free(all);
+	free(rows);
+	free(samples);
+	return rc;
+}
