@@ -21,7 +21,8 @@
 #include "indicator.h"
 #include "cancel.h"
 #include "query.h"
-#include "rows.h"
+#include "session.h"
+#include "stream.h"
 
 
 enum {
@@ -277,158 +278,28 @@ set_params(struct tsq_query *q, const struct options *o, int64_t now)
 	return true;
 }
 
-static int
-failed(PGresult *res)
-{
-	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-	int rc = state && strcmp(state, TSQ_STATE_QUERY_CANCELED) == 0 ? TSQ_EXIT_TEMPFAIL : TSQ_EXIT_FAILURE;
-
-	tsq_report_result(res);
-	PQclear(res);
-	return rc;
-}
-
 /*
- * Write the rows of RES; with IND, its output instead: the indicator's
- * columns added, the warm-up rows left out.  False when the columns do not
- * suit IND (reported).
- */
-static bool
-write_rows(struct tsq_out *out, PGresult *res, bool *begun, struct tsq_indicator *ind)
-{
-	int ncols = PQnfields(res), nrows = PQntuples(res);
-	char **vals = xcalloc((size_t)ncols + 1, sizeof *vals);
-
-	if (!*begun) {
-		char **names = xcalloc((size_t)ncols + 1, sizeof *names);
-		unsigned int *types = xcalloc((size_t)ncols + 1, sizeof *types);
-		for (int c = 0; c < ncols; c++) {
-			names[c] = PQfname(res, c);
-			types[c] = PQftype(res, c);
-		}
-		bool ok = true;
-		if (ind) {
-			struct tsq_buf err = TSQ_BUF_INIT;
-			int n;
-			char *const *onames;
-			const unsigned int *otypes;
-			ok = tsq_indicator_begin(ind, ncols, names, types, &n, &onames, &otypes, &err);
-			if (ok)
-				tsq_out_begin(out, n, onames, otypes);
-			else
-				tsq_error("%s", err.data);
-			tsq_buf_free(&err);
-		} else {
-			tsq_out_begin(out, ncols, names, types);
-		}
-		free(names);
-		free(types);
-		if (!ok) {
-			free(vals);
-			return false;
-		}
-		*begun = true;
-	}
-	for (int r = 0; r < nrows; r++) {
-		for (int c = 0; c < ncols; c++)
-			vals[c] = PQgetisnull(res, r, c) ? NULL : PQgetvalue(res, r, c);
-		if (ind == NULL) {
-			tsq_out_row(out, vals);
-		} else {
-			char *const *row = tsq_indicator_row(ind, vals);
-			if (row)
-				tsq_out_row(out, row);
-		}
-	}
-	free(vals);
-	return true;
-}
-
-/*
- * Run Q and write its rows (EXPLAIN: its plan) to OUT, a batch at a time as
- * they come (rows.h).
+ * The query the options name (BACKEND: its version for that backend, if it
+ * has one), its parameters bound.  *TEXT holds the SQL of -c or -f.  An
+ * exit status; the problem reported.
  */
 static int
-run_query(PGconn *conn, const struct tsq_query *q, struct tsq_out *out, bool explain,
-    int64_t timeout_usec, struct tsq_indicator *ind)
+load_query(const struct options *o, const struct tsq_query_path *path, const char *backend,
+    int64_t now, struct tsq_query *q, char **text)
 {
-	const char **values = xcalloc((size_t)q->nparams + 1, sizeof *values);
-	Oid *types = xcalloc((size_t)q->nparams + 1, sizeof *types);
-	struct tsq_buf sql = TSQ_BUF_INIT;
-	struct tsq_rows rows;
-	PGresult *batch;
-	bool begun = false, wrote = true;
-	enum tsq_rows_status st = TSQ_ROWS_FAILED;
-	int rc = TSQ_EXIT_OK;
-
-	for (int i = 0; i < q->nparams; i++) {
-		values[i] = q->params[i].is_null ? NULL : q->params[i].value;
-		types[i] = tsq_param_type_oid(q->params[i].type);
-	}
-	tsq_buf_adds(&sql, explain ? "EXPLAIN " : "");
-	tsq_buf_adds(&sql, q->sql);
-	struct tsq_statement stmt = { sql.data, q->nparams, types, values, timeout_usec };
-	PGresult *res = tsq_rows_open(&rows, conn, &stmt);
-	/* A failed start has closed the stream already. */
-	while (res == NULL && wrote && (st = tsq_rows_next(&rows, &batch)) == TSQ_ROWS_BATCH) {
-		if (PQresultStatus(batch) != PGRES_TUPLES_OK)
-			continue;
-		if (explain) {
-			for (int r = 0; r < PQntuples(batch); r++)
-				fprintf(out->f, "%s\n", PQgetvalue(batch, r, 0));
-		} else if (!write_rows(out, batch, &begun, ind)) {
-			rc = TSQ_EXIT_FAILURE;
-			wrote = false;
-		}
-		if (ferror(out->f)) {
-			tsq_error("could not write the rows: %s", strerror(errno));
-			if (out->f == stdout)
-				tsq_stdout_reported();
-			rc = TSQ_EXIT_FAILURE;
-			wrote = false;
-		}
-	}
-	if (begun && rc == TSQ_EXIT_OK && st == TSQ_ROWS_END)
-		tsq_out_end(out);
-	if (res == NULL)
-		res = tsq_rows_close(&rows);
-	if (tsq_cancel_signal()) {
-		/* The server's "canceling statement" is ours: say what happened. */
-		PQclear(res);
-		tsq_error("interrupted");
-		rc = tsq_cancel_signal() == SIGTERM ? TSQ_EXIT_SIGTERM : TSQ_EXIT_SIGINT;
-	} else if (res) {
-		rc = rc == TSQ_EXIT_OK ? failed(res) : (PQclear(res), rc);
-	}
-	tsq_buf_free(&sql);
-	free(values);
-	free(types);
-	return rc;
-}
-
-static int
-run(struct options *o, const struct tsq_query_path *path)
-{
-	struct tsq_query q;
 	struct tsq_buf err = TSQ_BUF_INIT;
-	int64_t now = tsq_now_usec();
-	PGconn *conn = NULL;
-	int rc = TSQ_EXIT_OK;
 	enum tsq_query_found found = TSQ_QUERY_INVALID;
-	char *text = NULL;
-	struct tsq_indicator *ind = NULL;
 
-	/* Parameters are checked before connecting: a typo costs no round trip. */
 	if (o->name) {
-		found = tsq_query_load(path, o->name, NULL, &q, &err);
+		found = tsq_query_load(path, o->name, backend, q, &err);
 	} else {
-		text = o->command ? xstrdup(o->command) : tsq_query_read_text(o->file);
-		if (text == NULL) {
+		*text = o->command ? xstrdup(o->command) : tsq_query_read_text(o->file);
+		if (*text == NULL) {
 			tsq_error("could not read \"%s\": %s", o->file, strerror(errno));
 			return TSQ_EXIT_NOINPUT;
 		}
 		if (tsq_query_parse(o->command ? "command" : o->file, o->command ? "-c" : o->file,
-		    text, &q, &err))
+		    *text, q, &err))
 			found = TSQ_QUERY_LOADED;
 	}
 	if (found != TSQ_QUERY_LOADED) {
@@ -436,58 +307,28 @@ run(struct options *o, const struct tsq_query_path *path)
 		if (found == TSQ_QUERY_NOT_FOUND)
 			tsq_hint("\"%s -l\" lists the named queries", tsq_progname());
 		tsq_buf_free(&err);
-		free(text);
 		return TSQ_EXIT_USAGE;
 	}
-	if (!set_params(&q, o, now)) {
-		rc = TSQ_EXIT_USAGE;
-		goto out;
-	}
+	tsq_buf_free(&err);
+	return set_params(q, o, now) ? TSQ_EXIT_OK : TSQ_EXIT_USAGE;
+}
 
-	if ((rc = tsq_connect(&o->common.conn, &conn)) != TSQ_EXIT_OK)
-		goto out;
-	tsq_cancel_setup();
-	tsq_cancel_register(conn);
-	struct tsq_backend b;
-	PGresult *res = tsq_backend_detect(conn, &b);
-	if (res) {
-		rc = failed(res);
-		goto out;
-	}
-	if (q.shipped) {
-		/* The backend's own version of a shipped query, if it has one. */
-		struct tsq_query q2;
-		if (tsq_query_load(path, o->name, tsq_backend_name(b.kind), &q2, &err) !=
-		    TSQ_QUERY_LOADED) {
-			tsq_error("%s", err.data);
-			rc = TSQ_EXIT_USAGE;
-			goto out;
-		}
-		tsq_query_free(&q);
-		q = q2;
-		if (!set_params(&q, o, now)) {
-			rc = TSQ_EXIT_USAGE;
-			goto out;
-		}
-	}
-	if (!tsq_conn_set_search_path(conn, "public", &err)) {
-		tsq_error("%s", err.data);
-		rc = TSQ_EXIT_FAILURE;
-		goto out;
-	}
-	if (q.compute && !o->explain && (ind = tsq_indicator_new(q.compute, &q, &err)) == NULL) {
-		tsq_error("%s", err.data);
-		rc = TSQ_EXIT_USAGE;
-		goto out;
-	}
+/* Run Q on CONN into standard output or -o's file; an exit status. */
+static int
+write_result(const struct options *o, PGconn *conn, const struct tsq_query *q,
+    struct tsq_indicator *ind)
+{
+	struct tsq_buf err = TSQ_BUF_INIT;
 	struct tsq_out out = { 0 };
 	struct tsq_outfile file = { 0 };
+	int rc;
+
 	out.f = stdout;
 	if (o->output) {
 		if (!tsq_outfile_open(&file, o->output, &err)) {
 			tsq_error("%s", err.data);
-			rc = TSQ_EXIT_CANTCREAT;
-			goto out;
+			tsq_buf_free(&err);
+			return TSQ_EXIT_CANTCREAT;
 		}
 		out.f = file.f;
 	}
@@ -498,11 +339,11 @@ run(struct options *o, const struct tsq_query_path *path)
 	out.footer = o->format == TSQ_OUT_TABLE && isatty(fileno(out.f));
 	out.null_string = o->null_string;
 	int64_t started = tsq_now_usec();
-	rc = run_query(conn, &q, &out, o->explain, o->timeout_usec, ind);
+	rc = tsq_stream_query(conn, q, &out, o->explain, o->timeout_usec, ind);
 	if (o->timing)
 		tsq_info("time: %.3f ms", (double)(tsq_now_usec() - started) / 1000.0);
 	tsq_out_free(&out);
-	/* A write that failed mid-way was reported by run_query(). */
+	/* A write that failed mid-way was reported by tsq_stream_query(). */
 	if ((fflush(out.f) != 0 || ferror(out.f)) && rc == TSQ_EXIT_OK) {
 		tsq_error("could not write the rows: %s", strerror(errno));
 		if (out.f == stdout)
@@ -518,10 +359,44 @@ run(struct options *o, const struct tsq_query_path *path)
 		tsq_error("%s", err.data);
 		rc = TSQ_EXIT_CANTCREAT;
 	}
-out:
+	tsq_buf_free(&err);
+	return rc;
+}
+
+static int
+run(struct options *o, const struct tsq_query_path *path)
+{
+	struct tsq_query q;
+	struct tsq_session sess = { 0 };
+	struct tsq_buf err = TSQ_BUF_INIT;
+	int64_t now = tsq_now_usec();
+	char *text = NULL;
+	struct tsq_indicator *ind = NULL;
+
+	/* Parameters are checked before connecting: a typo costs no round trip. */
+	memset(&q, 0, sizeof q);
+	int rc = load_query(o, path, NULL, now, &q, &text);
+	if (rc == TSQ_EXIT_OK)
+		rc = tsq_session_open(&sess, &o->common.conn, "public");
+	if (rc == TSQ_EXIT_OK) {
+		tsq_cancel_setup();
+		tsq_cancel_register(sess.conn);
+	}
+	if (rc == TSQ_EXIT_OK && q.shipped) {
+		/* The backend's own version of a shipped query, if it has one. */
+		tsq_query_free(&q);
+		memset(&q, 0, sizeof q);
+		rc = load_query(o, path, tsq_backend_name(sess.b.kind), now, &q, &text);
+	}
+	if (rc == TSQ_EXIT_OK && q.compute && !o->explain &&
+	    (ind = tsq_indicator_new(q.compute, &q, &err)) == NULL) {
+		tsq_error("%s", err.data);
+		rc = TSQ_EXIT_USAGE;
+	}
+	if (rc == TSQ_EXIT_OK)
+		rc = write_result(o, sess.conn, &q, ind);
 	tsq_cancel_release();
-	if (conn)
-		PQfinish(conn);
+	tsq_session_close(&sess);
 	tsq_indicator_free(ind);
 	tsq_query_free(&q);
 	tsq_buf_free(&err);
