@@ -1,6 +1,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
@@ -84,23 +85,6 @@ prompt_password(void)
 	}
 	explicit_bzero(line, sizeof line);
 	return password;
-}
-
-/* Append libpq's multi-line message MSG as one line, its lines joined by "; ". */
-static void
-join_lines(struct tsq_buf *out, const char *msg)
-{
-	const char *p = msg;
-
-	while (*p) {
-		size_t n = strcspn(p, "\n");
-		tsq_buf_add(out, p, n);
-		p += n;
-		while (*p == '\n' || *p == '\t' || *p == ' ')
-			p++;
-		if (*p)
-			tsq_buf_adds(out, "; ");
-	}
 }
 
 /*
@@ -216,20 +200,53 @@ connect_once(const struct tsq_conn_opts *o, const char *password)
 	return conn;
 }
 
+/* Append libpq's multi-line message MSG as one line, its lines joined by "; ". */
+static void
+join_lines(struct tsq_buf *out, const char *msg)
+{
+	const char *p = msg;
+
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		tsq_buf_add(out, p, n);
+		p += n;
+		while (*p == '\n' || *p == '\t' || *p == ' ')
+			p++;
+		if (*p)
+			tsq_buf_adds(out, "; ");
+	}
+}
+
+static atomic_bool commit_doubt;
+
+bool
+tsq_conn_take_commit_doubt(void)
+{
+	return atomic_exchange(&commit_doubt, false);
+}
+
 /* Server notices go through our log: warnings as warnings, the rest with -v. */
 static void
 notice_receiver(void *arg, const PGresult *res)
 {
 	const char *severity = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
 	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	static const char citus_commit[] = "failed to commit transaction on ";
 
 	(void)arg;
 	if (msg == NULL)
 		return;
+	if (strncmp(msg, citus_commit, sizeof citus_commit - 1) == 0)
+		atomic_store(&commit_doubt, true);
+	/* Citus passes on libpq's messages of its own connections, lines and all. */
+	struct tsq_buf line = TSQ_BUF_INIT;
+	join_lines(&line, msg);
+	tsq_buf_rtrim(&line);
 	if (severity && strcmp(severity, "WARNING") == 0)
-		tsq_warning("%s", msg);
+		tsq_warning("%s", line.data);
 	else
-		tsq_verbose("%s", msg);
+		tsq_verbose("%s", line.data);
+	tsq_buf_free(&line);
 }
 
 enum tsq_conn_status

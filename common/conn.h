@@ -57,6 +57,14 @@ int tsq_conn_exit(enum tsq_conn_status st);
 int tsq_connect(const struct tsq_conn_opts *opts, PGconn **conn);
 
 /*
+ * Whether, since the last call, a Citus coordinator warned that it could
+ * not commit on a worker a transaction it had committed itself ("failed to
+ * commit transaction on HOST:PORT"): the rows wait, prepared on the worker,
+ * for Citus's recovery.  Clears the note; any connection's notices count.
+ */
+bool tsq_conn_take_commit_doubt(void);
+
+/*
  * Make SCHEMA the first schema of the search path, followed by tsq's own
  * schema and public.  Returns false with ERR set on failure.
  */

@@ -955,7 +955,14 @@ tsq_ingest_open(struct tsq_ingest *L, const struct tsq_ingest_opts *o,
 void
 tsq_ingest_finish(struct tsq_ingest *L)
 {
+	struct tsq_buf err = TSQ_BUF_INIT;
+
 	tsq_progress_clear(&L->progress);
+	if (!tsq_pool_settle(&L->pool, &err))
+		tsq_warning("some rows committed on a Citus worker wait there, prepared, for Citus "
+		    "to finish their commit (within citus.recover_2pc_interval, or at once with "
+		    "SELECT recover_prepared_transactions()): %s", err.data);
+	tsq_buf_free(&err);
 }
 
 bool

@@ -167,6 +167,49 @@ tsq_pool_conn(const struct tsq_pool *p)
 	return p->workers[0].conn;
 }
 
+static void pause_usec(int64_t usec);
+
+bool
+tsq_pool_settle(struct tsq_pool *p, struct tsq_buf *err)
+{
+	int64_t started = tsq_now_usec(), wait = 500000;
+	struct tsq_worker *w = &p->workers[0];
+
+	if (p->workers == NULL || p->o.backend == NULL || p->o.backend->kind != TSQ_BACKEND_CITUS ||
+	    !tsq_conn_take_commit_doubt())
+		return true;
+	for (;;) {
+		if (PQstatus(w->conn) != CONNECTION_OK) {
+			PGconn *conn = NULL;
+			tsq_buf_reset(err);
+			if (tsq_conn_open(p->conn_opts, &conn, err) == TSQ_CONN_OK) {
+				PQfinish(w->conn);
+				w->conn = w->writer.conn = conn;
+				w->writer.staged = w->writer.iso_made = false;
+				tsq_cancel_register(conn);
+			}
+		}
+		if (PQstatus(w->conn) == CONNECTION_OK) {
+			PGresult *res = tsq_exec(w->conn, tsq_sql_file("citus/recover.sql"), 0, NULL);
+			bool ok = tsq_result_ok(res);
+			tsq_buf_reset(err);
+			if (ok)
+				tsq_verbose("Citus committed %s transactions left prepared on the workers",
+				    PQgetvalue(res, 0, 0));
+			else
+				tsq_result_message(res, w->conn, err);
+			PQclear(res);
+			if (ok)
+				return true;
+		}
+		int64_t left = started + p->o.retry_usec - tsq_now_usec();
+		if (left <= 0 || tsq_cancel_aborted())
+			return false;
+		pause_usec(wait < left ? wait : left);
+		wait = wait * 2 > 15000000 ? 15000000 : wait * 2;
+	}
+}
+
 bool
 tsq_pool_set_plan(struct tsq_pool *p, const struct tsq_load_plan *plan)
 {

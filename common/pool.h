@@ -113,6 +113,14 @@ enum tsq_conn_status tsq_pool_open(struct tsq_pool *p, const struct tsq_conn_opt
     const struct tsq_pool_opts *o, struct tsq_buf *err);
 /* The first worker's connection, for the catalog and the partitions. */
 PGconn *tsq_pool_conn(const struct tsq_pool *p);
+/*
+ * On Citus, after a worker node was lost between the two phases of a
+ * commit (tsq_conn_take_commit_doubt()): have the coordinator commit on the
+ * workers what it committed, so that every row the load counts is there
+ * when it ends; tried again, while the node is away, for retry_usec.
+ * False with ERR set when it could not be done (Citus's own recovery will).
+ */
+bool tsq_pool_settle(struct tsq_pool *p, struct tsq_buf *err);
 /* Write with PLAN from now on (every round in flight is finished first). */
 bool tsq_pool_set_plan(struct tsq_pool *p, const struct tsq_load_plan *plan);
 
