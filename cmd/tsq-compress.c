@@ -50,29 +50,37 @@ enum {
 	OPT_NATIVE,
 };
 
-static const char shortopts[] = TSQ_COMMON_SHORTOPTS "F:";
-static const struct option long_options[] = {
-	{"run", no_argument, NULL, OPT_RUN},
-	{"set-policy", required_argument, NULL, OPT_SET_POLICY},
-	{"show-policies", no_argument, NULL, OPT_SHOW_POLICIES},
-	{"remove-policy", required_argument, NULL, OPT_REMOVE_POLICY},
-	{"compress", required_argument, NULL, OPT_COMPRESS},
-	{"decompress", required_argument, NULL, OPT_DECOMPRESS},
-	{"drop", required_argument, NULL, OPT_DROP},
-	{"refresh", required_argument, NULL, OPT_REFRESH},
-	{"older-than", required_argument, NULL, OPT_OLDER_THAN},
-	{"from", required_argument, NULL, OPT_FROM},
-	{"to", required_argument, NULL, OPT_TO},
-	{"keep-tables", no_argument, NULL, OPT_KEEP_TABLES},
-	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
-	{"skip-if-locked", no_argument, NULL, OPT_SKIP_IF_LOCKED},
-	{"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT},
-	{"native", no_argument, NULL, OPT_NATIVE},
-	{"format", required_argument, NULL, 'F'},
-	{"no-header", no_argument, NULL, OPT_NO_HEADER},
-	{"tz", required_argument, NULL, TSQ_OPT_TZ},
-	TSQ_COMMON_LONGOPTS,
-	{NULL, 0, NULL, 0},
+static const struct tsq_optdef option_defs[] = {
+	{ "run", OPT_RUN, 0, NULL, "apply the stored policies of the TABLEs (default: all):\n"
+	    "refresh rollups, compress, drop, create partitions", "Actions:" },
+	{ "set-policy", OPT_SET_POLICY, 0, "TABLE", "store TABLE's policy; SETTINGs are compress_after,\n"
+	    "drop_after, refresh_window and premake, each a\nduration (7d, 12h) or off", NULL },
+	{ "show-policies", OPT_SHOW_POLICIES, 0, NULL, "list the stored policies", NULL },
+	{ "remove-policy", OPT_REMOVE_POLICY, 0, "TABLE", "forget TABLE's policy", NULL },
+	{ "compress", OPT_COMPRESS, 0, "TABLE", "compress TABLE's chunks older than --older-than", NULL },
+	{ "decompress", OPT_DECOMPRESS, 0, "TABLE", "decompress TABLE's chunks between --from and --to",
+	    NULL },
+	{ "drop", OPT_DROP, 0, "TABLE", "drop TABLE's chunks or partitions older than --older-than",
+	    NULL },
+	{ "refresh", OPT_REFRESH, 0, "ROLLUP", "refresh a rollup between --from and --to (default: all)",
+	    NULL },
+	{ "older-than", OPT_OLDER_THAN, 0, "DURATION", "the age of data --compress and --drop act on",
+	    "\nOptions:" },
+	{ "from", OPT_FROM, 0, "TIME", "start of the range of --decompress and --refresh", NULL },
+	{ "to", OPT_TO, 0, "TIME", "end of that range", NULL },
+	{ "keep-tables", OPT_KEEP_TABLES, 0, NULL, "detach old partitions instead of dropping them\n"
+	    "(plain PostgreSQL)", NULL },
+	{ "dry-run", OPT_DRY_RUN, 0, NULL, "print what would be done and change nothing", NULL },
+	{ "skip-if-locked", OPT_SKIP_IF_LOCKED, 0, NULL, "exit 0 when another run holds a table", NULL },
+	{ "native", OPT_NATIVE, 0, NULL, "with --run, --set-policy or --remove-policy: also make\n"
+	    "TimescaleDB's own policy jobs match the stored policy", NULL },
+	{ "lock-timeout", OPT_LOCK_TIMEOUT, 0, "DURATION", "how long an action waits for a lock held by\n"
+	    "another session before it fails (default: 1m)", NULL },
+	{ "format", 'F', 'F', "FORMAT", "--show-policies as table, csv, tsv, jsonl, json\nor markdown",
+	    NULL },
+	{ "no-header", OPT_NO_HEADER, 0, NULL, "leave out the column names", NULL },
+	{ "tz", TSQ_OPT_TZ, 0, "ZONE", "time zone for times shown and parsed (default: UTC)", NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
 struct options {
@@ -111,34 +119,7 @@ usage(void)
 	    "  %1$s [OPTION]... --decompress=TABLE --from=TIME --to=TIME\n"
 	    "  %1$s [OPTION]... --drop=TABLE --older-than=DURATION\n"
 	    "  %1$s [OPTION]... --refresh=ROLLUP [--from=TIME] [--to=TIME]\n\n", tsq_progname());
-	printf("Actions:\n"
-	    "      --run                apply the stored policies of the TABLEs (default: all):\n"
-	    "                           refresh rollups, compress, drop, create partitions\n"
-	    "      --set-policy=TABLE   store TABLE's policy; SETTINGs are compress_after,\n"
-	    "                           drop_after, refresh_window and premake, each a\n"
-	    "                           duration (7d, 12h) or off\n"
-	    "      --show-policies      list the stored policies\n"
-	    "      --remove-policy=TABLE  forget TABLE's policy\n"
-	    "      --compress=TABLE     compress TABLE's chunks older than --older-than\n"
-	    "      --decompress=TABLE   decompress TABLE's chunks between --from and --to\n"
-	    "      --drop=TABLE         drop TABLE's chunks or partitions older than --older-than\n"
-	    "      --refresh=ROLLUP     refresh a rollup between --from and --to (default: all)\n\n");
-	printf("Options:\n"
-	    "      --older-than=DURATION  the age of data --compress and --drop act on\n"
-	    "      --from=TIME          start of the range of --decompress and --refresh\n"
-	    "      --to=TIME            end of that range\n"
-	    "      --keep-tables        detach old partitions instead of dropping them\n"
-	    "                           (plain PostgreSQL)\n"
-	    "      --dry-run            print what would be done and change nothing\n"
-	    "      --skip-if-locked     exit 0 when another run holds a table\n"
-	    "      --native             with --run, --set-policy or --remove-policy: also make\n"
-	    "                           TimescaleDB's own policy jobs match the stored policy\n"
-	    "      --lock-timeout=DURATION  how long an action waits for a lock held by\n"
-	    "                           another session before it fails (default: 1m)\n"
-	    "  -F, --format=FORMAT      --show-policies as table, csv, tsv, jsonl, json\n"
-	    "                           or markdown\n"
-	    "      --no-header          leave out the column names\n"
-	    "      --tz=ZONE            time zone for times shown and parsed (default: UTC)\n");
+	tsq_opt_help(stdout, option_defs);
 	tsq_help_common(stdout);
 }
 
@@ -162,15 +143,18 @@ static const struct tsq_opt_choice listing_formats[] = {
 	{ NULL, 0 },
 };
 
+static int check_options(struct options *o);
+
 static int
 parse_options(int argc, char **argv, struct options *o)
 {
+	struct tsq_optparser p;
 	int c, v;
 
-	opterr = 0;
 	o->older_than = -1;
 	o->lock_timeout = 60 * TSQ_USEC_PER_SEC;
-	while ((c = getopt_long(argc, argv, shortopts, long_options, NULL)) != -1) {
+	tsq_opt_parser(&p, option_defs, argc, argv);
+	while ((c = tsq_opt_next(&p)) != -1) {
 		bool ok = true;
 		switch (c) {
 		case OPT_RUN:
@@ -235,7 +219,7 @@ parse_options(int argc, char **argv, struct options *o)
 			o->common.conn.tz = optarg;
 			break;
 		default:
-			ok = tsq_opt_common_or_bad(c, optarg, &o->common, argv, shortopts, long_options);
+			ok = tsq_opt_common_or_bad(c, optarg, &o->common, &p);
 		}
 		if (!ok)
 			return TSQ_EXIT_USAGE;
@@ -244,6 +228,13 @@ parse_options(int argc, char **argv, struct options *o)
 		return -1;
 	o->tables = argv + optind;
 	o->ntables = argc - optind;
+	return check_options(o);
+}
+
+/* What the options given say together: an exit status, or -1 to go on. */
+static int
+check_options(struct options *o)
+{
 	switch (o->action) {
 	case ACT_NONE:
 		tsq_error("no action given");

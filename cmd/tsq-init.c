@@ -22,21 +22,23 @@ enum {
 	OPT_SHARDS,
 };
 
-static const char shortopts[] = TSQ_COMMON_SHORTOPTS;
-static const struct option long_options[] = {
-	{"local", no_argument, NULL, OPT_LOCAL},
-	{"stop", no_argument, NULL, OPT_STOP},
-	{"backend", required_argument, NULL, OPT_BACKEND},
-	{"schema", required_argument, NULL, OPT_SCHEMA},
-	{"numeric", no_argument, NULL, OPT_NUMERIC},
-	{"chunk-interval", required_argument, NULL, OPT_CHUNK_INTERVAL},
-	{"no-rollups", no_argument, NULL, OPT_NO_ROLLUPS},
-	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
-	{"table", required_argument, NULL, OPT_TABLE},
-	{"time-column", required_argument, NULL, OPT_TIME_COLUMN},
-	{"shards", required_argument, NULL, OPT_SHARDS},
-	TSQ_COMMON_LONGOPTS,
-	{NULL, 0, NULL, 0},
+static const struct tsq_optdef option_defs[] = {
+	{ "local", OPT_LOCAL, 0, NULL, "create and start a private PostgreSQL under $TSQ_HOME\n"
+	    "and install the schema there", "Options:" },
+	{ "stop", OPT_STOP, 0, NULL, "with --local: stop the private server", NULL },
+	{ "backend", OPT_BACKEND, 0, "KIND",
+	    "auto, timescaledb, postgres or citus (default: auto)", NULL },
+	{ "schema", OPT_SCHEMA, 0, "NAME", "schema for the tables (default: public)", NULL },
+	{ "numeric", OPT_NUMERIC, 0, NULL, "store prices and volumes as numeric", NULL },
+	{ "chunk-interval", OPT_CHUNK_INTERVAL, 0, "DURATION",
+	    "TimescaleDB chunk width (default: 1d)", NULL },
+	{ "shards", OPT_SHARDS, 0, "N", "Citus: shards of each distributed table (default: the\n"
+	    "cluster's citus.shard_count)", NULL },
+	{ "no-rollups", OPT_NO_ROLLUPS, 0, NULL, "do not create the OHLCV rollups", NULL },
+	{ "dry-run", OPT_DRY_RUN, 0, NULL, "print the SQL that would run, change nothing", NULL },
+	{ "table", OPT_TABLE, 0, "NAME", "turn this existing table into a hypertable", NULL },
+	{ "time-column", OPT_TIME_COLUMN, 0, "COLUMN", "the time column of --table", NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
 struct options {
@@ -65,20 +67,7 @@ usage(void)
 	    "  %1$s [OPTION]...\n"
 	    "  %1$s --table=NAME --time-column=COLUMN [OPTION]...\n"
 	    "  %1$s --local [--stop]\n\n", tsq_progname());
-	printf("Options:\n"
-	    "      --local              create and start a private PostgreSQL under $TSQ_HOME\n"
-	    "                           and install the schema there\n"
-	    "      --stop               with --local: stop the private server\n"
-	    "      --backend=KIND       auto, timescaledb, postgres or citus (default: auto)\n"
-	    "      --schema=NAME        schema for the tables (default: public)\n"
-	    "      --numeric            store prices and volumes as numeric\n"
-	    "      --chunk-interval=DURATION  TimescaleDB chunk width (default: 1d)\n"
-	    "      --shards=N           Citus: shards of each distributed table (default: the\n"
-	    "                           cluster's citus.shard_count)\n"
-	    "      --no-rollups         do not create the OHLCV rollups\n"
-	    "      --dry-run            print the SQL that would run, change nothing\n"
-	    "      --table=NAME         turn this existing table into a hypertable\n"
-	    "      --time-column=COLUMN the time column of --table\n");
+	tsq_opt_help(stdout, option_defs);
 	tsq_help_common(stdout);
 }
 
@@ -358,14 +347,15 @@ out:
 static int
 parse_options(int argc, char **argv, struct options *o)
 {
+	struct tsq_optparser p;
 	int64_t chunk_usec = 86400 * TSQ_USEC_PER_SEC;
 	int c, v;
 
 	o->backend_auto = true;
 	o->schema = "public";
 	o->rollups = true;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, shortopts, long_options, NULL)) != -1) {
+	tsq_opt_parser(&p, option_defs, argc, argv);
+	while ((c = tsq_opt_next(&p)) != -1) {
 		switch (c) {
 		case OPT_LOCAL:
 			o->local = true;
@@ -414,7 +404,7 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		}
 		default:
-			if (!tsq_opt_common_or_bad(c, optarg, &o->common, argv, shortopts, long_options))
+			if (!tsq_opt_common_or_bad(c, optarg, &o->common, &p))
 				return TSQ_EXIT_USAGE;
 		}
 	}

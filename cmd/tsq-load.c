@@ -8,16 +8,12 @@
  * mapper (binary COPY tuple, key) -> pool (rounds of batches written by
  * worker connections, loader.h) -> rejects and checkpoint.
  */
-#include <errno.h>
 #include <jansson.h>
-#include <libgen.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tsq.h"
@@ -58,39 +54,63 @@ enum {
 	OPT_PENDING,
 };
 
-static const char shortopts[] = TSQ_COMMON_SHORTOPTS;
-static const struct option long_options[] = {
-	{"format", required_argument, NULL, OPT_FORMAT},
-	{"delimiter", required_argument, NULL, OPT_DELIMITER},
-	{"quote", required_argument, NULL, OPT_QUOTE},
-	{"null", required_argument, NULL, OPT_NULL},
-	{"no-header", no_argument, NULL, OPT_NO_HEADER},
-	{"columns", required_argument, NULL, OPT_COLUMNS},
-	{"map", required_argument, NULL, OPT_MAP},
-	{"set", required_argument, NULL, OPT_SET},
-	{"skip-columns", required_argument, NULL, OPT_SKIP_COLUMNS},
-	{"ignore-extra", no_argument, NULL, OPT_IGNORE_EXTRA},
-	{"time-format", required_argument, NULL, OPT_TIME_FORMAT},
-	{"tz", required_argument, NULL, TSQ_OPT_TZ},
-	{"on-conflict", required_argument, NULL, OPT_ON_CONFLICT},
-	{"dedupe", required_argument, NULL, OPT_DEDUPE},
-	{"batch-size", required_argument, NULL, OPT_BATCH_SIZE},
-	{"workers", required_argument, NULL, OPT_WORKERS},
-	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
-	{"rejects", required_argument, NULL, OPT_REJECTS},
-	{"max-errors", required_argument, NULL, OPT_MAX_ERRORS},
-	{"max-error-ratio", required_argument, NULL, OPT_MAX_ERROR_RATIO},
-	{"stats", required_argument, NULL, OPT_STATS},
-	{"resume", no_argument, NULL, OPT_RESUME},
-	{"checkpoint", required_argument, NULL, OPT_CHECKPOINT},
-	{"progress", no_argument, NULL, OPT_PROGRESS},
-	{"flush-interval", required_argument, NULL, OPT_FLUSH_INTERVAL},
-	{"retry", required_argument, NULL, OPT_RETRY},
-	{"buffer", required_argument, NULL, OPT_BUFFER},
-	{"status-interval", required_argument, NULL, OPT_STATUS_INTERVAL},
-	{"pending", required_argument, NULL, OPT_PENDING},
-	TSQ_COMMON_LONGOPTS,
-	{NULL, 0, NULL, 0},
+static const struct tsq_optdef option_defs[] = {
+	{ "format", OPT_FORMAT, 0, "FORMAT",
+	    "csv, tsv, jsonl, rejects or auto (default: auto)", "Input:" },
+	{ "delimiter", OPT_DELIMITER, 0, "CHAR",
+	    "field delimiter (default: , for csv, tab for tsv)", NULL },
+	{ "quote", OPT_QUOTE, 0, "CHAR", "CSV quote character (default: \")", NULL },
+	{ "null", OPT_NULL, 0, "STRING", "a field equal to STRING is NULL", NULL },
+	{ "no-header", OPT_NO_HEADER, 0, NULL, "the first line is data (see --columns)", NULL },
+	{ "columns", OPT_COLUMNS, 0, "A,B,...", "the input's column names, in order", NULL },
+	{ "map", OPT_MAP, 0, "SRC=DST,...", "load input column SRC into table column DST; A+B=DST\n"
+	    "joins two columns (a date and a time) into one value", NULL },
+	{ "set", OPT_SET, 0, "COLUMN=VALUE",
+	    "give COLUMN this value in every row (repeatable)", NULL },
+	{ "skip-columns", OPT_SKIP_COLUMNS, 0, "A,...", "ignore these input columns", NULL },
+	{ "ignore-extra", OPT_IGNORE_EXTRA, 0, NULL,
+	    "ignore input columns the table does not have", NULL },
+	{ "time-format", OPT_TIME_FORMAT, 0, "FMT",
+	    "pattern of time values (%Y-%m-%d %H:%M:%S ...)", NULL },
+	{ "tz", TSQ_OPT_TZ, 0, "ZONE",
+	    "time zone of time values that name none (default: UTC)", NULL },
+	{ "on-conflict", OPT_ON_CONFLICT, 0, "MODE",
+	    "update, nothing or error (default: update when the\n"
+	    "table has a key, else plain insert)", "\nWriting:" },
+	{ "dedupe", OPT_DEDUPE, 0, "MODE", "duplicate keys in the input: last, first or error\n"
+	    "(default: last)", NULL },
+	{ "batch-size", OPT_BATCH_SIZE, 0, "N", "rows per transaction (default: 25000)", NULL },
+	{ "workers", OPT_WORKERS, 0, "N",
+	    "parallel connections, rows routed by key (default: 1)", NULL },
+	{ "dry-run", OPT_DRY_RUN, 0, NULL,
+	    "read, convert and check everything, write nothing", NULL },
+	{ "rejects", OPT_REJECTS, 0, "FILE",
+	    "reject file (default: ./NAME.rejects.jsonl)", "\nBad rows and reporting:" },
+	{ "max-errors", OPT_MAX_ERRORS, 0, "N",
+	    "stop after more than N rejected rows (none: no limit)", NULL },
+	{ "max-error-ratio", OPT_MAX_ERROR_RATIO, 0, "R",
+	    "stop when more than this fraction is rejected", NULL },
+	{ "stats", OPT_STATS, 0, "FILE", "write the counts as JSON to FILE", NULL },
+	{ "checkpoint", OPT_CHECKPOINT, 0, "FILE",
+	    "record the progress of committed batches in FILE", NULL },
+	{ "resume", OPT_RESUME, 0, NULL, "skip what --checkpoint FILE says is committed", NULL },
+	{ "progress", OPT_PROGRESS, 0, NULL,
+	    "show the progress meter even when stderr is not a terminal", NULL },
+	{ "flush-interval", OPT_FLUSH_INTERVAL, 0, "DUR",
+	    "write a batch when its oldest row has waited DUR (default:\n"
+	    "1s for live input, off for files; 0 or off: never)",
+	    "\nLive input (a pipe, a socket, a terminal):" },
+	{ "retry", OPT_RETRY, 0, "DUR", "seek a lost connection again for DUR, then write each\n"
+	    "batch exactly once (default: 5m live, 0 for files)", NULL },
+	{ "buffer", OPT_BUFFER, 0, "SIZE", "hold at most SIZE bytes read and not written; reading\n"
+	    "waits when they are held (default: 64MiB)", NULL },
+	{ "status-interval", OPT_STATUS_INTERVAL, 0, "DUR",
+	    "with -v or --log-format json, a status line every\n"
+	    "DUR (default: 60s live, off for files)", NULL },
+	{ "pending", OPT_PENDING, 0, "FILE",
+	    "rows read and never written, when the load stops or a\n"
+	    "second signal comes (default: ./NAME.pending.jsonl)", NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
 struct options {
@@ -113,48 +133,7 @@ usage(void)
 	printf("Usage:\n  %s [OPTION]... TABLE [FILE]...\n\n"
 	    "With no FILE, or when FILE is -, read standard input.  gzip and zstd input\n"
 	    "is decompressed on the fly.\n\n", tsq_progname());
-	printf("Input:\n"
-	    "      --format=FORMAT      csv, tsv, jsonl, rejects or auto (default: auto)\n"
-	    "      --delimiter=CHAR     field delimiter (default: , for csv, tab for tsv)\n"
-	    "      --quote=CHAR         CSV quote character (default: \")\n"
-	    "      --null=STRING        a field equal to STRING is NULL\n"
-	    "      --no-header          the first line is data (see --columns)\n"
-	    "      --columns=A,B,...    the input's column names, in order\n"
-	    "      --map=SRC=DST,...    load input column SRC into table column DST; A+B=DST\n"
-	    "                           joins two columns (a date and a time) into one value\n"
-	    "      --set=COLUMN=VALUE   give COLUMN this value in every row (repeatable)\n"
-	    "      --skip-columns=A,... ignore these input columns\n"
-	    "      --ignore-extra       ignore input columns the table does not have\n"
-	    "      --time-format=FMT    pattern of time values (%%Y-%%m-%%d %%H:%%M:%%S ...)\n"
-	    "      --tz=ZONE            time zone of time values that name none (default: UTC)\n");
-	printf("\nWriting:\n"
-	    "      --on-conflict=MODE   update, nothing or error (default: update when the\n"
-	    "                           table has a key, else plain insert)\n"
-	    "      --dedupe=MODE        duplicate keys in the input: last, first or error\n"
-	    "                           (default: last)\n"
-	    "      --batch-size=N       rows per transaction (default: %d)\n"
-	    "      --workers=N          parallel connections, rows routed by key (default: 1)\n"
-	    "      --dry-run            read, convert and check everything, write nothing\n",
-	    DEFAULT_BATCH_SIZE);
-	printf("\nBad rows and reporting:\n"
-	    "      --rejects=FILE       reject file (default: ./NAME.rejects.jsonl)\n"
-	    "      --max-errors=N       stop after more than N rejected rows (none: no limit)\n"
-	    "      --max-error-ratio=R  stop when more than this fraction is rejected\n"
-	    "      --stats=FILE         write the counts as JSON to FILE\n"
-	    "      --checkpoint=FILE    record the progress of committed batches in FILE\n"
-	    "      --resume             skip what --checkpoint FILE says is committed\n"
-	    "      --progress           show the progress meter even when stderr is not a terminal\n");
-	printf("\nLive input (a pipe, a socket, a terminal):\n"
-	    "      --flush-interval=DUR write a batch when its oldest row has waited DUR (default:\n"
-	    "                           1s for live input, off for files; 0 or off: never)\n"
-	    "      --retry=DUR          seek a lost connection again for DUR, then write each\n"
-	    "                           batch exactly once (default: 5m live, 0 for files)\n"
-	    "      --buffer=SIZE        hold at most SIZE bytes read and not written; reading\n"
-	    "                           waits when they are held (default: 64MiB)\n"
-	    "      --status-interval=DUR  with -v or --log-format json, a status line every\n"
-	    "                           DUR (default: 60s live, off for files)\n"
-	    "      --pending=FILE       rows read and never written, when the load stops or a\n"
-	    "                           second signal comes (default: ./NAME.pending.jsonl)\n");
+	tsq_opt_help(stdout, option_defs);
 	tsq_help_common(stdout);
 }
 
@@ -184,51 +163,164 @@ static const struct tsq_opt_choice dedupe_modes[] = {
 	{ NULL, 0 },
 };
 
-/* A duration, or 0 / "off" for never. */
-static bool
-opt_duration_or_off(const char *option, const char *arg, int64_t *usec)
+/* An option of how the input is read: 1 taken, 0 a bad value (reported), -1 not one of them. */
+static int
+input_option(struct options *o, int c)
 {
-	if (strcmp(arg, "off") == 0 || strcmp(arg, "0") == 0) {
-		*usec = 0;
-		return true;
+	int v;
+
+	switch (c) {
+	case OPT_FORMAT:
+		if (!tsq_opt_choose("format", optarg, tsq_formats, &v))
+			return 0;
+		o->in.format = (enum tsq_format)v;
+		break;
+	case OPT_DELIMITER:
+		if (!tsq_opt_char("delimiter", optarg, &o->in.delimiter))
+			return 0;
+		break;
+	case OPT_QUOTE:
+		if (!tsq_opt_char("quote", optarg, &o->in.quote))
+			return 0;
+		break;
+	case OPT_NULL:
+		o->in.map.null_string = optarg;
+		break;
+	case OPT_NO_HEADER:
+		o->in.no_header = true;
+		break;
+	case OPT_COLUMNS:
+		tsq_opt_list_free(o->in.columns, o->in.ncolumns);
+		o->in.columns = tsq_opt_list(optarg, &o->in.ncolumns);
+		break;
+	case OPT_MAP:
+		if (!tsq_opt_pairs("map", optarg, true, &o->in.map.maps, &o->in.map.nmaps))
+			return 0;
+		break;
+	case OPT_SET:
+		if (!tsq_opt_pairs("set", optarg, false, &o->in.map.sets, &o->in.map.nsets))
+			return 0;
+		break;
+	case OPT_SKIP_COLUMNS:
+		tsq_opt_list_free(o->in.map.skip, o->in.map.nskip);
+		o->in.map.skip = tsq_opt_list(optarg, &o->in.map.nskip);
+		break;
+	case OPT_IGNORE_EXTRA:
+		o->in.map.ignore_extra = true;
+		break;
+	case OPT_TIME_FORMAT: {
+		struct tsq_buf err = TSQ_BUF_INIT;
+		tsq_time_format_free(&o->time_format);
+		if (!tsq_time_format_compile(&o->time_format, optarg, &err)) {
+			tsq_error("%s", err.data);
+			tsq_buf_free(&err);
+			return 0;
+		}
+		break;
 	}
-	return tsq_opt_duration(option, arg, 1, usec);
+	case TSQ_OPT_TZ:
+		o->tz = optarg;
+		break;
+	default:
+		return -1;
+	}
+	return 1;
 }
 
-/* A size in bytes: a number with an optional k, M or G (or KiB, MiB, GiB), at least 1 MiB. */
-static bool
-opt_size(const char *option, const char *arg, size_t *bytes)
+/* An option of how the rows are written and reported: 1 taken, 0 a bad value (reported), -1 not one of them. */
+static int
+write_option(struct options *o, int c)
 {
-	char *end;
-	errno = 0;
-	double v = strtod(arg, &end);
-	uint64_t unit = 1;
+	int v;
+	int64_t n;
 
-	if (end != arg && (strcasecmp(end, "k") == 0 || strcasecmp(end, "kb") == 0 ||
-	    strcasecmp(end, "kib") == 0))
-		unit = 1024;
-	else if (end != arg && (strcasecmp(end, "m") == 0 || strcasecmp(end, "mb") == 0 ||
-	    strcasecmp(end, "mib") == 0))
-		unit = 1024 * 1024;
-	else if (end != arg && (strcasecmp(end, "g") == 0 || strcasecmp(end, "gb") == 0 ||
-	    strcasecmp(end, "gib") == 0))
-		unit = 1024 * 1024 * 1024;
-	else if (end == arg || *end != '\0')
-		unit = 0;
-	if (unit == 0 || errno || !(v * (double)unit >= 1024 * 1024) || v * (double)unit > 1e12) {
-		tsq_error("invalid value \"%s\" for option --%s: expected a size from 1MiB, such as "
-		    "64MiB or 512k", arg, option);
-		return false;
+	switch (c) {
+	case OPT_ON_CONFLICT:
+		o->in.conflict_given = true;
+		if (!tsq_opt_choose("on-conflict", optarg, conflict_modes, &v))
+			return 0;
+		o->in.conflict = (enum tsq_conflict)v;
+		break;
+	case OPT_DEDUPE:
+		if (!tsq_opt_choose("dedupe", optarg, dedupe_modes, &v))
+			return 0;
+		o->in.dedupe = (enum tsq_dedupe)v;
+		break;
+	case OPT_BATCH_SIZE:
+		if (!tsq_opt_int("batch-size", optarg, 1, MAX_BATCH_SIZE, &o->in.batch_size))
+			return 0;
+		break;
+	case OPT_WORKERS:
+		if (!tsq_opt_int("workers", optarg, 1, TSQ_POOL_MAX_WORKERS, &n))
+			return 0;
+		o->in.workers = (int)n;
+		break;
+	case OPT_DRY_RUN:
+		o->in.dry_run = true;
+		break;
+	case OPT_REJECTS:
+		o->in.rejects = optarg;
+		break;
+	case OPT_MAX_ERRORS:
+		if (!o->in.limits_given)
+			o->in.max_error_ratio = -1;
+		o->in.limits_given = true;
+		if (strcmp(optarg, "none") == 0)
+			o->in.max_errors = -1;
+		else if (!tsq_opt_int("max-errors", optarg, 0, INT64_MAX, &o->in.max_errors))
+			return 0;
+		break;
+	case OPT_MAX_ERROR_RATIO:
+		if (!o->in.limits_given)
+			o->in.max_errors = -1;
+		o->in.limits_given = true;
+		if (strcmp(optarg, "none") == 0)
+			o->in.max_error_ratio = -1;
+		else if (!tsq_opt_real("max-error-ratio", optarg, 0, 1, false, &o->in.max_error_ratio))
+			return 0;
+		break;
+	case OPT_STATS:
+		o->stats = optarg;
+		break;
+	case OPT_RESUME:
+		o->in.resume = true;
+		break;
+	case OPT_CHECKPOINT:
+		o->in.checkpoint = optarg;
+		break;
+	case OPT_PROGRESS:
+		o->progress = true;
+		break;
+	case OPT_FLUSH_INTERVAL:
+		if (!tsq_opt_duration_or_off("flush-interval", optarg, &o->in.flush_interval))
+			return 0;
+		break;
+	case OPT_RETRY:
+		if (!tsq_opt_duration_or_off("retry", optarg, &o->in.retry))
+			return 0;
+		break;
+	case OPT_STATUS_INTERVAL:
+		if (!tsq_opt_duration_or_off("status-interval", optarg, &o->in.status_interval))
+			return 0;
+		break;
+	case OPT_BUFFER:
+		if (!tsq_opt_size("buffer", optarg, &o->in.buffer))
+			return 0;
+		break;
+	case OPT_PENDING:
+		o->in.pending = optarg;
+		break;
+	default:
+		return -1;
 	}
-	*bytes = (size_t)(v * (double)unit);
-	return true;
+	return 1;
 }
 
 static int
 parse_options(int argc, char **argv, struct options *o)
 {
-	int c, v;
-	int64_t n;
+	struct tsq_optparser p;
+	int c;
 
 	o->in.format = TSQ_FORMAT_AUTO;
 	o->in.batch_size = DEFAULT_BATCH_SIZE;
@@ -237,139 +329,13 @@ parse_options(int argc, char **argv, struct options *o)
 	o->in.max_error_ratio = TSQ_INGEST_MAX_ERROR_RATIO;
 	o->in.dedupe = TSQ_DEDUPE_LAST;
 	o->in.flush_interval = o->in.retry = o->in.status_interval = -1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, shortopts, long_options, NULL)) != -1) {
-		switch (c) {
-		case OPT_FORMAT:
-			if (!tsq_opt_choose("format", optarg, tsq_formats, &v))
-				return TSQ_EXIT_USAGE;
-			o->in.format = (enum tsq_format)v;
-			break;
-		case OPT_DELIMITER:
-			if (!tsq_opt_char("delimiter", optarg, &o->in.delimiter))
-				return TSQ_EXIT_USAGE;
-			break;
-		case OPT_QUOTE:
-			if (!tsq_opt_char("quote", optarg, &o->in.quote))
-				return TSQ_EXIT_USAGE;
-			break;
-		case OPT_NULL:
-			o->in.map.null_string = optarg;
-			break;
-		case OPT_NO_HEADER:
-			o->in.no_header = true;
-			break;
-		case OPT_COLUMNS:
-			tsq_opt_list_free(o->in.columns, o->in.ncolumns);
-			o->in.columns = tsq_opt_list(optarg, &o->in.ncolumns);
-			break;
-		case OPT_MAP:
-			if (!tsq_opt_pairs("map", optarg, true, &o->in.map.maps, &o->in.map.nmaps))
-				return TSQ_EXIT_USAGE;
-			break;
-		case OPT_SET:
-			if (!tsq_opt_pairs("set", optarg, false, &o->in.map.sets, &o->in.map.nsets))
-				return TSQ_EXIT_USAGE;
-			break;
-		case OPT_SKIP_COLUMNS:
-			tsq_opt_list_free(o->in.map.skip, o->in.map.nskip);
-			o->in.map.skip = tsq_opt_list(optarg, &o->in.map.nskip);
-			break;
-		case OPT_IGNORE_EXTRA:
-			o->in.map.ignore_extra = true;
-			break;
-		case OPT_TIME_FORMAT: {
-			struct tsq_buf err = TSQ_BUF_INIT;
-			tsq_time_format_free(&o->time_format);
-			if (!tsq_time_format_compile(&o->time_format, optarg, &err)) {
-				tsq_error("%s", err.data);
-				tsq_buf_free(&err);
-				return TSQ_EXIT_USAGE;
-			}
-			break;
-		}
-		case TSQ_OPT_TZ:
-			o->tz = optarg;
-			break;
-		case OPT_ON_CONFLICT:
-			o->in.conflict_given = true;
-			if (!tsq_opt_choose("on-conflict", optarg, conflict_modes, &v))
-				return TSQ_EXIT_USAGE;
-			o->in.conflict = (enum tsq_conflict)v;
-			break;
-		case OPT_DEDUPE:
-			if (!tsq_opt_choose("dedupe", optarg, dedupe_modes, &v))
-				return TSQ_EXIT_USAGE;
-			o->in.dedupe = (enum tsq_dedupe)v;
-			break;
-		case OPT_BATCH_SIZE:
-			if (!tsq_opt_int("batch-size", optarg, 1, MAX_BATCH_SIZE, &o->in.batch_size))
-				return TSQ_EXIT_USAGE;
-			break;
-		case OPT_WORKERS:
-			if (!tsq_opt_int("workers", optarg, 1, TSQ_POOL_MAX_WORKERS, &n))
-				return TSQ_EXIT_USAGE;
-			o->in.workers = (int)n;
-			break;
-		case OPT_DRY_RUN:
-			o->in.dry_run = true;
-			break;
-		case OPT_REJECTS:
-			o->in.rejects = optarg;
-			break;
-		case OPT_MAX_ERRORS:
-			if (!o->in.limits_given)
-				o->in.max_error_ratio = -1;
-			o->in.limits_given = true;
-			if (strcmp(optarg, "none") == 0)
-				o->in.max_errors = -1;
-			else if (!tsq_opt_int("max-errors", optarg, 0, INT64_MAX, &o->in.max_errors))
-				return TSQ_EXIT_USAGE;
-			break;
-		case OPT_MAX_ERROR_RATIO:
-			if (!o->in.limits_given)
-				o->in.max_errors = -1;
-			o->in.limits_given = true;
-			if (strcmp(optarg, "none") == 0)
-				o->in.max_error_ratio = -1;
-			else if (!tsq_opt_real("max-error-ratio", optarg, 0, 1, false, &o->in.max_error_ratio))
-				return TSQ_EXIT_USAGE;
-			break;
-		case OPT_STATS:
-			o->stats = optarg;
-			break;
-		case OPT_RESUME:
-			o->in.resume = true;
-			break;
-		case OPT_CHECKPOINT:
-			o->in.checkpoint = optarg;
-			break;
-		case OPT_PROGRESS:
-			o->progress = true;
-			break;
-		case OPT_FLUSH_INTERVAL:
-			if (!opt_duration_or_off("flush-interval", optarg, &o->in.flush_interval))
-				return TSQ_EXIT_USAGE;
-			break;
-		case OPT_RETRY:
-			if (!opt_duration_or_off("retry", optarg, &o->in.retry))
-				return TSQ_EXIT_USAGE;
-			break;
-		case OPT_STATUS_INTERVAL:
-			if (!opt_duration_or_off("status-interval", optarg, &o->in.status_interval))
-				return TSQ_EXIT_USAGE;
-			break;
-		case OPT_BUFFER:
-			if (!opt_size("buffer", optarg, &o->in.buffer))
-				return TSQ_EXIT_USAGE;
-			break;
-		case OPT_PENDING:
-			o->in.pending = optarg;
-			break;
-		default:
-			if (!tsq_opt_common_or_bad(c, optarg, &o->common, argv, shortopts, long_options))
-				return TSQ_EXIT_USAGE;
-		}
+	tsq_opt_parser(&p, option_defs, argc, argv);
+	while ((c = tsq_opt_next(&p)) != -1) {
+		int r = input_option(o, c);
+		if (r < 0)
+			r = write_option(o, c);
+		if (r == 0 || (r < 0 && !tsq_opt_common_or_bad(c, optarg, &o->common, &p)))
+			return TSQ_EXIT_USAGE;
 	}
 	if (o->common.help || o->common.version)
 		return TSQ_EXIT_OK;
@@ -450,64 +416,6 @@ write_stats(const struct options *o, const struct tsq_ingest *L, double secs)
 	return ok;
 }
 
-/* Whether the file tsq-load would write at PATH is the input IN. */
-static bool
-same_file(const char *path, const struct stat *in)
-{
-	struct stat out;
-
-	return stat(path, &out) == 0 && out.st_dev == in->st_dev && out.st_ino == in->st_ino &&
-	    S_ISREG(out.st_mode);
-}
-
-/*
- * Inputs exist and are files (or stdin), and no file tsq-load writes is one
- * of them: --rejects, --stats or --checkpoint naming an input would truncate
- * it under the load.  Standard input counts too: "tsq-load --rejects x t < x"
- * reads the file it would replace.
- */
-static int
-check_files(const struct options *o)
-{
-	const char *outputs[3][2] = { { "--rejects", o->in.rejects }, { "--stats", o->stats },
-		{ "--checkpoint", o->in.checkpoint } };
-	struct stat in;
-	int nfiles = o->nfiles ? o->nfiles : 1;
-
-	for (int i = 0; i < nfiles; i++) {
-		const char *f = o->nfiles ? o->files[i] : "-";
-		bool is_stdin = strcmp(f, "-") == 0;
-		if (is_stdin) {
-			if (fstat(STDIN_FILENO, &in) != 0)
-				continue;
-		} else if (stat(f, &in) != 0 || access(f, R_OK) != 0) {
-			tsq_error("could not open file \"%s\": %s", f, strerror(errno));
-			return TSQ_EXIT_NOINPUT;
-		} else if (S_ISDIR(in.st_mode)) {
-			tsq_error("could not open file \"%s\": it is a directory", f);
-			return TSQ_EXIT_NOINPUT;
-		}
-		for (int k = 0; k < 3; k++) {
-			const char *path = outputs[k][1];
-			if (path && ((!is_stdin && strcmp(path, f) == 0) || same_file(path, &in))) {
-				tsq_error("%s \"%s\" is %s: it would be overwritten", outputs[k][0],
-				    path, is_stdin ? "the file on standard input" : "an input file");
-				return TSQ_EXIT_USAGE;
-			}
-		}
-	}
-	struct stat dev;
-	for (int a = 0; a < 3; a++)
-		for (int b = a + 1; b < 3; b++)
-			if (outputs[a][1] && outputs[b][1] && strcmp(outputs[a][1], outputs[b][1]) == 0 &&
-			    !(stat(outputs[a][1], &dev) == 0 && !S_ISREG(dev.st_mode))) {
-				tsq_error("%s and %s name the same file \"%s\"", outputs[a][0], outputs[b][0],
-				    outputs[a][1]);
-				return TSQ_EXIT_USAGE;
-			}
-	return TSQ_EXIT_OK;
-}
-
 static bool
 check_tz(const char *tz)
 {
@@ -562,7 +470,11 @@ run(struct options *o)
 		tzset();
 		o->common.conn.tz = o->tz;
 	}
-	if ((rc = check_files(o)) != TSQ_EXIT_OK)
+	static char *stdin_name[] = { "-" };
+	const struct tsq_output_use outputs[] = { { "--rejects", o->in.rejects },
+	    { "--stats", o->stats }, { "--checkpoint", o->in.checkpoint } };
+	if ((rc = tsq_outputs_check(o->nfiles ? o->files : stdin_name, o->nfiles ? o->nfiles : 1,
+	    outputs, 3)) != TSQ_EXIT_OK)
 		return rc;
 
 	o->in.map.conv.time_format = o->time_format.pattern ? &o->time_format : NULL;

@@ -35,24 +35,26 @@ enum {
 	OPT_QUERIES_DIR,
 };
 
-static const char shortopts[] = TSQ_COMMON_SHORTOPTS "lF:o:c:f:P:";
-static const struct option long_options[] = {
-	{"list", no_argument, NULL, 'l'},
-	{"describe", required_argument, NULL, OPT_DESCRIBE},
-	{"format", required_argument, NULL, 'F'},
-	{"no-header", no_argument, NULL, OPT_NO_HEADER},
-	{"null", required_argument, NULL, OPT_NULL},
-	{"output", required_argument, NULL, 'o'},
-	{"timeout", required_argument, NULL, OPT_TIMEOUT},
-	{"tz", required_argument, NULL, TSQ_OPT_TZ},
-	{"explain", no_argument, NULL, OPT_EXPLAIN},
-	{"timing", no_argument, NULL, OPT_TIMING},
-	{"command", required_argument, NULL, 'c'},
-	{"file", required_argument, NULL, 'f'},
-	{"param", required_argument, NULL, 'P'},
-	{"queries-dir", required_argument, NULL, OPT_QUERIES_DIR},
-	TSQ_COMMON_LONGOPTS,
-	{NULL, 0, NULL, 0},
+static const struct tsq_optdef option_defs[] = {
+	{ "list", 'l', 'l', NULL, "list the named queries, one per line, and exit", "Options:" },
+	{ "describe", OPT_DESCRIBE, 0, "NAME",
+	    "show a query's parameters, description and SQL", NULL },
+	{ "format", 'F', 'F', "FORMAT", "table, csv, tsv, jsonl, json, markdown or spark\n"
+	    "(default: table on a terminal, csv otherwise)", NULL },
+	{ "no-header", OPT_NO_HEADER, 0, NULL, "leave out the column names", NULL },
+	{ "null", OPT_NULL, 0, "STRING", "how table and tsv show NULL (default: empty)", NULL },
+	{ "output", 'o', 'o', "FILE", "write the rows to FILE instead of standard output", NULL },
+	{ "timeout", OPT_TIMEOUT, 0, "DURATION",
+	    "cancel the query after this long (exit 75)", NULL },
+	{ "tz", TSQ_OPT_TZ, 0, "ZONE",
+	    "time zone for times shown and parsed (default: UTC)", NULL },
+	{ "explain", OPT_EXPLAIN, 0, NULL, "print the query plan instead of the rows", NULL },
+	{ "timing", OPT_TIMING, 0, NULL, "print how long the query took on standard error", NULL },
+	{ "command", 'c', 'c', "SQL", "run this SQL; :name marks a parameter", NULL },
+	{ "file", 'f', 'f', "FILE", "run the query file FILE (- for standard input)", NULL },
+	{ "param", 'P', 'P', "NAME=VALUE", "set a parameter (the same as NAME=VALUE)", NULL },
+	{ "queries-dir", OPT_QUERIES_DIR, 0, "DIR", "look for query files in DIR first", NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
 struct options {
@@ -85,22 +87,7 @@ usage(void)
 	    "  %1$s [OPTION]... NAME [PARAM=VALUE]...\n"
 	    "  %1$s [OPTION]... -c SQL [PARAM=VALUE]...\n"
 	    "  %1$s -l\n\n", tsq_progname());
-	printf("Options:\n"
-	    "  -l, --list               list the named queries, one per line, and exit\n"
-	    "      --describe=NAME      show a query's parameters, description and SQL\n"
-	    "  -F, --format=FORMAT      table, csv, tsv, jsonl, json, markdown or spark\n"
-	    "                           (default: table on a terminal, csv otherwise)\n"
-	    "      --no-header          leave out the column names\n"
-	    "      --null=STRING        how table and tsv show NULL (default: empty)\n"
-	    "  -o, --output=FILE        write the rows to FILE instead of standard output\n"
-	    "      --timeout=DURATION   cancel the query after this long (exit 75)\n"
-	    "      --tz=ZONE            time zone for times shown and parsed (default: UTC)\n"
-	    "      --explain            print the query plan instead of the rows\n"
-	    "      --timing             print how long the query took on standard error\n"
-	    "  -c, --command=SQL        run this SQL; :name marks a parameter\n"
-	    "  -f, --file=FILE          run the query file FILE (- for standard input)\n"
-	    "  -P, --param=NAME=VALUE   set a parameter (the same as NAME=VALUE)\n"
-	    "      --queries-dir=DIR    look for query files in DIR first\n");
+	tsq_opt_help(stdout, option_defs);
 	tsq_help_common(stdout);
 }
 
@@ -114,10 +101,11 @@ add_param(struct options *o, const char *arg)
 static int
 parse_options(int argc, char **argv, struct options *o)
 {
+	struct tsq_optparser p;
 	int c, v;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, shortopts, long_options, NULL)) != -1) {
+	tsq_opt_parser(&p, option_defs, argc, argv);
+	while ((c = tsq_opt_next(&p)) != -1) {
 		switch (c) {
 		case 'l':
 			o->list = true;
@@ -166,7 +154,7 @@ parse_options(int argc, char **argv, struct options *o)
 			o->queries_dir = optarg;
 			break;
 		default:
-			if (!tsq_opt_common_or_bad(c, optarg, &o->common, argv, shortopts, long_options))
+			if (!tsq_opt_common_or_bad(c, optarg, &o->common, &p))
 				return TSQ_EXIT_USAGE;
 		}
 	}

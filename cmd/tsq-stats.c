@@ -50,27 +50,45 @@ enum view {
 	VIEW_NODES = TSQ_STATS_NODES,
 };
 
-static const char shortopts[] = TSQ_COMMON_SHORTOPTS "F:o:";
-static const struct option long_options[] = {
-	{"format", required_argument, NULL, 'F'},
-	{"output", required_argument, NULL, 'o'},
-	{"no-header", no_argument, NULL, OPT_NO_HEADER},
-	{"exact", no_argument, NULL, OPT_EXACT},
-	{"policies", no_argument, NULL, OPT_POLICIES},
-	{"chunks", no_argument, NULL, OPT_CHUNKS},
-	{"symbols", no_argument, NULL, OPT_SYMBOLS},
-	{"quality", no_argument, NULL, OPT_QUALITY},
-	{"nodes", no_argument, NULL, OPT_NODES},
-	{"since", required_argument, NULL, OPT_SINCE},
-	{"session", required_argument, NULL, OPT_SESSION},
-	{"weekdays", no_argument, NULL, OPT_WEEKDAYS},
-	{"spike-threshold", required_argument, NULL, OPT_SPIKE_THRESHOLD},
-	{"frozen-after", required_argument, NULL, OPT_FROZEN_AFTER},
-	{"stale-after", required_argument, NULL, OPT_STALE_AFTER},
-	{"fail-on-quality", no_argument, NULL, OPT_FAIL_ON_QUALITY},
-	{"tz", required_argument, NULL, TSQ_OPT_TZ},
-	TSQ_COMMON_LONGOPTS,
-	{NULL, 0, NULL, 0},
+static const struct tsq_optdef option_defs[] = {
+	{ "policies", OPT_POLICIES, 0, NULL, "tsq-compress's record per table and action, and\n"
+	    "TimescaleDB's own jobs, failures first in mind", "Options:" },
+	{ "chunks", OPT_CHUNKS, 0, NULL, "one row per chunk or partition: range, rows, bytes,\n"
+	    "bytes before compression, state", NULL },
+	{ "symbols", OPT_SYMBOLS, 0, NULL, "per symbol and timeframe: first and last time, rows,\n"
+	    "candles missing from the grid (reads the rows)", NULL },
+	{ "quality", OPT_QUALITY, 0, NULL, "check the candles: gaps, OHLC consistency, prices,\n"
+	    "volumes, frozen feed, spikes, future times,\n"
+	    "misaligned times, stale symbols (reads the rows)", NULL },
+	{ "nodes", OPT_NODES, 0, NULL, "Citus: per table and node, shards, bytes, rows,\n"
+	    "columnar bytes before and after compression", NULL },
+	{ "exact", OPT_EXACT, 0, NULL, "count rows and symbols exactly (scans every row)", NULL },
+	{ "since", OPT_SINCE, 0, "TIME", "only rows from TIME on (2024-03-01, 7d for 7 days\n"
+	    "ago); only the chunks or partitions from then are read",
+	    "\nOptions of --symbols and --quality:" },
+	{ "session", OPT_SESSION, 0, "HH:MM-HH:MM",
+	    "candles are due only within these hours of the day\n"
+	    "(in the --tz zone; may run past midnight)", NULL },
+	{ "weekdays", OPT_WEEKDAYS, 0, NULL, "candles are due Monday to Friday only", NULL },
+	{ "spike-threshold", OPT_SPIKE_THRESHOLD, 0, "PCT",
+	    "a close-to-close move beyond PCT % is a spike\n"
+	    "(default 10)", "\nOptions of --quality:" },
+	{ "frozen-after", OPT_FROZEN_AFTER, 0, "N",
+	    "more than N flat candles in a row repeating the close\n"
+	    "are a frozen feed (default 10)", NULL },
+	{ "stale-after", OPT_STALE_AFTER, 0, "DURATION",
+	    "an active symbol with no row for DURATION is\n"
+	    "stale (default 1d)", NULL },
+	{ "fail-on-quality", OPT_FAIL_ON_QUALITY, 0, NULL,
+	    "exit 65 when a check finds a problem", NULL },
+	{ "format", 'F', 'F', "FORMAT", "table, csv, tsv, jsonl, json, markdown or prometheus\n"
+	    "(default: table on a terminal, csv otherwise)", "\nOutput:" },
+	{ "output", 'o', 'o', "FILE", "write to FILE through a temporary file renamed\n"
+	    "into place, so a reader never sees half of it", NULL },
+	{ "no-header", OPT_NO_HEADER, 0, NULL, "leave out the column names", NULL },
+	{ "tz", TSQ_OPT_TZ, 0, "ZONE", "time zone of the times shown and of --session\n"
+	    "(default: UTC)", NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
 struct options {
@@ -106,42 +124,8 @@ usage(void)
 	    "  %1$s [OPTION]... --nodes [TABLE]...\n\n",
 	    tsq_progname());
 	printf("TABLEs default to those with a stored policy (tsq-init's own); for --symbols\n"
-	    "and --quality, to ohlcv.\n\n"
-	    "Options:\n"
-	    "      --policies           tsq-compress's record per table and action, and\n"
-	    "                           TimescaleDB's own jobs, failures first in mind\n"
-	    "      --chunks             one row per chunk or partition: range, rows, bytes,\n"
-	    "                           bytes before compression, state\n"
-	    "      --symbols            per symbol and timeframe: first and last time, rows,\n"
-	    "                           candles missing from the grid (reads the rows)\n"
-	    "      --quality            check the candles: gaps, OHLC consistency, prices,\n"
-	    "                           volumes, frozen feed, spikes, future times,\n"
-	    "                           misaligned times, stale symbols (reads the rows)\n"
-	    "      --nodes              Citus: per table and node, shards, bytes, rows,\n"
-	    "                           columnar bytes before and after compression\n"
-	    "      --exact              count rows and symbols exactly (scans every row)\n\n"
-	    "Options of --symbols and --quality:\n"
-	    "      --since=TIME         only rows from TIME on (2024-03-01, 7d for 7 days\n"
-	    "                           ago); only the chunks or partitions from then are read\n"
-	    "      --session=HH:MM-HH:MM  candles are due only within these hours of the day\n"
-	    "                           (in the --tz zone; may run past midnight)\n"
-	    "      --weekdays           candles are due Monday to Friday only\n\n"
-	    "Options of --quality:\n"
-	    "      --spike-threshold=PCT  a close-to-close move beyond PCT %% is a spike\n"
-	    "                           (default 10)\n"
-	    "      --frozen-after=N     more than N flat candles in a row repeating the close\n"
-	    "                           are a frozen feed (default 10)\n"
-	    "      --stale-after=DURATION  an active symbol with no row for DURATION is\n"
-	    "                           stale (default 1d)\n"
-	    "      --fail-on-quality    exit 65 when a check finds a problem\n\n"
-	    "Output:\n"
-	    "  -F, --format=FORMAT      table, csv, tsv, jsonl, json, markdown or prometheus\n"
-	    "                           (default: table on a terminal, csv otherwise)\n"
-	    "  -o, --output=FILE        write to FILE through a temporary file renamed\n"
-	    "                           into place, so a reader never sees half of it\n"
-	    "      --no-header          leave out the column names\n"
-	    "      --tz=ZONE            time zone of the times shown and of --session\n"
-	    "                           (default: UTC)\n");
+	    "and --quality, to ohlcv.\n\n");
+	tsq_opt_help(stdout, option_defs);
 	tsq_help_common(stdout);
 }
 
@@ -195,13 +179,16 @@ static const struct tsq_opt_choice stats_formats[] = {
 	{ NULL, 0 },
 };
 
+static int check_options(struct options *o);
+
 static int
 parse_options(int argc, char **argv, struct options *o)
 {
+	struct tsq_optparser p;
 	int c, v;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, shortopts, long_options, NULL)) != -1) {
+	tsq_opt_parser(&p, option_defs, argc, argv);
+	while ((c = tsq_opt_next(&p)) != -1) {
 		bool ok = true;
 		switch (c) {
 		case 'F':
@@ -280,7 +267,7 @@ parse_options(int argc, char **argv, struct options *o)
 			o->common.conn.tz = optarg;
 			break;
 		default:
-			ok = tsq_opt_common_or_bad(c, optarg, &o->common, argv, shortopts, long_options);
+			ok = tsq_opt_common_or_bad(c, optarg, &o->common, &p);
 		}
 		if (!ok)
 			return TSQ_EXIT_USAGE;
@@ -289,6 +276,13 @@ parse_options(int argc, char **argv, struct options *o)
 		return -1;
 	o->tables = argv + optind;
 	o->ntables = argc - optind;
+	return check_options(o);
+}
+
+/* What the options given say together: an exit status, or -1 to go on. */
+static int
+check_options(struct options *o)
+{
 	if (o->output && *o->output == '\0') {
 		tsq_error("--output needs a file name");
 		return TSQ_EXIT_USAGE;

@@ -2,8 +2,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "log.h"
+#include "mem.h"
 #include "opt.h"
 #include "policy.h"
 #include "tsq.h"
@@ -92,15 +94,95 @@ tsq_opt_common(int c, const char *arg, struct tsq_common_opts *o)
 	return TSQ_OPT_DONE;
 }
 
-void
-tsq_opt_report_bad(char *const argv[], const char *shortopts, const struct option *longopts)
+/* The options every binary takes, after its own. */
+static const struct tsq_optdef common_defs[] = {
+	{ "dbname", 'd', 'd', "CONNINFO", "database name, conninfo string or postgresql:// URI",
+	    "\nConnection options:" },
+	{ "host", 'h', 'h', "HOST", "server host or socket directory", NULL },
+	{ "port", 'p', 'p', "PORT", "server port", NULL },
+	{ "username", 'U', 'U', "USER", "user name", NULL },
+	{ "no-password", 'w', 'w', NULL, "never prompt for a password", NULL },
+	{ "password", 'W', 'W', NULL, "prompt for a password before connecting", NULL },
+	{ "quiet", 'q', 'q', NULL, "print errors only", "\nGeneral options:" },
+	{ "verbose", 'v', 'v', NULL, "print more about what is done", NULL },
+	{ "log-format", TSQ_OPT_LOG_FORMAT, 0, "FORMAT", "messages on stderr as text or json", NULL },
+	{ "version", 'V', 'V', NULL, "print the version and exit", NULL },
+	{ "help", TSQ_OPT_HELP, '?', NULL, "print this help and exit", NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static void
+add_defs(struct tsq_optparser *p, const struct tsq_optdef *defs, size_t *n)
 {
-	const char *arg = optind > 0 ? argv[optind - 1] : "";
+	for (; defs->name && *n < TSQ_OPT_MAX; defs++) {
+		p->longopts[*n] = (struct option){ defs->name,
+		    defs->arg ? required_argument : no_argument, NULL, defs->key };
+		(*n)++;
+		if (defs->letter && defs->letter != '?') {
+			size_t len = strlen(p->shortopts);
+			p->shortopts[len] = defs->letter;
+			if (defs->arg)
+				p->shortopts[++len] = ':';
+			p->shortopts[len + 1] = '\0';
+		}
+	}
+}
+
+void
+tsq_opt_parser(struct tsq_optparser *p, const struct tsq_optdef *defs, int argc, char **argv)
+{
+	size_t n = 0;
+
+	memset(p, 0, sizeof *p);
+	add_defs(p, defs, &n);
+	add_defs(p, common_defs, &n);
+	p->argc = argc;
+	p->argv = argv;
+	opterr = 0;
+}
+
+int
+tsq_opt_next(struct tsq_optparser *p)
+{
+	return getopt_long(p->argc, p->argv, p->shortopts, p->longopts, NULL);
+}
+
+void
+tsq_opt_help(FILE *out, const struct tsq_optdef *defs)
+{
+	enum { TEXT_COLUMN = 27 };
+
+	for (; defs->name; defs++) {
+		char left[80];
+		int n;
+		if (defs->heading)
+			fprintf(out, "%s\n", defs->heading);
+		if (defs->letter)
+			n = snprintf(left, sizeof left, "  -%c, --%s", defs->letter, defs->name);
+		else
+			n = snprintf(left, sizeof left, "      --%s", defs->name);
+		if (defs->arg)
+			n += snprintf(left + n, sizeof left - (size_t)n, "=%s", defs->arg);
+		fprintf(out, "%s%*s", left, n < TEXT_COLUMN - 1 ? TEXT_COLUMN - n : 2, "");
+		for (const char *t = defs->help; *t;) {
+			size_t len = strcspn(t, "\n");
+			fprintf(out, "%.*s\n", (int)len, t);
+			t += len;
+			if (*t == '\n' && *++t)
+				fprintf(out, "%*s", TEXT_COLUMN, "");
+		}
+	}
+}
+
+void
+tsq_opt_report_bad(const struct tsq_optparser *p)
+{
+	const char *arg = optind > 0 ? p->argv[optind - 1] : "";
 
 	if (strncmp(arg, "--", 2) == 0) {
 		size_t len = strcspn(arg + 2, "=");
 		const struct option *found = NULL;
-		for (const struct option *o = longopts; o->name; o++)
+		for (const struct option *o = p->longopts; o->name; o++)
 			if (strlen(o->name) == len && strncmp(o->name, arg + 2, len) == 0)
 				found = o;
 		if (found && found->has_arg == required_argument && arg[2 + len] == '\0')
@@ -110,7 +192,7 @@ tsq_opt_report_bad(char *const argv[], const char *shortopts, const struct optio
 		else
 			tsq_error("unrecognized option \"%.*s\"", (int)(len + 2), arg);
 	} else {
-		const char *known = optopt ? strchr(shortopts, optopt) : NULL;
+		const char *known = optopt ? strchr(p->shortopts, optopt) : NULL;
 		if (known && known[1] == ':')
 			tsq_error("option \"-%c\" requires an argument", optopt);
 		else
@@ -132,20 +214,8 @@ tsq_opt_start(int argc, char *const argv[], void (*usage)(void))
 void
 tsq_help_common(FILE *out)
 {
-	fputs("\nConnection options:\n"
-	    "  -d, --dbname=CONNINFO    database name, conninfo string or postgresql:// URI\n"
-	    "  -h, --host=HOST          server host or socket directory\n"
-	    "  -p, --port=PORT          server port\n"
-	    "  -U, --username=USER      user name\n"
-	    "  -w, --no-password        never prompt for a password\n"
-	    "  -W, --password           prompt for a password before connecting\n"
-	    "\nGeneral options:\n"
-	    "  -q, --quiet              print errors only\n"
-	    "  -v, --verbose            print more about what is done\n"
-	    "      --log-format=FORMAT  messages on stderr as text or json\n"
-	    "  -V, --version            print the version and exit\n"
-	    "  -?, --help               print this help and exit\n"
-	    "\nWith no connection options, TSQ_DB, the PG* variables or the local\n"
+	tsq_opt_help(out, common_defs);
+	fputs("\nWith no connection options, TSQ_DB, the PG* variables or the local\n"
 	    "database made by tsq-init are used; see tsq(7).\n", out);
 }
 
@@ -156,14 +226,14 @@ tsq_print_version(void)
 }
 
 bool
-tsq_opt_common_or_bad(int c, const char *arg, struct tsq_common_opts *o, char *const argv[],
-    const char *shortopts, const struct option *longopts)
+tsq_opt_common_or_bad(int c, const char *arg, struct tsq_common_opts *o,
+    const struct tsq_optparser *p)
 {
 	switch (tsq_opt_common(c, arg, o)) {
 	case TSQ_OPT_DONE:
 		return true;
 	case TSQ_OPT_UNKNOWN:
-		tsq_opt_report_bad(argv, shortopts, longopts);
+		tsq_opt_report_bad(p);
 		return false;
 	default:
 		return false;
@@ -171,6 +241,45 @@ tsq_opt_common_or_bad(int c, const char *arg, struct tsq_common_opts *o, char *c
 }
 
 /* ---- typed values ---- */
+
+bool
+tsq_opt_duration_or_off(const char *option, const char *arg, int64_t *usec)
+{
+	if (strcmp(arg, "off") == 0 || strcmp(arg, "0") == 0) {
+		*usec = 0;
+		return true;
+	}
+	return tsq_opt_duration(option, arg, 1, usec);
+}
+
+bool
+tsq_opt_size(const char *option, const char *arg, size_t *bytes)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(arg, &end);
+	uint64_t unit = 1;
+
+	if (end != arg && (strcasecmp(end, "k") == 0 || strcasecmp(end, "kb") == 0 ||
+	    strcasecmp(end, "kib") == 0))
+		unit = 1024;
+	else if (end != arg && (strcasecmp(end, "m") == 0 || strcasecmp(end, "mb") == 0 ||
+	    strcasecmp(end, "mib") == 0))
+		unit = 1024 * 1024;
+	else if (end != arg && (strcasecmp(end, "g") == 0 || strcasecmp(end, "gb") == 0 ||
+	    strcasecmp(end, "gib") == 0))
+		unit = 1024 * 1024 * 1024;
+	else if (end == arg || *end != '\0')
+		unit = 0;
+	if (unit == 0 || errno || !(v * (double)unit >= 1024 * 1024) || v * (double)unit > 1e12) {
+		tsq_error("invalid value \"%s\" for option --%s: expected a size from 1MiB, such as "
+		    "64MiB or 512k", arg, option);
+		return false;
+	}
+	*bytes = (size_t)(v * (double)unit);
+	return true;
+}
+
 
 bool
 tsq_opt_int(const char *option, const char *arg, int64_t min, int64_t max, int64_t *value)

@@ -1,15 +1,15 @@
 /*
- * opt.h - the options every tsq binary takes, for getopt_long.
- *
- * A binary puts TSQ_COMMON_SHORTOPTS in its short option string and
- * TSQ_COMMON_LONGOPTS in its long_options[], and hands every option it does
- * not know itself to tsq_opt_common().
+ * opt.h - the options of the tsq binaries: each declares its own in one
+ * table (struct tsq_optdef), from which the parser and --help are made; the
+ * options every binary takes (connection, logging) are added to it, and
+ * tsq_opt_common() handles them.
  */
 #ifndef TSQ_OPT_H
 #define TSQ_OPT_H
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -23,19 +23,38 @@ enum {
 	TSQ_OPT_FIRST_PRIVATE = 0x200,	/* binaries number their own from here */
 };
 
-#define TSQ_COMMON_SHORTOPTS "d:h:p:U:wWqvV"
-#define TSQ_COMMON_LONGOPTS \
-	{"dbname", required_argument, NULL, 'd'}, \
-	{"host", required_argument, NULL, 'h'}, \
-	{"port", required_argument, NULL, 'p'}, \
-	{"username", required_argument, NULL, 'U'}, \
-	{"no-password", no_argument, NULL, 'w'}, \
-	{"password", no_argument, NULL, 'W'}, \
-	{"quiet", no_argument, NULL, 'q'}, \
-	{"verbose", no_argument, NULL, 'v'}, \
-	{"log-format", required_argument, NULL, TSQ_OPT_LOG_FORMAT}, \
-	{"version", no_argument, NULL, 'V'}, \
-	{"help", no_argument, NULL, TSQ_OPT_HELP}
+/*
+ * One option of a tool, declared once: getopt_long's table, the short
+ * option string and the lines of --help are all made from a table of these
+ * (ending with an entry whose NAME is NULL); the test of the man page and
+ * the completions goes by --help.
+ */
+struct tsq_optdef {
+	const char *name;	/* the long name */
+	int key;		/* what tsq_opt_next() returns for it: its letter or an OPT_ value */
+	char letter;		/* its one-letter form, or 0 */
+	const char *arg;	/* its argument as --help names it ("FORMAT"); NULL: none */
+	const char *help;	/* what it does; '\n' starts another line */
+	const char *heading;	/* --help prints this line ("\nInput:") before it, or NULL */
+};
+
+/* A tool's options (its own and the common ones) as getopt_long takes them. */
+#define TSQ_OPT_MAX 64
+
+struct tsq_optparser {
+	struct option longopts[TSQ_OPT_MAX + 1];
+	char shortopts[2 * TSQ_OPT_MAX + 1];
+	int argc;
+	char **argv;
+};
+
+/* Make P for the tool's DEFS and the common options (TSQ_OPT_MAX in all, at most). */
+void tsq_opt_parser(struct tsq_optparser *p, const struct tsq_optdef *defs, int argc, char **argv);
+/* The next option (getopt_long's value; -1 at the end), its argument in optarg. */
+int tsq_opt_next(struct tsq_optparser *p);
+
+/* The lines of --help for DEFS: headings, each option, its text aligned. */
+void tsq_opt_help(FILE *out, const struct tsq_optdef *defs);
 
 struct tsq_common_opts {
 	struct tsq_conn_opts conn;
@@ -57,14 +76,13 @@ enum tsq_opt_result tsq_opt_common(int c, const char *arg, struct tsq_common_opt
  * reported).
  */
 bool tsq_opt_common_or_bad(int c, const char *arg, struct tsq_common_opts *o,
-    char *const argv[], const char *shortopts, const struct option *longopts);
+    const struct tsq_optparser *p);
 
 /*
  * getopt_long returned '?': report the bad option (opterr must be 0) and the
  * "Try --help" line.
  */
-void tsq_opt_report_bad(char *const argv[], const char *shortopts,
-    const struct option *longopts);
+void tsq_opt_report_bad(const struct tsq_optparser *p);
 /*
  * The start of every binary: name the log after ARGV[0], and when the first
  * argument asks for help ("--help" or "-?") print USAGE.  True when that was
@@ -111,6 +129,13 @@ bool tsq_opt_real(const char *option, const char *arg, double min, double max, b
     double *value);
 /* A duration (tsq_parse_duration: "30s", "1h30m", "7 days") of at least MIN_USEC (>= 1). */
 bool tsq_opt_duration(const char *option, const char *arg, int64_t min_usec, int64_t *usec);
+/* A duration as tsq_opt_duration() takes it, or 0 / "off": never (*USEC 0). */
+bool tsq_opt_duration_or_off(const char *option, const char *arg, int64_t *usec);
+/*
+ * A size in bytes: a number with an optional k, M or G (or KiB, MiB, GiB;
+ * powers of 1024), from 1 MiB to 1 TB.
+ */
+bool tsq_opt_size(const char *option, const char *arg, size_t *bytes);
 /* One character; "tab" and "\t" are a tab.  Line ends are refused. */
 bool tsq_opt_char(const char *option, const char *arg, char *value);
 

@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "exit.h"
+#include "log.h"
 #include "mem.h"
 #include "outfile.h"
 
@@ -138,4 +140,55 @@ tsq_outfile_write(const char *path, const char *data, size_t len, struct tsq_buf
 	if (len > 0)
 		(void)fwrite(data, 1, len, o.f);
 	return tsq_outfile_commit(&o, err);
+}
+
+/* Whether the file tsq-load would write at PATH is the input IN. */
+static bool
+same_file(const char *path, const struct stat *in)
+{
+	struct stat out;
+
+	return stat(path, &out) == 0 && out.st_dev == in->st_dev && out.st_ino == in->st_ino &&
+	    S_ISREG(out.st_mode);
+}
+
+int
+tsq_outputs_check(char *const *inputs, int ninputs, const struct tsq_output_use *outputs,
+    int noutputs)
+{
+	struct stat in;
+
+	for (int i = 0; i < ninputs; i++) {
+		const char *f = inputs[i];
+		bool is_stdin = strcmp(f, "-") == 0;
+		if (is_stdin) {
+			if (fstat(STDIN_FILENO, &in) != 0)
+				continue;
+		} else if (stat(f, &in) != 0 || access(f, R_OK) != 0) {
+			tsq_error("could not open file \"%s\": %s", f, strerror(errno));
+			return TSQ_EXIT_NOINPUT;
+		} else if (S_ISDIR(in.st_mode)) {
+			tsq_error("could not open file \"%s\": it is a directory", f);
+			return TSQ_EXIT_NOINPUT;
+		}
+		for (int k = 0; k < noutputs; k++) {
+			const char *path = outputs[k].path;
+			if (path && ((!is_stdin && strcmp(path, f) == 0) || same_file(path, &in))) {
+				tsq_error("%s \"%s\" is %s: it would be overwritten", outputs[k].option,
+				    path, is_stdin ? "the file on standard input" : "an input file");
+				return TSQ_EXIT_USAGE;
+			}
+		}
+	}
+	struct stat dev;
+	for (int a = 0; a < noutputs; a++)
+		for (int b = a + 1; b < noutputs; b++)
+			if (outputs[a].path && outputs[b].path &&
+			    strcmp(outputs[a].path, outputs[b].path) == 0 &&
+			    !(stat(outputs[a].path, &dev) == 0 && !S_ISREG(dev.st_mode))) {
+				tsq_error("%s and %s name the same file \"%s\"", outputs[a].option,
+				    outputs[b].option, outputs[a].path);
+				return TSQ_EXIT_USAGE;
+			}
+	return TSQ_EXIT_OK;
 }

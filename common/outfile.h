@@ -45,4 +45,20 @@ void tsq_outfile_abort(struct tsq_outfile *o);
 /* Write all of DATA to PATH the same way. */
 bool tsq_outfile_write(const char *path, const char *data, size_t len, struct tsq_buf *err);
 
+/* A file a tool writes, named by an option ("--stats"); PATH NULL: not asked for. */
+struct tsq_output_use {
+	const char *option;
+	const char *path;
+};
+
+/*
+ * Before anything is read: the N INPUTS ("-": standard input) exist and are
+ * not directories (else exit 66), no output is one of them (an output
+ * naming the file being read would truncate it under the tool; standard
+ * input counts too, "--stats x < x") and no two outputs name the same file
+ * (both exit 64).  Returns the exit status, the problem reported.
+ */
+int tsq_outputs_check(char *const *inputs, int ninputs, const struct tsq_output_use *outputs,
+    int noutputs);
+
 #endif
