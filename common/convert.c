@@ -251,6 +251,55 @@ numeric_special(struct tsq_buf *out, uint16_t special)
 }
 
 /*
+ * The numeric whose significant digits are D[0..ND) (values 0-9), POINT of
+ * them before the decimal point, FRAC after it as written, times 10^EXP10,
+ * in PostgreSQL's binary form: base-10000 groups, weight, sign, dscale.
+ */
+static const char *
+numeric_encode(const char *d, int64_t nd, int64_t point, int64_t frac, int64_t exp10, bool neg,
+    struct tsq_buf *out, struct tsq_buf *msg)
+{
+	/* value = 0.d1d2... x 10^(point + exp10), with point counted in digits */
+	int64_t dscale = frac - exp10 > 0 ? frac - exp10 : 0;
+	int64_t pt = point + exp10;	/* digits before the decimal point */
+	int64_t first = 0, last = nd;
+	while (first < nd && d[first] == 0) {
+		first++;
+		pt--;
+	}
+	while (last > first && d[last - 1] == 0)
+		last--;
+	if (dscale > NUMERIC_MAX_DSCALE || (first < last && pt > NUMERIC_MAX_INT_DIGITS)) {
+		return numeric_overflow(msg);
+	}
+	if (first == last) {
+		numeric_special(out, 0);
+		tsq_buf_truncate(out, out->len - 2);
+		tsq_put_u16(out, (uint16_t)dscale);
+		return NULL;
+	}
+	/* Align so that the decimal point falls on a group boundary. */
+	int64_t pad = ((pt % 4) + 4) % 4;
+	pad = pad ? 4 - pad : 0;
+	int64_t weight = (pt + pad) / 4 - 1;
+	int64_t ngroups = (pad + (last - first) + 3) / 4;
+	tsq_put_u32(out, (uint32_t)(8 + 2 * ngroups));
+	tsq_put_u16(out, (uint16_t)ngroups);
+	tsq_put_u16(out, (uint16_t)(int16_t)weight);
+	tsq_put_u16(out, neg ? 0x4000 : 0);
+	tsq_put_u16(out, (uint16_t)dscale);
+	for (int64_t g = 0; g < ngroups; g++) {
+		int v = 0;
+		for (int64_t k = 0; k < 4; k++) {
+			int64_t i = g * 4 + k - pad;	/* index into d[first..last) */
+			v = v * 10 + (i >= 0 && i < last - first ? d[first + i] : 0);
+		}
+		tsq_put_u16(out, (uint16_t)v);
+	}
+	return NULL;
+}
+
+/*
  * numeric in base 10000: ndigits, weight (of the first digit group), sign,
  * display scale, then the groups.  Any number of digits PostgreSQL takes
  * (131072 before the point, a scale of 16383), exponents included.
@@ -323,47 +372,9 @@ conv_numeric(const char *s, size_t len, struct tsq_buf *out, struct tsq_buf *msg
 		return syntax(msg, "numeric", s);
 	}
 
-	/* value = 0.d1d2... x 10^(point + exp10), with point counted in digits */
-	int64_t dscale = frac - exp10 > 0 ? frac - exp10 : 0;
-	int64_t pt = point + exp10;	/* digits before the decimal point */
-	int64_t first = 0, last = nd;
-	while (first < nd && d[first] == 0) {
-		first++;
-		pt--;
-	}
-	while (last > first && d[last - 1] == 0)
-		last--;
-	if (dscale > NUMERIC_MAX_DSCALE || (first < last && pt > NUMERIC_MAX_INT_DIGITS)) {
-		free(d);
-		return numeric_overflow(msg);
-	}
-	if (first == last) {
-		numeric_special(out, 0);
-		tsq_buf_truncate(out, out->len - 2);
-		tsq_put_u16(out, (uint16_t)dscale);
-		free(d);
-		return NULL;
-	}
-	/* Align so that the decimal point falls on a group boundary. */
-	int64_t pad = ((pt % 4) + 4) % 4;
-	pad = pad ? 4 - pad : 0;
-	int64_t weight = (pt + pad) / 4 - 1;
-	int64_t ngroups = (pad + (last - first) + 3) / 4;
-	tsq_put_u32(out, (uint32_t)(8 + 2 * ngroups));
-	tsq_put_u16(out, (uint16_t)ngroups);
-	tsq_put_u16(out, (uint16_t)(int16_t)weight);
-	tsq_put_u16(out, neg ? 0x4000 : 0);
-	tsq_put_u16(out, (uint16_t)dscale);
-	for (int64_t g = 0; g < ngroups; g++) {
-		int v = 0;
-		for (int64_t k = 0; k < 4; k++) {
-			int64_t i = g * 4 + k - pad;	/* index into d[first..last) */
-			v = v * 10 + (i >= 0 && i < last - first ? d[first + i] : 0);
-		}
-		tsq_put_u16(out, (uint16_t)v);
-	}
+	const char *e = numeric_encode(d, nd, point, frac, exp10, neg, out, msg);
 	free(d);
-	return NULL;
+	return e;
 }
 
 static const char *

@@ -595,12 +595,182 @@ expansion(char c)
 	return NULL;
 }
 
+/*
+ * A numeric field of a pattern, %C (Y y m e d j H I M S f), into F; NEXT is
+ * the pattern's character after it.  1 read, 0 the input does not hold one,
+ * -1 not a numeric field.
+ */
+static int
+match_number(char c, char next, struct scan *sc, struct fields *f)
+{
+	int64_t v;
+
+	switch (c) {
+	case 'Y':
+		if (at_char(sc, '+'))
+			sc->p++;
+		if (!digits_between(sc, 1, 4, &v))
+			return 0;
+		f->year = v;
+		f->have_year = true;
+		break;
+	case 'y':
+		if (!digits_between(sc, 1, 2, &v))
+			return 0;
+		f->year = v < 69 ? 2000 + v : 1900 + v;
+		f->have_year = true;
+		break;
+	case 'm':
+		if (!digits_between(sc, 1, 2, &v))
+			return 0;
+		f->mon = (int)v;
+		f->have_mon = true;
+		break;
+	case 'e':
+		skip_space(sc);
+		/* fall through */
+	case 'd':
+		if (!digits_between(sc, 1, 2, &v))
+			return 0;
+		f->mday = (int)v;
+		f->have_mday = true;
+		break;
+	case 'j':
+		if (!digits_between(sc, 1, 3, &v))
+			return 0;
+		f->yday = (int)v;
+		f->have_yday = true;
+		break;
+	case 'H':
+	case 'I':
+		if (!digits_between(sc, 1, 2, &v))
+			return 0;
+		f->hour = (int)v;
+		f->twelve = c == 'I';
+		break;
+	case 'M':
+		if (!digits_between(sc, 1, 2, &v))
+			return 0;
+		f->min = (int)v;
+		break;
+	case 'S':
+		if (!digits_between(sc, 1, 2, &v))
+			return 0;
+		f->sec = (int)v;
+		/* An optional fraction, unless the pattern itself goes on with '.'. */
+		if ((at_char(sc, '.') || at_char(sc, ',')) && next != '.' && next != ',' &&
+		    sc->end - sc->p > 1 && isdigit((unsigned char)sc->p[1])) {
+			sc->p++;
+			fraction(sc, &f->frac);
+		}
+		break;
+	case 'f':
+		if (!fraction(sc, &f->frac))
+			return 0;
+		break;
+	default:
+		return -1;
+	}
+	return 1;
+}
+
+/* Any other field of a pattern, %C, into F. */
+static enum tsq_parse_status
+match_field(char c, struct scan *sc, struct fields *f, size_t *pos)
+{
+	switch (c) {
+	case 'p':
+		if (at_word(sc, "AM") || at_word(sc, "PM")) {
+			f->pm = toupper((unsigned char)*sc->p) == 'P';
+			sc->p += 2;
+		} else if (sc->end - sc->p >= 4 && (strncasecmp(sc->p, "a.m.", 4) == 0 ||
+		    strncasecmp(sc->p, "p.m.", 4) == 0)) {
+			f->pm = toupper((unsigned char)*sc->p) == 'P';
+			sc->p += 4;
+		} else {
+			return syntax(sc, pos);
+		}
+		break;
+	case 'b':
+	case 'B':
+	case 'h': {
+		int m = name_of(sc, month_names, 12);
+		if (m < 0)
+			return syntax(sc, pos);
+		f->mon = m + 1;
+		f->have_mon = true;
+		break;
+	}
+	case 'a':
+	case 'A':
+		if (name_of(sc, day_names, 7) < 0)
+			return syntax(sc, pos);
+		break;
+	case 'z': {
+		struct tsq_datetime z = { 0, 0, 0, false, false };
+		if (at_word(sc, "Z")) {
+			sc->p++;
+			z.has_zone = true;
+		} else if (at_char(sc, '+') || at_char(sc, '-')) {
+			int sign = *sc->p++ == '-' ? -1 : 1;
+			enum tsq_parse_status st = offset_digits(sc, sign, &z.offset, pos);
+			if (st != TSQ_PARSE_OK)
+				return st;
+			z.has_zone = true;
+		} else {
+			return syntax(sc, pos);
+		}
+		f->epoch.offset = z.offset;
+		f->epoch.has_zone = true;
+		break;
+	}
+	case 'Z':
+		if (at_word(sc, "Z"))
+			sc->p++;
+		else if (at_word(sc, "UTC") || at_word(sc, "GMT"))
+			sc->p += 3;
+		else
+			return syntax(sc, pos);
+		f->epoch.offset = 0;
+		f->epoch.has_zone = true;
+		break;
+	case 's': {
+		struct scan num = *sc;
+		/* The number runs to the next character that cannot be part of it. */
+		const char *q = sc->p + (at_char(sc, '-') ? 1 : 0);
+		while (q < sc->end && (isdigit((unsigned char)*q) || *q == '.'))
+			q++;
+		num.end = q;
+		struct tsq_datetime e;
+		/* Seconds whatever the magnitude: %s says the unit. */
+		enum tsq_parse_status st = epoch(&num, &e, pos, true);
+		if (st != TSQ_PARSE_OK)
+			return st;
+		sc->p = q;
+		f->epoch.days = e.days;
+		f->epoch.usec = e.usec;
+		f->have_epoch = true;
+		break;
+	}
+	case 'n':
+	case 't':
+		skip_space(sc);
+		break;
+	case '%':
+		if (!at_char(sc, '%'))
+			return syntax(sc, pos);
+		sc->p++;
+		break;
+	default:
+		return syntax(sc, pos);
+	}
+	return TSQ_PARSE_OK;
+}
+
 /* Match PATTERN against the text; fills F.  Returns a status; *POS on error. */
 static enum tsq_parse_status
 match(const char *pattern, struct scan *sc, struct fields *f, size_t *pos)
 {
-	int64_t v;
-
 	for (const char *p = pattern; *p; p++) {
 		if (isspace((unsigned char)*p)) {
 			skip_space(sc);
@@ -614,160 +784,16 @@ match(const char *pattern, struct scan *sc, struct fields *f, size_t *pos)
 		}
 		char c = *++p;
 		const char *exp = expansion(c);
+		enum tsq_parse_status st;
 		if (exp) {
-			enum tsq_parse_status st = match(exp, sc, f, pos);
-			if (st != TSQ_PARSE_OK)
-				return st;
-			continue;
+			st = match(exp, sc, f, pos);
+		} else {
+			int got = match_number(c, p[1], sc, f);
+			st = got > 0 ? TSQ_PARSE_OK : got == 0 ? syntax(sc, pos) :
+			    match_field(c, sc, f, pos);
 		}
-		switch (c) {
-		case 'Y':
-			if (at_char(sc, '+'))
-				sc->p++;
-			if (!digits_between(sc, 1, 4, &v))
-				return syntax(sc, pos);
-			f->year = v;
-			f->have_year = true;
-			break;
-		case 'y':
-			if (!digits_between(sc, 1, 2, &v))
-				return syntax(sc, pos);
-			f->year = v < 69 ? 2000 + v : 1900 + v;
-			f->have_year = true;
-			break;
-		case 'm':
-			if (!digits_between(sc, 1, 2, &v))
-				return syntax(sc, pos);
-			f->mon = (int)v;
-			f->have_mon = true;
-			break;
-		case 'e':
-			skip_space(sc);
-			/* fall through */
-		case 'd':
-			if (!digits_between(sc, 1, 2, &v))
-				return syntax(sc, pos);
-			f->mday = (int)v;
-			f->have_mday = true;
-			break;
-		case 'j':
-			if (!digits_between(sc, 1, 3, &v))
-				return syntax(sc, pos);
-			f->yday = (int)v;
-			f->have_yday = true;
-			break;
-		case 'H':
-		case 'I':
-			if (!digits_between(sc, 1, 2, &v))
-				return syntax(sc, pos);
-			f->hour = (int)v;
-			f->twelve = c == 'I';
-			break;
-		case 'M':
-			if (!digits_between(sc, 1, 2, &v))
-				return syntax(sc, pos);
-			f->min = (int)v;
-			break;
-		case 'S':
-			if (!digits_between(sc, 1, 2, &v))
-				return syntax(sc, pos);
-			f->sec = (int)v;
-			/* An optional fraction, unless the pattern itself goes on with '.'. */
-			if ((at_char(sc, '.') || at_char(sc, ',')) && p[1] != '.' && p[1] != ',' &&
-			    sc->end - sc->p > 1 && isdigit((unsigned char)sc->p[1])) {
-				sc->p++;
-				fraction(sc, &f->frac);
-			}
-			break;
-		case 'f':
-			if (!fraction(sc, &f->frac))
-				return syntax(sc, pos);
-			break;
-		case 'p':
-			if (at_word(sc, "AM") || at_word(sc, "PM")) {
-				f->pm = toupper((unsigned char)*sc->p) == 'P';
-				sc->p += 2;
-			} else if (sc->end - sc->p >= 4 && (strncasecmp(sc->p, "a.m.", 4) == 0 ||
-			    strncasecmp(sc->p, "p.m.", 4) == 0)) {
-				f->pm = toupper((unsigned char)*sc->p) == 'P';
-				sc->p += 4;
-			} else {
-				return syntax(sc, pos);
-			}
-			break;
-		case 'b':
-		case 'B':
-		case 'h': {
-			int m = name_of(sc, month_names, 12);
-			if (m < 0)
-				return syntax(sc, pos);
-			f->mon = m + 1;
-			f->have_mon = true;
-			break;
-		}
-		case 'a':
-		case 'A':
-			if (name_of(sc, day_names, 7) < 0)
-				return syntax(sc, pos);
-			break;
-		case 'z': {
-			struct tsq_datetime z = { 0, 0, 0, false, false };
-			if (at_word(sc, "Z")) {
-				sc->p++;
-				z.has_zone = true;
-			} else if (at_char(sc, '+') || at_char(sc, '-')) {
-				int sign = *sc->p++ == '-' ? -1 : 1;
-				enum tsq_parse_status st = offset_digits(sc, sign, &z.offset, pos);
-				if (st != TSQ_PARSE_OK)
-					return st;
-				z.has_zone = true;
-			} else {
-				return syntax(sc, pos);
-			}
-			f->epoch.offset = z.offset;
-			f->epoch.has_zone = true;
-			break;
-		}
-		case 'Z':
-			if (at_word(sc, "Z"))
-				sc->p++;
-			else if (at_word(sc, "UTC") || at_word(sc, "GMT"))
-				sc->p += 3;
-			else
-				return syntax(sc, pos);
-			f->epoch.offset = 0;
-			f->epoch.has_zone = true;
-			break;
-		case 's': {
-			struct scan num = *sc;
-			/* The number runs to the next character that cannot be part of it. */
-			const char *q = sc->p + (at_char(sc, '-') ? 1 : 0);
-			while (q < sc->end && (isdigit((unsigned char)*q) || *q == '.'))
-				q++;
-			num.end = q;
-			struct tsq_datetime e;
-			/* Seconds whatever the magnitude: %s says the unit. */
-			enum tsq_parse_status st = epoch(&num, &e, pos, true);
-			if (st != TSQ_PARSE_OK)
-				return st;
-			sc->p = q;
-			f->epoch.days = e.days;
-			f->epoch.usec = e.usec;
-			f->have_epoch = true;
-			break;
-		}
-		case 'n':
-		case 't':
-			skip_space(sc);
-			break;
-		case '%':
-			if (!at_char(sc, '%'))
-				return syntax(sc, pos);
-			sc->p++;
-			break;
-		default:
-			return syntax(sc, pos);
-		}
+		if (st != TSQ_PARSE_OK)
+			return st;
 	}
 	return TSQ_PARSE_OK;
 }

@@ -450,6 +450,174 @@ max3(double a, double b, double c)
 	return m > c ? m : c;
 }
 
+/* %K and %D of the stochastic oscillator, over candles or over the RSI. */
+static void
+step_stochastic(struct tsq_indicator *ind, double c, double h, double l, double out[3])
+{
+	int p = ind->period;
+	struct stats s;
+
+	double fk = NAN;
+	if (ind->kind == K_STOCH) {
+		ring_push(&ind->r1, h);
+		ring_push(&ind->r2, l);
+		struct stats hs = ring_stats(&ind->r1), ls = ring_stats(&ind->r2);
+		if (ring_rows(&ind->r1) < p)
+			fk = NAN;
+		else if (hs.max == ls.min)
+			fk = 0;
+		else
+			fk = 100 * (c - ls.min) / (hs.max - ls.min);
+		/* Slow %K: the mean of smooth_k fast values. */
+		ring_push(&ind->r3, fk);
+		s = ring_stats(&ind->r3);
+		fk = s.n >= ind->p2 ? s.sum / s.n : NAN;
+	} else {
+		double rsi = rsi_push(&ind->rsi, c);
+		ring_push(&ind->r3, rsi);
+		s = ring_stats(&ind->r3);
+		if (s.n < ind->p2)
+			fk = NAN;
+		else if (s.max == s.min)
+			fk = 0;
+		else
+			fk = 100 * (rsi - s.min) / (s.max - s.min);
+	}
+	ring_push(&ind->r4, fk);
+	s = ring_stats(&ind->r4);
+	if (s.n >= ind->p3) {
+		out[0] = fk;
+		out[1] = s.sum / s.n;
+	}
+}
+
+/* +DI, -DI and ADX, with Wilder's smoothing. */
+static void
+step_adx(struct tsq_indicator *ind, double h, double l, double out[3])
+{
+	double up = NAN, down = NAN, tr = NAN;
+	if (ind->have_prev) {
+		double hm = h - ind->prev_high, lm = ind->prev_low - l;
+		up = hm > 0 && hm > lm ? hm : 0;
+		down = lm > 0 && hm < lm ? lm : 0;
+		tr = max3(h - l, fabs(h - ind->prev_close), fabs(l - ind->prev_close));
+	}
+	double us = wilder_sum_push(&ind->s1, up), ds = wilder_sum_push(&ind->s2, down);
+	double ts = wilder_sum_push(&ind->s3, tr);
+	double pdi = isnan(ts) ? NAN : ts < 1e-8 ? 0 : 100 * us / ts;
+	double mdi = isnan(ts) ? NAN : ts < 1e-8 ? 0 : 100 * ds / ts;
+	double dx = pdi + mdi >= 1e-8 ? 100 * fabs(pdi - mdi) / (pdi + mdi) : NAN;
+	out[0] = pdi;
+	out[1] = mdi;
+	out[2] = wilder_push(&ind->s4, dx);
+}
+
+/* The commodity channel index over the typical price. */
+static void
+step_cci(struct tsq_indicator *ind, double c, double h, double l, double out[3])
+{
+	int p = ind->period;
+	struct stats s;
+
+	double tp = (h + l + c) / 3;
+	ring_push(&ind->r1, tp);
+	if (ring_rows(&ind->r1) < p)
+		return;
+	s = ring_stats(&ind->r1);
+	double m = s.sum / s.n, md = 0;
+	for (int i = 0; i < p; i++)
+		md += fabs(ring_at(&ind->r1, i) - m);
+	md /= s.n;
+	out[0] = md == 0 ? 0 : (tp - m) / (0.015 * md);
+}
+
+/* Williams %R, or the Donchian channel: the highest high and lowest low of the period. */
+static void
+step_extremes(struct tsq_indicator *ind, double c, double h, double l, double out[3])
+{
+	int p = ind->period;
+
+	ring_push(&ind->r1, h);
+	ring_push(&ind->r2, l);
+	if (ring_rows(&ind->r1) < p)
+		return;
+	double hh = ring_stats(&ind->r1).max, ll = ring_stats(&ind->r2).min;
+	if (ind->kind == K_WILLR) {
+		out[0] = hh == ll ? 0 : -100 * (hh - c) / (hh - ll);
+	} else {
+		out[0] = hh;
+		out[1] = (hh + ll) / 2;
+		out[2] = ll;
+	}
+}
+
+/* The money flow index. */
+static void
+step_mfi(struct tsq_indicator *ind, double c, double h, double l, double v, double out[3])
+{
+	int p = ind->period;
+
+	double tp = (h + l + c) / 3, up = NAN, down = NAN;
+	if (ind->have_prev) {
+		up = tp > ind->prev_tp ? tp * v : 0;
+		down = tp < ind->prev_tp ? tp * v : 0;
+	}
+	ind->prev_tp = tp;
+	ring_push(&ind->r1, up);
+	ring_push(&ind->r2, down);
+	struct stats us = ring_stats(&ind->r1), ds = ring_stats(&ind->r2);
+	if (us.n >= p)
+		out[0] = us.sum + ds.sum < 1 ? 0 : 100 * us.sum / (us.sum + ds.sum);
+}
+
+/* The volume-weighted average price since the session began. */
+static void
+step_vwap(struct tsq_indicator *ind, char *const *vals, double c, double h, double l,
+    double v, double out[3])
+{
+	const char *session = ind->in[IN_SESSION] >= 0 ? vals[ind->in[IN_SESSION]] : NULL;
+	if (session == NULL || ind->session == NULL || strcmp(session, ind->session) != 0) {
+		free(ind->session);
+		ind->session = session ? xstrdup(session) : NULL;
+		ind->acc1 = ind->acc2 = 0;
+	}
+	double tp = (h + l + c) / 3;
+	ind->acc1 += tp * v;
+	ind->acc2 += v;
+	if (ind->acc2 != 0)
+		out[0] = ind->acc1 / ind->acc2;
+}
+
+/* MACD, its signal line and their difference. */
+static void
+step_macd(struct tsq_indicator *ind, double c, double out[3])
+{
+	int lo = ind->s1.period, hi = ind->s2.period;
+	double fast = ema_push(&ind->s1, ind->row > hi - lo ? c : NAN);
+	double slow = ema_push(&ind->s2, c);
+	double macd = fast - slow;
+	double signal = ema_push(&ind->s3, macd);
+	if (!isnan(signal))
+		out[0] = macd;
+	out[1] = signal;
+	out[2] = macd - signal;
+}
+
+/* The log return of the close, and their standard deviation over the period, annualized by the scale. */
+static void
+step_volatility(struct tsq_indicator *ind, double c, double out[3])
+{
+	int p = ind->period;
+	struct stats s;
+
+	double r = ind->have_prev ? log(c / ind->prev_close) : NAN;
+	out[0] = r;
+	ring_push(&ind->r1, r);
+	s = ring_stats(&ind->r1);
+	if (s.n == p && p > 1)
+		out[1] = sqrt(ring_squares(&ind->r1, s.sum / p) / (p - 1)) * ind->scale;
+}
+
 /* The indicator's columns for one row, NAN for NULL. */
 static void
 compute(struct tsq_indicator *ind, char *const *vals, double out[3])
@@ -483,18 +651,9 @@ compute(struct tsq_indicator *ind, char *const *vals, double out[3])
 	case K_RSI:
 		out[0] = rsi_push(&ind->rsi, c);
 		break;
-	case K_MACD: {
-		int lo = ind->s1.period, hi = ind->s2.period;
-		double fast = ema_push(&ind->s1, ind->row > hi - lo ? c : NAN);
-		double slow = ema_push(&ind->s2, c);
-		double macd = fast - slow;
-		double signal = ema_push(&ind->s3, macd);
-		if (!isnan(signal))
-			out[0] = macd;
-		out[1] = signal;
-		out[2] = macd - signal;
+	case K_MACD:
+		step_macd(ind, c, out);
 		break;
-	}
 	case K_BOLLINGER:
 		ring_push(&ind->r1, c);
 		s = ring_stats(&ind->r1);
@@ -513,41 +672,9 @@ compute(struct tsq_indicator *ind, char *const *vals, double out[3])
 		break;
 	}
 	case K_STOCH:
-	case K_STOCHRSI: {
-		double fk = NAN;
-		if (ind->kind == K_STOCH) {
-			ring_push(&ind->r1, h);
-			ring_push(&ind->r2, l);
-			struct stats hs = ring_stats(&ind->r1), ls = ring_stats(&ind->r2);
-			if (ring_rows(&ind->r1) < p)
-				fk = NAN;
-			else if (hs.max == ls.min)
-				fk = 0;
-			else
-				fk = 100 * (c - ls.min) / (hs.max - ls.min);
-			/* Slow %K: the mean of smooth_k fast values. */
-			ring_push(&ind->r3, fk);
-			s = ring_stats(&ind->r3);
-			fk = s.n >= ind->p2 ? s.sum / s.n : NAN;
-		} else {
-			double rsi = rsi_push(&ind->rsi, c);
-			ring_push(&ind->r3, rsi);
-			s = ring_stats(&ind->r3);
-			if (s.n < ind->p2)
-				fk = NAN;
-			else if (s.max == s.min)
-				fk = 0;
-			else
-				fk = 100 * (rsi - s.min) / (s.max - s.min);
-		}
-		ring_push(&ind->r4, fk);
-		s = ring_stats(&ind->r4);
-		if (s.n >= ind->p3) {
-			out[0] = fk;
-			out[1] = s.sum / s.n;
-		}
+	case K_STOCHRSI:
+		step_stochastic(ind, c, h, l, out);
 		break;
-	}
 	case K_OBV:
 		if (!ind->have_prev)
 			ind->acc1 = v;
@@ -557,53 +684,16 @@ compute(struct tsq_indicator *ind, char *const *vals, double out[3])
 			ind->acc1 -= v;
 		out[0] = ind->acc1;
 		break;
-	case K_ADX: {
-		double up = NAN, down = NAN, tr = NAN;
-		if (ind->have_prev) {
-			double hm = h - ind->prev_high, lm = ind->prev_low - l;
-			up = hm > 0 && hm > lm ? hm : 0;
-			down = lm > 0 && hm < lm ? lm : 0;
-			tr = max3(h - l, fabs(h - ind->prev_close), fabs(l - ind->prev_close));
-		}
-		double us = wilder_sum_push(&ind->s1, up), ds = wilder_sum_push(&ind->s2, down);
-		double ts = wilder_sum_push(&ind->s3, tr);
-		double pdi = isnan(ts) ? NAN : ts < 1e-8 ? 0 : 100 * us / ts;
-		double mdi = isnan(ts) ? NAN : ts < 1e-8 ? 0 : 100 * ds / ts;
-		double dx = pdi + mdi >= 1e-8 ? 100 * fabs(pdi - mdi) / (pdi + mdi) : NAN;
-		out[0] = pdi;
-		out[1] = mdi;
-		out[2] = wilder_push(&ind->s4, dx);
+	case K_ADX:
+		step_adx(ind, h, l, out);
 		break;
-	}
-	case K_CCI: {
-		double tp = (h + l + c) / 3;
-		ring_push(&ind->r1, tp);
-		if (ring_rows(&ind->r1) < p)
-			break;
-		s = ring_stats(&ind->r1);
-		double m = s.sum / s.n, md = 0;
-		for (int i = 0; i < p; i++)
-			md += fabs(ring_at(&ind->r1, i) - m);
-		md /= s.n;
-		out[0] = md == 0 ? 0 : (tp - m) / (0.015 * md);
+	case K_CCI:
+		step_cci(ind, c, h, l, out);
 		break;
-	}
 	case K_WILLR:
-	case K_DONCHIAN: {
-		ring_push(&ind->r1, h);
-		ring_push(&ind->r2, l);
-		if (ring_rows(&ind->r1) < p)
-			break;
-		double hh = ring_stats(&ind->r1).max, ll = ring_stats(&ind->r2).min;
-		if (ind->kind == K_WILLR) {
-			out[0] = hh == ll ? 0 : -100 * (hh - c) / (hh - ll);
-		} else {
-			out[0] = hh;
-			out[1] = (hh + ll) / 2;
-			out[2] = ll;
-		}
+	case K_DONCHIAN:
+		step_extremes(ind, c, h, l, out);
 		break;
-	}
 	case K_ROC:
 		ring_push(&ind->r1, c);
 		if (ring_rows(&ind->r1) == p + 1) {
@@ -611,43 +701,15 @@ compute(struct tsq_indicator *ind, char *const *vals, double out[3])
 			out[0] = prev == 0 ? 0 : 100 * (c / prev - 1);
 		}
 		break;
-	case K_MFI: {
-		double tp = (h + l + c) / 3, up = NAN, down = NAN;
-		if (ind->have_prev) {
-			up = tp > ind->prev_tp ? tp * v : 0;
-			down = tp < ind->prev_tp ? tp * v : 0;
-		}
-		ind->prev_tp = tp;
-		ring_push(&ind->r1, up);
-		ring_push(&ind->r2, down);
-		struct stats us = ring_stats(&ind->r1), ds = ring_stats(&ind->r2);
-		if (us.n >= p)
-			out[0] = us.sum + ds.sum < 1 ? 0 : 100 * us.sum / (us.sum + ds.sum);
+	case K_MFI:
+		step_mfi(ind, c, h, l, v, out);
 		break;
-	}
-	case K_VWAP: {
-		const char *session = ind->in[IN_SESSION] >= 0 ? vals[ind->in[IN_SESSION]] : NULL;
-		if (session == NULL || ind->session == NULL || strcmp(session, ind->session) != 0) {
-			free(ind->session);
-			ind->session = session ? xstrdup(session) : NULL;
-			ind->acc1 = ind->acc2 = 0;
-		}
-		double tp = (h + l + c) / 3;
-		ind->acc1 += tp * v;
-		ind->acc2 += v;
-		if (ind->acc2 != 0)
-			out[0] = ind->acc1 / ind->acc2;
+	case K_VWAP:
+		step_vwap(ind, vals, c, h, l, v, out);
 		break;
-	}
-	case K_VOLATILITY: {
-		double r = ind->have_prev ? log(c / ind->prev_close) : NAN;
-		out[0] = r;
-		ring_push(&ind->r1, r);
-		s = ring_stats(&ind->r1);
-		if (s.n == p && p > 1)
-			out[1] = sqrt(ring_squares(&ind->r1, s.sum / p) / (p - 1)) * ind->scale;
+	case K_VOLATILITY:
+		step_volatility(ind, c, out);
 		break;
-	}
 	}
 	ind->have_prev = true;
 	ind->prev_close = c;

@@ -656,6 +656,68 @@ source_name(const struct tsq_mapper *m, int f)
 	return s->ninputs > 0 && s->inputs[0] >= 0 ? m->names[s->inputs[0]] : "?";
 }
 
+/*
+ * The numbered key field (--map's ordinal): the next number of the row's
+ * group, the other key fields as encoded, appended to the tuple.
+ */
+static enum tsq_map_status
+encode_ordinal(struct tsq_mapper *m, struct tsq_mapped *out)
+{
+	const struct tsq_table *t = m->table;
+	struct tsq_buf *tu = &out->tuple;
+	/* The group: the other key fields, as encoded (the numbered field comes last). */
+	uint64_t h = UINT64_C(1469598103934665603);
+	m->field_start[m->ordinal_field] = tu->len;
+	for (int k = 0; k < m->nkey; k++) {
+		int f = m->keypos[k];
+		if (f != m->ordinal_field)
+			h = h * UINT64_C(0x100000001b3) ^ tsq_key_hash(tu->data + m->field_start[f],
+			    m->field_start[f + 1] - m->field_start[f]);
+	}
+	uint32_t n = ordinal_next(m->ordinals, h, out->has_time ? out->time : INT64_MIN);
+	if (n == 0) {
+		tsq_buf_reset(&m->msg);
+		tsq_buf_addf(&m->msg, "no value for column \"%s\", and the row is more than an "
+		    "hour earlier than rows read before it, so it cannot be numbered (sort the "
+		    "input by time)", t->cols[m->field_col[m->ordinal_field]].name);
+		return reject(out, t->cols[m->field_col[m->ordinal_field]].name, m->msg.data);
+	}
+	char text[24];
+	snprintf(text, sizeof text, "-%u", n);
+	int64_t usec;
+	tsq_convert(&t->cols[m->field_col[m->ordinal_field]].type, text, strlen(text), false,
+	    &m->o->conv, tu, &usec, &m->msg);
+	return TSQ_MAP_ROW;
+}
+
+/* The row's key (its key fields as encoded) and the hashes that route it. */
+static void
+encode_key(struct tsq_mapper *m, const struct tsq_record *rec, struct tsq_mapped *out)
+{
+	const struct tsq_buf *tu = &out->tuple;
+
+	tsq_buf_reset(&out->key);
+	for (int k = 0; k < m->nkey; k++) {
+		int f = m->keypos[k];
+		tsq_buf_add(&out->key, tu->data + m->field_start[f],
+		    m->field_start[f + 1] - m->field_start[f]);
+	}
+	out->key_hash = out->key.len ? tsq_key_hash(out->key.data, out->key.len) :
+	    (uint64_t)rec->line;
+	if (m->nroute == m->nkey && m->route_bucket == 0) {
+		out->route_hash = out->key_hash;
+	} else {
+		uint64_t h = m->route_bucket && out->has_time ?
+		    (uint64_t)(out->time / m->route_bucket - (out->time % m->route_bucket < 0)) : 0;
+		for (int k = 0; k < m->nroute; k++) {
+			int f = m->routepos[k];
+			h = h * UINT64_C(0x100000001b3) ^ tsq_key_hash(tu->data + m->field_start[f],
+			    m->field_start[f + 1] - m->field_start[f]);
+		}
+		out->route_hash = tsq_key_hash(&h, sizeof h);
+	}
+}
+
 enum tsq_map_status
 tsq_mapper_encode(struct tsq_mapper *m, const struct tsq_record *rec, bool keyed,
     struct tsq_mapped *out)
@@ -728,52 +790,11 @@ tsq_mapper_encode(struct tsq_mapper *m, const struct tsq_record *rec, bool keyed
 		m->field_start[m->ninput + s] = tu->len;
 		tsq_buf_add(tu, m->set_bytes.data + m->set_off[s], m->set_off[s + 1] - m->set_off[s]);
 	}
-	if (m->ordinal_field >= 0) {
-		/* The group: the other key fields, as encoded (the numbered field comes last). */
-		uint64_t h = UINT64_C(1469598103934665603);
-		m->field_start[m->ordinal_field] = tu->len;
-		for (int k = 0; k < m->nkey; k++) {
-			int f = m->keypos[k];
-			if (f != m->ordinal_field)
-				h = h * UINT64_C(0x100000001b3) ^ tsq_key_hash(tu->data + m->field_start[f],
-				    m->field_start[f + 1] - m->field_start[f]);
-		}
-		uint32_t n = ordinal_next(m->ordinals, h, out->has_time ? out->time : INT64_MIN);
-		if (n == 0) {
-			tsq_buf_reset(&m->msg);
-			tsq_buf_addf(&m->msg, "no value for column \"%s\", and the row is more than an "
-			    "hour earlier than rows read before it, so it cannot be numbered (sort the "
-			    "input by time)", t->cols[m->field_col[m->ordinal_field]].name);
-			return reject(out, t->cols[m->field_col[m->ordinal_field]].name, m->msg.data);
-		}
-		char text[24];
-		snprintf(text, sizeof text, "-%u", n);
-		int64_t usec;
-		tsq_convert(&t->cols[m->field_col[m->ordinal_field]].type, text, strlen(text), false,
-		    &o->conv, tu, &usec, &m->msg);
-	}
+	if (m->ordinal_field >= 0 && (st = encode_ordinal(m, out)) != TSQ_MAP_ROW)
+		return st;
 	m->field_start[m->nfields] = tu->len;
 
-	tsq_buf_reset(&out->key);
-	for (int k = 0; k < m->nkey; k++) {
-		int f = m->keypos[k];
-		tsq_buf_add(&out->key, tu->data + m->field_start[f],
-		    m->field_start[f + 1] - m->field_start[f]);
-	}
-	out->key_hash = out->key.len ? tsq_key_hash(out->key.data, out->key.len) :
-	    (uint64_t)rec->line;
-	if (m->nroute == m->nkey && m->route_bucket == 0) {
-		out->route_hash = out->key_hash;
-	} else {
-		uint64_t h = m->route_bucket && out->has_time ?
-		    (uint64_t)(out->time / m->route_bucket - (out->time % m->route_bucket < 0)) : 0;
-		for (int k = 0; k < m->nroute; k++) {
-			int f = m->routepos[k];
-			h = h * UINT64_C(0x100000001b3) ^ tsq_key_hash(tu->data + m->field_start[f],
-			    m->field_start[f + 1] - m->field_start[f]);
-		}
-		out->route_hash = tsq_key_hash(&h, sizeof h);
-	}
+	encode_key(m, rec, out);
 	return TSQ_MAP_ROW;
 }
 

@@ -115,8 +115,9 @@ with_format(const char *pattern, const char *in)
 	return out;
 }
 
-int
-main(void)
+/* What is read, and as what. */
+static void
+times_read(void)
 {
 	/* ISO 8601. */
 	time_is("2024-03-01", "2024-03-01T00:00:00Z", 0);
@@ -176,7 +177,12 @@ main(void)
 	time_fails("2024-01-01 12:00PM-05", TSQ_PARSE_SYNTAX, 18);
 	time_fails("2024-367", TSQ_PARSE_SYNTAX, 8);
 	time_fails("0000-01-01 BC", TSQ_PARSE_FIELD, 0);
+}
 
+/* What is refused, and why. */
+static void
+times_refused(void)
+{
 	/* Malformed, or out of range: refused, never wrapped. */
 	time_fails("", TSQ_PARSE_EMPTY, 0);
 	time_fails("   ", TSQ_PARSE_EMPTY, 0);
@@ -205,7 +211,12 @@ main(void)
 	time_fails("-9223372036854775808999", TSQ_PARSE_RANGE, 0);
 	time_fails("106751991167300d", TSQ_PARSE_RANGE, 0);
 	time_fails("294277-01-01", TSQ_PARSE_RANGE, 0);
+}
 
+/* What each type stores, and the patterns of --time-format. */
+static void
+types_and_patterns(void)
+{
 	/* What each type stores: timestamptz, timestamp, date. */
 	is_str(stored("1999-04-14T10:23-03:52", false),
 	    "1999-04-14T14:15:00Z | 1999-04-14T10:23:00Z | 1999-04-14",
@@ -273,5 +284,13 @@ main(void)
 	    "a pattern without a date is refused when compiled");
 	is_str(with_format("%Y %Q", "x"), "--time-format \"%Y %Q\": %Q is not a directive tsq knows",
 	    "an unknown directive is refused when compiled");
+}
+
+int
+main(void)
+{
+	times_read();
+	times_refused();
+	types_and_patterns();
 	return done_testing();
 }

@@ -162,15 +162,15 @@ fields_hex(const struct tsq_buf *tu)
 	return out;
 }
 
-int
-main(void)
-{
-	struct tsq_table t;
-	struct tsq_mapper m;
-	struct tsq_mapped row;
-	char *map1[] = { NULL };
+/* What the parts of main share. */
+static struct tsq_table tr;
+static struct tsq_table t;
+static struct tsq_mapper m;
+static struct tsq_mapped row;
 
-	(void)map1;
+static void
+names_and_mapping(void)
+{
 	tsq_mapped_init(&row);
 
 	/* A table: time, symbol, open, volume (default 0), source; key (symbol, time). */
@@ -230,7 +230,11 @@ main(void)
 	    "error: --map nosuch=open: the input has no column \"nosuch\"\n"
 	    "--map x=nocol: table ohlcv has no column \"nocol\"",
 	    "--map mistakes, all of them");
+}
 
+static void
+joined_columns_and_numbering(void)
+{
 	/* A date and a time in two columns. */
 	reset_opts();
 	struct tsq_pair dt[] = { { "Date+Time", "time" } };
@@ -280,7 +284,6 @@ main(void)
 	    "--set of a column the input has");
 
 	/* trades without an id: the key column is numbered. */
-	struct tsq_table tr;
 	table(&tr, "trades");
 	column(&tr, "time", 1184, true, false);
 	column(&tr, "symbol", 25, true, false);
@@ -310,6 +313,11 @@ main(void)
 	is_str(got[4], "fffffffffffffffd", "a third A at 00:00:00, after others, is -3");
 	is_int(tsq_mapper_encode(&m, record(3, "2023-12-31T22:00:00Z", "A", "1"), false, &row),
 	    TSQ_MAP_ROW, "an earlier row starts a group of its own while every group is known");
+}
+
+static void
+numbering_lets_old_groups_go(void)
+{
 	/* Three hours of rows, ten seconds apart: the oldest groups are let go. */
 	for (int i = 0; i < 1080; i++) {
 		char ts[32];
@@ -351,5 +359,13 @@ main(void)
 	tsq_buf_free(&err);
 	tsq_table_free(&t);
 	tsq_table_free(&tr);
+}
+
+int
+main(void)
+{
+	names_and_mapping();
+	joined_columns_and_numbering();
+	numbering_lets_old_groups_go();
 	return done_testing();
 }

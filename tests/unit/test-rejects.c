@@ -37,21 +37,22 @@ in_dir(const char *name)
 	return path[k];
 }
 
-int
-main(void)
+/* What the parts of main share: the scratch directory's reject file, a record, the error. */
+static char *path;
+static struct tsq_buf err = TSQ_BUF_INIT;
+static struct tsq_reject rj = { "x.csv", 3, 42, "volume",
+	"invalid input syntax for type double precision: \"x\"", NULL, "2024-01-01,A,x", 14, 14,
+	TSQ_FORMAT_CSV, "time,symbol,volume", -1 };
+
+/* Records written, their exact bytes, and read back. */
+static void
+writing(void)
 {
-	struct tsq_buf err = TSQ_BUF_INIT;
-
-	if (mkdtemp(dir) == NULL)
-		return 1;
-
 	/* Writing. */
-	char *path = in_dir("r.jsonl");
+	path = in_dir("r.jsonl");
 	struct tsq_rejects *r = tsq_rejects_new(path, false);
 	ok(!tsq_rejects_written(r), "nothing written: no file yet");
 	ok(access(path, F_OK) != 0, "the file is made by the first reject only");
-	struct tsq_reject rj = { "x.csv", 3, 42, "volume", "invalid input syntax for type double precision: \"x\"",
-		NULL, "2024-01-01,A,x", 14, 14, TSQ_FORMAT_CSV, "time,symbol,volume", -1 };
 	ok(tsq_rejects_write(r, &rj, &err), "a record is written");
 	is_str(slurp(path), "{\"file\":\"x.csv\",\"line\":3,\"offset\":42,\"column\":\"volume\","
 	    "\"error\":\"invalid input syntax for type double precision: \\\"x\\\"\",\"sqlstate\":null,"
@@ -119,10 +120,15 @@ main(void)
 	tsq_buf_free(&head);
 	free(line);
 	free(big);
+}
 
-	/* Pruning for a resume: records of that input at or after the offset go. */
+/* Pruning for a resume, and a file that cannot be written. */
+static void
+pruning_and_failures(void)
+{
+	/* Records of that input at or after the offset go. */
 	ok(tsq_rejects_prune(path, "x.csv", 100, NULL, 0, &err) == 1, "one record pruned");
-	all = slurp(path);
+	const char *all = slurp(path);
 	ok(strstr(all, "\"line\":3") && strstr(all, "y.jsonl") && !strstr(all, "too big"),
 	    "the others stay");
 	is_int(tsq_rejects_prune(in_dir("none.jsonl"), "x.csv", 0, NULL, 0, &err), 0,
@@ -136,7 +142,7 @@ main(void)
 	    "worker 1 had not: it goes");
 
 	/* A file that cannot be written. */
-	r = tsq_rejects_new("/dev/full", false);
+	struct tsq_rejects *r = tsq_rejects_new("/dev/full", false);
 	tsq_buf_reset(&err);
 	ok(!tsq_rejects_write(r, &rj, &err), "a full disk is a failure");
 	is_str(err.data, "could not write reject file \"/dev/full\": No space left on device", "with the reason");
@@ -149,8 +155,11 @@ main(void)
 	ok(!tsq_rejects_write(r, &rj, &err) && strstr(err.data, "No such file or directory"),
 	    "a path that cannot be made");
 	tsq_rejects_close(r, &err);
+}
 
-	/* Checkpoints. */
+static void
+checkpoints(void)
+{
 	char *cp = in_dir("cp.json");
 	struct tsq_buf warn = TSQ_BUF_INIT;
 	struct tsq_checkpoint *c = tsq_checkpoint_load(cp, true, &warn);
@@ -203,12 +212,21 @@ main(void)
 	ok(!tsq_checkpoint_save(c, "t", "x.csv", &rp, NULL, &err) &&
 	    strncmp(err.data, "checkpoint: could not write \"", 29) == 0, "a checkpoint that cannot be written");
 	tsq_checkpoint_free(c);
+	tsq_buf_free(&warn);
+}
 
+int
+main(void)
+{
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	writing();
+	pruning_and_failures();
+	checkpoints();
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	if (system(cmd) != 0)
 		return 1;
 	tsq_buf_free(&err);
-	tsq_buf_free(&warn);
 	return done_testing();
 }
