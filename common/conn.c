@@ -11,7 +11,7 @@
 #include "local.h"
 #include "log.h"
 #include "mem.h"
-#include "tsq.h"
+#include "exit.h"
 #include "pgcodes.h"
 
 /* Any of these in the environment means the user chose a server already. */

@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "format.h"
+#include "json.h"
 #include "mem.h"
 #include "opt.h"
 #include "pgcodes.h"
@@ -86,43 +87,14 @@ tsv_field(FILE *f, const char *v, const char *null_string)
 	}
 }
 
-void
-tsq_json_quote(struct tsq_buf *out, const char *v)
-{
-	tsq_buf_addc(out, '"');
-	for (;;) {
-		/* Copy the run of characters that need no escape in one go. */
-		const char *run = v;
-		while ((unsigned char)*v >= 0x20 && *v != '"' && *v != '\\')
-			v++;
-		if (v > run)
-			tsq_buf_add(out, run, (size_t)(v - run));
-		unsigned char c = (unsigned char)*v;
-		if (c == '\0')
-			break;
-		if (c == '"' || c == '\\')
-			tsq_buf_addf(out, "\\%c", c);
-		else if (c == '\n')
-			tsq_buf_adds(out, "\\n");
-		else if (c == '\r')
-			tsq_buf_adds(out, "\\r");
-		else if (c == '\t')
-			tsq_buf_adds(out, "\\t");
-		else
-			tsq_buf_addf(out, "\\u%04x", c);
-		v++;
-	}
-	tsq_buf_addc(out, '"');
-}
-
 /* V as a JSON string on F, through one buffer kept for the whole output. */
 static void
-json_string(FILE *f, const char *v)
+out_json_string(FILE *f, const char *v)
 {
 	static struct tsq_buf b = TSQ_BUF_INIT;
 
 	tsq_buf_reset(&b);
-	tsq_json_quote(&b, v);
+	tsq_json_quote(&b, v, strlen(v));
 	fwrite(b.data, 1, b.len, f);
 }
 
@@ -133,7 +105,7 @@ json_time(FILE *f, const char *v, bool zoned)
 	size_t n = strlen(v);
 
 	if (n < 19 || v[10] != ' ' || !isdigit((unsigned char)v[0]) || strchr(v, 'B') != NULL) {
-		json_string(f, v);	/* a date, infinity, BC: as the server wrote it */
+		out_json_string(f, v);	/* a date, infinity, BC: as the server wrote it */
 		return;
 	}
 	putc('"', f);
@@ -188,7 +160,7 @@ json_row(struct tsq_out *o, char *const *vals)
 			json_time(f, v, false);
 			break;
 		default:
-			json_string(f, v);
+			out_json_string(f, v);
 		}
 	}
 	putc('}', f);
@@ -424,7 +396,7 @@ tsq_out_begin(struct tsq_out *o, int ncols, char *const *names, const unsigned i
 		size_t len = 0;
 		FILE *m = open_memstream(&text, &len);
 		putc(i ? ',' : '{', m);
-		json_string(m, names[i]);
+		out_json_string(m, names[i]);
 		putc(':', m);
 		fclose(m);
 		o->keys[i] = text;

@@ -82,12 +82,6 @@ void tsq_out_free(struct tsq_out *o);
 /* A whole result RES, begun and ended: its column names, types and rows. */
 void tsq_out_result(struct tsq_out *o, const PGresult *res);
 
-/*
- * Append V as a JSON string: quoted, with the quote, the backslash and
- * control characters escaped (\n, \r, \t, else \u00XX).  The one escaper
- * of JSON text in tsq, for query output and for log lines alike.
- */
-void tsq_json_quote(struct tsq_buf *out, const char *v);
 
 /*
  * V for a terminal, appended to B: control characters (C0, DEL, C1) shown

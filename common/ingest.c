@@ -15,7 +15,8 @@
 #include "ingest.h"
 #include "log.h"
 #include "mem.h"
-#include "tsq.h"
+#include "exit.h"
+#include "script.h"
 
 /* Rows read and not yet written are held in at most this many bytes (--buffer). */
 #define DEFAULT_BUFFER ((size_t)64 * 1024 * 1024)

@@ -7,9 +7,8 @@
 #include <jansson.h>
 
 #include "buf.h"
-#include "format.h"
 #include "log.h"
-#include "rejects.h"
+#include "json.h"
 
 static const char *progname = "tsq";
 static enum tsq_log_level level = TSQ_LOG_INFO;
@@ -95,11 +94,12 @@ emit(const char *kind, const char *prefix, const char *fmt, va_list ap)
 	sanitize(&msg);
 	if (json_format) {
 		tsq_buf_adds(&line, "{\"program\":");
-		tsq_json_quote(&line, progname);
+		tsq_json_quote(&line, progname, strlen(progname));
 		tsq_buf_adds(&line, ",\"level\":");
-		tsq_json_quote(&line, kind ? kind : "info");
+		kind = kind ? kind : "info";
+		tsq_json_quote(&line, kind, strlen(kind));
 		tsq_buf_adds(&line, ",\"message\":");
-		tsq_json_quote(&line, msg.data);
+		tsq_json_quote(&line, msg.data, msg.len);
 		tsq_buf_adds(&line, "}\n");
 	} else if (kind) {
 		tsq_buf_addf(&line, "%s: %s: %s\n", progname, kind, msg.data);

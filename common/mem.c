@@ -3,13 +3,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
+#include <errno.h>
+
 #include "mem.h"
 
+/*
+ * Said straight to standard error: memory sits below everything, the
+ * logger included, and a logger short of memory could not say it anyway.
+ */
 static void
 out_of_memory(size_t size)
 {
-	tsq_error("out of memory (could not allocate %zu bytes)", size);
+	fprintf(stderr, "%s: error: out of memory (could not allocate %zu bytes)\n",
+	    program_invocation_short_name, size);
 	exit(1);
 }
 
@@ -47,7 +53,8 @@ void *
 xreallocarray(void *ptr, size_t nmemb, size_t size)
 {
 	if (size != 0 && nmemb > SIZE_MAX / size) {
-		tsq_error("out of memory (%zu elements of %zu bytes overflow)", nmemb, size);
+		fprintf(stderr, "%s: error: out of memory (%zu elements of %zu bytes overflow)\n",
+		    program_invocation_short_name, nmemb, size);
 		exit(1);
 	}
 	return xrealloc(ptr, nmemb * size);

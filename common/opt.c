@@ -8,7 +8,8 @@
 #include "mem.h"
 #include "opt.h"
 #include "policy.h"
-#include "tsq.h"
+#include "parse.h"
+#include "version.h"
 
 static const struct tsq_opt_choice log_formats[] = {
 	{ "text", false },

@@ -92,33 +92,6 @@ set_text(json_t *o, const char *key, const char *s, size_t len)
 	}
 }
 
-json_t *
-tsq_json_text(const char *s, size_t len)
-{
-	json_t *v = json_stringn(s, len);
-	if (v)
-		return v;
-	/* Not UTF-8 (or a NUL inside): keep what can be kept, mark the rest. */
-	struct tsq_buf b = TSQ_BUF_INIT;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		size_t n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-		json_t *one = c >= 0x80 && i + n <= len ? json_stringn(s + i, n) : NULL;
-		if (c != 0 && c < 0x80) {
-			tsq_buf_addc(&b, (char)c);
-		} else if (one) {
-			tsq_buf_add(&b, s + i, n);
-			i += n - 1;
-		} else {
-			tsq_buf_adds(&b, "\xef\xbf\xbd");
-		}
-		json_decref(one);
-	}
-	v = json_stringn(b.data, b.len);
-	tsq_buf_free(&b);
-	return v;
-}
-
 struct tsq_rejects *
 tsq_rejects_new(const char *path, bool append)
 {

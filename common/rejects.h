@@ -28,6 +28,7 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "json.h"
 #include "reader.h"
 
 struct tsq_reject {
@@ -86,7 +87,5 @@ long tsq_rejects_prune(const char *path, const char *file, int64_t offset, const
 bool tsq_reject_parse(json_t *root, struct tsq_reject *rj, struct tsq_buf *raw, struct tsq_buf *head,
     const char **error);
 
-/* S as a JSON string; bytes that are not UTF-8 become U+FFFD. */
-json_t *tsq_json_text(const char *s, size_t len);
 
 #endif

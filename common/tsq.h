@@ -5,8 +5,7 @@
 #ifndef TSQ_H
 #define TSQ_H
 
-#define TSQ_VERSION "0.1.0"
-
+#include "version.h"
 #include "exit.h"
 
 #include "log.h"

@@ -38,27 +38,10 @@ render(enum tsq_out_format format, bool header)
 	return text;
 }
 
-static void
-quote_is(const char *in, const char *want, const char *what)
-{
-	struct tsq_buf b = TSQ_BUF_INIT;
-
-	tsq_json_quote(&b, in);
-	is_str(b.data, want, "%s", what);
-	tsq_buf_free(&b);
-}
-
 int
 main(void)
 {
 	char *s;
-
-	quote_is("plain", "\"plain\"", "plain text is quoted");
-	quote_is("a\"b\\c", "\"a\\\"b\\\\c\"", "quote and backslash escaped");
-	quote_is("l1\nl2\r\t", "\"l1\\nl2\\r\\t\"", "line feed, return and tab by name");
-	quote_is("\x01\x1f", "\"\\u0001\\u001f\"", "other control characters as \\u00XX");
-	quote_is("h\xc3\xa9", "\"h\xc3\xa9\"", "UTF-8 passes through");
-	quote_is("", "\"\"", "the empty string");
 
 	/* CSV: COPY's rules, so tsq-load reads back what is written. */
 	s = render(TSQ_OUT_CSV, true);
