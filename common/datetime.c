@@ -504,8 +504,9 @@ epoch(struct scan *sc, struct tsq_datetime *dt, size_t *pos, bool seconds)
 	if (us > (unsigned __int128)INT64_MAX)
 		return TSQ_PARSE_RANGE;
 	int64_t v = neg ? -(int64_t)us : (int64_t)us;
-	dt->days = v >= 0 ? v / TSQ_USEC_PER_DAY : -((-v + TSQ_USEC_PER_DAY - 1) / TSQ_USEC_PER_DAY);
-	dt->usec = v - dt->days * TSQ_USEC_PER_DAY;
+	/* Floor division, without overflow near INT64_MIN. */
+	dt->days = v / TSQ_USEC_PER_DAY - (v % TSQ_USEC_PER_DAY < 0);
+	dt->usec = v % TSQ_USEC_PER_DAY + (v % TSQ_USEC_PER_DAY < 0 ? TSQ_USEC_PER_DAY : 0);
 	dt->offset = 0;
 	dt->has_zone = true;
 	dt->instant = true;

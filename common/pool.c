@@ -271,8 +271,8 @@ tsq_pool_add(struct tsq_pool *p, const struct tsq_mapped *row, enum tsq_dedupe d
 		if (row->time > b->max_time)
 			b->max_time = row->time;
 		if (row->time != INT64_MIN && row->time != INT64_MAX)
-			day_add(&r->days, (int32_t)(row->time >= 0 ? row->time / TSQ_USEC_PER_DAY :
-			    -((-row->time + TSQ_USEC_PER_DAY - 1) / TSQ_USEC_PER_DAY)));
+			day_add(&r->days, (int32_t)(row->time / TSQ_USEC_PER_DAY -
+			    (row->time % TSQ_USEC_PER_DAY < 0)));
 	}
 	return res;
 }
