@@ -55,6 +55,7 @@ struct options {
 	const char *table;
 	const char *time_column;
 	const char *shards;		/* --shards, checked; NULL: the cluster's default */
+	int schema_version;		/* recorded for --schema; 0: none */
 };
 
 static void
@@ -141,7 +142,7 @@ start_local(struct options *o, struct tsq_local *local)
 	struct tsq_conn_opts maint = { .host = local->sockdir, .port = TSQ_LOCAL_PORT,
 		.user = TSQ_LOCAL_USER, .dbname = "postgres", .password = TSQ_PASSWORD_NEVER };
 	const struct tsq_script_var db[] = { {"dbname", TSQ_LOCAL_DBNAME}, {NULL, NULL} };
-	const struct tsq_script_opts so = { db, db, NULL, o->dry_run ? stdout : NULL };
+	const struct tsq_script_opts so = { db, db, NULL, o->dry_run ? stdout : NULL, 0 };
 	PGconn *conn;
 	int executed = 0;
 	if (tsq_conn_open(&maint, &conn, &err) != TSQ_CONN_OK) {
@@ -161,21 +162,28 @@ out:
 	return rc;
 }
 
-/* The backend SCHEMA was installed for, or "" when tsq-init has not run there. */
+/*
+ * The backend SCHEMA was installed for and the schema version recorded, or
+ * "" and 0 when tsq-init has not run there.
+ */
 static void
-installed_backend(PGconn *conn, const char *schema, char *out, size_t size)
+installed_backend(PGconn *conn, const char *schema, char *out, size_t size, int *version)
 {
 	const char *params[1] = { schema };
 	PGresult *res = tsq_exec(conn, "SELECT to_regclass('tsq.installations') IS NOT NULL", 0, NULL);
 	bool exists = tsq_result_ok(res) && PQgetvalue(res, 0, 0)[0] == 't';
 
 	*out = '\0';
+	*version = 0;
 	PQclear(res);
 	if (!exists)
 		return;
-	res = tsq_exec(conn, "SELECT backend FROM tsq.installations WHERE schema_name = $1", 1, params);
-	if (tsq_result_ok(res) && PQntuples(res) == 1)
+	res = tsq_exec(conn, "SELECT backend, version FROM tsq.installations WHERE schema_name = $1",
+	    1, params);
+	if (tsq_result_ok(res) && PQntuples(res) == 1) {
 		snprintf(out, size, "%s", PQgetvalue(res, 0, 0));
+		*version = atoi(PQgetvalue(res, 0, 1));
+	}
 	PQclear(res);
 }
 
@@ -205,7 +213,14 @@ choose_backend(PGconn *conn, struct options *o, struct tsq_backend *b)
 		PQclear(res);
 		return TSQ_EXIT_FAILURE;
 	}
-	installed_backend(conn, o->schema, recorded, sizeof recorded);
+	installed_backend(conn, o->schema, recorded, sizeof recorded, &o->schema_version);
+	if (o->schema_version > TSQ_SCHEMA_VERSION) {
+		tsq_error("schema \"%s\" is at version %d of tsq's schema, made by a newer tsq; "
+		    "this %s knows versions up to %d", o->schema, o->schema_version, tsq_progname(),
+		    TSQ_SCHEMA_VERSION);
+		tsq_hint("run the newer release's tsq-init, or install that release");
+		return TSQ_EXIT_DATAERR;
+	}
 	if (*recorded && tsq_backend_parse(recorded, &kind, &is_auto) && !is_auto) {
 		if (o->backend_auto) {
 			o->backend = kind;
@@ -247,7 +262,7 @@ choose_backend(PGconn *conn, struct options *o, struct tsq_backend *b)
 		hint_preload();
 		return TSQ_EXIT_UNAVAILABLE;
 	}
-	const struct tsq_script_opts so = { NULL, NULL, NULL, o->dry_run ? stdout : NULL };
+	const struct tsq_script_opts so = { NULL, NULL, NULL, o->dry_run ? stdout : NULL, 0 };
 	int executed = 0;
 	if (run_script(conn, tsq_backend_extension_script(o->backend), &so, &executed) !=
 	    TSQ_EXIT_OK)
@@ -270,8 +285,11 @@ install(PGconn *conn, struct options *o, const struct tsq_backend *b)
 	const char *backend = tsq_backend_name(o->backend);
 	struct tsq_buf err = TSQ_BUF_INIT;
 	int executed = 0, rc;
+	char version[16];
+	snprintf(version, sizeof version, "%d", TSQ_SCHEMA_VERSION);
 	const struct tsq_script_var vars[] = {
 		{"schema", o->schema},
+		{"schema_version", version},
 		{"chunk_interval", o->chunk_interval},
 		{"backend", backend},
 		{"numeric", o->numeric ? "true" : "false"},
@@ -284,10 +302,12 @@ install(PGconn *conn, struct options *o, const struct tsq_backend *b)
 	const struct tsq_script_var tokens[] = {
 		{"price", o->numeric ? "numeric" : "double precision"},
 		{"partitioning", tsq_backend_table_clause(o->backend)},
+		{"schema_version", version},
 		{NULL, NULL},
 	};
 	const char *flags[] = { o->rollups ? "rollups" : NULL, NULL };
-	struct tsq_script_opts so = { vars, tokens, flags, o->dry_run ? stdout : NULL };
+	struct tsq_script_opts so = { vars, tokens, flags, o->dry_run ? stdout : NULL,
+		o->schema_version };
 
 	if (o->table) {
 		char convert[64];
@@ -328,14 +348,17 @@ install(PGconn *conn, struct options *o, const struct tsq_backend *b)
 out:
 	if (rc == TSQ_EXIT_OK && !o->dry_run) {
 		const char *what = o->table ? o->table : o->schema;
-		const char *version = o->backend == TSQ_BACKEND_TIMESCALEDB ?
+		const char *tsv = o->backend == TSQ_BACKEND_TIMESCALEDB ?
 		    b->timescaledb_version : "";
+		if (!o->table && o->schema_version > 0 && o->schema_version < TSQ_SCHEMA_VERSION)
+			tsq_info("brought \"%s\" from version %d of tsq's schema to %d", what,
+			    o->schema_version, TSQ_SCHEMA_VERSION);
 		if (executed == 0)
 			tsq_info("\"%s\" is up to date (%s%s%s): nothing to do", what, backend,
-			    *version ? " " : "", version);
+			    *tsv ? " " : "", tsv);
 		else
 			tsq_info("\"%s\" is ready (%s%s%s): %d change%s", what, backend,
-			    *version ? " " : "", version, executed, executed == 1 ? "" : "s");
+			    *tsv ? " " : "", tsv, executed, executed == 1 ? "" : "s");
 	} else if (rc == TSQ_EXIT_OK && executed == 0) {
 		printf("-- nothing to do\n");
 	}
@@ -345,8 +368,9 @@ out:
 
 /* The options into O: -1 to go on, else the exit status (reported). */
 static int
-parse_options(int argc, char **argv, struct options *o)
+parse_options(int argc, char **argv, void *arg)
 {
+	struct options *o = arg;
 	struct tsq_optparser p;
 	int64_t chunk_usec = 86400 * TSQ_USEC_PER_SEC;
 	int c, v;
@@ -408,14 +432,8 @@ parse_options(int argc, char **argv, struct options *o)
 				return TSQ_EXIT_USAGE;
 		}
 	}
-	if (o->common.help) {
-		usage();
-		return TSQ_EXIT_OK;
-	}
-	if (o->common.version) {
-		tsq_print_version();
-		return TSQ_EXIT_OK;
-	}
+	if (o->common.help || o->common.version)
+		return -1;
 	if (optind < argc) {
 		tsq_error("too many command-line arguments (first is \"%s\")", argv[optind]);
 		tsq_try_help();
@@ -444,8 +462,9 @@ parse_options(int argc, char **argv, struct options *o)
 
 /* The local cluster if asked for, the connection, the backend, the schema. */
 static int
-run(struct options *o)
+run(void *arg)
 {
+	struct options *o = arg;
 	struct tsq_local local;
 	PGconn *conn = NULL;
 	struct tsq_backend backend;
@@ -481,21 +500,6 @@ out:
 	return rc;
 }
 
-static int
-tool_main(int argc, char **argv)
-{
-	struct options o;
-	int rc;
+static struct options options;
 
-	if (tsq_opt_start(argc, argv, usage))
-		return TSQ_EXIT_OK;
-	memset(&o, 0, sizeof o);
-	rc = parse_options(argc, argv, &o);
-	return rc < 0 ? run(&o) : rc;
-}
-
-int
-main(int argc, char **argv)
-{
-	return tsq_stdout_finish(tool_main(argc, argv));
-}
+TSQ_TOOL_MAIN(usage, parse_options, run, NULL, &options)

@@ -253,8 +253,9 @@ number_params(struct tsq_query *q, struct tsq_buf *err)
 /*
  * TEXT with each @name@ of a shipped fragment (sql/queries/fragments/) in
  * its SQL replaced by the fragment's text: SQL that several queries share,
- * such as the candles or bars an indicator reads.  Comments, literals and
- * quoted names are left as they are.
+ * such as the candles or bars an indicator reads; the repeat blocks of both
+ * written out (tsq_sql_repeat).  Comments, literals and quoted names are
+ * left as they are.
  */
 static char *
 expand_fragments(const char *text)
@@ -276,7 +277,9 @@ expand_fragments(const char *text)
 				if (strncmp(s + 1, names[i], n) == 0 && s[n + 1] == '@') {
 					char file[64];
 					snprintf(file, sizeof file, "queries/fragments/%s.sql", names[i]);
-					tsq_buf_adds(&out, tsq_sql_file(file));
+					char *fragment = tsq_sql_repeat(tsq_sql_file(file));
+					tsq_buf_adds(&out, fragment);
+					free(fragment);
 					s += n + 2;
 					done = true;
 				}
@@ -332,7 +335,9 @@ parse_query(const char *name, const char *source, const char *text, struct tsq_q
 			return false;
 		p += len + (eol != NULL);
 	}
-	q->text = expand_fragments(text);
+	char *repeated = tsq_sql_repeat(text);
+	q->text = expand_fragments(repeated);
+	free(repeated);
 	return number_params(q, err);
 }
 

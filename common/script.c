@@ -15,6 +15,7 @@ struct step {
 	char *only;
 	char **each;		/* "-- each:" lines: token settings, one run each */
 	int neach;
+	int version;		/* "-- version:": the schema version of its present form */
 	struct tsq_buf sql;
 };
 
@@ -92,6 +93,50 @@ param_count(const char *sql)
 	return max;
 }
 
+static void
+add_each(struct step *st, char *settings)
+{
+	st->each = xreallocarray(st->each, (size_t)st->neach + 1, sizeof *st->each);
+	st->each[st->neach++] = settings;
+}
+
+/* The "-- each:" lines of list NAME (sql/lists/NAME.sql), copied, in order; NULL ends. */
+static char **
+list_lines(const char *name)
+{
+	char path[128];
+	const char *text;
+	char **lines = xcalloc(1, sizeof *lines);
+	size_t n = 0;
+
+	snprintf(path, sizeof path, "lists/%s.sql", name);
+	if ((text = tsq_sql_file(path)) == NULL)
+		return lines;
+	for (const char *p = text; *p;) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		char *line = xstrndup(p, len), *v = header_value(line, "each");
+		if (v) {
+			lines = xreallocarray(lines, n + 2, sizeof *lines);
+			lines[n++] = v;
+			lines[n] = NULL;
+		}
+		free(line);
+		p += len + (eol != NULL);
+	}
+	return lines;
+}
+
+/* Each line of list NAME as an "-- each:" line of ST. */
+static void
+add_list(struct step *st, const char *name)
+{
+	char **lines = list_lines(name);
+	for (char **l = lines; *l; l++)
+		add_each(st, *l);
+	free(lines);
+}
+
 static size_t
 parse_steps(const char *text, struct step **out)
 {
@@ -120,9 +165,13 @@ parse_steps(const char *text, struct step **out)
 			free(steps[n - 1].only);
 			steps[n - 1].only = v;
 		} else if (n > 0 && (v = header_value(line, "each")) != NULL) {
-			struct step *st = &steps[n - 1];
-			st->each = xreallocarray(st->each, (size_t)st->neach + 1, sizeof *st->each);
-			st->each[st->neach++] = v;
+			add_each(&steps[n - 1], v);
+		} else if (n > 0 && (v = header_value(line, "each-of")) != NULL) {
+			add_list(&steps[n - 1], v);
+			free(v);
+		} else if (n > 0 && (v = header_value(line, "version")) != NULL) {
+			steps[n - 1].version = atoi(v);
+			free(v);
 		} else if (n > 0) {
 			tsq_buf_adds(&steps[n - 1].sql, line);
 			tsq_buf_addc(&steps[n - 1].sql, '\n');
@@ -211,6 +260,62 @@ step_tokens(const char *each, const struct tsq_script_var *tokens, char **copy)
 	return t;
 }
 
+/* Whether LINE is "-- end repeat", blanks allowed. */
+static bool
+is_end_repeat(const char *line)
+{
+	line += strspn(line, " \t");
+	if (strncmp(line, "--", 2) != 0)
+		return false;
+	line += 2 + strspn(line + 2, " \t");
+	if (strncmp(line, "end repeat", 10) != 0)
+		return false;
+	line += 10;
+	return line[strspn(line, " \t\r")] == '\0';
+}
+
+char *
+tsq_sql_repeat(const char *text)
+{
+	struct tsq_buf out = TSQ_BUF_INIT, block = TSQ_BUF_INIT;
+	char **lines = NULL;
+
+	for (const char *p = text; *p;) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) + 1 : strlen(p);
+		char *line = xstrndup(p, len), *head = xstrndup(p, eol ? len - 1 : len), *v;
+
+		if (lines == NULL && tsq_sql_header(head, "repeat", &v)) {
+			lines = list_lines(v);
+		} else if (lines && is_end_repeat(head)) {
+			for (char **l = lines; *l; l++) {
+				char *copy;
+				struct tsq_script_var *tokens = step_tokens(*l, NULL, &copy);
+				tsq_sql_substitute(&out, block.data, tokens);
+				free(tokens);
+				free(copy);
+				free(*l);
+			}
+			free(lines);
+			lines = NULL;
+			tsq_buf_reset(&block);
+		} else {
+			tsq_buf_adds(lines ? &block : &out, line);
+		}
+		free(line);
+		free(head);
+		p += len;
+	}
+	if (lines) {	/* no end: the block as written */
+		tsq_buf_adds(&out, block.data);
+		for (char **l = lines; *l; l++)
+			free(*l);
+		free(lines);
+	}
+	tsq_buf_free(&block);
+	return tsq_buf_detach(&out);
+}
+
 /* One run of step S with TOKENS; NULL, or the failed result. */
 static PGresult *
 run_step(PGconn *conn, const struct step *s, const struct tsq_script_opts *opts,
@@ -222,7 +327,8 @@ run_step(PGconn *conn, const struct step *s, const struct tsq_script_opts *opts,
 	PGresult *failed = NULL;
 
 	tsq_sql_substitute(&name, s->name, tokens);
-	if (s->unless) {
+	/* A step whose object changed since the schema's version replaces it. */
+	if (s->unless && s->version <= opts->from_version) {
 		tsq_sql_substitute(&unless, s->unless, tokens);
 		PGresult *res = exec_with(conn, unless.data, values, nvalues);
 		bool skip = tsq_result_ok(res) && PQntuples(res) == 1 &&
@@ -238,7 +344,9 @@ run_step(PGconn *conn, const struct step *s, const struct tsq_script_opts *opts,
 			goto out;
 		}
 	}
-	tsq_sql_substitute(&sql, s->sql.data, tokens);
+	char *body = tsq_sql_repeat(s->sql.data);
+	tsq_sql_substitute(&sql, body, tokens);
+	free(body);
 	tsq_buf_rtrim(&sql);
 	if (opts->dry_run) {
 		fprintf(opts->dry_run, "-- %s\n", name.data);

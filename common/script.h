@@ -9,6 +9,10 @@
  *	-- only: rollups                      run only when that flag is set
  *	-- each: table=ohlcv; days=7          run the step once per such line,
  *	-- each: table=trades; days=2         each time with these @tokens@
+ *	-- each-of: rollups                   once per "-- each:" line of a list
+ *	                                      (sql/lists/rollups.sql)
+ *	-- version: 2                         the schema version in which the
+ *	                                      step's object took its present form
  *
  * followed by the SQL to run.  Variables are passed as bind parameters, never
  * pasted into the text; a statement that cannot take parameters (DDL) gets
@@ -16,6 +20,16 @@
  * unless: check and the step's name) whose values are fixed choices made by
  * tsq itself (such as the price column type) or written in the script's
  * each: lines, never input.
+ *
+ * A step with "-- version: N" runs even when its unless: check finds its
+ * object, on a schema whose recorded version is below N: it replaces the
+ * object in place (CREATE OR REPLACE), which is how a schema made by an
+ * earlier tsq is brought up to date.  The versions and what changed in each
+ * are listed in sql/finish.sql.
+ *
+ * Within a step's SQL, and within a query's (query.c), the lines between
+ * "-- repeat: NAME" and "-- end repeat" are written once per line of list
+ * NAME, with that line's @tokens@.
  */
 #ifndef TSQ_SCRIPT_H
 #define TSQ_SCRIPT_H
@@ -37,6 +51,7 @@ struct tsq_script_opts {
 	const struct tsq_script_var *tokens;	/* @name@ substitutions, NULL name ends */
 	const char *const *flags;		/* enabled "only:" flags, NULL ends */
 	FILE *dry_run;				/* print instead of executing */
+	int from_version;			/* the schema's recorded version, 0: none */
 };
 
 struct tsq_script_outcome {
@@ -67,6 +82,13 @@ void tsq_sql_substitute(struct tsq_buf *out, const char *sql, const struct tsq_s
  * (trailing blanks dropped).
  */
 bool tsq_sql_header(char *line, const char *key, char **value);
+
+/*
+ * TEXT with its "-- repeat: NAME" ... "-- end repeat" blocks written once
+ * per line of list NAME, the line's @tokens@ substituted (others are left).
+ * Returns a string to free.
+ */
+char *tsq_sql_repeat(const char *text);
 
 /* The SQL files compiled into the binaries, by path under sql/. */
 const char *tsq_sql_file(const char *path);

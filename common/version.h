@@ -4,4 +4,10 @@
 
 #define TSQ_VERSION "0.1.0"
 
+/*
+ * The version of tsq's schema that tsq-init makes, recorded in
+ * tsq.installations; what changed in each is listed in sql/finish.sql.
+ */
+#define TSQ_SCHEMA_VERSION 2
+
 #endif

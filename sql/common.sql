@@ -156,21 +156,21 @@ SELECT tsq.ensure_schema($1);
 
 -- step: created function tsq.rollup_for
 -- unless: SELECT to_regprocedure('tsq.rollup_for(interval,text)') IS NOT NULL
--- The rollup the bars query reads for bars of BUCKET: the coarsest whose
--- bucket divides it (ohlcv_1d, _4h, _1h, _15m, _5m), or NULL for the
+-- The rollup the bars query reads for bars of BUCKET: the coarsest of the
+-- ladder (sql/lists/rollups.sql) whose bucket divides it, or NULL for the
 -- 1-minute candles (no rollup divides it, or SOURCE is not 'auto').
 -- Immutable, so a query that calls it with bound values decides at plan time.
 CREATE FUNCTION tsq.rollup_for(bucket interval, source text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
-    SELECT CASE
-        WHEN source IS DISTINCT FROM 'auto' THEN NULL
-        WHEN s % 86400 = 0 THEN 'ohlcv_1d'
-        WHEN s % 14400 = 0 THEN 'ohlcv_4h'
-        WHEN s % 3600 = 0 THEN 'ohlcv_1h'
-        WHEN s % 900 = 0 THEN 'ohlcv_15m'
-        WHEN s % 300 = 0 THEN 'ohlcv_5m'
-    END
-    FROM (SELECT extract(epoch FROM bucket)::numeric AS s) b
+    SELECT rollup
+    FROM (SELECT NULL::text AS rollup, NULL::numeric AS seconds WHERE false
+-- repeat: rollups
+          UNION ALL SELECT '@rollup@', @seconds@
+-- end repeat
+         ) ladder, (SELECT extract(epoch FROM bucket)::numeric AS s) b
+    WHERE source IS NOT DISTINCT FROM 'auto' AND s % seconds = 0
+    ORDER BY seconds DESC
+    LIMIT 1
 $fn$;
 
 -- step: created aggregate tsq.ema
@@ -240,11 +240,11 @@ CREATE AGGREGATE tsq.wilder_sum(double precision, integer) (
 );
 
 -- step: defined tsq.rsi_final as TA-Lib computes RSI
--- unless: SELECT EXISTS (SELECT 1 FROM pg_proc WHERE oid = to_regprocedure('tsq.rsi_final(double precision[])') AND prosrc LIKE '%1e-8%')
+-- unless: SELECT to_regprocedure('tsq.rsi_final(double precision[])') IS NOT NULL
+-- version: 2
 -- The value of tsq.rsi (below) from its state: 100 * gain / (gain + loss)
 -- as TA-Lib writes it, and 0 where both are below 1e-8 (a flat series, as
--- TA-Lib has it).  Replaced in place on databases made before tsq gave 100
--- there.
+-- TA-Lib has it).
 CREATE OR REPLACE FUNCTION tsq.rsi_final(s double precision[]) RETURNS double precision
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
     SELECT CASE

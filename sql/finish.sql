@@ -1,11 +1,21 @@
--- The last script tsq-init runs: record the schema version, so that later
--- releases know what they are migrating from.
+-- The last script tsq-init runs: record the version of tsq's schema, so
+-- that a later tsq-init knows what to bring up to date.
+--
+-- The versions (TSQ_SCHEMA_VERSION in common/version.h).  A step marked
+-- "-- version: N" in the scripts is what changed in version N: on a schema
+-- recorded at an earlier version it runs again, replacing its object in
+-- place, in the scripts' order (see common/script.h).
+--   1  the first schema (tsq-init of 0.1.0 before versions were kept).
+--   2  tsq.rsi_final gives 0, not 100, for a flat series (as TA-Lib);
+--      tsq.partitions reads bounds without locking the partitions; on
+--      Citus, tsq.create_partitions uses create_time_partitions and
+--      tsq.has_partitions reads the catalog without locks.
 
--- step: recorded schema version 1
--- unless: SELECT EXISTS (SELECT 1 FROM tsq.installations WHERE schema_name = $1 AND version = 1 AND backend = $2 AND numeric_prices = $3::boolean)
--- params: schema, backend, numeric
+-- step: recorded schema version @schema_version@
+-- unless: SELECT EXISTS (SELECT 1 FROM tsq.installations WHERE schema_name = $1 AND version = $4::integer AND backend = $2 AND numeric_prices = $3::boolean)
+-- params: schema, backend, numeric, schema_version
 INSERT INTO tsq.installations (schema_name, version, backend, numeric_prices)
-VALUES ($1, 1, $2, $3::boolean)
+VALUES ($1, $4::integer, $2, $3::boolean)
 ON CONFLICT (schema_name) DO UPDATE
 SET version = excluded.version, backend = excluded.backend,
     numeric_prices = excluded.numeric_prices, updated_at = now();

@@ -40,17 +40,17 @@ SQL
 	assert_output ""
 	assert_regex "$stderr" 'created table ohlcv'
 	assert_regex "${stderr_lines[-1]}" "^tsq-init: \"public\" is ready \\($TSQ_TEST_KIND[^)]*\\): [0-9]+ changes$"
-	run tsq_psql -c "SELECT string_agg(column_name || ':' || data_type || ':' || is_nullable || ':' || coalesce(column_default, ''), ' ' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'ohlcv'"
+	run -0 tsq_psql -c "SELECT string_agg(column_name || ':' || data_type || ':' || is_nullable || ':' || coalesce(column_default, ''), ' ' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'ohlcv'"
 	assert_output "time:timestamp with time zone:NO: symbol:text:NO: timeframe:text:NO:'1m'::text open:double precision:NO: high:double precision:NO: low:double precision:NO: close:double precision:NO: volume:double precision:NO:0 trades:integer:YES: vwap:double precision:YES: source:text:YES:"
-	run tsq_psql -c "SELECT conrelid::regclass || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'p' AND connamespace = 'public'::regnamespace AND conrelid::regclass::text IN ('symbols', 'ohlcv', 'trades', 'quotes') ORDER BY 1"
+	run -0 tsq_psql -c "SELECT conrelid::regclass || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'p' AND connamespace = 'public'::regnamespace AND conrelid::regclass::text IN ('symbols', 'ohlcv', 'trades', 'quotes') ORDER BY 1"
 	assert_output "ohlcv PRIMARY KEY (symbol, timeframe, \"time\")
 quotes PRIMARY KEY (symbol, \"time\", quote_id)
 symbols PRIMARY KEY (symbol)
 trades PRIMARY KEY (symbol, \"time\", trade_id)"
-	run tsq_psql -c "SELECT string_agg(column_name || ':' || data_type, ' ' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_schema = 'public' AND table_name IN ('trades') "
+	run -0 tsq_psql -c "SELECT string_agg(column_name || ':' || data_type, ' ' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_schema = 'public' AND table_name IN ('trades') "
 	assert_output "time:timestamp with time zone symbol:text price:double precision size:double precision side:text trade_id:bigint exchange:text conditions:ARRAY source:text"
-	run tsq_psql -c "SELECT version, backend, numeric_prices FROM tsq.installations WHERE schema_name = 'public'"
-	assert_output "1|$TSQ_TEST_KIND|f"
+	run -0 tsq_psql -c "SELECT version, backend, numeric_prices FROM tsq.installations WHERE schema_name = 'public'"
+	assert_output "2|$TSQ_TEST_KIND|f"
 }
 
 @test "init: a second run changes nothing and says so" {
@@ -63,33 +63,58 @@ trades PRIMARY KEY (symbol, \"time\", trade_id)"
 	assert_equal "$(catalog)" "$before"
 }
 
+@test "init: a schema made by an earlier tsq is brought up to date; one made by a later tsq is refused" {
+	tsq-init -q
+	# What version 1 had: tsq.rsi_final gave 100 for a flat series.
+	tsq_psql -c "UPDATE tsq.installations SET version = 1" \
+		-c "CREATE OR REPLACE FUNCTION tsq.rsi_final(s double precision[]) RETURNS double precision LANGUAGE sql IMMUTABLE AS 'SELECT CASE WHEN s[5] IS NULL OR s[1] < s[5] THEN NULL WHEN s[3] + s[4] = 0 THEN 100 ELSE 100 * (s[3] / (s[3] + s[4])) END'"
+	run -0 tsq_psql -c "SELECT tsq.rsi_final('{14,14,0,0,14}')"
+	assert_output 100
+	run -0 --separate-stderr tsq-init
+	assert_equal "${stderr_lines[0]}" "tsq-init: defined tsq.rsi_final as TA-Lib computes RSI"
+	assert_regex "$stderr" "tsq-init: brought \"public\" from version 1 of tsq's schema to 2"
+	run -0 tsq_psql -c "SELECT tsq.rsi_final('{14,14,0,0,14}')" -c "SELECT version FROM tsq.installations"
+	assert_output "0
+2"
+	run -0 --separate-stderr tsq-init
+	assert_regex "$stderr" "nothing to do"
+
+	tsq_psql -c "UPDATE tsq.installations SET version = 3"
+	before=$(catalog)
+	run -65 --separate-stderr tsq-init
+	assert_output ""
+	assert_equal "$stderr" "tsq-init: error: schema \"public\" is at version 3 of tsq's schema, made by a newer tsq; this tsq-init knows versions up to 2
+tsq-init: hint: run the newer release's tsq-init, or install that release"
+	assert_equal "$(catalog)" "$before"
+}
+
 @test "init: time partitioning on the backend's own terms" {
 	tsq-init -q
 	if [ "$TSQ_TEST_KIND" = timescaledb ]; then
-		run tsq_psql -c "SELECT hypertable_name, compression_enabled FROM timescaledb_information.hypertables ORDER BY 1"
+		run -0 tsq_psql -c "SELECT hypertable_name, compression_enabled FROM timescaledb_information.hypertables ORDER BY 1"
 		assert_output "ohlcv|t
 quotes|t
 trades|t"
-		run tsq_psql -c "SELECT segmentby, orderby FROM timescaledb_information.hypertable_compression_settings WHERE hypertable = 'ohlcv'::regclass"
+		run -0 tsq_psql -c "SELECT segmentby, orderby FROM timescaledb_information.hypertable_compression_settings WHERE hypertable = 'ohlcv'::regclass"
 		assert_output 'symbol,timeframe|"time" DESC'
-		run tsq_psql -c "SELECT d.interval_length FROM _timescaledb_catalog.dimension d JOIN _timescaledb_catalog.hypertable h ON h.id = d.hypertable_id WHERE h.table_name = 'ohlcv'"
+		run -0 tsq_psql -c "SELECT d.interval_length FROM _timescaledb_catalog.dimension d JOIN _timescaledb_catalog.hypertable h ON h.id = d.hypertable_id WHERE h.table_name = 'ohlcv'"
 		assert_output "86400000000"
-		run tsq_psql -c "SELECT count(*) FROM timescaledb_information.jobs WHERE proc_name = 'policy_compression'"
+		run -0 tsq_psql -c "SELECT count(*) FROM timescaledb_information.jobs WHERE proc_name = 'policy_compression'"
 		assert_output "3"
 	elif [ "$TSQ_TEST_KIND" = citus ]; then
 		# Citus's own daily partitions (create_time_partitions), yesterday
 		# to 7 days ahead, named by its convention; a row lands in its day's.
-		run tsq_psql -c "SELECT parent_table, count(*), min(from_value::timestamptz) = date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - INTERVAL '1 day',
+		run -0 tsq_psql -c "SELECT parent_table, count(*), min(from_value::timestamptz) = date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - INTERVAL '1 day',
 		                        max(to_value::timestamptz) = date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + INTERVAL '8 days'
 		                 FROM time_partitions GROUP BY 1 ORDER BY parent_table::text"
 		assert_output "ohlcv|9|t|t
 quotes|9|t|t
 trades|9|t|t"
 		tsq_psql -c "INSERT INTO ohlcv (time, symbol, open, high, low, close) VALUES (now(), 'BTC', 1, 2, 0.5, 1.5)"
-		run tsq_psql -c "SELECT count(*) FROM ohlcv_p$(date -u +%Y_%m_%d)"
+		run -0 tsq_psql -c "SELECT count(*) FROM ohlcv_p$(date -u +%Y_%m_%d)"
 		assert_output 1
 	else
-		run tsq_psql -c "SELECT c.relname, c.relkind FROM pg_class c WHERE c.relname IN ('ohlcv', 'trades', 'quotes') ORDER BY 1"
+		run -0 tsq_psql -c "SELECT c.relname, c.relkind FROM pg_class c WHERE c.relname IN ('ohlcv', 'trades', 'quotes') ORDER BY 1"
 		assert_output "ohlcv|p
 quotes|p
 trades|p"
@@ -97,16 +122,16 @@ trades|p"
 		ahead=$(date -u -d '+7 days' +%Y%m%d)
 		behind=$(date -u -d '-1 day' +%Y%m%d)
 		before=$(date -u -d '-2 days' +%Y%m%d)
-		run tsq_psql -c "SELECT count(*) FROM pg_inherits WHERE inhparent = 'ohlcv'::regclass"
+		run -0 tsq_psql -c "SELECT count(*) FROM pg_inherits WHERE inhparent = 'ohlcv'::regclass"
 		assert_output "9"
-		run tsq_psql -c "SELECT pg_get_expr(relpartbound, oid) FROM pg_class WHERE relname = 'ohlcv_p$today'"
+		run -0 tsq_psql -c "SELECT pg_get_expr(relpartbound, oid) FROM pg_class WHERE relname = 'ohlcv_p$today'"
 		assert_output "FOR VALUES FROM ('$(date -u +%Y-%m-%d) 00:00:00+00') TO ('$(date -u -d '+1 day' +%Y-%m-%d) 00:00:00+00')"
-		run tsq_psql -c "SELECT to_regclass('ohlcv_p$ahead') IS NOT NULL, to_regclass('ohlcv_p$behind') IS NOT NULL,
+		run -0 tsq_psql -c "SELECT to_regclass('ohlcv_p$ahead') IS NOT NULL, to_regclass('ohlcv_p$behind') IS NOT NULL,
 		                        to_regclass('trades_p$today') IS NOT NULL, to_regclass('ohlcv_p$before') IS NULL"
 		assert_output "t|t|t|t"
 		# A row lands in its day's partition.
 		tsq_psql -c "INSERT INTO ohlcv (time, symbol, open, high, low, close) VALUES (now(), 'BTC', 1, 2, 0.5, 1.5)"
-		run tsq_psql -c "SELECT tableoid::regclass FROM ohlcv"
+		run -0 tsq_psql -c "SELECT tableoid::regclass FROM ohlcv"
 		assert_output "ohlcv_p$today"
 	fi
 }
@@ -123,14 +148,14 @@ SQL
 			tsq_psql -c "SELECT tsq.refresh_rollup('public', '$r', NULL, NULL)" >/dev/null
 		done
 		tsq_psql -c "SELECT name || ' ' || source || ' ' || bucket FROM tsq.rollups ORDER BY bucket" >"$BATS_TEST_TMPDIR/rollups"
-		run cat "$BATS_TEST_TMPDIR/rollups"
+		run -0 cat "$BATS_TEST_TMPDIR/rollups"
 		assert_output "ohlcv_5m ohlcv 00:05:00
 ohlcv_15m ohlcv_5m 00:15:00
 ohlcv_1h ohlcv_15m 01:00:00
 ohlcv_4h ohlcv_1h 04:00:00
 ohlcv_1d ohlcv_1h 1 day"
 	else
-		run tsq_psql -c "SELECT view_name, materialized_only FROM timescaledb_information.continuous_aggregates ORDER BY 1"
+		run -0 tsq_psql -c "SELECT view_name, materialized_only FROM timescaledb_information.continuous_aggregates ORDER BY 1"
 		assert_output "ohlcv_15m|f
 ohlcv_1d|f
 ohlcv_1h|f
@@ -181,38 +206,38 @@ SQL
 
 @test "init: time_bucket, first and last give the same answers on both backends" {
 	tsq-init -q
-	run tsq_psql -c "SET search_path = public, tsq" -c "SET TimeZone = 'UTC'" -c "SELECT time_bucket('5 minutes', '2024-01-01 00:07:30+00'::timestamptz), time_bucket('1 day', '2024-01-01 13:00+00'::timestamptz), time_bucket('1 week', '2024-01-03 13:00+00'::timestamptz), time_bucket('1 month', '2024-02-15 13:00+00'::timestamptz), time_bucket('4 hours', '1999-12-31 23:00+00'::timestamptz)"
+	run -0 tsq_psql -c "SET search_path = public, tsq" -c "SET TimeZone = 'UTC'" -c "SELECT time_bucket('5 minutes', '2024-01-01 00:07:30+00'::timestamptz), time_bucket('1 day', '2024-01-01 13:00+00'::timestamptz), time_bucket('1 week', '2024-01-03 13:00+00'::timestamptz), time_bucket('1 month', '2024-02-15 13:00+00'::timestamptz), time_bucket('4 hours', '1999-12-31 23:00+00'::timestamptz)"
 	assert_output "2024-01-01 00:05:00+00|2024-01-01 00:00:00+00|2024-01-01 00:00:00+00|2024-02-01 00:00:00+00|1999-12-31 20:00:00+00"
-	run tsq_psql -c "SET search_path = public, tsq" -c "SELECT first(v, t), last(v, t), first(s, t), last(s, t) FROM (VALUES (2.5::float8, 'b', '2024-01-02'::timestamptz), (1.5, 'a', '2024-01-01'), (3.5, 'c', '2024-01-03')) AS x(v, s, t)"
+	run -0 tsq_psql -c "SET search_path = public, tsq" -c "SELECT first(v, t), last(v, t), first(s, t), last(s, t) FROM (VALUES (2.5::float8, 'b', '2024-01-02'::timestamptz), (1.5, 'a', '2024-01-01'), (3.5, 'c', '2024-01-03')) AS x(v, s, t)"
 	assert_output "1.5|3.5|a|c"
 }
 
 @test "init: --no-rollups creates no rollups" {
 	run --separate-stderr tsq-init --no-rollups
 	assert_success
-	run tsq_psql -c "SELECT count(*) FROM pg_class WHERE relname IN ('ohlcv_5m', 'ohlcv_15m', 'ohlcv_1h', 'ohlcv_4h', 'ohlcv_1d')"
+	run -0 tsq_psql -c "SELECT count(*) FROM pg_class WHERE relname IN ('ohlcv_5m', 'ohlcv_15m', 'ohlcv_1h', 'ohlcv_4h', 'ohlcv_1d')"
 	assert_output "0"
-	run tsq_psql -c "SELECT to_regclass('ohlcv') IS NOT NULL"
+	run -0 tsq_psql -c "SELECT to_regclass('ohlcv') IS NOT NULL"
 	assert_output "t"
 }
 
 @test "init: --numeric stores prices and volumes as numeric" {
 	run --separate-stderr tsq-init --numeric
 	assert_success
-	run tsq_psql -c "SELECT string_agg(column_name || ':' || data_type, ' ' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'ohlcv' AND column_name IN ('open', 'volume', 'vwap', 'trades')"
+	run -0 tsq_psql -c "SELECT string_agg(column_name || ':' || data_type, ' ' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'ohlcv' AND column_name IN ('open', 'volume', 'vwap', 'trades')"
 	assert_output "open:numeric volume:numeric trades:integer vwap:numeric"
-	run tsq_psql -c "SELECT numeric_prices FROM tsq.installations"
+	run -0 tsq_psql -c "SELECT numeric_prices FROM tsq.installations"
 	assert_output "t"
 }
 
 @test "init: --schema puts everything in that schema, whatever its name" {
 	run --separate-stderr tsq-init --schema 'Market "data"; x'
 	assert_success
-	run tsq_psql -c "SELECT count(*) FROM pg_tables WHERE schemaname = 'Market \"data\"; x' AND tablename IN ('symbols', 'ohlcv', 'trades', 'quotes')"
+	run -0 tsq_psql -c "SELECT count(*) FROM pg_tables WHERE schemaname = 'Market \"data\"; x' AND tablename IN ('symbols', 'ohlcv', 'trades', 'quotes')"
 	assert_output "4"
-	run tsq_psql -c "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+	run -0 tsq_psql -c "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
 	assert_output "0"
-	run --separate-stderr tsq-init --schema 'Market "data"; x'
+	run -0 --separate-stderr tsq-init --schema 'Market "data"; x'
 	assert_regex "$stderr" 'is up to date'
 }
 
@@ -224,7 +249,7 @@ SQL
 	assert_line "CREATE TABLE ohlcv ("
 	assert_line -- "-- created table ohlcv"
 	assert_equal "$(catalog 2>/dev/null)" "$before"
-	run tsq_psql -c "SELECT to_regclass('ohlcv') IS NULL, to_regnamespace('tsq') IS NULL"
+	run -0 tsq_psql -c "SELECT to_regclass('ohlcv') IS NULL, to_regnamespace('tsq') IS NULL"
 	assert_output "t|t"
 	tsq-init -q
 	run --separate-stderr tsq-init --dry-run
@@ -243,7 +268,7 @@ SQL
 	refute_line "DROP TABLE victim;"
 	# Fed to psql, the script fails where it needs its parameters, and drops nothing.
 	echo "$output" | psql -X -q >/dev/null 2>&1 || true
-	run tsq_psql -c "SELECT to_regclass('victim') IS NOT NULL"
+	run -0 tsq_psql -c "SELECT to_regclass('victim') IS NOT NULL"
 	assert_output "t"
 }
 
@@ -253,9 +278,9 @@ SQL
 	run --separate-stderr tsq-init --table ticks --time-column ts
 	if [ "$TSQ_TEST_KIND" = timescaledb ]; then
 		assert_success
-		run tsq_psql -c "SELECT hypertable_name, num_chunks > 1 FROM timescaledb_information.hypertables"
+		run -0 tsq_psql -c "SELECT hypertable_name, num_chunks > 1 FROM timescaledb_information.hypertables"
 		assert_output "ticks|t"
-		run tsq_psql -c "SELECT count(*), sum(px) FROM ticks"
+		run -0 tsq_psql -c "SELECT count(*), sum(px) FROM ticks"
 		assert_output "100|5050"
 		run --separate-stderr tsq-init --table ticks --time-column ts
 		assert_success
@@ -265,7 +290,7 @@ SQL
 		title="plain PostgreSQL"
 		[ "$TSQ_TEST_KIND" = citus ] && title=Citus
 		assert_equal "${stderr_lines[-2]}" "tsq-init: error: $title cannot turn an existing table into a partitioned table in place"
-		run tsq_psql -c "SELECT relkind FROM pg_class WHERE relname = 'ticks'"
+		run -0 tsq_psql -c "SELECT relkind FROM pg_class WHERE relname = 'ticks'"
 		assert_output "r"
 	fi
 }
@@ -294,17 +319,17 @@ tsq-init: hint: install the timescaledb extension, or use --backend=postgres"
 	assert_equal "$status" 69
 	assert_equal "$stderr" "tsq-init: error: TimescaleDB is installed on the server but not loaded
 tsq-init: hint: add timescaledb to shared_preload_libraries in postgresql.conf, restart the server, and run tsq-init again"
-	run tsq_psql -c "SELECT to_regnamespace('tsq') IS NULL, to_regclass('ohlcv') IS NULL"
+	run -0 tsq_psql -c "SELECT to_regnamespace('tsq') IS NULL, to_regclass('ohlcv') IS NULL"
 	assert_output "t|t"
 	run --separate-stderr tsq-init
 	assert_success
 	assert_equal "${stderr_lines[0]}" "tsq-init: warning: TimescaleDB is installed on the server but not loaded: using plain PostgreSQL"
 	assert_equal "${stderr_lines[1]}" "tsq-init: hint: add timescaledb to shared_preload_libraries in postgresql.conf, restart the server, and run tsq-init again"
 	assert_regex "${stderr_lines[-1]}" '^tsq-init: "public" is ready \(postgres\): [0-9]+ changes$'
-	run tsq_psql -c "SELECT relkind FROM pg_class WHERE relname = 'ohlcv'"
+	run -0 tsq_psql -c "SELECT relkind FROM pg_class WHERE relname = 'ohlcv'"
 	assert_output "p"
 	# The session survived: nothing was tried that makes the server end it.
-	run grep -c 'must be preloaded' "$TSQ_TEST_TMP/pg/log"
+	run -1 grep -c 'must be preloaded' "$TSQ_TEST_TMP/pg/log"
 	assert_output 0
 	# Later runs keep the backend the schema was made for, quietly.
 	run --separate-stderr tsq-init
@@ -318,7 +343,7 @@ tsq-init: hint: add timescaledb to shared_preload_libraries in postgresql.conf, 
 @test "init: --backend postgres works on either server" {
 	run --separate-stderr tsq-init --backend postgres --no-rollups
 	assert_success
-	run tsq_psql -c "SELECT relkind FROM pg_class WHERE relname = 'ohlcv'"
+	run -0 tsq_psql -c "SELECT relkind FROM pg_class WHERE relname = 'ohlcv'"
 	assert_output "p"
 }
 
@@ -333,7 +358,7 @@ tsq-init: hint: add timescaledb to shared_preload_libraries in postgresql.conf, 
 	assert_equal "${stderr_lines[0]}" 'tsq-init: error: option --stop works only with --local'
 	run --separate-stderr tsq-init --table x
 	assert_equal "$status" 64
-	run tsq_psql -c "SELECT to_regnamespace('tsq') IS NULL"
+	run -0 tsq_psql -c "SELECT to_regnamespace('tsq') IS NULL"
 	assert_output "t"
 }
 
@@ -341,11 +366,11 @@ tsq-init: hint: add timescaledb to shared_preload_libraries in postgresql.conf, 
 	run --separate-stderr tsq-init --chunk-interval 6h --no-rollups
 	assert_success
 	if [ "$TSQ_TEST_KIND" = timescaledb ]; then
-		run tsq_psql -c "SELECT d.interval_length FROM _timescaledb_catalog.dimension d JOIN _timescaledb_catalog.hypertable h ON h.id = d.hypertable_id WHERE h.table_name = 'trades'"
+		run -0 tsq_psql -c "SELECT d.interval_length FROM _timescaledb_catalog.dimension d JOIN _timescaledb_catalog.hypertable h ON h.id = d.hypertable_id WHERE h.table_name = 'trades'"
 		assert_output "21600000000"
 	else
 		# Plain PostgreSQL partitions by day whatever the chunk width.
-		run tsq_psql -c "SELECT count(*) FROM pg_inherits WHERE inhparent = 'trades'::regclass"
+		run -0 tsq_psql -c "SELECT count(*) FROM pg_inherits WHERE inhparent = 'trades'::regclass"
 		assert_output "9"
 	fi
 }

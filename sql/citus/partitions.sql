@@ -7,7 +7,8 @@
 -- midnight, and tsq's days are UTC days.
 
 -- step: defined tsq.create_partitions with Citus's create_time_partitions
--- unless: SELECT EXISTS (SELECT 1 FROM pg_proc WHERE oid = to_regprocedure('tsq.create_partitions(text,text,timestamp with time zone,timestamp with time zone)') AND prosrc LIKE '%create_time_partitions%')
+-- unless: SELECT to_regprocedure('tsq.create_partitions(text,text,timestamp with time zone,timestamp with time zone)') IS NOT NULL
+-- version: 2
 -- The daily partitions of a table covering [from_time, to_time); returns
 -- how many were missing.  tsq-load calls it for the days it is about to
 -- write, tsq-compress for the days ahead.
@@ -30,7 +31,8 @@ END
 $fn$;
 
 -- step: defined tsq.has_partitions with Citus's partition ranges, taking no lock
--- unless: SELECT EXISTS (SELECT 1 FROM pg_proc WHERE oid = to_regprocedure('tsq.has_partitions(text,text,timestamp with time zone,timestamp with time zone)') AND prosrc LIKE '%tsq.partitions(%')
+-- unless: SELECT to_regprocedure('tsq.has_partitions(text,text,timestamp with time zone,timestamp with time zone)') IS NOT NULL
+-- version: 2
 -- Whether every UTC day of [from_time, to_time) lies in a partition, from
 -- the partition bounds in the catalog (tsq.partitions).  Citus's
 -- get_missing_time_partition_ranges locks the table and every partition

@@ -43,11 +43,7 @@ SELECT create_reference_table('tsq.rollups');
 
 -- step: distributed rollup @rollup@ by symbol, next to ohlcv
 -- only: rollups
--- each: rollup=ohlcv_5m
--- each: rollup=ohlcv_15m
--- each: rollup=ohlcv_1h
--- each: rollup=ohlcv_4h
--- each: rollup=ohlcv_1d
+-- each-of: rollups
 -- unless: SELECT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = format('%I.%I', $1::text, '@rollup@')::regclass)
 -- params: schema
 SELECT create_distributed_table(format('%I.%I', $1::text, '@rollup@')::regclass, 'symbol',

@@ -96,13 +96,13 @@ RETURNS boolean LANGUAGE sql STABLE AS $fn$
 $fn$;
 
 -- step: defined function tsq.partitions
--- unless: SELECT EXISTS (SELECT 1 FROM pg_proc WHERE oid = to_regprocedure('tsq.partitions(text,text)') AND prosrc LIKE '%relpartbound, 0)%')
+-- unless: SELECT to_regprocedure('tsq.partitions(text,text)') IS NOT NULL
+-- version: 2
 -- The range partitions of a table on its time column, read from the
 -- catalog: a MINVALUE or MAXVALUE bound, or the default partition, gives
 -- NULL on that side.  The bounds are deparsed without opening the
 -- partitions (relation 0: they hold constants only), so a partition another
--- session has locked does not block the listing.  Replaced in place on
--- databases made before.
+-- session has locked does not block the listing.
 CREATE OR REPLACE FUNCTION tsq.partitions(schema_name text, table_name text)
 RETURNS TABLE (partition_schema text, partition_name text,
                range_start timestamptz, range_end timestamptz)
@@ -213,11 +213,7 @@ $fn$;
 
 -- step: created rollup table @rollup@
 -- only: rollups
--- each: rollup=ohlcv_5m
--- each: rollup=ohlcv_15m
--- each: rollup=ohlcv_1h
--- each: rollup=ohlcv_4h
--- each: rollup=ohlcv_1d
+-- each-of: rollups
 -- unless: SELECT tsq.has_relation($1, '@rollup@')
 -- params: schema
 CREATE TABLE @rollup@ (
@@ -235,11 +231,7 @@ CREATE TABLE @rollup@ (
 
 -- step: registered rollup @rollup@
 -- only: rollups
--- each: rollup=ohlcv_5m; source=ohlcv; bucket=5 minutes
--- each: rollup=ohlcv_15m; source=ohlcv_5m; bucket=15 minutes
--- each: rollup=ohlcv_1h; source=ohlcv_15m; bucket=1 hour
--- each: rollup=ohlcv_4h; source=ohlcv_1h; bucket=4 hours
--- each: rollup=ohlcv_1d; source=ohlcv_1h; bucket=1 day
+-- each-of: rollups
 -- unless: SELECT EXISTS (SELECT 1 FROM tsq.rollups WHERE schema_name = $1 AND name = '@rollup@')
 -- params: schema
 INSERT INTO tsq.rollups (schema_name, name, source, bucket)

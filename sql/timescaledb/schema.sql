@@ -32,18 +32,20 @@ ALTER TABLE @table@ SET (timescaledb.compress,
 -- params: schema
 SELECT add_compression_policy(format('%I.%I', $1::text, '@table@')::regclass, INTERVAL '@after@');
 
--- The rollups are built from the 1-minute candles and then from each other
--- (5m <- 1m, 15m <- 5m, 1h <- 15m, 4h <- 1h, 1d <- 1h).  materialized_only is
--- set to false on purpose: a query sees the materialized buckets plus the
--- newest raw data, so results never lag behind the candles.
+-- The rollups are built from the 1-minute candles and then from each other,
+-- as the ladder says (sql/lists/rollups.sql): the first one here, the others
+-- in the next step.  materialized_only is set to false on purpose: a query
+-- sees the materialized buckets plus the newest raw data, so results never
+-- lag behind the candles.
 
--- step: created continuous aggregate ohlcv_5m
+-- step: created continuous aggregate @rollup@
 -- only: rollups
--- unless: SELECT EXISTS (SELECT 1 FROM timescaledb_information.continuous_aggregates WHERE view_schema = $1 AND view_name = 'ohlcv_5m')
+-- each-of: rollups
+-- unless: SELECT '@source@' <> 'ohlcv' OR EXISTS (SELECT 1 FROM timescaledb_information.continuous_aggregates WHERE view_schema = $1 AND view_name = '@rollup@')
 -- params: schema
-CREATE MATERIALIZED VIEW ohlcv_5m
+CREATE MATERIALIZED VIEW @rollup@
 WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS
-SELECT time_bucket(INTERVAL '5 minutes', time) AS time,
+SELECT time_bucket(INTERVAL '@bucket@', time) AS time,
        symbol,
        first(open, time) AS open,
        max(high) AS high,
@@ -59,11 +61,8 @@ WITH NO DATA;
 
 -- step: created continuous aggregate @rollup@
 -- only: rollups
--- each: rollup=ohlcv_15m; bucket=15 minutes; source=ohlcv_5m
--- each: rollup=ohlcv_1h; bucket=1 hour; source=ohlcv_15m
--- each: rollup=ohlcv_4h; bucket=4 hours; source=ohlcv_1h
--- each: rollup=ohlcv_1d; bucket=1 day; source=ohlcv_1h
--- unless: SELECT EXISTS (SELECT 1 FROM timescaledb_information.continuous_aggregates WHERE view_schema = $1 AND view_name = '@rollup@')
+-- each-of: rollups
+-- unless: SELECT '@source@' = 'ohlcv' OR EXISTS (SELECT 1 FROM timescaledb_information.continuous_aggregates WHERE view_schema = $1 AND view_name = '@rollup@')
 -- params: schema
 CREATE MATERIALIZED VIEW @rollup@
 WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS
@@ -88,11 +87,7 @@ WITH NO DATA;
 -- batches by an earlier tsq is set to one batch.
 -- step: refresh policy on @rollup@, in one transaction per run
 -- only: rollups
--- each: rollup=ohlcv_5m; start=1 day; end=5 minutes; every=5 minutes
--- each: rollup=ohlcv_15m; start=2 days; end=15 minutes; every=15 minutes
--- each: rollup=ohlcv_1h; start=3 days; end=1 hour; every=1 hour
--- each: rollup=ohlcv_4h; start=7 days; end=4 hours; every=4 hours
--- each: rollup=ohlcv_1d; start=30 days; end=1 day; every=1 day
+-- each-of: rollups
 -- unless: SELECT bool_and(NOT $2::boolean OR j.config -> 'buckets_per_batch' = '0') FROM timescaledb_information.jobs j JOIN timescaledb_information.continuous_aggregates c ON (j.hypertable_schema, j.hypertable_name) IN ((c.view_schema, c.view_name), (c.materialization_hypertable_schema, c.materialization_hypertable_name)) WHERE c.view_schema = $1 AND c.view_name = '@rollup@' AND j.proc_name = 'policy_refresh_continuous_aggregate'
 -- params: schema, one_batch
 WITH jobs AS (
@@ -107,8 +102,8 @@ WITH jobs AS (
 ),
 added AS (
     SELECT add_continuous_aggregate_policy(format('%I.%I', $1::text, '@rollup@')::regclass,
-               start_offset => INTERVAL '@start@', end_offset => INTERVAL '@end@',
-               schedule_interval => INTERVAL '@every@') AS job_id
+               start_offset => INTERVAL '@refresh_start@', end_offset => INTERVAL '@bucket@',
+               schedule_interval => INTERVAL '@bucket@') AS job_id
     WHERE NOT EXISTS (SELECT 1 FROM jobs)
 )
 SELECT CASE WHEN $2::boolean

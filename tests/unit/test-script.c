@@ -21,6 +21,42 @@ header_is(const char *line, const char *key, const char *want, const char *what)
 	free(copy);
 }
 
+/* The rollup ladder, written once in sql/lists/rollups.sql, as steps and SQL see it. */
+static void
+lists(void)
+{
+	static const char script[] =
+	    "-- step: made @rollup@\n"
+	    "-- each-of: rollups\n"
+	    "SELECT '@rollup@', @seconds@, '@source@';\n";
+	char *printed = NULL;
+	size_t printed_len = 0;
+	FILE *f = open_memstream(&printed, &printed_len);
+	struct tsq_script_opts so = { NULL, NULL, NULL, f, 0 };
+	struct tsq_script_outcome out = { 0, 0, TSQ_BUF_INIT };
+	PGresult *failed = tsq_script_run(NULL, script, &so, &out);
+
+	fclose(f);
+	ok(failed == NULL, "a step over a list runs");
+	is_int(out.executed, 5, "once per rung of the ladder");
+	ok(strstr(printed, "-- made ohlcv_5m\nSELECT 'ohlcv_5m', 300, 'ohlcv';\n") != NULL &&
+	    strstr(printed, "-- made ohlcv_1d\nSELECT 'ohlcv_1d', 86400, 'ohlcv_1h';\n") != NULL,
+	    "each run with its rung's tokens");
+	free(printed);
+	tsq_buf_free(&out.failed_step);
+
+	char *r = tsq_sql_repeat("SELECT 0\n  -- repeat: rollups\nUNION ALL SELECT @seconds@ -- @x@\n"
+	    "  -- end repeat  \nORDER BY 1\n");
+	is_str(r, "SELECT 0\nUNION ALL SELECT 300 -- @x@\nUNION ALL SELECT 900 -- @x@\n"
+	    "UNION ALL SELECT 3600 -- @x@\nUNION ALL SELECT 14400 -- @x@\n"
+	    "UNION ALL SELECT 86400 -- @x@\nORDER BY 1\n",
+	    "a repeat block is written once per rung; other tokens are left");
+	free(r);
+	r = tsq_sql_repeat("a\n-- repeat: no_such_list\nb\n-- end repeat\nc");
+	is_str(r, "a\nc", "an unknown list repeats nothing");
+	free(r);
+}
+
 int
 main(void)
 {
@@ -57,7 +93,7 @@ main(void)
 	char *printed = NULL;
 	size_t printed_len = 0;
 	FILE *f = open_memstream(&printed, &printed_len);
-	struct tsq_script_opts so = { vars, tokens, NULL, f };
+	struct tsq_script_opts so = { vars, tokens, NULL, f, 0 };
 	struct tsq_script_outcome out = { 0, 0, TSQ_BUF_INIT };
 	/* A dry run without a server: the unless: checks cannot run, every step prints. */
 	PGresult *failed = tsq_script_run(NULL, script, &so, &out);
@@ -72,6 +108,7 @@ main(void)
 	free(printed);
 	tsq_buf_free(&out.failed_step);
 
+	lists();
 	ok(tsq_sql_file("quality/candles.sql") != NULL, "a compiled-in file by its path under sql/");
 	size_t n = 0;
 	while (tsq_sql_file_name(n) != NULL)

@@ -18,36 +18,14 @@ warm AS (
     SELECT CASE WHEN :interval IS NULL THEN s ELSE time_bucket(:interval, s) END AS since
     FROM (SELECT coalesce((SELECT since FROM need), min(time), :from) AS s
     FROM (
-        (SELECT time FROM ohlcv_1d
-         WHERE tsq.rollup_for(:interval, CASE WHEN :timeframe = '1m' THEN :source END) = 'ohlcv_1d'
+-- repeat: rollups
+        (SELECT time FROM @rollup@
+         WHERE tsq.rollup_for(:interval, CASE WHEN :timeframe = '1m' THEN :source END) = '@rollup@'
            AND symbol = :symbol AND time < time_bucket(:interval, :from)
          ORDER BY time DESC
-         LIMIT (SELECT rows FROM need) * ceil(extract(epoch FROM :interval) / 86400)::bigint)
+         LIMIT (SELECT rows FROM need) * ceil(extract(epoch FROM :interval) / @seconds@)::bigint)
         UNION ALL
-        (SELECT time FROM ohlcv_4h
-         WHERE tsq.rollup_for(:interval, CASE WHEN :timeframe = '1m' THEN :source END) = 'ohlcv_4h'
-           AND symbol = :symbol AND time < time_bucket(:interval, :from)
-         ORDER BY time DESC
-         LIMIT (SELECT rows FROM need) * ceil(extract(epoch FROM :interval) / 14400)::bigint)
-        UNION ALL
-        (SELECT time FROM ohlcv_1h
-         WHERE tsq.rollup_for(:interval, CASE WHEN :timeframe = '1m' THEN :source END) = 'ohlcv_1h'
-           AND symbol = :symbol AND time < time_bucket(:interval, :from)
-         ORDER BY time DESC
-         LIMIT (SELECT rows FROM need) * ceil(extract(epoch FROM :interval) / 3600)::bigint)
-        UNION ALL
-        (SELECT time FROM ohlcv_15m
-         WHERE tsq.rollup_for(:interval, CASE WHEN :timeframe = '1m' THEN :source END) = 'ohlcv_15m'
-           AND symbol = :symbol AND time < time_bucket(:interval, :from)
-         ORDER BY time DESC
-         LIMIT (SELECT rows FROM need) * ceil(extract(epoch FROM :interval) / 900)::bigint)
-        UNION ALL
-        (SELECT time FROM ohlcv_5m
-         WHERE tsq.rollup_for(:interval, CASE WHEN :timeframe = '1m' THEN :source END) = 'ohlcv_5m'
-           AND symbol = :symbol AND time < time_bucket(:interval, :from)
-         ORDER BY time DESC
-         LIMIT (SELECT rows FROM need) * ceil(extract(epoch FROM :interval) / 300)::bigint)
-        UNION ALL
+-- end repeat
         -- The candles themselves: one row per candle without interval; for
         -- bars, a candle a minute at most (candles of a longer timeframe
         -- only make this read further back than it needs).
@@ -71,31 +49,13 @@ candles AS (
     SELECT time_bucket(:interval, time), :symbol, first(open, time), max(high), min(low),
            last(close, time), sum(volume)
     FROM (
-        SELECT time, open, high, low, close, volume FROM ohlcv_1d
-        WHERE tsq.rollup_for(:interval, CASE WHEN :timeframe = '1m' THEN :source END) = 'ohlcv_1d'
+-- repeat: rollups
+        SELECT time, open, high, low, close, volume FROM @rollup@
+        WHERE tsq.rollup_for(:interval, CASE WHEN :timeframe = '1m' THEN :source END) = '@rollup@'
           AND symbol = :symbol AND time >= (SELECT since FROM warm) AND time < :to
-          AND time < tsq.rollup_horizon('ohlcv_1d')
+          AND time < tsq.rollup_horizon('@rollup@')
         UNION ALL
-        SELECT time, open, high, low, close, volume FROM ohlcv_4h
-        WHERE tsq.rollup_for(:interval, CASE WHEN :timeframe = '1m' THEN :source END) = 'ohlcv_4h'
-          AND symbol = :symbol AND time >= (SELECT since FROM warm) AND time < :to
-          AND time < tsq.rollup_horizon('ohlcv_4h')
-        UNION ALL
-        SELECT time, open, high, low, close, volume FROM ohlcv_1h
-        WHERE tsq.rollup_for(:interval, CASE WHEN :timeframe = '1m' THEN :source END) = 'ohlcv_1h'
-          AND symbol = :symbol AND time >= (SELECT since FROM warm) AND time < :to
-          AND time < tsq.rollup_horizon('ohlcv_1h')
-        UNION ALL
-        SELECT time, open, high, low, close, volume FROM ohlcv_15m
-        WHERE tsq.rollup_for(:interval, CASE WHEN :timeframe = '1m' THEN :source END) = 'ohlcv_15m'
-          AND symbol = :symbol AND time >= (SELECT since FROM warm) AND time < :to
-          AND time < tsq.rollup_horizon('ohlcv_15m')
-        UNION ALL
-        SELECT time, open, high, low, close, volume FROM ohlcv_5m
-        WHERE tsq.rollup_for(:interval, CASE WHEN :timeframe = '1m' THEN :source END) = 'ohlcv_5m'
-          AND symbol = :symbol AND time >= (SELECT since FROM warm) AND time < :to
-          AND time < tsq.rollup_horizon('ohlcv_5m')
-        UNION ALL
+-- end repeat
         SELECT time, open, high, low, close, volume FROM ohlcv
         WHERE timeframe = :timeframe AND symbol = :symbol
           AND time >= (SELECT since FROM warm) AND time < :to
