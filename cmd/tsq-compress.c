@@ -146,8 +146,9 @@ static const struct tsq_opt_choice listing_formats[] = {
 static int check_options(struct options *o);
 
 static int
-parse_options(int argc, char **argv, struct options *o)
+parse_options(int argc, char **argv, void *arg)
 {
+	struct options *o = arg;
 	struct tsq_optparser p;
 	int c, v;
 
@@ -363,8 +364,9 @@ act(struct tsq_maint *m, const struct options *o)
 }
 
 static int
-run(const struct options *o)
+run(void *arg)
 {
+	const struct options *o = arg;
 	struct tsq_maint m;
 	struct tsq_maint_opts mo = { o->dry_run, o->native, o->keep_tables, o->skip_if_locked,
 	    o->lock_timeout };
@@ -376,31 +378,6 @@ run(const struct options *o)
 	return rc;
 }
 
-static int
-tool_main(int argc, char **argv)
-{
-	struct options o;
-	int rc;
+static struct options options;
 
-	if (tsq_opt_start(argc, argv, usage))
-		return TSQ_EXIT_OK;
-	memset(&o, 0, sizeof o);
-	rc = parse_options(argc, argv, &o);
-	if (rc >= 0)
-		return rc;
-	if (o.common.help)
-		usage();
-	else if (o.common.version)
-		tsq_print_version();
-	else
-		rc = run(&o);
-	if (rc < 0)
-		rc = TSQ_EXIT_OK;
-	return rc;
-}
-
-int
-main(int argc, char **argv)
-{
-	return tsq_stdout_finish(tool_main(argc, argv));
-}
+TSQ_TOOL_MAIN(usage, parse_options, run, NULL, &options)

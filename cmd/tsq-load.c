@@ -140,8 +140,9 @@ usage(void)
 /* ---- option parsing ---- */
 
 static void
-options_free(struct options *o)
+options_free(void *arg)
 {
+	struct options *o = arg;
 	tsq_opt_list_free(o->in.columns, o->in.ncolumns);
 	tsq_opt_list_free(o->in.map.skip, o->in.map.nskip);
 	tsq_opt_pairs_free(o->in.map.maps, o->in.map.nmaps);
@@ -317,8 +318,9 @@ write_option(struct options *o, int c)
 }
 
 static int
-parse_options(int argc, char **argv, struct options *o)
+parse_options(int argc, char **argv, void *arg)
 {
+	struct options *o = arg;
 	struct tsq_optparser p;
 	int c;
 
@@ -338,7 +340,7 @@ parse_options(int argc, char **argv, struct options *o)
 			return TSQ_EXIT_USAGE;
 	}
 	if (o->common.help || o->common.version)
-		return TSQ_EXIT_OK;
+		return -1;
 	if (optind >= argc) {
 		tsq_error("no table given");
 		tsq_try_help();
@@ -432,32 +434,11 @@ check_tz(const char *tz)
 	return ok;
 }
 
-static int run(struct options *opts);
-
-static int
-tool_main(int argc, char **argv)
-{
-	struct options o;
-	int rc;
-
-	if (tsq_opt_start(argc, argv, usage))
-		return TSQ_EXIT_OK;
-	memset(&o, 0, sizeof o);
-	rc = parse_options(argc, argv, &o);
-	if (rc < 0)
-		rc = run(&o);
-	else if (rc == TSQ_EXIT_OK && o.common.help)
-		usage();
-	else if (rc == TSQ_EXIT_OK && o.common.version)
-		tsq_print_version();
-	options_free(&o);
-	return rc;
-}
-
 /* The load itself, once the options are known. */
 static int
-run(struct options *o)
+run(void *arg)
 {
+	struct options *o = arg;
 	struct tsq_ingest L;
 	struct tsq_buf err = TSQ_BUF_INIT;
 	int64_t started = tsq_now_usec();
@@ -536,8 +517,6 @@ out:
 	return rc;
 }
 
-int
-main(int argc, char **argv)
-{
-	return tsq_stdout_finish(tool_main(argc, argv));
-}
+static struct options options;
+
+TSQ_TOOL_MAIN(usage, parse_options, run, options_free, &options)

@@ -99,8 +99,9 @@ add_param(struct options *o, const char *arg)
 }
 
 static int
-parse_options(int argc, char **argv, struct options *o)
+parse_options(int argc, char **argv, void *arg)
 {
+	struct options *o = arg;
 	struct tsq_optparser p;
 	int c, v;
 
@@ -392,41 +393,32 @@ run(struct options *o, const struct tsq_query_path *path)
 	return rc;
 }
 
+/* What the options ask for: the list, a description or a query run. */
 static int
-tool_main(int argc, char **argv)
+act(void *arg)
 {
-	struct options o;
+	struct options *o = arg;
 	struct tsq_query_path path;
 	int rc;
 
-	if (tsq_opt_start(argc, argv, usage))
-		return TSQ_EXIT_OK;
-	memset(&o, 0, sizeof o);
-	rc = parse_options(argc, argv, &o);
-	if (rc >= 0) {
-		free(o.params);
-		return rc;
-	}
-	tsq_query_path_init(&path, o.queries_dir);
-	if (o.common.help)
-		usage();
-	else if (o.common.version)
-		tsq_print_version();
-	else if (o.list)
+	tsq_query_path_init(&path, o->queries_dir);
+	if (o->list)
 		rc = list_queries(&path);
-	else if (o.describe)
-		rc = describe_query(&path, o.describe);
+	else if (o->describe)
+		rc = describe_query(&path, o->describe);
 	else
-		rc = run(&o, &path);
-	if (rc < 0)
-		rc = TSQ_EXIT_OK;
+		rc = run(o, &path);
 	tsq_query_path_free(&path);
-	free(o.params);
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+static void
+options_free(void *arg)
 {
-	return tsq_stdout_finish(tool_main(argc, argv));
+	struct options *o = arg;
+	free(o->params);
 }
+
+static struct options options;
+
+TSQ_TOOL_MAIN(usage, parse_options, act, options_free, &options)

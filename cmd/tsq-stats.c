@@ -182,8 +182,9 @@ static const struct tsq_opt_choice stats_formats[] = {
 static int check_options(struct options *o);
 
 static int
-parse_options(int argc, char **argv, struct options *o)
+parse_options(int argc, char **argv, void *arg)
 {
+	struct options *o = arg;
 	struct tsq_optparser p;
 	int c, v;
 
@@ -345,8 +346,9 @@ output_close(const struct options *o, struct tsq_outfile *file, bool ok)
 }
 
 static int
-run(const struct options *o)
+run(void *arg)
 {
+	const struct options *o = arg;
 	struct tsq_stats st;
 	struct tsq_outfile file;
 	struct tsq_stats_out out = { stdout, o->prometheus, o->format, !o->no_header };
@@ -368,33 +370,7 @@ run(const struct options *o)
 	return rc;
 }
 
-static int
-tool_main(int argc, char **argv)
-{
-	struct options o;
-	int rc;
+static struct options options = { .stats = { .since = "-infinity", .spike = 10, .frozen = 10,
+	.stale_usec = 86400 * TSQ_USEC_PER_SEC } };
 
-	if (tsq_opt_start(argc, argv, usage))
-		return TSQ_EXIT_OK;
-	memset(&o, 0, sizeof o);
-	snprintf(o.stats.since, sizeof o.stats.since, "-infinity");
-	o.stats.spike = 10;
-	o.stats.frozen = 10;
-	o.stats.stale_usec = 86400 * TSQ_USEC_PER_SEC;
-	rc = parse_options(argc, argv, &o);
-	if (rc >= 0)
-		return rc;
-	if (o.common.help)
-		usage();
-	else if (o.common.version)
-		tsq_print_version();
-	else
-		rc = run(&o);
-	return rc < 0 ? TSQ_EXIT_OK : rc;
-}
-
-int
-main(int argc, char **argv)
-{
-	return tsq_stdout_finish(tool_main(argc, argv));
-}
+TSQ_TOOL_MAIN(usage, parse_options, run, NULL, &options)

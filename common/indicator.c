@@ -140,9 +140,14 @@ smooth_init(struct smooth *s, int period)
 	s->cur = NAN;
 }
 
-/* TA-Lib's EMA: alpha = 2 / (period + 1). */
+/*
+ * A moving average seeded with the simple mean of its first period inputs,
+ * then smoothed as TA-Lib writes it: its EMA (alpha = 2 / (period + 1)) or,
+ * WILDER, Wilder's (avg = (avg * (period - 1) + x) / period), each in
+ * TA-Lib's own order of operations so that the values are its values.
+ */
 static double
-ema_push(struct smooth *s, double x)
+smooth_push(struct smooth *s, double x, bool wilder)
 {
 	if (isnan(x))
 		return s->cur;
@@ -150,24 +155,23 @@ ema_push(struct smooth *s, double x)
 		s->sum += x;
 	else if (s->n == s->period)
 		s->cur = (s->sum + x) / s->period;
+	else if (wilder)
+		s->cur = (s->cur * (s->period - 1) + x) / s->period;
 	else
 		s->cur = (x - s->cur) * (2.0 / (s->period + 1)) + s->cur;
 	return s->cur;
 }
 
-/* Wilder's smoothing: avg = (avg * (period - 1) + x) / period. */
+static double
+ema_push(struct smooth *s, double x)
+{
+	return smooth_push(s, x, false);
+}
+
 static double
 wilder_push(struct smooth *s, double x)
 {
-	if (isnan(x))
-		return s->cur;
-	if (++s->n < s->period)
-		s->sum += x;
-	else if (s->n == s->period)
-		s->cur = (s->sum + x) / s->period;
-	else
-		s->cur = (s->cur * (s->period - 1) + x) / s->period;
-	return s->cur;
+	return smooth_push(s, x, true);
 }
 
 /* Wilder's running sum: sum = sum - sum / period + x from the period-th input. */

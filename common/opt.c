@@ -10,6 +10,7 @@
 #include "policy.h"
 #include "parse.h"
 #include "version.h"
+#include "exit.h"
 
 static const struct tsq_opt_choice log_formats[] = {
 	{ "text", false },
@@ -210,6 +211,28 @@ tsq_opt_start(int argc, char *const argv[], void (*usage)(void))
 		return false;
 	usage();
 	return true;
+}
+
+int
+tsq_tool_main(int argc, char **argv, const struct tsq_tool *t)
+{
+	int rc = TSQ_EXIT_OK;
+
+	if (tsq_opt_start(argc, argv, t->usage))
+		return tsq_stdout_finish(rc);
+	if ((rc = t->parse(argc, argv, t->opts)) < 0) {
+		if (t->common->help)
+			t->usage();
+		else if (t->common->version)
+			tsq_print_version();
+		else
+			rc = t->run(t->opts);
+		if (rc < 0)
+			rc = TSQ_EXIT_OK;
+	}
+	if (t->done)
+		t->done(t->opts);
+	return tsq_stdout_finish(rc);
 }
 
 void

@@ -91,6 +91,38 @@ void tsq_opt_report_bad(const struct tsq_optparser *p);
 bool tsq_opt_start(int argc, char *const argv[], void (*usage)(void));
 
 /*
+ * What a tool is to tsq_tool_main: its --help text, its option parser (the
+ * options into OPTS: -1 to go on, also when --help or --version was given,
+ * else the exit status, already reported), what it does, and what frees
+ * its options (NULL: nothing).  COMMON points into OPTS.
+ */
+struct tsq_tool {
+	void (*usage)(void);
+	int (*parse)(int argc, char **argv, void *opts);
+	int (*run)(void *opts);
+	void (*done)(void *opts);
+	void *opts;
+	const struct tsq_common_opts *common;
+};
+
+/*
+ * The main of every tool: tsq_opt_start, the options, then --help,
+ * --version or the tool's run (a negative status is 0); standard output
+ * flushed and checked (tsq_stdout_finish).  Returns the exit status.
+ */
+int tsq_tool_main(int argc, char **argv, const struct tsq_tool *tool);
+
+/* A tool's main(): tsq_tool_main with these parts, OPTS a static struct. */
+#define TSQ_TOOL_MAIN(usage, parse, run, done, opts)					\
+	int										\
+	main(int argc, char **argv)							\
+	{										\
+		static const struct tsq_tool tool_ = { usage, parse, run, done, opts,	\
+			&(opts)->common };						\
+		return tsq_tool_main(argc, argv, &tool_);				\
+	}
+
+/*
  * One value of an option that takes a word from a fixed set.  Each such
  * option has one table of them, ending with { NULL, 0 }: parsing, the error
  * message and the test that help, man page and completions offer exactly

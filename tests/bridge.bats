@@ -3,20 +3,11 @@
 # queries, COPY in both directions, errors inside transactions, and one
 # session after another with nothing left over between them.
 
-setup_file() {
-	load lib/db
-	export TSQ_TEST_BACKEND=pglite
-	tsq_db_start
-}
-
-teardown_file() {
-	load lib/db
-	tsq_db_stop
-}
+export TSQ_TEST_BACKEND=pglite
+load lib/suite
 
 setup() {
-	load lib/common
-	load lib/db
+	suite_setup --keep
 }
 
 @test "bridge: simple query protocol" {
@@ -38,7 +29,7 @@ setup() {
 	run --separate-stderr pqexec 'SELECT $1::int' notanumber
 	assert_equal "$status" 1
 	assert_regex "$stderr" 'invalid input syntax for type integer'
-	run --separate-stderr pqexec 'SELECT 7'
+	run -0 --separate-stderr pqexec 'SELECT 7'
 	assert_output "7"
 }
 
@@ -47,7 +38,7 @@ setup() {
 	seq 1 100000 | awk '{ print $1 ",row " $1 }' >"$BATS_TEST_TMPDIR/rows.csv"
 	run --separate-stderr tsq_psql -c "\\copy bridge_copy FROM '$BATS_TEST_TMPDIR/rows.csv' CSV"
 	assert_success
-	run --separate-stderr tsq_psql -c "SELECT count(*), sum(n), min(s), max(n) FROM bridge_copy"
+	run -0 --separate-stderr tsq_psql -c "SELECT count(*), sum(n), min(s), max(n) FROM bridge_copy"
 	assert_output "100000|5000050000|row 1|100000"
 	run --separate-stderr tsq_psql -c "COPY (SELECT n, s FROM bridge_copy WHERE n % 25000 = 0 ORDER BY n) TO STDOUT CSV"
 	assert_success
@@ -60,13 +51,13 @@ setup() {
 @test "bridge: a failing COPY reports the error and keeps the session usable" {
 	tsq_psql -c "DROP TABLE IF EXISTS bridge_bad" -c "CREATE TABLE bridge_bad (n int)"
 	printf '1\nnope\n3\n' >"$BATS_TEST_TMPDIR/bad.csv"
-	run --separate-stderr psql -X -At -c "\\copy bridge_bad FROM '$BATS_TEST_TMPDIR/bad.csv' CSV" -c "SELECT count(*) FROM bridge_bad"
+	run -0 --separate-stderr psql -X -At -c "\\copy bridge_bad FROM '$BATS_TEST_TMPDIR/bad.csv' CSV" -c "SELECT count(*) FROM bridge_bad"
 	assert_regex "$stderr" 'invalid input syntax for type integer: "nope"'
 	assert_output "0"
 }
 
 @test "bridge: an error inside a transaction aborts it until ROLLBACK" {
-	run --separate-stderr psql -X -At -c "BEGIN" -c "SELECT 1/0" -c "SELECT 1" -c "ROLLBACK" -c "SELECT 'after'"
+	run -0 --separate-stderr psql -X -At -c "BEGIN" -c "SELECT 1/0" -c "SELECT 1" -c "ROLLBACK" -c "SELECT 'after'"
 	assert_regex "$stderr" 'division by zero'
 	assert_regex "$stderr" 'current transaction is aborted'
 	assert_line "after"

@@ -7,28 +7,17 @@
 # makes is checked in Citus's own views.  The suites of tsq-init, tsq-load
 # and tsq-query run on this cluster too (tests/run).
 
-setup_file() {
-	load lib/db
-	export TSQ_TEST_BACKEND=citus
-	tsq_db_start
-}
-
-teardown_file() {
-	load lib/db
-	tsq_db_stop
-}
+export TSQ_TEST_BACKEND=citus
+load lib/suite
 
 setup() {
-	load lib/common
-	load lib/db
-	tsq_db_reset
-	cd "$BATS_TEST_TMPDIR"
+	suite_setup
 }
 
 @test "citus: the coordinator knows two active workers" {
-	run tsq_psql -c "SELECT count(*) FROM citus_get_active_worker_nodes()"
+	run -0 tsq_psql -c "SELECT count(*) FROM citus_get_active_worker_nodes()"
 	assert_output 2
-	run tsq_psql -c "SELECT nodeport, noderole, isactive FROM pg_dist_node ORDER BY nodeport"
+	run -0 tsq_psql -c "SELECT nodeport, noderole, isactive FROM pg_dist_node ORDER BY nodeport"
 	assert_output "5432|primary|t
 5433|primary|t
 5434|primary|t"
@@ -40,14 +29,14 @@ setup() {
 	awk 'BEGIN { for (i = 0; i < 4000; i++)
 		printf "S%02d,2026-01-01T%02d:%02d:%02dZ,%d\n", i % 40, int(i / 3600), int(i / 60) % 60, i % 60, i }' >rows.csv
 	tsq_psql -c "\\copy dist FROM rows.csv (FORMAT csv)"
-	run tsq_psql -c "SELECT count(*), count(DISTINCT symbol), sum(price) FROM dist"
+	run -0 tsq_psql -c "SELECT count(*), count(DISTINCT symbol), sum(price) FROM dist"
 	assert_output "4000|40|7998000"
 	# Both workers hold rows, and asked shard by shard they add up to the whole.
-	run tsq_psql -c "SELECT s.nodeport, sum(r.result::bigint) > 0 FROM run_command_on_shards('dist', 'SELECT count(*) FROM %s') r
+	run -0 tsq_psql -c "SELECT s.nodeport, sum(r.result::bigint) > 0 FROM run_command_on_shards('dist', 'SELECT count(*) FROM %s') r
 		JOIN citus_shards s USING (shardid) GROUP BY 1 ORDER BY 1"
 	assert_output "5433|t
 5434|t"
-	run tsq_psql -c "SELECT sum(result::bigint) FROM run_command_on_shards('dist', 'SELECT count(*) FROM %s')"
+	run -0 tsq_psql -c "SELECT sum(result::bigint) FROM run_command_on_shards('dist', 'SELECT count(*) FROM %s')"
 	assert_output 4000
 }
 
@@ -55,7 +44,7 @@ setup() {
 	run --separate-stderr tsq-init --shards 4
 	assert_success
 	assert_regex "$stderr" '"public" is ready \(citus\)'
-	run tsq_psql -c "SELECT table_name, citus_table_type, distribution_column, shard_count FROM citus_tables
+	run -0 tsq_psql -c "SELECT table_name, citus_table_type, distribution_column, shard_count FROM citus_tables
 		WHERE table_name::text NOT LIKE '%\_p2%' ORDER BY 1::text"
 	assert_output "ohlcv|distributed|symbol|4
 ohlcv_15m|distributed|symbol|4
@@ -69,16 +58,16 @@ trades|distributed|symbol|4
 tsq.rollups|reference|<none>|1"
 	# One colocation group for all the distributed tables and their partitions:
 	# the three tables, their nine days (yesterday to 7 days ahead), the five rollups.
-	run tsq_psql -c "SELECT count(DISTINCT colocation_id), count(*) FROM citus_tables WHERE citus_table_type = 'distributed'"
+	run -0 tsq_psql -c "SELECT count(DISTINCT colocation_id), count(*) FROM citus_tables WHERE citus_table_type = 'distributed'"
 	assert_output "1|35"
 	# The shards are spread over both workers.
-	run tsq_psql -c "SELECT nodeport, count(*) FROM citus_shards WHERE table_name = 'ohlcv'::regclass GROUP BY 1 ORDER BY 1"
+	run -0 tsq_psql -c "SELECT nodeport, count(*) FROM citus_shards WHERE table_name = 'ohlcv'::regclass GROUP BY 1 ORDER BY 1"
 	assert_output "5433|2
 5434|2"
 	run --separate-stderr tsq-init
 	assert_success
 	assert_equal "$stderr" 'tsq-init: "public" is up to date (citus): nothing to do'
-	run tsq_psql -c "SELECT backend FROM tsq.installations"
+	run -0 tsq_psql -c "SELECT backend FROM tsq.installations"
 	assert_output citus
 }
 
@@ -87,7 +76,7 @@ tsq.rollups|reference|<none>|1"
 	assert_success
 	assert_output --partial "SELECT create_distributed_table(format('%I.%I', \$1::text, 'ohlcv')::regclass, 'symbol',"
 	assert_output --partial "-- made symbols a reference table"
-	run tsq_psql -c "SELECT count(*) FROM citus_tables"
+	run -0 tsq_psql -c "SELECT count(*) FROM citus_tables"
 	assert_output 0
 	run --separate-stderr tsq-init --backend postgres --shards 4
 	assert_equal "$status" 64
@@ -105,12 +94,12 @@ tsq.rollups|reference|<none>|1"
 	run --separate-stderr tsq-load ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
 	assert_success
 	assert_regex "$stderr" 'read 1080, inserted 1080, updated 0, unchanged 0, duplicates 0, rejected 0'
-	run tsq_psql -c "SELECT count(*), count(DISTINCT symbol) FROM ohlcv"
+	run -0 tsq_psql -c "SELECT count(*), count(DISTINCT symbol) FROM ohlcv"
 	assert_output "1080|3"
 	# Asked shard by shard the workers hold every row, and both hold some.
-	run tsq_psql -c "SELECT sum(r.result::bigint) FROM run_command_on_shards('ohlcv', 'SELECT count(*) FROM %s') r"
+	run -0 tsq_psql -c "SELECT sum(r.result::bigint) FROM run_command_on_shards('ohlcv', 'SELECT count(*) FROM %s') r"
 	assert_output 1080
-	run tsq_psql -c "SELECT count(DISTINCT s.nodeport) FROM run_command_on_shards('ohlcv', 'SELECT count(*) FROM %s') r
+	run -0 tsq_psql -c "SELECT count(DISTINCT s.nodeport) FROM run_command_on_shards('ohlcv', 'SELECT count(*) FROM %s') r
 		JOIN citus_shards s USING (shardid) WHERE r.result::bigint > 0"
 	assert_output 2
 	run --separate-stderr tsq-load ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
@@ -125,9 +114,9 @@ tsq.rollups|reference|<none>|1"
 	run --separate-stderr tsq-load ohlcv changed.csv
 	assert_equal "$status" 65
 	assert_regex "$stderr" 'read 12, inserted 1, updated 10, unchanged 0, duplicates 0, rejected 1'
-	run jq -r '[.line, .column] | @tsv' changed.csv.rejects.jsonl
+	run -0 jq -r '[.line, .column] | @tsv' changed.csv.rejects.jsonl
 	assert_output "13	close"
-	run tsq_psql -c "SELECT count(*), sum(close) FILTER (WHERE symbol = 'NEW') FROM ohlcv"
+	run -0 tsq_psql -c "SELECT count(*), sum(close) FILTER (WHERE symbol = 'NEW') FROM ohlcv"
 	assert_output "1081|1.5"
 }
 
@@ -136,7 +125,7 @@ tsq.rollups|reference|<none>|1"
 	tsq-load -q ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
 	run --separate-stderr tsq-compress --run
 	assert_success
-	run tsq_psql -c "SELECT sum(candles) FROM ohlcv_5m"
+	run -0 tsq_psql -c "SELECT sum(candles) FROM ohlcv_5m"
 	assert_output 1080
 	# Every rollup for one symbol, every symbol for one: times equal, values
 	# to 1e-9 (the rollups add the volumes in another order).
@@ -161,7 +150,7 @@ tsq.rollups|reference|<none>|1"
 		assert_success
 	done
 	# The rollup is what the bars of an hour read.
-	run --separate-stderr tsq-query --explain bars symbol=BTC-USD interval=1h from=2026-11-19 to=2026-11-22
+	run -0 --separate-stderr tsq-query --explain bars symbol=BTC-USD interval=1h from=2026-11-19 to=2026-11-22
 	assert_output --partial ohlcv_1h
 }
 
@@ -197,10 +186,10 @@ access_methods() {
 	# 21 partitions from tsq-init and the load (7 ahead); those that ended 7
 	# days ago or more, columnar: on the coordinator and in every shard.
 	assert_equal "$(access_methods)" "columnar 7, heap 15"
-	run tsq_psql -c "SELECT count(*) FROM time_partitions WHERE parent_table = 'ohlcv'::regclass
+	run -0 tsq_psql -c "SELECT count(*) FROM time_partitions WHERE parent_table = 'ohlcv'::regclass
 		AND (access_method = 'columnar') <> (to_value::timestamptz <= now() - interval '7 days')"
 	assert_output 0
-	run tsq_psql -c "SELECT sum(r.result::int) FROM time_partitions p,
+	run -0 tsq_psql -c "SELECT sum(r.result::int) FROM time_partitions p,
 		LATERAL run_command_on_shards(p.partition,
 			\$\$SELECT count(*) FROM pg_class c JOIN pg_am a ON a.oid = c.relam
 			  WHERE c.oid = '%s'::regclass AND a.amname = 'columnar'\$\$) r
@@ -208,7 +197,7 @@ access_methods() {
 	assert_output $((7 * $(tsq_psql -c "SELECT current_setting('citus.shard_count')")))
 	assert_equal "$(tsq_psql -c "SELECT count(*), sum(volume), sum(close) FROM ohlcv")" "$sums"
 	# One record per partition, its size over the cluster after.
-	run tsq_psql -c "SELECT count(*), count(*) FILTER (WHERE bytes_after > 0) FROM tsq.policy_runs
+	run -0 tsq_psql -c "SELECT count(*), count(*) FILTER (WHERE bytes_after > 0) FROM tsq.policy_runs
 		WHERE action = 'compress' AND status = 'ok' AND table_name = 'ohlcv'"
 	assert_output "7|7"
 	# A second run has nothing to do.
@@ -224,7 +213,7 @@ access_methods() {
 	assert_success
 	assert_regex "$stderr" 'read 2, inserted 1, updated 1, unchanged 0'
 	assert_equal "$(access_methods)" "columnar 6, heap 16"
-	run tsq_psql -c "SELECT close FROM ohlcv WHERE symbol = 'AAA' AND time = '${day}T05:00:00Z'"
+	run -0 tsq_psql -c "SELECT close FROM ohlcv WHERE symbol = 'AAA' AND time = '${day}T05:00:00Z'"
 	assert_output 1.25
 	run tsq-compress --run -v ohlcv
 	assert_success
@@ -248,18 +237,18 @@ access_methods() {
 	assert_equal "$stderr" ""
 	# Nothing that ended more than 10 days ago is left; the 11 days ahead
 	# (today and 10 more) exist, named as create_time_partitions names them.
-	run tsq_psql -c "SELECT count(*) FILTER (WHERE to_value::timestamptz <= now() - interval '10 days'),
+	run -0 tsq_psql -c "SELECT count(*) FILTER (WHERE to_value::timestamptz <= now() - interval '10 days'),
 		min(from_value::timestamptz) = date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '10 days',
 		max(to_value::timestamptz) = date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '11 days',
 		bool_and(partition::text = 'ohlcv_p' || to_char(from_value::timestamptz AT TIME ZONE 'UTC', 'YYYY_MM_DD'))
 		FROM time_partitions WHERE parent_table = 'ohlcv'::regclass"
 	assert_output "0|t|t|t"
 	# The candles left: those of the last 10 whole days.
-	run tsq_psql -c "SELECT count(*), min(time) = date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '10 days' FROM ohlcv"
+	run -0 tsq_psql -c "SELECT count(*), min(time) = date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '10 days' FROM ohlcv"
 	assert_output "960|t"
-	run tsq_psql -c "SELECT count(*) FROM tsq.policy_runs WHERE action = 'drop' AND status = 'ok' AND bytes_before > 0"
+	run -0 tsq_psql -c "SELECT count(*) FROM tsq.policy_runs WHERE action = 'drop' AND status = 'ok' AND bytes_before > 0"
 	assert_output 4
-	run tsq_psql -c "SELECT count(*) FROM tsq.policy_runs WHERE action = 'premake' AND status = 'ok'"
+	run -0 tsq_psql -c "SELECT count(*) FROM tsq.policy_runs WHERE action = 'premake' AND status = 'ok'"
 	assert_output 1
 	# Again: nothing to do, nothing recorded.
 	runs=$(tsq_psql -c "SELECT count(*) FROM tsq.policy_runs")
@@ -355,7 +344,7 @@ worker() {
 	exec 8>&-
 	worker start 5434
 	assert_equal "$status" 1
-	run cat err
+	run -0 cat err
 	assert_line --regexp "^tsq-load: error: stopped: could not write the rows up to line [0-9]+: connection to the remote node .*:5434 failed"
 	assert_line --regexp "^tsq-load: detail: everything up to line [0-9]+ of stdin is committed$"
 	line=$(grep -o 'up to line [0-9]* of stdin is committed' err | grep -o '[0-9]*')
@@ -371,7 +360,7 @@ worker() {
 	run --separate-stderr tsq-load --checkpoint cp.json --resume ohlcv - <all.csv
 	assert_success
 	assert_regex "$stderr" "inserted $((16001 - line)), updated 0, unchanged 0"
-	run tsq_psql -c "SELECT count(*), count(DISTINCT symbol), sum(volume), round(sum(close::numeric), 2) FROM ohlcv"
+	run -0 tsq_psql -c "SELECT count(*), count(DISTINCT symbol), sum(volume), round(sum(close::numeric), 2) FROM ohlcv"
 	assert_output "$(awk -F, 'NR > 1 { n++; v += $7; c += $6; s[$2] = 1 } END { printf "%d|%d|%d|%.2f\n", n, length(s), v, c }' all.csv)"
 	run --separate-stderr tsq-load ohlcv all.csv
 	assert_success
@@ -380,6 +369,6 @@ worker() {
 	run --separate-stderr tsq-load -p 5999 ohlcv all.csv
 	assert_equal "$status" 2
 	# No transaction left prepared on either worker.
-	run tsq_psql -c "SELECT sum(result::int) FROM run_command_on_workers('SELECT count(*) FROM pg_prepared_xacts')"
+	run -0 tsq_psql -c "SELECT sum(result::int) FROM run_command_on_workers('SELECT count(*) FROM pg_prepared_xacts')"
 	assert_output 0
 }

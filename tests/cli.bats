@@ -416,7 +416,7 @@ check_choices() {
 	run bash -c "source '$TSQ_ROOT/completions/tsq.bash' && COMP_WORDS=(tsq-init --sch) COMP_CWORD=1 && _tsq_complete && printf '%s\n' \"\${COMPREPLY[@]}\""
 	assert_success
 	assert_output "--schema"
-	run bash -c "source '$TSQ_ROOT/completions/tsq.bash' && COMP_WORDS=(tsq i) COMP_CWORD=1 && _tsq_complete && printf '%s\n' \"\${COMPREPLY[@]}\""
+	run -0 bash -c "source '$TSQ_ROOT/completions/tsq.bash' && COMP_WORDS=(tsq i) COMP_CWORD=1 && _tsq_complete && printf '%s\n' \"\${COMPREPLY[@]}\""
 	assert_output "init"
 }
 

@@ -32,9 +32,9 @@ setup() {
 	assert_regex "$stderr" "\"public\" is ready \\($KIND"
 	assert_file_exists "$TSQ_HOME/data/PG_VERSION"
 	[ -S "$TSQ_HOME/run/.s.PGSQL.5432" ]
-	run psql -X -At "host=$TSQ_HOME/run dbname=tsq user=tsq" -c "SELECT count(*) FROM pg_tables WHERE tablename IN ('ohlcv', 'trades', 'quotes', 'symbols')"
+	run -0 psql -X -At "host=$TSQ_HOME/run dbname=tsq user=tsq" -c "SELECT count(*) FROM pg_tables WHERE tablename IN ('ohlcv', 'trades', 'quotes', 'symbols')"
 	assert_output "4"
-	run psql -X -At "host=$TSQ_HOME/run dbname=tsq user=tsq" -c "SHOW listen_addresses"
+	run -0 psql -X -At "host=$TSQ_HOME/run dbname=tsq user=tsq" -c "SHOW listen_addresses"
 	assert_output ""
 }
 
@@ -80,13 +80,13 @@ setup() {
 	sed -i '/timescaledb/d' "$TSQ_HOME/data/postgresql.conf"
 	tsq_as_server "$(tsq_pg_bindir)/pg_ctl" -D "$TSQ_HOME/data" -w -l "$TSQ_HOME/log/postgresql.log" start >/dev/null
 	psql -X -q "host=$TSQ_HOME/run dbname=postgres user=tsq" -c "DROP DATABASE tsq"
-	run psql -X -At "host=$TSQ_HOME/run dbname=postgres user=tsq" -c "SHOW shared_preload_libraries"
+	run -0 psql -X -At "host=$TSQ_HOME/run dbname=postgres user=tsq" -c "SHOW shared_preload_libraries"
 	assert_output ""
 	run --separate-stderr tsq-init --local
 	assert_success
 	assert_regex "$stderr" 'restarting the local database to load TimescaleDB'
 	assert_regex "$stderr" '"public" is ready \(timescaledb 2\.'
-	run psql -X -At "host=$TSQ_HOME/run dbname=tsq user=tsq" -c "SHOW shared_preload_libraries" -c "SELECT count(*) FROM timescaledb_information.hypertables"
+	run -0 psql -X -At "host=$TSQ_HOME/run dbname=tsq user=tsq" -c "SHOW shared_preload_libraries" -c "SELECT count(*) FROM timescaledb_information.hypertables"
 	assert_output "timescaledb
 3"
 	tsq-init --local --stop -q

@@ -11,14 +11,6 @@ setup() {
 	suite_setup --keep
 }
 
-# A test's first step after its skip lines (a skipped test costs no set-up):
-# tsq-init's schema, TimescaleDB's jobs held.
-fresh_schema() {
-	tsq_db_reset
-	tsq_db_init
-	tsq_hold_jobs
-}
-
 # The candles of the tests that act on data (called after their skip lines):
 # one 1-minute candle an hour for AAA and BBB from midnight 16 days ago to now.
 load_hours() {
@@ -48,7 +40,7 @@ storage() {
 }
 
 @test "tsq-init stores the default policies; --show-policies prints them" {
-	fresh_schema
+	suite_fresh_schema
 	run --separate-stderr tsq-compress --show-policies -F csv
 	assert_success
 	# Partitions ahead: on plain PostgreSQL and Citus (TimescaleDB creates
@@ -64,15 +56,15 @@ public,trades,2 days,90 days,,$ahead"
 }
 
 @test "--set-policy changes only the settings given; --remove-policy forgets the table" {
-	fresh_schema
+	suite_fresh_schema
 	run --separate-stderr tsq-compress --set-policy=ohlcv compress_after=36h,drop_after=off
 	assert_success
 	assert_equal "$stderr" ""
-	run tsq_psql -c "SELECT compress_after, drop_after IS NULL, refresh_window FROM tsq.policies WHERE table_name = 'ohlcv'"
+	run -0 tsq_psql -c "SELECT compress_after, drop_after IS NULL, refresh_window FROM tsq.policies WHERE table_name = 'ohlcv'"
 	assert_output "1 day 12:00:00|t|7 days"
 	run --separate-stderr tsq-compress --remove-policy=ohlcv
 	assert_success
-	run tsq_psql -c "SELECT count(*) FROM tsq.policies WHERE table_name = 'ohlcv'"
+	run -0 tsq_psql -c "SELECT count(*) FROM tsq.policies WHERE table_name = 'ohlcv'"
 	assert_output 0
 	run --separate-stderr tsq-compress --remove-policy=ohlcv
 	assert_equal "$status" 64
@@ -83,7 +75,7 @@ public,trades,2 days,90 days,,$ahead"
 }
 
 @test "a policy that cannot work is exit 64 with one line naming the conflict" {
-	fresh_schema
+	suite_fresh_schema
 	run --separate-stderr tsq-compress --set-policy=ohlcv drop_after=5d
 	assert_equal "$status" 64
 	assert_equal "$stderr" "tsq-compress: error: policy of public.ohlcv: compress_after (7d) is not shorter than drop_after (5d): chunks would be dropped before they were ever compressed"
@@ -108,12 +100,12 @@ public,trades,2 days,90 days,,$ahead"
 		assert_equal "$stderr" "tsq-compress: error: policy of public.ohlcv: premake applies to tables partitioned by time on plain PostgreSQL (TimescaleDB creates chunks as rows arrive)"
 	fi
 	# Nothing of a refused policy was stored.
-	run tsq_psql -c "SELECT compress_after, drop_after FROM tsq.policies WHERE table_name = 'ohlcv'"
+	run -0 tsq_psql -c "SELECT compress_after, drop_after FROM tsq.policies WHERE table_name = 'ohlcv'"
 	assert_output "7 days|365 days"
 }
 
 @test "--run refreshes the rollups, then drops exactly what is older than drop_after" {
-	fresh_schema
+	suite_fresh_schema
 	load_hours
 	tsq-compress --set-policy=ohlcv compress_after=off,drop_after=12d
 	expected=$(raw_days)
@@ -122,11 +114,11 @@ public,trades,2 days,90 days,,$ahead"
 	assert_success
 	assert_equal "$stderr" ""
 	# Every chunk or partition that ended 12 days ago or earlier is gone, no other.
-	run tsq_psql -c "SELECT count(*) FILTER (WHERE range_end <= now() - interval '12 days'),
+	run -0 tsq_psql -c "SELECT count(*) FILTER (WHERE range_end <= now() - interval '12 days'),
 	                        count(*) FILTER (WHERE range_end > now() - interval '12 days')
 	                 FROM $(tsq_parts ohlcv)"
 	assert_output --regexp '^0\|[1-9][0-9]*$'
-	run tsq_psql -c "SELECT min(time) >= now() - interval '13 days', min(time) < now() - interval '11 days' FROM ohlcv"
+	run -0 tsq_psql -c "SELECT min(time) >= now() - interval '13 days', min(time) < now() - interval '11 days' FROM ohlcv"
 	assert_output "t|t"
 	dropped=$(tsq_psql -c "SELECT $rows_before - count(*) FROM ohlcv")
 	[ "$dropped" -gt 0 ]
@@ -139,13 +131,13 @@ public,trades,2 days,90 days,,$ahead"
 	done
 	# Every action on ohlcv is recorded (on Citus the other tables' old
 	# partitions, empty, are compressed too).
-	run tsq_psql -c "SELECT action, status, count(*) > 0 FROM tsq.policy_runs WHERE table_name LIKE 'ohlcv%' GROUP BY 1, 2 ORDER BY 1, 2"
+	run -0 tsq_psql -c "SELECT action, status, count(*) > 0 FROM tsq.policy_runs WHERE table_name LIKE 'ohlcv%' GROUP BY 1, 2 ORDER BY 1, 2"
 	assert_output "drop|ok|t
 refresh|ok|t"
 }
 
 @test "--run compresses exactly the chunks older than compress_after" {
-	fresh_schema
+	suite_fresh_schema
 	load_hours
 	tsq-compress --set-policy=ohlcv compress_after=7d
 	sum_before=$(tsq_psql -c "SELECT count(*), sum(volume), sum(close) FROM ohlcv")
@@ -159,19 +151,19 @@ refresh|ok|t"
 		return
 	fi
 	# Compressed: the nine days from 16 days ago to 8 days ago, no other.
-	run tsq_psql -c "SELECT count(*) FILTER (WHERE range_end <= now() - interval '7 days' AND status <> 1),
+	run -0 tsq_psql -c "SELECT count(*) FILTER (WHERE range_end <= now() - interval '7 days' AND status <> 1),
 	                        count(*) FILTER (WHERE range_end > now() - interval '7 days' AND status <> 0),
 	                        count(*) FILTER (WHERE status = 1)
 	                 FROM $(tsq_parts ohlcv)"
 	assert_output "0|0|9"
 	assert_equal "$(tsq_psql -c "SELECT count(*), sum(volume), sum(close) FROM ohlcv")" "$sum_before"
 	# One record per chunk or partition, its size before and after.
-	run tsq_psql -c "SELECT count(*), bool_and(bytes_before > 0 AND bytes_after > 0) FROM tsq.policy_runs WHERE action = 'compress' AND status = 'ok'"
+	run -0 tsq_psql -c "SELECT count(*), bool_and(bytes_before > 0 AND bytes_after > 0) FROM tsq.policy_runs WHERE action = 'compress' AND status = 'ok'"
 	assert_output "9|t"
 }
 
 @test "a second --run does nothing: no chunk touched, every refresh writes no row" {
-	fresh_schema
+	suite_fresh_schema
 	load_hours
 	tsq-compress --set-policy=ohlcv compress_after=7d,drop_after=12d
 	tsq-compress --run
@@ -197,7 +189,7 @@ refresh|ok|t"
 }
 
 @test "--dry-run prints the actions and changes nothing" {
-	fresh_schema
+	suite_fresh_schema
 	load_hours
 	tsq-compress --set-policy=ohlcv compress_after=7d,drop_after=12d
 	before=$(storage)
@@ -223,10 +215,10 @@ refresh|ok|t"
 		assert_equal "$(tsq_psql -c "SELECT count(*) FROM ohlcv_1d")" 0
 	fi
 	# "12 days" is twelve days, as PostgreSQL writes it (it was once read as seconds).
-	run --separate-stderr tsq-compress --drop=ohlcv --older-than=12d --dry-run
+	run -0 --separate-stderr tsq-compress --drop=ohlcv --older-than=12d --dry-run
 	short=$output
 	[ -n "$short" ]
-	run --separate-stderr tsq-compress --drop=ohlcv --older-than='12 days' --dry-run
+	run -0 --separate-stderr tsq-compress --drop=ohlcv --older-than='12 days' --dry-run
 	assert_equal "$output" "$short"
 	run --separate-stderr tsq-compress --drop=ohlcv --older-than='12 days ago' --dry-run
 	assert_equal "$status" 64
@@ -236,7 +228,7 @@ refresh|ok|t"
 
 @test "a backfill into compressed chunks is recompressed by the next --run" {
 	tsq_compresses || skip "plain PostgreSQL has no compression"
-	fresh_schema
+	suite_fresh_schema
 	load_hours
 	tsq-compress --set-policy=ohlcv compress_after=7d
 	tsq-compress --run
@@ -250,37 +242,37 @@ refresh|ok|t"
 	assert_success
 	if [ "$TSQ_TEST_KIND" = timescaledb ]; then
 		# The new rows sit beside the compressed ones: partial chunks.
-		run tsq_psql -c "SELECT count(*) FROM $(tsq_parts ohlcv) WHERE status & 8 = 8"
+		run -0 tsq_psql -c "SELECT count(*) FROM $(tsq_parts ohlcv) WHERE status & 8 = 8"
 		assert_output --regexp '^[1-9]'
 		again="recompress chunk"
 	else
 		# Citus's columnar takes no upsert: the three days written are heap again.
-		run tsq_psql -c "SELECT count(*) FROM $(tsq_parts ohlcv) WHERE range_end <= now() - interval '7 days' AND status = 0"
+		run -0 tsq_psql -c "SELECT count(*) FROM $(tsq_parts ohlcv) WHERE range_end <= now() - interval '7 days' AND status = 0"
 		assert_output 3
 		again="compress partition"
 	fi
 	run tsq-compress --run -v
 	assert_success
 	assert_line --regexp "ok: $again "
-	run tsq_psql -c "SELECT count(*) FROM $(tsq_parts ohlcv) WHERE range_end <= now() - interval '7 days' AND status <> 1"
+	run -0 tsq_psql -c "SELECT count(*) FROM $(tsq_parts ohlcv) WHERE range_end <= now() - interval '7 days' AND status <> 1"
 	assert_output 0
-	run tsq_psql -c "SELECT count(*), sum(volume) FROM ohlcv WHERE volume = 7"
+	run -0 tsq_psql -c "SELECT count(*), sum(volume) FROM ohlcv WHERE volume = 7"
 	assert_output "49|343"
 	# The rollups saw the backfill (tsq-load recorded the days).
-	run tsq_psql -c "SELECT sum(volume) FROM ohlcv_1d WHERE symbol = 'AAA'"
+	run -0 tsq_psql -c "SELECT sum(volume) FROM ohlcv_1d WHERE symbol = 'AAA'"
 	assert_output "$(tsq_psql -c "SELECT sum(volume) FROM ohlcv WHERE symbol = 'AAA'")"
 }
 
 @test "daily partitions: created ahead; --keep-tables detaches old ones" {
 	[ "$TSQ_TEST_KIND" != timescaledb ] || skip "TimescaleDB creates chunks as rows arrive"
-	fresh_schema
+	suite_fresh_schema
 	load_hours
 	tsq-compress --set-policy=ohlcv drop_after=12d,premake=20d
 	rows=$(tsq_psql -c "SELECT count(*) FROM ohlcv")
 	run tsq-compress --run --keep-tables -v ohlcv
 	assert_success
 	assert_line --regexp 'ok: premake partitions ahead'
-	run tsq_psql -c "SELECT tsq.has_partitions('public', 'ohlcv', now(), now() + interval '20 days')"
+	run -0 tsq_psql -c "SELECT tsq.has_partitions('public', 'ohlcv', now(), now() + interval '20 days')"
 	assert_output t
 	# The old partitions are tables of their own now, with their rows.
 	detached=$(tsq_psql -c "SELECT string_agg(format('(SELECT count(*) FROM %I)', relname), ' + ')
@@ -288,12 +280,12 @@ refresh|ok|t"
 	[ -n "$detached" ]
 	assert_equal "$(tsq_psql -c "SELECT (SELECT count(*) FROM ohlcv) + $detached")" "$rows"
 	assert_equal "$(tsq_psql -c "SELECT min(time) >= now() - interval '13 days' FROM ohlcv")" t
-	run tsq_psql -c "SELECT count(*) FROM tsq.policy_runs WHERE action = 'detach' AND status = 'ok'"
+	run -0 tsq_psql -c "SELECT count(*) FROM tsq.policy_runs WHERE action = 'detach' AND status = 'ok'"
 	assert_output --regexp '^[1-9][0-9]*$'
 }
 
 @test "--log-format json writes one object per action" {
-	fresh_schema
+	suite_fresh_schema
 	load_hours
 	tsq-compress --set-policy=ohlcv drop_after=12d
 	run --separate-stderr tsq-compress --run --log-format=json ohlcv
@@ -306,11 +298,11 @@ refresh|ok|t"
 }
 
 @test "one-shot actions: --drop, --refresh, --decompress" {
-	fresh_schema
+	suite_fresh_schema
 	load_hours
 	run --separate-stderr tsq-compress --drop=ohlcv --older-than=14d
 	assert_success
-	run tsq_psql -c "SELECT min(time) >= now() - interval '15 days' FROM ohlcv"
+	run -0 tsq_psql -c "SELECT min(time) >= now() - interval '15 days' FROM ohlcv"
 	assert_output t
 	run --separate-stderr tsq-compress --refresh=ohlcv_1d --from=2000-01-01 --to=2100-01-01
 	assert_success
@@ -323,14 +315,14 @@ refresh|ok|t"
 		assert_success
 		assert_line --regexp 'ok: decompress (chunk|partition) '
 		# The four days the window touches, from 12 days ago to 9 days ago.
-		run tsq_psql -c "SELECT count(*) FROM $(tsq_parts ohlcv)
+		run -0 tsq_psql -c "SELECT count(*) FROM $(tsq_parts ohlcv)
 		                 WHERE status = 0 AND range_end <= now() - interval '7 days'"
 		assert_output 4
 	fi
 }
 
 @test "rollups of days whose raw data was dropped are final: a late candle or a --refresh without a range leaves them" {
-	fresh_schema
+	suite_fresh_schema
 	load_hours
 	tsq-compress --set-policy=ohlcv compress_after=off,drop_after=12d
 	tsq-compress --run
@@ -361,7 +353,7 @@ refresh|ok|t"
 
 @test "a --run between two batches of one load: the later batch's days are refreshed too" {
 	tsq_one_session && skip "PGlite takes one session at a time"
-	fresh_schema
+	suite_fresh_schema
 	today=$(tsq_psql -c "SELECT to_char(date_trunc('day', now()), 'YYYY-MM-DD')")
 	mkfifo feed
 	tsq-load -q --batch-size 3 ohlcv feed 2>load.err &
@@ -383,7 +375,7 @@ refresh|ok|t"
 
 @test "--refresh of a rollup takes the lock of its raw table: it waits for no --run, it is refused" {
 	tsq_one_session && skip "PGlite takes one session at a time"
-	fresh_schema
+	suite_fresh_schema
 	oid=$(tsq_psql -c "SELECT 'public.ohlcv'::regclass::oid")
 	tsq_psql -c "SELECT pg_advisory_lock(x'7473710000000000'::bigint + $oid), pg_sleep(30)" >/dev/null 2>&1 3>&- &
 	holder=$!
@@ -399,7 +391,7 @@ refresh|ok|t"
 
 @test "a second run while one holds the table exits 75, or 0 with --skip-if-locked" {
 	tsq_one_session && skip "PGlite takes one session at a time"
-	fresh_schema
+	suite_fresh_schema
 	load_hours
 	tsq-compress --set-policy=ohlcv drop_after=12d
 	oid=$(tsq_psql -c "SELECT 'public.ohlcv'::regclass::oid")
@@ -440,7 +432,7 @@ release_chunk() {
 
 @test "a chunk that cannot be handled is reported, the rest done, and the exit is 1" {
 	tsq_one_session && skip "PGlite takes one session at a time"
-	fresh_schema
+	suite_fresh_schema
 	load_hours
 	if [ "$TSQ_TEST_KIND" = timescaledb ]; then
 		tsq-compress --set-policy=ohlcv compress_after=7d
@@ -453,7 +445,7 @@ release_chunk() {
 	assert_equal "$status" 1
 	assert_equal "${#stderr_lines[@]}" 1
 	assert_regex "$stderr" '^tsq-compress: error: could not (compress|drop) (chunk|partition) .* of public\.ohlcv \[.*\): canceling statement due to lock timeout$'
-	run tsq_psql -c "SELECT status, count(*) > 1 FROM tsq.policy_runs WHERE action IN ('compress', 'drop') GROUP BY 1 ORDER BY 1"
+	run -0 tsq_psql -c "SELECT status, count(*) > 1 FROM tsq.policy_runs WHERE action IN ('compress', 'drop') GROUP BY 1 ORDER BY 1"
 	assert_output "failed|f
 ok|t"
 	# The next run finishes the job.
@@ -464,7 +456,7 @@ ok|t"
 @test "a run killed half-way, then run again, ends where one run would" {
 	tsq_one_session && skip "PGlite takes one session at a time"
 	tsq_compresses || skip "plain PostgreSQL has no compression"
-	fresh_schema
+	suite_fresh_schema
 	load_hours
 	# What compresses one chunk or partition.
 	if [ "$TSQ_TEST_KIND" = citus ]; then call=alter_table_set_access_method; else call=compress_chunk; fi
@@ -483,11 +475,11 @@ ok|t"
 	wait_for 10 "the lock released" '[ "$(tsq_psql -c "$locks")" = 0 ]'
 	run --separate-stderr tsq-compress --run ohlcv
 	assert_success
-	run tsq_psql -c "SELECT count(*) FROM $(tsq_parts ohlcv) WHERE range_end <= now() - interval '7 days' AND status <> 1"
+	run -0 tsq_psql -c "SELECT count(*) FROM $(tsq_parts ohlcv) WHERE range_end <= now() - interval '7 days' AND status <> 1"
 	assert_output 0
-	run tsq_psql -c "SELECT count(*) FROM tsq.policy_runs WHERE status = 'interrupted'"
+	run -0 tsq_psql -c "SELECT count(*) FROM tsq.policy_runs WHERE status = 'interrupted'"
 	assert_output 1
-	run tsq_psql -c "SELECT count(*) FROM ohlcv"
+	run -0 tsq_psql -c "SELECT count(*) FROM ohlcv"
 	assert_output "$(wc -l <"$BATS_TEST_TMPDIR/ohlcv.csv")"
 }
 
@@ -504,7 +496,7 @@ native_jobs() {
 
 @test "--native makes TimescaleDB's jobs match the stored policy, stale ones replaced" {
 	[ "$TSQ_TEST_KIND" = timescaledb ] || skip "TimescaleDB's jobs"
-	fresh_schema
+	suite_fresh_schema
 	# Stale: compression after 1 day instead of 7, a second refresh job on
 	# ohlcv_5m, no retention job, and (tsq_hold_jobs) every job paused.
 	tsq_psql -c "SELECT delete_job(job_id) FROM timescaledb_information.jobs
@@ -514,11 +506,11 @@ native_jobs() {
 	             end_offset => INTERVAL '20 days', schedule_interval => INTERVAL '1 hour')" >/dev/null
 	run --separate-stderr tsq-compress --set-policy=ohlcv refresh_window=10d --native -v
 	assert_success
-	run grep -c "compression on public.ohlcv, compress_after 1d" <<<"$stderr"
+	run -0 grep -c "compression on public.ohlcv, compress_after 1d" <<<"$stderr"
 	assert_output 1
-	run grep -c "^tsq-compress: ok: delete job .*refresh of public.ohlcv_5m, start_offset 40d, end_offset 20d" <<<"$stderr"
+	run -0 grep -c "^tsq-compress: ok: delete job .*refresh of public.ohlcv_5m, start_offset 40d, end_offset 20d" <<<"$stderr"
 	assert_output 1
-	run native_jobs
+	run -0 native_jobs
 	assert_output "policy_compression|ohlcv|7 days|t
 policy_refresh_continuous_aggregate|ohlcv_15m|10 days..00:15:00|t
 policy_refresh_continuous_aggregate|ohlcv_1d|10 days..1 day|t
@@ -527,7 +519,7 @@ policy_refresh_continuous_aggregate|ohlcv_4h|10 days..04:00:00|t
 policy_refresh_continuous_aggregate|ohlcv_5m|10 days..00:05:00|t
 policy_retention|ohlcv|365 days|t"
 	# Every change is recorded; a second sync finds nothing to do.
-	run tsq_psql -c "SELECT action, count(*) FROM tsq.policy_runs WHERE status = 'ok' GROUP BY 1 ORDER BY 1"
+	run -0 tsq_psql -c "SELECT action, count(*) FROM tsq.policy_runs WHERE status = 'ok' GROUP BY 1 ORDER BY 1"
 	assert_output "add job|7
 delete job|7"
 	# (Not with --run here: the scheduler is already running the new jobs,
@@ -546,7 +538,7 @@ delete job|7"
 
 @test "--native: the refresh jobs it makes run in one transaction, and batched ones are replaced" {
 	[ "$TSQ_TEST_KIND" = timescaledb ] || skip "TimescaleDB's jobs"
-	fresh_schema
+	suite_fresh_schema
 	tsq-compress --set-policy=ohlcv refresh_window=10d --native
 	# The same jobs in TimescaleDB's batches, as made by hand or by an
 	# earlier tsq: replaced, and nothing else.
@@ -554,11 +546,11 @@ delete job|7"
 	             WHERE j.proc_name = 'policy_refresh_continuous_aggregate'" >/dev/null
 	run --separate-stderr tsq-compress --set-policy=ohlcv refresh_window=10d --native -v
 	assert_success
-	run grep -c "^tsq-compress: ok: delete job [0-9]* (refresh of public.ohlcv_[0-9a-z]*, start_offset 10d, end_offset [0-9]*[mhd], in batches) (" <<<"$stderr"
+	run -0 grep -c "^tsq-compress: ok: delete job [0-9]* (refresh of public.ohlcv_[0-9a-z]*, start_offset 10d, end_offset [0-9]*[mhd], in batches) (" <<<"$stderr"
 	assert_output 5
-	run grep -c "^tsq-compress: ok: add job refresh of public.ohlcv_[0-9a-z]*, start_offset 10d, end_offset [0-9]*[mhd] (" <<<"$stderr"
+	run -0 grep -c "^tsq-compress: ok: add job refresh of public.ohlcv_[0-9a-z]*, start_offset 10d, end_offset [0-9]*[mhd] (" <<<"$stderr"
 	assert_output 5
-	run grep -c " job " <<<"$stderr"
+	run -0 grep -c " job " <<<"$stderr"
 	assert_output 10
 	# Each job stopped after its first transaction leaves every bucket of
 	# its window in the rollup: with batches, only the newest ten would be.
@@ -574,7 +566,7 @@ delete job|7"
 @test "--native: TimescaleDB's scheduler runs the job it made" {
 	[ "$TSQ_TEST_KIND" = timescaledb ] || skip "TimescaleDB's jobs"
 	tsq_one_session && skip "PGlite has no background workers"
-	fresh_schema
+	suite_fresh_schema
 	load_hours
 	tsq-compress --set-policy=ohlcv compress_after=10d --native
 	id=$(tsq_psql -c "SELECT job_id FROM timescaledb_information.jobs
@@ -587,10 +579,10 @@ delete job|7"
 		[ "$(tsq_psql -c "SELECT total_successes + total_failures > 0 FROM timescaledb_information.job_stats WHERE job_id = $id")" = t ] && break
 		sleep 0.5
 	done
-	run tsq_psql -c "SELECT total_successes > 0, total_failures FROM timescaledb_information.job_stats WHERE job_id = $id"
+	run -0 tsq_psql -c "SELECT total_successes > 0, total_failures FROM timescaledb_information.job_stats WHERE job_id = $id"
 	assert_output "t|0"
 	# Exactly the chunks that ended 10 days ago or earlier are compressed.
-	run tsq_psql -c "SELECT count(*) FILTER (WHERE range_end <= now() - INTERVAL '10 days' AND NOT is_compressed)
+	run -0 tsq_psql -c "SELECT count(*) FILTER (WHERE range_end <= now() - INTERVAL '10 days' AND NOT is_compressed)
 	                      + count(*) FILTER (WHERE range_end > now() - INTERVAL '10 days' AND is_compressed),
 	                        count(*) FILTER (WHERE is_compressed) > 0
 	                 FROM timescaledb_information.chunks WHERE hypertable_name = 'ohlcv'"
@@ -598,7 +590,7 @@ delete job|7"
 }
 
 @test "--native without TimescaleDB is exit 69; with a one-shot action exit 64" {
-	fresh_schema
+	suite_fresh_schema
 	run --separate-stderr tsq-compress --compress=ohlcv --older-than=7d --native
 	assert_equal "$status" 64
 	assert_equal "$stderr" "tsq-compress: error: --native goes with --run, --set-policy or --remove-policy"
@@ -610,7 +602,7 @@ delete job|7"
 }
 
 @test "--run forgets records older than 90 days, but never an action's last success" {
-	fresh_schema
+	suite_fresh_schema
 	load_hours
 	tsq-compress --set-policy=ohlcv compress_after=off,drop_after=off
 	# trades: an old success, then an old failure after it: both the last
@@ -629,7 +621,7 @@ delete job|7"
 	run tsq-compress --run -v ohlcv
 	assert_success
 	assert_line --partial "forgot 3 records of runs older than 90 days"
-	run tsq_psql -c "SELECT table_name, status, extract(day FROM now() - finished)::int
+	run -0 tsq_psql -c "SELECT table_name, status, extract(day FROM now() - finished)::int
 	                 FROM tsq.policy_runs WHERE table_name IN ('trades', 'quotes') ORDER BY 1, 3 DESC"
 	assert_output "quotes|ok|10
 trades|ok|200

@@ -18,9 +18,7 @@ load lib/suite
 
 setup() {
 	suite_setup
-	load lib/indicators
-	export XDG_CONFIG_HOME="$BATS_TEST_TMPDIR/config"
-	unset TSQ_FORMAT TSQ_QUERY_PATH
+	suite_query_env
 }
 
 @test "indicators equal TA-Lib's over the whole history, from the first row shown" {
@@ -30,7 +28,7 @@ setup() {
 	assert_success
 	assert_output "$(pick 27 19) cases"
 	# The middle line is the midpoint of the two.
-	run bash -c "tsq-query -F csv --no-header donchian symbol=W from=2026-01-06 to=2026-01-06T01:00 | awk -F, '\$5 != (\$4 + \$6) / 2'"
+	run -0 bash -c "tsq-query -F csv --no-header donchian symbol=W from=2026-01-06 to=2026-01-06T01:00 | awk -F, '\$5 != (\$4 + \$6) / 2'"
 	assert_output ""
 }
 
@@ -133,11 +131,11 @@ $(echo "$times" | sed -n $((n - 1))p) 2026-01-08 $((n - 1)) $n"
 	tsq_db_init
 	load_walk
 	# At the first candle: MACD's first value is on row slow + signal - 1.
-	run --separate-stderr tsq-query -F csv --no-header macd symbol=W from=2026-01-05 to=2026-01-05T01:00
+	run -0 --separate-stderr tsq-query -F csv --no-header macd symbol=W from=2026-01-05 to=2026-01-05T01:00
 	assert_equal "$(echo "$output" | cut -d, -f4 | grep -c .)" $((60 - 33))
 	assert_equal "$(echo "$output" | sed -n 34p | cut -d, -f4 | grep -c .)" 1
 	# In the middle every row has a value, and the first is TA-Lib's.
-	run --separate-stderr tsq-query -F csv --no-header rsi symbol=W from=2026-01-06 to=2026-01-06T01:00
+	run -0 --separate-stderr tsq-query -F csv --no-header rsi symbol=W from=2026-01-06 to=2026-01-06T01:00
 	assert_equal "$(echo "$output" | cut -d, -f4 | grep -c .)" 60
 	# warmup=0 starts cold at from: the first 19 rows are empty and the 20th
 	# is the mean of the window's first 20 closes.
@@ -154,7 +152,7 @@ $(echo "$times" | sed -n $((n - 1))p) 2026-01-08 $((n - 1)) $n"
 	printf 'time,symbol,close\n' >flat.csv
 	for i in $(seq 0 29); do echo "$((1767571200 + i * 60)),F,5" >>flat.csv; done
 	tsq-load -q --set open=5 --set high=5 --set low=5 --set volume=1 ohlcv flat.csv
-	run --separate-stderr tsq-query -F csv --no-header rsi symbol=F from=2026-01-05 to=2026-01-06
+	run -0 --separate-stderr tsq-query -F csv --no-header rsi symbol=F from=2026-01-05 to=2026-01-06
 	assert_equal "$(echo "$output" | sed -n 30p | cut -d, -f4)" 0
 }
 

@@ -202,6 +202,6 @@ stream_through_restart() {
 	exec 5>&-
 	wait $pid
 	# The Prometheus gauge too.
-	run --separate-stderr tsq-stats -F prometheus
+	run -0 --separate-stderr tsq-stats -F prometheus
 	assert_line --regexp '^tsq_table_last_insert_timestamp_seconds\{schema="public",table="trades"\} [0-9.]+(e\+[0-9]+)?$'
 }

@@ -98,7 +98,7 @@ make_candles() {
 	run --separate-stderr tsq-load edge edge.csv
 	assert_success
 	assert_regex "$stderr" 'read 5, inserted 5'
-	run tsq_psql -c "SELECT id, coalesce(a, '<null>'), replace(coalesce(b, '<null>'), E'\\r', '<cr>'), length(a) FROM edge ORDER BY id"
+	run -0 tsq_psql -c "SELECT id, coalesce(a, '<null>'), replace(coalesce(b, '<null>'), E'\\r', '<cr>'), length(a) FROM edge ORDER BY id"
 	assert_output "1|x, y|say \"hi\"|4
 2|line one
 line two|<null>|17
@@ -119,7 +119,7 @@ id,b,i2,i4,i8,f4,f8,n,t,vc,ts,tsn,d,j,jb,ia,ta,u
 EOF
 	run --separate-stderr tsq-load types good.csv
 	assert_success
-	run tsq_psql -c "SET TimeZone = 'UTC'; SELECT id, b, i2, i4, i8, f4, f8, n, coalesce(t, '<null>'), vc, ts, tsn, d, j, jb, ia, ta, u FROM types ORDER BY id"
+	run -0 tsq_psql -c "SET TimeZone = 'UTC'; SELECT id, b, i2, i4, i8, f4, f8, n, coalesce(t, '<null>'), vc, ts, tsn, d, j, jb, ia, ta, u FROM types ORDER BY id"
 	assert_output "1|t|-32768|2147483647|-9223372036854775808|1.5|-0.00225|12345678901234567890.000123|text|abcde|2024-03-01 10:00:00+00|2024-03-01 12:00:00.5|2024-03-01|{\"a\": [1, 2]}|{\"b\": null}|{1,2,NULL}|{\"x y\",z}|a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11
 2|f|0|0|0|NaN|-Infinity|-0.5|<null>||2024-03-01 12:00:00+00|2024-03-01 00:00:00|2024-03-01|[]|0|{}|{}|
 3|t|1|1|1|Infinity|1e+308|0.00001||x|2024-03-01 12:00:00.123+00|2024-03-01 00:00:00|2024-02-29|null|\"s\"|{7,8}|{\"a,b\",\"c\\\"d\"}|"
@@ -146,7 +146,7 @@ EOF
 	run --separate-stderr tsq-load types bad.csv
 	assert_equal "$status" 65
 	assert_regex "$stderr" 'read 13, inserted 1, .* rejected 12'
-	run jq -r '"\(.line) \(.column) \(.error)"' bad.csv.rejects.jsonl
+	run -0 jq -r '"\(.line) \(.column) \(.error)"' bad.csv.rejects.jsonl
 	assert_line --index 0 '2 b invalid input syntax for type boolean: "maybe"'
 	assert_line --index 1 '3 i2 value "32768" is out of range for type smallint'
 	assert_line --index 2 '4 i4 value "2147483648" is out of range for type integer'
@@ -170,7 +170,7 @@ EOF
 	run --separate-stderr tsq-load types nul.csv
 	assert_equal "$status" 65
 	assert_regex "$stderr" 'read 8, inserted 1, .* rejected 7'
-	run jq -r '"\(.line) \(.column) \(.error)"' nul.csv.rejects.jsonl
+	run -0 jq -r '"\(.line) \(.column) \(.error)"' nul.csv.rejects.jsonl
 	assert_output '2 i4 invalid byte sequence for encoding "UTF8": 0x00
 3 f8 invalid byte sequence for encoding "UTF8": 0x00
 4 n invalid byte sequence for encoding "UTF8": 0x00
@@ -190,14 +190,14 @@ EOF
 		'10,2024-03-01 12:00:00+05:30:15,,' >t.csv
 	run --separate-stderr tsq-load tt t.csv
 	assert_equal "$status" 65
-	run tsq_psql -c "SET TimeZone = 'UTC'; SELECT id, tz, ts, d FROM tt ORDER BY id"
+	run -0 tsq_psql -c "SET TimeZone = 'UTC'; SELECT id, tz, ts, d FROM tt ORDER BY id"
 	assert_output "1|1677-09-21 00:12:43.1451+00||
 2|2024-03-01 12:00:00.0005+00|2024-03-01 12:00:00.0005|
 4||1999-04-14 10:23:00|1999-04-14
 6|294276-12-31 23:59:59.999999+00||5874897-12-31
 9|2024-03-01 12:00:00.123456+00|2024-03-01 12:00:01|
 10|2024-03-01 06:29:45+00||"
-	run jq -r '"\(.line) \(.column) \(.error)"' t.csv.rejects.jsonl
+	run -0 jq -r '"\(.line) \(.column) \(.error)"' t.csv.rejects.jsonl
 	assert_output '4 tz timestamp out of range: "99999999999999999999999"
 6 ts invalid input syntax for type timestamp without time zone: "2000-04-09-13:34"
 8 tz timestamp out of range: "294277-01-01"
@@ -235,7 +235,7 @@ EOF
 	assert_equal "$status" 65
 	assert_regex "$stderr" 'read 6, inserted 3, .* rejected 3'
 	assert_equal "$(tsq_psql -c "SELECT string_agg(id || '=' || v, ' ' ORDER BY id) FROM big")" "a=1 b=2 c=3"
-	run jq -r '"\(.line) \(.offset) \(.record | length) \(.record_bytes) \(.truncated) \(.error)"' big.csv.rejects.jsonl
+	run -0 jq -r '"\(.line) \(.offset) \(.record | length) \(.record_bytes) \(.truncated) \(.error)"' big.csv.rejects.jsonl
 	assert_line --index 0 "3 9 65536 9437198 true the record is larger than the limit of 8388608 bytes (an unterminated quoted field?)"
 	assert_line --index 1 "5 9437212 65536 9437192 true the record is larger than the limit of 8388608 bytes (an unterminated quoted field?)"
 	assert_line --index 2 "8 18874409 65536 20971520 true the record is larger than the limit of 8388608 bytes (an unterminated quoted field?)"
@@ -399,7 +399,7 @@ EOF
 	run --separate-stderr tsq-load ev k.jsonl
 	assert_equal "$status" 65
 	assert_regex "$stderr" 'read 5, inserted 1, .* rejected 4'
-	run jq -r '"\(.line) \(.column) \(.error)"' k.jsonl.rejects.jsonl
+	run -0 jq -r '"\(.line) \(.column) \(.error)"' k.jsonl.rejects.jsonl
 	assert_output '1 nope table "public"."ev" has no column "nope"
 2 name key "name" appears twice in the record
 4 nope table "public"."ev" has no column "nope"
@@ -595,7 +595,7 @@ EOF
 	printf 'date,hhmmss,symbol,open,high,low,close,volume\n20240102,143200,EURUSD,1,2,0.5,1.5,7\n' >d.csv
 	run --separate-stderr tsq-load --map date+hhmmss=time --time-format '%Y%m%d %H%M%S' ohlcv d.csv
 	assert_success
-	run tsq_psql -c "SELECT to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), open, volume FROM ohlcv ORDER BY time"
+	run -0 tsq_psql -c "SELECT to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), open, volume FROM ohlcv ORDER BY time"
 	assert_output "2024-01-02 14:30:00|1.10451|1289
 2024-01-02 14:31:00|1.10477|2044
 2024-01-02 14:32:00|1|7"
@@ -606,7 +606,7 @@ EOF
 	printf 'id,t\n1,02.01.2024 14:30:02.036\n2,02.01.2024 14:30:02.123456\n3,02.01.2024 14:30:02.123456789\n4,02.01.2024 14:30:02\n' >f.csv
 	run --separate-stderr tsq-load --time-format '%d.%m.%Y %H:%M:%S' ticks f.csv
 	assert_success
-	run tsq_psql -c "SET TimeZone = 'UTC'; SELECT id, t FROM ticks ORDER BY id"
+	run -0 tsq_psql -c "SET TimeZone = 'UTC'; SELECT id, t FROM ticks ORDER BY id"
 	assert_output "1|2024-01-02 14:30:02.036+00
 2|2024-01-02 14:30:02.123456+00
 3|2024-01-02 14:30:02.123457+00
@@ -629,7 +629,7 @@ EOF
 	run --separate-stderr tsq-load --map T=time,t=trade_id,s=symbol,p=price,q=size --ignore-extra trades b.jsonl
 	assert_success
 	assert_regex "$stderr" 'read 2, inserted 2'
-	run tsq_psql -c "SET TimeZone = 'UTC'; SELECT time, symbol, price, size, trade_id FROM trades ORDER BY trade_id"
+	run -0 tsq_psql -c "SET TimeZone = 'UTC'; SELECT time, symbol, price, size, trade_id FROM trades ORDER BY trade_id"
 	assert_output "2024-01-02 14:30:00.1+00|BNBBTC|0.001|100|12345
 2024-01-02 14:30:00.2+00|BNBBTC|0.002|5|12346"
 
@@ -647,7 +647,7 @@ EOF
 	run --separate-stderr tsq-load trades noid.csv
 	assert_success
 	assert_regex "$stderr" 'read 5, inserted 5, updated 0, unchanged 0, duplicates 0'
-	run tsq_psql -c "SELECT symbol, extract(microseconds FROM time)::int % 1000000, trade_id, price FROM trades ORDER BY symbol, time, trade_id DESC"
+	run -0 tsq_psql -c "SELECT symbol, extract(microseconds FROM time)::int % 1000000, trade_id, price FROM trades ORDER BY symbol, time, trade_id DESC"
 	assert_output "BTC|1|-1|42000
 BTC|1|-2|42000
 BTC|1|-3|41999
@@ -669,7 +669,7 @@ EOF
 	run --separate-stderr tsq-load --no-header --columns time,symbol,open,high,low,close,volume,extra1,extra2 \
 		--ignore-extra ohlcv h.csv
 	assert_success
-	run tsq_psql -c "SELECT to_char(time AT TIME ZONE 'UTC', 'HH24:MI'), volume FROM ohlcv ORDER BY time"
+	run -0 tsq_psql -c "SELECT to_char(time AT TIME ZONE 'UTC', 'HH24:MI'), volume FROM ohlcv ORDER BY time"
 	assert_output "14:30|10
 14:31|11
 14:32|12
@@ -682,7 +682,7 @@ EOF
 	run --separate-stderr tsq-load ohlcv r.csv
 	assert_equal "$status" 65
 	off=$(head -n 2 r.csv | wc -c)
-	run jq -c . r.csv.rejects.jsonl
+	run -0 jq -c . r.csv.rejects.jsonl
 	assert_output '{"file":"r.csv","line":3,"offset":'"$off"',"column":"volume","error":"invalid input syntax for type double precision: \"x\"","sqlstate":null,"record":"2026-01-01T00:01:00Z,\"multi\nline\",1,2,0.5,1.5,x","format":"csv","header":"time,symbol,open,high,low,close,volume"}'
 	# The offset is the byte where the record starts.
 	assert_equal "$(tail -c +$((off + 1)) r.csv | head -c 20)" "2026-01-01T00:01:00Z"
@@ -705,7 +705,7 @@ time,symbol,open,high,low,close,volume
 EOF
 	run --separate-stderr tsq-load --stats s.json ohlcv mix.csv
 	assert_equal "$status" 65
-	run jq -r '"\(.read) \(.inserted) \(.updated) \(.unchanged) \(.duplicates) \(.rejected)"' s.json
+	run -0 jq -r '"\(.read) \(.inserted) \(.updated) \(.unchanged) \(.duplicates) \(.rejected)"' s.json
 	assert_output "7 2 0 0 1 4"
 	assert_equal "$(jq '.read == .inserted + .updated + .unchanged + .duplicates + .rejected' s.json)" true
 	assert_equal "$(jq -r .line mix.csv.rejects.jsonl | tr '\n' ' ')" "3 4 7 5 "
@@ -865,7 +865,7 @@ B|1"
 	for t in a_t a_i a_n; do
 		tsq-load -q --max-errors none "$t" arr-h.csv || [ $? = 65 ]
 	done
-	run tsq_psql -c "
+	run -0 tsq_psql -c "
 		WITH stored AS (SELECT id, 't' AS typ, v::text AS tsq FROM a_t UNION ALL
 		                SELECT id, 'i', v::text FROM a_i UNION ALL SELECT id, 'n', v::text FROM a_n)
 		SELECT s.id || ' [' || s.v || '] ' || k.typ || ': tsq ' || coalesce(st.tsq, 'refused') || ', server ' || srv_arr(s.v, k.typ)
@@ -1052,12 +1052,12 @@ EOF
 	run --separate-stderr tsq-load ev ev.jsonl
 	assert_equal "$status" 65
 	assert_regex "$stderr" 'read 7, inserted 4, .* rejected 3'
-	run tsq_psql -c "SELECT id, coalesce(name, '<null>'), coalesce(payload::text, '<null>'), coalesce(score::text, '<null>'), coalesce(ok::text, '<null>') FROM ev ORDER BY id"
+	run -0 tsq_psql -c "SELECT id, coalesce(name, '<null>'), coalesce(payload::text, '<null>'), coalesce(score::text, '<null>'), coalesce(ok::text, '<null>') FROM ev ORDER BY id"
 	assert_output '1|aé"b|{"x": [1, {"y": null}]}|<null>|<null>
 2|<null>|[1, 2]|<null>|<null>
 3|c|<null>|1.25|true
 4|5|<null>|<null>|<null>'
-	run jq -r '"\(.line) \(.column) \(.error)"' ev.jsonl.rejects.jsonl
+	run -0 jq -r '"\(.line) \(.column) \(.error)"' ev.jsonl.rejects.jsonl
 	assert_line --index 0 '6 nope table "public"."ev" has no column "nope"'
 	assert_line --index 1 '7 null invalid JSON at column 10: a key is missing'
 	assert_line --index 2 '8 null invalid JSON at column 1: expected a JSON object'
@@ -1068,7 +1068,7 @@ EOF
 	printf 'id\ta\tb\n1\tx\\ty\t\\N\n2\tline\\nbreak\t\n3\tback\\\\slash\tz\n' >t.tsv
 	run --separate-stderr tsq-load tv t.tsv
 	assert_success
-	run tsq_psql -c "SELECT id, replace(replace(a, E'\\t', '<tab>'), E'\\n', '<nl>'), coalesce(b, '<null>') FROM tv ORDER BY id"
+	run -0 tsq_psql -c "SELECT id, replace(replace(a, E'\\t', '<tab>'), E'\\n', '<nl>'), coalesce(b, '<null>') FROM tv ORDER BY id"
 	assert_output "1|x<tab>y|<null>
 2|line<nl>break|<null>
 3|back\\slash|z"
@@ -1286,7 +1286,7 @@ EOF
 	exec 8>&-
 	assert_equal "$status" 130
 	# Every row read before the signal is in the table: none is lost to it.
-	run cat err
+	run -0 cat err
 	assert_regex "$output" 'interrupted: every row read is accounted for, up to line [0-9]+ of stdin'
 	line=$(grep -o 'up to line [0-9]*' err | grep -o '[0-9]*')
 	assert_equal "$(tsq_psql -c 'SELECT count(*) FROM ohlcv')" $((line - 1))

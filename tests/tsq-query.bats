@@ -6,9 +6,7 @@ load lib/suite
 
 setup() {
 	suite_setup
-	load lib/indicators
-	export XDG_CONFIG_HOME="$BATS_TEST_TMPDIR/config"
-	unset TSQ_FORMAT TSQ_QUERY_PATH
+	suite_query_env
 }
 
 DAY="from=2026-11-20 to=2026-11-21"
@@ -139,9 +137,9 @@ next|line",-2,t,1999-12-31 23:59:59+00,[],0
 {"id":1,"t":"a,b"},
 {"id":2,"t":""}
 ]'
-	run --separate-stderr tsq-query -F json -c 'SELECT 1 AS x WHERE false'
+	run -0 --separate-stderr tsq-query -F json -c 'SELECT 1 AS x WHERE false'
 	assert_output '[]'
-	run --separate-stderr tsq-query --tz Asia/Kolkata -F jsonl -c "SELECT timestamptz '2024-03-01 12:00:00+00' AS at"
+	run -0 --separate-stderr tsq-query --tz Asia/Kolkata -F jsonl -c "SELECT timestamptz '2024-03-01 12:00:00+00' AS at"
 	assert_output '{"at":"2024-03-01T17:30:00+05:30"}'
 }
 
@@ -173,7 +171,7 @@ next|line",-2,t,1999-12-31 23:59:59+00,[],0
 	assert_output '| v |
 | --- |
 | &lt;script&gt;x&lt;/script&gt; &amp; \x1b[2J |'
-	run --separate-stderr tsq-query -F csv --no-header -c 'SELECT 1 AS a, 2 AS b'
+	run -0 --separate-stderr tsq-query -F csv --no-header -c 'SELECT 1 AS a, 2 AS b'
 	assert_output '1,2'
 	# On a terminal: a table by default, with the row count under it.
 	run script -qec "tsq-query -c 'SELECT 1 AS a UNION ALL SELECT 22'" /dev/null
@@ -189,7 +187,7 @@ B ▄▄  min 5  max 5  last 5'
 }
 
 @test "the default format is csv into a pipe; TSQ_FORMAT and -o" {
-	run --separate-stderr tsq-query -c 'SELECT 1 AS a'
+	run -0 --separate-stderr tsq-query -c 'SELECT 1 AS a'
 	assert_output 'a
 1'
 	TSQ_FORMAT=jsonl run --separate-stderr tsq-query -c 'SELECT 1 AS a'
@@ -220,10 +218,10 @@ B ▄▄  min 5  max 5  last 5'
 	load_sample
 	mkdir -p "$XDG_CONFIG_HOME/tsq/queries" qd pd
 	printf -- '-- description: mine\n-- param: symbols text[] = null\nSELECT 42 AS answer\n' >"$XDG_CONFIG_HOME/tsq/queries/latest_price.sql"
-	run --separate-stderr tsq-query latest_price
+	run -0 --separate-stderr tsq-query latest_price
 	assert_output 'answer
 42'
-	run --separate-stderr tsq-query -l
+	run -0 --separate-stderr tsq-query -l
 	assert_line --regexp '^latest_price	mine$'
 	printf -- '-- description: from the path\nSELECT 7 AS answer\n' >pd/latest_price.sql
 	TSQ_QUERY_PATH="$PWD/pd" run --separate-stderr tsq-query latest_price
@@ -234,7 +232,7 @@ B ▄▄  min 5  max 5  last 5'
 	assert_output 'answer
 42'
 	rm "$XDG_CONFIG_HOME/tsq/queries/latest_price.sql"
-	run --separate-stderr tsq-query latest_price
+	run -0 --separate-stderr tsq-query latest_price
 	assert_line --index 0 'time,symbol,close'
 }
 
@@ -243,7 +241,7 @@ B ▄▄  min 5  max 5  last 5'
 	run --separate-stderr tsq-query -F csv recent_ohlcv "symbol=BTC-USD' OR '1'='1" $DAY
 	assert_success
 	assert_output 'time,symbol,open,high,low,close,volume,trades'
-	run --separate-stderr tsq-query -c "-- param: s text
+	run -0 --separate-stderr tsq-query -c "-- param: s text
 SELECT length(:s) AS n, :s AS s" "s=it's"
 	assert_output 'n,s
 4,it'"'"'s'
@@ -255,7 +253,7 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 	assert_success
 	assert_equal "${#lines[@]}" 1081
 	assert_line --index 1 '2026-11-20 00:00:00+00,BTC-USD,91250,91268.67,91220.74,91228.99,2.6243,42'
-	run --separate-stderr tsq-query recent_ohlcv symbol=SOL-USD limit=2 $DAY
+	run -0 --separate-stderr tsq-query recent_ohlcv symbol=SOL-USD limit=2 $DAY
 	assert_equal "${#lines[@]}" 3
 	assert_line --index 1 --regexp '^2026-11-20 00:00:00\+00,SOL-USD,'
 	# The last close of each symbol is the last line of it in the file.
@@ -265,25 +263,25 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 		close=$(grep ",$s," "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv" | tail -n 1 | cut -d, -f7)
 		assert_line "2026-11-20 05:59:00+00,$s,$(echo "$close" | sed 's/0*$//; s/\.$//')"
 	done
-	run --separate-stderr tsq-query latest_price symbols=ETH-USD
+	run -0 --separate-stderr tsq-query latest_price symbols=ETH-USD
 	assert_equal "${#lines[@]}" 2
-	run --separate-stderr tsq-query active_symbols $DAY
+	run -0 --separate-stderr tsq-query active_symbols $DAY
 	assert_output 'time,symbol,candles,first,last
 2026-11-20 05:59:00+00,BTC-USD,360,2026-11-20 00:00:00+00,2026-11-20 05:59:00+00
 2026-11-20 05:59:00+00,ETH-USD,360,2026-11-20 00:00:00+00,2026-11-20 05:59:00+00
 2026-11-20 05:59:00+00,SOL-USD,360,2026-11-20 00:00:00+00,2026-11-20 05:59:00+00'
 	# Changes and ranges against the same figures computed in SQL here.
-	run --separate-stderr tsq-query -F csv --no-header price_change symbols=BTC-USD $DAY
+	run -0 --separate-stderr tsq-query -F csv --no-header price_change symbols=BTC-USD $DAY
 	expected=$(tsq_psql -c "SELECT (array_agg(close ORDER BY time))[1], (array_agg(close ORDER BY time DESC))[1] FROM ohlcv WHERE symbol = 'BTC-USD'" | tr '|' ,)
 	assert_regex "$output" "^2026-11-20 05:59:00\+00,BTC-USD,$expected,"
-	run --separate-stderr tsq-query -F csv --no-header price_range symbols=ETH-USD $DAY
+	run -0 --separate-stderr tsq-query -F csv --no-header price_range symbols=ETH-USD $DAY
 	expected=$(tsq_psql -c "SELECT max(high), min(low) FROM ohlcv WHERE symbol = 'ETH-USD'" | tr '|' ,)
 	assert_regex "$output" "^2026-11-20 05:59:00\+00,ETH-USD,$expected,"
 	# VWAP over the day up to the last candle: the same as over all of it.
-	run --separate-stderr tsq-query -F csv --no-header vwap symbol=SOL-USD $DAY
+	run -0 --separate-stderr tsq-query -F csv --no-header vwap symbol=SOL-USD $DAY
 	expected=$(tsq_psql -c "SELECT round((sum((high + low + close) / 3 * volume) / sum(volume))::numeric, 6) FROM ohlcv WHERE symbol = 'SOL-USD'")
 	assert_equal "$(echo "$output" | tail -n 1 | cut -d, -f4 | awk '{ printf "%.6f", $1 }')" "$expected"
-	run --separate-stderr tsq-query -F csv --no-header volume_profile symbol=BTC-USD buckets=10 $DAY
+	run -0 --separate-stderr tsq-query -F csv --no-header volume_profile symbol=BTC-USD buckets=10 $DAY
 	assert_equal "${#lines[@]}" 10
 	assert_equal "$(echo "$output" | awk -F, '{ n += $6; v += $5 } END { printf "%d %.4f", n, v }')" \
 		"360 $(tsq_psql -c "SELECT round(sum(volume)::numeric, 4) FROM ohlcv WHERE symbol = 'BTC-USD'")"
@@ -295,11 +293,11 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 	printf 'time,symbol,bid_price,bid_size,ask_price,ask_size,quote_id\n2026-11-20T00:00:00Z,A,1.4,3,1.6,2,1\n' >q.csv
 	tsq-load -q trades t.csv
 	tsq-load -q quotes q.csv
-	run --separate-stderr tsq-query recent_trades $DAY
+	run -0 --separate-stderr tsq-query recent_trades $DAY
 	assert_output 'time,symbol,price,size,side,trade_id,exchange
 2026-11-20 00:00:00+00,A,1.4,1,sell,6,
 2026-11-20 00:00:01+00,A,1.5,2,buy,7,'
-	run --separate-stderr tsq-query -F jsonl recent_quotes $DAY
+	run -0 --separate-stderr tsq-query -F jsonl recent_quotes $DAY
 	assert_output --regexp '^\{"time":"2026-11-20T00:00:00Z","symbol":"A","bid_price":1.4,"bid_size":3,"ask_price":1.6,"ask_size":2,"spread":0.2[0-9]*,"exchange":null\}$'
 }
 
@@ -324,11 +322,11 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 		run --separate-stderr tsq-query -F csv bars symbol=ETH-USD interval=$interval $DAY
 		assert_success
 		rollup=$(echo "$output" | awk -F, -v OFS=, 'NR > 1 { $7 = sprintf("%.6f", $7) } { print }')
-		run --separate-stderr tsq-query -F csv bars symbol=ETH-USD interval=$interval source=raw $DAY
+		run -0 --separate-stderr tsq-query -F csv bars symbol=ETH-USD interval=$interval source=raw $DAY
 		raw=$(echo "$output" | awk -F, -v OFS=, 'NR > 1 { $7 = sprintf("%.6f", $7) } { print }')
 		assert_equal "$rollup" "$raw"
 	done
-	run --separate-stderr tsq-query -F csv bars symbol=ETH-USD interval=1h $DAY
+	run -0 --separate-stderr tsq-query -F csv bars symbol=ETH-USD interval=1h $DAY
 	assert_equal "${#lines[@]}" 8
 	assert_line --index 1 --regexp '^2026-11-20 00:00:00\+00,ETH-USD,'
 	assert_line --index 7 '2026-11-20 23:00:00+00,ETH-USD,1,2,0.5,1.5,3'
@@ -339,7 +337,7 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 		assert_output --regexp 'ohlcv_1h|_materialized_hypertable_'
 		refute_output --regexp 'ohlcv_(5m|15m|4h|1d)'
 	done
-	run --separate-stderr tsq-query --explain bars symbol=ETH-USD interval=7m $DAY
+	run -0 --separate-stderr tsq-query --explain bars symbol=ETH-USD interval=7m $DAY
 	refute_output --regexp 'ohlcv_1h|_materialized_hypertable_'
 }
 
@@ -352,11 +350,11 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 	assert_equal "$(echo "$output" | sed -n 20p | cut -d, -f5)" ""
 	expected=$(tsq_psql -c "SELECT round(stddev_samp(r)::numeric, 12) FROM (SELECT ln(close / lag(close) OVER (ORDER BY time)) AS r FROM ohlcv WHERE symbol = 'BTC-USD' ORDER BY time LIMIT 21) x")
 	assert_equal "$(echo "$output" | sed -n 21p | cut -d, -f5 | awk '{ printf "%.12f", $1 }')" "$expected"
-	run --separate-stderr tsq-query -F csv --no-header volatility symbol=BTC-USD period=20 periods_per_year=525600 $DAY
+	run -0 --separate-stderr tsq-query -F csv --no-header volatility symbol=BTC-USD period=20 periods_per_year=525600 $DAY
 	assert_equal "$(echo "$output" | sed -n 21p | cut -d, -f5 | awk '{ printf "%.9f", $1 }')" \
 		"$(awk -v v="$expected" 'BEGIN { printf "%.9f", v * sqrt(525600) }')"
 	# From later on, the returns before from are read: the first row has its value.
-	run --separate-stderr tsq-query -F csv --no-header volatility symbol=BTC-USD period=20 from=2026-11-20T01:00 to=2026-11-20T01:01
+	run -0 --separate-stderr tsq-query -F csv --no-header volatility symbol=BTC-USD period=20 from=2026-11-20T01:00 to=2026-11-20T01:01
 	expected=$(tsq_psql -c "SELECT round(stddev_samp(r)::numeric, 12) FROM (SELECT ln(close / lag(close) OVER (ORDER BY time)) AS r FROM ohlcv WHERE symbol = 'BTC-USD' AND time <= '2026-11-20 01:00' ORDER BY time DESC LIMIT 20) x")
 	assert_equal "$(echo "$output" | cut -d, -f5 | awk '{ printf "%.12f", $1 }')" "$expected"
 	run --separate-stderr tsq-query -F csv --no-header correlation symbols=BTC-USD,ETH-USD period=30 $DAY

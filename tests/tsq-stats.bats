@@ -12,14 +12,6 @@ setup() {
 	suite_setup --keep
 }
 
-# A test's first step after its skip lines (a skipped test costs no set-up):
-# tsq-init's schema, TimescaleDB's jobs held.
-fresh_schema() {
-	tsq_db_reset
-	tsq_db_init
-	tsq_hold_jobs
-}
-
 # The candles most tests read: 1-minute candles of AAA and BBB every 15
 # minutes from 2026-09-01 00:00 to 2026-09-15 23:45, 2880 rows in 15 days
 # (chunks or daily partitions), loaded with tsq-load.
@@ -44,7 +36,7 @@ overview_of() {
 }
 
 @test "the overview: rows, time range, symbols, chunks and sizes as the server has them" {
-	fresh_schema
+	suite_fresh_schema
 	load_candles
 	run --separate-stderr tsq-stats -F csv
 	assert_success
@@ -108,7 +100,7 @@ overview_of() {
 
 @test "compression shows as TimescaleDB reports it; the rollups' lag after a refresh" {
 	[ "$TSQ_TEST_KIND" = timescaledb ] || skip "TimescaleDB's compression"
-	fresh_schema
+	suite_fresh_schema
 	load_candles
 	tsq-compress --compress=ohlcv --older-than=1s
 	run --separate-stderr tsq-stats -F csv --no-header ohlcv
@@ -123,26 +115,26 @@ overview_of() {
 	tsq-compress --refresh=ohlcv_5m
 	tsq-compress --refresh=ohlcv_15m
 	tsq-compress --refresh=ohlcv_1h
-	run --separate-stderr tsq-stats -F csv --no-header ohlcv
+	run -0 --separate-stderr tsq-stats -F csv --no-header ohlcv
 	assert_equal "$(echo "$output" | awk -F, '$2 == "ohlcv_5m" { print $7, $16 }')" "2026-09-15 23:45:00+00 0.000000"
 	assert_equal "$(echo "$output" | awk -F, '$2 == "ohlcv_1h" { print $7, $16 }')" "2026-09-15 23:00:00+00 2700.000000"
 	assert_equal "$(echo "$output" | awk -F, '$2 == "ohlcv_1d" { print $7 $16 }')" ""
 }
 
 @test "every format: jsonl and json keep numbers, markdown, tsv; a bad format is exit 64" {
-	fresh_schema
+	suite_fresh_schema
 	load_candles
 	run --separate-stderr tsq-stats -F jsonl --exact ohlcv
 	assert_success
 	assert_equal "$(echo "${lines[0]}" | jq -r '[.table, .rows, .symbols, .time_min] | @csv')" \
 		'"ohlcv",2880,2,"2026-09-01T00:00:00Z"'
 	assert_equal "$(echo "${lines[0]}" | jq -r '.rows | type')" number
-	run --separate-stderr tsq-stats -F json ohlcv
+	run -0 --separate-stderr tsq-stats -F json ohlcv
 	assert_equal "$(echo "$output" | jq -r '.[0].table')" ohlcv
-	run --separate-stderr tsq-stats -F markdown trades
+	run -0 --separate-stderr tsq-stats -F markdown trades
 	assert_line --index 0 --regexp '^[a-z0-9_]+: PostgreSQL 1[5-9]\.'
 	assert_line --index 1 --regexp '^\| schema \| table +\| kind +\|'
-	run --separate-stderr tsq-stats -F tsv --no-header trades
+	run -0 --separate-stderr tsq-stats -F tsv --no-header trades
 	assert_line --index 0 --regexp $'^public\ttrades\t'
 	run --separate-stderr tsq-stats -F xml
 	assert_equal "$status" 64
@@ -153,7 +145,7 @@ overview_of() {
 }
 
 @test "-F prometheus: the text format promtool accepts, base units, labels escaped" {
-	fresh_schema
+	suite_fresh_schema
 	load_candles
 	# The database's size moves while TimescaleDB's scheduler works: it is
 	# checked between a reading before and one after.
@@ -197,7 +189,7 @@ overview_of() {
 
 @test "--nodes is for a Citus cluster: exit 69 elsewhere, and no node metrics" {
 	[ "$TSQ_TEST_KIND" != citus ] || skip "citus.bats checks --nodes on the cluster"
-	fresh_schema
+	suite_fresh_schema
 	run --separate-stderr tsq-stats --nodes
 	assert_equal "$status" 69
 	assert_equal "$stderr" "tsq-stats: error: --nodes needs a Citus cluster that tsq-init has set up (tsq.node_stats)"
@@ -207,7 +199,7 @@ overview_of() {
 }
 
 @test "a report that cannot be written is exit 1 with one error line" {
-	fresh_schema
+	suite_fresh_schema
 	run --separate-stderr bash -c "tsq-stats >/dev/full"
 	assert_equal "$status" 1
 	assert_regex "$stderr" '^tsq-stats: error: could not write to standard output(: No space left on device)?$'
@@ -217,7 +209,7 @@ overview_of() {
 }
 
 @test "-o writes the file whole through a rename, or leaves it as it was" {
-	fresh_schema
+	suite_fresh_schema
 	load_candles
 	echo "old" >stats.prom
 	run --separate-stderr tsq-stats -F prometheus -o stats.prom
@@ -256,7 +248,7 @@ overview_of() {
 
 @test "--policies: each action's last run and failures, overdue compression as a failure" {
 	tsq_one_session && skip "PGlite takes one session at a time"
-	fresh_schema
+	suite_fresh_schema
 	load_candles
 	# Retention reaching 2026-09-08 (in days from today, whatever the date):
 	# the candles of 1-7 September go.
@@ -291,7 +283,7 @@ overview_of() {
 		assert_line "tsq,public,ohlcv,compress_after,,,,,ok,,,,0"
 		# TimescaleDB's own job, paused by the test set-up.
 		assert_line --regexp '^timescaledb,public,ohlcv,policy_compression \(job [0-9]+\),f,43200,'
-		run --separate-stderr tsq-stats -F prometheus --policies ohlcv
+		run -0 --separate-stderr tsq-stats -F prometheus --policies ohlcv
 		assert_line "tsq_policy_failures{schema=\"public\",table=\"ohlcv\",action=\"refresh\"} 1"
 		assert_line "tsq_chunks_overdue{schema=\"public\",table=\"ohlcv\"} 0"
 		assert_line --regexp '^tsq_timescaledb_job_consecutive_failures\{schema="public",table="ohlcv",action="policy_compression"\} 0$'
@@ -304,7 +296,7 @@ overview_of() {
 
 @test "--policies: chunks past compress_after left uncompressed are a failure, whatever the jobs say" {
 	[ "$TSQ_TEST_KIND" = timescaledb ] || skip "TimescaleDB's compression"
-	fresh_schema
+	suite_fresh_schema
 	load_candles
 	overdue=$(tsq_psql -c "SELECT count(*) FROM timescaledb_information.chunks WHERE hypertable_name = 'ohlcv' AND range_end <= now() - interval '7 days'")
 	[ "$overdue" -gt 0 ]
@@ -312,17 +304,17 @@ overview_of() {
 	assert_success
 	assert_line "tsq,public,ohlcv,compress_after,,,,,failed,$overdue chunks older than compress_after not compressed,,,$overdue"
 	assert_line "tsq,public,trades,compress_after,,,,,ok,,,,0"
-	run --separate-stderr tsq-stats --policies -F prometheus
+	run -0 --separate-stderr tsq-stats --policies -F prometheus
 	assert_line "tsq_chunks_overdue{schema=\"public\",table=\"ohlcv\"} $overdue"
 	# One chunk compressed: one fewer.
 	chunk=$(tsq_psql -c "SELECT format('%I.%I', chunk_schema, chunk_name) FROM timescaledb_information.chunks WHERE hypertable_name = 'ohlcv' ORDER BY range_start LIMIT 1")
 	tsq_psql -c "SELECT compress_chunk('$chunk')" >/dev/null
-	run --separate-stderr tsq-stats --policies -F prometheus ohlcv
+	run -0 --separate-stderr tsq-stats --policies -F prometheus ohlcv
 	assert_line "tsq_chunks_overdue{schema=\"public\",table=\"ohlcv\"} $((overdue - 1))"
 }
 
 @test "--chunks: one row per chunk or partition, rows adding up, state after compression and backfill" {
-	fresh_schema
+	suite_fresh_schema
 	load_candles
 	run --separate-stderr tsq-stats --chunks -F csv ohlcv
 	assert_success
@@ -346,7 +338,7 @@ overview_of() {
 	tsq-compress --compress=ohlcv --older-than=1s
 	old=$(tsq_psql -c "SELECT count(*) FROM $(tsq_parts ohlcv) WHERE range_end <= now()")
 	[ "$old" -gt 1 ]
-	run --separate-stderr tsq-stats --chunks -F csv --no-header ohlcv
+	run -0 --separate-stderr tsq-stats --chunks -F csv --no-header ohlcv
 	assert_equal "$(echo "$output" | awk -F, '$9 == "compressed"' | wc -l)" "$old"
 	assert_equal "$(echo "$output" | awk -F, '{ s += $6 } END { print s }')" 2880
 	if [ "$TSQ_TEST_KIND" = citus ]; then
@@ -368,12 +360,12 @@ overview_of() {
 	# A backfill into a compressed chunk leaves it partial.
 	tsq_psql -c "INSERT INTO ohlcv (time, symbol, timeframe, open, high, low, close, volume)
 	             VALUES ('2026-09-01 00:30', 'CCC', '1m', 1, 1, 1, 1, 1)"
-	run --separate-stderr tsq-stats --chunks -F csv --no-header ohlcv
+	run -0 --separate-stderr tsq-stats --chunks -F csv --no-header ohlcv
 	assert_line --index 0 --regexp ',(partial|unordered)$'
 	assert_equal "$(echo "$output" | awk -F, '$9 == "compressed"' | wc -l)" "$((n - 1))"
 	# Recompressed: its rows are the ones it holds now, not those of its first compression.
 	tsq-compress --compress=ohlcv --older-than=1s
-	run --separate-stderr tsq-stats --chunks -F csv --no-header ohlcv
+	run -0 --separate-stderr tsq-stats --chunks -F csv --no-header ohlcv
 	assert_equal "$(echo "$output" | awk -F, '$9 == "compressed"' | wc -l)" "$n"
 	assert_equal "$(echo "$output" | awk -F, '{ s += $6 } END { print s }')" 2881
 	assert_equal "$(overview_of ohlcv 5)" 2881
@@ -384,7 +376,7 @@ overview_of() {
 }
 
 @test "a stored policy or a record of a table since dropped does not stop the report" {
-	fresh_schema
+	suite_fresh_schema
 	tsq_psql -c "CREATE TABLE gone (time timestamptz, symbol text, close float8)"
 	tsq-compress --set-policy=gone compress_after=1d
 	tsq_psql -c "INSERT INTO tsq.policy_runs (schema_name, table_name, action, status, finished)
@@ -446,7 +438,7 @@ plant_problems() {
 }
 
 @test "--quality: a clean table passes every check; --fail-on-quality exits 0" {
-	fresh_schema
+	suite_fresh_schema
 	clean_candles
 	run --separate-stderr tsq-stats --quality --fail-on-quality -F csv
 	assert_success
@@ -464,7 +456,7 @@ public,ohlcv,stale,ok,0,,each active symbol has rows in the last 1d"
 }
 
 @test "--quality finds exactly the problems planted, with the first of each; --fail-on-quality exits 65" {
-	fresh_schema
+	suite_fresh_schema
 	clean_candles
 	plant_problems
 	run --separate-stderr tsq-stats --quality -F csv --no-header
@@ -501,17 +493,17 @@ public,ohlcv,stale,failed,3,AAA; BBB; DDD,each active symbol has rows in the las
 }
 
 @test "--quality --session and --weekdays: only the candles due in trading hours are missing" {
-	fresh_schema
+	suite_fresh_schema
 	clean_candles
 	plant_problems
 	# 10:00 UTC is 06:00 in New York, 14:00 UTC is 10:00; 2026-10-03 is a Saturday.
 	run --separate-stderr tsq-stats --quality --session 09:30-16:00 --tz America/New_York -F csv --no-header
 	assert_success
 	assert_line --index 0 --regexp '^public,ohlcv,gaps,failed,8,AAA 1m 2026-10-02 10:00:00-04 \(5 missing\); AAA 1m 2026-10-03 10:00:00-04 \(3 missing\),"a candle every timeframe step, from 09:30 to 16:00"$'
-	run --separate-stderr tsq-stats --quality --session 09:30-16:00 --weekdays --tz America/New_York -F csv --no-header
+	run -0 --separate-stderr tsq-stats --quality --session 09:30-16:00 --weekdays --tz America/New_York -F csv --no-header
 	assert_line --index 0 --regexp '^public,ohlcv,gaps,failed,5,AAA 1m 2026-10-02 10:00:00-04 \(5 missing\),'
 	# A session past midnight: 22:00 to 06:00 UTC holds none of the gaps.
-	run --separate-stderr tsq-stats --quality --session 22:00-06:00 -F csv --no-header
+	run -0 --separate-stderr tsq-stats --quality --session 22:00-06:00 -F csv --no-header
 	assert_line --index 0 --regexp '^public,ohlcv,gaps,ok,0,,'
 	run --separate-stderr tsq-stats --quality --session 9:30-16:00
 	assert_equal "$status" 64
@@ -519,7 +511,7 @@ public,ohlcv,stale,failed,3,AAA; BBB; DDD,each active symbol has rows in the las
 }
 
 @test "--symbols: per symbol and timeframe, first and last candle, rows, candles missing" {
-	fresh_schema
+	suite_fresh_schema
 	clean_candles
 	plant_problems
 	run --separate-stderr tsq-stats --symbols -F csv
@@ -534,7 +526,7 @@ public,ohlcv,CCC,1h,$future,$future,1,0"
 	# The counts are the table's own.
 	assert_equal "$(tsq_psql -c "SELECT count(*) FROM ohlcv WHERE symbol = 'AAA'")" 4302
 	# --since: from Saturday on.
-	run --separate-stderr tsq-stats --symbols --since 2026-10-03 -F csv --no-header
+	run -0 --separate-stderr tsq-stats --symbols --since 2026-10-03 -F csv --no-header
 	assert_line --index 0 "public,ohlcv,AAA,1m,2026-10-03 00:00:00+00,2026-10-03 23:59:00+00,1437,3"
 	# A table without a timeframe: no grid to miss candles from.
 	tsq_psql -c "CREATE TABLE ticks (time timestamptz, symbol text, price float8)" \
@@ -548,7 +540,7 @@ public,ohlcv,CCC,1h,$future,$future,1,0"
 }
 
 @test "--quality: a table that does not hold candles is exit 64; without a timeframe, no grid checks" {
-	fresh_schema
+	suite_fresh_schema
 	run --separate-stderr tsq-stats --quality trades
 	assert_equal "$status" 64
 	assert_equal "$stderr" "tsq-stats: error: --quality checks candles: public.trades has no open, high, low, close, volume"
@@ -614,7 +606,7 @@ scans() {
 
 @test "--quality --since reads only the chunks or partitions from then on" {
 	tsq_one_session && skip "PGlite keeps no statistics of scans"
-	fresh_schema
+	suite_fresh_schema
 	clean_candles
 	plant_problems
 	old=$(scans "range_end <= '2026-10-03'")
@@ -634,7 +626,7 @@ scans() {
 }
 
 @test "a partitioned table's time range covers its default partition" {
-	fresh_schema
+	suite_fresh_schema
 	load_candles
 	tsq_psql -c "CREATE TABLE pt (time timestamptz NOT NULL, symbol text, close float8) PARTITION BY RANGE (time)" \
 		-c "CREATE TABLE pt_a PARTITION OF pt FOR VALUES FROM ('2026-01-01') TO ('2026-01-02')" \

@@ -21,3 +21,20 @@ suite_setup() {
 	[ "${1:-}" = --keep ] || tsq_db_reset
 	cd "$BATS_TEST_TMPDIR" || return 1
 }
+
+# A test's first step after its skip lines, in the suites whose setup keeps
+# the database (a skipped test costs no set-up): tsq-init's schema on an
+# empty database, TimescaleDB's jobs held.
+suite_fresh_schema() {
+	tsq_db_reset
+	tsq_db_init
+	tsq_hold_jobs
+}
+
+# For the suites of tsq-query: TA-Lib's reference (tests/lib/indicators),
+# no user configuration or query path from the environment.
+suite_query_env() {
+	load lib/indicators
+	export XDG_CONFIG_HOME="$BATS_TEST_TMPDIR/config"
+	unset TSQ_FORMAT TSQ_QUERY_PATH
+}
