@@ -33,15 +33,14 @@ ALTER TABLE @table@ SET (timescaledb.compress,
 SELECT add_compression_policy(format('%I.%I', $1::text, '@table@')::regclass, INTERVAL '@after@');
 
 -- The rollups are built from the 1-minute candles and then from each other,
--- as the ladder says (sql/lists/rollups.sql): the first one here, the others
--- in the next step.  materialized_only is set to false on purpose: a query
--- sees the materialized buckets plus the newest raw data, so results never
--- lag behind the candles.
+-- as the ladder says (sql/lists/rollups.sql).  materialized_only is set to
+-- false on purpose: a query sees the materialized buckets plus the newest
+-- raw data, so results never lag behind the candles.
 
 -- step: created continuous aggregate @rollup@
 -- only: rollups
 -- each-of: rollups
--- unless: SELECT '@source@' <> 'ohlcv' OR EXISTS (SELECT 1 FROM timescaledb_information.continuous_aggregates WHERE view_schema = $1 AND view_name = '@rollup@')
+-- unless: SELECT EXISTS (SELECT 1 FROM timescaledb_information.continuous_aggregates WHERE view_schema = $1 AND view_name = '@rollup@')
 -- params: schema
 CREATE MATERIALIZED VIEW @rollup@
 WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS
@@ -53,29 +52,9 @@ SELECT time_bucket(INTERVAL '@bucket@', time) AS time,
        last(close, time) AS close,
        sum(volume) AS volume,
        sum(trades)::bigint AS trades,
-       count(*) AS candles
-FROM ohlcv
-WHERE timeframe = '1m'
-GROUP BY 1, 2
-WITH NO DATA;
-
--- step: created continuous aggregate @rollup@
--- only: rollups
--- each-of: rollups
--- unless: SELECT '@source@' = 'ohlcv' OR EXISTS (SELECT 1 FROM timescaledb_information.continuous_aggregates WHERE view_schema = $1 AND view_name = '@rollup@')
--- params: schema
-CREATE MATERIALIZED VIEW @rollup@
-WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS
-SELECT time_bucket(INTERVAL '@bucket@', time) AS time,
-       symbol,
-       first(open, time) AS open,
-       max(high) AS high,
-       min(low) AS low,
-       last(close, time) AS close,
-       sum(volume) AS volume,
-       sum(trades)::bigint AS trades,
-       sum(candles)::bigint AS candles
+       @candles@ AS candles
 FROM @source@
+WHERE @rows@
 GROUP BY 1, 2
 WITH NO DATA;
 

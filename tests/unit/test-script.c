@@ -21,29 +21,46 @@ header_is(const char *line, const char *key, const char *want, const char *what)
 	free(copy);
 }
 
-/* The rollup ladder, written once in sql/lists/rollups.sql, as steps and SQL see it. */
-static void
-lists(void)
+/*
+ * SCRIPT run dry (without a server the unless: checks cannot run, every
+ * step prints) with VARS and TOKENS: what it printed, to free; NULL when it
+ * failed.  *EXECUTED: the steps it ran.
+ */
+static char *
+dry_run(const char *script, const struct tsq_script_var *vars,
+    const struct tsq_script_var *tokens, int *executed)
 {
-	static const char script[] =
-	    "-- step: made @rollup@\n"
-	    "-- each-of: rollups\n"
-	    "SELECT '@rollup@', @seconds@, '@source@';\n";
 	char *printed = NULL;
 	size_t printed_len = 0;
 	FILE *f = open_memstream(&printed, &printed_len);
-	struct tsq_script_opts so = { NULL, NULL, NULL, f, 0 };
+	struct tsq_script_opts so = { vars, tokens, NULL, f, 0 };
 	struct tsq_script_outcome out = { 0, 0, TSQ_BUF_INIT };
 	PGresult *failed = tsq_script_run(NULL, script, &so, &out);
 
 	fclose(f);
-	ok(failed == NULL, "a step over a list runs");
-	is_int(out.executed, 5, "once per rung of the ladder");
-	ok(strstr(printed, "-- made ohlcv_5m\nSELECT 'ohlcv_5m', 300, 'ohlcv';\n") != NULL &&
+	tsq_buf_free(&out.failed_step);
+	*executed = out.executed;
+	if (failed) {
+		PQclear(failed);
+		free(printed);
+		return NULL;
+	}
+	return printed;
+}
+
+/* The rollup ladder, written once in sql/lists/rollups.sql, as steps and SQL see it. */
+static void
+lists(void)
+{
+	int executed;
+	char *printed = dry_run("-- step: made @rollup@\n-- each-of: rollups\n"
+	    "SELECT '@rollup@', @seconds@, '@source@';\n", NULL, NULL, &executed);
+
+	is_int(executed, 5, "a step over a list runs once per rung of the ladder");
+	ok(printed && strstr(printed, "-- made ohlcv_5m\nSELECT 'ohlcv_5m', 300, 'ohlcv';\n") != NULL &&
 	    strstr(printed, "-- made ohlcv_1d\nSELECT 'ohlcv_1d', 86400, 'ohlcv_1h';\n") != NULL,
 	    "each run with its rung's tokens");
 	free(printed);
-	tsq_buf_free(&out.failed_step);
 
 	char *r = tsq_sql_repeat("SELECT 0\n  -- repeat: rollups\nUNION ALL SELECT @seconds@ -- @x@\n"
 	    "  -- end repeat  \nORDER BY 1\n");
@@ -90,23 +107,15 @@ main(void)
 	    "-- step: once\n"
 	    "SELECT 1;\n";
 	const struct tsq_script_var vars[] = { { "schema", "s" }, { NULL, NULL } };
-	char *printed = NULL;
-	size_t printed_len = 0;
-	FILE *f = open_memstream(&printed, &printed_len);
-	struct tsq_script_opts so = { vars, tokens, NULL, f, 0 };
-	struct tsq_script_outcome out = { 0, 0, TSQ_BUF_INIT };
-	/* A dry run without a server: the unless: checks cannot run, every step prints. */
-	PGresult *failed = tsq_script_run(NULL, script, &so, &out);
-	fclose(f);
-	ok(failed == NULL, "the dry run goes through");
-	is_int(out.executed, 3, "a step with two each: lines runs twice, the other once");
+	int executed;
+	char *printed = dry_run(script, vars, tokens, &executed);
+	is_int(executed, 3, "a step with two each: lines runs twice, the other once");
 	is_str(printed,
 	    "-- made a a table\n--   $1 = E's'\nCREATE TABLE a (v double precision); -- 1 $1\n\n"
 	    "-- made b a table\n--   $1 = E's'\nCREATE TABLE b (v double precision); -- 2, or more $1\n\n"
 	    "-- once\nSELECT 1;\n\n",
 	    "each run with its own tokens, the script's tokens too");
 	free(printed);
-	tsq_buf_free(&out.failed_step);
 
 	lists();
 	ok(tsq_sql_file("quality/candles.sql") != NULL, "a compiled-in file by its path under sql/");
