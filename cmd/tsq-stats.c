@@ -22,6 +22,7 @@
 
 #include "tsq.h"
 #include "format.h"
+#include "prom.h"
 #include "stats.h"
 
 enum {
@@ -39,7 +40,11 @@ enum {
 	OPT_FROZEN_AFTER,
 	OPT_STALE_AFTER,
 	OPT_FAIL_ON_QUALITY,
+	OPT_TIMEOUT,
+	OPT_LABEL,
 };
+
+enum { MAX_LABELS = 8 };
 
 enum view {
 	VIEW_OVERVIEW = TSQ_STATS_OVERVIEW,
@@ -59,10 +64,14 @@ static const struct tsq_optdef option_defs[] = {
 	    "candles missing from the grid (reads the rows)", NULL },
 	{ "quality", OPT_QUALITY, 0, NULL, "check the candles: gaps, OHLC consistency, prices,\n"
 	    "volumes, frozen feed, spikes, future times,\n"
-	    "misaligned times, stale symbols (reads the rows)", NULL },
+	    "misaligned times, stale symbols (reads the rows);\n"
+	    "ticks: stale symbols", NULL },
 	{ "nodes", OPT_NODES, 0, NULL, "Citus: per table and node, shards, bytes, rows,\n"
 	    "columnar bytes before and after compression", NULL },
 	{ "exact", OPT_EXACT, 0, NULL, "count rows and symbols exactly (scans every row)", NULL },
+	{ "timeout", OPT_TIMEOUT, 0, "DURATION", "give up a statement, or a lock wait, after\n"
+	    "DURATION: exit 75 naming the table (default 1m;\n"
+	    "off: wait as long as it takes)", NULL },
 	{ "since", OPT_SINCE, 0, "TIME", "only rows from TIME on (2024-03-01, 7d for 7 days\n"
 	    "ago); only the chunks or partitions from then are read",
 	    "\nOptions of --symbols and --quality:" },
@@ -77,8 +86,9 @@ static const struct tsq_optdef option_defs[] = {
 	    "more than N flat candles in a row repeating the close\n"
 	    "are a frozen feed (default 10)", NULL },
 	{ "stale-after", OPT_STALE_AFTER, 0, "DURATION",
-	    "an active symbol with no row for DURATION is\n"
-	    "stale (default 1d)", NULL },
+	    "a symbol with no row for DURATION is stale\n"
+	    "(default 1d; the symbols: the active ones of the\n"
+	    "symbols table, and those with rows in 7 x DURATION)", NULL },
 	{ "fail-on-quality", OPT_FAIL_ON_QUALITY, 0, NULL,
 	    "exit 65 when a check finds a problem", NULL },
 	{ "format", 'F', 'F', "FORMAT", "table, csv, tsv, jsonl, json, markdown or prometheus\n"
@@ -86,6 +96,8 @@ static const struct tsq_optdef option_defs[] = {
 	{ "output", 'o', 'o', "FILE", "write to FILE through a temporary file renamed\n"
 	    "into place, so a reader never sees half of it", NULL },
 	{ "no-header", OPT_NO_HEADER, 0, NULL, "leave out the column names", NULL },
+	{ "label", OPT_LABEL, 0, "NAME=VALUE", "with -F prometheus: add this label to every\n"
+	    "series, after database (repeatable)", NULL },
 	{ "tz", TSQ_OPT_TZ, 0, "ZONE", "time zone of the times shown and of --session\n"
 	    "(default: UTC)", NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
@@ -102,6 +114,7 @@ struct options {
 	bool no_header;
 	struct tsq_stats_opts stats;	/* --exact, and what the views that read rows look at */
 	bool fail_on_quality;
+	char *labels[MAX_LABELS];	/* --label NAME=VALUE */
 	/* options given that go with some views only, for the message */
 	const char *needs_rows, *needs_quality;
 	char **tables;
@@ -181,6 +194,31 @@ static const struct tsq_opt_choice stats_formats[] = {
 
 static int check_options(struct options *o);
 
+/* --label NAME=VALUE, checked. */
+static bool
+add_label(struct options *o, char *arg)
+{
+	char *eq = strchr(arg, '=');
+	const char *why = NULL;
+
+	if (eq == NULL) {
+		tsq_error("invalid value \"%s\" for option --label: expected NAME=VALUE", arg);
+		return false;
+	}
+	*eq = '\0';
+	bool ok = tsq_prom_label_name_ok(arg, &why);
+	if (!ok)
+		tsq_error("invalid label name \"%s\" in --label: %s", arg, why);
+	*eq = '=';
+	if (ok && o->stats.nlabels == MAX_LABELS) {
+		tsq_error("too many --label options (at most %d)", MAX_LABELS);
+		ok = false;
+	}
+	if (ok)
+		o->labels[o->stats.nlabels++] = arg;
+	return ok;
+}
+
 static int
 parse_options(int argc, char **argv, void *arg)
 {
@@ -209,6 +247,18 @@ parse_options(int argc, char **argv, void *arg)
 			break;
 		case OPT_EXACT:
 			o->stats.exact = true;
+			break;
+		case OPT_TIMEOUT:
+			ok = tsq_opt_duration_or_off("timeout", optarg, &o->stats.timeout_usec);
+			if (ok && o->stats.timeout_usec > 0 && o->stats.timeout_usec < 1000) {
+				tsq_error("invalid value \"%s\" for option --timeout: expected at least 1ms, "
+				    "or off", optarg);
+				ok = false;
+			}
+			o->stats.timeout_text = optarg;
+			break;
+		case OPT_LABEL:
+			ok = add_label(o, optarg);
 			break;
 		case OPT_POLICIES:
 		case OPT_CHUNKS:
@@ -301,6 +351,11 @@ check_options(struct options *o)
 		tsq_error("%s goes with --symbols or --quality", o->needs_rows);
 		return TSQ_EXIT_USAGE;
 	}
+	if (o->stats.nlabels > 0 && !o->prometheus) {
+		tsq_error("--label goes with -F prometheus");
+		return TSQ_EXIT_USAGE;
+	}
+	o->stats.labels = o->labels;
 	if (o->stats.exact && o->view != VIEW_OVERVIEW) {
 		tsq_error("--exact goes with the overview only");
 		return TSQ_EXIT_USAGE;
@@ -371,6 +426,7 @@ run(void *arg)
 }
 
 static struct options options = { .stats = { .since = "-infinity", .spike = 10, .frozen = 10,
-	.stale_usec = 86400 * TSQ_USEC_PER_SEC } };
+	.stale_usec = 86400 * TSQ_USEC_PER_SEC, .timeout_usec = 60 * TSQ_USEC_PER_SEC,
+	.timeout_text = "1m" } };
 
 TSQ_TOOL_MAIN(usage, parse_options, run, NULL, &options)

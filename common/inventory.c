@@ -43,7 +43,7 @@ partitions_end(struct tsq_stats *s, struct stats_row *r, const PGresult *parts, 
 		PGresult *res = tsq_exec(s->s.conn, q.data, 0, NULL);
 		tsq_buf_free(&q);
 		if (!tsq_result_ok(res)) {
-			tsq_report_result(res);
+			stats_failed(s, res);
 			PQclear(res);
 			return false;
 		}
@@ -123,7 +123,7 @@ row_scan(struct tsq_stats *s, struct stats_row *r, const char *rel, const char *
 	PGresult *res = tsq_exec(s->s.conn, q.data, 0, NULL);
 	tsq_buf_free(&q);
 	if (!tsq_result_ok(res)) {
-		tsq_report_result(res);
+		stats_failed(s, res);
 		PQclear(res);
 		return false;
 	}

@@ -5,6 +5,7 @@
 #include "loader.h"
 #include "mapper.h"
 #include "mem.h"
+#include "pgcodes.h"
 
 /* How far back (in the time column) rows sharing the rest of a key are numbered. */
 #define ORDINAL_WINDOW_USEC (INT64_C(3600) * 1000000)
@@ -232,6 +233,10 @@ add_field(struct tsq_mapper *m, int col)
 	m->sources[f].ninputs = 0;
 	if (col == m->table->time_col)
 		m->time_field = f;
+	const struct tsq_column *c = &m->table->cols[col];
+	if (strcmp(c->name, "symbol") == 0 && (c->type.oid == TSQ_OID_TEXT ||
+	    c->type.oid == TSQ_OID_VARCHAR))
+		m->symbol_field = f;
 	return f;
 }
 
@@ -438,6 +443,7 @@ tsq_mapper_init(struct tsq_mapper *m, const struct tsq_table *t,
 	m->keyed = keyed;
 	m->ordinal_field = -1;
 	m->time_field = -1;
+	m->symbol_field = -1;
 	tsq_buf_init(&m->set_bytes);
 	tsq_buf_init(&m->joined);
 	tsq_buf_init(&m->msg);
@@ -728,6 +734,7 @@ tsq_mapper_encode(struct tsq_mapper *m, const struct tsq_record *rec, bool keyed
 	enum tsq_map_status st;
 
 	out->has_time = false;
+	out->symbol_len = 0;
 	out->absent = 0;
 	out->column = out->error = NULL;
 	if (keyed) {
@@ -793,6 +800,12 @@ tsq_mapper_encode(struct tsq_mapper *m, const struct tsq_record *rec, bool keyed
 	if (m->ordinal_field >= 0 && (st = encode_ordinal(m, out)) != TSQ_MAP_ROW)
 		return st;
 	m->field_start[m->nfields] = tu->len;
+	if (m->symbol_field >= 0) {
+		/* The field: its length (4 bytes, -1 for NULL), then the bytes. */
+		size_t a = m->field_start[m->symbol_field], b = m->field_start[m->symbol_field + 1];
+		out->symbol_off = a + 4;
+		out->symbol_len = b > a + 4 ? b - a - 4 : 0;
+	}
 
 	encode_key(m, rec, out);
 	return TSQ_MAP_ROW;
@@ -814,6 +827,8 @@ tsq_mapper_extend(struct tsq_mapper *m, const struct tsq_record *rec, struct tsq
 	m->ordinal_field = -1;
 	if (m->time_field >= m->ninput)
 		m->time_field = -1;
+	if (m->symbol_field >= m->ninput)
+		m->symbol_field = -1;
 
 	char **keys = record_keys(rec);
 	for (size_t i = 0; i < rec->nfields; i++) {

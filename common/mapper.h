@@ -77,6 +77,7 @@ struct tsq_mapper {
 	int *routepos, nroute;
 	int64_t route_bucket;	/* microseconds: time is part of the route in these units */
 	int time_field;		/* the row field of the table's time column, or -1 */
+	int symbol_field;	/* the row field of a text column named symbol, or -1 */
 	/* Scratch, reused for every record. */
 	bool keyed;		/* JSON lines: names are keys, matched exactly */
 	bool fixed;		/* JSON lines with --columns: no key joins the load */
@@ -119,6 +120,8 @@ struct tsq_mapped {
 	uint64_t route_hash;	/* which worker writes the row */
 	int64_t time;		/* the time column's value (convert.h's units), when has_time */
 	bool has_time;
+	/* the symbol column's bytes in tuple (symbol_field), when symbol_len > 0 */
+	size_t symbol_off, symbol_len;
 	/*
 	 * JSON lines: the row fields (bit F for field F < 64) whose key the
 	 * record lacks and whose column has a default: they are sent as NULL

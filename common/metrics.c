@@ -194,13 +194,15 @@ stats_prom_overview(struct tsq_stats *s, const struct stats_row *rows, int n)
 	struct tsq_prom_sample one = { 0 };
 
 	fprintf(f, "# HELP tsq_server_info The server tsq-stats read: versions in the labels.\n"
-	    "# TYPE tsq_server_info gauge\ntsq_server_info{");
+	    "# TYPE tsq_server_info gauge\n");
+	tsq_prom_open(f, "tsq_server_info");
+	tsq_prom_next(f);
 	tsq_prom_label(f, "version", s->version);
-	fputc(',', f);
+	tsq_prom_next(f);
 	tsq_prom_label(f, "timescaledb", s->ts_version ? s->ts_version : "");
-	fputc(',', f);
+	tsq_prom_next(f);
 	tsq_prom_label(f, "license", s->license ? s->license : "");
-	fputs("} 1\n", f);
+	tsq_prom_close(f, 1);
 	one.value = (double)s->database_bytes;
 	tsq_prom_metric(f, "tsq_database_size_bytes", "gauge", "Size of the database on disk.", &one, 1);
 	if (s->s.b.kind == TSQ_BACKEND_TIMESCALEDB) {

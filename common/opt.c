@@ -203,13 +203,27 @@ tsq_opt_report_bad(const struct tsq_optparser *p)
 	tsq_try_help();
 }
 
+/*
+ * USAGE into a buffer that holds it whole, so that a failed write is seen
+ * (with its reason) when standard output is flushed at the end, not half
+ * way through.
+ */
+static void
+print_help(void (*usage)(void))
+{
+	static char buf[1 << 16];	/* glibc takes no size without a buffer */
+
+	setvbuf(stdout, buf, _IOFBF, sizeof buf);
+	usage();
+}
+
 bool
 tsq_opt_start(int argc, char *const argv[], void (*usage)(void))
 {
 	tsq_log_init(argv[0]);
 	if (argc < 2 || (strcmp(argv[1], "--help") != 0 && strcmp(argv[1], "-?") != 0))
 		return false;
-	usage();
+	print_help(usage);
 	return true;
 }
 
@@ -222,7 +236,7 @@ tsq_tool_main(int argc, char **argv, const struct tsq_tool *t)
 		return tsq_stdout_finish(rc);
 	if ((rc = t->parse(argc, argv, t->opts)) < 0) {
 		if (t->common->help)
-			t->usage();
+			print_help(t->usage);
 		else if (t->common->version)
 			tsq_print_version();
 		else

@@ -15,6 +15,7 @@
 #include "mem.h"
 #include "pool.h"
 #include "script.h"
+#include "symseen.h"
 #include "pgcodes.h"
 
 /* A batch that fails on a deadlock is tried this many times in all. */
@@ -51,6 +52,7 @@ struct tsq_round {
 	int64_t end_offset;
 	struct tsq_prefix end_prefix;	/* the input's bytes before end_offset */
 	struct tsq_daylist days;	/* UTC days of the time column */
+	struct tsq_symseen *seen;	/* per worker: the symbols of its batch, for tsq.note_symbols */
 	int64_t first_usec;		/* when its first row came (tsq_now_usec) */
 	bool inflight;
 	bool failed;			/* written and failed: its rows wait for tsq_pool_discard */
@@ -117,6 +119,8 @@ round_reset(struct tsq_pool *p, struct tsq_round *r)
 	r->read = r->dups = 0;
 	r->rows = 0;
 	r->days.n = 0;
+	for (int i = 0; i < p->nworkers; i++)
+		tsq_symseen_reset(&r->seen[i]);
 	r->failed = false;
 }
 
@@ -146,8 +150,11 @@ tsq_pool_open(struct tsq_pool *p, const struct tsq_conn_opts *conn,
 	tsq_keyset_init(&p->keys);
 	for (int r = 0; r < 2; r++) {
 		p->rounds[r].batch = xcalloc((size_t)n, sizeof *p->rounds[r].batch);
-		for (int i = 0; i < n; i++)
+		p->rounds[r].seen = xcalloc((size_t)n, sizeof *p->rounds[r].seen);
+		for (int i = 0; i < n; i++) {
 			tsq_batch_init(&p->rounds[r].batch[i]);
+			tsq_symseen_init(&p->rounds[r].seen[i]);
+		}
 	}
 	for (int i = 0; i < n; i++) {
 		struct tsq_worker *w = &p->workers[i];
@@ -273,6 +280,9 @@ tsq_pool_add(struct tsq_pool *p, const struct tsq_mapped *row, enum tsq_dedupe d
 		if (row->time != INT64_MIN && row->time != INT64_MAX)
 			day_add(&r->days, (int32_t)(row->time / TSQ_USEC_PER_DAY -
 			    (row->time % TSQ_USEC_PER_DAY < 0)));
+		if (row->symbol_len > 0)
+			tsq_symseen_add(&r->seen[wi], row->tuple.data + row->symbol_off, row->symbol_len,
+			    row->time);
 	}
 	return res;
 }
@@ -445,6 +455,25 @@ record_write(struct tsq_worker *w, PGconn *conn, struct tsq_buf *err)
 	    err);
 }
 
+/* The symbols of the worker's batch, into the symbols table of the table's schema. */
+static bool
+record_symbols(struct tsq_worker *w, PGconn *conn, struct tsq_buf *err)
+{
+	const struct tsq_symseen *seen = &w->round->seen[w - w->pool->workers];
+	struct tsq_buf names = TSQ_BUF_INIT, firsts = TSQ_BUF_INIT, lasts = TSQ_BUF_INIT;
+
+	if (seen->n == 0)
+		return true;
+	tsq_symseen_arrays(seen, &names, &firsts, &lasts);
+	const char *params[4] = { w->pool->o.table->schema, names.data, firsts.data, lasts.data };
+	bool ok = record(conn, "load/symbols.sql", 4, params, "the symbols written, in the "
+	    "symbols table", err);
+	tsq_buf_free(&names);
+	tsq_buf_free(&firsts);
+	tsq_buf_free(&lasts);
+	return ok;
+}
+
 /*
  * The writer's hook, in each batch's transaction just before its COMMIT:
  * the rows the server refused go to the reject file, the days the round has
@@ -478,8 +507,10 @@ before_commit(void *arg, PGconn *conn, struct tsq_buf *err)
 	if (p->load_id && p->source && w->round->end_offset > 0 && !record_progress(w, conn, err))
 		return false;
 	/* Only a batch that changed something is a write (a reload of unchanged rows is not). */
-	if (p->writes_table > 0 && w->writer.last.inserted + w->writer.last.updated > 0 &&
-	    !record_write(w, conn, err))
+	bool changed = w->writer.last.inserted + w->writer.last.updated > 0;
+	if (p->writes_table > 0 && changed && !record_write(w, conn, err))
+		return false;
+	if (p->symbols_table > 0 && changed && !record_symbols(w, conn, err))
 		return false;
 	return true;
 }
@@ -763,6 +794,12 @@ tsq_pool_flush(struct tsq_pool *p)
 			PQclear(res);
 		}
 	}
+	if (p->symbols_table == 0) {
+		const char *sp[1] = { p->o.table->schema };
+		PGresult *res = tsq_exec(tsq_pool_conn(p), tsq_sql_file("load/symbols_probe.sql"), 1, sp);
+		p->symbols_table = tsq_result_ok(res) && PQgetvalue(res, 0, 0)[0] == 't' ? 1 : -1;
+		PQclear(res);
+	}
 	if (p->writes_table == 0) {
 		PGresult *res = tsq_exec(tsq_pool_conn(p), "SELECT to_regclass('tsq.writes') IS NOT NULL",
 		    0, NULL);
@@ -876,9 +913,12 @@ tsq_pool_close(struct tsq_pool *p)
 			PQfinish(p->workers[i].conn);
 	}
 	for (int r = 0; r < 2; r++) {
-		for (int i = 0; i < p->nworkers; i++)
+		for (int i = 0; i < p->nworkers; i++) {
 			tsq_batch_free(&p->rounds[r].batch[i]);
+			tsq_symseen_free(&p->rounds[r].seen[i]);
+		}
 		free(p->rounds[r].batch);
+		free(p->rounds[r].seen);
 		free(p->rounds[r].days.day);
 	}
 	free(p->rounds);

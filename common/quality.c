@@ -13,6 +13,7 @@
 #include "log.h"
 #include "mem.h"
 #include "pgcodes.h"
+#include "policy.h"
 #include "prom.h"
 #include "script.h"
 #include "stats-int.h"
@@ -72,7 +73,7 @@ row_shape(struct tsq_stats *s, const struct stats_row *r, const char *needed, ch
 	PGresult *res = tsq_exec(s->s.conn, tsq_sql_file("stats/lacks.sql"), 2, p);
 
 	if (!tsq_result_ok(res)) {
-		tsq_report_result(res);
+		stats_failed(s, res);
 		PQclear(res);
 		return false;
 	}
@@ -121,7 +122,7 @@ stats_symbols(struct tsq_stats *s)
 			rows_params(s->o, p);
 			res = tsq_exec(s->s.conn, sql, 4, p);
 			if (!tsq_result_ok(res)) {
-				tsq_report_result(res);
+				stats_failed(s, res);
 				rc = TSQ_EXIT_FAILURE;
 			}
 		}
@@ -142,6 +143,28 @@ stats_symbols(struct tsq_stats *s)
 }
 
 /* ---- the data-quality checks ---- */
+
+/*
+ * How far back the stale check looks for the symbols a table has: seven
+ * times --stale-after, and at least seven days.
+ */
+static int64_t
+stale_lookback(const struct tsq_stats_opts *o)
+{
+	int64_t week = 7 * 86400 * TSQ_USEC_PER_SEC;
+	return o->stale_usec > week / 7 ? 7 * o->stale_usec : week;
+}
+
+static const char *
+stale_lookback_text(const struct tsq_stats_opts *o)
+{
+	static char buf[32];
+	struct tsq_buf b = TSQ_BUF_INIT;
+	tsq_policy_format_duration(stale_lookback(o), &b);
+	snprintf(buf, sizeof buf, "%s", b.data);
+	tsq_buf_free(&b);
+	return buf;
+}
 
 /* Where a check's figures come from: one SQL file answers several checks. */
 enum check_sql { CANDLES_SQL, STALE_SQL };
@@ -172,8 +195,8 @@ rule_spikes(const struct tsq_stats_opts *o, char *buf, size_t size)
 static void
 rule_stale(const struct tsq_stats_opts *o, char *buf, size_t size)
 {
-	snprintf(buf, size, "each active symbol has rows in the last %s",
-	    o->stale_text ? o->stale_text : "1d");
+	snprintf(buf, size, "each symbol (active, or with rows in the last %s) has rows in the last %s",
+	    stale_lookback_text(o), o->stale_text ? o->stale_text : "1d");
 }
 
 /*
@@ -206,14 +229,21 @@ struct check {
 	int64_t problems;	/* -1: skipped */
 	char *examples;
 	char rule[160];
+	PGresult *symbols;	/* the stale check: each symbol's newest row (stale.sql) */
 };
 
-/* Each check's rule, and those a table without a timeframe column skips. */
+/*
+ * Each check's rule, and those a table skips: without a timeframe column,
+ * or that are not CANDLES (ticks: only the stale check applies).
+ */
 static void
-checks_rules(const struct tsq_stats_opts *o, bool timeframe, struct check *k)
+checks_rules(const struct tsq_stats_opts *o, bool timeframe, bool candles, struct check *k)
 {
 	for (int i = 0; i < NCHECKS; i++) {
-		if (rules[i].needs_timeframe && !timeframe) {
+		if (rules[i].sql == CANDLES_SQL && !candles) {
+			k[i].problems = -1;
+			snprintf(k[i].rule, sizeof k[i].rule, "not candles (no open, high, low, close, volume)");
+		} else if (rules[i].needs_timeframe && !timeframe) {
 			k[i].problems = -1;
 			snprintf(k[i].rule, sizeof k[i].rule, "no timeframe column");
 		} else if (rules[i].text_of) {
@@ -255,55 +285,78 @@ run_sql(struct tsq_stats *s, char *sql, int n, const char *const *params)
 	free(sql);
 	if (tsq_result_ok(res))
 		return res;
-	tsq_report_result(res);
+	stats_failed(s, res);
 	PQclear(res);
 	return NULL;
 }
 
-/* The stale check: the symbols the symbols table of R's schema says are active. */
+/* The stale check's entry of K. */
+static struct check *
+stale_check(struct check *k)
+{
+	for (int i = 0; i < NCHECKS; i++)
+		if (rules[i].sql == STALE_SQL)
+			return &k[i];
+	return NULL;
+}
+
+/*
+ * The stale check: the symbols of R (those marked active in the symbols
+ * table of its schema, and those with rows in the look-back), each with its
+ * newest row read from the data; stale when that is older than
+ * --stale-after, or there is none.
+ */
 static bool
 check_stale(struct tsq_stats *s, const struct stats_row *r, bool timeframe, struct check *k)
 {
-	char stale[40];
+	struct check *c = stale_check(k);
+	char stale[40], lookback[40];
 	const char *sp[1] = { r->schema };
-	PGresult *res = run_sql(s, xstrdup(tsq_sql_file("stats/symbols_table.sql")), 1, sp);
-	int i;
+	PGresult *res;
 
-	if (res == NULL)
-		return false;
-	if (PQgetisnull(res, 0, 0)) {
-		for (i = 0; i < NCHECKS; i++) {
-			if (rules[i].sql == STALE_SQL) {
-				k[i].problems = -1;
-				snprintf(k[i].rule, sizeof k[i].rule, "no symbols table with an active column");
-			}
-		}
-		PQclear(res);
+	if (!s->has_newest_row) {
+		c->problems = -1;
+		snprintf(c->rule, sizeof c->rule, "tsq's schema is older than version 3: run tsq-init");
 		return true;
 	}
-	char *symbols = xstrdup(PQgetvalue(res, 0, 0));
+	if ((res = run_sql(s, xstrdup(tsq_sql_file("stats/symbols_table.sql")), 1, sp)) == NULL)
+		return false;
+	char *symbols = xstrdup(PQgetisnull(res, 0, 0) ?
+	    "(SELECT NULL::text AS symbol, false AS active)" : PQgetvalue(res, 0, 0));
 	PQclear(res);
 	snprintf(stale, sizeof stale, "%" PRId64 " microseconds", s->o->stale_usec);
-	const char *q[2] = { stale, "5" };
-	res = run_sql(s, quality_sql(s, "stale.sql", r, symbols, timeframe, "NULL"), 2, q);
+	snprintf(lookback, sizeof lookback, "%" PRId64 " microseconds", stale_lookback(s->o));
+	const char *q[4] = { lookback, r->schema, r->name, stale };
+	res = run_sql(s, quality_sql(s, "stale.sql", r, symbols, timeframe, "NULL"), 4, q);
 	free(symbols);
 	if (res == NULL)
 		return false;
-	/* stale.sql: one row, the problems and the examples. */
-	for (i = 0; i < NCHECKS; i++) {
-		if (rules[i].sql == STALE_SQL) {
-			k[i].problems = stats_int64(res, 0, 0, 0);
-			k[i].examples = stats_dup(res, 0, 1);
-		}
+	/* stale.sql: symbol, newest row, its epoch, stale. */
+	struct tsq_buf ex = TSQ_BUF_INIT;
+	int64_t n = 0;
+	for (int i = 0; i < PQntuples(res); i++) {
+		if (PQgetvalue(res, i, 3)[0] != 't')
+			continue;
+		if (n++ < 5)
+			tsq_buf_addf(&ex, "%s%s (%s%s)", ex.len ? "; " : "", PQgetvalue(res, i, 0),
+			    PQgetisnull(res, i, 1) ? "none in the last " : "newest ",
+			    PQgetisnull(res, i, 1) ? stale_lookback_text(s->o) : PQgetvalue(res, i, 1));
 	}
-	PQclear(res);
+	c->problems = n;
+	c->examples = ex.len ? tsq_buf_detach(&ex) : NULL;
+	tsq_buf_free(&ex);
+	c->symbols = res;
 	return true;
 }
 
 /* Run the checks on table row R into K.  False on failure, reported. */
 static bool
-checks_run(struct tsq_stats *s, const struct stats_row *r, bool timeframe, struct check *k)
+checks_run(struct tsq_stats *s, const struct stats_row *r, bool timeframe, bool candles,
+    struct check *k)
 {
+	if (!candles)
+		return check_stale(s, r, timeframe, k);
+
 	const struct tsq_stats_opts *o = s->o;
 	char spike[32], frozen[24];
 	const char *p[7];
@@ -325,31 +378,58 @@ checks_run(struct tsq_stats *s, const struct stats_row *r, bool timeframe, struc
 static void
 checks_free(struct check *k)
 {
-	for (int i = 0; i < NCHECKS; i++)
+	for (int i = 0; i < NCHECKS; i++) {
 		free(k[i].examples);
+		PQclear(k[i].symbols);
+	}
 }
 
 /* The checks on the asked-for table I, into K; an exit status. */
 static int
 quality_of(struct tsq_stats *s, int i, struct stats_row *r, struct check *k)
 {
-	char *lacks = NULL;
+	char *lacks = NULL, *ohlcv = NULL;
 	bool timeframe;
 	int rc = TSQ_EXIT_OK;
 
 	if (!stats_row_names(s, r, s->tables[i]) ||
-	    !row_shape(s, r, "{time,symbol,open,high,low,close,volume}", &lacks, &timeframe)) {
+	    !row_shape(s, r, "{time,symbol}", &lacks, &timeframe) ||
+	    !row_shape(s, r, "{open,high,low,close,volume}", &ohlcv, &timeframe)) {
 		rc = TSQ_EXIT_FAILURE;
 	} else if (*lacks) {
-		tsq_error("--quality checks candles: %s has no %s", r->display, lacks);
+		tsq_error("--quality needs columns time and symbol: %s has no %s", r->display, lacks);
 		rc = TSQ_EXIT_USAGE;
 	} else {
-		checks_rules(s->o, timeframe, k);
-		if (!checks_run(s, r, timeframe, k))
-			rc = TSQ_EXIT_FAILURE;
+		checks_rules(s->o, timeframe, *ohlcv == '\0', k);
+		if (!checks_run(s, r, timeframe, *ohlcv == '\0', k))
+			rc = s->timed_out ? TSQ_EXIT_TEMPFAIL : TSQ_EXIT_FAILURE;
 	}
 	free(lacks);
+	free(ohlcv);
 	return rc;
+}
+
+/* Each symbol's newest row, from the stale checks of the N tables ROWS (checks ALL). */
+static void
+prom_newest(FILE *f, const struct stats_row *rows, struct check *all, int n)
+{
+	int total = 0, k = 0;
+
+	for (int i = 0; i < n; i++) {
+		const struct check *c = stale_check(&all[i * NCHECKS]);
+		total += c->symbols ? PQntuples(c->symbols) : 0;
+	}
+	struct tsq_prom_sample *v = xcalloc((size_t)total + 1, sizeof *v);
+	for (int i = 0; i < n; i++) {
+		const PGresult *res = stale_check(&all[i * NCHECKS])->symbols;
+		for (int j = 0; res && j < PQntuples(res); j++)
+			if (!PQgetisnull(res, j, 2))
+				v[k++] = (struct tsq_prom_sample){ rows[i].schema, rows[i].name,
+				    PQgetvalue(res, j, 0), strtod(PQgetvalue(res, j, 2), NULL), "symbol" };
+	}
+	tsq_prom_metric(f, "tsq_symbol_newest_timestamp_seconds", "gauge", "Time of the symbol's "
+	    "newest row in the table, read from the data (the stale check's symbols).", v, k);
+	free(v);
 }
 
 int
@@ -391,9 +471,11 @@ stats_quality(struct tsq_stats *s, bool *problems)
 			}
 		}
 	}
-	if (prom && rc == TSQ_EXIT_OK)
+	if (prom && rc == TSQ_EXIT_OK) {
 		tsq_prom_metric(s->out->f, "tsq_quality_problems", "gauge", "Problems the data-quality "
 		    "check found in the table (check: which; see tsq-stats(1)).", samples, nsamples);
+		prom_newest(s->out->f, rows, all, s->ntables);
+	}
 	else if (!prom) {
 		tsq_out_end(&out);
 		tsq_out_free(&out);

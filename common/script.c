@@ -274,29 +274,64 @@ is_end_repeat(const char *line)
 	return line[strspn(line, " \t\r")] == '\0';
 }
 
+/* LINE (without its line feed) as "-- repeat: NAME" of a list there is; its lines, else NULL. */
+static char **
+repeat_header(const char *line)
+{
+	char *copy = xstrdup(line), *name, **lines = NULL;
+
+	if (tsq_sql_header(copy, "repeat", &name)) {
+		lines = list_lines(name);
+		if (*lines == NULL) {	/* no such list: the line is only a comment */
+			free(lines);
+			lines = NULL;
+		}
+	}
+	free(copy);
+	return lines;
+}
+
+static void
+free_lines(char **lines)
+{
+	for (char **l = lines; l && *l; l++)
+		free(*l);
+	free(lines);
+}
+
+/*
+ * Written so that writing its own output again changes nothing: a block
+ * without its end, or with another block begun inside it, stays as it is
+ * written (header included).
+ */
 char *
 tsq_sql_repeat(const char *text)
 {
 	struct tsq_buf out = TSQ_BUF_INIT, block = TSQ_BUF_INIT;
-	char **lines = NULL;
+	char **lines = NULL, **next;
 
 	for (const char *p = text; *p;) {
 		const char *eol = strchr(p, '\n');
 		size_t len = eol ? (size_t)(eol - p) + 1 : strlen(p);
-		char *line = xstrndup(p, len), *head = xstrndup(p, eol ? len - 1 : len), *v;
+		char *line = xstrndup(p, len), *head = xstrndup(p, eol ? len - 1 : len);
 
-		if (lines == NULL && tsq_sql_header(head, "repeat", &v)) {
-			lines = list_lines(v);
+		if ((next = repeat_header(head)) != NULL) {
+			/* A block begun inside another: the other was not one. */
+			tsq_buf_add(&out, block.data, block.len);
+			tsq_buf_reset(&block);
+			free_lines(lines);
+			lines = next;
+			tsq_buf_adds(&block, line);
 		} else if (lines && is_end_repeat(head)) {
+			const char *body = strchr(block.data, '\n') + 1;
 			for (char **l = lines; *l; l++) {
 				char *copy;
 				struct tsq_script_var *tokens = step_tokens(*l, NULL, &copy);
-				tsq_sql_substitute(&out, block.data, tokens);
+				tsq_sql_substitute(&out, body, tokens);
 				free(tokens);
 				free(copy);
-				free(*l);
 			}
-			free(lines);
+			free_lines(lines);
 			lines = NULL;
 			tsq_buf_reset(&block);
 		} else {
@@ -306,12 +341,9 @@ tsq_sql_repeat(const char *text)
 		free(head);
 		p += len;
 	}
-	if (lines) {	/* no end: the block as written */
-		tsq_buf_adds(&out, block.data);
-		for (char **l = lines; *l; l++)
-			free(*l);
-		free(lines);
-	}
+	/* No end: the block as written. */
+	tsq_buf_add(&out, block.data, block.len);
+	free_lines(lines);
 	tsq_buf_free(&block);
 	return tsq_buf_detach(&out);
 }

@@ -39,6 +39,11 @@ struct stats_row {
 };
 
 /* stats.c */
+/*
+ * Report the failure RES: a statement stopped by the timeout (or a lock
+ * not granted in time) names the table being read and sets s->timed_out.
+ */
+void stats_failed(struct tsq_stats *s, const PGresult *res);
 /* Run SQL file PATH into *OUT; false after reporting its failure. */
 bool stats_checked(struct tsq_stats *s, const char *path, int n, const char *const *params,
     PGresult **out);

@@ -9,6 +9,7 @@
 #include "log.h"
 #include "mem.h"
 #include "pgcodes.h"
+#include "prom.h"
 #include "script.h"
 #include "stats-int.h"
 
@@ -23,8 +24,14 @@ tsq_stats_open(struct tsq_stats *s, const struct tsq_stats_opts *o,
 	s->o = o;
 	if ((rc = tsq_session_open(&s->s, conn, "public")) != TSQ_EXIT_OK)
 		return rc;
-	if (!stats_checked(s, "stats/server.sql", 0, NULL, &res))
+	char ms[32];
+	snprintf(ms, sizeof ms, "%lld", (long long)(o->timeout_usec / 1000));
+	const char *tp[1] = { ms };
+	if (!stats_checked(s, "stats/session.sql", 1, tp, &res))
 		return TSQ_EXIT_FAILURE;
+	PQclear(res);
+	if (!stats_checked(s, "stats/server.sql", 0, NULL, &res))
+		return s->timed_out ? TSQ_EXIT_TEMPFAIL : TSQ_EXIT_FAILURE;
 	s->version = stats_dup(res, 0, 0);
 	s->ts_version = stats_dup(res, 0, 1);
 	s->license = stats_dup(res, 0, 2);
@@ -37,7 +44,15 @@ tsq_stats_open(struct tsq_stats *s, const struct tsq_stats_opts *o,
 	s->has_runs = PQgetvalue(res, 0, 9)[0] == 't';
 	s->has_rollups = PQgetvalue(res, 0, 10)[0] == 't';
 	s->has_partitions = PQgetvalue(res, 0, 11)[0] == 't';
+	s->has_newest_row = PQgetvalue(res, 0, 12)[0] == 't';
 	PQclear(res);
+	tsq_prom_fix("database", s->database ? s->database : "");
+	for (int i = 0; i < o->nlabels; i++) {
+		char *eq = strchr(o->labels[i], '=');
+		char *name = xstrndup(o->labels[i], eq ? (size_t)(eq - o->labels[i]) : 0);
+		tsq_prom_fix(name, eq ? eq + 1 : "");
+		free(name);
+	}
 	return TSQ_EXIT_OK;
 }
 
@@ -53,6 +68,8 @@ tsq_stats_close(struct tsq_stats *s)
 	free(s->ts_version);
 	free(s->license);
 	free(s->database);
+	free(s->reading);
+	tsq_prom_fix_clear();
 	tsq_session_close(&s->s);
 }
 
@@ -111,12 +128,29 @@ stats_checked(struct tsq_stats *s, const char *path, int n, const char *const *p
 	PGresult *res = tsq_exec(s->s.conn, tsq_sql_file(path), n, params);
 
 	if (!tsq_result_ok(res)) {
-		tsq_report_result(res);
+		stats_failed(s, res);
 		PQclear(res);
 		return false;
 	}
 	*out = res;
 	return true;
+}
+
+void
+stats_failed(struct tsq_stats *s, const PGresult *res)
+{
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+
+	if (s->o->timeout_usec <= 0 || state == NULL || (strcmp(state, TSQ_STATE_QUERY_CANCELED) != 0 &&
+	    strcmp(state, TSQ_STATE_LOCK_NOT_AVAILABLE) != 0)) {
+		tsq_report_result(res);
+		return;
+	}
+	s->timed_out = true;
+	tsq_error("could not read %s within --timeout %s: %s", s->reading ? s->reading : "the catalog",
+	    s->o->timeout_text ? s->o->timeout_text : "", PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+	tsq_hint("another session holds a lock on it (a compression, a drop or a refresh under "
+	    "way?): see pg_locks, or give a longer --timeout");
 }
 
 int64_t
@@ -160,8 +194,11 @@ stats_row_names(struct tsq_stats *s, struct stats_row *r, const char *reg)
 {
 	struct tsq_buf err = TSQ_BUF_INIT, hint = TSQ_BUF_INIT;
 	struct tsq_relation rel;
-	bool ok = tsq_relation_find(s->s.conn, &s->s.b, reg, "rpvm", &rel, &err, &hint);
+	bool ok;
 
+	free(s->reading);
+	s->reading = xstrdup(reg);
+	ok = tsq_relation_find(s->s.conn, &s->s.b, reg, "rpvm", &rel, &err, &hint);
 	if (ok) {
 		r->schema = rel.schema;
 		r->name = rel.name;
@@ -384,5 +421,5 @@ tsq_stats_report(struct tsq_stats *s, enum tsq_stats_view view, const struct tsq
 		rc = stats_overview(s);
 	}
 	s->out = NULL;
-	return rc;
+	return rc != TSQ_EXIT_OK && s->timed_out ? TSQ_EXIT_TEMPFAIL : rc;
 }

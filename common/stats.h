@@ -49,6 +49,10 @@ struct tsq_stats_opts {
 	int64_t frozen;				/* more flat candles in a row: frozen */
 	int64_t stale_usec;			/* an active symbol without rows this long */
 	const char *stale_text;			/* as given, for the rule shown; NULL: 1d */
+	int64_t timeout_usec;			/* statement and lock timeout; 0: none */
+	const char *timeout_text;		/* as given, for messages */
+	char *const *labels;			/* NAME=VALUE: labels of every metric */
+	int nlabels;
 };
 
 /* Where a report goes. */
@@ -73,14 +77,21 @@ struct tsq_stats {
 	bool has_runs;		/* tsq.policy_runs: tsq-compress's record */
 	bool has_rollups;	/* tsq.rollups (tsq's own partitioning) */
 	bool has_partitions;	/* tsq.partitions(), the ranges of tsq's partitions */
+	bool has_newest_row;	/* tsq.newest_row(), for the stale check (schema version 3) */
 	PGresult *cluster;	/* citus/stats_cluster.sql, read once when first needed */
+	char *reading;		/* the table being read, for messages */
+	bool timed_out;		/* a statement ran into --timeout: exit 75 */
 	/* the tables asked for: schema-qualified names, and as one regclass[] literal */
 	char **tables;
 	int ntables;
 	struct tsq_buf table_array;
 };
 
-/* Connect and read what the server is.  ST is to be closed either way. */
+/*
+ * Connect, set the timeouts, read what the server is; the database's name
+ * and O's labels become labels of every metric (prom.h).  ST is to be
+ * closed either way.
+ */
 int tsq_stats_open(struct tsq_stats *st, const struct tsq_stats_opts *o,
     const struct tsq_conn_opts *conn);
 
@@ -94,7 +105,9 @@ int tsq_stats_tables(struct tsq_stats *st, char *const *names, int n, enum tsq_s
 /*
  * Write VIEW of the tables to OUT.  *PROBLEMS: the quality checks found
  * some.  64 for a table the view cannot read (the quality checks of a table
- * without candles' columns), 69 for --nodes without a Citus cluster.
+ * without a time and a symbol column), 69 for --nodes without a Citus
+ * cluster, 75 when a statement ran into the timeout (a lock held too long:
+ * the message names the table).
  */
 int tsq_stats_report(struct tsq_stats *st, enum tsq_stats_view view,
     const struct tsq_stats_out *out, bool *problems);

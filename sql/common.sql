@@ -37,6 +37,82 @@ LANGUAGE sql STABLE AS $fn$
                    WHERE n.nspname = schema_name AND c.relname = relation)
 $fn$;
 
+-- step: created function tsq.note_symbols
+-- unless: SELECT to_regprocedure('tsq.note_symbols(text,text[],timestamp with time zone[],timestamp with time zone[])') IS NOT NULL
+-- version: 3
+-- tsq-load, in the transaction of each batch: the symbols it wrote to a
+-- table of SCHEMA_NAME with the oldest and newest time of each, added to
+-- that schema's symbols table or widening first_seen and last_seen (a row
+-- that already covers them is not touched).  Rows are taken in symbol order,
+-- so that two loads lock the same rows in the same order.
+CREATE OR REPLACE FUNCTION tsq.note_symbols(schema_name text, syms text[],
+                                            firsts timestamptz[], lasts timestamptz[])
+RETURNS void LANGUAGE plpgsql AS $fn$
+BEGIN
+    EXECUTE format($q$
+        INSERT INTO %I.symbols AS s (symbol, first_seen, last_seen)
+        SELECT * FROM unnest($1, $2, $3) ORDER BY 1
+        ON CONFLICT (symbol) DO UPDATE
+        SET first_seen = least(s.first_seen, excluded.first_seen),
+            last_seen = greatest(s.last_seen, excluded.last_seen)
+        WHERE s.first_seen IS DISTINCT FROM least(s.first_seen, excluded.first_seen)
+           OR s.last_seen IS DISTINCT FROM greatest(s.last_seen, excluded.last_seen)$q$,
+        schema_name) USING syms, firsts, lasts;
+END
+$fn$;
+
+-- step: created function tsq.newest_row
+-- unless: SELECT to_regprocedure('tsq.newest_row(text,text,text,text,timestamp with time zone)') IS NOT NULL
+-- version: 3
+-- The newest TIME_COLUMN of a table (of one SYMBOL when it is not NULL)
+-- from SINCE on (NULL: any), read from its newest partition or chunk that
+-- has such a row, one after the other back to SINCE: the table is never
+-- read whole for it (one that is neither partitioned nor a hypertable is
+-- read as max() reads it).  NULL when there is none.
+CREATE OR REPLACE FUNCTION tsq.newest_row(schema_name text, table_name text,
+                                          time_column text, symbol text, since timestamptz)
+RETURNS timestamptz LANGUAGE plpgsql STABLE AS $fn$
+DECLARE
+    rel regclass := format('%I.%I', schema_name, table_name)::regclass;
+    cond text := format(' WHERE %I >= $2', time_column)
+                 || CASE WHEN symbol IS NULL THEN '' ELSE ' AND symbol = $1' END;
+    lo timestamptz := coalesce(since, '-infinity');
+    part record;
+    newest timestamptz;
+BEGIN
+    IF (SELECT relkind FROM pg_class WHERE oid = rel) = 'p' THEN
+        FOR part IN SELECT p.partition_schema AS s, p.partition_name AS n
+                    FROM tsq.partitions(schema_name, table_name) p
+                    WHERE p.range_end IS NULL OR p.range_end > lo
+                    ORDER BY p.range_end DESC NULLS FIRST LOOP
+            EXECUTE format('SELECT max(%I) FROM %I.%I', time_column, part.s, part.n) || cond
+                INTO newest USING symbol, lo;
+            IF newest IS NOT NULL THEN RETURN newest; END IF;
+        END LOOP;
+        RETURN NULL;
+    END IF;
+    IF to_regclass('_timescaledb_catalog.hypertable') IS NOT NULL THEN
+        FOR part IN EXECUTE 'SELECT chunk_schema AS s, chunk_name AS n
+                             FROM timescaledb_information.chunks
+                             WHERE hypertable_schema = $1 AND hypertable_name = $2
+                               AND range_end > $3
+                             ORDER BY range_end DESC' USING schema_name, table_name, lo LOOP
+            EXECUTE format('SELECT max(%I) FROM %I.%I', time_column, part.s, part.n) || cond
+                INTO newest USING symbol, lo;
+            IF newest IS NOT NULL THEN RETURN newest; END IF;
+        END LOOP;
+        IF EXISTS (SELECT 1 FROM _timescaledb_catalog.hypertable h
+                   WHERE h.schema_name = newest_row.schema_name
+                     AND h.table_name = newest_row.table_name) THEN
+            RETURN NULL;
+        END IF;
+    END IF;
+    EXECUTE format('SELECT max(%I) FROM %s', time_column, rel) || cond
+        INTO newest USING symbol, lo;
+    RETURN newest;
+END
+$fn$;
+
 -- step: created table tsq.policies
 -- unless: SELECT to_regclass('tsq.policies') IS NOT NULL
 -- The storage policy wanted for each table, set with tsq-compress

@@ -10,6 +10,9 @@
 --      tsq.partitions reads bounds without locking the partitions; on
 --      Citus, tsq.create_partitions uses create_time_partitions and
 --      tsq.has_partitions reads the catalog without locks.
+--   3  symbols has first_seen and last_seen, which tsq-load keeps
+--      (tsq.note_symbols); tsq.newest_row, which tsq-stats' stale check
+--      reads.
 
 -- step: recorded schema version @schema_version@
 -- unless: SELECT EXISTS (SELECT 1 FROM tsq.installations WHERE schema_name = $1 AND version = $4::integer AND backend = $2 AND numeric_prices = $3::boolean)

@@ -6,6 +6,10 @@
 -- step: created table symbols
 -- unless: SELECT tsq.has_relation($1, 'symbols')
 -- params: schema
+-- The symbols: tsq-load adds each symbol it writes to a table of this
+-- schema (first_seen and last_seen: the oldest and newest time it wrote for
+-- it); the other columns are the user's.  tsq-stats' stale check looks at
+-- the symbols marked active (and at those with rows lately).
 CREATE TABLE symbols (
     symbol        text PRIMARY KEY,
     name          text,
@@ -14,8 +18,17 @@ CREATE TABLE symbols (
     currency      text,
     active        boolean DEFAULT true,
     metadata      jsonb,
-    last_updated  timestamptz
+    last_updated  timestamptz,
+    first_seen    timestamptz,
+    last_seen     timestamptz
 );
+
+-- step: added first_seen and last_seen to symbols
+-- unless: SELECT count(*) = 2 FROM pg_attribute WHERE attrelid = format('%I.%I', $1::text, 'symbols')::regclass AND attname IN ('first_seen', 'last_seen') AND NOT attisdropped
+-- version: 3
+-- params: schema
+ALTER TABLE symbols ADD COLUMN IF NOT EXISTS first_seen timestamptz,
+                    ADD COLUMN IF NOT EXISTS last_seen timestamptz;
 
 -- step: created table ohlcv
 -- unless: SELECT tsq.has_relation($1, 'ohlcv')

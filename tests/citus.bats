@@ -304,7 +304,7 @@ access_methods() {
 	for node in $(tsq_psql -c "SELECT nodename || ':' || nodeport FROM pg_dist_node WHERE noderole = 'primary' AND groupid > 0"); do
 		bytes=$(tsq_psql -c "SELECT sum(shard_size) FROM citus_shards WHERE nodename || ':' || nodeport = '$node'
 			AND table_name IN (SELECT partition FROM time_partitions WHERE parent_table = 'ohlcv'::regclass)")
-		assert_line "tsq_node_table_size_bytes{schema=\"public\",table=\"ohlcv\",node=\"$node\"} $bytes"
+		assert_line "tsq_node_table_size_bytes{database=\"$PGDATABASE\",schema=\"public\",table=\"ohlcv\",node=\"$node\"} $bytes"
 	done
 	# Elsewhere --nodes is unavailable: exit 69 (checked in tsq-stats.bats on
 	# the single-server backends).

@@ -50,7 +50,7 @@ trades PRIMARY KEY (symbol, \"time\", trade_id)"
 	run -0 tsq_psql -c "SELECT string_agg(column_name || ':' || data_type, ' ' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_schema = 'public' AND table_name IN ('trades') "
 	assert_output "time:timestamp with time zone symbol:text price:double precision size:double precision side:text trade_id:bigint exchange:text conditions:ARRAY source:text"
 	run -0 tsq_psql -c "SELECT version, backend, numeric_prices FROM tsq.installations WHERE schema_name = 'public'"
-	assert_output "2|$TSQ_TEST_KIND|f"
+	assert_output "3|$TSQ_TEST_KIND|f"
 }
 
 @test "init: a second run changes nothing and says so" {
@@ -64,26 +64,32 @@ trades PRIMARY KEY (symbol, \"time\", trade_id)"
 }
 
 @test "init: a schema made by an earlier tsq is brought up to date; one made by a later tsq is refused" {
+	NL=$'\n'
 	tsq-init -q
-	# What version 1 had: tsq.rsi_final gave 100 for a flat series.
+	# What version 1 had: tsq.rsi_final gave 100 for a flat series, symbols
+	# had no first_seen and last_seen.
 	tsq_psql -c "UPDATE tsq.installations SET version = 1" \
+		-c "ALTER TABLE symbols DROP COLUMN first_seen, DROP COLUMN last_seen" \
 		-c "CREATE OR REPLACE FUNCTION tsq.rsi_final(s double precision[]) RETURNS double precision LANGUAGE sql IMMUTABLE AS 'SELECT CASE WHEN s[5] IS NULL OR s[1] < s[5] THEN NULL WHEN s[3] + s[4] = 0 THEN 100 ELSE 100 * (s[3] / (s[3] + s[4])) END'"
 	run -0 tsq_psql -c "SELECT tsq.rsi_final('{14,14,0,0,14}')"
 	assert_output 100
 	run -0 --separate-stderr tsq-init
-	assert_equal "${stderr_lines[0]}" "tsq-init: defined tsq.rsi_final as TA-Lib computes RSI"
-	assert_regex "$stderr" "tsq-init: brought \"public\" from version 1 of tsq's schema to 2"
-	run -0 tsq_psql -c "SELECT tsq.rsi_final('{14,14,0,0,14}')" -c "SELECT version FROM tsq.installations"
+	assert_regex "$stderr" "(^|$NL)tsq-init: defined tsq.rsi_final as TA-Lib computes RSI($NL|$)"
+	assert_regex "$stderr" "(^|$NL)tsq-init: added first_seen and last_seen to symbols($NL|$)"
+	assert_regex "$stderr" "tsq-init: brought \"public\" from version 1 of tsq's schema to 3"
+	run -0 tsq_psql -c "SELECT tsq.rsi_final('{14,14,0,0,14}')" -c "SELECT version FROM tsq.installations" \
+		-c "SELECT count(*) FROM information_schema.columns WHERE table_name = 'symbols' AND column_name IN ('first_seen', 'last_seen')"
 	assert_output "0
+3
 2"
 	run -0 --separate-stderr tsq-init
 	assert_regex "$stderr" "nothing to do"
 
-	tsq_psql -c "UPDATE tsq.installations SET version = 3"
+	tsq_psql -c "UPDATE tsq.installations SET version = 4"
 	before=$(catalog)
 	run -65 --separate-stderr tsq-init
 	assert_output ""
-	assert_equal "$stderr" "tsq-init: error: schema \"public\" is at version 3 of tsq's schema, made by a newer tsq; this tsq-init knows versions up to 2
+	assert_equal "$stderr" "tsq-init: error: schema \"public\" is at version 4 of tsq's schema, made by a newer tsq; this tsq-init knows versions up to 3
 tsq-init: hint: run the newer release's tsq-init, or install that release"
 	assert_equal "$(catalog)" "$before"
 }

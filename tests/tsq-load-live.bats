@@ -203,5 +203,5 @@ stream_through_restart() {
 	wait $pid
 	# The Prometheus gauge too.
 	run -0 --separate-stderr tsq-stats -F prometheus
-	assert_line --regexp '^tsq_table_last_insert_timestamp_seconds\{schema="public",table="trades"\} [0-9.]+(e\+[0-9]+)?$'
+	assert_line --regexp '^tsq_table_last_insert_timestamp_seconds\{database="[^"]*",schema="public",table="trades"\} [0-9.]+(e\+[0-9]+)?$'
 }

@@ -154,17 +154,17 @@ overview_of() {
 	assert_success
 	prom=$output
 	size_after=$(tsq_psql -c 'SELECT pg_database_size(current_database())')
-	assert_line "tsq_table_rows{schema=\"public\",table=\"ohlcv\"} 2880"
+	assert_line "tsq_table_rows{database=\"$DBNAME\",schema=\"public\",table=\"ohlcv\"} 2880"
 	if [ "$TSQ_TEST_KIND" = citus ]; then
 		# No estimate, no series (the overview above).
-		refute_line --regexp '^tsq_table_symbols\{schema="public",table="ohlcv"\}'
+		refute_line --regexp '^tsq_table_symbols\{database="[^"]*",schema="public",table="ohlcv"\}'
 	else
-		assert_line "tsq_table_symbols{schema=\"public\",table=\"ohlcv\"} 2"
+		assert_line "tsq_table_symbols{database=\"$DBNAME\",schema=\"public\",table=\"ohlcv\"} 2"
 	fi
-	assert_line --regexp '^tsq_table_last_insert_timestamp_seconds\{schema="public",table="ohlcv"\} [0-9.e+]+$'
-	refute_line --regexp '^tsq_table_last_insert_timestamp_seconds\{schema="public",table="trades"\}' 
-	assert_line "tsq_table_newest_timestamp_seconds{schema=\"public\",table=\"ohlcv\"} $(date -u -d '2026-09-15 23:45' +%s)"
-	size=$(sed -n 's/^tsq_database_size_bytes \([0-9]*\)$/\1/p' <<<"$prom")
+	assert_line --regexp '^tsq_table_last_insert_timestamp_seconds\{database="[^"]*",schema="public",table="ohlcv"\} [0-9.e+]+$'
+	refute_line --regexp '^tsq_table_last_insert_timestamp_seconds\{database="[^"]*",schema="public",table="trades"\}' 
+	assert_line "tsq_table_newest_timestamp_seconds{database=\"$DBNAME\",schema=\"public\",table=\"ohlcv\"} $(date -u -d '2026-09-15 23:45' +%s)"
+	size=$(sed -n 's/^tsq_database_size_bytes{database="'"$DBNAME"'"} \([0-9]*\)$/\1/p' <<<"$prom")
 	lo=$((size_before < size_after ? size_before : size_after))
 	hi=$((size_before < size_after ? size_after : size_before))
 	[ -n "$size" ] && [ "$size" -ge "$lo" ] && [ "$size" -le "$hi" ] ||
@@ -180,7 +180,7 @@ overview_of() {
 	tsq_psql -c "INSERT INTO \"we\"\"ird\\name\" VALUES ('2026-01-01', 'X', 1)"
 	run --separate-stderr tsq-stats -F prometheus '"we""ird\name"'
 	assert_success
-	assert_line 'tsq_table_rows{schema="public",table="we\"ird\\name"} 0'
+	assert_line 'tsq_table_rows{database="'"$DBNAME"'",schema="public",table="we\"ird\\name"} 0'
 	if command -v promtool >/dev/null; then
 		run promtool check metrics <<<"$output"
 		assert_success
@@ -215,7 +215,7 @@ overview_of() {
 	run --separate-stderr tsq-stats -F prometheus -o stats.prom
 	assert_success
 	assert_equal "$output" ""
-	grep -q '^tsq_table_rows{schema="public",table="ohlcv"} 2880$' stats.prom
+	grep -q '^tsq_table_rows{database="'"$DBNAME"'",schema="public",table="ohlcv"} 2880$' stats.prom
 	assert_equal "$(ls -A | grep -c 'stats.prom.tmp')" 0
 	# A failure keeps the old file and no temporary one.
 	echo "old" >stats.prom
@@ -239,7 +239,7 @@ overview_of() {
 	run --separate-stderr tsq-stats -F prometheus -o link.prom
 	assert_success
 	assert [ -L link.prom ]
-	grep -q '^tsq_table_rows{schema="public",table="ohlcv"} 2880$' real/s.prom
+	grep -q '^tsq_table_rows{database="'"$DBNAME"'",schema="public",table="ohlcv"} 2880$' real/s.prom
 	ln -s nowhere/x.prom dangling.prom
 	run --separate-stderr tsq-stats -F prometheus -o dangling.prom
 	assert_equal "$status" 73
@@ -284,9 +284,9 @@ overview_of() {
 		# TimescaleDB's own job, paused by the test set-up.
 		assert_line --regexp '^timescaledb,public,ohlcv,policy_compression \(job [0-9]+\),f,43200,'
 		run -0 --separate-stderr tsq-stats -F prometheus --policies ohlcv
-		assert_line "tsq_policy_failures{schema=\"public\",table=\"ohlcv\",action=\"refresh\"} 1"
-		assert_line "tsq_chunks_overdue{schema=\"public\",table=\"ohlcv\"} 0"
-		assert_line --regexp '^tsq_timescaledb_job_consecutive_failures\{schema="public",table="ohlcv",action="policy_compression"\} 0$'
+		assert_line "tsq_policy_failures{database=\"$DBNAME\",schema=\"public\",table=\"ohlcv\",action=\"refresh\"} 1"
+		assert_line "tsq_chunks_overdue{database=\"$DBNAME\",schema=\"public\",table=\"ohlcv\"} 0"
+		assert_line --regexp '^tsq_timescaledb_job_consecutive_failures\{database="[^"]*",schema="public",table="ohlcv",action="policy_compression"\} 0$'
 		if command -v promtool >/dev/null; then
 			run promtool check metrics <<<"$output"
 			assert_success
@@ -305,12 +305,12 @@ overview_of() {
 	assert_line "tsq,public,ohlcv,compress_after,,,,,failed,$overdue chunks older than compress_after not compressed,,,$overdue"
 	assert_line "tsq,public,trades,compress_after,,,,,ok,,,,0"
 	run -0 --separate-stderr tsq-stats --policies -F prometheus
-	assert_line "tsq_chunks_overdue{schema=\"public\",table=\"ohlcv\"} $overdue"
+	assert_line "tsq_chunks_overdue{database=\"$DBNAME\",schema=\"public\",table=\"ohlcv\"} $overdue"
 	# One chunk compressed: one fewer.
 	chunk=$(tsq_psql -c "SELECT format('%I.%I', chunk_schema, chunk_name) FROM timescaledb_information.chunks WHERE hypertable_name = 'ohlcv' ORDER BY range_start LIMIT 1")
 	tsq_psql -c "SELECT compress_chunk('$chunk')" >/dev/null
 	run -0 --separate-stderr tsq-stats --policies -F prometheus ohlcv
-	assert_line "tsq_chunks_overdue{schema=\"public\",table=\"ohlcv\"} $((overdue - 1))"
+	assert_line "tsq_chunks_overdue{database=\"$DBNAME\",schema=\"public\",table=\"ohlcv\"} $((overdue - 1))"
 }
 
 @test "--chunks: one row per chunk or partition, rows adding up, state after compression and backfill" {
@@ -433,14 +433,15 @@ plant_problems() {
 	VALUES ('2026-10-02 10:30', 'BBB', '1h', 100, 101, 99, 100, 1);
 	-- stale: AAA, BBB and DDD are active with nothing in the last day; CCC has
 	-- its future candle; EEE is not active.
-	INSERT INTO symbols (symbol, active) VALUES ('AAA', true), ('BBB', true), ('CCC', true),
-	    ('DDD', true), ('EEE', false);" >/dev/null
+	-- (tsq-load added AAA and BBB, active.)
+	INSERT INTO symbols (symbol, active) VALUES ('CCC', true), ('DDD', true), ('EEE', false);" >/dev/null
 }
 
 @test "--quality: a clean table passes every check; --fail-on-quality exits 0" {
 	suite_fresh_schema
 	clean_candles
-	run --separate-stderr tsq-stats --quality --fail-on-quality -F csv
+	# The candles are from October: fresh enough within a year.
+	run --separate-stderr tsq-stats --quality --fail-on-quality --stale-after 365d -F csv
 	assert_success
 	assert_equal "$stderr" ""
 	assert_output "schema,table,check,status,problems,examples,rule
@@ -452,7 +453,7 @@ public,ohlcv,frozen,ok,0,,at most 10 flat candles in a row repeating the close
 public,ohlcv,spikes,ok,0,,close-to-close moves within 10 %
 public,ohlcv,future,ok,0,,no candle after now
 public,ohlcv,misaligned,ok,0,,times on the timeframe's grid (from midnight UTC)
-public,ohlcv,stale,ok,0,,each active symbol has rows in the last 1d"
+public,ohlcv,stale,ok,0,,\"each symbol (active, or with rows in the last 2555d) has rows in the last 365d\""
 }
 
 @test "--quality finds exactly the problems planted, with the first of each; --fail-on-quality exits 65" {
@@ -471,7 +472,7 @@ public,ohlcv,frozen,failed,1,BBB 1m from 2026-10-02 23:59:00+00,at most 10 flat 
 public,ohlcv,spikes,failed,2,AAA 1m 2026-10-03 06:00:00+00 (+49.99 %); AAA 1m 2026-10-03 06:01:00+00 (-33.34 %),close-to-close moves within 10 %
 public,ohlcv,future,failed,1,CCC 1h $future,no candle after now
 public,ohlcv,misaligned,failed,1,BBB 1h 2026-10-02 10:30:00+00,times on the timeframe's grid (from midnight UTC)
-public,ohlcv,stale,failed,3,AAA; BBB; DDD,each active symbol has rows in the last 1d"
+public,ohlcv,stale,failed,3,AAA (none in the last 7d); BBB (none in the last 7d); DDD (none in the last 7d),\"each symbol (active, or with rows in the last 7d) has rows in the last 1d\""
 	run --separate-stderr tsq-stats --quality --fail-on-quality -F csv
 	assert_equal "$status" 65
 	assert_equal "$stderr" ""
@@ -480,12 +481,12 @@ public,ohlcv,stale,failed,3,AAA; BBB; DDD,each active symbol has rows in the las
 	assert_success
 	assert_line --regexp '^public,ohlcv,spikes,ok,0,,close-to-close moves within 60 %$'
 	assert_line --regexp '^public,ohlcv,frozen,ok,0,,at most 20 flat candles'
-	assert_line "public,ohlcv,stale,failed,1,DDD,each active symbol has rows in the last 3650d"
+	assert_line "public,ohlcv,stale,failed,1,DDD (none in the last 25550d),\"each symbol (active, or with rows in the last 25550d) has rows in the last 3650d\""
 	# -F prometheus: one series per check, for an alert on any above 0.
 	run --separate-stderr tsq-stats --quality -F prometheus
 	assert_success
-	assert_line 'tsq_quality_problems{schema="public",table="ohlcv",check="gaps"} 18'
-	assert_line 'tsq_quality_problems{schema="public",table="ohlcv",check="stale"} 3'
+	assert_line 'tsq_quality_problems{database="'"$DBNAME"'",schema="public",table="ohlcv",check="gaps"} 18'
+	assert_line 'tsq_quality_problems{database="'"$DBNAME"'",schema="public",table="ohlcv",check="stale"} 3'
 	if command -v promtool >/dev/null; then
 		run promtool check metrics <<<"$output"
 		assert_success
@@ -539,11 +540,17 @@ public,ohlcv,CCC,1h,$future,$future,1,0"
 	assert_equal "$stderr" "tsq-stats: error: --symbols has no Prometheus form: a series per symbol is more than a monitoring system should keep"
 }
 
-@test "--quality: a table that does not hold candles is exit 64; without a timeframe, no grid checks" {
+@test "--quality: ticks get the stale check alone, a table without symbols is exit 64; without a timeframe, no grid checks" {
 	suite_fresh_schema
-	run --separate-stderr tsq-stats --quality trades
-	assert_equal "$status" 64
-	assert_equal "$stderr" "tsq-stats: error: --quality checks candles: public.trades has no open, high, low, close, volume"
+	printf 'time,symbol,price,size,trade_id\n2026-10-01 00:00:00Z,X,1,1,1\n' | tsq-load -q trades
+	run -65 --separate-stderr tsq-stats --quality --fail-on-quality -F csv --no-header trades
+	assert_equal "$stderr" ""
+	assert_line --index 0 "public,trades,gaps,skipped,,,\"not candles (no open, high, low, close, volume)\""
+	assert_line --index 7 "public,trades,misaligned,skipped,,,\"not candles (no open, high, low, close, volume)\""
+	assert_line --index 8 "public,trades,stale,failed,1,X (none in the last 7d),\"each symbol (active, or with rows in the last 7d) has rows in the last 1d\""
+	tsq_psql -c "CREATE TABLE readings (time timestamptz, value float8)"
+	run -64 --separate-stderr tsq-stats --quality readings
+	assert_equal "$stderr" "tsq-stats: error: --quality needs columns time and symbol: public.readings has no symbol"
 	tsq_psql -c "CREATE TABLE bars (time timestamptz, symbol text, open float8, high float8, low float8, close float8, volume float8)" \
 		-c "INSERT INTO bars VALUES ('2026-10-01 00:00', 'X', 1, 2, 0.5, 1.5, 10), ('2026-10-01 00:07', 'X', 1.5, 1.6, 1.4, 1.5, 0)"
 	run --separate-stderr tsq-stats --quality -F csv --no-header bars
@@ -637,4 +644,133 @@ scans() {
 	assert_output --regexp '^public,pt,partitioned,,[0-9]+,2025-06-01 00:00:00\+00,2027-03-01 00:00:00\+00,'
 	# tsq's own: the oldest and newest rows, empty partitions ahead skipped.
 	assert_equal "$(overview_of ohlcv 6-7)" "2026-09-01 00:00:00+00,2026-09-15 23:45:00+00"
+}
+
+# Candles of AAA and BBB every minute from three days ago until 27 hours ago
+# (a feed that died), loaded by tsq-load.
+dead_feed() {
+	tsq_psql -c "COPY (SELECT t, s, 10, 11, 9, 10, 1
+	                   FROM generate_series(date_trunc('minute', now()) - interval '3 days',
+	                                        date_trunc('minute', now()) - interval '27 hours',
+	                                        interval '1 minute') AS t,
+	                        unnest(ARRAY['AAA', 'BBB']) AS s)
+	             TO STDOUT WITH (FORMAT csv)" >"$BATS_TEST_TMPDIR/dead.csv"
+	tsq-load -q --no-header --columns time,symbol,open,high,low,close,volume ohlcv "$BATS_TEST_TMPDIR/dead.csv"
+}
+
+@test "a dead feed fails --fail-on-quality: the newest row of each symbol is read from the data" {
+	suite_fresh_schema
+	dead_feed
+	# tsq-load keeps the symbols it wrote, with the first and last time of each.
+	run -0 tsq_psql -c "SELECT s.symbol, s.active, s.first_seen = o.first, s.last_seen = o.last
+	                    FROM symbols s JOIN (SELECT symbol, min(time) AS first, max(time) AS last
+	                                         FROM ohlcv GROUP BY symbol) o USING (symbol) ORDER BY 1"
+	assert_output "AAA|t|t|t
+BBB|t|t|t"
+	newest=$(tsq_psql -c "SELECT max(time) FROM ohlcv")
+	epoch=$(tsq_psql -c "SELECT extract(epoch FROM max(time))::bigint FROM ohlcv")
+	run -65 --separate-stderr tsq-stats --quality --since 1d --fail-on-quality -F csv --no-header
+	assert_equal "$stderr" ""
+	assert_line "public,ohlcv,stale,failed,2,AAA (newest $newest); BBB (newest $newest),\"each symbol (active, or with rows in the last 7d) has rows in the last 1d\""
+	run -0 --separate-stderr tsq-stats --quality -F prometheus
+	assert_line "tsq_quality_problems{database=\"$DBNAME\",schema=\"public\",table=\"ohlcv\",check=\"stale\"} 2"
+	assert_line "tsq_symbol_newest_timestamp_seconds{database=\"$DBNAME\",schema=\"public\",table=\"ohlcv\",symbol=\"AAA\"} $epoch"
+	if command -v promtool >/dev/null; then
+		run -0 promtool check metrics <<<"$output"
+	fi
+	# Loaded by other means (nothing in symbols): the rows of the last week
+	# still name the symbols to check.
+	tsq_psql -c "DELETE FROM symbols"
+	run -65 --separate-stderr tsq-stats --quality --since 1d --fail-on-quality -F csv --no-header
+	assert_line --regexp '^public,ohlcv,stale,failed,2,AAA \(newest .*\); BBB \(newest .*\),'
+	# AAA comes back; BBB is still silent; a longer --stale-after forgives both.
+	printf 'time,symbol,open,high,low,close,volume\n%s,AAA,10,11,9,10,1\n' "$(date -u +%Y-%m-%dT%H:%M:00Z)" |
+		tsq-load -q ohlcv
+	run -65 --separate-stderr tsq-stats --quality --since 1d --fail-on-quality -F csv --no-header
+	assert_line "public,ohlcv,stale,failed,1,BBB (newest $newest),\"each symbol (active, or with rows in the last 7d) has rows in the last 1d\""
+	run -0 --separate-stderr tsq-stats --quality --since 1d --stale-after 2d --fail-on-quality -F csv --no-header
+	assert_line "public,ohlcv,stale,ok,0,,\"each symbol (active, or with rows in the last 14d) has rows in the last 2d\""
+}
+
+@test "--timeout: behind a lock held on a chunk or partition, tsq-stats ends within it, exit 75 naming the table" {
+	tsq_one_session && skip "PGlite serves one session at a time"
+	suite_fresh_schema
+	load_candles
+	part=$(tsq_psql -c "SELECT name FROM $(tsq_parts ohlcv) ORDER BY range_start LIMIT 1")
+	[ -n "$part" ]
+	psql -X -q -c "BEGIN" -c "LOCK TABLE $part IN ACCESS EXCLUSIVE MODE" -c "SELECT pg_sleep(20)" \
+		>/dev/null 2>&1 &
+	holder=$!
+	wait_for 10 "the lock on $part" \
+		"[ \"\$(tsq_psql -c \"SELECT count(*) FROM pg_locks WHERE relation = '$part'::regclass AND mode = 'AccessExclusiveLock' AND granted\")\" = 1 ]"
+	# (Citus's --chunks asks the workers for the shards' sizes: the lock on the
+	# coordinator's partition does not stand in its way.)
+	views=("" --quality --chunks)
+	[ "$TSQ_TEST_KIND" != citus ] || views=("" --quality)
+	for view in "${views[@]}"; do
+		start=$(date +%s%N)
+		run -75 --separate-stderr tsq-stats $view --timeout 1s ohlcv
+		elapsed=$((($(date +%s%N) - start) / 1000000))
+		assert_equal "${stderr_lines[0]}" "tsq-stats: error: could not read public.ohlcv within --timeout 1s: canceling statement due to statement timeout"
+		assert_equal "${stderr_lines[1]}" "tsq-stats: hint: another session holds a lock on it (a compression, a drop or a refresh under way?): see pg_locks, or give a longer --timeout"
+		[ "$elapsed" -lt 8000 ] || fail "tsq-stats $view took $elapsed ms with --timeout 1s"
+	done
+	tsq_psql -c "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE relation = '$part'::regclass AND mode = 'AccessExclusiveLock'" >/dev/null
+	wait "$holder" 2>/dev/null || true
+	run -64 --separate-stderr tsq-stats --timeout 0.1ms
+	assert_regex "$stderr" 'invalid value "0.1ms" for option --timeout'
+}
+
+# node_exporter serving the textfiles of DIR on a free port: its pid in
+# NODE_PID, its address in NODE_URL, its log in DIR.log.
+start_node_exporter() {
+	local dir=$1 port try
+	for try in 1 2 3 4 5; do
+		port=$((20000 + RANDOM % 30000))
+		prometheus-node-exporter --collector.disable-defaults --collector.textfile \
+			--collector.textfile.directory="$dir" --web.listen-address="127.0.0.1:$port" \
+			>"$dir.log" 2>&1 &
+		NODE_PID=$!
+		NODE_URL="http://127.0.0.1:$port/metrics"
+		if wait_for 5 "node_exporter on port $port" "curl -sf '$NODE_URL' >/dev/null || ! kill -0 $NODE_PID 2>/dev/null" &&
+			kill -0 "$NODE_PID" 2>/dev/null; then
+			return 0
+		fi
+	done
+	return 1
+}
+
+@test "two databases' metrics in one textfile directory: node_exporter serves both, no collision" {
+	command -v prometheus-node-exporter >/dev/null || skip "prometheus-node-exporter is not installed"
+	tsq_one_session && skip "PGlite holds one database"
+	suite_fresh_schema
+	load_candles
+	other=tsq_other_$$
+	tsq_psql -c "DROP DATABASE IF EXISTS $other" -c "CREATE DATABASE $other"
+	# The other database, through whichever of TSQ_DB and PGDATABASE is set.
+	other_env=(PGDATABASE="$other")
+	[ -z "${TSQ_DB:-}" ] || other_env+=(TSQ_DB="${TSQ_DB/dbname=$PGDATABASE/dbname=$other}")
+	run -0 env "${other_env[@]}" tsq-init -q
+	mkdir -p textfiles
+	run -0 tsq-stats -F prometheus --label instance=db1 -o textfiles/one.prom
+	run -0 tsq-stats --quality --since 2026-09-15 --stale-after 3650d -F prometheus --label instance=db1 -o textfiles/one-quality.prom
+	run -0 env "${other_env[@]}" tsq-stats -F prometheus --label instance=db1 -o textfiles/other.prom
+	start_node_exporter "$BATS_TEST_TMPDIR/textfiles"
+	run -0 curl -sf "$NODE_URL"
+	kill "$NODE_PID"
+	assert_line 'node_textfile_scrape_error 0'
+	assert_line "tsq_table_rows{database=\"$DBNAME\",instance=\"db1\",schema=\"public\",table=\"ohlcv\"} 2880"
+	assert_line "tsq_table_rows{database=\"$other\",instance=\"db1\",schema=\"public\",table=\"ohlcv\"} 0"
+	# (node_exporter puts the labels in alphabetical order.)
+	assert_line "tsq_quality_problems{check=\"stale\",database=\"$DBNAME\",instance=\"db1\",schema=\"public\",table=\"ohlcv\"} 0"
+	refute grep -q 'collected before' "$BATS_TEST_TMPDIR/textfiles.log"
+	refute grep -qi 'error' "$BATS_TEST_TMPDIR/textfiles.log"
+	tsq_psql -c "DROP DATABASE $other"
+	# Labels are checked: Prometheus's grammar, and none of tsq-stats' own.
+	run -64 --separate-stderr tsq-stats -F prometheus --label 1x=y
+	assert_equal "$stderr" 'tsq-stats: error: invalid label name "1x" in --label: a label name is a letter or _ followed by letters, digits and _'
+	run -64 --separate-stderr tsq-stats -F prometheus --label database=x
+	assert_equal "$stderr" 'tsq-stats: error: invalid label name "database" in --label: tsq-stats writes that label itself'
+	run -64 --separate-stderr tsq-stats --label instance=x
+	assert_equal "$stderr" 'tsq-stats: error: --label goes with -F prometheus'
 }

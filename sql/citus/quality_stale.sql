@@ -1,10 +1,14 @@
--- Citus: quality/stale.sql without its correlated subquery, which Citus
--- cannot plan next to a reference table (@symbols@ is one).  The symbols
--- written in the interval $1 are found on the workers first (one pushed-down
--- DISTINCT on the distribution column); the active symbols not among them
--- are stale: how many, and the first $2 by name.
-SELECT count(*), array_to_string((array_agg(s.symbol ORDER BY s.symbol))[1:$2::int], '; ')
-FROM @symbols@ s
-WHERE s.active
-  AND s.symbol::text NOT IN (SELECT DISTINCT t.symbol::text FROM @table@ t
-                             WHERE t.time >= now() - $1::interval AND t.symbol IS NOT NULL)
+-- Citus: quality/stale.sql without its recursive walk, which Citus cannot
+-- run over a distributed table: the symbols with rows in the last $1 come
+-- from one DISTINCT pushed down to the workers (a scan of the look-back on
+-- each, in parallel).  The same parameters and columns.
+WITH candidates AS (
+    SELECT DISTINCT t.symbol::text AS symbol FROM @table@ t
+    WHERE t.time >= now() - $1::interval AND t.symbol IS NOT NULL
+    UNION
+    SELECT s.symbol::text FROM @symbols@ s WHERE s.active
+)
+SELECT c.symbol, n.newest, extract(epoch FROM n.newest),
+       n.newest IS NULL OR n.newest < now() - $4::interval
+FROM candidates c, LATERAL (SELECT tsq.newest_row($2, $3, 'time', c.symbol, now() - $1::interval) AS newest) n
+ORDER BY c.symbol

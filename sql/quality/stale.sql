@@ -1,8 +1,27 @@
--- The symbols marked active in @symbols@ with no row in @table@ (both quoted
--- by the server) for the interval $1: how many, and the first $2 by name.
--- Reads only the recent chunks or partitions of @table@.
-SELECT count(*), array_to_string((array_agg(s.symbol ORDER BY s.symbol))[1:$2::int], '; ')
-FROM @symbols@ s
-WHERE s.active
-  AND NOT EXISTS (SELECT 1 FROM @table@ t
-                  WHERE t.symbol = s.symbol AND t.time >= now() - $1::interval)
+-- The symbols of @table@ whose freshness the stale check looks at, each with
+-- its newest row (NULL: none), read from the data (tsq.newest_row: the newest
+-- partition or chunk that has one): the symbols marked active in @symbols@
+-- (a relation the server quoted; with no symbols table, an empty one) and
+-- those with rows in the last $1 (the look-back), found one after the other
+-- through the index that leads with symbol, not by reading those rows.
+-- $2, $3: the schema and table, for tsq.newest_row; $4: how old a newest row
+-- may be (the last column says whether it is older: stale).
+WITH RECURSIVE seen(symbol) AS (
+    (SELECT t.symbol::text FROM @table@ t
+     WHERE t.time >= now() - $1::interval
+     ORDER BY t.symbol LIMIT 1)
+    UNION ALL
+    SELECT (SELECT t.symbol::text FROM @table@ t
+            WHERE t.symbol > seen.symbol AND t.time >= now() - $1::interval
+            ORDER BY t.symbol LIMIT 1)
+    FROM seen WHERE seen.symbol IS NOT NULL
+),
+candidates AS (
+    SELECT symbol FROM seen WHERE symbol IS NOT NULL
+    UNION
+    SELECT s.symbol::text FROM @symbols@ s WHERE s.active
+)
+SELECT c.symbol, n.newest, extract(epoch FROM n.newest),
+       n.newest IS NULL OR n.newest < now() - $4::interval
+FROM candidates c, LATERAL (SELECT tsq.newest_row($2, $3, 'time', c.symbol, now() - $1::interval) AS newest) n
+ORDER BY c.symbol

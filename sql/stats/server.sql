@@ -4,7 +4,8 @@
 -- which of tsq's own objects this database has: tsq.writes (tsq-load's
 -- record of its loads), tsq.node_stats (Citus: where each table's shards
 -- are), tsq.policies, tsq.policy_runs, tsq.rollups (tsq's own rollup
--- tables) and tsq.partitions() (the ranges of tsq's own partitions).
+-- tables), tsq.partitions() (the ranges of tsq's own partitions) and
+-- tsq.newest_row() (schema version 3: the stale check reads it).
 -- The session compiles no plans: compiling the checks' plans costs more
 -- than it saves on the few days --since usually asks for (0.7 s of a 1 s
 -- report on 10M rows).
@@ -23,4 +24,5 @@ SELECT current_setting('server_version'),
        to_regclass('tsq.policy_runs') IS NOT NULL,
        to_regclass('tsq.rollups') IS NOT NULL,
        to_regprocedure('tsq.partitions(text,text)') IS NOT NULL,
+       to_regprocedure('tsq.newest_row(text,text,text,text,timestamp with time zone)') IS NOT NULL,
        set_config('jit', 'off', false)

@@ -8,7 +8,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 pkgs="build-essential pkg-config libpq-dev libcsv-dev libjansson-dev zlib1g-dev libzstd-dev
 postgresql postgresql-client postgresql-server-dev-15 liblz4-dev libkrb5-dev cmake
 bats bats-assert bats-support bats-file mandoc bsdextrautils jq gzip zstd time pgloader
-clang libclang-rt-14-dev prometheus libfast-float-dev libdouble-conversion-dev fish"
+clang libclang-rt-14-dev prometheus prometheus-node-exporter cron libfast-float-dev
+libdouble-conversion-dev fish"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||

@@ -24,11 +24,13 @@ suite_setup() {
 
 # A test's first step after its skip lines, in the suites whose setup keeps
 # the database (a skipped test costs no set-up): tsq-init's schema on an
-# empty database, TimescaleDB's jobs held.
+# empty database, TimescaleDB's jobs held; DBNAME: the database's name.
 suite_fresh_schema() {
 	tsq_db_reset
 	tsq_db_init
 	tsq_hold_jobs
+	# The database's name as the server gives it (PGlite's is template1).
+	DBNAME=$(tsq_psql -c "SELECT current_database()")
 }
 
 # For the suites of tsq-query: TA-Lib's reference (tests/lib/indicators),

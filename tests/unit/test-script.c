@@ -69,8 +69,22 @@ lists(void)
 	    "UNION ALL SELECT 86400 -- @x@\nORDER BY 1\n",
 	    "a repeat block is written once per rung; other tokens are left");
 	free(r);
-	r = tsq_sql_repeat("a\n-- repeat: no_such_list\nb\n-- end repeat\nc");
-	is_str(r, "a\nc", "an unknown list repeats nothing");
+	static const char *const as_written[] = {
+	    "a\n-- repeat: no_such_list\nb\n-- end repeat\nc",	/* no such list: a comment */
+	    "a\n-- repeat: rollups\nb @rollup@\n",			/* no end */
+	    "-- end repeat\nx\n",					/* an end alone */
+	};
+	for (size_t i = 0; i < sizeof as_written / sizeof *as_written; i++) {
+		r = tsq_sql_repeat(as_written[i]);
+		is_str(r, as_written[i], "left as written: %zu", i);
+		free(r);
+	}
+	/* A block begun inside another: the outer one stays as written. */
+	r = tsq_sql_repeat("-- repeat: rollups\na\n-- repeat: rollups\n@seconds@\n-- end repeat\n");
+	is_str(r, "-- repeat: rollups\na\n300\n900\n3600\n14400\n86400\n", "nested: the inner block");
+	char *again = tsq_sql_repeat(r);
+	is_str(again, r, "what it writes, written again, is the same");
+	free(again);
 	free(r);
 }
 
