@@ -147,6 +147,10 @@ install: $(BINS)
 	install -m 644 completions/tsq.fish $(DESTDIR)$(FISHCOMPDIR)/tsq.fish
 	for p in $(TOOLS); do \
 		install -m 644 completions/tsq.fish $(DESTDIR)$(FISHCOMPDIR)/$$p.fish; done
+	@echo "tsq: installed $(PROGRAMS) in $(DESTDIR)$(BINDIR)"
+	@echo "tsq: man pages in $(DESTDIR)$(MANDIR); the SQL in $(DESTDIR)$(DATADIR)"
+	@case ":/usr/bin:/bin:" in *":$(BINDIR):"*) ;; *) \
+		echo "tsq: cron's PATH is /usr/bin:/bin: start a crontab with PATH=$(BINDIR):/usr/bin:/bin" ;; esac
 
 uninstall:
 	for p in $(PROGRAMS); do \

@@ -774,3 +774,49 @@ start_node_exporter() {
 	run -64 --separate-stderr tsq-stats --label instance=x
 	assert_equal "$stderr" 'tsq-stats: error: --label goes with -F prometheus'
 }
+
+@test "the README's crontab lines run under a real cron daemon" {
+	[ "$TSQ_TEST_BACKEND" = postgres ] || skip "cron is the same whatever the server: run on PostgreSQL"
+	[ "$(id -u)" = 0 ] || skip "a cron daemon needs root"
+	command -v cron >/dev/null && command -v unshare >/dev/null || skip "cron or unshare is missing"
+	[ -d /var/spool/cron/crontabs ] || skip "no cron spool directory"
+	suite_fresh_schema
+	load_candles
+	bin=$(dirname "$(command -v tsq-stats)")
+	conn="host=$PGHOST port=$PGPORT user=$PGUSER dbname=$PGDATABASE"
+	log=$BATS_TEST_TMPDIR/cron.log
+	prom=$BATS_TEST_TMPDIR/market.prom
+	# The README's lines, with the tests' binaries, database and files, and
+	# tsq-compress's schedule every minute as well (cron's finest).
+	mkdir -p spool cron.d run
+	{
+		for v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
+			[ -z "${!v:-}" ] || echo "$v=${!v}"
+		done
+		sed -n '/^```crontab$/,/^```$/p' "$TSQ_ROOT/README.md" | sed '1d;$d' |
+			sed -e "s|/usr/local/bin|$bin|" -e "s|dbname=market|$conn|" \
+			    -e "s|/var/log/tsq/cron.log|$log|" \
+			    -e "s|/var/lib/prometheus/node-exporter/market.prom|$prom|" \
+			    -e 's/^15 \* \* \* \*/* * * * */'
+	} >spool/root
+	grep -q "^PATH=$bin:/usr/bin:/bin$" spool/root
+	[ "$(grep -c '^\* \* \* \* \*' spool/root)" = 2 ]
+	chmod 600 spool/root
+	: >crontab
+	# A cron daemon of its own: its own spool, /etc/cron.d, /etc/crontab and
+	# /run (for its pid file), in a mount namespace of its own.
+	unshare --mount --propagation private sh -c 'mount --bind "$1" /var/spool/cron/crontabs &&
+		mount --bind "$2" /etc/cron.d && mount --bind "$3" /etc/crontab && mount --bind "$4" /run &&
+		exec cron -f -L 0' sh "$PWD/spool" "$PWD/cron.d" "$PWD/crontab" "$PWD/run" \
+		>cron.out 2>&1 &
+	cron_pid=$!
+	ok=0
+	wait_for 75 "cron to run the jobs" \
+		"[ -s '$prom' ] && [ \"\$(tsq_psql -c 'SELECT is_called FROM tsq.policy_run_ids')\" = t ]" && ok=1
+	kill "$cron_pid" 2>/dev/null
+	wait "$cron_pid" 2>/dev/null || true
+	[ "$ok" = 1 ] || fail "cron did not run the jobs: $(cat cron.out "$log" 2>/dev/null)"
+	# Both ran, quietly: the metrics are there, tsq-compress took a run number.
+	run -0 grep "^tsq_table_rows{database=\"$DBNAME\",schema=\"public\",table=\"ohlcv\"} 2880$" "$prom"
+	assert_equal "$(cat "$log")" ""
+}
