@@ -253,9 +253,15 @@ maint_lock(struct tsq_maint *m, const struct tsq_relation *t)
 	}
 	struct tsq_buf holder = TSQ_BUF_INIT;
 	res = maint_sql(m, "compress/lock_holder.sql", 1, params);
-	if (tsq_result_ok(res) && PQntuples(res) == 1)
-		tsq_buf_addf(&holder, " (pid %s, connected %s)", PQgetvalue(res, 0, 0),
+	if (tsq_result_ok(res) && PQntuples(res) == 1) {
+		tsq_buf_adds(&holder, " (");
+		if (!PQgetisnull(res, 0, 2))
+			tsq_buf_addf(&holder, "%s, ", PQgetvalue(res, 0, 2));
+		if (!PQgetisnull(res, 0, 3))
+			tsq_buf_addf(&holder, "from %s, ", PQgetvalue(res, 0, 3));
+		tsq_buf_addf(&holder, "server pid %s, connected %s)", PQgetvalue(res, 0, 0),
 		    PQgetisnull(res, 0, 1) ? "at an unknown time" : PQgetvalue(res, 0, 1));
+	}
 	PQclear(res);
 	if (m->o->skip_if_locked) {
 		tsq_verbose("skipped %s: another run holds it%s", t->display, holder.data);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cancel.h"
 #include "exit.h"
@@ -63,6 +64,11 @@ tsq_maint_open(struct tsq_maint *m, const struct tsq_maint_opts *o,
 	m->has_retention = PQgetvalue(res, 0, 3)[0] == 't';
 	PQclear(res);
 	PQclear(maint_sql(m, "compress/check_client.sql", 0, NULL));
+	char host[256] = "", name[320];
+	gethostname(host, sizeof host - 1);
+	snprintf(name, sizeof name, "%s pid %ld on %s", tsq_progname(), (long)getpid(), host);
+	const char *np[2] = { name, tsq_progname() };
+	PQclear(maint_sql(m, "compress/client_name.sql", 2, np));
 	if (!installed) {
 		tsq_error("tsq's schema is not installed in this database (or is older than "
 		    "tsq-compress)");

@@ -401,7 +401,7 @@ refresh|ok|t"
 	wait_for 10 "the lock held" '[ "$(tsq_psql -c "$locks")" = 1 ]'
 	run --separate-stderr tsq-compress --run ohlcv
 	assert_equal "$status" 75
-	assert_regex "$stderr" '^tsq-compress: error: public\.ohlcv is being worked on by another run \(pid [0-9]+, connected 20[0-9-]+ '
+	assert_regex "$stderr" '^tsq-compress: error: public\.ohlcv is being worked on by another run \(psql, server pid [0-9]+, connected 20[0-9-]+ '
 	run --separate-stderr tsq-compress --run --skip-if-locked ohlcv
 	assert_success
 	assert_equal "$stderr" ""
