@@ -337,8 +337,16 @@ rollups_fill(struct tsq_stats *s, const struct stats_row *t, struct stats_row **
 		r->kind = "rollup";
 		r->source = xstrdup(t->display);
 		if (r->has_max && t->has_max) {
+			/*
+			 * Against what the rollup could hold: the bucket of the
+			 * table's newest row (0 when that bucket is there).
+			 */
+			int64_t bucket = PQgetisnull(res, i, 1) ? 0 : strtoll(PQgetvalue(res, i, 1), NULL, 10);
+			int64_t due = t->max_usec;
+			if (bucket > 0)
+				due = (due / bucket - (due % bucket < 0)) * bucket;
 			r->has_lag = true;
-			r->lag = (double)(t->max_usec - r->max_usec) / 1e6;
+			r->lag = due > r->max_usec ? (double)(due - r->max_usec) / 1e6 : 0;
 		} else if (t->has_max) {
 			r->has_lag = false;	/* nothing materialized yet */
 		}
@@ -402,7 +410,8 @@ write_overview(struct tsq_stats *s, const struct stats_row *rows, int n)
 		stats_put_int(b[7], sizeof b[7], r->toast, &v[13]);
 		format_ratio(r, b[8], sizeof b[8], &v[14]);
 		if (r->has_lag) {
-			snprintf(b[9], sizeof b[9], "%.6f", r->lag);
+			/* Whole seconds as such (240, not 240.000000). */
+			snprintf(b[9], sizeof b[9], r->lag == floor(r->lag) ? "%.0f" : "%.6g", r->lag);
 			v[15] = b[9];
 		}
 		v[16] = r->last_insert;

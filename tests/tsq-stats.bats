@@ -110,14 +110,22 @@ overview_of() {
 	assert_equal "$(echo "${lines[0]}" | cut -d, -f10,15)" "$expected,$ratio"
 	# Rows still counted with every chunk compressed.
 	assert_equal "$(echo "${lines[0]}" | cut -d, -f5)" 2880
-	# Refreshed: every rollup's newest bucket is within its width of the
-	# newest candle (23:45): the hourly one starts 45 minutes before it.
+	# Refreshed: every rollup holds the bucket of the newest candle (23:45),
+	# the hourly one that of 23:00: no lag, in whole seconds.
 	tsq-compress --refresh=ohlcv_5m
 	tsq-compress --refresh=ohlcv_15m
 	tsq-compress --refresh=ohlcv_1h
 	run -0 --separate-stderr tsq-stats -F csv --no-header ohlcv
-	assert_equal "$(echo "$output" | awk -F, '$2 == "ohlcv_5m" { print $7, $16 }')" "2026-09-15 23:45:00+00 0.000000"
-	assert_equal "$(echo "$output" | awk -F, '$2 == "ohlcv_1h" { print $7, $16 }')" "2026-09-15 23:00:00+00 2700.000000"
+	assert_equal "$(echo "$output" | awk -F, '$2 == "ohlcv_5m" { print $7, $16 }')" "2026-09-15 23:45:00+00 0"
+	assert_equal "$(echo "$output" | awk -F, '$2 == "ohlcv_1h" { print $7, $16 }')" "2026-09-15 23:00:00+00 0"
+	# A candle in the next hour: the hourly rollup lags by that hour until
+	# it is refreshed.
+	printf 'time,symbol,open,high,low,close,volume\n2026-09-16 00:10:00Z,AAA,1,1,1,1,1\n' | tsq-load -q ohlcv
+	tsq_psql -c "CALL refresh_continuous_aggregate('ohlcv_5m', NULL, '2026-09-17')" >/dev/null
+	tsq_psql -c "CALL refresh_continuous_aggregate('ohlcv_15m', NULL, '2026-09-17')" >/dev/null
+	run -0 --separate-stderr tsq-stats -F csv --no-header ohlcv
+	assert_equal "$(echo "$output" | awk -F, '$2 == "ohlcv_15m" { print $16 }')" 0
+	assert_equal "$(echo "$output" | awk -F, '$2 == "ohlcv_1h" { print $16 }')" 3600
 	assert_equal "$(echo "$output" | awk -F, '$2 == "ohlcv_1d" { print $7 $16 }')" ""
 }
 
