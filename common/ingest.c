@@ -964,6 +964,20 @@ tsq_ingest_finish(struct tsq_ingest *L)
 		    "to finish their commit (within citus.recover_2pc_interval, or at once with "
 		    "SELECT recover_prepared_transactions()): %s", err.data);
 	tsq_buf_free(&err);
+	/* New partitions or chunks analyzed: row estimates right after the load. */
+	if (!L->o->dry_run && !tsq_cancel_signal() && L->t.inserted > 0 && L->pool.workers) {
+		char oid[16];
+		snprintf(oid, sizeof oid, "%u", L->table.oid);
+		const char *p[1] = { oid };
+		PGresult *res = tsq_exec(tsq_pool_conn(&L->pool), tsq_sql_file("load/analyze.sql"), 1, p);
+		if (tsq_result_ok(res) && !PQgetisnull(res, 0, 0) && atoi(PQgetvalue(res, 0, 0)) > 0)
+			tsq_verbose("analyzed %s partitions or chunks of %s that had never been",
+			    PQgetvalue(res, 0, 0), L->table.quoted);
+		else if (!tsq_result_ok(res))
+			tsq_warning("could not analyze the new partitions of %s: %s", L->table.quoted,
+			    PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+		PQclear(res);
+	}
 }
 
 bool

@@ -61,6 +61,36 @@ BEGIN
 END
 $fn$;
 
+-- step: created function tsq.analyze_new
+-- unless: SELECT to_regprocedure('tsq.analyze_new(regclass)') IS NOT NULL
+-- version: 3
+-- tsq-load, after a load: ANALYZE the parts of table REL never analyzed
+-- (reltuples -1: the partitions or chunks the load created, or a new plain
+-- table), so that the planner, and tsq-stats' row counts, know their rows
+-- at once instead of after autovacuum's next round.  Returns how many.
+CREATE OR REPLACE FUNCTION tsq.analyze_new(rel regclass)
+RETURNS integer LANGUAGE plpgsql AS $fn$
+DECLARE
+    part regclass;
+    n integer := 0;
+BEGIN
+    FOR part IN
+        SELECT t.relid FROM pg_partition_tree(rel) t WHERE t.isleaf
+        UNION
+        SELECT i.inhrelid::regclass FROM pg_inherits i WHERE i.inhparent = rel
+        UNION
+        SELECT rel WHERE NOT EXISTS (SELECT 1 FROM pg_partition_tree(rel))
+                     AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhparent = rel)
+    LOOP
+        IF (SELECT reltuples < 0 FROM pg_class WHERE oid = part) THEN
+            EXECUTE format('ANALYZE %s', part);
+            n := n + 1;
+        END IF;
+    END LOOP;
+    RETURN n;
+END
+$fn$;
+
 -- step: created function tsq.newest_row
 -- unless: SELECT to_regprocedure('tsq.newest_row(text,text,text,text,timestamp with time zone)') IS NOT NULL
 -- version: 3

@@ -828,3 +828,15 @@ start_node_exporter() {
 	run -0 grep "^tsq_table_rows{database=\"$DBNAME\",schema=\"public\",table=\"ohlcv\"} 2880$" "$prom"
 	assert_equal "$(cat "$log")" ""
 }
+
+@test "right after a load the overview's row count is the rows loaded: tsq-load analyzes the new partitions or chunks" {
+	suite_fresh_schema
+	dead_feed
+	loaded=$(tsq_psql -c "SELECT count(*) FROM ohlcv")
+	[ "$loaded" -gt 5000 ]
+	run -0 --separate-stderr tsq-stats -F csv --no-header ohlcv
+	assert_equal "$(echo "${lines[0]}" | cut -d, -f2,5)" "ohlcv,$loaded"
+	# A second load into the same days analyzes nothing again.
+	run -0 --separate-stderr tsq-load -v --no-header --columns time,symbol,open,high,low,close,volume ohlcv "$BATS_TEST_TMPDIR/dead.csv"
+	refute_regex "$stderr" 'analyzed'
+}
