@@ -33,6 +33,7 @@ enum {
 	OPT_SYMBOLS,
 	OPT_QUALITY,
 	OPT_NODES,
+	OPT_QUERIES,
 	OPT_SINCE,
 	OPT_SESSION,
 	OPT_WEEKDAYS,
@@ -42,6 +43,7 @@ enum {
 	OPT_FAIL_ON_QUALITY,
 	OPT_TIMEOUT,
 	OPT_LABEL,
+	OPT_LIMIT,
 };
 
 enum { MAX_LABELS = 8 };
@@ -53,6 +55,7 @@ enum view {
 	VIEW_SYMBOLS = TSQ_STATS_SYMBOLS,
 	VIEW_QUALITY = TSQ_STATS_QUALITY,
 	VIEW_NODES = TSQ_STATS_NODES,
+	VIEW_QUERIES = TSQ_STATS_QUERIES,
 };
 
 static const struct tsq_optdef option_defs[] = {
@@ -68,6 +71,9 @@ static const struct tsq_optdef option_defs[] = {
 	    "ticks: stale symbols", NULL },
 	{ "nodes", OPT_NODES, 0, NULL, "Citus: per table and node, shards, bytes, rows,\n"
 	    "columnar bytes before and after compression", NULL },
+	{ "queries", OPT_QUERIES, 0, NULL, "the statements that cost the most time, from\n"
+	    "pg_stat_statements: calls, total, mean and largest\n"
+	    "time, rows, blocks read", NULL },
 	{ "exact", OPT_EXACT, 0, NULL, "count rows and symbols exactly (scans every row)", NULL },
 	{ "timeout", OPT_TIMEOUT, 0, "DURATION", "give up a statement, or a lock wait, after\n"
 	    "DURATION: exit 75 naming the table (default 1m;\n"
@@ -91,6 +97,8 @@ static const struct tsq_optdef option_defs[] = {
 	    "symbols table, and those with rows in 7 x DURATION)", NULL },
 	{ "fail-on-quality", OPT_FAIL_ON_QUALITY, 0, NULL,
 	    "exit 65 when a check finds a problem", NULL },
+	{ "limit", OPT_LIMIT, 0, "N", "how many statements (default 10)",
+	    "\nOptions of --queries:" },
 	{ "format", 'F', 'F', "FORMAT", "table, csv, tsv, jsonl, json, markdown or prometheus\n"
 	    "(default: table on a terminal, csv otherwise)", "\nOutput:" },
 	{ "output", 'o', 'o', "FILE", "write to FILE through a temporary file renamed\n"
@@ -115,6 +123,7 @@ struct options {
 	struct tsq_stats_opts stats;	/* --exact, and what the views that read rows look at */
 	bool fail_on_quality;
 	char *labels[MAX_LABELS];	/* --label NAME=VALUE */
+	bool limit_given;
 	/* options given that go with some views only, for the message */
 	const char *needs_rows, *needs_quality;
 	char **tables;
@@ -134,7 +143,8 @@ usage(void)
 	    "  %1$s [OPTION]... --chunks [TABLE]...\n"
 	    "  %1$s [OPTION]... --symbols [--since=TIME] [TABLE]...\n"
 	    "  %1$s [OPTION]... --quality [--since=TIME] [--fail-on-quality] [TABLE]...\n"
-	    "  %1$s [OPTION]... --nodes [TABLE]...\n\n",
+	    "  %1$s [OPTION]... --nodes [TABLE]...\n"
+	    "  %1$s [OPTION]... --queries [--limit=N]\n\n",
 	    tsq_progname());
 	printf("TABLEs default to those with a stored policy (tsq-init's own); for --symbols\n"
 	    "and --quality, to ohlcv.\n\n");
@@ -260,13 +270,18 @@ parse_options(int argc, char **argv, void *arg)
 		case OPT_LABEL:
 			ok = add_label(o, optarg);
 			break;
+		case OPT_LIMIT:
+			ok = tsq_opt_int("limit", optarg, 1, 1000000, &o->stats.limit);
+			o->limit_given = true;
+			break;
 		case OPT_POLICIES:
 		case OPT_CHUNKS:
 		case OPT_SYMBOLS:
 		case OPT_QUALITY:
-		case OPT_NODES: {
+		case OPT_NODES:
+		case OPT_QUERIES: {
 			static const char *const names[] = { "--policies", "--chunks", "--symbols",
-			    "--quality", "--nodes" };
+			    "--quality", "--nodes", "--queries" };
 			const char *name = names[c - OPT_POLICIES];
 			if (o->view != VIEW_OVERVIEW && strcmp(o->view_option, name) != 0) {
 				tsq_error("%s and %s cannot be used together", o->view_option, name);
@@ -351,6 +366,14 @@ check_options(struct options *o)
 		tsq_error("%s goes with --symbols or --quality", o->needs_rows);
 		return TSQ_EXIT_USAGE;
 	}
+	if (o->limit_given && o->view != VIEW_QUERIES) {
+		tsq_error("--limit goes with --queries");
+		return TSQ_EXIT_USAGE;
+	}
+	if (o->view == VIEW_QUERIES && o->ntables > 0) {
+		tsq_error("--queries reports statements, not tables: no TABLE goes with it");
+		return TSQ_EXIT_USAGE;
+	}
 	if (o->stats.nlabels > 0 && !o->prometheus) {
 		tsq_error("--label goes with -F prometheus");
 		return TSQ_EXIT_USAGE;
@@ -426,7 +449,7 @@ run(void *arg)
 }
 
 static struct options options = { .stats = { .since = "-infinity", .spike = 10, .frozen = 10,
-	.stale_usec = 86400 * TSQ_USEC_PER_SEC, .timeout_usec = 60 * TSQ_USEC_PER_SEC,
+	.stale_usec = 86400 * TSQ_USEC_PER_SEC, .timeout_usec = 60 * TSQ_USEC_PER_SEC, .limit = 10,
 	.timeout_text = "1m" } };
 
 TSQ_TOOL_MAIN(usage, parse_options, run, NULL, &options)

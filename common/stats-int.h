@@ -8,6 +8,7 @@
  *	inventory.c	the overview: a row per table and rollup
  *	metrics.c	the overview, policies and nodes as Prometheus metrics
  *	quality.c	the symbols view and the data-quality checks
+ *	statements.c	--queries: pg_stat_statements
  */
 #ifndef TSQ_STATS_INT_H
 #define TSQ_STATS_INT_H
@@ -68,6 +69,9 @@ int stats_overview(struct tsq_stats *s);
 bool stats_prom_overview(struct tsq_stats *s, const struct stats_row *rows, int n);
 bool stats_prom_nodes(struct tsq_stats *s, FILE *f);
 bool stats_prom_policies(struct tsq_stats *s, FILE *f);
+
+/* statements.c */
+int stats_statements(struct tsq_stats *s);
 
 /* quality.c */
 int stats_symbols(struct tsq_stats *s);

@@ -101,6 +101,8 @@ tsq_stats_tables(struct tsq_stats *s, char *const *names, int n, enum tsq_stats_
 	static char *const ohlcv[] = { "ohlcv" };
 	PGresult *res = NULL;
 
+	if (view == TSQ_STATS_QUERIES)
+		return TSQ_EXIT_OK;	/* statements, not tables */
 	if (n == 0 && (view == TSQ_STATS_SYMBOLS || view == TSQ_STATS_QUALITY)) {
 		names = ohlcv;
 		n = 1;
@@ -416,6 +418,9 @@ tsq_stats_report(struct tsq_stats *s, enum tsq_stats_view view, const struct tsq
 		break;
 	case TSQ_STATS_NODES:
 		rc = nodes_view(s);
+		break;
+	case TSQ_STATS_QUERIES:
+		rc = stats_statements(s);
 		break;
 	default:
 		rc = stats_overview(s);

@@ -37,6 +37,7 @@ enum tsq_stats_view {
 	TSQ_STATS_SYMBOLS,	/* per symbol and timeframe (reads the rows) */
 	TSQ_STATS_QUALITY,	/* the data-quality checks (reads the rows) */
 	TSQ_STATS_NODES,	/* a Citus cluster, per table and node */
+	TSQ_STATS_QUERIES,	/* the statements that cost the most (pg_stat_statements) */
 };
 
 /* What the views that read rows look at, and what the checks hold them to. */
@@ -53,6 +54,7 @@ struct tsq_stats_opts {
 	const char *timeout_text;		/* as given, for messages */
 	char *const *labels;			/* NAME=VALUE: labels of every metric */
 	int nlabels;
+	int64_t limit;				/* --queries: how many statements */
 };
 
 /* Where a report goes. */

@@ -427,12 +427,13 @@ check_choices() {
 		complete -C 'tsq-load --on-conflict='; echo ==
 		complete -C 'tsq stats --qu'"
 	assert_success
-	assert_output "$(printf 'load\n==\n%s\n%s\n%s\n==\n%s\n%s\n%s\n==\n%s\n%s' \
+	assert_output "$(printf 'load\n==\n%s\n%s\n%s\n==\n%s\n%s\n%s\n==\n%s\n%s\n%s' \
 		'--on-conflict=error	when a key exists' '--on-conflict=nothing	when a key exists' \
 		'--on-conflict=update	when a key exists' \
 		'--on-conflict=error	when a key exists' '--on-conflict=nothing	when a key exists' \
 		'--on-conflict=update	when a key exists' \
-		'--quality	check the candles' '--quiet	print errors only')"
+		'--quality	check the candles' '--queries	the statements that cost the most' \
+		'--quiet	print errors only')"
 }
 
 @test "bash completion offers query names, then the query's parameters" {

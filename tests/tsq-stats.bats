@@ -840,3 +840,38 @@ start_node_exporter() {
 	run -0 --separate-stderr tsq-load -v --no-header --columns time,symbol,open,high,low,close,volume ohlcv "$BATS_TEST_TMPDIR/dead.csv"
 	refute_regex "$stderr" 'analyzed'
 }
+
+@test "--queries: the statements that cost the most, from pg_stat_statements; how to enable it where it is not" {
+	suite_fresh_schema
+	loaded=$(tsq_psql -c "SELECT current_setting('shared_preload_libraries') ~ 'pg_stat_statements'")
+	if [ "$loaded" != t ]; then
+		# Plain PostgreSQL and PGlite here: not loaded, or not there at all.
+		run -69 --separate-stderr tsq-stats --queries
+		assert_regex "${stderr_lines[0]}" '^tsq-stats: error: --queries reads pg_stat_statements, (and the server does not load it|which this server does not have)$'
+		assert_regex "$stderr" 'shared_preload_libraries'
+		return
+	fi
+	run -69 --separate-stderr tsq-stats --queries
+	assert_equal "$stderr" "tsq-stats: error: --queries reads pg_stat_statements: the server loads it, and this database has not created the extension
+tsq-stats: hint: run CREATE EXTENSION pg_stat_statements in this database"
+	tsq_psql -c "CREATE EXTENSION pg_stat_statements" -c "SELECT pg_stat_statements_reset()" >/dev/null
+	# One slow statement, and many quick ones.
+	tsq_psql -c "SELECT pg_sleep(0.6) AS tsq_slow_one" >/dev/null
+	for i in 1 2 3; do tsq_psql -c "SELECT count(*) FROM ohlcv WHERE symbol = 'x$i'" >/dev/null; done
+	run -0 --separate-stderr tsq-stats --queries --limit 2 -F csv --no-header
+	assert_equal "${#lines[@]}" 2
+	assert_regex "${lines[0]}" '^-?[0-9]+,SELECT pg_sleep\(\$1\) AS tsq_slow_one,1,0\.6[0-9]*,0\.6[0-9]*,0\.6[0-9]*,1,[0-9]+,20[0-9-]+ '
+	run -0 --separate-stderr tsq-stats --queries -F csv
+	assert_line --index 0 "queryid,query,calls,total_seconds,mean_seconds,max_seconds,rows,shared_blocks_read,since"
+	assert_line --regexp '^-?[0-9]+,SELECT count\(\*\) FROM ohlcv WHERE symbol = \$1,3,'
+	run -0 --separate-stderr tsq-stats --queries --limit 1 -F prometheus
+	assert_line --regexp '^tsq_statement_info\{database="[^"]*",queryid="-?[0-9]+",query="SELECT pg_sleep\(\$1\) AS tsq_slow_one"\} 1$'
+	assert_line --regexp '^tsq_statement_seconds_total\{database="[^"]*",queryid="-?[0-9]+"\} 0\.6[0-9]*$'
+	assert_line --regexp '^tsq_statement_stats_reset_timestamp_seconds\{database="[^"]*"\} [0-9.e+]+$'
+	if command -v promtool >/dev/null; then
+		run -0 promtool check metrics <<<"$output"
+	fi
+	run -64 --separate-stderr tsq-stats --queries --limit 0
+	run -64 --separate-stderr tsq-stats --queries ohlcv
+	assert_equal "$stderr" "tsq-stats: error: --queries reports statements, not tables: no TABLE goes with it"
+}

@@ -90,7 +90,7 @@ tsq_pg_start() {
 
 tsq_timescaledb_start() {
 	tsq_cluster_start "$TSQ_TEST_TMP/pg" "$TSQ_TEST_TMP/sock" 5432 \
-		"shared_preload_libraries = 'timescaledb'" "timescaledb.telemetry_level = off" \
+		"shared_preload_libraries = 'timescaledb,pg_stat_statements'" "timescaledb.telemetry_level = off" \
 		"max_worker_processes = 24" "timescaledb.max_background_workers = 8" || return 1
 	export PGHOST="$TSQ_TEST_TMP/sock" PGPORT=5432 PGUSER=postgres PGDATABASE=postgres
 	PGOPTIONS="-c client_min_messages=error" psql -X -q -v ON_ERROR_STOP=1 \
@@ -107,7 +107,7 @@ tsq_citus_start() {
 	local sock="$TSQ_TEST_TMP/sock" port
 	for port in 5432 5433 5434; do
 		tsq_cluster_start "$TSQ_TEST_TMP/citus$port" "$sock" "$port" \
-			"shared_preload_libraries = 'citus'" "max_connections = 200" \
+			"shared_preload_libraries = 'citus,pg_stat_statements'" "max_connections = 200" \
 			"synchronous_commit = on" "citus.shard_count = 4" || return 1
 		psql -X -q -h "$sock" -p "$port" -U postgres -d postgres -c "CREATE EXTENSION citus" || return 1
 	done
