@@ -24,19 +24,24 @@
  * The SQL of sql/quality/FILE for table row R (or the backend's own version,
  * <backend>/quality_FILE, where it needs one): @table@ and @symbols@ become
  * names the server quoted, @timeframe@ the timeframe column or TF_NONE, and
- * @step@ and @missing@ the shared fragments of sql/quality.
+ * @step@, @missing@ and @seen@ the shared fragments of sql/quality (or the
+ * backend's own, <backend>/quality_NAME.sql).
  */
 static char *
 quality_sql(const struct tsq_stats *s, const char *file, const struct stats_row *r, const char *symbols,
     bool timeframe, const char *tf_none)
 {
 	char path[64], own[64];
-	struct tsq_buf fragment[2] = { TSQ_BUF_INIT, TSQ_BUF_INIT }, out = TSQ_BUF_INIT;
-	static const char *const names[2] = { "quality/step.sql", "quality/missing.sql" };
+	struct tsq_buf fragment[3] = { TSQ_BUF_INIT, TSQ_BUF_INIT, TSQ_BUF_INIT };
+	struct tsq_buf out = TSQ_BUF_INIT;
+	static const char *const names[3] = { "step", "missing", "seen" };
 
 	/* The fragments without their comment lines. */
-	for (int i = 0; i < 2; i++) {
-		for (const char *l = tsq_sql_file(names[i]); *l;) {
+	for (int i = 0; i < 3; i++) {
+		snprintf(own, sizeof own, "quality_%s.sql", names[i]);
+		if (!tsq_backend_sql(s->s.b.kind, own, path, sizeof path))
+			snprintf(path, sizeof path, "quality/%s.sql", names[i]);
+		for (const char *l = tsq_sql_file(path); *l;) {
 			const char *nl = strchr(l, '\n');
 			size_t n = nl ? (size_t)(nl - l) + 1 : strlen(l);
 			if (strncmp(l, "--", 2) != 0)
@@ -44,20 +49,28 @@ quality_sql(const struct tsq_stats *s, const char *file, const struct stats_row 
 			l += n;
 		}
 	}
+	/* The fragments first, then the names (in them too): never the names' text again. */
+	const struct tsq_script_var fragments[] = {
+		{ "step", fragment[0].data },
+		{ "missing", fragment[1].data },
+		{ "seen", fragment[2].data },
+		{ NULL, NULL },
+	};
 	const struct tsq_script_var tokens[] = {
 		{ "table", r->display },
 		{ "symbols", symbols ? symbols : "" },
 		{ "timeframe", timeframe ? "timeframe" : tf_none },
-		{ "step", fragment[0].data },
-		{ "missing", fragment[1].data },
 		{ NULL, NULL },
 	};
+	struct tsq_buf whole = TSQ_BUF_INIT;
 	snprintf(own, sizeof own, "quality_%s", file);
 	if (!tsq_backend_sql(s->s.b.kind, own, path, sizeof path))
 		snprintf(path, sizeof path, "quality/%s", file);
-	tsq_sql_substitute(&out, tsq_sql_file(path), tokens);
-	tsq_buf_free(&fragment[0]);
-	tsq_buf_free(&fragment[1]);
+	tsq_sql_substitute(&whole, tsq_sql_file(path), fragments);
+	tsq_sql_substitute(&out, whole.data, tokens);
+	tsq_buf_free(&whole);
+	for (int i = 0; i < 3; i++)
+		tsq_buf_free(&fragment[i]);
 	return tsq_buf_detach(&out);
 }
 

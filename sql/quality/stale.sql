@@ -1,21 +1,12 @@
 -- The symbols of @table@ whose freshness the stale check looks at, each with
--- its newest row (NULL: none), read from the data (tsq.newest_row: the newest
--- partition or chunk that has one): the symbols marked active in @symbols@
--- (a relation the server quoted; with no symbols table, an empty one) and
--- those with rows in the last $1 (the look-back), found one after the other
--- through the index that leads with symbol, not by reading those rows.
--- $2, $3: the schema and table, for tsq.newest_row; $4: how old a newest row
--- may be (the last column says whether it is older: stale).
-WITH RECURSIVE seen(symbol) AS (
-    (SELECT t.symbol::text FROM @table@ t
-     WHERE t.time >= now() - $1::interval
-     ORDER BY t.symbol LIMIT 1)
-    UNION ALL
-    SELECT (SELECT t.symbol::text FROM @table@ t
-            WHERE t.symbol > seen.symbol AND t.time >= now() - $1::interval
-            ORDER BY t.symbol LIMIT 1)
-    FROM seen WHERE seen.symbol IS NOT NULL
-),
+-- its newest row (NULL: none) read from the data (tsq.newest_row: the newest
+-- partition or chunk that has one, back to the look-back): the symbols
+-- marked active in @symbols@ (a relation the server quoted; with no symbols
+-- table, an empty one) and those with rows in the last $1 (the look-back:
+-- the fragment quality/seen.sql, or the backend's own).  $2, $3: the schema and
+-- table, for tsq.newest_row; $4: how old a newest row may be (the last
+-- column says whether it is older: stale).
+WITH RECURSIVE @seen@,
 candidates AS (
     SELECT symbol FROM seen WHERE symbol IS NOT NULL
     UNION
