@@ -583,9 +583,11 @@ public,ohlcv,CCC,1h,$future,$future,1,0"
 	done
 }
 
-# Scans of each chunk or partition of ohlcv whose range satisfies the SQL
-# condition $1, as the server's statistics count them: "name|scans" lines, in
-# range order.
+# Rows read from each chunk or partition of ohlcv whose range satisfies the
+# SQL condition $1 (by sequential scans and from indexes), as the server's
+# statistics count them: "name|rows" lines, in range order.  (Not the number
+# of scans: the planner looks up the ends of an analyzed chunk's time index
+# for its estimates, an index scan of one or two entries.)
 scans() {
 	if [ "$TSQ_TEST_KIND" = citus ]; then
 		# The scans happen in the partitions' shards (PARTITION_SHARDID), on
@@ -595,7 +597,7 @@ scans() {
 		             LEFT JOIN (SELECT substring(split_part(e, ':', 1) FROM '^(.*)_[0-9]+\$') AS part,
 		                               split_part(e, ':', 2)::bigint AS n
 		                        FROM run_command_on_workers(\$\$SELECT string_agg(relname || ':' ||
-		                                 (coalesce(seq_scan, 0) + coalesce(idx_scan, 0)), ';')
+		                                 (coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0)), ';')
 		                             FROM pg_stat_user_tables
 		                             WHERE relname ~ '^ohlcv_p[0-9]{4}_[0-9]{2}_[0-9]{2}_[0-9]+\$'\$\$) w,
 		                             unnest(string_to_array(w.result, ';')) AS e) s ON s.part = parts.name
@@ -611,7 +613,7 @@ scans() {
 		                    AND pid <> pg_backend_pid()")" = 0 ] && break
 		sleep 0.05
 	done
-	tsq_psql -c "SELECT c.oid::regclass, coalesce(s.seq_scan, 0) + coalesce(s.idx_scan, 0)
+	tsq_psql -c "SELECT c.oid::regclass, coalesce(s.seq_tup_read, 0) + coalesce(s.idx_tup_fetch, 0)
 	             FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
 	             LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
 	             WHERE i.inhparent = 'ohlcv'::regclass
@@ -631,13 +633,17 @@ scans() {
 	assert_success
 	assert_line --index 0 --regexp '^public,ohlcv,gaps,failed,3,'
 	# The statistics arrive when the server's session ends: wait until the
-	# newer chunks show their scans, then the older ones must show none.
+	# newer chunks show their rows read, then the older ones must show none
+	# (a few index entries at most: the planner's look at their ends; a day
+	# holds 2,880 rows).
 	for i in $(seq 1 50); do
 		[ "$(scans "range_end > '2026-10-03'")" != "$new" ] && break
 		sleep 0.1
 	done
 	refute [ "$(scans "range_end > '2026-10-03'")" = "$new" ]
-	assert_equal "$(scans "range_end <= '2026-10-03'")" "$old"
+	grew=$(join -t '|' <(echo "$old") <(scans "range_end <= '2026-10-03'") | awk -F'|' '{ print $1, $3 - $2 }')
+	[ -n "$grew" ]
+	awk '$2 >= 10 { bad = 1 } END { exit bad }' <<<"$grew" || fail "rows read from chunks before --since: $grew"
 }
 
 @test "a partitioned table's time range covers its default partition" {
