@@ -28,8 +28,9 @@ statements_schema(struct tsq_stats *s)
 	bool available = PQgetvalue(res, 0, 3)[0] == 't';
 	if (!available) {
 		tsq_error("--queries reads pg_stat_statements, which this server does not have");
-		tsq_hint("install PostgreSQL's contrib modules (Debian: postgresql-15 has them), "
-		    "then load it as below");
+		tsq_hint("install PostgreSQL's contrib modules (Debian's postgresql-15 has them), add "
+		    "pg_stat_statements to shared_preload_libraries in postgresql.conf, restart the "
+		    "server, then run CREATE EXTENSION pg_stat_statements in this database");
 	} else if (!loaded) {
 		const char *now = PQgetvalue(res, 0, 2);
 		tsq_error("--queries reads pg_stat_statements, and the server does not load it");
