@@ -229,6 +229,60 @@ add_label(struct options *o, char *arg)
 	return ok;
 }
 
+/*
+ * The options of the views that read rows (--symbols, --quality) into O:
+ * 1 taken, 0 a bad value (reported), -1 not one of them.
+ */
+static int
+rows_option(struct options *o, int c)
+{
+	bool ok = true;
+
+	switch (c) {
+	case OPT_SINCE: {
+		struct tsq_time t;
+		size_t pos;
+		needs_view(o, "--since", false);
+		if (tsq_parse_time(optarg, tsq_now_usec(), &t, &pos) != TSQ_PARSE_OK) {
+			tsq_error("invalid value \"%s\" for option --since: expected a time "
+			    "such as 2024-03-01, 2024-03-01T09:30:00Z or 7d (ago)", optarg);
+			ok = false;
+		} else {
+			tsq_format_time(t.usec, o->stats.since);
+		}
+		break;
+	}
+	case OPT_SESSION:
+		needs_view(o, "--session", false);
+		ok = parse_session(optarg, o);
+		break;
+	case OPT_WEEKDAYS:
+		needs_view(o, "--weekdays", false);
+		o->stats.weekdays = true;
+		break;
+	case OPT_SPIKE_THRESHOLD:
+		needs_view(o, "--spike-threshold", true);
+		ok = tsq_opt_real("spike-threshold", optarg, 0, INFINITY, true, &o->stats.spike);
+		break;
+	case OPT_FROZEN_AFTER:
+		needs_view(o, "--frozen-after", true);
+		ok = tsq_opt_int("frozen-after", optarg, 1, 1000000, &o->stats.frozen);
+		break;
+	case OPT_STALE_AFTER:
+		needs_view(o, "--stale-after", true);
+		ok = tsq_opt_duration("stale-after", optarg, 1, &o->stats.stale_usec);
+		o->stats.stale_text = optarg;
+		break;
+	case OPT_FAIL_ON_QUALITY:
+		needs_view(o, "--fail-on-quality", true);
+		o->fail_on_quality = true;
+		break;
+	default:
+		return -1;
+	}
+	return ok;
+}
+
 static int
 parse_options(int argc, char **argv, void *arg)
 {
@@ -291,49 +345,13 @@ parse_options(int argc, char **argv, void *arg)
 			o->view_option = name;
 			break;
 		}
-		case OPT_SINCE: {
-			struct tsq_time t;
-			size_t pos;
-			needs_view(o, "--since", false);
-			if (tsq_parse_time(optarg, tsq_now_usec(), &t, &pos) != TSQ_PARSE_OK) {
-				tsq_error("invalid value \"%s\" for option --since: expected a time "
-				    "such as 2024-03-01, 2024-03-01T09:30:00Z or 7d (ago)", optarg);
-				ok = false;
-			} else {
-				tsq_format_time(t.usec, o->stats.since);
-			}
-			break;
-		}
-		case OPT_SESSION:
-			needs_view(o, "--session", false);
-			ok = parse_session(optarg, o);
-			break;
-		case OPT_WEEKDAYS:
-			needs_view(o, "--weekdays", false);
-			o->stats.weekdays = true;
-			break;
-		case OPT_SPIKE_THRESHOLD:
-			needs_view(o, "--spike-threshold", true);
-			ok = tsq_opt_real("spike-threshold", optarg, 0, INFINITY, true, &o->stats.spike);
-			break;
-		case OPT_FROZEN_AFTER:
-			needs_view(o, "--frozen-after", true);
-			ok = tsq_opt_int("frozen-after", optarg, 1, 1000000, &o->stats.frozen);
-			break;
-		case OPT_STALE_AFTER:
-			needs_view(o, "--stale-after", true);
-			ok = tsq_opt_duration("stale-after", optarg, 1, &o->stats.stale_usec);
-			o->stats.stale_text = optarg;
-			break;
-		case OPT_FAIL_ON_QUALITY:
-			needs_view(o, "--fail-on-quality", true);
-			o->fail_on_quality = true;
-			break;
 		case TSQ_OPT_TZ:
 			o->common.conn.tz = optarg;
 			break;
-		default:
-			ok = tsq_opt_common_or_bad(c, optarg, &o->common, &p);
+		default: {
+			int r = rows_option(o, c);
+			ok = r < 0 ? tsq_opt_common_or_bad(c, optarg, &o->common, &p) : r == 1;
+		}
 		}
 		if (!ok)
 			return TSQ_EXIT_USAGE;
