@@ -65,6 +65,30 @@ jobs_of(struct tsq_maint *m, const struct tsq_relation *t, struct job **out)
 	return n;
 }
 
+bool
+maint_jobs_applying(struct tsq_maint *m, const struct tsq_relation *t, int64_t *compression,
+    int64_t *retention)
+{
+	struct job *have;
+	int n;
+
+	*compression = *retention = 0;
+	if (!t->hypertable || m->s.b.kind != TSQ_BACKEND_TIMESCALEDB)
+		return true;
+	if ((n = jobs_of(m, t, &have)) < 0)
+		return false;
+	for (int i = 0; i < n; i++) {
+		if (!have[i].scheduled || strcmp(have[i].target, t->display) != 0)
+			continue;
+		if (strcmp(have[i].kind, "compression") == 0 && !*compression)
+			*compression = have[i].id;
+		else if (strcmp(have[i].kind, "retention") == 0 && !*retention)
+			*retention = have[i].id;
+	}
+	jobs_free(have, n);
+	return true;
+}
+
 /* "refresh of public.ohlcv_5m, start_offset 7d, end_offset 5m", after "ID (" when known. */
 static void
 job_describe(const struct job *j, bool settings, struct tsq_buf *out)
@@ -126,7 +150,8 @@ job_act(struct tsq_maint *m, const struct tsq_relation *t, const char *kind, con
  * since 2.21, become one); a matching job that was paused is resumed.
  */
 void
-maint_native_sync(struct tsq_maint *m, const struct tsq_relation *t, const struct tsq_policy *p)
+maint_native_sync(struct tsq_maint *m, const struct tsq_relation *t, const struct tsq_policy *p,
+    bool existing_only)
 {
 	struct job *have, *want;
 	struct maint_rollup *r;
@@ -173,6 +198,15 @@ maint_native_sync(struct tsq_maint *m, const struct tsq_relation *t, const struc
 		w->after = p->usec[TSQ_POLICY_REFRESH_WINDOW];
 		w->end_offset = w->schedule = r[i].bucket;
 		w->one_batch = true;
+	}
+	/* In step only: a job of a kind and target that is not there is not added. */
+	for (int i = 0; existing_only && i < nwant; i++) {
+		bool there = false;
+		for (int h = 0; h < nhave && !there; h++)
+			there = strcmp(have[h].kind, want[i].kind) == 0 &&
+			    strcmp(have[h].target, want[i].target) == 0;
+		if (!there)
+			want[i--] = want[--nwant];
 	}
 	/* Keep the first job that matches each wanted one. */
 	for (int i = 0; i < nwant; i++) {

@@ -105,7 +105,19 @@ void maint_drop_older(struct tsq_maint *m, const struct tsq_relation *t, int64_t
 void maint_premake(struct tsq_maint *m, const struct tsq_relation *t, int64_t ahead);
 
 /* jobs.c */
+/*
+ * Make TimescaleDB's jobs on T and its rollups follow P; EXISTING_ONLY: only
+ * the jobs there are (a kind that has none is not added), so that they stay
+ * in step with a policy changed without --native.
+ */
 void maint_native_sync(struct tsq_maint *m, const struct tsq_relation *t,
-    const struct tsq_policy *p);
+    const struct tsq_policy *p, bool existing_only);
+/*
+ * The scheduled TimescaleDB jobs that compress and drop T (their ids; 0:
+ * none), which then apply those parts of its policy: tsq-compress leaves them
+ * to the jobs.  False on failure (reported).
+ */
+bool maint_jobs_applying(struct tsq_maint *m, const struct tsq_relation *t, int64_t *compression,
+    int64_t *retention);
 
 #endif

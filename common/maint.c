@@ -146,6 +146,8 @@ struct policy_run {
 	struct maint_range gone;	/* what the drop step will remove */
 	int ngone;
 	int refresh_failed;		/* refreshes that failed: nothing is dropped then */
+	int64_t compression_job;	/* TimescaleDB's scheduled jobs that apply those parts: */
+	int64_t retention_job;		/* their ids, 0 none */
 };
 
 static int64_t
@@ -180,6 +182,11 @@ step_compress(struct tsq_maint *m, struct policy_run *r)
 
 	if (compress == TSQ_POLICY_OFF)
 		return;
+	if (r->compression_job) {
+		tsq_verbose("left the compression of %s to TimescaleDB's job %" PRId64, r->t->display,
+		    r->compression_job);
+		return;
+	}
 	if (!maint_compressible(m, r->t) || !m->s.b.has_compression) {
 		tsq_verbose("skipped compression of %s: %s", r->t->display,
 		    maint_why_not_compressible(m));
@@ -197,6 +204,11 @@ step_drop(struct tsq_maint *m, struct policy_run *r)
 
 	if (drop == TSQ_POLICY_OFF || !r->droppable)
 		return;
+	if (r->retention_job) {
+		tsq_verbose("left the drops of %s to TimescaleDB's job %" PRId64, r->t->display,
+		    r->retention_job);
+		return;
+	}
 	if (r->refresh_failed)
 		tsq_error("not dropping anything from %s: its rollups could not be refreshed first",
 		    r->t->display);
@@ -243,7 +255,9 @@ run_policy(struct tsq_maint *m, const struct tsq_relation *t)
 	if (!maint_lock(m, t))
 		return;
 	if (m->o->native)
-		maint_native_sync(m, t, &r.p);
+		maint_native_sync(m, t, &r.p, false);
+	if (!maint_jobs_applying(m, t, &r.compression_job, &r.retention_job))
+		m->failures++;
 	for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
 		if (i > 0 && tsq_cancel_signal())
 			break;
@@ -494,7 +508,9 @@ tsq_maint_set_policy(struct tsq_maint *m, const char *table, const char *setting
 		if (!policy_store(m, &t, &p))
 			rc = TSQ_EXIT_FAILURE;
 		else if (m->o->native)
-			maint_native_sync(m, &t, &p);
+			maint_native_sync(m, &t, &p, false);
+		else if (!m->o->dry_run && t.hypertable && m->s.b.kind == TSQ_BACKEND_TIMESCALEDB)
+			maint_native_sync(m, &t, &p, true);	/* the jobs there stay in step */
 	}
 	tsq_buf_free(&err);
 	tsq_relation_free(&t);
@@ -528,7 +544,7 @@ tsq_maint_remove_policy(struct tsq_maint *m, const char *table)
 	if (rc == TSQ_EXIT_OK && m->o->native) {
 		struct tsq_policy none;
 		tsq_policy_init(&none);
-		maint_native_sync(m, &t, &none);
+		maint_native_sync(m, &t, &none, false);
 	}
 	tsq_relation_free(&t);
 	return rc;

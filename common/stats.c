@@ -251,7 +251,7 @@ policies(struct tsq_stats *s)
 	    TSQ_OID_TEXT, TSQ_OID_TEXT, TSQ_OID_TIMESTAMPTZ, TSQ_OID_TIMESTAMPTZ, TSQ_OID_INT8 };
 	enum { NCOLS = sizeof names / sizeof names[0] };
 	const char *p[1] = { s->table_array.data };
-	PGresult *runs = NULL, *overdue = NULL, *jobs = NULL;
+	PGresult *runs = NULL, *overdue = NULL, *jobs = NULL, *differ = NULL;
 	int rc = TSQ_EXIT_FAILURE;
 
 	bool has = s->has_runs;
@@ -263,6 +263,9 @@ policies(struct tsq_stats *s)
 		goto out;
 	if (s->s.b.kind == TSQ_BACKEND_TIMESCALEDB && s->s.b.has_policies &&
 	    !stats_checked(s, "timescaledb/stats_jobs.sql", 1, p, &jobs))
+		goto out;
+	if (jobs && s->has_policies && !stats_checked(s, "timescaledb/stats_jobs_differ.sql", 0, NULL,
+	    &differ))
 		goto out;
 	struct tsq_out out = stats_out_begin(s, NCOLS, names, types);
 	for (int i = 0; runs && i < PQntuples(runs); i++) {
@@ -297,6 +300,13 @@ policies(struct tsq_stats *s)
 		v[10] = PQgetisnull(jobs, i, 7) ? NULL : PQgetvalue(jobs, i, 7);
 		v[11] = PQgetisnull(jobs, i, 9) ? NULL : PQgetvalue(jobs, i, 9);
 		v[12] = PQgetisnull(jobs, i, 11) ? NULL : PQgetvalue(jobs, i, 11);
+		/* A job that does not apply the stored policy is a failure of the policy. */
+		for (int d = 0; differ && d < PQntuples(differ); d++) {
+			if (strcmp(PQgetvalue(differ, d, 0), PQgetvalue(jobs, i, 0)) == 0) {
+				v[8] = "differs";
+				v[9] = PQgetvalue(differ, d, 1);
+			}
+		}
 		tsq_out_row(&out, (char *const *)v);
 	}
 	tsq_out_end(&out);
@@ -306,6 +316,7 @@ out:
 	PQclear(runs);
 	PQclear(overdue);
 	PQclear(jobs);
+	PQclear(differ);
 	return rc;
 }
 

@@ -497,10 +497,8 @@ native_jobs() {
 @test "--native makes TimescaleDB's jobs match the stored policy, stale ones replaced" {
 	[ "$TSQ_TEST_KIND" = timescaledb ] || skip "TimescaleDB's jobs"
 	suite_fresh_schema
-	# Stale: compression after 1 day instead of 7, a second refresh job on
-	# ohlcv_5m, no retention job, and (tsq_hold_jobs) every job paused.
-	tsq_psql -c "SELECT delete_job(job_id) FROM timescaledb_information.jobs
-	             WHERE hypertable_name = 'ohlcv' AND proc_name = 'policy_compression'" >/dev/null
+	# tsq-init makes no job; these, made by hand, are stale: compression
+	# after 1 day instead of 7, a refresh job on ohlcv_5m over another window.
 	tsq_psql -c "SELECT add_compression_policy('ohlcv', INTERVAL '1 day')" >/dev/null
 	tsq_psql -c "SELECT add_continuous_aggregate_policy('ohlcv_5m', start_offset => INTERVAL '40 days',
 	             end_offset => INTERVAL '20 days', schedule_interval => INTERVAL '1 hour')" >/dev/null
@@ -521,19 +519,47 @@ policy_retention|ohlcv|365 days|t"
 	# Every change is recorded; a second sync finds nothing to do.
 	run -0 tsq_psql -c "SELECT action, count(*) FROM tsq.policy_runs WHERE status = 'ok' GROUP BY 1 ORDER BY 1"
 	assert_output "add job|7
-delete job|7"
+delete job|2"
 	# (Not with --run here: the scheduler is already running the new jobs,
 	# and a run alongside them would meet their locks.)
 	run --separate-stderr tsq-compress --set-policy=ohlcv refresh_window=10d --native -v
 	assert_success
 	refute_regex "$stderr" "job"
-	# Without --native the jobs are left alone.
+	# Without --native the jobs there are kept in step with the policy, and
+	# none is added: the retention job, once deleted, stays away.
 	tsq-compress --set-policy=ohlcv compress_after=3d
-	assert_equal "$(native_jobs | head -1)" "policy_compression|ohlcv|7 days|t"
+	assert_equal "$(native_jobs | head -1)" "policy_compression|ohlcv|3 days|t"
+	tsq_psql -c "SELECT delete_job(job_id) FROM timescaledb_information.jobs WHERE proc_name = 'policy_retention'" >/dev/null
+	tsq-compress --set-policy=ohlcv drop_after=400d
+	assert_equal "$(native_jobs | grep -c policy_retention)" 0
 	# Removing the policy with --native removes the jobs.
 	run --separate-stderr tsq-compress --remove-policy=ohlcv --native
 	assert_success
 	assert_equal "$(native_jobs)" ""
+}
+
+@test "tsq-compress --run leaves to TimescaleDB's scheduled jobs what they apply: one applier of each part of a policy" {
+	[ "$TSQ_TEST_KIND" = timescaledb ] || skip "TimescaleDB's jobs"
+	suite_fresh_schema
+	load_hours
+	tsq-compress --set-policy=ohlcv compress_after=3d,drop_after=12d --native
+	# Scheduled, but not due before the test ends (held first: the scheduler
+	# may have begun them, and their locks would meet the run's).
+	tsq_hold_jobs
+	tsq_psql -c "SELECT count(*) FROM timescaledb_information.jobs j, alter_job(j.job_id, scheduled => true, next_start => now() + INTERVAL '1 day')
+	             WHERE j.job_id >= 1000" >/dev/null
+	run -0 --separate-stderr tsq-compress --run -v ohlcv
+	assert_regex "$stderr" "left the compression of public\.ohlcv to TimescaleDB's job [0-9]+"
+	assert_regex "$stderr" "left the drops of public\.ohlcv to TimescaleDB's job [0-9]+"
+	run -0 tsq_psql -c "SELECT count(*) FILTER (WHERE is_compressed), count(*) FILTER (WHERE range_end <= now() - INTERVAL '12 days')
+	                    FROM timescaledb_information.chunks WHERE hypertable_name = 'ohlcv'"
+	assert_output "0|4"
+	# Paused jobs apply nothing: tsq-compress does it all again.
+	tsq_hold_jobs
+	run -0 --separate-stderr tsq-compress --run ohlcv
+	run -0 tsq_psql -c "SELECT count(*) FILTER (WHERE is_compressed) > 0, count(*) FILTER (WHERE range_end <= now() - INTERVAL '12 days')
+	                    FROM timescaledb_information.chunks WHERE hypertable_name = 'ohlcv'"
+	assert_output "t|0"
 }
 
 @test "--native: the refresh jobs it makes run in one transaction, and batched ones are replaced" {

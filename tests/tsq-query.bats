@@ -415,6 +415,11 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 	run --separate-stderr tsq-query database_size
 	assert_success
 	assert_line --regexp '^[a-z0-9_]+,public,[0-9]+,'
+	if [ "$TSQ_TEST_KIND" = timescaledb ]; then
+		# tsq-init makes no job of TimescaleDB's: two, as --native would.
+		tsq_psql -c "SELECT add_compression_policy('ohlcv', INTERVAL '7 days')" \
+			-c "SELECT add_continuous_aggregate_policy('ohlcv_1h', start_offset => INTERVAL '7 days', end_offset => INTERVAL '1 hour', schedule_interval => INTERVAL '1 hour')" >/dev/null
+	fi
 	run --separate-stderr tsq-query policies
 	assert_success
 	if [ "$TSQ_TEST_KIND" = timescaledb ]; then

@@ -1,12 +1,11 @@
 -- The OHLCV rollup ladder, finest first: the one place where it is written.
 -- Each rollup holds the bars of its bucket, built from the 1-minute candles
 -- (source ohlcv) or from a finer rollup.  seconds is the bucket's length;
--- rows the source rows it reads and candles how it counts them;
--- refresh_start how far back TimescaleDB's refresh job looks.  tsq-init's
+-- rows the source rows it reads and candles how it counts them.  tsq-init's
 -- scripts run a step once per line ("-- each-of: rollups") and the queries
 -- repeat a block per line ("-- repeat: rollups"); see common/script.h.
--- each: rollup=ohlcv_5m; source=ohlcv; bucket=5 minutes; seconds=300; rows=timeframe = '1m'; candles=count(*); refresh_start=1 day
--- each: rollup=ohlcv_15m; source=ohlcv_5m; bucket=15 minutes; seconds=900; rows=true; candles=sum(candles)::bigint; refresh_start=2 days
--- each: rollup=ohlcv_1h; source=ohlcv_15m; bucket=1 hour; seconds=3600; rows=true; candles=sum(candles)::bigint; refresh_start=3 days
--- each: rollup=ohlcv_4h; source=ohlcv_1h; bucket=4 hours; seconds=14400; rows=true; candles=sum(candles)::bigint; refresh_start=7 days
--- each: rollup=ohlcv_1d; source=ohlcv_1h; bucket=1 day; seconds=86400; rows=true; candles=sum(candles)::bigint; refresh_start=30 days
+-- each: rollup=ohlcv_5m; source=ohlcv; bucket=5 minutes; seconds=300; rows=timeframe = '1m'; candles=count(*)
+-- each: rollup=ohlcv_15m; source=ohlcv_5m; bucket=15 minutes; seconds=900; rows=true; candles=sum(candles)::bigint
+-- each: rollup=ohlcv_1h; source=ohlcv_15m; bucket=1 hour; seconds=3600; rows=true; candles=sum(candles)::bigint
+-- each: rollup=ohlcv_4h; source=ohlcv_1h; bucket=4 hours; seconds=14400; rows=true; candles=sum(candles)::bigint
+-- each: rollup=ohlcv_1d; source=ohlcv_1h; bucket=1 day; seconds=86400; rows=true; candles=sum(candles)::bigint

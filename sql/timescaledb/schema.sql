@@ -1,9 +1,8 @@
 -- TimescaleDB: hypertables with compression, and the OHLCV rollups as
 -- continuous aggregates.  Runs after tables.sql.  The calls used here
 -- (create_hypertable with a time column, ALTER TABLE ... SET
--- (timescaledb.compress ...), add_compression_policy,
--- add_continuous_aggregate_policy, continuous aggregates on continuous
--- aggregates) exist with these names from TimescaleDB 2.9 through 2.23.
+-- (timescaledb.compress ...), alter_job, continuous aggregates on
+-- continuous aggregates) exist with these names from TimescaleDB 2.9 on.
 
 -- step: made @table@ a hypertable
 -- each: table=ohlcv
@@ -23,14 +22,6 @@ SELECT create_hypertable(format('%I.%I', $1::text, '@table@')::regclass, 'time',
 ALTER TABLE @table@ SET (timescaledb.compress,
                        timescaledb.compress_segmentby = '@segmentby@',
                        timescaledb.compress_orderby = '@orderby@');
-
--- step: added compression policy on @table@
--- each: table=ohlcv; after=7 days
--- each: table=trades; after=2 days
--- each: table=quotes; after=2 days
--- unless: SELECT EXISTS (SELECT 1 FROM timescaledb_information.jobs WHERE hypertable_schema = $1 AND hypertable_name = '@table@' AND proc_name = 'policy_compression')
--- params: schema
-SELECT add_compression_policy(format('%I.%I', $1::text, '@table@')::regclass, INTERVAL '@after@');
 
 -- The rollups are built from the 1-minute candles and then from each other,
 -- as the ladder says (sql/lists/rollups.sql).  materialized_only is set to
@@ -58,41 +49,31 @@ WHERE @rows@
 GROUP BY 1, 2
 WITH NO DATA;
 
+-- No policy job is added here: the stored policy (policies.sql) is applied
+-- by tsq-compress --run, from cron, on every backend; tsq-compress --native
+-- hands it to TimescaleDB's own jobs instead (see tsq-compress(1)).
+--
 -- A refresh job runs in one transaction: with batches (TimescaleDB's
 -- default where the policy takes buckets_per_batch), each commit moves
 -- the rollup's watermark to its newest bucket first, and until the older
 -- batches commit (until the next run, if this one stops half-way) a query
--- reads those buckets neither from the rollup nor from the candles.  A policy made in
--- batches by an earlier tsq is set to one batch.
--- step: refresh policy on @rollup@, in one transaction per run
+-- reads those buckets neither from the rollup nor from the candles.  The
+-- refresh jobs an earlier tsq-init made, in batches, are set to one.
+-- step: refresh job on @rollup@ set to one transaction per run
 -- only: rollups
 -- each-of: rollups
--- unless: SELECT bool_and(NOT $2::boolean OR j.config -> 'buckets_per_batch' = '0') FROM timescaledb_information.jobs j JOIN timescaledb_information.continuous_aggregates c ON (j.hypertable_schema, j.hypertable_name) IN ((c.view_schema, c.view_name), (c.materialization_hypertable_schema, c.materialization_hypertable_name)) WHERE c.view_schema = $1 AND c.view_name = '@rollup@' AND j.proc_name = 'policy_refresh_continuous_aggregate'
+-- unless: SELECT coalesce(bool_and(NOT $2::boolean OR coalesce(j.config -> 'buckets_per_batch' = '0', false)), true) FROM timescaledb_information.jobs j JOIN timescaledb_information.continuous_aggregates c ON (j.hypertable_schema, j.hypertable_name) IN ((c.view_schema, c.view_name), (c.materialization_hypertable_schema, c.materialization_hypertable_name)) WHERE c.view_schema = $1 AND c.view_name = '@rollup@' AND j.proc_name = 'policy_refresh_continuous_aggregate'
 -- params: schema, one_batch
-WITH jobs AS (
-    SELECT j.job_id, j.config
-    FROM timescaledb_information.jobs j
-    JOIN timescaledb_information.continuous_aggregates c
-      ON (j.hypertable_schema, j.hypertable_name)
-         IN ((c.view_schema, c.view_name),
-             (c.materialization_hypertable_schema, c.materialization_hypertable_name))
-    WHERE c.view_schema = $1 AND c.view_name = '@rollup@'
-      AND j.proc_name = 'policy_refresh_continuous_aggregate'
-),
-added AS (
-    SELECT add_continuous_aggregate_policy(format('%I.%I', $1::text, '@rollup@')::regclass,
-               start_offset => INTERVAL '@refresh_start@', end_offset => INTERVAL '@bucket@',
-               schedule_interval => INTERVAL '@bucket@') AS job_id
-    WHERE NOT EXISTS (SELECT 1 FROM jobs)
-)
-SELECT CASE WHEN $2::boolean
-            THEN (SELECT a.job_id
-                  FROM alter_job(t.job_id, config => (SELECT c.config FROM alter_job(t.job_id) c)
-                                                     || '{"buckets_per_batch": 0}') a)
-            ELSE t.job_id END
-FROM (SELECT job_id FROM added
-      UNION ALL
-      SELECT job_id FROM jobs WHERE config -> 'buckets_per_batch' IS DISTINCT FROM '0') t;
+SELECT a.job_id
+FROM timescaledb_information.jobs j
+JOIN timescaledb_information.continuous_aggregates c
+  ON (j.hypertable_schema, j.hypertable_name)
+     IN ((c.view_schema, c.view_name),
+         (c.materialization_hypertable_schema, c.materialization_hypertable_name))
+CROSS JOIN LATERAL alter_job(j.job_id, config => j.config || '{"buckets_per_batch": 0}') a
+WHERE c.view_schema = $1 AND c.view_name = '@rollup@'
+  AND j.proc_name = 'policy_refresh_continuous_aggregate'
+  AND $2::boolean AND j.config -> 'buckets_per_batch' IS DISTINCT FROM '0';
 
 -- step: created function tsq.rollup_horizon
 -- only: rollups
