@@ -208,7 +208,12 @@ tsq_backend_before_write(PGconn *conn, const struct tsq_backend *b, const struct
 		PQclear(probe);
 		if (!installed)
 			return NULL;
-		path = tsq_backend_sql(b->kind, "before_write.sql", buf, sizeof buf);
+		/*
+		 * tsq's daily partitions, whatever else the database has (a schema
+		 * made for PostgreSQL where TimescaleDB is installed too).
+		 */
+		path = tsq_backend_sql(b->kind == TSQ_BACKEND_CITUS ? b->kind : TSQ_BACKEND_POSTGRES,
+		    "before_write.sql", buf, sizeof buf);
 	} else {
 		return NULL;
 	}
