@@ -326,6 +326,15 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 		raw=$(echo "$output" | awk -F, -v OFS=, 'NR > 1 { $7 = sprintf("%.6f", $7) } { print }')
 		assert_equal "$rollup" "$raw"
 	done
+	# A to inside a bucket of the rollups: the last bar is the candles before
+	# it, from either (the rollup's whole bucket held later candles).
+	for interval in 5m 1h 4h; do
+		run -0 --separate-stderr tsq-query -F csv bars symbol=ETH-USD interval=$interval from=2026-11-20 to=2026-11-20T02:07:00Z
+		rollup=$(echo "$output" | awk -F, -v OFS=, 'NR > 1 { $7 = sprintf("%.6f", $7) } { print }')
+		run -0 --separate-stderr tsq-query -F csv bars symbol=ETH-USD interval=$interval source=raw from=2026-11-20 to=2026-11-20T02:07:00Z
+		raw=$(echo "$output" | awk -F, -v OFS=, 'NR > 1 { $7 = sprintf("%.6f", $7) } { print }')
+		assert_equal "$rollup" "$raw"
+	done
 	run -0 --separate-stderr tsq-query -F csv bars symbol=ETH-USD interval=1h $DAY
 	assert_equal "${#lines[@]}" 8
 	assert_line --index 1 --regexp '^2026-11-20 00:00:00\+00,ETH-USD,'

@@ -49,10 +49,14 @@ candles AS (
     SELECT time_bucket(:interval, time), :symbol, first(open, time), max(high), min(low),
            last(close, time), sum(volume)
     FROM (
+        -- A rollup's buckets that end by to; the candles after the last of
+        -- them (to need not be on a bucket's edge: the last bar is then made
+        -- of the candles before to, as from the candles alone).
 -- repeat: rollups
         SELECT time, open, high, low, close, volume FROM @rollup@
         WHERE tsq.rollup_for(:interval, CASE WHEN :timeframe = '1m' THEN :source END) = '@rollup@'
-          AND symbol = :symbol AND time >= (SELECT since FROM warm) AND time < :to
+          AND symbol = :symbol AND time >= (SELECT since FROM warm)
+          AND time <= :to - INTERVAL '@seconds@ seconds'
           AND time < tsq.rollup_horizon('@rollup@')
         UNION ALL
 -- end repeat
@@ -61,7 +65,12 @@ candles AS (
           AND time >= (SELECT since FROM warm) AND time < :to
           AND (tsq.rollup_for(:interval, CASE WHEN :timeframe = '1m' THEN :source END) IS NULL
                OR time >= tsq.rollup_horizon(tsq.rollup_for(:interval,
-                                             CASE WHEN :timeframe = '1m' THEN :source END)))
+                                             CASE WHEN :timeframe = '1m' THEN :source END))
+               OR time >= CASE tsq.rollup_for(:interval, CASE WHEN :timeframe = '1m' THEN :source END)
+-- repeat: rollups
+                          WHEN '@rollup@' THEN time_bucket(INTERVAL '@seconds@ seconds', :to)
+-- end repeat
+                          END)
     ) r
     WHERE :interval IS NOT NULL
     GROUP BY 1
