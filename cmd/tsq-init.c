@@ -20,6 +20,7 @@ enum {
 	OPT_TABLE,
 	OPT_TIME_COLUMN,
 	OPT_SHARDS,
+	OPT_MIGRATE,
 };
 
 static const struct tsq_optdef option_defs[] = {
@@ -35,6 +36,9 @@ static const struct tsq_optdef option_defs[] = {
 	{ "shards", OPT_SHARDS, 0, "N", "Citus: shards of each distributed table (default: the\n"
 	    "cluster's citus.shard_count)", NULL },
 	{ "no-rollups", OPT_NO_ROLLUPS, 0, NULL, "do not create the OHLCV rollups", NULL },
+	{ "migrate", OPT_MIGRATE, 0, NULL, "with --backend timescaledb: turn a schema made for plain\n"
+	    "PostgreSQL into hypertables and continuous aggregates,\n"
+	    "every row kept", NULL },
 	{ "dry-run", OPT_DRY_RUN, 0, NULL, "print the SQL that would run, change nothing", NULL },
 	{ "table", OPT_TABLE, 0, "NAME", "turn this existing table into a hypertable", NULL },
 	{ "time-column", OPT_TIME_COLUMN, 0, "COLUMN", "the time column of --table", NULL },
@@ -55,6 +59,7 @@ struct options {
 	const char *table;
 	const char *time_column;
 	const char *shards;		/* --shards, checked; NULL: the cluster's default */
+	bool migrate;			/* --migrate */
 	int schema_version;		/* recorded for --schema; 0: none */
 };
 
@@ -222,14 +227,32 @@ choose_backend(PGconn *conn, struct options *o, struct tsq_backend *b)
 		return TSQ_EXIT_DATAERR;
 	}
 	if (*recorded && tsq_backend_parse(recorded, &kind, &is_auto) && !is_auto) {
-		if (o->backend_auto) {
+		if (o->migrate && (kind != TSQ_BACKEND_POSTGRES || o->backend_auto ||
+		    o->backend != TSQ_BACKEND_TIMESCALEDB)) {
+			tsq_error("--migrate moves a schema made for postgres to --backend=timescaledb; "
+			    "\"%s\" holds tsq's tables for %s", o->schema, recorded);
+			return TSQ_EXIT_USAGE;
+		}
+		if (o->migrate) {
+			/* The rest as for TimescaleDB: the migration scripts run in install(). */
+		} else if (o->backend_auto) {
 			o->backend = kind;
+			if (kind == TSQ_BACKEND_POSTGRES && b->timescaledb_available &&
+			    b->timescaledb_preloaded)
+				tsq_hint("TimescaleDB is loaded on this server now: \"%s --backend "
+				    "timescaledb --migrate\" turns \"%s\"'s tables into hypertables (every row "
+				    "kept) and its rollups into continuous aggregates", tsq_progname(),
+				    o->schema);
 		} else if (o->backend != kind) {
 			tsq_error("schema \"%s\" holds tsq's tables for %s, not %s", o->schema, recorded,
 			    tsq_backend_name(o->backend));
 			tsq_hint("use --backend=%s, or another --schema", recorded);
 			return TSQ_EXIT_USAGE;
 		}
+	} else if (o->migrate) {
+		tsq_error("--migrate needs a schema tsq-init made for postgres; \"%s\" has none",
+		    o->schema);
+		return TSQ_EXIT_USAGE;
 	} else if (o->backend_auto) {
 		o->backend = tsq_backend_preferred(b);
 	}
@@ -337,11 +360,17 @@ install(PGconn *conn, struct options *o, const struct tsq_backend *b)
 		printf("-- the following runs with search_path set to schema %s\n\n", lit.data);
 		tsq_buf_free(&lit);
 	}
+	if (o->migrate && (rc = run_script(conn, "timescaledb/migrate.sql", &so, &executed)) !=
+	    TSQ_EXIT_OK)
+		goto out;
 	if ((rc = run_script(conn, "tables.sql", &so, &executed)) != TSQ_EXIT_OK)
 		goto out;
 	for (const char *const *sc = tsq_backend_schema_scripts(o->backend); *sc; sc++)
 		if ((rc = run_script(conn, *sc, &so, &executed)) != TSQ_EXIT_OK)
 			goto out;
+	if (o->migrate && (rc = run_script(conn, "timescaledb/migrate_refresh.sql", &so,
+	    &executed)) != TSQ_EXIT_OK)
+		goto out;
 	if ((rc = run_script(conn, "policies.sql", &so, &executed)) != TSQ_EXIT_OK ||
 	    (rc = run_script(conn, "finish.sql", &so, &executed)) != TSQ_EXIT_OK)
 		goto out;
@@ -414,6 +443,9 @@ parse_options(int argc, char **argv, void *arg)
 		case OPT_DRY_RUN:
 			o->dry_run = true;
 			break;
+		case OPT_MIGRATE:
+			o->migrate = true;
+			break;
 		case OPT_TABLE:
 			o->table = optarg;
 			break;
@@ -446,6 +478,11 @@ parse_options(int argc, char **argv, void *arg)
 	}
 	if (!o->table != !o->time_column) {
 		tsq_error("options --table and --time-column go together");
+		tsq_try_help();
+		return TSQ_EXIT_USAGE;
+	}
+	if (o->migrate && (o->backend_auto || o->backend != TSQ_BACKEND_TIMESCALEDB || o->table)) {
+		tsq_error("--migrate goes with --backend=timescaledb (and no --table)");
 		tsq_try_help();
 		return TSQ_EXIT_USAGE;
 	}

@@ -384,3 +384,60 @@ tsq-init: hint: add timescaledb to shared_preload_libraries in postgresql.conf, 
 		assert_output "9"
 	fi
 }
+
+# A digest of each table's rows (and each rollup's), in key order.
+digests() {
+	local t
+	for t in ohlcv trades quotes ohlcv_5m ohlcv_15m ohlcv_1h ohlcv_4h ohlcv_1d; do
+		tsq_psql -c "SELECT '$t', count(*), md5(coalesce(string_agg(r::text, ';' ORDER BY r::text), ''))
+		             FROM (SELECT * FROM $t) r"
+	done
+}
+
+@test "init: a schema made for PostgreSQL moves to TimescaleDB later: every row kept, rollups equal" {
+	[ "$TSQ_TEST_BACKEND" = timescaledb ] || skip "a server that loads TimescaleDB"
+	# As where TimescaleDB was not loaded when tsq-init first ran: the
+	# database without the extension, the schema made for PostgreSQL.
+	tsq_psql -c "DROP EXTENSION timescaledb" >/dev/null
+	tsq-init -q --backend postgres
+	# A month of candles, and trades and quotes.
+	tsq_psql -c "COPY (SELECT t, s, '1m', 100 + g % 13, 101 + g % 13 + g % 3, 99 - g % 5, 100 + g % 7, g % 17, g % 5
+	                   FROM generate_series(date_trunc('day', now()) - INTERVAL '30 days', date_trunc('day', now()) - INTERVAL '1 minute',
+	                                        INTERVAL '5 minutes') WITH ORDINALITY AS x(t, g),
+	                        unnest(ARRAY['AAA', 'BBB']) AS s)
+	             TO STDOUT WITH (FORMAT csv)" >candles.csv
+	tsq-load -q --no-header --columns time,symbol,timeframe,open,high,low,close,volume,trades ohlcv candles.csv
+	tsq_psql -c "COPY (SELECT now() - g * INTERVAL '37 minutes', 'AAA', 100 + g % 9, 1 + g % 4, g FROM generate_series(1, 1000) g) TO STDOUT WITH (FORMAT csv)" >trades.csv
+	tsq-load -q --no-header --columns time,symbol,price,size,trade_id trades trades.csv
+	tsq_psql -c "COPY (SELECT now() - g * INTERVAL '41 minutes', 'AAA', 99 + g % 3, 1, 101 + g % 3, 2, g FROM generate_series(1, 1000) g) TO STDOUT WITH (FORMAT csv)" >quotes.csv
+	tsq-load -q --no-header --columns time,symbol,bid_price,bid_size,ask_price,ask_size,quote_id quotes quotes.csv
+	tsq-compress --run
+	before=$(digests)
+	[ "$(grep -c '|0|' <<<"$before")" = 0 ]
+	# Run as before, tsq-init says how to move.
+	run -0 --separate-stderr tsq-init
+	assert_equal "${stderr_lines[0]}" "tsq-init: hint: TimescaleDB is loaded on this server now: \"tsq-init --backend timescaledb --migrate\" turns \"public\"'s tables into hypertables (every row kept) and its rollups into continuous aggregates"
+	run -0 --separate-stderr tsq-init --backend timescaledb --migrate
+	assert_regex "$stderr" "moved ohlcv into a hypertable, every row with it"
+	assert_regex "$stderr" "materialized ohlcv_1d over every candle"
+	assert_equal "$(digests)" "$before"
+	run -0 tsq_psql -c "SELECT string_agg(hypertable_name, ' ' ORDER BY hypertable_name) FROM timescaledb_information.hypertables WHERE hypertable_schema = 'public'" \
+		-c "SELECT count(*) FROM timescaledb_information.continuous_aggregates WHERE view_schema = 'public'" \
+		-c "SELECT backend, version FROM tsq.installations"
+	assert_output "ohlcv quotes trades
+5
+timescaledb|3"
+	# Materialized: the hourly rollup's rows are in its hypertable.
+	mat=$(tsq_psql -c "SELECT format('%I.%I', materialization_hypertable_schema, materialization_hypertable_name) FROM timescaledb_information.continuous_aggregates WHERE view_name = 'ohlcv_1h'")
+	assert_equal "$(tsq_psql -c "SELECT count(*) FROM $mat")" "$(tsq_psql -c "SELECT count(*) FROM ohlcv_1h")"
+	# Done: a second run changes nothing; --migrate again is refused.
+	run -0 --separate-stderr tsq-init
+	assert_regex "$stderr" "nothing to do"
+	run -64 --separate-stderr tsq-init --backend timescaledb --migrate
+	assert_equal "$stderr" "tsq-init: error: --migrate moves a schema made for postgres to --backend=timescaledb; \"public\" holds tsq's tables for timescaledb"
+	# The tools work on it: bars from the rollups equal those from the candles.
+	run -0 --separate-stderr tsq-query -F csv --no-header bars symbol=AAA interval=1h from=-3d to=-1d
+	rolled=$output
+	run -0 --separate-stderr tsq-query -F csv --no-header bars symbol=AAA interval=1h from=-3d to=-1d source=raw
+	assert_equal "$output" "$rolled"
+}
