@@ -226,8 +226,11 @@ describe_query(const struct tsq_query_path *path, const char *name)
 		printf("  (none)\n");
 	for (int i = 0; i < q.nparams; i++) {
 		const struct tsq_param *p = &q.params[i];
-		printf("  %-12s %-12s %s%s\n", p->name, tsq_param_type_name(p->type),
+		printf("  %-12s %-12s %s%s", p->name, tsq_param_type_name(p->type),
 		    p->def ? "default " : "required", p->def ? p->def : "");
+		if (p->choices)
+			printf("  values: %s", p->choices);
+		putchar('\n');
 	}
 	printf("sql:\n%s", q.text);
 	if (q.text[0] && q.text[strlen(q.text) - 1] != '\n')

@@ -126,11 +126,43 @@ find_param(const struct tsq_query *q, const char *name, size_t len)
 }
 
 /* "param: NAME TYPE [= DEFAULT]" */
+/* Whether VALUE is one of P's values ("a|b|c"), exactly. */
+static bool
+is_choice(const struct tsq_param *p, const char *value)
+{
+	size_t n = strlen(value);
+
+	for (const char *c = p->choices; *c;) {
+		size_t len = strcspn(c, "|");
+		if (len == n && strncmp(c, value, n) == 0)
+			return true;
+		c += len + (c[len] == '|');
+	}
+	return false;
+}
+
 static bool
 parse_param(struct tsq_query *q, char *spec, struct tsq_buf *err)
 {
-	char *eq = strchr(spec, '=');
-	char *def = NULL;
+	char *eq, *def = NULL, *choices = NULL;
+	size_t len = strlen(spec);
+
+	/* "(a|b|c)" at the end: the only values it takes. */
+	if (len > 2 && spec[len - 1] == ')') {
+		char *open = strrchr(spec, '(');
+		if (open && (open == spec || isspace((unsigned char)open[-1]))) {
+			spec[len - 1] = '\0';
+			choices = open + 1;
+			*open = '\0';
+			if (*choices == '\0' || strspn(choices, "|") > 0 || choices[strlen(choices) - 1] == '|' ||
+			    strstr(choices, "||") || strpbrk(choices, " \t")) {
+				tsq_buf_addf(err, "bad list of values \"(%s)\": expected (VALUE|VALUE...)",
+				    choices);
+				return false;
+			}
+		}
+	}
+	eq = strchr(spec, '=');
 
 	if (eq) {
 		*eq = '\0';
@@ -161,6 +193,14 @@ parse_param(struct tsq_query *q, char *spec, struct tsq_buf *err)
 	if (def) {
 		p->def_null = strcmp(def, "null") == 0;
 		p->def = xstrdup(def);
+	}
+	if (choices) {
+		p->choices = xstrdup(choices);
+		if (def && !p->def_null && !is_choice(p, def)) {
+			tsq_buf_addf(err, "the default \"%s\" of parameter \"%s\" is not one of its "
+			    "values (%s)", def, name, choices);
+			return false;
+		}
 	}
 	return true;
 }
@@ -358,6 +398,7 @@ tsq_query_free(struct tsq_query *q)
 		free(q->params[i].name);
 		free(q->params[i].def);
 		free(q->params[i].value);
+		free(q->params[i].choices);
 	}
 	free(q->params);
 	free(q->name);
@@ -595,8 +636,21 @@ tsq_query_set(struct tsq_query *q, const char *name, const char *value, int64_t 
 	}
 	struct tsq_param *p = &q->params[i];
 	free(p->value);
-	p->value = normalise(p, value, now_usec, err);
+	p->value = NULL;
 	p->is_null = false;
+	if (p->choices && !is_choice(p, value)) {
+		struct tsq_buf list = TSQ_BUF_INIT;
+		for (const char *c = p->choices; *c;) {
+			size_t len = strcspn(c, "|");
+			tsq_buf_addf(&list, "%s%.*s", list.len ? (c[len] ? ", " : " or ") : "", (int)len, c);
+			c += len + (c[len] == '|');
+		}
+		tsq_buf_addf(err, "invalid value \"%s\" for parameter \"%s\" of query \"%s\": expected "
+		    "%s", value, name, q->name, list.data);
+		tsq_buf_free(&list);
+		return false;
+	}
+	p->value = normalise(p, value, now_usec, err);
 	return p->value != NULL;
 }
 

@@ -46,6 +46,8 @@ struct tsq_param {
 	bool def_null;		/* "= null" */
 	char *value;		/* the bound text, after tsq_query_bind */
 	bool is_null;
+	char *choices;		/* "auto|raw": the values it takes (a "(a|b)" after its
+				 * declaration), or NULL: any of its type */
 };
 
 struct tsq_query {

@@ -92,7 +92,7 @@ _tsq_query_names() {
 
 _tsq_query_params() {
 	tsq-query --describe "$1" 2>/dev/null |
-		awk '/^parameters:/ { on = 1; next } /^sql:/ { on = 0 } on && $1 != "(none)" { print $1 "=" }'
+		awk '/^parameters:/ { on = 1; next } /^sql:/ { on = 0 } on && $1 != "(none)" { print $1 "="; if ($(NF - 1) == "values:") { n = split($NF, v, "|"); for (i = 1; i <= n; i++) print $1 "=" v[i] } }'
 }
 
 complete -F _tsq_complete tsq tsq-init tsq-load tsq-query tsq-compress tsq-stats

@@ -63,7 +63,7 @@ complete -c tsq-load -l pending -r -d 'rows read and never written'
 
 function __tsq_query_params
     set -l name (commandline -opc | string match -v -- '-*' | string match -v -- '*=*')[2]
-    test -n "$name"; and tsq-query --describe $name 2>/dev/null | awk '/^parameters:/ {on=1; next} /^sql:/ {on=0} on && $1 != "(none)" {print $1 "="}'
+    test -n "$name"; and tsq-query --describe $name 2>/dev/null | awk '/^parameters:/ {on=1; next} /^sql:/ {on=0} on && $1 != "(none)" {print $1 "="; if ($(NF-1) == "values:") {n = split($NF, v, "|"); for (i = 1; i <= n; i++) print $1 "=" v[i]}}'
 end
 complete -c tsq-query -f
 complete -c tsq-query -n 'test (count (commandline -opc | string match -v -- "-*")) -eq 1' -a '(tsq-query -l 2>/dev/null)'

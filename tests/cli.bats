@@ -445,7 +445,7 @@ check_choices() {
 		COMP_WORDS=(tsq-load --dedupe ""); COMP_CWORD=2; _tsq_complete; echo "${COMPREPLY[*]}"' _ "$TSQ_ROOT"
 	assert_success
 	assert_output "bars
-symbol= interval= from= to= source= timeframe=
+symbol= interval= from= to= source= source=auto source=raw timeframe=
 rsi
 last first error"
 }
@@ -455,4 +455,20 @@ last first error"
 	run git -C "$TSQ_ROOT" ls-files
 	assert_success
 	refute_output --regexp '(^|/)build[^/]*/|\.(o|a|so)$|(^|/)sql_files\.c$|(^|/)tsq(-[a-z]+)?$'
+}
+
+@test "tsq-query: a parameter with a list of values takes only those (exit 64 naming them), before connecting" {
+	run -64 --separate-stderr tsq-query -d "host=/nonexistent" bars symbol=AAA source=trades
+	assert_equal "$stderr" 'tsq-query: error: invalid value "trades" for parameter "source" of query "bars": expected auto or raw'
+	run -0 --separate-stderr tsq-query --describe bars
+	assert_line --regexp '^  source +text +default auto  values: auto\|raw$'
+	run -64 --separate-stderr tsq-query -d "host=/nonexistent" -c "-- param: side text (buy|sell|)
+SELECT :side"
+	assert_equal "$stderr" 'tsq-query: error: bad list of values "(buy|sell|)": expected (VALUE|VALUE...)'
+	run -64 --separate-stderr tsq-query -d "host=/nonexistent" -c "-- param: side text = hold (buy|sell)
+SELECT :side"
+	assert_equal "$stderr" 'tsq-query: error: the default "hold" of parameter "side" is not one of its values (buy|sell)'
+	run -64 --separate-stderr tsq-query -d "host=/nonexistent" -c "-- param: side text (buy|sell|short)
+SELECT :side" side=long
+	assert_equal "$stderr" 'tsq-query: error: invalid value "long" for parameter "side" of query "command": expected buy, sell or short'
 }

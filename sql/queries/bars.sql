@@ -3,7 +3,7 @@
 -- param: interval interval = 1h
 -- param: from timestamptz = -24h
 -- param: to timestamptz = now
--- param: source text = auto
+-- param: source text = auto (auto|raw)
 -- param: timeframe text = 1m
 --
 -- source=auto reads the coarsest rollup whose bucket divides the interval
