@@ -53,16 +53,3 @@ man_options() {
 help_options() {
 	"$1" --help | grep -o -- '--[a-z][a-z-]*' | sort -u
 }
-
-# wait_for SECONDS WHAT CONDITION: evaluate the shell CONDITION every tenth
-# of a second until it holds; after SECONDS, fail saying what did not come.
-wait_for() {
-	local limit=$1 what=$2 condition=$3 end=$((SECONDS + $1))
-	until eval "$condition"; do
-		if [ "$SECONDS" -ge "$end" ]; then
-			echo "# waited $limit s for $what: it did not come" >&2
-			return 1
-		fi
-		sleep 0.1
-	done
-}

@@ -214,6 +214,19 @@ tsq_one_session() {
 	[ "$TSQ_TEST_BACKEND" = pglite ]
 }
 
+# wait_for SECONDS WHAT CONDITION: evaluate the shell CONDITION every tenth
+# of a second until it holds; after SECONDS, fail saying what did not come.
+wait_for() {
+	local limit=$1 what=$2 condition=$3 end=$((SECONDS + $1))
+	until eval "$condition"; do
+		if [ "$SECONDS" -ge "$end" ]; then
+			echo "# waited $limit s for $what: it did not come" >&2
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
 # Keep TimescaleDB's scheduler (native server) from running the policies
 # tsq-init made, for a test that sets up what is materialized by hand.  The
 # scheduler starts a new job about five seconds after it is created: call this
