@@ -560,3 +560,34 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 	[ $((big - small)) -lt 8192 ]
 	[ $((bigjson - small)) -lt 8192 ]
 }
+
+@test "bars source=trades: the trades' bars at every interval, as an independent computation has them" {
+	tsq_db_init
+	# 3,000 trades over two days, three in each microsecond they share, in
+	# no order in the file (prices in quarters: sums are exact).
+	tsq_psql -c "COPY (SELECT timestamptz '2026-11-20' + (g / 3) * INTERVAL '97 seconds', 'TX',
+	                          100 + (g * 7919 % 400) / 4.0, 1 + g % 5, g
+	                   FROM generate_series(1, 3000) g ORDER BY md5(g::text))
+	             TO STDOUT WITH (FORMAT csv)" >trades.csv
+	tsq-load -q --no-header --columns time,symbol,price,size,trade_id trades trades.csv
+	for interval in 1s 1m 5m 1h 1d; do
+		run -0 --separate-stderr tsq-query -F csv --no-header bars symbol=TX interval=$interval source=trades from=2026-11-20 to=2026-11-22
+		got=$(tr , '|' <<<"$output")
+		# date_bin, and first and last by a subquery: not the query's own way.
+		want=$(tsq_psql -c "SET TimeZone = 'UTC'" -c "
+			WITH t AS (SELECT date_bin(INTERVAL '$interval', time, timestamptz '2000-01-03') AS b, time, price, size, trade_id
+			           FROM trades WHERE symbol = 'TX')
+			SELECT b, 'TX',
+			       (SELECT t2.price FROM t t2 WHERE t2.b = t.b ORDER BY t2.time, t2.trade_id LIMIT 1),
+			       max(price), min(price),
+			       (SELECT t2.price FROM t t2 WHERE t2.b = t.b ORDER BY t2.time DESC, t2.trade_id DESC LIMIT 1),
+			       sum(size)
+			FROM t GROUP BY b ORDER BY b")
+		[ -n "$want" ] && assert_equal "$got" "$want"
+	done
+	# The candles' sources read no trade; the indicators take none.
+	run -0 --separate-stderr tsq-query -F csv --no-header bars symbol=TX interval=1h from=2026-11-20 to=2026-11-22
+	assert_output ""
+	run -64 --separate-stderr tsq-query rsi symbol=TX interval=1h source=trades
+	assert_regex "$stderr" 'expected auto or raw$'
+}

@@ -44,7 +44,19 @@ candles AS (
     SELECT time, symbol, open, high, low, close, volume
     FROM ohlcv
     WHERE :interval IS NULL AND symbol = :symbol AND timeframe = :timeframe
+      AND :source IS DISTINCT FROM 'trades'
       AND time >= (SELECT since FROM warm) AND time < :to
+    UNION ALL
+    -- source=trades (the queries that offer it): bars of the trades, open
+    -- and close the first and last trade by (time, trade_id), so that trades
+    -- in one microsecond give one answer.
+    SELECT time_bucket(:interval, time), :symbol,
+           (array_agg(price ORDER BY time, trade_id))[1], max(price), min(price),
+           (array_agg(price ORDER BY time DESC, trade_id DESC))[1], sum(size)
+    FROM trades
+    WHERE :source = 'trades' AND :interval IS NOT NULL AND symbol = :symbol
+      AND time >= (SELECT since FROM warm) AND time < :to
+    GROUP BY 1
     UNION ALL
     SELECT time_bucket(:interval, time), :symbol, first(open, time), max(high), min(low),
            last(close, time), sum(volume)
@@ -62,6 +74,7 @@ candles AS (
 -- end repeat
         SELECT time, open, high, low, close, volume FROM ohlcv
         WHERE timeframe = :timeframe AND symbol = :symbol
+          AND :source IS DISTINCT FROM 'trades'
           AND time >= (SELECT since FROM warm) AND time < :to
           AND (tsq.rollup_for(:interval, CASE WHEN :timeframe = '1m' THEN :source END) IS NULL
                OR time >= tsq.rollup_horizon(tsq.rollup_for(:interval,
