@@ -445,7 +445,7 @@ check_choices() {
 		COMP_WORDS=(tsq-load --dedupe ""); COMP_CWORD=2; _tsq_complete; echo "${COMPREPLY[*]}"' _ "$TSQ_ROOT"
 	assert_success
 	assert_output "bars
-symbol= interval= from= to= source= source=auto source=raw timeframe=
+symbol= interval= from= to= source= source=auto source=raw source=trades timeframe=
 rsi
 last first error"
 }
@@ -458,10 +458,12 @@ last first error"
 }
 
 @test "tsq-query: a parameter with a list of values takes only those (exit 64 naming them), before connecting" {
-	run -64 --separate-stderr tsq-query -d "host=/nonexistent" bars symbol=AAA source=trades
-	assert_equal "$stderr" 'tsq-query: error: invalid value "trades" for parameter "source" of query "bars": expected auto or raw'
+	run -64 --separate-stderr tsq-query -d "host=/nonexistent" bars symbol=AAA source=quotes
+	assert_equal "$stderr" 'tsq-query: error: invalid value "quotes" for parameter "source" of query "bars": expected auto, raw or trades'
+	run -64 --separate-stderr tsq-query -d "host=/nonexistent" rsi symbol=AAA source=trades
+	assert_equal "$stderr" 'tsq-query: error: invalid value "trades" for parameter "source" of query "rsi": expected auto or raw'
 	run -0 --separate-stderr tsq-query --describe bars
-	assert_line --regexp '^  source +text +default auto  values: auto\|raw$'
+	assert_line --regexp '^  source +text +default auto  values: auto\|raw\|trades$'
 	run -64 --separate-stderr tsq-query -d "host=/nonexistent" -c "-- param: side text (buy|sell|)
 SELECT :side"
 	assert_equal "$stderr" 'tsq-query: error: bad list of values "(buy|sell|)": expected (VALUE|VALUE...)'
