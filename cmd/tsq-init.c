@@ -35,7 +35,7 @@ static const struct tsq_optdef option_defs[] = {
 	    "TimescaleDB chunk width (default: 1d)", NULL },
 	{ "shards", OPT_SHARDS, 0, "N", "Citus: shards of each distributed table (default: the\n"
 	    "cluster's citus.shard_count)", NULL },
-	{ "no-rollups", OPT_NO_ROLLUPS, 0, NULL, "do not create the OHLCV rollups", NULL },
+	{ "no-rollups", OPT_NO_ROLLUPS, 0, NULL, "do not create the rollups of candles and trades", NULL },
 	{ "migrate", OPT_MIGRATE, 0, NULL, "with --backend timescaledb: turn a schema made for plain\n"
 	    "PostgreSQL into hypertables and continuous aggregates,\n"
 	    "every row kept", NULL },
@@ -67,7 +67,7 @@ static void
 usage(void)
 {
 	printf("%s creates the tsq market-data schema: tables, hypertables or time\n"
-	    "partitions, OHLCV rollups and default policies.  Running it again changes\n"
+	    "partitions, rollups and default policies.  Running it again changes\n"
 	    "nothing that is already there.\n\n", tsq_progname());
 	printf("Usage:\n"
 	    "  %1$s [OPTION]...\n"

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "parse.h"
 
@@ -197,3 +198,38 @@ tsq_parse_duration(const char *s, int64_t *usec, size_t *pos)
 	return TSQ_PARSE_OK;
 }
 
+
+enum tsq_parse_status
+tsq_parse_months(const char *s, int64_t *months, size_t *pos)
+{
+	static const struct {
+		const char *name;
+		int per;
+	} units[] = {
+		{"months", 1}, {"month", 1}, {"mons", 1}, {"mon", 1}, {"mo", 1},
+		{"years", 12}, {"year", 12}, {"yrs", 12}, {"yr", 12}, {"y", 12},
+	};
+	const char *p = skip_blanks(s);
+	int64_t n = 0;
+
+	if (*p == '\0')
+		return TSQ_PARSE_EMPTY;
+	if (*p < '0' || *p > '9')
+		return syntax_at(s, p, pos);
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (n > (INT64_C(120000) - (*p - '0')) / 10)
+			return TSQ_PARSE_RANGE;
+		n = n * 10 + (*p - '0');
+	}
+	p = skip_blanks(p);
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		size_t len = strlen(units[i].name);
+		if (strncasecmp(p, units[i].name, len) == 0 && *skip_blanks(p + len) == '\0') {
+			if (n * units[i].per > INT64_C(120000))
+				return TSQ_PARSE_RANGE;
+			*months = n * units[i].per;
+			return TSQ_PARSE_OK;
+		}
+	}
+	return syntax_at(s, p, pos);
+}

@@ -34,6 +34,11 @@ enum tsq_parse_status tsq_parse_int64(const char *s, int64_t min, int64_t max,
  * Anything after it but blanks, months and negative durations are refused.
  */
 enum tsq_parse_status tsq_parse_duration(const char *s, int64_t *usec, size_t *pos);
+/*
+ * A whole number of calendar months: "1 month", "3 months", "3mo", "1y",
+ * "2 years" (up to 120,000 months); nothing else.
+ */
+enum tsq_parse_status tsq_parse_months(const char *s, int64_t *months, size_t *pos);
 /* The same, each number with its unit; stops at a blank. */
 enum tsq_parse_status tsq_parse_duration_units(const char *s, int64_t *usec, size_t *pos);
 

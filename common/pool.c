@@ -465,9 +465,13 @@ record_symbols(struct tsq_worker *w, PGconn *conn, struct tsq_buf *err)
 	if (seen->n == 0)
 		return true;
 	tsq_symseen_arrays(seen, &names, &firsts, &lasts);
-	const char *params[4] = { w->pool->o.table->schema, names.data, firsts.data, lasts.data };
-	bool ok = record(conn, "load/symbols.sql", 4, params, "the symbols written, in the "
-	    "symbols table", err);
+	const struct tsq_table *t = w->pool->o.table;
+	const char *params[5] = { t->schema, t->name, names.data, firsts.data, lasts.data };
+	/* With the table's name where the schema keeps it (version 4). */
+	bool ok = w->pool->symbols_table == 2 ?
+	    record(conn, "load/symbols_of.sql", 5, params, "the symbols written, in the symbols table", err) :
+	    record(conn, "load/symbols.sql", 4, (const char *[]){ t->schema, names.data, firsts.data,
+		lasts.data }, "the symbols written, in the symbols table", err);
 	tsq_buf_free(&names);
 	tsq_buf_free(&firsts);
 	tsq_buf_free(&lasts);
@@ -797,7 +801,9 @@ tsq_pool_flush(struct tsq_pool *p)
 	if (p->symbols_table == 0) {
 		const char *sp[1] = { p->o.table->schema };
 		PGresult *res = tsq_exec(tsq_pool_conn(p), tsq_sql_file("load/symbols_probe.sql"), 1, sp);
-		p->symbols_table = tsq_result_ok(res) && PQgetvalue(res, 0, 0)[0] == 't' ? 1 : -1;
+		p->symbols_table = tsq_result_ok(res) ? atoi(PQgetvalue(res, 0, 0)) : 0;
+		if (p->symbols_table == 0)
+			p->symbols_table = -1;
 		PQclear(res);
 	}
 	if (p->writes_table == 0) {

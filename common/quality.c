@@ -179,8 +179,22 @@ stale_lookback_text(const struct tsq_stats_opts *o)
 	return buf;
 }
 
-/* Where a check's figures come from: one SQL file answers several checks. */
-enum check_sql { CANDLES_SQL, STALE_SQL };
+/*
+ * Where a check's figures come from: one SQL file answers several checks.
+ * A table is candles, trades or quotes by its columns (kind_of), and gets
+ * the checks of its kind; the stale check applies to every table.
+ */
+enum check_sql { CANDLES_SQL, TRADES_SQL, QUOTES_SQL, STALE_SQL, NO_SQL };
+
+static const struct kind {
+	enum check_sql sql;
+	const char *file;	/* under sql/quality */
+	const char *columns;	/* what a table of the kind has */
+} kinds[] = {
+	{ CANDLES_SQL, "candles.sql", "{open,high,low,close,volume}" },
+	{ TRADES_SQL, "trades.sql", "{price,size,trade_id}" },
+	{ QUOTES_SQL, "quotes.sql", "{bid_price,ask_price,bid_size,ask_size,quote_id}" },
+};
 
 static void
 rule_gaps(const struct tsq_stats_opts *o, char *buf, size_t size)
@@ -203,6 +217,18 @@ static void
 rule_spikes(const struct tsq_stats_opts *o, char *buf, size_t size)
 {
 	snprintf(buf, size, "close-to-close moves within %g %%", o->spike);
+}
+
+static void
+rule_trade_spikes(const struct tsq_stats_opts *o, char *buf, size_t size)
+{
+	snprintf(buf, size, "trade-to-trade price moves within %g %%", o->spike);
+}
+
+static void
+rule_quote_spikes(const struct tsq_stats_opts *o, char *buf, size_t size)
+{
+	snprintf(buf, size, "quote-to-quote mid price moves within %g %%", o->spike);
 }
 
 static void
@@ -233,29 +259,39 @@ static const struct rule {
 	{ "spikes", CANDLES_SQL, false, NULL, rule_spikes },
 	{ "future", CANDLES_SQL, false, "no candle after now", NULL },
 	{ "misaligned", CANDLES_SQL, true, "times on the timeframe's grid (from midnight UTC)", NULL },
+	{ "prices", TRADES_SQL, false, "price above 0, not NaN", NULL },
+	{ "sizes", TRADES_SQL, false, "size above 0, not NaN", NULL },
+	{ "duplicates", TRADES_SQL, false, "a trade_id at one time only for its symbol", NULL },
+	{ "spikes", TRADES_SQL, false, NULL, rule_trade_spikes },
+	{ "future", TRADES_SQL, false, "no trade after now", NULL },
+	{ "crossed", QUOTES_SQL, false, "bid not above ask", NULL },
+	{ "locked", QUOTES_SQL, false, "bid not equal to ask", NULL },
+	{ "prices", QUOTES_SQL, false, "bid and ask prices above 0, not NaN", NULL },
+	{ "sizes", QUOTES_SQL, false, "bid and ask sizes above 0, not NaN", NULL },
+	{ "spikes", QUOTES_SQL, false, NULL, rule_quote_spikes },
+	{ "future", QUOTES_SQL, false, "no quote after now", NULL },
 	{ "stale", STALE_SQL, false, NULL, rule_stale },
 };
 enum { NCHECKS = sizeof rules / sizeof rules[0] };
 
 /* One check's outcome on one table. */
 struct check {
-	int64_t problems;	/* -1: skipped */
+	int64_t problems;	/* -1: skipped; -2: not for this kind of table */
 	char *examples;
 	char rule[160];
 	PGresult *symbols;	/* the stale check: each symbol's newest row (stale.sql) */
 };
 
 /*
- * Each check's rule, and those a table skips: without a timeframe column,
- * or that are not CANDLES (ticks: only the stale check applies).
+ * Each check's rule; those of another KIND of table are left out, those that
+ * need a timeframe column skipped without one.
  */
 static void
-checks_rules(const struct tsq_stats_opts *o, bool timeframe, bool candles, struct check *k)
+checks_rules(const struct tsq_stats_opts *o, bool timeframe, enum check_sql kind, struct check *k)
 {
 	for (int i = 0; i < NCHECKS; i++) {
-		if (rules[i].sql == CANDLES_SQL && !candles) {
-			k[i].problems = -1;
-			snprintf(k[i].rule, sizeof k[i].rule, "not candles (no open, high, low, close, volume)");
+		if (rules[i].sql != STALE_SQL && rules[i].sql != kind) {
+			k[i].problems = -2;
 		} else if (rules[i].needs_timeframe && !timeframe) {
 			k[i].problems = -1;
 			snprintf(k[i].rule, sizeof k[i].rule, "no timeframe column");
@@ -335,7 +371,7 @@ check_stale(struct tsq_stats *s, const struct stats_row *r, bool timeframe, stru
 	if ((res = run_sql(s, xstrdup(tsq_sql_file("stats/symbols_table.sql")), 1, sp)) == NULL)
 		return false;
 	char *symbols = xstrdup(PQgetisnull(res, 0, 0) ?
-	    "(SELECT NULL::text AS symbol, false AS active)" : PQgetvalue(res, 0, 0));
+	    "(SELECT NULL::text AS symbol, false AS active, NULL::text[] AS tables)" : PQgetvalue(res, 0, 0));
 	PQclear(res);
 	snprintf(stale, sizeof stale, "%" PRId64 " microseconds", s->o->stale_usec);
 	snprintf(lookback, sizeof lookback, "%" PRId64 " microseconds", stale_lookback(s->o));
@@ -362,28 +398,35 @@ check_stale(struct tsq_stats *s, const struct stats_row *r, bool timeframe, stru
 	return true;
 }
 
-/* Run the checks on table row R into K.  False on failure, reported. */
+/* Run the checks of KIND on table row R into K.  False on failure, reported. */
 static bool
-checks_run(struct tsq_stats *s, const struct stats_row *r, bool timeframe, bool candles,
+checks_run(struct tsq_stats *s, const struct stats_row *r, bool timeframe, enum check_sql kind,
     struct check *k)
 {
-	if (!candles)
-		return check_stale(s, r, timeframe, k);
-
 	const struct tsq_stats_opts *o = s->o;
 	char spike[32], frozen[24];
 	const char *p[7];
+	PGresult *res = NULL;
 
 	snprintf(spike, sizeof spike, "%.17g", o->spike);
 	snprintf(frozen, sizeof frozen, "%" PRId64, o->frozen);
-	rows_params(o, p);
-	p[4] = spike;
-	p[5] = frozen;
-	p[6] = "5";	/* examples of each problem */
-	PGresult *res = run_sql(s, quality_sql(s, "candles.sql", r, NULL, timeframe, "NULL"), 7, p);
-	if (res == NULL)
+	if (kind == CANDLES_SQL) {
+		rows_params(o, p);
+		p[4] = spike;
+		p[5] = frozen;
+		p[6] = "5";	/* examples of each problem */
+		res = run_sql(s, quality_sql(s, "candles.sql", r, NULL, timeframe, "NULL"), 7, p);
+	} else if (kind != NO_SQL) {
+		p[0] = o->since;
+		p[1] = spike;
+		p[2] = "5";
+		for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+			if (kinds[i].sql == kind)
+				res = run_sql(s, quality_sql(s, kinds[i].file, r, NULL, false, "NULL"), 3, p);
+	}
+	if (kind != NO_SQL && res == NULL)
 		return false;
-	bool ok = checks_take(res, CANDLES_SQL, k);
+	bool ok = kind == NO_SQL || checks_take(res, kind, k);
 	PQclear(res);
 	return ok && check_stale(s, r, timeframe, k);
 }
@@ -401,25 +444,35 @@ checks_free(struct check *k)
 static int
 quality_of(struct tsq_stats *s, int i, struct stats_row *r, struct check *k)
 {
-	char *lacks = NULL, *ohlcv = NULL;
+	char *lacks = NULL;
 	bool timeframe;
-	int rc = TSQ_EXIT_OK;
+	enum check_sql kind = NO_SQL;
 
 	if (!stats_row_names(s, r, s->tables[i]) ||
-	    !row_shape(s, r, "{time,symbol}", &lacks, &timeframe) ||
-	    !row_shape(s, r, "{open,high,low,close,volume}", &ohlcv, &timeframe)) {
-		rc = TSQ_EXIT_FAILURE;
-	} else if (*lacks) {
+	    !row_shape(s, r, "{time,symbol}", &lacks, &timeframe))
+		return TSQ_EXIT_FAILURE;
+	if (*lacks) {
 		tsq_error("--quality needs columns time and symbol: %s has no %s", r->display, lacks);
-		rc = TSQ_EXIT_USAGE;
-	} else {
-		checks_rules(s->o, timeframe, *ohlcv == '\0', k);
-		if (!checks_run(s, r, timeframe, *ohlcv == '\0', k))
-			rc = s->timed_out ? TSQ_EXIT_TEMPFAIL : TSQ_EXIT_FAILURE;
+		free(lacks);
+		return TSQ_EXIT_USAGE;
+	}
+	/* Candles, trades or quotes: the first kind whose columns it has all of. */
+	for (size_t n = 0; n < sizeof kinds / sizeof kinds[0] && kind == NO_SQL; n++) {
+		char *missing = NULL;
+		bool tf;
+		if (!row_shape(s, r, kinds[n].columns, &missing, &tf)) {
+			free(lacks);
+			return TSQ_EXIT_FAILURE;
+		}
+		if (*missing == '\0')
+			kind = kinds[n].sql;
+		free(missing);
 	}
 	free(lacks);
-	free(ohlcv);
-	return rc;
+	checks_rules(s->o, timeframe, kind, k);
+	if (!checks_run(s, r, timeframe, kind, k))
+		return s->timed_out ? TSQ_EXIT_TEMPFAIL : TSQ_EXIT_FAILURE;
+	return TSQ_EXIT_OK;
 }
 
 /* Each symbol's newest row, from the stale checks of the N tables ROWS (checks ALL). */
@@ -470,6 +523,8 @@ stats_quality(struct tsq_stats *s, bool *problems)
 		rc = quality_of(s, i, r, k);
 		for (int c = 0; rc == TSQ_EXIT_OK && c < NCHECKS; c++) {
 			char count[24];
+			if (k[c].problems == -2)
+				continue;
 			const char *status = k[c].problems < 0 ? "skipped" :
 			    k[c].problems > 0 ? "failed" : "ok";
 			*problems |= k[c].problems > 0;

@@ -594,9 +594,13 @@ normalise(const struct tsq_param *p, const char *value, int64_t now, struct tsq_
 		break;
 	}
 	case TSQ_PARAM_INTERVAL:
-		if (tsq_parse_duration(value, &i, &pos) != TSQ_PARSE_OK || i <= 0)
+		/* A length of time, or calendar months (buckets of whole months). */
+		if (tsq_parse_duration(value, &i, &pos) == TSQ_PARSE_OK && i > 0)
+			tsq_buf_addf(&b, "%" PRId64 " microseconds", i);
+		else if (tsq_parse_months(value, &i, &pos) == TSQ_PARSE_OK && i > 0)
+			tsq_buf_addf(&b, "%" PRId64 " months", i);
+		else
 			goto bad;
-		tsq_buf_addf(&b, "%" PRId64 " microseconds", i);
 		break;
 	case TSQ_PARAM_TEXT_ARRAY: {
 		char *copy = xstrdup(value), *save = NULL;

@@ -61,6 +61,34 @@ BEGIN
 END
 $fn$;
 
+-- step: created function tsq.note_symbols of a table
+-- unless: SELECT to_regprocedure('tsq.note_symbols(text,text,text[],timestamp with time zone[],timestamp with time zone[])') IS NOT NULL
+-- The same, naming the table written (a table of SCHEMA_NAME): added to the
+-- symbol's tables, so that the stale check of one table does not ask for
+-- the symbols of another.  (Parameters only in the SELECT, cast: Citus
+-- plans it apart from the INSERT into the reference table and its ON
+-- CONFLICT clause.)
+CREATE OR REPLACE FUNCTION tsq.note_symbols(schema_name text, table_name text, syms text[],
+                                            firsts timestamptz[], lasts timestamptz[])
+RETURNS void LANGUAGE plpgsql AS $fn$
+BEGIN
+    EXECUTE format($q$
+        INSERT INTO %I.symbols AS s (symbol, first_seen, last_seen, tables)
+        SELECT u.symbol, u.first_seen, u.last_seen, ARRAY[$4::text]
+        FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) AS u(symbol, first_seen, last_seen)
+        ORDER BY 1
+        ON CONFLICT (symbol) DO UPDATE
+        SET first_seen = least(s.first_seen, excluded.first_seen),
+            last_seen = greatest(s.last_seen, excluded.last_seen),
+            tables = CASE WHEN excluded.tables[1] = ANY(s.tables) THEN s.tables
+                          ELSE coalesce(s.tables, '{}') || excluded.tables END
+        WHERE s.first_seen IS DISTINCT FROM least(s.first_seen, excluded.first_seen)
+           OR s.last_seen IS DISTINCT FROM greatest(s.last_seen, excluded.last_seen)
+           OR NOT coalesce(excluded.tables[1] = ANY(s.tables), false)$q$,
+        schema_name) USING syms, firsts, lasts, table_name;
+END
+$fn$;
+
 -- step: created function tsq.analyze_new
 -- unless: SELECT to_regprocedure('tsq.analyze_new(regclass)') IS NOT NULL
 -- version: 3
@@ -262,21 +290,41 @@ SELECT tsq.ensure_schema($1);
 
 -- step: created function tsq.rollup_for
 -- unless: SELECT to_regprocedure('tsq.rollup_for(interval,text)') IS NOT NULL
--- The rollup the bars query reads for bars of BUCKET: the coarsest of the
--- ladder (sql/lists/rollups.sql) whose bucket divides it, or NULL for the
--- 1-minute candles (no rollup divides it, or SOURCE is not 'auto').
--- Immutable, so a query that calls it with bound values decides at plan time.
-CREATE FUNCTION tsq.rollup_for(bucket interval, source text) RETURNS text
+-- version: 4
+-- The rollup the bars query reads for bars of BUCKET: the coarsest of a
+-- ladder whose bucket divides it, or NULL for the raw rows (no rollup
+-- divides it, or SOURCE asks for raw rows).  SOURCE 'auto' takes the OHLCV
+-- ladder (sql/lists/rollups.sql), 'trades' the trade ladder
+-- (sql/lists/trade_rollups.sql).  A bucket of whole months is made of whole
+-- days, and so of whole buckets of every rung.  Immutable, so a query that
+-- calls it with bound values decides at plan time.
+CREATE OR REPLACE FUNCTION tsq.rollup_for(bucket interval, source text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
     SELECT rollup
-    FROM (SELECT NULL::text AS rollup, NULL::numeric AS seconds WHERE false
+    FROM (SELECT NULL::text AS rollup, NULL::numeric AS seconds, NULL::text AS ladder WHERE false
 -- repeat: rollups
-          UNION ALL SELECT '@rollup@', @seconds@
+          UNION ALL SELECT '@rollup@', @seconds@, 'auto'
 -- end repeat
-         ) ladder, (SELECT extract(epoch FROM bucket)::numeric AS s) b
-    WHERE source IS NOT DISTINCT FROM 'auto' AND s % seconds = 0
+-- repeat: trade_rollups
+          UNION ALL SELECT '@rollup@', @seconds@, 'trades'
+-- end repeat
+         ) ladder,
+         (SELECT extract(epoch FROM bucket)::numeric AS s,
+                 bucket = date_trunc('month', bucket) AND bucket >= INTERVAL '1 month' AS months) b
+    WHERE ladder = source AND (months OR s % seconds = 0)
     ORDER BY seconds DESC
     LIMIT 1
+$fn$;
+
+-- step: created function tsq.bucket_seconds
+-- unless: SELECT to_regprocedure('tsq.bucket_seconds(interval)') IS NOT NULL
+-- The longest a bucket of BUCKET lasts, in seconds: a month counts 31
+-- days (PostgreSQL's own figure for it is 30.44).  The queries' warm-up
+-- reads this many seconds of rows back per bar.
+CREATE FUNCTION tsq.bucket_seconds(bucket interval) RETURNS numeric
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
+    SELECT (extract(year FROM bucket) * 12 + extract(month FROM bucket)) * 31 * 86400
+           + extract(epoch FROM bucket - date_trunc('month', bucket))
 $fn$;
 
 -- step: created aggregate tsq.ema

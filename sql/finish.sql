@@ -13,6 +13,10 @@
 --   3  symbols has first_seen and last_seen, which tsq-load keeps
 --      (tsq.note_symbols); tsq.newest_row, which tsq-stats' stale check
 --      reads.
+--   4  the trade rollups trades_1m, _1h and _1d (sql/lists/trade_rollups.sql):
+--      tables that tsq.refresh_rollup refreshes, or continuous aggregates;
+--      tsq.rollup_for chooses among them for source 'trades' and takes
+--      buckets of whole months; tsq.bucket_seconds.
 
 -- step: recorded schema version @schema_version@
 -- unless: SELECT EXISTS (SELECT 1 FROM tsq.installations WHERE schema_name = $1 AND version = $4::integer AND backend = $2 AND numeric_prices = $3::boolean)

@@ -8,8 +8,9 @@
 -- params: schema
 -- The symbols: tsq-load adds each symbol it writes to a table of this
 -- schema (first_seen and last_seen: the oldest and newest time it wrote for
--- it); the other columns are the user's.  tsq-stats' stale check looks at
--- the symbols marked active (and at those with rows lately).
+-- it; tables: the tables it wrote it to); the other columns are the user's.
+-- tsq-stats' stale check looks at the symbols marked active, in the tables
+-- named (all of them when tables is empty), and at those with rows lately.
 CREATE TABLE symbols (
     symbol        text PRIMARY KEY,
     name          text,
@@ -20,7 +21,8 @@ CREATE TABLE symbols (
     metadata      jsonb,
     last_updated  timestamptz,
     first_seen    timestamptz,
-    last_seen     timestamptz
+    last_seen     timestamptz,
+    tables        text[]
 );
 
 -- step: added first_seen and last_seen to symbols
@@ -29,6 +31,11 @@ CREATE TABLE symbols (
 -- params: schema
 ALTER TABLE symbols ADD COLUMN IF NOT EXISTS first_seen timestamptz,
                     ADD COLUMN IF NOT EXISTS last_seen timestamptz;
+
+-- step: added tables to symbols
+-- unless: SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = format('%I.%I', $1::text, 'symbols')::regclass AND attname = 'tables' AND NOT attisdropped)
+-- params: schema
+ALTER TABLE symbols ADD COLUMN IF NOT EXISTS tables text[];
 
 -- step: created table ohlcv
 -- unless: SELECT tsq.has_relation($1, 'ohlcv')

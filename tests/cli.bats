@@ -458,12 +458,12 @@ last first error"
 }
 
 @test "tsq-query: a parameter with a list of values takes only those (exit 64 naming them), before connecting" {
-	run -64 --separate-stderr tsq-query -d "host=/nonexistent" bars symbol=AAA source=quotes
-	assert_equal "$stderr" 'tsq-query: error: invalid value "quotes" for parameter "source" of query "bars": expected auto, raw or trades'
-	run -64 --separate-stderr tsq-query -d "host=/nonexistent" rsi symbol=AAA source=trades
-	assert_equal "$stderr" 'tsq-query: error: invalid value "trades" for parameter "source" of query "rsi": expected auto or raw'
+	run -64 --separate-stderr tsq-query -d "host=/nonexistent" bars symbol=AAA source=ticks
+	assert_equal "$stderr" 'tsq-query: error: invalid value "ticks" for parameter "source" of query "bars": expected auto, raw, trades, raw-trades or quotes'
+	run -64 --separate-stderr tsq-query -d "host=/nonexistent" rsi symbol=AAA source=Trades
+	assert_equal "$stderr" 'tsq-query: error: invalid value "Trades" for parameter "source" of query "rsi": expected auto, raw, trades, raw-trades or quotes'
 	run -0 --separate-stderr tsq-query --describe bars
-	assert_line --regexp '^  source +text +default auto  values: auto\|raw\|trades$'
+	assert_line --regexp '^  source +text +default auto  values: auto\|raw\|trades\|raw-trades\|quotes$'
 	run -64 --separate-stderr tsq-query -d "host=/nonexistent" -c "-- param: side text (buy|sell|)
 SELECT :side"
 	assert_equal "$stderr" 'tsq-query: error: bad list of values "(buy|sell|)": expected (VALUE|VALUE...)'

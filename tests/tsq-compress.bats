@@ -136,6 +136,25 @@ public,trades,2 days,90 days,,$ahead"
 refresh|ok|t"
 }
 
+@test "--run drops old trades only after the trade rollups hold them" {
+	suite_fresh_schema
+	# A trade every 10 minutes for 16 days, none refreshed yet.
+	tsq_psql -c "COPY (SELECT date_trunc('day', now()) - INTERVAL '16 days' + g * INTERVAL '10 minutes', 'TT', 100 + g % 9, 1 + g % 4, g
+	                   FROM generate_series(0, 16 * 144 - 1) g) TO STDOUT WITH (FORMAT csv)" >trades.csv
+	tsq-load -q --no-header --columns time,symbol,price,size,trade_id trades trades.csv
+	want=$(tsq-query -F csv --no-header bars symbol=TT interval=1d source=raw-trades from=-20d to=now)
+	[ "$(echo "$want" | wc -l)" -eq 16 ]
+	tsq-compress --set-policy=trades drop_after=12d
+	run -0 --separate-stderr tsq-compress --run
+	assert_equal "$stderr" ""
+	run -0 tsq_psql -c "SELECT min(time) >= now() - interval '13 days', count(*) < 16 * 144 FROM trades"
+	assert_output "t|t"
+	# Every day's bar is still there, from the rollups, as before the drop.
+	run -0 --separate-stderr tsq-query -F csv --no-header bars symbol=TT interval=1d source=trades from=-20d to=now
+	assert_equal "$output" "$want"
+	assert_equal "$(tsq_psql -c "SELECT sum(trades) FROM trades_1d")" "$((16 * 144))"
+}
+
 @test "--run compresses exactly the chunks older than compress_after" {
 	suite_fresh_schema
 	load_hours

@@ -119,8 +119,12 @@ $(echo "$times" | sed -n $((n - 1))p) 2026-01-08 $((n - 1)) $n"
 	assert_success
 	# Written as PostgreSQL writes it, the same hour (it once read as one second).
 	assert_equal "$(tsq-query -F csv --no-header vwap symbol=W anchor='1 hour' from=2026-01-06T10:00 to=2026-01-06T10:30 | cut -d, -f4)" "$got"
-	run --separate-stderr tsq-query vwap symbol=W anchor='1 month'
-	assert_equal "$status" 64
+	# anchor='1 month': from the first candle of January (row 1, on the 5th).
+	got=$(tsq-query -F csv --no-header vwap symbol=W anchor='1 month' from=2026-01-06T10:00 to=2026-01-06T10:30 | cut -d, -f4)
+	want=$(awk -F, 'NR < 2071 { pv += ($2 + $3 + $4) / 3 * $5; v += $5; if (NR >= 2041) printf "%.17g\n", pv / v }' candles.csv)
+	run same_values "$got" "$want"
+	assert_success
+	run -64 --separate-stderr tsq-query vwap symbol=W anchor='1 month 2 days'
 	# Across midnight the sums start again.
 	got=$(tsq-query -F csv --no-header vwap symbol=W from=2026-01-06T23:59 to=2026-01-07T00:01 | sed -n 2p | cut -d, -f4)
 	run same_values "$got" "$(awk -F, 'NR == 2881 { printf "%.17g\n", ($2 + $3 + $4) / 3 }' candles.csv)"

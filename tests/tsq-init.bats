@@ -50,7 +50,7 @@ trades PRIMARY KEY (symbol, \"time\", trade_id)"
 	run -0 tsq_psql -c "SELECT string_agg(column_name || ':' || data_type, ' ' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_schema = 'public' AND table_name IN ('trades') "
 	assert_output "time:timestamp with time zone symbol:text price:double precision size:double precision side:text trade_id:bigint exchange:text conditions:ARRAY source:text"
 	run -0 tsq_psql -c "SELECT version, backend, numeric_prices FROM tsq.installations WHERE schema_name = 'public'"
-	assert_output "3|$TSQ_TEST_KIND|f"
+	assert_output "4|$TSQ_TEST_KIND|f"
 }
 
 @test "init: a second run changes nothing and says so" {
@@ -76,20 +76,20 @@ trades PRIMARY KEY (symbol, \"time\", trade_id)"
 	run -0 --separate-stderr tsq-init
 	assert_regex "$stderr" "(^|$NL)tsq-init: defined tsq.rsi_final as TA-Lib computes RSI($NL|$)"
 	assert_regex "$stderr" "(^|$NL)tsq-init: added first_seen and last_seen to symbols($NL|$)"
-	assert_regex "$stderr" "tsq-init: brought \"public\" from version 1 of tsq's schema to 3"
+	assert_regex "$stderr" "tsq-init: brought \"public\" from version 1 of tsq's schema to 4"
 	run -0 tsq_psql -c "SELECT tsq.rsi_final('{14,14,0,0,14}')" -c "SELECT version FROM tsq.installations" \
 		-c "SELECT count(*) FROM information_schema.columns WHERE table_name = 'symbols' AND column_name IN ('first_seen', 'last_seen')"
 	assert_output "0
-3
+4
 2"
 	run -0 --separate-stderr tsq-init
 	assert_regex "$stderr" "nothing to do"
 
-	tsq_psql -c "UPDATE tsq.installations SET version = 4"
+	tsq_psql -c "UPDATE tsq.installations SET version = 5"
 	before=$(catalog)
 	run -65 --separate-stderr tsq-init
 	assert_output ""
-	assert_equal "$stderr" "tsq-init: error: schema \"public\" is at version 4 of tsq's schema, made by a newer tsq; this tsq-init knows versions up to 3
+	assert_equal "$stderr" "tsq-init: error: schema \"public\" is at version 5 of tsq's schema, made by a newer tsq; this tsq-init knows versions up to 4
 tsq-init: hint: run the newer release's tsq-init, or install that release"
 	assert_equal "$(catalog)" "$before"
 }
@@ -144,7 +144,7 @@ trades|p"
 	fi
 }
 
-@test "init: the five OHLCV rollups agree with the raw candles" {
+@test "init: the five OHLCV rollups agree with the raw candles; the three trade rollups are there" {
 	tsq-init -q
 	tsq_psql <<'SQL'
 INSERT INTO ohlcv (time, symbol, open, high, low, close, volume, trades)
@@ -155,20 +155,26 @@ SQL
 		for r in ohlcv_5m ohlcv_15m ohlcv_1h ohlcv_4h ohlcv_1d; do
 			tsq_psql -c "SELECT tsq.refresh_rollup('public', '$r', NULL, NULL)" >/dev/null
 		done
-		tsq_psql -c "SELECT name || ' ' || source || ' ' || bucket FROM tsq.rollups ORDER BY bucket" >"$BATS_TEST_TMPDIR/rollups"
+		tsq_psql -c "SELECT name || ' ' || source || ' ' || bucket FROM tsq.rollups ORDER BY bucket, name" >"$BATS_TEST_TMPDIR/rollups"
 		run -0 cat "$BATS_TEST_TMPDIR/rollups"
-		assert_output "ohlcv_5m ohlcv 00:05:00
+		assert_output "trades_1m trades 00:01:00
+ohlcv_5m ohlcv 00:05:00
 ohlcv_15m ohlcv_5m 00:15:00
 ohlcv_1h ohlcv_15m 01:00:00
+trades_1h trades_1m 01:00:00
 ohlcv_4h ohlcv_1h 04:00:00
-ohlcv_1d ohlcv_1h 1 day"
+ohlcv_1d ohlcv_1h 1 day
+trades_1d trades_1h 1 day"
 	else
 		run -0 tsq_psql -c "SELECT view_name, materialized_only FROM timescaledb_information.continuous_aggregates ORDER BY 1"
 		assert_output "ohlcv_15m|f
 ohlcv_1d|f
 ohlcv_1h|f
 ohlcv_4h|f
-ohlcv_5m|f"
+ohlcv_5m|f
+trades_1d|f
+trades_1h|f
+trades_1m|f"
 	fi
 	for spec in "ohlcv_5m:5 minutes" "ohlcv_15m:15 minutes" "ohlcv_1h:1 hour" "ohlcv_4h:4 hours" "ohlcv_1d:1 day"; do
 		[ -n "$(tsq_psql -c "SELECT 1 FROM ${spec%%:*} LIMIT 1")" ]
@@ -388,7 +394,7 @@ tsq-init: hint: add timescaledb to shared_preload_libraries in postgresql.conf, 
 # A digest of each table's rows (and each rollup's), in key order.
 digests() {
 	local t
-	for t in ohlcv trades quotes ohlcv_5m ohlcv_15m ohlcv_1h ohlcv_4h ohlcv_1d; do
+	for t in ohlcv trades quotes ohlcv_5m ohlcv_15m ohlcv_1h ohlcv_4h ohlcv_1d trades_1m trades_1h trades_1d; do
 		tsq_psql -c "SELECT '$t', count(*), md5(coalesce(string_agg(r::text, ';' ORDER BY r::text), ''))
 		             FROM (SELECT * FROM $t) r"
 	done
@@ -425,8 +431,8 @@ digests() {
 		-c "SELECT count(*) FROM timescaledb_information.continuous_aggregates WHERE view_schema = 'public'" \
 		-c "SELECT backend, version FROM tsq.installations"
 	assert_output "ohlcv quotes trades
-5
-timescaledb|3"
+8
+timescaledb|4"
 	# Materialized: the hourly rollup's rows are in its hypertable.
 	mat=$(tsq_psql -c "SELECT format('%I.%I', materialization_hypertable_schema, materialization_hypertable_name) FROM timescaledb_information.continuous_aggregates WHERE view_name = 'ohlcv_1h'")
 	assert_equal "$(tsq_psql -c "SELECT count(*) FROM $mat")" "$(tsq_psql -c "SELECT count(*) FROM ohlcv_1h")"
@@ -439,5 +445,10 @@ timescaledb|3"
 	run -0 --separate-stderr tsq-query -F csv --no-header bars symbol=AAA interval=1h from=-3d to=-1d
 	rolled=$output
 	run -0 --separate-stderr tsq-query -F csv --no-header bars symbol=AAA interval=1h from=-3d to=-1d source=raw
+	assert_equal "$output" "$rolled"
+	run -0 --separate-stderr tsq-query -F csv --no-header bars symbol=AAA interval=1h from=-3d to=-1d source=trades
+	rolled=$output
+	[ -n "$rolled" ]
+	run -0 --separate-stderr tsq-query -F csv --no-header bars symbol=AAA interval=1h from=-3d to=-1d source=raw-trades
 	assert_equal "$output" "$rolled"
 }

@@ -35,16 +35,16 @@ make_awkward() {
 	for q in tables hypertables chunks compression_stats database_size policies recent_ohlcv \
 		recent_trades recent_quotes active_symbols latest_price bars price_change price_range \
 		volume_profile vwap sma ema wma rsi bollinger macd atr cci willr roc obv stoch stochrsi \
-		adx mfi donchian volatility correlation gaps anomalies; do
+		adx mfi donchian volatility correlation gaps anomalies spread; do
 		assert_line --regexp "^$q	.+"
 	done
-	assert_equal "${#lines[@]}" 36
+	assert_equal "${#lines[@]}" 37
 }
 
 @test "--describe shows parameters, description and SQL" {
 	run --separate-stderr tsq-query --describe bars
 	assert_success
-	assert_line --index 0 "bars: OHLCV bars at any interval for a symbol; reads the matching rollup when there is one"
+	assert_line --index 0 "bars: OHLCV bars at any interval for a symbol, from its candles, trades or quotes; reads the matching rollup when there is one"
 	assert_line "  symbol       text         required"
 	assert_line "  interval     interval     default 1h"
 	assert_line "  from         timestamptz  default -24h"
@@ -338,7 +338,7 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 	run -0 --separate-stderr tsq-query -F csv bars symbol=ETH-USD interval=1h $DAY
 	assert_equal "${#lines[@]}" 8
 	assert_line --index 1 --regexp '^2026-11-20 00:00:00\+00,ETH-USD,'
-	assert_line --index 7 '2026-11-20 23:00:00+00,ETH-USD,1,2,0.5,1.5,3'
+	assert_line --index 7 '2026-11-20 23:00:00+00,ETH-USD,1,2,0.5,1.5,3,,'
 	# Hourly and two-hourly bars read the 1-hour rollup; 7-minute bars cannot.
 	for interval in 1h 2h; do
 		run --separate-stderr tsq-query --explain bars symbol=ETH-USD interval=$interval $DAY
@@ -354,7 +354,7 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 	load_sample
 	run --separate-stderr tsq-query -F csv --no-header volatility symbol=BTC-USD period=20 $DAY
 	assert_success
-	assert_equal "${#lines[@]}" 360
+	assert_equal "${#lines[@]}" 370
 	# The first value needs 20 returns: row 21.
 	assert_equal "$(echo "$output" | sed -n 20p | cut -d, -f5)" ""
 	expected=$(tsq_psql -c "SELECT round(stddev_samp(r)::numeric, 12) FROM (SELECT ln(close / lag(close) OVER (ORDER BY time)) AS r FROM ohlcv WHERE symbol = 'BTC-USD' ORDER BY time LIMIT 21) x")
@@ -368,7 +368,7 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 	assert_equal "$(echo "$output" | cut -d, -f5 | awk '{ printf "%.12f", $1 }')" "$expected"
 	run --separate-stderr tsq-query -F csv --no-header correlation symbols=BTC-USD,ETH-USD period=30 $DAY
 	assert_success
-	assert_equal "${#lines[@]}" 360
+	assert_equal "${#lines[@]}" 370
 	assert_equal "$(echo "$output" | cut -d, -f4 | grep -c .)" 330
 	assert_equal "$(echo "$output" | awk -F, '$4 != "" && ($4 < -1 || $4 > 1)' | wc -l)" 0
 	assert_line --index 359 --regexp '^2026-11-20 05:59:00\+00,BTC-USD,ETH-USD,'
@@ -561,33 +561,157 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 	[ $((bigjson - small)) -lt 8192 ]
 }
 
-@test "bars source=trades: the trades' bars at every interval, as an independent computation has them" {
+# The bars of the trades of symbol TX as an independent computation has them:
+# buckets by date_bin (months by date_trunc), open and close by a subquery,
+# VWAP from numeric sums; the 9 columns of bars, "|" between them.
+trade_bars_sql() {
+	local bucket="date_bin(INTERVAL '$1', time, timestamptz '2000-01-03')"
+	[ "$1" != "1 month" ] || bucket="date_trunc('month', time)"
+	tsq_psql -c "SET TimeZone = 'UTC'" -c "
+		WITH t AS (SELECT $bucket AS b, time, price, size, trade_id FROM trades WHERE symbol = 'TX')
+		SELECT b, 'TX',
+		       (SELECT t2.price FROM t t2 WHERE t2.b = t.b ORDER BY t2.time, t2.trade_id LIMIT 1),
+		       max(price), min(price),
+		       (SELECT t2.price FROM t t2 WHERE t2.b = t.b ORDER BY t2.time DESC, t2.trade_id DESC LIMIT 1),
+		       sum(size), count(*), (sum(price::numeric * size::numeric) / sum(size::numeric))::float8
+		FROM t GROUP BY b ORDER BY b"
+}
+
+@test "bars source=trades: the trades' bars at every interval, from the rollups as from the raw trades, as an independent computation has them" {
 	tsq_db_init
-	# 3,000 trades over two days, three in each microsecond they share, in
-	# no order in the file (prices in quarters: sums are exact).
-	tsq_psql -c "COPY (SELECT timestamptz '2026-11-20' + (g / 3) * INTERVAL '97 seconds', 'TX',
+	tsq_hold_jobs
+	# 3,000 trades over two days ten days ago, three in each microsecond they
+	# share, in no order in the file (prices in quarters: sums are exact).
+	tsq_psql -c "COPY (SELECT date_trunc('day', now() - INTERVAL '10 days') + (g / 3) * INTERVAL '97 seconds', 'TX',
 	                          100 + (g * 7919 % 400) / 4.0, 1 + g % 5, g
 	                   FROM generate_series(1, 3000) g ORDER BY md5(g::text))
 	             TO STDOUT WITH (FORMAT csv)" >trades.csv
 	tsq-load -q --no-header --columns time,symbol,price,size,trade_id trades trades.csv
-	for interval in 1s 1m 5m 1h 1d; do
-		run -0 --separate-stderr tsq-query -F csv --no-header bars symbol=TX interval=$interval source=trades from=2026-11-20 to=2026-11-22
-		got=$(tr , '|' <<<"$output")
-		# date_bin, and first and last by a subquery: not the query's own way.
-		want=$(tsq_psql -c "SET TimeZone = 'UTC'" -c "
-			WITH t AS (SELECT date_bin(INTERVAL '$interval', time, timestamptz '2000-01-03') AS b, time, price, size, trade_id
-			           FROM trades WHERE symbol = 'TX')
-			SELECT b, 'TX',
-			       (SELECT t2.price FROM t t2 WHERE t2.b = t.b ORDER BY t2.time, t2.trade_id LIMIT 1),
-			       max(price), min(price),
-			       (SELECT t2.price FROM t t2 WHERE t2.b = t.b ORDER BY t2.time DESC, t2.trade_id DESC LIMIT 1),
-			       sum(size)
-			FROM t GROUP BY b ORDER BY b")
-		[ -n "$want" ] && assert_equal "$got" "$want"
-	done
-	# The candles' sources read no trade; the indicators take none.
-	run -0 --separate-stderr tsq-query -F csv --no-header bars symbol=TX interval=1h from=2026-11-20 to=2026-11-22
+	range="from=$(date -u -d '40 days ago' +%F) to=$(date -u -d tomorrow +%F)"
+	check_all() {
+		for interval in 1s 1m 5m 1h 2h 1d "1 month"; do
+			want=$(trade_bars_sql "$interval")
+			[ "$(echo "$want" | wc -l)" -ge 1 ]
+			for source in trades raw-trades; do
+				run -0 --separate-stderr tsq-query -F csv --no-header bars symbol=TX "interval=$interval" source=$source $range
+				assert_equal "$(tr , '|' <<<"$output")" "$want"
+			done
+		done
+	}
+	# Before any refresh (rollup tables empty; continuous aggregates read the
+	# trades), after one, and after a late trade and the next one.
+	check_all
+	run -0 --separate-stderr tsq-compress --run
+	if [ "$TSQ_TEST_KIND" = timescaledb ]; then
+		[ "$(tsq_psql -c "SELECT count(*) FROM timescaledb_information.chunks WHERE hypertable_name = 'trades' AND is_compressed")" -ge 1 ]
+	else
+		[ "$(tsq_psql -c "SELECT count(*) FROM trades_1m")" -eq 1001 ]
+	fi
+	# Hourly bars come from trades_1h (its table, or its materialization).
+	run -0 --separate-stderr tsq-query --explain bars symbol=TX interval=2h source=trades $range
+	assert_output --regexp 'trades_1h|_materialized_hypertable_'
+	refute_output --regexp 'trades_1m|trades_1d'
+	check_all
+	# A late trade, the lowest price, into a day already refreshed (and
+	# compressed where the backend compresses): the rollups have it after
+	# the next run.
+	run -0 --separate-stderr tsq-query -F csv --no-header bars symbol=TX interval=1d source=trades $range
+	IFS=, read -r -a before <<<"${lines[0]}"
+	tsq_psql -c "COPY (SELECT date_trunc('day', now() - INTERVAL '10 days') + INTERVAL '30 minutes 5 seconds', 'TX', 50.5, 2, 99999)
+	             TO STDOUT WITH (FORMAT csv)" >late.csv
+	tsq-load -q --no-header --columns time,symbol,price,size,trade_id trades late.csv
+	run -0 --separate-stderr tsq-query -F csv --no-header bars symbol=TX interval=1d source=raw-trades $range
+	IFS=, read -r -a after <<<"${lines[0]}"
+	assert_equal "${after[4]} ${after[6]} ${after[7]}" "50.5 $((before[6] + 2)) $((before[7] + 1))"
+	run -0 --separate-stderr tsq-compress --run
+	check_all
+	# The candles' sources read no trade; a month bucket is refused mixed
+	# with days.
+	run -0 --separate-stderr tsq-query -F csv --no-header bars symbol=TX interval=1h $range
 	assert_output ""
-	run -64 --separate-stderr tsq-query rsi symbol=TX interval=1h source=trades
-	assert_regex "$stderr" 'expected auto or raw$'
+	run -64 --separate-stderr tsq-query bars symbol=TX "interval=1 month 2 days" source=trades
+	assert_equal "$stderr" 'tsq-query: error: invalid value "1 month 2 days" for parameter "interval" (interval)'
+}
+
+@test "indicators over trades: the same values as over candles of those bars" {
+	tsq_db_init
+	# One trade a minute, the close of each minute, and the same as candles.
+	tsq_psql -c "COPY (SELECT timestamptz '2026-11-20' + g * INTERVAL '1 minute', 'TR',
+	                          100 + 10 * sin(g / 30.0) + (g % 7) / 8.0, 1 + g % 3, g
+	                   FROM generate_series(0, 2879) g) TO STDOUT WITH (FORMAT csv)" >t.csv
+	tsq-load -q --no-header --columns time,symbol,price,size,trade_id trades t.csv
+	awk -F, -v OFS=, '{ print $1, $2, $3, $3, $3, $3, $4 }' t.csv >c.csv
+	tsq-load -q --no-header --columns time,symbol,open,high,low,close,volume ohlcv c.csv
+	for q in "rsi period=14" "ema period=20" "macd" "bollinger period=20" "atr period=14" "obv"; do
+		for interval in 5m 1h; do
+			run -0 --separate-stderr tsq-query -F csv --no-header $q symbol=TR interval=$interval source=raw from=2026-11-21 to=2026-11-22
+			want=$output
+			[ "$(echo "$want" | wc -l)" -ge 24 ]
+			run -0 --separate-stderr tsq-query -F csv --no-header $q symbol=TR interval=$interval source=trades from=2026-11-21 to=2026-11-22
+			assert_equal "$output" "$want"
+			run -0 --separate-stderr tsq-query -F csv --no-header $q symbol=TR interval=$interval source=raw-trades from=2026-11-21 to=2026-11-22
+			assert_equal "$output" "$want"
+		done
+	done
+	# Without interval, ticks give 1-minute bars.
+	run -0 --separate-stderr tsq-query -F csv --no-header rsi symbol=TR source=raw from=2026-11-21T10:00 to=2026-11-21T11:00
+	want=$output
+	run -0 --separate-stderr tsq-query -F csv --no-header rsi symbol=TR source=trades from=2026-11-21T10:00 to=2026-11-21T11:00
+	assert_equal "$output" "$want"
+}
+
+@test "bars source=quotes and spread: the mid price's bars, the time-weighted spread" {
+	tsq_db_init
+	# Quotes every 20 s, two in one microsecond at 00:10 (quote_id decides),
+	# one without an ask (not read).
+	cat >q.csv <<-'EOF'
+	time,symbol,bid_price,bid_size,ask_price,ask_size,quote_id
+	2026-11-20T00:00:00Z,QX,100,1,101,1,1
+	2026-11-20T00:00:20Z,QX,100.5,1,101.5,2,2
+	2026-11-20T00:00:40Z,QX,99,1,102,2,3
+	2026-11-20T00:01:00Z,QX,99.5,1,100.5,1,4
+	2026-11-20T00:01:30Z,QX,98,1,,,5
+	2026-11-20T00:10:00Z,QX,97,1,99,1,7
+	2026-11-20T00:10:00Z,QX,96,1,98,1,6
+	EOF
+	tsq-load -q quotes q.csv
+	run -0 --separate-stderr tsq-query -F csv bars symbol=QX interval=1m source=quotes from=2026-11-20 to=2026-11-20T00:11
+	assert_output 'time,symbol,open,high,low,close,volume,trades,vwap
+2026-11-20 00:00:00+00,QX,100.5,101,100.5,100.5,,3,
+2026-11-20 00:01:00+00,QX,100,100,100,100,,1,
+2026-11-20 00:10:00+00,QX,97,98,97,98,,2,'
+	# Time-weighted: 20 s at 1, 20 s at 1, 20 s at 3 (to the minute's end);
+	# the 00:01 quote stands to to (00:01:30 has no ask); 00:10 both 0 s long
+	# but the second, which stands to to: 60 s at 2.
+	run -0 --separate-stderr tsq-query -F csv spread symbol=QX interval=1m from=2026-11-20 to=2026-11-20T00:11
+	assert_output 'time,symbol,open,high,low,close,mean_spread,max_spread,quotes
+2026-11-20 00:00:00+00,QX,100.5,101,100.5,100.5,1.6666666666666667,3,3
+2026-11-20 00:01:00+00,QX,100,100,100,100,1,1,1
+2026-11-20 00:10:00+00,QX,97,98,97,98,2,2,2'
+}
+
+@test "the README's tick tour: a trade stream becomes candles" {
+	tsq_db_init
+	# An hour of Binance trade messages as the stream sends them (prices and
+	# sizes as strings, T in epoch milliseconds), in place of websocat.
+	tsq_psql -c "COPY (SELECT json_build_object('e', 'trade', 'E', ms + 3, 's', 'XRPETH', 't', 5000 + g,
+	                                            'p', to_char(0.0004 + (g % 17) * 0.000001, 'FM0.00000000'),
+	                                            'q', to_char(1 + g % 900, 'FM9990.00'), 'T', ms, 'm', g % 2 = 0)
+	                   FROM (SELECT g, (extract(epoch FROM now() - INTERVAL '50 minutes') * 1000)::bigint + g * 2900 AS ms
+	                         FROM generate_series(1, 1000) g) x) TO STDOUT" >stream.jsonl
+	sed -n '/^#### From ticks to candles/,/^```$/p' "$TSQ_ROOT/README.md" | sed -n '/^```sh$/,/^```$/p' | sed '1d;$d' |
+		sed 's|^websocat .*|cat stream.jsonl \||; s|tsq-load trades &$|tsq-load -q trades|' >tour.sh
+	grep -q '^cat stream.jsonl |$' tour.sh
+	run -0 --separate-stderr bash -e tour.sh
+	assert_equal "$stderr" ""
+	assert_equal "$(tsq_psql -c "SELECT count(*), count(DISTINCT trade_id) FROM trades WHERE symbol = 'XRPETH'")" "1000|1000"
+	run -0 --separate-stderr tsq-query bars symbol=XRPETH interval=1m source=raw-trades from=-1h
+	bars=$output
+	[ "$(echo "$bars" | wc -l)" -ge 49 ]
+	run -0 --separate-stderr bash -e tour.sh
+	assert_equal "$(head -n "$(echo "$bars" | wc -l)" <<<"$output")" "$bars"
+	assert_line "time,symbol,close,rsi"
+	assert_line "time,symbol,open,high,low,close,mean_spread,max_spread,quotes"
+	# Each minute's trades, counted independently.
+	assert_equal "$(echo "$bars" | awk -F, 'NR > 1 { n += $8 } END { print n }')" 1000
 }

@@ -80,11 +80,12 @@ overview_of() {
 	tsq-load -q ohlcv one.csv
 	assert_equal "$(overview_of ohlcv 17)" "$after"
 	tsq_psql -c "DELETE FROM ohlcv WHERE time = '2026-09-16'" -c "ANALYZE ohlcv" >/dev/null
-	assert_equal "$(tsq-stats -F csv --no-header | awk -F, '$3 == "rollup" { print $4 }' | sort -u)" "public.ohlcv"
+	assert_equal "$(tsq-stats -F csv --no-header | awk -F, '$3 == "rollup" { print $4 }' | sort -u)" "public.ohlcv
+public.trades"
 	# A table by name; --exact counts.
 	run --separate-stderr tsq-stats -F csv --no-header --exact ohlcv
 	assert_success
-	assert_equal "${#lines[@]}" "$(( 1 + $(tsq-stats -F csv --no-header | grep -c ',rollup,') ))"
+	assert_equal "${#lines[@]}" "$(( 1 + $(tsq-stats -F csv --no-header | grep -c ',rollup,public\.ohlcv,') ))"
 	assert_equal "$(echo "${lines[0]}" | cut -d, -f5,8)" "2880,2"
 	# A plain table, not partitioned, has its sizes too.
 	run --separate-stderr tsq-stats -F csv --no-header symbols
@@ -553,14 +554,24 @@ public,ohlcv,CCC,1h,$future,$future,1,0"
 	assert_equal "$stderr" "tsq-stats: error: --symbols has no Prometheus form: a series per symbol is more than a monitoring system should keep"
 }
 
-@test "--quality: ticks get the stale check alone, a table without symbols is exit 64; without a timeframe, no grid checks" {
+@test "--quality: trades and quotes get their own checks; a table of neither the stale check alone; a table without symbols is exit 64; without a timeframe, no grid checks" {
 	suite_fresh_schema
 	printf 'time,symbol,price,size,trade_id\n2026-10-01 00:00:00Z,X,1,1,1\n' | tsq-load -q trades
 	run -65 --separate-stderr tsq-stats --quality --fail-on-quality -F csv --no-header trades
 	assert_equal "$stderr" ""
-	assert_line --index 0 "public,trades,gaps,skipped,,,\"not candles (no open, high, low, close, volume)\""
-	assert_line --index 7 "public,trades,misaligned,skipped,,,\"not candles (no open, high, low, close, volume)\""
-	assert_line --index 8 "public,trades,stale,failed,1,X (none in the last 7d),\"each symbol (active, or with rows in the last 7d) has rows in the last 1d\""
+	assert_output "public,trades,prices,ok,0,,\"price above 0, not NaN\"
+public,trades,sizes,ok,0,,\"size above 0, not NaN\"
+public,trades,duplicates,ok,0,,a trade_id at one time only for its symbol
+public,trades,spikes,ok,0,,trade-to-trade price moves within 10 %
+public,trades,future,ok,0,,no trade after now
+public,trades,stale,failed,1,X (none in the last 7d),\"each symbol (active, or with rows in the last 7d) has rows in the last 1d\""
+	# Symbols tsq-load wrote to trades are not asked of quotes or ohlcv.
+	run -0 --separate-stderr tsq-stats --quality --fail-on-quality -F csv --no-header quotes ohlcv
+	refute_output --partial X
+	tsq_psql -c "CREATE TABLE ticks (time timestamptz, symbol text, value float8)" \
+		-c "INSERT INTO ticks VALUES (now(), 'T', 1)"
+	run -0 --separate-stderr tsq-stats --quality -F csv --no-header ticks
+	assert_output "public,ticks,stale,ok,0,,\"each symbol (active, or with rows in the last 7d) has rows in the last 1d\""
 	tsq_psql -c "CREATE TABLE readings (time timestamptz, value float8)"
 	run -64 --separate-stderr tsq-stats --quality readings
 	assert_equal "$stderr" "tsq-stats: error: --quality needs columns time and symbol: public.readings has no symbol"
@@ -885,4 +896,51 @@ tsq-stats: hint: run CREATE EXTENSION pg_stat_statements in this database"
 	run -64 --separate-stderr tsq-stats --queries --limit 0
 	run -64 --separate-stderr tsq-stats --queries ohlcv
 	assert_equal "$stderr" "tsq-stats: error: --queries reports statements, not tables: no TABLE goes with it"
+}
+
+@test "--quality on ticks finds exactly the problems planted in trades and quotes, each kind on its own" {
+	suite_fresh_schema
+	# Clean trades and quotes of two symbols, a minute apart, for an hour.
+	tsq_psql -c "INSERT INTO trades (time, symbol, price, size, trade_id)
+	             SELECT now() - INTERVAL '2 hours' + g * INTERVAL '1 minute', s, 100 + g % 3, 1 + g % 2, g
+	             FROM generate_series(1, 60) g, unnest(ARRAY['A', 'B']) s" \
+		-c "INSERT INTO quotes (time, symbol, bid_price, bid_size, ask_price, ask_size, quote_id)
+	             SELECT now() - INTERVAL '2 hours' + g * INTERVAL '1 minute', s, 100 + g % 3, 1, 100.5 + g % 3, 2, g
+	             FROM generate_series(1, 60) g, unnest(ARRAY['A', 'B']) s"
+	run -0 --separate-stderr tsq-stats --quality --since 1d --fail-on-quality -F csv --no-header trades quotes
+	refute_output --partial failed
+	plant() {
+		tsq_psql -c "$1"
+		run -65 --separate-stderr tsq-stats --quality --since 1d --fail-on-quality -F csv --no-header "$2"
+		assert_equal "$(grep -c ',failed,' <<<"$output")" 1
+		assert_line --regexp "^public,$2,$3,failed,$4"
+		tsq_psql -c "$5"
+	}
+	t=$(tsq_psql -c "SELECT now() - INTERVAL '2 hours' + 30 * INTERVAL '1 minute'")
+	plant "UPDATE trades SET price = 'NaN' WHERE symbol = 'A' AND trade_id = 30" trades prices "1,A .* #30," \
+		"UPDATE trades SET price = 100 WHERE symbol = 'A' AND trade_id = 30"
+	plant "UPDATE trades SET size = 'NaN' WHERE symbol = 'B' AND trade_id = 31" trades sizes "1,B .* #31," \
+		"UPDATE trades SET size = 1 WHERE symbol = 'B' AND trade_id = 31"
+	plant "INSERT INTO trades (time, symbol, price, size, trade_id) VALUES (now() - INTERVAL '10 minutes', 'A', 100, 1, 12)" \
+		trades duplicates "1,A .* #12," "DELETE FROM trades WHERE symbol = 'A' AND time > now() - INTERVAL '11 minutes'"
+	plant "UPDATE trades SET price = 130 WHERE symbol = 'A' AND trade_id = 40" trades spikes "2,A .* #40 \\(\\+[0-9.]+ %\\); A .* #41 \\(-[0-9.]+ %\\)," \
+		"UPDATE trades SET price = 101 WHERE symbol = 'A' AND trade_id = 40"
+	plant "INSERT INTO trades (time, symbol, price, size, trade_id) VALUES (now() + INTERVAL '1 hour', 'B', 100, 1, 500)" \
+		trades future "1,B .* #500," "DELETE FROM trades WHERE trade_id = 500"
+	plant "UPDATE quotes SET bid_price = 101 WHERE symbol = 'B' AND quote_id = 33" quotes crossed \
+		"1,B .* #33 \\(bid 101 > ask 100.5\\)," "UPDATE quotes SET bid_price = 100 WHERE symbol = 'B' AND quote_id = 33"
+	plant "UPDATE quotes SET ask_price = bid_price WHERE symbol = 'A' AND quote_id = 20" quotes locked "1,A .* #20," \
+		"UPDATE quotes SET ask_price = bid_price + 0.5 WHERE symbol = 'A' AND quote_id = 20"
+	plant "UPDATE quotes SET ask_size = -1 WHERE symbol = 'A' AND quote_id = 21" quotes sizes "1,A .* #21," \
+		"UPDATE quotes SET ask_size = 2 WHERE symbol = 'A' AND quote_id = 21"
+	plant "UPDATE quotes SET ask_price = 'NaN' WHERE symbol = 'A' AND quote_id = 50" quotes prices "1,A .* #50," \
+		"UPDATE quotes SET ask_price = bid_price + 0.5 WHERE symbol = 'A' AND quote_id = 50"
+	plant "INSERT INTO quotes (time, symbol, bid_price, bid_size, ask_price, ask_size, quote_id) VALUES (now() + INTERVAL '1 day', 'A', 100, 1, 101, 1, 900)" \
+		quotes future "1,A .* #900," "DELETE FROM quotes WHERE quote_id = 900"
+	# A mid price that jumps: the move to it and the move back.
+	plant "UPDATE quotes SET bid_price = 150, ask_price = 150.5 WHERE symbol = 'B' AND quote_id = 45" quotes spikes \
+		"2,B .* #45 \\(\\+[0-9.]+ %\\); B .* #46 \\(-[0-9.]+ %\\)," "UPDATE quotes SET bid_price = 100, ask_price = 100.5 WHERE symbol = 'B' AND quote_id = 45"
+	run -0 --separate-stderr tsq-stats --quality --since 1d -F prometheus trades quotes
+	assert_line "tsq_quality_problems{database=\"$DBNAME\",schema=\"public\",table=\"quotes\",check=\"crossed\"} 0"
+	assert_line "tsq_quality_problems{database=\"$DBNAME\",schema=\"public\",table=\"trades\",check=\"duplicates\"} 0"
 }

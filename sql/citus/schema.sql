@@ -49,6 +49,14 @@ SELECT create_reference_table('tsq.rollups');
 SELECT create_distributed_table(format('%I.%I', $1::text, '@rollup@')::regclass, 'symbol',
     colocate_with => format('%I.%I', $1::text, 'ohlcv'));
 
+-- step: distributed trade rollup @rollup@ by symbol, next to trades
+-- only: rollups
+-- each-of: trade_rollups
+-- unless: SELECT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = format('%I.%I', $1::text, '@rollup@')::regclass)
+-- params: schema
+SELECT create_distributed_table(format('%I.%I', $1::text, '@rollup@')::regclass, 'symbol',
+    colocate_with => format('%I.%I', $1::text, 'trades'));
+
 -- step: let tsq.rollup_horizon read tsq.rollups where a query runs
 -- only: rollups
 -- unless: SELECT proconfig @> ARRAY['citus.allow_nested_distributed_execution=on'] FROM pg_proc WHERE oid = 'tsq.rollup_horizon(text)'::regprocedure

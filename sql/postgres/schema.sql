@@ -165,18 +165,22 @@ CREATE TABLE tsq.rollups (
 -- step: created function tsq.refresh_rollup
 -- only: rollups
 -- unless: SELECT to_regprocedure('tsq.refresh_rollup(text,text,timestamp with time zone,timestamp with time zone)') IS NOT NULL
+-- version: 4
 -- Recompute the buckets of one rollup that start in [from_time, to_time)
--- from its source (raw 1m candles or the next finer rollup), in one
--- statement pair, so a refresh can be repeated at will.  Returns the number
--- of buckets written.
-CREATE FUNCTION tsq.refresh_rollup(schema_name text, rollup text,
-                                   from_time timestamptz, to_time timestamptz)
+-- from its source (raw 1m candles, raw trades, or the next finer rollup), in
+-- one statement pair, so a refresh can be repeated at will.  Returns the
+-- number of buckets written.  The trade rollups (sql/lists/trade_rollups.sql)
+-- take open and close by (time, trade_id) and sum sizes and notionals
+-- exactly, as numeric.
+CREATE OR REPLACE FUNCTION tsq.refresh_rollup(schema_name text, rollup text,
+                                              from_time timestamptz, to_time timestamptz)
 RETURNS bigint LANGUAGE plpgsql AS $fn$
 DECLARE
     r tsq.rollups;
     lo timestamptz;
     hi timestamptz;
     written bigint;
+    q text;
 BEGIN
     SELECT * INTO STRICT r FROM tsq.rollups
     WHERE rollups.schema_name = refresh_rollup.schema_name AND name = rollup;
@@ -186,24 +190,41 @@ BEGIN
     EXECUTE format('DELETE FROM %I.%I WHERE time >= $1 AND time < $2', r.schema_name, r.name)
         USING lo, hi;
     IF r.source = 'ohlcv' THEN
-        EXECUTE format($q$
+        q := $q$
             INSERT INTO %I.%I (time, symbol, open, high, low, close, volume, trades, candles)
             SELECT tsq.time_bucket($3, time), symbol, tsq.first(open, time), max(high), min(low),
                    tsq.last(close, time), sum(volume), sum(trades), count(*)
-            FROM %I.ohlcv
+            FROM %I.%I
             WHERE timeframe = '1m' AND time >= $1 AND time < $2
-            GROUP BY 1, 2$q$, r.schema_name, r.name, r.schema_name)
-        USING lo, hi, r.bucket;
+            GROUP BY 1, 2$q$;
+    ELSIF r.source = 'trades' THEN
+        q := $q$
+            INSERT INTO %I.%I (time, symbol, open, high, low, close, volume, trades, notional)
+            SELECT tsq.time_bucket($3, time), symbol,
+                   (array_agg(price ORDER BY time, trade_id))[1], max(price), min(price),
+                   (array_agg(price ORDER BY time DESC, trade_id DESC))[1],
+                   sum(size::numeric), count(*), sum(price::numeric * size::numeric)
+            FROM %I.%I
+            WHERE time >= $1 AND time < $2
+            GROUP BY 1, 2$q$;
+    ELSIF r.source LIKE 'trades\_%' THEN
+        q := $q$
+            INSERT INTO %I.%I (time, symbol, open, high, low, close, volume, trades, notional)
+            SELECT tsq.time_bucket($3, time), symbol, tsq.first(open, time), max(high), min(low),
+                   tsq.last(close, time), sum(volume), sum(trades), sum(notional)
+            FROM %I.%I
+            WHERE time >= $1 AND time < $2
+            GROUP BY 1, 2$q$;
     ELSE
-        EXECUTE format($q$
+        q := $q$
             INSERT INTO %I.%I (time, symbol, open, high, low, close, volume, trades, candles)
             SELECT tsq.time_bucket($3, time), symbol, tsq.first(open, time), max(high), min(low),
                    tsq.last(close, time), sum(volume), sum(trades), sum(candles)
             FROM %I.%I
             WHERE time >= $1 AND time < $2
-            GROUP BY 1, 2$q$, r.schema_name, r.name, r.schema_name, r.source)
-        USING lo, hi, r.bucket;
+            GROUP BY 1, 2$q$;
     END IF;
+    EXECUTE format(q, r.schema_name, r.name, r.schema_name, r.source) USING lo, hi, r.bucket;
     GET DIAGNOSTICS written = ROW_COUNT;
     UPDATE tsq.rollups SET refreshed_to = greatest(refreshed_to, hi)
     WHERE rollups.schema_name = r.schema_name AND name = r.name;
@@ -232,6 +253,34 @@ CREATE TABLE @rollup@ (
 -- step: registered rollup @rollup@
 -- only: rollups
 -- each-of: rollups
+-- unless: SELECT EXISTS (SELECT 1 FROM tsq.rollups WHERE schema_name = $1 AND name = '@rollup@')
+-- params: schema
+INSERT INTO tsq.rollups (schema_name, name, source, bucket)
+VALUES ($1, '@rollup@', '@source@', INTERVAL '@bucket@');
+
+-- step: created trade rollup table @rollup@
+-- only: rollups
+-- each-of: trade_rollups
+-- unless: SELECT tsq.has_relation($1, '@rollup@')
+-- params: schema
+-- Candles built from the trades (sql/lists/trade_rollups.sql): volume and
+-- notional (the sum of price times size) exact, the number of trades.
+CREATE TABLE @rollup@ (
+    time      timestamptz NOT NULL,
+    symbol    text NOT NULL,
+    open      @price@ NOT NULL,
+    high      @price@ NOT NULL,
+    low       @price@ NOT NULL,
+    close     @price@ NOT NULL,
+    volume    numeric NOT NULL,
+    trades    bigint NOT NULL,
+    notional  numeric NOT NULL,
+    PRIMARY KEY (symbol, time)
+);
+
+-- step: registered trade rollup @rollup@
+-- only: rollups
+-- each-of: trade_rollups
 -- unless: SELECT EXISTS (SELECT 1 FROM tsq.rollups WHERE schema_name = $1 AND name = '@rollup@')
 -- params: schema
 INSERT INTO tsq.rollups (schema_name, name, source, bucket)

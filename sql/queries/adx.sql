@@ -5,7 +5,7 @@
 -- param: warmup int = null
 -- param: timeframe text = 1m
 -- param: interval interval = null
--- param: source text = auto (auto|raw)
+-- param: source text = auto (auto|raw|trades|raw-trades|quotes)
 -- param: from timestamptz = -24h
 -- param: to timestamptz = now
 WITH need AS (SELECT coalesce(:warmup, CASE WHEN :period > 1 THEN 2 * (:period + ceil(ln(1e-12) / ln((:period - 1)::float8 / :period))::int) ELSE 2 * :period END) AS rows, NULL::timestamptz AS since),

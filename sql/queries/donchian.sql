@@ -4,7 +4,7 @@
 -- param: period int = 20
 -- param: timeframe text = 1m
 -- param: interval interval = null
--- param: source text = auto (auto|raw)
+-- param: source text = auto (auto|raw|trades|raw-trades|quotes)
 -- param: from timestamptz = -24h
 -- param: to timestamptz = now
 WITH need AS (SELECT greatest(:period - 1, 0) AS rows, NULL::timestamptz AS since),

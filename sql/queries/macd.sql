@@ -7,7 +7,7 @@
 -- param: warmup int = null
 -- param: timeframe text = 1m
 -- param: interval interval = null
--- param: source text = auto (auto|raw)
+-- param: source text = auto (auto|raw|trades|raw-trades|quotes)
 -- param: from timestamptz = -24h
 -- param: to timestamptz = now
 WITH need AS (SELECT coalesce(:warmup, greatest(:fast, :slow) + :signal - 2 + ceil(ln(1e-12) / ln((greatest(:fast, :slow, :signal) - 1)::float8 / (greatest(:fast, :slow, :signal) + 1)))::int) AS rows, NULL::timestamptz AS since),

@@ -6,7 +6,7 @@
 -- param: smooth_d int = 3
 -- param: timeframe text = 1m
 -- param: interval interval = null
--- param: source text = auto (auto|raw)
+-- param: source text = auto (auto|raw|trades|raw-trades|quotes)
 -- param: from timestamptz = -24h
 -- param: to timestamptz = now
 WITH need AS (SELECT greatest(:period + :smooth_k + :smooth_d - 3, 0) AS rows, NULL::timestamptz AS since),

@@ -7,7 +7,7 @@
 -- param: warmup int = null
 -- param: timeframe text = 1m
 -- param: interval interval = null
--- param: source text = auto (auto|raw)
+-- param: source text = auto (auto|raw|trades|raw-trades|quotes)
 -- param: from timestamptz = -24h
 -- param: to timestamptz = now
 WITH need AS (SELECT coalesce(:warmup, :k_period + :d_period - 2 + CASE WHEN :period > 1 THEN :period + ceil(ln(1e-12) / ln((:period - 1)::float8 / :period))::int ELSE :period END) AS rows, NULL::timestamptz AS since),

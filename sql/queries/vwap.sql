@@ -4,7 +4,7 @@
 -- param: anchor interval = 1d
 -- param: timeframe text = 1m
 -- param: interval interval = null
--- param: source text = auto (auto|raw)
+-- param: source text = auto (auto|raw|trades|raw-trades|quotes)
 -- param: from timestamptz = -24h
 -- param: to timestamptz = now
 WITH need AS (SELECT 0 AS rows, time_bucket(:anchor, :from) AS since),

@@ -39,6 +39,7 @@ SELECT tsq.to_hypertable($1, '@table@', $2::interval);
 
 -- step: dropped rollup table @rollup@ (a continuous aggregate takes its place)
 -- each-of: rollups
+-- each-of: trade_rollups
 -- unless: SELECT NOT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = '@rollup@' AND c.relkind = 'r')
 -- params: schema
 DROP TABLE @rollup@;

@@ -4,7 +4,8 @@
 -- (Once: a schema recorded for timescaledb takes no --migrate; a migration
 -- stopped half-way runs again whole, each step as it finds things.)
 
--- step: materialized @rollup@ over every candle
+-- step: materialized @rollup@ over every candle or trade
 -- only: rollups
 -- each-of: rollups
+-- each-of: trade_rollups
 CALL refresh_continuous_aggregate('@rollup@', NULL, NULL);

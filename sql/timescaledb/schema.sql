@@ -49,6 +49,28 @@ WHERE @rows@
 GROUP BY 1, 2
 WITH NO DATA;
 
+-- The trade rollups (sql/lists/trade_rollups.sql): candles of the trades,
+-- open and close by (time, trade_id), volume and notional exact (numeric).
+-- step: created continuous aggregate @rollup@
+-- only: rollups
+-- each-of: trade_rollups
+-- unless: SELECT EXISTS (SELECT 1 FROM timescaledb_information.continuous_aggregates WHERE view_schema = $1 AND view_name = '@rollup@')
+-- params: schema
+CREATE MATERIALIZED VIEW @rollup@
+WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS
+SELECT time_bucket(INTERVAL '@bucket@', time) AS time,
+       symbol,
+       @open@ AS open,
+       @high@ AS high,
+       @low@ AS low,
+       @close@ AS close,
+       @volume@ AS volume,
+       @trades@ AS trades,
+       @notional@ AS notional
+FROM @source@
+GROUP BY 1, 2
+WITH NO DATA;
+
 -- No policy job is added here: the stored policy (policies.sql) is applied
 -- by tsq-compress --run, from cron, on every backend; tsq-compress --native
 -- hands it to TimescaleDB's own jobs instead (see tsq-compress(1)).

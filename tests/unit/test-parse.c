@@ -73,5 +73,24 @@ main(void)
 	is_int(tsq_parse_duration("1.999999999999w", &v, &pos), TSQ_PARSE_OK,
 	    "twelve fraction digits of a week");
 
+	/* Calendar months, whole, for interval parameters. */
+	static const struct {
+		const char *in;
+		int64_t months;
+	} month_cases[] = {
+		{"1 month", 1}, {"3 months", 3}, {"3mo", 3}, {" 2 Months ", 2}, {"1y", 12},
+		{"2 years", 24}, {"1 mon", 1}, {"10000 years", 120000},
+	};
+	for (size_t i = 0; i < sizeof month_cases / sizeof month_cases[0]; i++) {
+		v = -1;
+		ok(tsq_parse_months(month_cases[i].in, &v, &pos) == TSQ_PARSE_OK &&
+		    v == month_cases[i].months, "months \"%s\" is %" PRId64, month_cases[i].in,
+		    month_cases[i].months);
+	}
+	static const char *const not_months[] = { "month", "1 month 2 days", "1.5 months", "1m",
+	    "-1 month", "1 monthly", "10001 years", "" };
+	for (size_t i = 0; i < sizeof not_months / sizeof not_months[0]; i++)
+		ok(tsq_parse_months(not_months[i], &v, &pos) != TSQ_PARSE_OK, "months refuse \"%s\"",
+		    not_months[i]);
 	return done_testing();
 }

@@ -1,0 +1,17 @@
+-- The trade rollup ladder, finest first: 1-minute candles built from the
+-- trades (trades_1m), then coarser ones from each other, as the OHLCV ladder
+-- (rollups.sql) is.  A rollup row holds a bucket's open, high, low and close
+-- price, its volume (the sum of sizes) and notional (the sum of price times
+-- size), both exact (numeric, whatever the price type: the sizes as written,
+-- to 15 significant digits for double precision), and its number of trades.
+-- Open and close are the first and last trade by (time, trade_id).
+--
+-- The tokens are what TimescaleDB's continuous aggregate of each rung
+-- computes (sql/timescaledb/schema.sql); plain PostgreSQL and Citus compute
+-- the same in tsq.refresh_rollup.  Ordered array_agg, not first() with a
+-- (time, trade_id) key: TimescaleDB aggregates chunk by chunk and then
+-- combines, and first()'s state with a row key cannot be passed between
+-- the two ("input of anonymous composite types is not implemented").
+-- each: rollup=trades_1m; source=trades; bucket=1 minute; seconds=60; open=(array_agg(price ORDER BY time, trade_id))[1]; high=max(price); low=min(price); close=(array_agg(price ORDER BY time DESC, trade_id DESC))[1]; volume=sum(size::numeric); trades=count(*); notional=sum(price::numeric * size::numeric)
+-- each: rollup=trades_1h; source=trades_1m; bucket=1 hour; seconds=3600; open=first(open, time); high=max(high); low=min(low); close=last(close, time); volume=sum(volume); trades=sum(trades)::bigint; notional=sum(notional)
+-- each: rollup=trades_1d; source=trades_1h; bucket=1 day; seconds=86400; open=first(open, time); high=max(high); low=min(low); close=last(close, time); volume=sum(volume); trades=sum(trades)::bigint; notional=sum(notional)
