@@ -100,14 +100,12 @@ ordinal_next(struct tsq_ordinals *o, uint64_t hash, int64_t time)
 	return ++e->count;
 }
 
+/* Whether NAME is in LIST, exactly: "T" and "t" are two names (--skip-columns). */
 static bool
 listed(char **list, int n, const char *name)
 {
 	for (int i = 0; i < n; i++)
 		if (strcmp(list[i], name) == 0)
-			return true;
-	for (int i = 0; i < n; i++)
-		if (strcasecmp(list[i], name) == 0)
 			return true;
 	return false;
 }

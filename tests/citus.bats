@@ -55,11 +55,15 @@ ohlcv_5m|distributed|symbol|4
 quotes|distributed|symbol|4
 symbols|reference|<none>|1
 trades|distributed|symbol|4
+trades_1d|distributed|symbol|4
+trades_1h|distributed|symbol|4
+trades_1m|distributed|symbol|4
 tsq.rollups|reference|<none>|1"
 	# One colocation group for all the distributed tables and their partitions:
-	# the three tables, their nine days (yesterday to 7 days ahead), the five rollups.
+	# the three tables, their nine days (yesterday to 7 days ahead), the five
+	# rollups of candles and the three of trades.
 	run -0 tsq_psql -c "SELECT count(DISTINCT colocation_id), count(*) FROM citus_tables WHERE citus_table_type = 'distributed'"
-	assert_output "1|35"
+	assert_output "1|38"
 	# The shards are spread over both workers.
 	run -0 tsq_psql -c "SELECT nodeport, count(*) FROM citus_shards WHERE table_name = 'ohlcv'::regclass GROUP BY 1 ORDER BY 1"
 	assert_output "5433|2

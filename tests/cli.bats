@@ -445,7 +445,7 @@ check_choices() {
 		COMP_WORDS=(tsq-load --dedupe ""); COMP_CWORD=2; _tsq_complete; echo "${COMPREPLY[*]}"' _ "$TSQ_ROOT"
 	assert_success
 	assert_output "bars
-symbol= interval= from= to= source= source=auto source=raw source=trades timeframe=
+symbol= interval= from= to= source= source=auto source=raw source=trades source=raw-trades source=quotes timeframe=
 rsi
 last first error"
 }

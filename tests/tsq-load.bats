@@ -633,6 +633,23 @@ EOF
 	assert_output "2024-01-02 14:30:00.1+00|BNBBTC|0.001|100|12345
 2024-01-02 14:30:00.2+00|BNBBTC|0.002|5|12346"
 
+	# Alpaca's stream: "T" is the message type, "t" the time, "S" the symbol,
+	# "s" the size; --skip-columns T leaves "t" alone, as --map does.
+	tsq_psql -c "TRUNCATE trades"
+	cat >a.jsonl <<'EOF'
+{"T":"t","S":"AAPL","i":96921,"x":"D","p":126.55,"s":1,"t":"2021-02-22T15:51:44.208Z","c":["@","I"],"z":"C"}
+{"T":"t","S":"AAPL","i":96922,"x":"D","p":126.56,"s":20,"t":"2021-02-22T15:51:44.308Z","c":["@"],"z":"C"}
+EOF
+	run -0 --separate-stderr tsq-load --map t=time,S=symbol,i=trade_id,x=exchange,p=price,s=size,c=conditions \
+		--skip-columns T,z trades a.jsonl
+	run -0 tsq_psql -c "SET TimeZone = 'UTC'; SELECT time, symbol, price, size, trade_id, exchange, conditions FROM trades ORDER BY trade_id"
+	assert_output "2021-02-22 15:51:44.208+00|AAPL|126.55|1|96921|D|{@,I}
+2021-02-22 15:51:44.308+00|AAPL|126.56|20|96922|D|{@}"
+	# Z is not z: each record is refused for a key the table does not have.
+	run -65 --separate-stderr tsq-load --map t=time,S=symbol,i=trade_id,x=exchange,p=price,s=size,c=conditions \
+		--skip-columns T,Z trades a.jsonl
+	assert_equal "$(jq -r .column a.jsonl.rejects.jsonl | sort -u)" z
+
 	# No trade id at all: distinct trades in the same microsecond are all kept,
 	# numbered -1, -2 ... per symbol and time, and a reload changes nothing.
 	tsq_psql -c "TRUNCATE trades"

@@ -354,7 +354,7 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 	load_sample
 	run --separate-stderr tsq-query -F csv --no-header volatility symbol=BTC-USD period=20 $DAY
 	assert_success
-	assert_equal "${#lines[@]}" 370
+	assert_equal "${#lines[@]}" 360
 	# The first value needs 20 returns: row 21.
 	assert_equal "$(echo "$output" | sed -n 20p | cut -d, -f5)" ""
 	expected=$(tsq_psql -c "SELECT round(stddev_samp(r)::numeric, 12) FROM (SELECT ln(close / lag(close) OVER (ORDER BY time)) AS r FROM ohlcv WHERE symbol = 'BTC-USD' ORDER BY time LIMIT 21) x")
@@ -368,7 +368,7 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 	assert_equal "$(echo "$output" | cut -d, -f5 | awk '{ printf "%.12f", $1 }')" "$expected"
 	run --separate-stderr tsq-query -F csv --no-header correlation symbols=BTC-USD,ETH-USD period=30 $DAY
 	assert_success
-	assert_equal "${#lines[@]}" 370
+	assert_equal "${#lines[@]}" 360
 	assert_equal "$(echo "$output" | cut -d, -f4 | grep -c .)" 330
 	assert_equal "$(echo "$output" | awk -F, '$4 != "" && ($4 < -1 || $4 > 1)' | wc -l)" 0
 	assert_line --index 359 --regexp '^2026-11-20 05:59:00\+00,BTC-USD,ETH-USD,'

@@ -5,7 +5,9 @@
 --   prices      a price of zero, below zero, or NaN
 --   sizes       a size of zero, below zero, or NaN
 --   duplicates  a trade_id the symbol has at another time as well: a feed's
---               id names one trade (counted once per extra time)
+--               id names one trade (counted once per extra time).  Negative
+--               ids are tsq-load's numbering of trades that came without
+--               one (-1, -2 ... within each time), not checked.
 --   spikes      a price more than $2 % away from the symbol's trade before
 --   future      a trade after the server's clock
 WITH a AS (
@@ -19,7 +21,7 @@ WITH a AS (
     SELECT concat_ws(' ', symbol, time::text, '#' || trade_id::text) AS key, *,
            (price <= 0 OR price = 'NaN') AS bad_price,
            (size <= 0 OR size = 'NaN') AS bad_size,
-           same_id > 1 AND id_rank > 1 AS duplicate,
+           same_id > 1 AND id_rank > 1 AND trade_id >= 0 AS duplicate,
            CASE WHEN prev_price > 0 AND prev_price <> 'NaN' AND price <> 'NaN'
                 THEN abs(price / prev_price - 1) * 100 > $2::float8 END AS spike,
            time > now() AS future

@@ -15,9 +15,10 @@
 #   BENCH_RUNS       rounds per comparison (default 5)
 #   BENCH_BACKENDS   default: "postgres timescaledb citus" (those installed)
 #   BENCH_DIR        where to put the data (default: a temporary directory)
-#   BENCH_SECTIONS   default: "load query bars stats compress memory indicators live"
+#   BENCH_SECTIONS   default: "load query bars trades stats compress memory indicators live"
 #                    (compress: TimescaleDB only)
 #   BENCH_INDICATORS the indicators section's queries (default: all of them)
+#   BENCH_TRADES     trades of the trades section (default 10000000)
 set -euo pipefail
 : "${TSQ_BUILD:?TSQ_BUILD must name the build directory}"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -114,6 +115,55 @@ bars_section() {
 	[ "$(norm "$DATA/bars.rollup")" = "$(norm "$DATA/bars.raw")" ] || same="DIFFERENT bars"
 	bench_table bars "bars from the 1-minute candles" "bars: 1-hour bars of one symbol over 30 days ($(($(wc -l <"$DATA/bars.rollup") - 1)) bars, $same), query time, $(bench_server)"
 	bench_target bars "bars from the rollup" ">=" 20
+}
+
+# Candles from trades: BENCH_TRADES (default 10 million) trades of one
+# symbol over 30 days, made by the server.  One symbol's 1-minute bars over
+# the 30 days from the trade rollup (trades_1m) against the raw trades, by
+# the query's own time; then a day of trades more, loaded by tsq-load, and
+# what tsq-compress --run takes to refresh the three trade rollups over it
+# (compression and drops off, so that the refresh is all it does).
+trades_section() {
+	local n=${BENCH_TRADES:-10000000} r from to day
+	from=$(tsq_psql -c "SELECT to_char(date_trunc('day', now()) - interval '40 days', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")
+	to=$(tsq_psql -c "SELECT to_char(timestamptz '$from' + interval '30 days', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")
+	tsq_psql -c "SELECT tsq.create_partitions('public', 'trades', '$from', timestamptz '$to' + interval '2 days')" \
+		>/dev/null 2>&1 || true
+	tsq_psql -c "DELETE FROM trades WHERE symbol = 'TRD'" >/dev/null
+	tsq_psql -c "INSERT INTO trades (time, symbol, price, size, trade_id)
+	             SELECT timestamptz '$from' + g * (interval '30 days' / $n), 'TRD',
+	                    100 + 5 * sin(g / 50000.0) + (g % 13) / 100.0, 1 + g % 7, g
+	             FROM generate_series(0, $n - 1) g" >/dev/null
+	tsq_psql -c "ANALYZE trades" >/dev/null
+	tsq-compress -q --set-policy=trades compress_after=off,drop_after=off
+	if [ "$TSQ_TEST_KIND" = timescaledb ]; then
+		for r in trades_1m trades_1h trades_1d; do
+			tsq_psql -c "CALL refresh_continuous_aggregate('$r', NULL, NULL)"
+		done
+	else
+		for r in trades_1m trades_1h trades_1d; do
+			tsq_psql -c "SELECT tsq.refresh_rollup('public', '$r', NULL, NULL)" >/dev/null
+		done
+	fi
+	tsq_psql -c "ANALYZE" >/dev/null
+	for r in $(seq 1 "$RUNS"); do
+		bench_timed trades "bars from trades_1m" tsq-query --timing -F csv bars symbol=TRD interval=1m from="$from" to="$to" source=trades
+		cp "$DATA/out" "$DATA/tbars.rollup"
+		bench_timed trades "bars from the raw trades" tsq-query --timing -F csv bars symbol=TRD interval=1m from="$from" to="$to" source=raw-trades
+		cp "$DATA/out" "$DATA/tbars.raw"
+	done
+	local same="the same bars"
+	cmp -s "$DATA/tbars.rollup" "$DATA/tbars.raw" || same="DIFFERENT bars"
+	bench_table trades "bars from the raw trades" "trades: 1-minute bars of one symbol over 30 days from $n trades ($(($(wc -l <"$DATA/tbars.rollup") - 1)) bars, $same), query time, $(bench_server)"
+	bench_target trades "bars from trades_1m" ">=" 20
+	# A day of trades more, as a feed's backfill, then the refresh.
+	day=$((n / 30))
+	tsq_psql -c "COPY (SELECT timestamptz '$to' + g * (interval '1 day' / $day), 'TRD', 100 + (g % 13) / 100.0, 1 + g % 7, $n + g
+	                   FROM generate_series(0, $day - 1) g) TO STDOUT WITH (FORMAT csv)" >"$DATA/trades-day.csv"
+	tsq-load -q --no-header --columns time,symbol,price,size,trade_id trades "$DATA/trades-day.csv"
+	bench_run refresh "tsq-compress --run: trade rollups over the day" "$day" tsq-compress --run trades
+	echo "  refresh of trades_1m, _1h and _1d after a day of $day trades: $(tail -n 1 "$DATA/runs" | cut -d'|' -f5) s"
+	tsq_psql -c "DELETE FROM trades WHERE symbol = 'TRD'" >/dev/null
 }
 
 # What is in the table: tsq-stats' overview (catalog, statistics, an index
@@ -321,7 +371,7 @@ for backend in ${BENCH_BACKENDS:-postgres timescaledb citus}; do
 		>/dev/null 2>&1 || true
 	bench_pgloader_file "$DATA"
 	echo "== $backend ($(bench_server))"
-	sections=${BENCH_SECTIONS:-load query bars stats compress memory indicators live}
+	sections=${BENCH_SECTIONS:-load query bars trades stats compress memory indicators live}
 	[ "$backend" != citus ] || sections=${BENCH_SECTIONS:-load query live}
 	for section in $sections; do
 		[ "$section" != compress ] || [ "$TSQ_TEST_KIND" = timescaledb ] || continue
