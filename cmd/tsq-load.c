@@ -34,6 +34,7 @@ enum {
 	OPT_SET,
 	OPT_SKIP_COLUMNS,
 	OPT_IGNORE_EXTRA,
+	OPT_SKIP_EMPTY_ROWS,
 	OPT_TIME_FORMAT,
 	OPT_ON_CONFLICT,
 	OPT_DEDUPE,
@@ -70,6 +71,9 @@ static const struct tsq_optdef option_defs[] = {
 	{ "skip-columns", OPT_SKIP_COLUMNS, 0, "A,...", "ignore these input columns", NULL },
 	{ "ignore-extra", OPT_IGNORE_EXTRA, 0, NULL,
 	    "ignore input columns the table does not have", NULL },
+	{ "skip-empty-rows", OPT_SKIP_EMPTY_ROWS, 0, NULL,
+	    "skip rows with no value but their key (empty, null\n"
+	    "or NaN: vendors' filler rows), counted as skipped", NULL },
 	{ "time-format", OPT_TIME_FORMAT, 0, "FMT",
 	    "pattern of time values (%Y-%m-%d %H:%M:%S ...)", NULL },
 	{ "tz", TSQ_OPT_TZ, 0, "ZONE",
@@ -208,6 +212,9 @@ input_option(struct options *o, int c)
 		break;
 	case OPT_IGNORE_EXTRA:
 		o->in.map.ignore_extra = true;
+		break;
+	case OPT_SKIP_EMPTY_ROWS:
+		o->in.map.skip_empty = true;
 		break;
 	case OPT_TIME_FORMAT: {
 		struct tsq_buf err = TSQ_BUF_INIT;
@@ -369,9 +376,12 @@ print_summary(const struct options *o, const struct tsq_ingest *L, double secs)
 	double rate = secs > 0 ? (double)L->t.read / secs : 0;
 	const struct tsq_ingest_totals *t = &L->t;
 
-	char pending[48] = "";
+	char pending[96] = "";
+	if (t->skipped || o->in.map.skip_empty)
+		snprintf(pending, sizeof pending, ", skipped %llu", (unsigned long long)t->skipped);
 	if (t->pending)
-		snprintf(pending, sizeof pending, ", pending %llu", (unsigned long long)t->pending);
+		snprintf(pending + strlen(pending), sizeof pending - strlen(pending), ", pending %llu",
+		    (unsigned long long)t->pending);
 	tsq_info("%s%s: read %llu, inserted %llu, updated %llu, unchanged %llu, duplicates %llu, "
 	    "rejected %llu%s; %llu batch%s in %.2f s (%.0f rows/s)",
 	    o->in.dry_run ? "dry run, nothing written: " : "", L->table.quoted ? L->table.quoted :
@@ -386,6 +396,10 @@ print_summary(const struct options *o, const struct tsq_ingest *L, double secs)
 	if (t->rejected && L->rejects && tsq_rejects_written(L->rejects))
 		tsq_warning("%llu row%s rejected: see \"%s\"", (unsigned long long)t->rejected,
 		    t->rejected == 1 ? "" : "s", tsq_rejects_path(L->rejects));
+	if (t->empty)
+		tsq_hint("%llu row%s had no value but the key (all empty, null or NaN: a vendor's "
+		    "filler rows?): --skip-empty-rows leaves such rows out", (unsigned long long)t->empty,
+		    t->empty == 1 ? "" : "s");
 }
 
 /* The counts as JSON in --stats FILE.  False when it could not be written (reported). */
@@ -395,11 +409,11 @@ write_stats(const struct options *o, const struct tsq_ingest *L, double secs)
 	const struct tsq_ingest_totals *t = &L->t;
 	struct tsq_buf err = TSQ_BUF_INIT;
 	double rate = secs > 0 ? (double)t->read / secs : 0;
-	json_t *j = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:f}",
+	json_t *j = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:f}",
 	    "read", (json_int_t)t->read, "inserted", (json_int_t)t->inserted,
 	    "updated", (json_int_t)t->updated, "unchanged", (json_int_t)t->unchanged,
 	    "duplicates", (json_int_t)t->duplicates, "rejected", (json_int_t)t->rejected,
-	    "pending", (json_int_t)t->pending,
+	    "skipped", (json_int_t)t->skipped, "pending", (json_int_t)t->pending,
 	    "batches", (json_int_t)t->batches, "seconds", secs, "rows_per_second", rate);
 
 	json_object_set_new(j, "stopped", L->stop.len ? json_string(L->stop.data) :

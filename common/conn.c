@@ -414,14 +414,48 @@ tsq_conn_exit(enum tsq_conn_status st)
 	return TSQ_EXIT_CONNECT;
 }
 
+/*
+ * Where no database was named (no -d, -h, -p, -U, TSQ_DB or PG* target)
+ * and none answered: the way to one, for a hint.  NULL otherwise.
+ */
+static const char *
+no_database_hint(const struct tsq_conn_opts *o)
+{
+	const char *env = getenv("TSQ_DB");
+	struct tsq_local local;
+	const char *hint;
+
+	if (connection_given(o) || (env && *env) || !tsq_local_paths(&local, NULL))
+		return NULL;
+	if (tsq_local_exists(&local) && !tsq_local_running(&local))
+		hint = "the local database (tsq-init --local) is stopped: \"tsq-init --local\" starts it";
+	else if (tsq_local_exists(&local))
+		hint = NULL;
+	else
+		hint = "no database was named and no server answered: \"tsq-init --local\" makes a "
+		    "private one that every tool then uses, or name one with -d CONNINFO or TSQ_DB";
+	tsq_local_free(&local);
+	return hint;
+}
+
+int
+tsq_conn_report(const struct tsq_conn_opts *opts, enum tsq_conn_status st, const char *msg)
+{
+	const char *hint = st == TSQ_CONN_FAILED ? no_database_hint(opts) : NULL;
+
+	tsq_error("%s", msg);
+	if (hint)
+		tsq_hint("%s", hint);
+	return tsq_conn_exit(st);
+}
+
 int
 tsq_connect(const struct tsq_conn_opts *opts, PGconn **conn)
 {
 	struct tsq_buf err = TSQ_BUF_INIT;
 	enum tsq_conn_status st = tsq_conn_open(opts, conn, &err);
+	int rc = st == TSQ_CONN_OK ? TSQ_EXIT_OK : tsq_conn_report(opts, st, err.data);
 
-	if (st != TSQ_CONN_OK)
-		tsq_error("%s", err.data);
 	tsq_buf_free(&err);
-	return tsq_conn_exit(st);
+	return rc;
 }

@@ -51,6 +51,13 @@ enum tsq_conn_status tsq_conn_open(const struct tsq_conn_opts *opts, PGconn **co
 int tsq_conn_exit(enum tsq_conn_status st);
 
 /*
+ * Report a failed connection (MSG from tsq_conn_open) on standard error,
+ * with a hint where no database was named and none answered (tsq-init
+ * --local makes or starts one); its exit status.
+ */
+int tsq_conn_report(const struct tsq_conn_opts *opts, enum tsq_conn_status st, const char *msg);
+
+/*
  * tsq_conn_open() for a tool: a failure is reported on standard error.
  * Returns the exit status of the outcome (0: connected).
  */

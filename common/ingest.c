@@ -217,6 +217,36 @@ round_discarded(void *arg, const struct tsq_round_done *d)
 	L->t.duplicates += d->duplicates;
 }
 
+/*
+ * Hints for a header that cannot be mapped: one that reads as data (half
+ * its names or more numbers or times: the file has no header), or a CSV
+ * header with tabs in its names (the file is TSV).
+ */
+static void
+header_hints(struct tsq_ingest *L, const struct tsq_record *header)
+{
+	size_t data = 0;
+	bool tabs = false;
+
+	for (size_t i = 0; i < header->nfields; i++) {
+		const char *v = header->fields[i].val;
+		struct tsq_time t;
+		size_t pos;
+		char *end = NULL;
+		if (v == NULL || *v == '\0')
+			continue;
+		tabs |= strchr(v, '\t') != NULL;
+		(void)strtod(v, &end);
+		if ((end && end != v && *end == '\0') || tsq_parse_time(v, 0, &t, &pos) == TSQ_PARSE_OK)
+			data++;
+	}
+	if (tabs && tsq_reader_format(L->reader) == TSQ_FORMAT_CSV)
+		tsq_hint("the header has tabs in it: is the input TSV (--format tsv)?");
+	else if (data >= 2 && data * 2 >= header->nfields)
+		tsq_hint("the first line looks like data, not names: --no-header, with --columns "
+		    "naming the columns if they are not the table's, in its order");
+}
+
 /* ---- the write path ---- */
 
 static bool
@@ -253,7 +283,7 @@ map_input(struct tsq_ingest *L, const struct tsq_record *header)
 {
 	const struct tsq_ingest_opts *o = L->o;
 	struct tsq_buf err = TSQ_BUF_INIT;
-	char **names;
+	char **names, **unnamed = NULL;
 	int n = 0;
 	bool ok = true;
 
@@ -269,14 +299,17 @@ map_input(struct tsq_ingest *L, const struct tsq_record *header)
 				names[n++] = L->table.cols[i].name;
 	} else {
 		names = xcalloc(header->nfields + 1, sizeof *names);
+		unnamed = xcalloc(header->nfields + 1, sizeof *unnamed);
 		for (size_t i = 0; i < header->nfields; i++) {
 			const char *v = header->fields[i].val;
+			/* A column without a name (pandas' index): "column" and its
+			 * position from 0, as DuckDB names it. */
 			if (v == NULL || *v == '\0') {
-				tsq_data_error(L->display, header->line, "header column %zu has no name",
-				    i + 1);
-				ok = false;
+				char name[32];
+				snprintf(name, sizeof name, "column%zu", i);
+				v = unnamed[i] = xstrdup(name);
 			}
-			names[n++] = (char *)(v ? v : "");
+			names[n++] = (char *)v;
 		}
 		if (header->error) {
 			tsq_data_error(L->display, header->line, "bad header: %s", header->error);
@@ -294,10 +327,19 @@ map_input(struct tsq_ingest *L, const struct tsq_record *header)
 			tsq_error("%s", line);
 		if (strstr(err.data, "needs a value"))
 			tsq_hint("add it to the input, or give it with --set COLUMN=VALUE");
+		if (names != o->columns && !L->keyed && !o->no_header)
+			header_hints(L, header);
+		for (size_t i = 0; unnamed && i < header->nfields; i++)
+			if (unnamed[i] && strstr(err.data, unnamed[i]))
+				tsq_hint("header column %zu has no name, so it is \"%s\" (an index column?): "
+				    "--skip-columns %s drops it", i + 1, unnamed[i], unnamed[i]);
 		ok = false;
 	}
 	if (names != o->columns)
 		free(names);
+	for (size_t i = 0; unnamed && i < header->nfields; i++)
+		free(unnamed[i]);
+	free(unnamed);
 	tsq_buf_free(&err);
 	/* JSON lines: the first record brings the columns, and the plan. */
 	return ok && (L->map.nfields == 0 || plan_load(L));
@@ -350,6 +392,12 @@ take_record(struct tsq_ingest *L, const struct tsq_record *rec)
 			return false;
 		}
 	}
+	if (st == TSQ_MAP_SKIP) {
+		L->t.skipped++;
+		L->t.read++;
+		return true;
+	}
+	L->t.empty += L->row.empty;
 	if (st == TSQ_MAP_REJECT)
 		return reject_record(L, rec, L->row.column, L->row.error);
 	/* Resumed: this row's worker committed it already (see resume_input). */
@@ -880,8 +928,7 @@ open_load(struct tsq_ingest *L, const struct tsq_conn_opts *conn)
 
 	enum tsq_conn_status st = tsq_pool_open(&L->pool, conn, &po, &err);
 	if (st != TSQ_CONN_OK) {
-		tsq_error("%s", err.data);
-		rc = tsq_conn_exit(st);
+		rc = tsq_conn_report(conn, st, err.data);
 		goto out;
 	}
 	PGresult *res = tsq_backend_detect(tsq_pool_conn(&L->pool), &L->backend);

@@ -77,6 +77,8 @@ struct tsq_ingest_opts {
 struct tsq_ingest_totals {
 	uint64_t read, inserted, updated, unchanged, duplicates, rejected, batches, fast, retries;
 	uint64_t pending;		/* read, never written: in the pending file */
+	uint64_t skipped;		/* --skip-empty-rows: rows with no value but their key */
+	uint64_t empty;			/* without it: such rows loaded or rejected */
 };
 
 struct tsq_ingest {

@@ -652,6 +652,45 @@ value_of(struct tsq_mapper *m, int f, bool keyed, const struct tsq_record *rec, 
 	return m->joined.data;
 }
 
+/* Whether table column C is one of T's key columns. */
+static bool
+key_column_of(const struct tsq_table *t, int c)
+{
+	for (int k = 0; k < t->nkey; k++)
+		if (t->key[k] == c)
+			return true;
+	return false;
+}
+
+/*
+ * Whether the record has no value but its key: every input field of a
+ * column outside the key and the time column is NULL, --null, empty or NaN
+ * (and there is one).
+ */
+static bool
+empty_row(struct tsq_mapper *m, const struct tsq_record *rec, bool keyed)
+{
+	const char *null = m->o->null_string;
+	int values = 0;
+
+	for (int f = 0; f < m->ninput; f++) {
+		if (f == m->time_field || key_column_of(m->table, m->field_col[f]))
+			continue;
+		values++;
+		size_t len = 0;
+		bool json;
+		const char *v = value_of(m, f, keyed, rec, &len, &json);
+		if (v == NULL || len == 0)
+			continue;
+		if (!json && null && len == strlen(null) && memcmp(v, null, len) == 0)
+			continue;
+		if (!json && len == 3 && strncasecmp(v, "nan", 3) == 0)
+			continue;
+		return false;
+	}
+	return values > 0;
+}
+
 /* The input column name(s) a field comes from, for messages. */
 static const char *
 source_name(const struct tsq_mapper *m, int f)
@@ -734,6 +773,7 @@ tsq_mapper_encode(struct tsq_mapper *m, const struct tsq_record *rec, bool keyed
 	out->has_time = false;
 	out->symbol_len = 0;
 	out->absent = 0;
+	out->empty = false;
 	out->column = out->error = NULL;
 	if (keyed) {
 		for (int f = 0; f < m->ninput; f++)
@@ -752,6 +792,9 @@ tsq_mapper_encode(struct tsq_mapper *m, const struct tsq_record *rec, bool keyed
 		tsq_buf_addf(&m->msg, "expected %d fields, found %zu", m->nnames, rec->nfields);
 		return reject(out, NULL, m->msg.data);
 	}
+	out->empty = empty_row(m, rec, keyed);
+	if (out->empty && o->skip_empty)
+		return TSQ_MAP_SKIP;
 
 	tsq_buf_reset(tu);
 	tsq_put_u16(tu, (uint16_t)m->nfields);

@@ -46,6 +46,7 @@ struct tsq_mapper_opts {
 	struct tsq_pair *sets;		/* --set */
 	int nsets;
 	bool ignore_extra;
+	bool skip_empty;		/* --skip-empty-rows */
 	const char *null_string;	/* --null */
 	struct tsq_convert_opts conv;
 };
@@ -111,6 +112,7 @@ enum tsq_map_status {
 	TSQ_MAP_ROW,		/* tuple, key and route encoded */
 	TSQ_MAP_REJECT,		/* the record is refused: column and error say why */
 	TSQ_MAP_NEW_COLUMNS,	/* JSON lines: keys name table columns not in the load yet */
+	TSQ_MAP_SKIP,		/* --skip-empty-rows: a row with no value but its key */
 };
 
 struct tsq_mapped {
@@ -129,6 +131,12 @@ struct tsq_mapped {
 	 * the key first came (one rule for every record).
 	 */
 	uint64_t absent;
+	/*
+	 * Every field outside the table's key and time column is empty: NULL,
+	 * --null, "" or NaN (a vendor's filler row).  TSQ_MAP_SKIP with
+	 * skip_empty; else noted, and the row goes on.
+	 */
+	bool empty;
 	const char *column;	/* TSQ_MAP_REJECT: the column at fault, or NULL */
 	const char *error;	/* TSQ_MAP_REJECT: why */
 };

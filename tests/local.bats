@@ -23,6 +23,21 @@ setup() {
 	if [ -f "$(tsq_pg_pkglibdir)/timescaledb.so" ]; then KIND=timescaledb; else KIND=postgres; fi
 }
 
+@test "local: with no database named and none answering, every tool says how to get one" {
+	[ ! -S /var/run/postgresql/.s.PGSQL.5432 ] || skip "a server answers on the default socket"
+	for tool in tsq-init tsq-load tsq-query tsq-stats tsq-compress; do
+		args=()
+		[ "$tool" = tsq-load ] && args=(ohlcv /dev/null)
+		[ "$tool" = tsq-query ] && args=(-c 'SELECT 1')
+		[ "$tool" = tsq-compress ] && args=(--run)
+		run -2 --separate-stderr "$tool" "${args[@]}"
+		assert_equal "${stderr_lines[1]}" "$tool: hint: no database was named and no server answered: \"tsq-init --local\" makes a private one that every tool then uses, or name one with -d CONNINFO or TSQ_DB"
+		# A database named gets no such hint.
+		run -2 --separate-stderr "$tool" -d "host=/nonexistent-tsq-dir" "${args[@]}"
+		assert_equal "${#stderr_lines[@]}" 1
+	done
+}
+
 @test "local: creates, starts and fills a private database" {
 	run --separate-stderr tsq-init --local
 	assert_success
@@ -61,6 +76,9 @@ setup() {
 	assert_regex "$stderr" 'stopped the local database'
 	run --separate-stderr tsq-init
 	assert_equal "$status" 2
+	assert_equal "${stderr_lines[1]}" 'tsq-init: hint: the local database (tsq-init --local) is stopped: "tsq-init --local" starts it'
+	run -2 --separate-stderr tsq-query -c 'SELECT 1'
+	assert_equal "${stderr_lines[1]}" 'tsq-query: hint: the local database (tsq-init --local) is stopped: "tsq-init --local" starts it'
 	run --separate-stderr tsq-init --local --stop
 	assert_success
 	assert_regex "$stderr" 'is not running'

@@ -1104,6 +1104,63 @@ EOF
 	assert_equal "$(tsq_psql -c "SELECT timeframe, volume FROM ohlcv WHERE symbol = 'B'")" "1m|3"
 }
 
+@test "a header column without a name (pandas' index) is column0: --skip-columns and --ignore-extra reach it" {
+	tsq_db_init
+	printf ',time,symbol,open,high,low,close,volume\n0,2026-01-01T00:00:00Z,PX,1,2,0.5,1.5,3\n1,2026-01-01T00:01:00Z,PX,1.5,2,1,1.25,4\n' >pd.csv
+	run -64 --separate-stderr tsq-load ohlcv pd.csv
+	assert_equal "$stderr" 'tsq-load: error: table "public"."ohlcv" has no column "column0" (input column 1)
+tsq-load: hint: header column 1 has no name, so it is "column0" (an index column?): --skip-columns column0 drops it'
+	run -0 --separate-stderr tsq-load --skip-columns column0 ohlcv pd.csv
+	assert_equal "$(tsq_psql -c "SELECT count(*), sum(volume) FROM ohlcv WHERE symbol = 'PX'")" "2|7"
+	tsq_psql -c "DELETE FROM ohlcv"
+	run -0 --separate-stderr tsq-load --ignore-extra ohlcv pd.csv
+	assert_equal "$(tsq_psql -c "SELECT count(*) FROM ohlcv WHERE symbol = 'PX'")" 2
+}
+
+@test "vendors' filler rows: a hint without --skip-empty-rows, skipped and counted with it; the summary balances" {
+	tsq_db_init
+	# Yahoo's export: a day of nulls between two trading days.
+	printf 'Date,Open,High,Low,Close,Adj Close,Volume\n2024-01-02,10,11,9,10.5,10.5,100\n2024-01-03,null,null,null,null,null,null\n2024-01-04,10.5,12,10,11,11,200\n' >yahoo.csv
+	yahoo=(--map Date=time,Open=open,High=high,Low=low,Close=close,Volume=volume --skip-columns "Adj Close" --null null --set symbol=YH)
+	run -65 --separate-stderr tsq-load "${yahoo[@]}" ohlcv yahoo.csv
+	assert_regex "$stderr" 'read 3, inserted 2, updated 0, unchanged 0, duplicates 0, rejected 1;'
+	assert_equal "${stderr_lines[-1]}" 'tsq-load: hint: 1 row had no value but the key (all empty, null or NaN: a vendor'"'"'s filler rows?): --skip-empty-rows leaves such rows out'
+	run -0 --separate-stderr tsq-load "${yahoo[@]}" --skip-empty-rows --stats st.json ohlcv yahoo.csv
+	assert_regex "$stderr" 'read 3, inserted 0, updated 0, unchanged 2, duplicates 0, rejected 0, skipped 1;'
+	assert_equal "$(jq -c '[.read, .unchanged, .skipped]' st.json)" "[3,2,1]"
+	# Kaggle's NaN rows, and JSON lines of nulls: without the option a NaN
+	# candle, and a row of NaN and empty fields (NULL) rejected.
+	printf 'time,symbol,open,high,low,close,volume\n2024-01-05T00:00:00Z,KG,NaN,NaN,NaN,NaN,NaN\n2024-01-05T00:01:00Z,KG,1,1,1,1,1\n2024-01-05T00:02:00Z,KG,nan,,,NaN,\n' >kg.csv
+	run -65 --separate-stderr tsq-load ohlcv kg.csv
+	assert_regex "$stderr" 'hint: 2 rows had no value but the key'
+	assert_equal "$(tsq_psql -c "SELECT count(*) FILTER (WHERE close = 'NaN') FROM ohlcv WHERE symbol = 'KG'")" 1
+	tsq_psql -c "DELETE FROM ohlcv WHERE symbol = 'KG'"
+	printf '{"time":"2024-01-05T00:00:00Z","symbol":"KJ","open":null,"high":null,"low":null,"close":null,"volume":null}\n{"time":"2024-01-05T00:01:00Z","symbol":"KJ","open":2,"high":2,"low":2,"close":2,"volume":0}\n' >kj.jsonl
+	run -0 --separate-stderr tsq-load --skip-empty-rows ohlcv kg.csv kj.jsonl
+	assert_equal "$(tsq_psql -c "SELECT string_agg(symbol || ' ' || close, ',' ORDER BY symbol, time) FROM ohlcv WHERE symbol IN ('KG', 'KJ')")" "KG 1,KJ 2"
+	# A row with one value is data: a volume of 0 alone is kept.
+	printf 'time,symbol,open,high,low,close,volume\n2024-01-06T00:00:00Z,KZ,,,,,0\n' >kz.csv
+	run -65 --separate-stderr tsq-load --skip-empty-rows ohlcv kz.csv
+	assert_regex "$stderr" 'rejected 1, skipped 0;'
+}
+
+@test "hints where a header is not one: data on the first line, tabs in a .csv" {
+	tsq_db_init
+	printf '2026-01-01T00:00:00Z,NH,1,2,0.5,1.5,3\n2026-01-01T00:01:00Z,NH,1,2,0.5,1.5,3\n' >nh.csv
+	run -64 --separate-stderr tsq-load ohlcv nh.csv
+	assert_equal "${stderr_lines[-1]}" "tsq-load: hint: the first line looks like data, not names: --no-header, with --columns naming the columns if they are not the table's, in its order"
+	run -0 --separate-stderr tsq-load --no-header --columns time,symbol,open,high,low,close,volume ohlcv nh.csv
+	printf 'time\tsymbol\topen\thigh\tlow\tclose\tvolume\n2026-01-01T00:00:00Z\tTB\t1\t2\t0.5\t1.5\t3\n' >tabs.csv
+	run -64 --separate-stderr tsq-load ohlcv tabs.csv
+	assert_equal "${stderr_lines[-1]}" "tsq-load: hint: the header has tabs in it: is the input TSV (--format tsv)?"
+	run -0 --separate-stderr tsq-load --format tsv ohlcv tabs.csv
+	assert_equal "$(tsq_psql -c "SELECT string_agg(symbol, ',' ORDER BY symbol) FROM ohlcv")" "NH,NH,TB"
+	# A header of names gets neither.
+	printf 'time,symbol,colour\n2026-01-01T00:00:00Z,X,red\n' >names.csv
+	run -64 --separate-stderr tsq-load ohlcv names.csv
+	refute_regex "$stderr" 'hint: the (first line|header)'
+}
+
 @test "mapping mistakes are usage errors before any row is loaded" {
 	tsq_db_init
 	printf 'time,symbol,open,high,low,close,volume,colour\n2026-01-01T00:00:00Z,A,1,2,0.5,1.5,3,red\n' >u.csv
