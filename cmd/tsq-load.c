@@ -28,6 +28,8 @@ enum {
 	OPT_DELIMITER,
 	OPT_QUOTE,
 	OPT_NULL,
+	OPT_DECIMAL_MARK,
+	OPT_GROUP_MARK,
 	OPT_NO_HEADER,
 	OPT_COLUMNS,
 	OPT_MAP,
@@ -62,6 +64,10 @@ static const struct tsq_optdef option_defs[] = {
 	    "field delimiter (default: , for csv, tab for tsv)", NULL },
 	{ "quote", OPT_QUOTE, 0, "CHAR", "CSV quote character (default: \")", NULL },
 	{ "null", OPT_NULL, 0, "STRING", "a field equal to STRING is NULL", NULL },
+	{ "decimal-mark", OPT_DECIMAL_MARK, 0, "CHAR",
+	    "numbers have CHAR as the decimal mark (24100,50)", NULL },
+	{ "group-mark", OPT_GROUP_MARK, 0, "CHAR",
+	    "numbers group thousands with CHAR (24.100,50)", NULL },
 	{ "no-header", OPT_NO_HEADER, 0, NULL, "the first line is data (see --columns)", NULL },
 	{ "columns", OPT_COLUMNS, 0, "A,B,...", "the input's column names, in order", NULL },
 	{ "map", OPT_MAP, 0, "SRC=DST,...", "load input column SRC into table column DST; A+B=DST\n"
@@ -190,6 +196,14 @@ input_option(struct options *o, int c)
 		break;
 	case OPT_NULL:
 		o->in.map.null_string = optarg;
+		break;
+	case OPT_DECIMAL_MARK:
+		if (!tsq_opt_char("decimal-mark", optarg, &o->in.map.conv.decimal_mark))
+			return 0;
+		break;
+	case OPT_GROUP_MARK:
+		if (!tsq_opt_char("group-mark", optarg, &o->in.map.conv.group_mark))
+			return 0;
 		break;
 	case OPT_NO_HEADER:
 		o->in.no_header = true;
@@ -358,6 +372,15 @@ parse_options(int argc, char **argv, void *arg)
 	o->nfiles = argc - optind;
 	if (o->in.no_header && o->in.format == TSQ_FORMAT_JSONL) {
 		tsq_error("--no-header does not apply to JSON lines");
+		return TSQ_EXIT_USAGE;
+	}
+	const struct tsq_convert_opts *cv = &o->in.map.conv;
+	char dec = cv->decimal_mark ? cv->decimal_mark : '.';
+	if (dec == cv->group_mark || (cv->decimal_mark && strchr("0123456789+-eE", dec)) ||
+	    (cv->group_mark && strchr("0123456789+-eE", cv->group_mark))) {
+		tsq_error("--decimal-mark \"%c\" and --group-mark \"%c\" cannot be told apart "
+		    "from each other or from a number's own characters", dec,
+		    cv->group_mark ? cv->group_mark : ' ');
 		return TSQ_EXIT_USAGE;
 	}
 	if ((o->in.delimiter ? o->in.delimiter : ',') == (o->in.quote ? o->in.quote : '"')) {

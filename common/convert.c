@@ -753,6 +753,68 @@ convert_scalar(enum tsq_conv conv, const struct tsq_type *t, const char *s, size
 	}
 }
 
+/*
+ * The number S (LEN bytes) written with O's decimal and grouping marks, as
+ * the point-decimal text the converters read, into OUT.  Grouping marks only
+ * between digits of the whole part, three digits after each; a point that is
+ * not a mark of the format is refused (with a decimal comma, "1.234" would
+ * otherwise read as a fraction).  NULL, or why the value is refused.
+ */
+static const char *
+unmark_number(const char *s, size_t len, const struct tsq_convert_opts *o, struct tsq_buf *out,
+    struct tsq_buf *msg)
+{
+	char dec = o->decimal_mark ? o->decimal_mark : '.', grp = o->group_mark;
+	size_t run = 0;		/* digits since the start of the whole part or the last mark */
+	bool whole = true, grouped = false, digits = false;
+
+	/* Blanks around the number, as the server allows them (and a blank may group). */
+	while (len > 0 && (*s == ' ' || *s == '\t'))
+		s++, len--;
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	tsq_buf_reset(out);
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (c >= '0' && c <= '9') {
+			run++;
+			digits = true;
+			tsq_buf_addc(out, c);
+		} else if (whole && grp && c == grp) {
+			if (run == 0 || run > 3 || (grouped && run != 3))
+				goto misplaced;
+			grouped = true;
+			run = 0;
+		} else if (whole && c == dec) {
+			if (grouped && run != 3)
+				goto misplaced;
+			whole = false;
+			tsq_buf_addc(out, '.');
+		} else if (c == '.' || c == ',' || (grp && c == grp)) {
+			goto misplaced;
+		} else {
+			/* Signs, blanks, exponents, NaN and Infinity: as they are. */
+			if (whole && digits && grouped && run != 3)
+				goto misplaced;
+			if (digits)
+				whole = false;
+			tsq_buf_addc(out, c);
+		}
+	}
+	if (whole && grouped && run != 3)
+		goto misplaced;
+	return NULL;
+misplaced:
+	tsq_buf_reset(msg);
+	tsq_buf_addf(msg, "invalid number \"%.*s\": the decimal mark is \"%c\"", (int)(len > 64 ? 64 : len),
+	    s, dec);
+	if (grp)
+		tsq_buf_addf(msg, " and the grouping mark \"%c\", between groups of three digits", grp);
+	else
+		tsq_buf_adds(msg, ", with no grouping mark");
+	return msg->data;
+}
+
 const char *
 tsq_convert(const struct tsq_type *t, const char *s, size_t len, bool is_json,
     const struct tsq_convert_opts *o, struct tsq_buf *out, int64_t *usec, struct tsq_buf *msg)
@@ -769,8 +831,18 @@ tsq_convert(const struct tsq_type *t, const char *s, size_t len, bool is_json,
 		tsq_buf_adds(msg, "invalid byte sequence for encoding \"UTF8\": 0x00");
 		return msg->data;
 	}
-	const char *e = convert_scalar(t->conv, t, s, len, is_json, o, out, usec, msg);
-
+	bool number = t->conv >= TSQ_CONV_INT2 && t->conv <= TSQ_CONV_NUMERIC;
+	const char *e;
+	if (number && !is_json && (o->decimal_mark || o->group_mark)) {
+		struct tsq_buf text = TSQ_BUF_INIT;
+		e = unmark_number(s, len, o, &text, msg);
+		if (e == NULL)
+			e = convert_scalar(t->conv, t, text.data ? text.data : "", text.len, false, o, out,
+			    usec, msg);
+		tsq_buf_free(&text);
+	} else {
+		e = convert_scalar(t->conv, t, s, len, is_json, o, out, usec, msg);
+	}
 	if (e)
 		tsq_buf_truncate(out, mark);
 	return e;

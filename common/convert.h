@@ -50,6 +50,12 @@ struct tsq_convert_opts {
 	const struct tsq_time_format *time_format;	/* --time-format, or NULL */
 	bool local_tz;			/* values without a zone are in $TZ, not UTC */
 	bool plus_infinity;		/* "+infinity" is a time (PostgreSQL 16 and later) */
+	/*
+	 * Numbers written with another decimal mark (--decimal-mark ,) and a
+	 * grouping mark between thousands (--group-mark .): "24.100,50".  0:
+	 * the point, and no grouping.
+	 */
+	char decimal_mark, group_mark;
 };
 
 /*

@@ -770,6 +770,10 @@ tsq_mapper_encode(struct tsq_mapper *m, const struct tsq_record *rec, bool keyed
 	struct tsq_buf *tu = &out->tuple;
 	enum tsq_map_status st;
 
+	/* JSON numbers have their point: the marks are for CSV and TSV. */
+	struct tsq_convert_opts conv_json = o->conv;
+	conv_json.decimal_mark = conv_json.group_mark = 0;
+
 	out->has_time = false;
 	out->symbol_len = 0;
 	out->absent = 0;
@@ -826,7 +830,8 @@ tsq_mapper_encode(struct tsq_mapper *m, const struct tsq_record *rec, bool keyed
 			continue;
 		}
 		int64_t usec = 0;
-		const char *e = tsq_convert(&col->type, v, len, json, &o->conv, tu, &usec, &m->msg);
+		const char *e = tsq_convert(&col->type, v, len, json, keyed ? &conv_json : &o->conv, tu,
+		    &usec, &m->msg);
 		if (e)
 			return reject(out, col->name, e);
 		if (f == m->time_field) {

@@ -6,7 +6,7 @@ _tsq_common_opts="--dbname --host --port --username --no-password --password --q
 _tsq_opts() {
 	case $1 in
 	tsq-init) echo "--local --stop --backend --schema --numeric --chunk-interval --shards --no-rollups --migrate --dry-run --table --time-column $_tsq_common_opts" ;;
-	tsq-load) echo "--format --delimiter --quote --null --no-header --columns --map --set --skip-columns --ignore-extra --skip-empty-rows --time-format --tz --on-conflict --dedupe --batch-size --workers --dry-run --rejects --max-errors --max-error-ratio --stats --checkpoint --resume --progress --flush-interval --retry --buffer --status-interval --pending $_tsq_common_opts" ;;
+	tsq-load) echo "--format --delimiter --quote --null --decimal-mark --group-mark --no-header --columns --map --set --skip-columns --ignore-extra --skip-empty-rows --time-format --tz --on-conflict --dedupe --batch-size --workers --dry-run --rejects --max-errors --max-error-ratio --stats --checkpoint --resume --progress --flush-interval --retry --buffer --status-interval --pending $_tsq_common_opts" ;;
 	tsq-query) echo "--list --describe --format --no-header --null --output --timeout --tz --explain --timing --command --file --param --queries-dir $_tsq_common_opts" ;;
 	tsq-compress) echo "--run --set-policy --show-policies --remove-policy --compress --decompress --drop --refresh --older-than --from --to --keep-tables --dry-run --skip-if-locked --native --lock-timeout --format --no-header --tz $_tsq_common_opts" ;;
 	tsq-stats) echo "--policies --chunks --symbols --quality --nodes --queries --exact --timeout --since --session --weekdays --spike-threshold --frozen-after --stale-after --fail-on-quality --limit --format --output --no-header --label --tz $_tsq_common_opts" ;;
@@ -54,7 +54,7 @@ _tsq_complete() {
 	--dedupe) COMPREPLY=($(compgen -W "last first error" -- "$cur")); return 0 ;;
 	--tz) COMPREPLY=($(cd /usr/share/zoneinfo 2>/dev/null && compgen -f -- "$cur")); return 0 ;;
 	--rejects|--stats|--checkpoint|--pending) COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
-	--delimiter|--quote|--null|--columns|--map|--set|--skip-columns|--time-format|--batch-size|--workers|--max-errors|--max-error-ratio) return 0 ;;
+	--delimiter|--quote|--null|--decimal-mark|--group-mark|--columns|--map|--set|--skip-columns|--time-format|--batch-size|--workers|--max-errors|--max-error-ratio) return 0 ;;
 	-h|--host) COMPREPLY=($(compgen -A hostname -- "$cur")); return 0 ;;
 	-U|--username) COMPREPLY=($(compgen -u -- "$cur")); return 0 ;;
 	-d|--dbname|-p|--port|--schema|--chunk-interval|--shards|--table|--time-column) return 0 ;;

@@ -35,6 +35,8 @@ complete -c tsq-load -l format -x -a 'auto csv tsv jsonl rejects' -d 'input form
 complete -c tsq-load -l delimiter -x -d 'field delimiter'
 complete -c tsq-load -l quote -x -d 'CSV quote character'
 complete -c tsq-load -l null -x -d 'text that means NULL'
+complete -c tsq-load -l decimal-mark -x -d 'the decimal mark of numbers'
+complete -c tsq-load -l group-mark -x -d 'the mark between thousands'
 complete -c tsq-load -l no-header -d 'the first line is data'
 complete -c tsq-load -l columns -x -d 'input column names'
 complete -c tsq-load -l map -x -d 'input column to table column'

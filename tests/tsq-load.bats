@@ -1161,6 +1161,47 @@ tsq-load: hint: header column 1 has no name, so it is "column0" (an index column
 	refute_regex "$stderr" 'hint: the (first line|header)'
 }
 
+@test "decimal commas: --decimal-mark and --group-mark read European exports exactly; a misplaced mark is a reject" {
+	tsq_db_init
+	tsq_psql -c "CREATE TABLE eu (line int PRIMARY KEY, n numeric, f float8, i bigint)"
+	# Each value also as the server reads it once the marks are swapped.
+	cat >eu.csv <<'EOF'
+line;n;f;i
+1;24.100,50;24.100,50;1.234.567
+2;-0,000123;-0,000123;-7
+3;1.000.000,000000000000000001;1,5e3;0
+4; 12,5 ;  12,5;42
+5;NaN;NaN;1
+6;1.5;2;3
+7;1,2,3;4;5
+8;12.34,5;6;7
+9;1.234;1.2345;8
+EOF
+	run -65 --separate-stderr tsq-load --delimiter ';' --decimal-mark , --group-mark . eu eu.csv
+	assert_regex "$stderr" 'read 9, inserted 5, .* rejected 4;'
+	run -0 tsq_psql -c "SELECT line, n, f, i FROM eu ORDER BY line"
+	assert_output "1|24100.50|24100.5|1234567
+2|-0.000123|-0.000123|-7
+3|1000000.000000000000000001|1500|0
+4|12.5|12.5|42
+5|NaN|NaN|1"
+	run -0 jq -r '[.line, .column, .error] | @tsv' eu.csv.rejects.jsonl
+	assert_output "$(printf '%s\t%s\t%s\n' \
+		7 n 'invalid number "1.5": the decimal mark is "," and the grouping mark ".", between groups of three digits' \
+		8 n 'invalid number "1,2,3": the decimal mark is "," and the grouping mark ".", between groups of three digits' \
+		9 n 'invalid number "12.34,5": the decimal mark is "," and the grouping mark ".", between groups of three digits' \
+		10 f 'invalid number "1.2345": the decimal mark is "," and the grouping mark ".", between groups of three digits')"
+	# A decimal comma alone: a point is refused, not read as a fraction.
+	printf 'line,n,f,i\n20,"3,25",1,1\n21,"1.234",1,1\n' >dc.csv
+	run -65 --separate-stderr tsq-load --decimal-mark , eu dc.csv
+	assert_equal "$(tsq_psql -c "SELECT n FROM eu WHERE line = 20")" "3.25"
+	assert_equal "$(jq -r .error dc.csv.rejects.jsonl)" 'invalid number "1.234": the decimal mark is ",", with no grouping mark'
+	# The marks cannot be the same, or a digit.
+	run -64 --separate-stderr tsq-load --decimal-mark , --group-mark , eu eu.csv
+	run -64 --separate-stderr tsq-load --group-mark 1 eu eu.csv
+	assert_regex "$stderr" 'cannot be told apart'
+}
+
 @test "mapping mistakes are usage errors before any row is loaded" {
 	tsq_db_init
 	printf 'time,symbol,open,high,low,close,volume,colour\n2026-01-01T00:00:00Z,A,1,2,0.5,1.5,3,red\n' >u.csv
