@@ -98,7 +98,7 @@ reject_record(struct tsq_ingest *L, const struct tsq_record *rec, const char *co
     const char *error)
 {
 	struct tsq_reject rj = { NULL, rec->line, rec->offset, column, error, NULL, rec->raw,
-		rec->rawlen, rec->rawsize, rec->format, NULL, -1 };
+		rec->rawlen, rec->rawsize, rec->format, NULL, -1, rec->element + 1 };
 	bool ok = write_reject(L, &rj);
 	if (ok)
 		check_limits(L);
@@ -117,7 +117,7 @@ server_rejected(void *arg, const struct tsq_row *row, const char *raw,
 	struct tsq_ingest *L = arg;
 	struct tsq_reject rj = { L->display, row->line, row->offset, why->column, why->error,
 		why->sqlstate, raw, row->raw_len, row->raw_size, (enum tsq_format)row->tag,
-		L->header_raw, worker };
+		L->header_raw, worker, row->element };
 	struct tsq_buf err = TSQ_BUF_INIT;
 	bool ok = tsq_rejects_write(L->rejects, &rj, &err);
 
@@ -197,7 +197,7 @@ row_pending(void *arg, const struct tsq_row *row, const char *raw, const char *w
 	struct tsq_buf msg = TSQ_BUF_INIT, err = TSQ_BUF_INIT;
 	tsq_buf_addf(&msg, "not written: %s", why);
 	struct tsq_reject rj = { L->display, row->line, row->offset, NULL, msg.data, NULL, raw,
-		row->raw_len, row->raw_size, (enum tsq_format)row->tag, L->header_raw, -1 };
+		row->raw_len, row->raw_size, (enum tsq_format)row->tag, L->header_raw, -1, row->element };
 
 	if (tsq_rejects_write(pending_file(L), &rj, &err))
 		L->t.pending++;
@@ -406,7 +406,7 @@ take_record(struct tsq_ingest *L, const struct tsq_record *rec)
 		return true;
 
 	struct tsq_row_origin origin = { rec->raw, rec->rawlen, rec->rawsize, rec->format,
-		rec->line, rec->offset, 0 };
+		rec->line, rec->offset, 0, rec->element + 1 };
 	long first_line = 0;
 	if (tsq_pool_add(&L->pool, &L->row, L->o->dedupe, &origin, &first_line) == TSQ_ADD_REFUSED) {
 		struct tsq_buf msg = TSQ_BUF_INIT;
@@ -816,7 +816,8 @@ tsq_ingest_input(struct tsq_ingest *L, const char *input)
 {
 	struct tsq_buf err = TSQ_BUF_INIT;
 	struct tsq_record rec;
-	struct tsq_reader_opts ro = { L->o->format, L->o->delimiter, L->o->quote, 0 };
+	struct tsq_reader_opts ro = { L->o->format, L->o->delimiter, L->o->quote, 0, L->o->columns,
+		L->o->ncolumns };
 	enum tsq_read_status st;
 	int rc;
 

@@ -647,6 +647,7 @@ tsq_batch_add(struct tsq_batch *b, enum tsq_dedupe dedupe, const void *tuple, si
 	r->tag = origin->tag;
 	r->line = origin->line;
 	r->offset = origin->offset;
+	r->element = origin->element;
 	r->hash = hash;
 	r->absent = origin->absent;
 	r->reject_written = false;

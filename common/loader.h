@@ -79,6 +79,7 @@ struct tsq_row_origin {
 	long line;
 	int64_t offset;
 	uint64_t absent;	/* fields (bit F for field F) that take their column's default */
+	int64_t element;	/* 1 + its index in a JSON array document; 0: none */
 };
 
 /*
@@ -95,6 +96,7 @@ struct tsq_row {
 	long line;
 	int64_t offset;
 	int64_t raw_size;
+	int64_t element;		/* as tsq_row_origin's */
 	uint64_t hash;
 	uint64_t absent;		/* fields that take their column's default */
 	bool alive;			/* false once a later duplicate replaced it */

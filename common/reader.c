@@ -61,6 +61,9 @@ struct tsq_reader {
 	char *rejects_header;
 	struct tsq_buf msg;		/* the text of rec->error when it is built */
 	bool one_column;		/* an empty line is a record of one NULL, as COPY reads it */
+	/* One JSON array document: where the reading of its elements stands. */
+	enum { ARRAY_NONE, ARRAY_FIRST, ARRAY_NEXT, ARRAY_AFTER_COMMA, ARRAY_CLOSED, ARRAY_BROKEN } array;
+	int64_t elements;		/* elements read */
 	/* The bytes read so far, up to the end of the last record: their CRC-32C. */
 	uint32_t crc;
 	int64_t hashed;
@@ -407,6 +410,30 @@ skip_bom(struct tsq_reader *r, struct tsq_buf *err)
 		r->start = r->keep = 3;
 }
 
+/*
+ * JSON input that is one array of records (a saved REST response, jq -s):
+ * '[' and then, past blanks, '{', '[' or ']' (a line of a JSON-lines file of
+ * arrays starts with a number or a string).  Its '[' is consumed.
+ */
+static void
+open_array(struct tsq_reader *r)
+{
+	size_t i = r->start, j;
+
+	while (i < r->end && strchr(" \t\r\n", r->buf[i]))
+		i++;
+	if (i == r->end || r->buf[i] != '[')
+		return;
+	for (j = i + 1; j < r->end && strchr(" \t\r\n", r->buf[j]); j++)
+		;
+	if (j < r->end && !strchr("{[]", r->buf[j]))
+		return;
+	for (size_t k = r->start; k <= i; k++)
+		r->line += r->buf[k] == '\n';
+	r->start = r->keep = i + 1;
+	r->array = ARRAY_FIRST;
+}
+
 struct tsq_reader *
 tsq_reader_open(struct tsq_input *in, const struct tsq_reader_opts *opts)
 {
@@ -436,8 +463,11 @@ tsq_reader_open(struct tsq_input *in, const struct tsq_reader_opts *opts)
 		size_t i = r->start;
 		while (i < r->end && strchr(" \t\r\n", r->buf[i]))
 			i++;
-		r->format = i < r->end && r->buf[i] == '{' ? TSQ_FORMAT_JSONL : TSQ_FORMAT_CSV;
+		r->format = i < r->end && (r->buf[i] == '{' || r->buf[i] == '[') ? TSQ_FORMAT_JSONL :
+		    TSQ_FORMAT_CSV;
 	}
+	if (r->format == TSQ_FORMAT_JSONL)
+		open_array(r);
 	if (r->o.delimiter == 0)
 		r->o.delimiter = r->format == TSQ_FORMAT_TSV ? '\t' : ',';
 	csv_setup(&r->csv, &r->o);
@@ -479,6 +509,7 @@ begin_record(struct tsq_reader *r, struct tsq_record *rec)
 	rec->line = r->line + 1;
 	rec->offset = r->base + (int64_t)r->start;
 	rec->format = r->format;
+	rec->element = -1;
 }
 
 static void
@@ -957,7 +988,79 @@ js_value(struct json_scan *j, int depth)
 	}
 }
 
-/* One JSON-lines record: an object whose members become the fields. */
+/* One value of a JSON record, from j->p, as the field named KEY. */
+static bool
+json_field(struct tsq_reader *r, struct json_scan *j, const char *key, size_t keylen)
+{
+	const char *v = j->p;
+
+	if (v == j->end) {
+		js_fail(j, "a value is missing");
+		return false;
+	}
+	if (*v == '"') {
+		if (!js_string(j))
+			return false;
+		field_add(r, key, keylen, j->str.data, j->str.len, false);
+	} else if (*v == 'n') {
+		if (!js_literal(j, "null"))
+			return false;
+		field_add(r, key, keylen, NULL, 0, false);
+	} else {
+		if (!js_value(j, 1))
+			return false;
+		field_add(r, key, keylen, v, (size_t)(j->p - v), *v == '{' || *v == '[');
+	}
+	return true;
+}
+
+/*
+ * A JSON record that is an array ([1704067200000, "42000.5", ...], as
+ * ccxt's fetch_ohlcv gives candles): its elements are the fields named by
+ * the reader's elements (--columns), in order, as many as they name.
+ */
+static void
+parse_json_array(struct tsq_reader *r, struct json_scan *j)
+{
+	int n = 0;
+
+	if (r->o.nelements == 0) {
+		j->error = "a JSON array as a record needs --columns to name its elements";
+		return;
+	}
+	j->p++;
+	js_ws(j);
+	if (j->p < j->end && *j->p == ']') {
+		j->p++;
+	} else {
+		for (;;) {
+			js_ws(j);
+			const char *name = n < r->o.nelements ? r->o.elements[n] : "";
+			if (!json_field(r, j, name, strlen(name)))
+				return;
+			n++;
+			js_ws(j);
+			if (j->p < j->end && *j->p == ',') {
+				j->p++;
+				continue;
+			}
+			if (j->p < j->end && *j->p == ']') {
+				j->p++;
+				break;
+			}
+			js_fail(j, "',' or ']' expected");
+			return;
+		}
+	}
+	if (n != r->o.nelements) {
+		tsq_buf_reset(j->msg);
+		tsq_buf_addf(j->msg, "the JSON array has %d element%s, and --columns names %d", n,
+		    n == 1 ? "" : "s", r->o.nelements);
+		j->error = j->msg->data;
+	}
+}
+
+/* One JSON-lines record: an object whose members become the fields, or an array. */
 static const char *
 parse_json_text(struct tsq_reader *r, const char *text, size_t len, struct tsq_buf *msg)
 {
@@ -965,8 +1068,14 @@ parse_json_text(struct tsq_reader *r, const char *text, size_t len, struct tsq_b
 	struct tsq_buf key = TSQ_BUF_INIT;
 
 	js_ws(&j);
+	if (j.p < j.end && *j.p == '[') {
+		parse_json_array(r, &j);
+		if (j.error == NULL)
+			goto tail;
+		goto out;
+	}
 	if (j.p == j.end || *j.p != '{') {
-		js_fail(&j, "expected a JSON object");
+		js_fail(&j, r->o.nelements ? "expected a JSON object or array" : "expected a JSON object");
 		goto out;
 	}
 	j.p++;
@@ -992,24 +1101,8 @@ parse_json_text(struct tsq_reader *r, const char *text, size_t len, struct tsq_b
 		}
 		j.p++;
 		js_ws(&j);
-		const char *v = j.p;
-		if (v == j.end) {
-			js_fail(&j, "a value is missing");
+		if (!json_field(r, &j, key.data, key.len))
 			goto out;
-		}
-		if (*v == '"') {
-			if (!js_string(&j))
-				goto out;
-			field_add(r, key.data, key.len, j.str.data, j.str.len, false);
-		} else if (*v == 'n') {
-			if (!js_literal(&j, "null"))
-				goto out;
-			field_add(r, key.data, key.len, NULL, 0, false);
-		} else {
-			if (!js_value(&j, 1))
-				goto out;
-			field_add(r, key.data, key.len, v, (size_t)(j.p - v), *v == '{' || *v == '[');
-		}
 		js_ws(&j);
 		if (j.p < j.end && *j.p == ',') {
 			j.p++;
@@ -1114,6 +1207,142 @@ next_rejects(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *err)
 	return TSQ_READ_RECORD;
 }
 
+/* The byte at r->start, reading more as needed: -1 at the end of the input, -2 on an error. */
+static int
+peek_byte(struct tsq_reader *r, struct tsq_buf *err)
+{
+	while (r->start == r->end) {
+		if (r->eof)
+			return -1;
+		if (refill(r, err) < 0)
+			return -2;
+	}
+	return r->buf[r->start];
+}
+
+/*
+ * Past the record begun at r->keep, from buf + I on: to the end of a JSON
+ * object or array (DEPTH 0 on entry: the first byte opens it), or of a
+ * scalar (up to a ',', ']' or blank outside a string).  The index past it,
+ * or 0 at the end of the input, (size_t)-1 on an error (in ERR).
+ */
+static size_t
+scan_element(struct tsq_reader *r, size_t i, long *lines, struct tsq_buf *err)
+{
+	bool scalar = r->buf[i] != '{' && r->buf[i] != '[', str = false, esc = false;
+	int depth = 0;
+
+	for (;;) {
+		if (i == r->end) {
+			size_t off = i - r->keep;
+			if (off > r->o.max_record) {
+				tsq_buf_addf(err, "\"%s\": an element of the JSON array is larger than %zu "
+				    "bytes", r->in->display, r->o.max_record);
+				return (size_t)-1;
+			}
+			ssize_t n = refill(r, err);
+			if (n < 0)
+				return (size_t)-1;
+			i = r->keep + off;
+			if (n == 0)
+				return scalar && !str ? i : 0;
+			continue;
+		}
+		unsigned char c = r->buf[i];
+		if (str) {
+			*lines += c == '\n';
+			i++;
+			if (esc)
+				esc = false;
+			else if (c == '\\')
+				esc = true;
+			else if (c == '"')
+				str = false;
+			continue;
+		}
+		if (scalar && (c == ',' || c == ']' || strchr(" \t\r\n", c)))
+			return i;
+		*lines += c == '\n';
+		i++;
+		if (c == '"')
+			str = true;
+		else if (c == '{' || c == '[')
+			depth++;
+		else if ((c == '}' || c == ']') && --depth == 0 && !scalar)
+			return i;
+	}
+}
+
+/*
+ * The next element of a JSON array document as a record: blanks, ',' and
+ * the closing ']' between elements are passed over; what the document
+ * breaks is one record in error, after which nothing more is read.
+ */
+static enum tsq_read_status
+next_array_element(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *err)
+{
+	const char *broken = NULL;
+
+	for (;;) {
+		r->keep = r->start;
+		int c = peek_byte(r, err);
+		if (c == -2)
+			return TSQ_READ_ERROR;
+		if (c == -1) {
+			if (r->array == ARRAY_CLOSED || r->array == ARRAY_BROKEN)
+				return TSQ_READ_EOF;
+			broken = "the input ends inside the JSON array: its ']' is missing";
+			break;
+		}
+		if (strchr(" \t\r\n", c) || r->array == ARRAY_BROKEN) {
+			r->line += c == '\n';
+			r->start++;
+			continue;
+		}
+		if (r->array == ARRAY_CLOSED) {
+			broken = "text after the JSON array";
+			break;
+		}
+		if (c == ']' && r->array != ARRAY_AFTER_COMMA) {
+			r->array = ARRAY_CLOSED;
+			r->start++;
+			continue;
+		}
+		if (c == ',' && r->array == ARRAY_NEXT) {
+			r->array = ARRAY_AFTER_COMMA;
+			r->start++;
+			continue;
+		}
+		if (r->array == ARRAY_NEXT)
+			broken = "',' or ']' expected after an element of the JSON array";
+		break;
+	}
+	begin_record(r, rec);
+	if (broken) {
+		r->array = ARRAY_BROKEN;
+		rec->error = broken;
+		rec->end = rec->offset;
+		return TSQ_READ_RECORD;
+	}
+	long lines = 0;
+	rec->element = r->elements++;
+	size_t end = scan_element(r, r->start, &lines, err);
+	if (end == (size_t)-1)
+		return TSQ_READ_ERROR;
+	if (end == 0) {
+		end = r->end;
+		rec->error = "the input ends inside an element of the JSON array";
+		r->array = ARRAY_BROKEN;
+	} else {
+		r->array = ARRAY_NEXT;
+	}
+	r->line += lines;
+	r->start = end;
+	rec->end = r->base + (int64_t)end;
+	set_raw(rec, r->buf + r->keep, end - r->keep);
+	return TSQ_READ_RECORD;
+}
+
 static enum tsq_read_status
 next_record(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *err)
 {
@@ -1121,10 +1350,19 @@ next_record(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *err)
 
 	switch (r->format) {
 	case TSQ_FORMAT_JSONL:
-		st = next_line_record(r, rec, err);
+		st = r->array != ARRAY_NONE ? next_array_element(r, rec, err) :
+		    next_line_record(r, rec, err);
 		if (st == TSQ_READ_RECORD && !rec->error) {
 			rec->error = parse_json_text(r, rec->raw, rec->rawlen, &r->msg);
 			fields_finish(r, rec);
+		}
+		if (st == TSQ_READ_RECORD && rec->error && rec->element >= 0) {
+			/* Which element: its index, from 0, as jq and JavaScript count. */
+			char *why = xstrdup(rec->error);
+			tsq_buf_reset(&r->msg);
+			tsq_buf_addf(&r->msg, "element %" PRId64 " of the JSON array: %s", rec->element, why);
+			free(why);
+			rec->error = r->msg.data;
 		}
 		return st;
 	case TSQ_FORMAT_TSV:

@@ -65,6 +65,7 @@ struct tsq_record {
 	struct tsq_field *fields;
 	const char *error;	/* set when the record is malformed */
 	enum tsq_format format;	/* what the record text is (for rejects: the original) */
+	int64_t element;	/* its index in a JSON array document (0-based), or -1 */
 };
 
 struct tsq_reader_opts {
@@ -72,6 +73,9 @@ struct tsq_reader_opts {
 	char delimiter;		/* 0: ',' for CSV, tab for TSV */
 	char quote;		/* 0: '"' */
 	size_t max_record;	/* 0: 8 MiB */
+	/* JSON records that are arrays ([ms, open, ...]): their elements' names (--columns) */
+	char *const *elements;
+	int nelements;
 };
 
 struct tsq_reader;
@@ -85,7 +89,10 @@ enum tsq_read_status {
 /*
  * Start reading IN.  With format AUTO the name's extension decides (.csv,
  * .tsv, .jsonl, .ndjson, .json, under .gz or .zst), else the first non-blank
- * byte: '{' means JSON lines.
+ * byte: '{' or '[' means JSON.  JSON input is JSON lines (one object, or one
+ * array named by elements, a line), or one JSON array of such records (a
+ * document that opens with '[' and then '{', '[' or ']'), read element by
+ * element however it is laid out over lines.
  */
 struct tsq_reader *tsq_reader_open(struct tsq_input *in, const struct tsq_reader_opts *opts);
 enum tsq_format tsq_reader_format(const struct tsq_reader *r);

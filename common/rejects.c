@@ -149,6 +149,8 @@ write_locked(struct tsq_rejects *r, const struct tsq_reject *rj, struct tsq_buf 
 	json_object_set_new(o, "file", tsq_json_text(rj->file, strlen(rj->file)));
 	json_object_set_new(o, "line", json_integer(rj->line));
 	json_object_set_new(o, "offset", json_integer(rj->offset));
+	if (rj->element > 0)
+		json_object_set_new(o, "element", json_integer(rj->element - 1));
 	json_object_set_new(o, "column", rj->column ? tsq_json_text(rj->column, strlen(rj->column)) :
 	    json_null());
 	json_object_set_new(o, "error", tsq_json_text(rj->error, strlen(rj->error)));

@@ -44,6 +44,7 @@ struct tsq_reject {
 	enum tsq_format format;	/* what the text is */
 	const char *header;	/* the input's header record (CSV, TSV), or NULL */
 	int worker;		/* the server refused it in this worker's batch; -1: tsq-load did */
+	int64_t element;	/* 1 + its index in a JSON array document; 0: none */
 };
 
 struct tsq_rejects;

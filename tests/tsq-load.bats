@@ -1077,7 +1077,7 @@ EOF
 	run -0 jq -r '"\(.line) \(.column) \(.error)"' ev.jsonl.rejects.jsonl
 	assert_line --index 0 '6 nope table "public"."ev" has no column "nope"'
 	assert_line --index 1 '7 null invalid JSON at column 10: a key is missing'
-	assert_line --index 2 '8 null invalid JSON at column 1: expected a JSON object'
+	assert_line --index 2 '8 null a JSON array as a record needs --columns to name its elements'
 }
 
 @test "TSV: tabs split fields, backslash escapes decode, empty and \\N are NULL" {
@@ -1200,6 +1200,56 @@ EOF
 	run -64 --separate-stderr tsq-load --decimal-mark , --group-mark , eu eu.csv
 	run -64 --separate-stderr tsq-load --group-mark 1 eu eu.csv
 	assert_regex "$stderr" 'cannot be told apart'
+}
+
+@test "JSON that is not JSON lines: one array of records, and records that are arrays, named by --columns" {
+	tsq_db_init
+	# ccxt's fetch_ohlcv, a line each: [ms, open, high, low, close, volume].
+	printf '[1704067200000, 42000.5, 42100, 41900.25, 42050, 12.5]\n[1704067260000, "42050", 42080, 42000, 42010.5, 3.25]\n' >ccxt.jsonl
+	run -65 --separate-stderr tsq-load --set symbol=BTC/USDT ohlcv ccxt.jsonl
+	assert_equal "$(jq -r .error ccxt.jsonl.rejects.jsonl | sort -u)" "a JSON array as a record needs --columns to name its elements"
+	run -0 --separate-stderr tsq-load --columns time,open,high,low,close,volume --set symbol=BTC/USDT ohlcv ccxt.jsonl
+	# A saved REST response: one array of objects over many lines (jq -s).
+	jq -n '[range(3) | {time: (1704067200 + . * 60), symbol: "DOC", open: 1, high: 2, low: 0.5, close: 1.5, volume: (10 + .)}]' >doc.json
+	[ "$(wc -l <doc.json)" -gt 3 ]
+	run -0 --separate-stderr tsq-load ohlcv doc.json
+	assert_regex "$stderr" 'read 3, inserted 3'
+	# Coinbase's candles: one array of arrays [time, low, high, open, close,
+	# volume], on one line; what is not a record is rejected naming its index.
+	printf '[[1704067200, 1, 2, 0.5, 1.5, 7], [1704067260, 1, 2, 0.5, 1.5, "x"],\n 5, {"bad": 1}, [1704067320, 1, 2, 0.5, 1.5, 8, 9]]\n' >coin.json
+	run -65 --separate-stderr tsq-load --columns time,low,high,open,close,volume --set symbol=COIN ohlcv coin.json
+	assert_regex "$stderr" 'read 5, inserted 1, .* rejected 4;'
+	run -0 jq -r '[.line, .element, .error] | @tsv' coin.json.rejects.jsonl
+	assert_output "$(printf '%s\t%s\t%s\n' \
+		1 1 'invalid input syntax for type double precision: "x"' \
+		2 2 'element 2 of the JSON array: invalid JSON at column 1: expected a JSON object or array' \
+		2 3 'key "bad" is not in --columns' \
+		2 4 'element 4 of the JSON array: the JSON array has 7 elements, and --columns names 6')"
+	run -0 tsq_psql -c "SELECT symbol, extract(epoch FROM time), open, high, low, close, volume FROM ohlcv ORDER BY symbol, time"
+	assert_output "BTC/USDT|1704067200.000000|42000.5|42100|41900.25|42050|12.5
+BTC/USDT|1704067260.000000|42050|42080|42000|42010.5|3.25
+COIN|1704067200.000000|0.5|2|1|1.5|7
+DOC|1704067200.000000|1|2|0.5|1.5|10
+DOC|1704067260.000000|1|2|0.5|1.5|11
+DOC|1704067320.000000|1|2|0.5|1.5|12"
+	# A document cut short is said to be.
+	printf '[\n {"time": 1704067200, "symbol": "CUT", "open": 1, "high": 1, "low": 1, "close": 1},\n' >cut.json
+	run -65 --separate-stderr tsq-load ohlcv cut.json
+	assert_equal "$(jq -r '[.line, .error] | @tsv' cut.json.rejects.jsonl)" "$(printf '3\tthe input ends inside the JSON array: its ]'"'"' is missing' | sed "s/its ]'/its ']'/")"
+	assert_equal "$(tsq_psql -c "SELECT count(*) FROM ohlcv WHERE symbol = 'CUT'")" 1
+}
+
+@test "a JSON array document streams element by element: memory stays flat" {
+	[ "$TSQ_TEST_BACKEND" = postgres ] || skip "client memory, the same on every backend: measured on postgres"
+	tsq_db_init
+	for n in 1000 300000; do
+		jq -cn --argjson n $n '[range($n) | {time: (1704067200 + .), symbol: "M", open: 1, high: 2, low: 0.5, close: 1.5, volume: .}]' >m$n.json
+		/usr/bin/time -f %M -o m$n.rss tsq-load -q --dry-run ohlcv m$n.json
+	done
+	[ "$(wc -l <m300000.json)" -eq 1 ]
+	small=$(cat m1000.rss) big=$(cat m300000.rss)
+	echo "# peak RSS: $small KB for 1,000 elements, $big KB for 300,000 on one line ($(($(stat -c %s m300000.json) / 1048576)) MB)" >&3
+	[ $((big - small)) -lt 32768 ]
 }
 
 @test "mapping mistakes are usage errors before any row is loaded" {
