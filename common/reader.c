@@ -1384,9 +1384,13 @@ tsq_reader_next(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *er
 {
 	enum tsq_read_status st = next_record(r, rec, err);
 
-	/* Every line consumed so far belongs to this record or an earlier one. */
+	/*
+	 * Every line consumed so far belongs to this record or an earlier one;
+	 * an element of a JSON array document ends on the line after the line
+	 * ends consumed (r->line counts them), maybe before its end.
+	 */
 	if (st == TSQ_READ_RECORD) {
-		rec->last_line = r->line;
+		rec->last_line = r->array != ARRAY_NONE ? r->line + 1 : r->line;
 		hash_to(r, rec->end);
 	}
 	return st;

@@ -1,10 +1,11 @@
 /*
  * libFuzzer target: the record reader over any bytes, in every format
- * (the first byte chooses CSV, TSV, JSON lines or a reject file; the data
+ * (the first byte chooses CSV, TSV, JSON lines or a reject file, and
+ * whether JSON array records are named; the data
  * may be gzip or zstd, recognised by their magic bytes), with a small record
  * limit so that oversized records are met.  Invariants: a record's first
  * line is no later than its last, offsets only grow and every record ends
- * past where it starts, what is kept of a record's text is no longer than
+ * past where it starts (but the error of a JSON array cut short), what is kept of a record's text is no longer than
  * the record, and no record has more fields than the limit.
  */
 #include <stdio.h>
@@ -38,12 +39,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		tsq_buf_free(&err);
 		return 0;
 	}
-	struct tsq_reader_opts o = { formats[data[0] % 5], data[0] & 0x40 ? ';' : 0, 0, 512 };
+	static char *names[] = { "a", "b", "c" };
+	struct tsq_reader_opts o = { formats[data[0] % 5], data[0] & 0x40 ? ';' : 0, 0, 512,
+		data[0] & 0x20 ? names : NULL, data[0] & 0x20 ? 3 : 0 };
 	struct tsq_reader *r = tsq_reader_open(&in, &o);
 	int64_t last_end = 0;
 	enum tsq_read_status st = data[0] & 0x80 ? tsq_reader_header(r, &rec, &err) : TSQ_READ_RECORD;
 	while (st == TSQ_READ_RECORD && (st = tsq_reader_next(r, &rec, &err)) == TSQ_READ_RECORD) {
-		if (rec.line > rec.last_line || rec.offset < last_end - 1 || rec.end <= rec.offset ||
+		/* A record of no text is only an error: a JSON array document cut short. */
+		if (rec.line > rec.last_line || rec.offset < last_end - 1 || rec.end < rec.offset ||
+		    (rec.end == rec.offset && (rec.error == NULL || rec.rawlen > 0)) ||
 		    (int64_t)rec.rawlen > rec.rawsize || rec.nfields > TSQ_MAX_FIELDS)
 			abort();
 		if (rec.format != TSQ_FORMAT_REJECTS && rec.format != TSQ_FORMAT_JSONL &&
