@@ -54,7 +54,7 @@ TSQ_CFLAGS = -std=c11 $(WARNINGS) $(SAN_FLAGS)
 # no exceptions or RTTI; double-conversion brings the C++ run-time library.
 CXX_WARNINGS = $(filter-out -Wstrict-prototypes -Wmissing-prototypes,$(WARNINGS))
 TSQ_CXXFLAGS = -std=c++14 -fno-exceptions -fno-rtti $(CXX_WARNINGS) $(SAN_FLAGS)
-LIBS = $(PQ_LIBS) $(JANSSON_LIBS) $(CSV_LIBS) -ldouble-conversion -lstdc++ -lzstd -lz -lpthread -lm
+LIBS = $(PQ_LIBS) $(JANSSON_LIBS) $(CSV_LIBS) -ldouble-conversion -lstdc++ -lzstd -lz -lcrypto -lpthread -lm
 
 TOOLS = tsq-init tsq-load tsq-query tsq-compress tsq-stats
 PROGRAMS = tsq $(TOOLS)

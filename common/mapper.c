@@ -2,6 +2,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/sha.h>
+
 #include "loader.h"
 #include "mapper.h"
 #include "mem.h"
@@ -691,6 +693,25 @@ empty_row(struct tsq_mapper *m, const struct tsq_record *rec, bool keyed)
 	return values > 0;
 }
 
+/*
+ * A feed's id that is not an integer (hex, a UUID), for a bigint column of
+ * the table's key (trade_id, quote_id): the first 8 bytes of the SHA-256
+ * of its text, big-endian, the top bit cleared, so that the same id is the
+ * same key on every load (tsq.text_id computes it in SQL).
+ */
+static void
+put_text_id(struct tsq_buf *tu, const char *v, size_t len)
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	uint64_t id = 0;
+
+	SHA256((const unsigned char *)v, len, md);
+	for (int i = 0; i < 8; i++)
+		id = id << 8 | md[i];
+	tsq_put_u32(tu, 8);
+	tsq_put_u64(tu, id & (uint64_t)INT64_MAX);
+}
+
 /* The input column name(s) a field comes from, for messages. */
 static const char *
 source_name(const struct tsq_mapper *m, int f)
@@ -832,6 +853,11 @@ tsq_mapper_encode(struct tsq_mapper *m, const struct tsq_record *rec, bool keyed
 		int64_t usec = 0;
 		const char *e = tsq_convert(&col->type, v, len, json, keyed ? &conv_json : &o->conv, tu,
 		    &usec, &m->msg);
+		if (e && !json && col->type.conv == TSQ_CONV_INT8 && len > 0 &&
+		    key_column_of(t, m->field_col[f])) {
+			put_text_id(tu, v, len);
+			e = NULL;
+		}
 		if (e)
 			return reject(out, col->name, e);
 		if (f == m->time_field) {

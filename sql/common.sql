@@ -89,6 +89,18 @@ BEGIN
 END
 $fn$;
 
+-- step: created function tsq.text_id
+-- unless: SELECT to_regprocedure('tsq.text_id(text)') IS NOT NULL
+-- The bigint tsq-load stores in a key column such as trade_id for a feed's
+-- id that is not an integer (hex, a UUID): the first 8 bytes of the SHA-256
+-- of its UTF-8 text, big-endian, the top bit cleared.  To find a trade by
+-- the feed's id: WHERE trade_id = tsq.text_id('5f2b...').
+CREATE FUNCTION tsq.text_id(id text) RETURNS bigint
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+    SELECT ('x' || left(encode(sha256(convert_to(id, 'UTF8')), 'hex'), 16))::bit(64)::bigint
+           & 9223372036854775807
+$fn$;
+
 -- step: created function tsq.analyze_new
 -- unless: SELECT to_regprocedure('tsq.analyze_new(regclass)') IS NOT NULL
 -- version: 3

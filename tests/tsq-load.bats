@@ -1252,6 +1252,43 @@ DOC|1704067320.000000|1|2|0.5|1.5|12"
 	[ $((big - small)) -lt 32768 ]
 }
 
+@test "trade and quote ids that are not integers: a deterministic key from the id's text, tsq.text_id in SQL; a reload changes nothing" {
+	tsq_db_init
+	cat >hx.csv <<'EOF'
+time,symbol,price,size,trade_id
+2026-01-01T00:00:00Z,HX,1,1,5f2b9c1e-1a2b-4c3d-8e9f-0a1b2c3d4e5f
+2026-01-01T00:00:00Z,HX,1,2,a1b2c3
+2026-01-01T00:00:00Z,HX,1,3,42
+2026-01-01T00:00:00Z,HX,1,4,123456789012345678901234
+2026-01-01T00:00:00Z,HX,1,5,A1B2C3
+EOF
+	run -0 --separate-stderr tsq-load trades hx.csv
+	assert_regex "$stderr" 'read 5, inserted 5'
+	run -0 --separate-stderr tsq-load trades hx.csv
+	assert_regex "$stderr" 'read 5, inserted 0, updated 0, unchanged 5'
+	# The key is the server's own SHA-256 of the text (PostgreSQL's sha256,
+	# not tsq-load's), an integer id stays itself, case counts.
+	run -0 tsq_psql -c "SELECT size, trade_id = CASE size WHEN 1 THEN tsq.text_id('5f2b9c1e-1a2b-4c3d-8e9f-0a1b2c3d4e5f')
+	                                                    WHEN 2 THEN tsq.text_id('a1b2c3') WHEN 3 THEN 42
+	                                                    WHEN 4 THEN tsq.text_id('123456789012345678901234')
+	                                                    WHEN 5 THEN tsq.text_id('A1B2C3') END, trade_id >= 0
+	                    FROM trades WHERE symbol = 'HX' ORDER BY size"
+	assert_output "1|t|t
+2|t|t
+3|t|t
+4|t|t
+5|t|t"
+	assert_equal "$(tsq_psql -c "SELECT tsq.text_id('a1b2c3')")" 5706628395406668520
+	# Quotes alike; a column outside the key keeps refusing text.
+	printf 'time,symbol,bid_price,ask_price,quote_id\n2026-01-01T00:00:00Z,HX,1,2,q-17\n' >q.csv
+	run -0 --separate-stderr tsq-load quotes q.csv
+	assert_equal "$(tsq_psql -c "SELECT quote_id = tsq.text_id('q-17') FROM quotes")" t
+	tsq_psql -c "CREATE TABLE counts (id bigint PRIMARY KEY, n bigint)"
+	printf 'id,n\n1,abc\n' >c.csv
+	run -65 --separate-stderr tsq-load counts c.csv
+	assert_equal "$(jq -r .error c.csv.rejects.jsonl)" 'invalid input syntax for type bigint: "abc"'
+}
+
 @test "mapping mistakes are usage errors before any row is loaded" {
 	tsq_db_init
 	printf 'time,symbol,open,high,low,close,volume,colour\n2026-01-01T00:00:00Z,A,1,2,0.5,1.5,3,red\n' >u.csv

@@ -5,7 +5,7 @@
 # the apt-get line.  A second run finds everything there and does nothing.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-pkgs="build-essential pkg-config libpq-dev libcsv-dev libjansson-dev zlib1g-dev libzstd-dev
+pkgs="build-essential pkg-config libpq-dev libssl-dev libcsv-dev libjansson-dev zlib1g-dev libzstd-dev
 postgresql postgresql-client postgresql-server-dev-15 liblz4-dev libkrb5-dev cmake
 bats bats-assert bats-support bats-file mandoc bsdextrautils jq gzip zstd time pgloader
 clang libclang-rt-14-dev prometheus prometheus-node-exporter cron libfast-float-dev
