@@ -161,8 +161,7 @@ trades_section() {
 	tsq_psql -c "COPY (SELECT timestamptz '$to' + g * (interval '1 day' / $day), 'TRD', 100 + (g % 13) / 100.0, 1 + g % 7, $n + g
 	                   FROM generate_series(0, $day - 1) g) TO STDOUT WITH (FORMAT csv)" >"$DATA/trades-day.csv"
 	tsq-load -q --no-header --columns time,symbol,price,size,trade_id trades "$DATA/trades-day.csv"
-	bench_run refresh "tsq-compress --run: trade rollups over the day" "$day" tsq-compress --run trades
-	echo "  refresh of trades_1m, _1h and _1d after a day of $day trades: $(tail -n 1 "$DATA/runs" | cut -d'|' -f5) s"
+	bench_run refresh "tsq-compress --run: trade rollups after a day of $day trades" "$day" tsq-compress --run trades
 	tsq_psql -c "DELETE FROM trades WHERE symbol = 'TRD'" >/dev/null
 }
 
