@@ -141,6 +141,37 @@ is_choice(const struct tsq_param *p, const char *value)
 	return false;
 }
 
+/*
+ * The parameter type TYPE names (tsq's names, and PostgreSQL's for them:
+ * "integer", "double precision", "timestamp with time zone"), or -1.
+ * TYPE's words are separated by single blanks.
+ */
+static int
+param_type_named(const char *type)
+{
+	static const struct {
+		const char *name;
+		enum tsq_param_type type;
+	} aliases[] = {
+		{"varchar", TSQ_PARAM_TEXT}, {"character varying", TSQ_PARAM_TEXT},
+		{"integer", TSQ_PARAM_INT}, {"bigint", TSQ_PARAM_INT}, {"smallint", TSQ_PARAM_INT},
+		{"int2", TSQ_PARAM_INT}, {"int4", TSQ_PARAM_INT}, {"int8", TSQ_PARAM_INT},
+		{"double precision", TSQ_PARAM_FLOAT}, {"float8", TSQ_PARAM_FLOAT},
+		{"real", TSQ_PARAM_FLOAT}, {"float4", TSQ_PARAM_FLOAT},
+		{"decimal", TSQ_PARAM_NUMERIC}, {"boolean", TSQ_PARAM_BOOL},
+		{"timestamp with time zone", TSQ_PARAM_TIMESTAMPTZ},
+		{"character varying[]", TSQ_PARAM_TEXT_ARRAY}, {"varchar[]", TSQ_PARAM_TEXT_ARRAY},
+	};
+
+	for (size_t i = 0; i < sizeof param_types / sizeof param_types[0]; i++)
+		if (strcasecmp(type, param_types[i].name) == 0)
+			return (int)i;
+	for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+		if (strcasecmp(type, aliases[i].name) == 0)
+			return (int)aliases[i].type;
+	return -1;
+}
+
 static bool
 parse_param(struct tsq_query *q, char *spec, struct tsq_buf *err)
 {
@@ -168,15 +199,22 @@ parse_param(struct tsq_query *q, char *spec, struct tsq_buf *err)
 		*eq = '\0';
 		def = trim(eq + 1);
 	}
-	char *save = NULL, *name = strtok_r(spec, " \t", &save), *type = strtok_r(NULL, " \t", &save);
-	if (name == NULL || type == NULL || strtok_r(NULL, " \t", &save) != NULL) {
+	/* NAME, then the type's words (PostgreSQL's names have several). */
+	char *save = NULL, *name = strtok_r(spec, " \t", &save), *word;
+	struct tsq_buf words = TSQ_BUF_INIT;
+	while ((word = strtok_r(NULL, " \t", &save)) != NULL) {
+		tsq_buf_adds(&words, words.len ? " " : "");
+		tsq_buf_adds(&words, word);
+	}
+	if (name == NULL || words.len == 0) {
+		tsq_buf_free(&words);
 		tsq_buf_addf(err, "bad parameter line: expected \"param: NAME TYPE [= DEFAULT]\"");
 		return false;
 	}
-	int t = -1;
-	for (size_t i = 0; i < sizeof param_types / sizeof param_types[0]; i++)
-		if (strcmp(type, param_types[i].name) == 0)
-			t = (int)i;
+	char type[64];
+	snprintf(type, sizeof type, "%s", words.data);
+	tsq_buf_free(&words);
+	int t = param_type_named(type);
 	if (t < 0) {
 		tsq_buf_addf(err, "parameter \"%s\" has an unknown type \"%s\"", name, type);
 		return false;
@@ -252,9 +290,27 @@ quoted_end(const char *text, const char *s)
 	return NULL;
 }
 
+/* Whether only blanks and comments follow S in TEXT. */
+static bool
+nothing_after(const char *text, const char *s)
+{
+	const char *e;
+
+	while (*s) {
+		if (isspace((unsigned char)*s))
+			s++;
+		else if ((s[0] == '-' && s[1] == '-') || (s[0] == '/' && s[1] == '*'))
+			s = (e = quoted_end(text, s)) ? e : s + 1;
+		else
+			return false;
+	}
+	return true;
+}
+
 /*
  * Turn :name into $N, leaving string literals, quoted identifiers, comments,
- * dollar-quoted bodies and :: casts alone.
+ * dollar-quoted bodies and :: casts alone.  One statement: a ';' with more
+ * SQL after it is refused.
  */
 static bool
 number_params(struct tsq_query *q, struct tsq_buf *err)
@@ -266,6 +322,15 @@ number_params(struct tsq_query *q, struct tsq_buf *err)
 		if ((e = quoted_end(text_start, s)) != NULL) {
 			tsq_buf_add(&out, s, (size_t)(e - s));
 			s = e;
+		} else if (*s == ';' && !nothing_after(text_start, s + 1)) {
+			int line = 1;
+			for (const char *l = text_start; l < s; l++)
+				line += *l == '\n';
+			tsq_buf_addf(err, "the SQL holds more than one statement (a \";\" on line %d has "
+			    "more after it): tsq-query runs one, its parameters bound; give each its "
+			    "own -c, or run the file with psql -f", line);
+			tsq_buf_free(&out);
+			return false;
 		} else if (s[0] == ':' && s[1] == ':') {
 			tsq_buf_add(&out, s, 2);
 			s += 2;

@@ -715,3 +715,24 @@ trade_bars_sql() {
 	# Each minute's trades, counted independently.
 	assert_equal "$(echo "$bars" | awk -F, 'NR > 1 { n += $8 } END { print n }')" 1000
 }
+
+@test "-c: PostgreSQL's type names for parameters; several statements are refused before connecting" {
+	tsq_db_init
+	run -0 --separate-stderr tsq-query -F csv --no-header -c "-- param: n integer = 3
+-- param: x double precision = 1.5
+-- param: t timestamp with time zone = 2026-01-01
+-- param: b boolean = yes
+-- param: s character varying = a
+SELECT :n + 1, :x * 2, :t, :b, :s || 'b', pg_typeof(:n)::text, pg_typeof(:x)::text"
+	assert_output "4,3,2026-01-01 00:00:00+00,t,ab,bigint,double precision"
+	run -64 --separate-stderr tsq-query -d "host=/nonexistent-tsq" -c "-- param: n widget = 3
+SELECT :n"
+	assert_equal "$stderr" 'tsq-query: error: parameter "n" has an unknown type "widget"'
+	run -64 --separate-stderr tsq-query -d "host=/nonexistent-tsq" -c "SELECT 1 AS a;
+SELECT 2 AS b"
+	assert_equal "$stderr" 'tsq-query: error: the SQL holds more than one statement (a ";" on line 1 has more after it): tsq-query runs one, its parameters bound; give each its own -c, or run the file with psql -f'
+	# A ";" in a literal, or at the end with comments after it, is one statement.
+	run -0 --separate-stderr tsq-query -F csv --no-header -c "SELECT ';' AS a; -- done
+/* the end */"
+	assert_output ";"
+}
