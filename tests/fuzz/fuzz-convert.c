@@ -38,7 +38,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct tsq_time_format tf[sizeof patterns / sizeof patterns[0]];
 	static bool compiled;
 	struct tsq_buf out = TSQ_BUF_INIT, msg = TSQ_BUF_INIT, err = TSQ_BUF_INIT;
-	struct tsq_convert_opts o = { NULL, false, false };
+	struct tsq_convert_opts o = { NULL, false, false, 0, 0 };
 	struct tsq_type t;
 	int64_t usec;
 
@@ -75,7 +75,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			/* Printed as ISO 8601 in UTC and read again: the same instant. */
 			char iso[TSQ_TIME_BUFSIZE];
 			struct tsq_buf again = TSQ_BUF_INIT;
-			struct tsq_convert_opts plain = { NULL, false, false };
+			struct tsq_convert_opts plain = { NULL, false, false, 0, 0 };
 			int64_t usec2;
 			tsq_format_time(usec, iso);
 			if (usec >= INT64_C(-62135596800000000) &&

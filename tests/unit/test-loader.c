@@ -12,7 +12,7 @@
 static enum tsq_add_result
 add(struct tsq_batch *b, enum tsq_dedupe mode, const char *key, long line, long *first)
 {
-	struct tsq_row_origin o = { key, strlen(key), (int64_t)strlen(key), 0, line, line * 10, 0 };
+	struct tsq_row_origin o = { key, strlen(key), (int64_t)strlen(key), 0, line, line * 10, 0, 0 };
 	char tuple[32];
 	int n = snprintf(tuple, sizeof tuple, "row %ld", line);
 
@@ -175,7 +175,7 @@ static void
 add_keyed(struct tsq_batch *b, const char *symbol, int64_t time, long line)
 {
 	struct tsq_buf key = TSQ_BUF_INIT;
-	struct tsq_row_origin o = { "", 0, 0, 0, line, line * 10, 0 };
+	struct tsq_row_origin o = { "", 0, 0, 0, line, line * 10, 0, 0 };
 	long first;
 
 	tsq_put_u32(&key, (uint32_t)strlen(symbol));
@@ -247,7 +247,7 @@ order(void)
 	tsq_batch_init(&b);
 	long first;
 	for (long line = 1; line <= 20; line++) {
-		struct tsq_row_origin o = { "", 0, 0, 0, line, line, 0 };
+		struct tsq_row_origin o = { "", 0, 0, 0, line, line, 0, 0 };
 		tsq_batch_add(&b, TSQ_DEDUPE_LAST, "t", 1, "", 0, (uint64_t)line, &o, &first);
 	}
 	is_str(written_lines(&b), "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20",

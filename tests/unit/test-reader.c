@@ -25,7 +25,7 @@ read_max(const char *text, size_t len, enum tsq_format format, size_t max)
 	struct tsq_input in;
 	struct tsq_record rec;
 	struct tsq_buf err = TSQ_BUF_INIT;
-	struct tsq_reader_opts o = { format, 0, 0, max };
+	struct tsq_reader_opts o = { format, 0, 0, max, NULL, 0 };
 	int fd = mkstemp(path);
 
 	if (write(fd, text, len) != (ssize_t)len)
@@ -130,7 +130,7 @@ main(void)
 	is_str(read_all(j, strlen(j), TSQ_FORMAT_JSONL),
 	    "1 0|a=1.50|b=x\xc3\xa9\n|c=<null>|d=[1, {\"e\": true}]\n"
 	    "2 64!invalid JSON at column 9: a key is missing\n"
-	    "3 74!invalid JSON at column 1: expected a JSON object\n"
+	    "3 74!a JSON array as a record needs --columns to name its elements\n"
 	    "4 78|a=\xf0\x9f\x98\x80\n",
 	    "JSON lines: numbers as written, escapes, nested values as JSON text, errors with columns");
 

@@ -42,7 +42,7 @@ static char *path;
 static struct tsq_buf err = TSQ_BUF_INIT;
 static struct tsq_reject rj = { "x.csv", 3, 42, "volume",
 	"invalid input syntax for type double precision: \"x\"", NULL, "2024-01-01,A,x", 14, 14,
-	TSQ_FORMAT_CSV, "time,symbol,volume", -1 };
+	TSQ_FORMAT_CSV, "time,symbol,volume", -1, 0 };
 
 /* Records written, their exact bytes, and read back. */
 static void
@@ -59,19 +59,20 @@ writing(void)
 	    "\"record\":\"2024-01-01,A,x\",\"format\":\"csv\",\"header\":\"time,symbol,volume\"}\n",
 	    "its exact bytes, flushed at once");
 	struct tsq_reject rj2 = { "y.jsonl", 1, 0, NULL, "bad", "23514", "{\"a\":\"\xff\"}", 9, 9,
-		TSQ_FORMAT_JSONL, "ignored", 1 };
+		TSQ_FORMAT_JSONL, "ignored", 1, 3 };
 	ok(tsq_rejects_write(r, &rj2, &err), "another");
 	const char *all = slurp(path);
-	is_str(strchr(all, '\n') + 1, "{\"file\":\"y.jsonl\",\"line\":1,\"offset\":0,\"column\":null,"
+	is_str(strchr(all, '\n') + 1, "{\"file\":\"y.jsonl\",\"line\":1,\"offset\":0,\"element\":2,\"column\":null,"
 	    "\"error\":\"bad\",\"sqlstate\":\"23514\",\"worker\":1,\"record\":\"{\\\"a\\\":\\\"\xef\xbf\xbd\\\"}\","
 	    "\"record_base64\":\"eyJhIjoi/yJ9\",\"format\":\"jsonl\",\"header\":null}\n",
-	    "bytes that are not UTF-8: U+FFFD to read, the exact bytes in base64; JSON lines have no header");
+	    "bytes that are not UTF-8: U+FFFD to read, the exact bytes in base64; JSON lines have no "
+	    "header; an element of a JSON array document has its index");
 	char *big = xmalloc(100000);
 	memset(big, 'z', 100000);
 	struct tsq_reject rj3 = { "x.csv", 9, 100, NULL, "too big", NULL, big, 100000, 9000000,
-		TSQ_FORMAT_CSV, NULL, -1 };
+		TSQ_FORMAT_CSV, NULL, -1, 0 };
 	ok(tsq_rejects_write(r, &rj3, &err), "a long record");
-	struct tsq_reject rj4 = { "z.csv", 5, 60, NULL, "bad", NULL, "1,2", 3, 3, TSQ_FORMAT_CSV, "a,b", -1 };
+	struct tsq_reject rj4 = { "z.csv", 5, 60, NULL, "bad", NULL, "1,2", 3, 3, TSQ_FORMAT_CSV, "a,b", -1, 0 };
 	ok(tsq_rejects_write(r, &rj4, &err) && (rj4.line = 6, tsq_rejects_write(r, &rj4, &err)),
 	    "two records of one input");
 	all = slurp(path);
