@@ -13,10 +13,18 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+# Where earlier builds installed the SQL, which uninstall removes: the
+# SQL is built into the tools, and a copy there was never read.
 DATADIR ?= $(PREFIX)/share/tsq
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+# fish reads no completions under /usr/local unless XDG_DATA_DIRS names it:
+# for the default prefix, fish's own vendor directory (fish.pc says which).
+ifeq ($(PREFIX),/usr/local)
+FISHCOMPDIR ?= $(or $(shell pkg-config --variable=completionsdir fish 2>/dev/null),/usr/share/fish/vendor_completions.d)
+else
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+endif
 
 CC ?= cc
 CXX ?= c++
@@ -48,7 +56,7 @@ BUILD ?= build
 SAN_FLAGS =
 endif
 
-TSQ_CPPFLAGS = -D_GNU_SOURCE -DTSQ_DATADIR='"$(DATADIR)"' -Icommon $(PQ_CFLAGS) $(JANSSON_CFLAGS)
+TSQ_CPPFLAGS = -D_GNU_SOURCE -Icommon $(PQ_CFLAGS) $(JANSSON_CFLAGS)
 TSQ_CFLAGS = -std=c11 $(WARNINGS) $(SAN_FLAGS)
 # The one C++ file (common/decimal.cc, around fast_float and double-conversion):
 # no exceptions or RTTI; double-conversion brings the C++ run-time library.
@@ -134,13 +142,11 @@ deps:
 
 install: $(BINS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
-		$(DESTDIR)$(DATADIR)/queries $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
 		$(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1
 	install -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7
-	cd sql && for f in $$(find . -name '*.sql'); do \
-		install -D -m 644 "$$f" "$(DESTDIR)$(DATADIR)/$$f"; done
 	for p in $(PROGRAMS); do \
 		install -m 644 completions/tsq.bash $(DESTDIR)$(BASHCOMPDIR)/$$p; done
 	install -m 644 completions/_tsq $(DESTDIR)$(ZSHCOMPDIR)/_tsq
@@ -148,7 +154,7 @@ install: $(BINS)
 	for p in $(TOOLS); do \
 		install -m 644 completions/tsq.fish $(DESTDIR)$(FISHCOMPDIR)/$$p.fish; done
 	@echo "tsq: installed $(PROGRAMS) in $(DESTDIR)$(BINDIR)"
-	@echo "tsq: man pages in $(DESTDIR)$(MANDIR); the SQL in $(DESTDIR)$(DATADIR)"
+	@echo "tsq: man pages in $(DESTDIR)$(MANDIR)"
 	@case ":/usr/bin:/bin:" in *":$(BINDIR):"*) ;; *) \
 		echo "tsq: cron's PATH is /usr/bin:/bin: start a crontab with PATH=$(BINDIR):/usr/bin:/bin" ;; esac
 

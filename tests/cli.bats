@@ -474,3 +474,14 @@ SELECT :side"
 SELECT :side" side=long
 	assert_equal "$stderr" 'tsq-query: error: invalid value "long" for parameter "side" of query "command": expected buy, sell or short'
 }
+
+@test "make install: fish's completions go where fish looks for them; no SQL is installed to be edited in vain" {
+	command -v fish >/dev/null || skip "fish is not installed"
+	run -0 make -s -n -C "$TSQ_ROOT" install BUILD="$TSQ_BUILD" DESTDIR=/tsq-destdir
+	dir=$(sed -n 's|^install -m 644 completions/tsq.fish /tsq-destdir\(.*\)/tsq.fish$|\1|p' <<<"$output")
+	[ -n "$dir" ]
+	run -0 env -u XDG_DATA_DIRS fish -c 'printf "%s\n" $fish_complete_path'
+	assert_line "$dir"
+	run -0 make -s -n -C "$TSQ_ROOT" install BUILD="$TSQ_BUILD" DESTDIR=/tsq-destdir
+	refute_output --partial "share/tsq"
+}
