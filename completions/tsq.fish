@@ -18,6 +18,46 @@ for cmd in tsq-init tsq-load tsq-query tsq-compress tsq-stats
     __tsq_common $cmd
 end
 
+# The tables of the database the command line names, from the server when
+# it answers within two seconds; nothing otherwise.
+function __tsq_tables
+    set -l words (commandline -opc)
+    set -l conn
+    set -l i 2
+    while test $i -le (count $words)
+        switch $words[$i]
+            case -d --dbname -h --host -p --port -U --username
+                set -a conn $words[$i] $words[(math $i + 1)]
+                set i (math $i + 1)
+            case '--dbname=*' '--host=*' '--port=*' '--username=*'
+                set -a conn $words[$i]
+        end
+        set i (math $i + 1)
+    end
+    PGCONNECT_TIMEOUT=2 timeout 3 tsq-query -w -F tsv --no-header --timeout 2s $conn tables 2>/dev/null |
+        awk -F'\t' '$1 != "tsq" { print ($1 == "public" ? $2 : $1 "." $2) }'
+end
+
+# tsq-load's first argument, tsq-stats' and tsq-compress's all: whether no
+# argument but options and their values came yet.
+function __tsq_no_table_yet
+    set -l words (commandline -opc)
+    set -l takes -d -h -p -U -F -o --dbname --host --port --username --log-format --format --delimiter --quote --null --decimal-mark --group-mark --columns --map --set --skip-columns --time-format --tz --on-conflict --dedupe --batch-size --workers --rejects --max-errors --max-error-ratio --stats --checkpoint --flush-interval --retry --buffer --status-interval --pending --output --timeout --since --session --spike-threshold --frozen-after --stale-after --limit --label --lock-timeout --older-than --from --to --refresh
+    set -l i 2
+    while test $i -le (count $words)
+        if contains -- $words[$i] $takes
+            set i (math $i + 1)
+        else if not string match -q -- '-*' $words[$i]
+            return 1
+        end
+        set i (math $i + 1)
+    end
+    return 0
+end
+complete -c tsq-load -n __tsq_no_table_yet -x -a '(__tsq_tables)'
+complete -c tsq-stats -f -a '(__tsq_tables)'
+complete -c tsq-compress -f -a '(__tsq_tables)'
+
 complete -c tsq-init -l local -d 'create and start a private local database'
 complete -c tsq-init -l stop -d 'with --local: stop it'
 complete -c tsq-init -l backend -x -a 'auto timescaledb postgres citus' -d 'backend'
@@ -87,12 +127,12 @@ complete -c tsq-query -s P -l param -x -d 'a parameter NAME=VALUE'
 complete -c tsq-query -l queries-dir -x -a '(__fish_complete_directories)' -d 'more query files'
 
 complete -c tsq-compress -l run -d 'apply the stored policies'
-complete -c tsq-compress -l set-policy -x -d 'store a table policy'
+complete -c tsq-compress -l set-policy -x -a '(__tsq_tables)' -d 'store a table policy'
 complete -c tsq-compress -l show-policies -d 'list the stored policies'
-complete -c tsq-compress -l remove-policy -x -d 'forget a table policy'
-complete -c tsq-compress -l compress -x -d 'compress old chunks of a table'
-complete -c tsq-compress -l decompress -x -d 'decompress chunks of a table'
-complete -c tsq-compress -l drop -x -d 'drop old chunks or partitions'
+complete -c tsq-compress -l remove-policy -x -a '(__tsq_tables)' -d 'forget a table policy'
+complete -c tsq-compress -l compress -x -a '(__tsq_tables)' -d 'compress old chunks of a table'
+complete -c tsq-compress -l decompress -x -a '(__tsq_tables)' -d 'decompress chunks of a table'
+complete -c tsq-compress -l drop -x -a '(__tsq_tables)' -d 'drop old chunks or partitions'
 complete -c tsq-compress -l refresh -x -d 'refresh a rollup'
 complete -c tsq-compress -l older-than -x -d 'age of the data acted on'
 complete -c tsq-compress -l from -x -d 'start of the range'

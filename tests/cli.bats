@@ -448,6 +448,18 @@ check_choices() {
 symbol= interval= from= to= source= source=auto source=raw source=trades source=raw-trades source=quotes timeframe=
 rsi
 last first error"
+	# After "=", which bash splits off: the option's or the parameter's values.
+	run bash -c '
+		source "$1/completions/tsq.bash"
+		COMP_WORDS=(tsq-load --on-conflict = ""); COMP_CWORD=3; _tsq_complete; echo "${COMPREPLY[*]}"
+		COMP_WORDS=(tsq-load --dedupe = f); COMP_CWORD=3; _tsq_complete; echo "${COMPREPLY[*]}"
+		COMP_WORDS=(tsq-query --format = csv bars source = r); COMP_CWORD=7; _tsq_complete; echo "${COMPREPLY[*]}"
+		COMP_WORDS=(tsq-query -F = m); COMP_CWORD=3; _tsq_complete; echo "${COMPREPLY[*]}"' _ "$TSQ_ROOT"
+	assert_success
+	assert_output "update nothing error
+first
+raw raw-trades
+markdown"
 }
 
 @test "the repository holds source only: no build output is tracked" {

@@ -944,3 +944,30 @@ tsq-stats: hint: run CREATE EXTENSION pg_stat_statements in this database"
 	assert_line "tsq_quality_problems{database=\"$DBNAME\",schema=\"public\",table=\"quotes\",check=\"crossed\"} 0"
 	assert_line "tsq_quality_problems{database=\"$DBNAME\",schema=\"public\",table=\"trades\",check=\"duplicates\"} 0"
 }
+
+@test "completion offers the database's tables to tsq-load, tsq-stats and tsq-compress; nothing when it does not answer" {
+	suite_fresh_schema
+	touch data-one.csv
+	run bash -c '
+		source "$1/completions/tsq.bash"
+		COMP_WORDS=(tsq-load ""); COMP_CWORD=1; _tsq_complete; echo "${COMPREPLY[*]}"
+		COMP_WORDS=(tsq-load --format csv ohlcv data-); COMP_CWORD=4; _tsq_complete; echo "files: ${COMPREPLY[*]}"
+		COMP_WORDS=(tsq-stats --quality tr); COMP_CWORD=2; _tsq_complete; echo "${COMPREPLY[*]}"
+		COMP_WORDS=(tsq-compress --set-policy = q); COMP_CWORD=3; _tsq_complete; echo "${COMPREPLY[*]}"
+		COMP_WORDS=(tsq-stats -h /nonexistent-tsq ""); COMP_CWORD=3; _tsq_complete; echo "none: ${COMPREPLY[*]}"' _ "$TSQ_ROOT"
+	assert_success
+	assert_line --index 0 --regexp '(^| )ohlcv( |$)'
+	assert_line --index 0 --regexp '(^| )trades_1m( |$)'
+	refute_line --index 0 --regexp 'tsq\.'
+	assert_line --index 1 "files: data-one.csv"
+	assert_line --index 2 "trades trades_1d trades_1h trades_1m"
+	assert_line --index 3 "quotes"
+	assert_line --index 4 "none: "
+	if command -v fish >/dev/null; then
+		run -0 fish -c "source $TSQ_ROOT/completions/tsq.fish; complete -C 'tsq-stats tr'"
+		assert_output "trades
+trades_1d
+trades_1h
+trades_1m"
+	fi
+}
