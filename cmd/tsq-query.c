@@ -19,6 +19,7 @@
 #include "pgcodes.h"
 #include "format.h"
 #include "indicator.h"
+#include "pager.h"
 #include "cancel.h"
 #include "query.h"
 #include "session.h"
@@ -28,6 +29,7 @@
 enum {
 	OPT_DESCRIBE = TSQ_OPT_FIRST_PRIVATE,
 	OPT_NO_HEADER,
+	OPT_NO_PAGER,
 	OPT_NULL,
 	OPT_TIMEOUT,
 	OPT_EXPLAIN,
@@ -42,6 +44,9 @@ static const struct tsq_optdef option_defs[] = {
 	{ "format", 'F', 'F', "FORMAT", "table, csv, tsv, jsonl, json, markdown or spark\n"
 	    "(default: table on a terminal, csv otherwise)", NULL },
 	{ "no-header", OPT_NO_HEADER, 0, NULL, "leave out the column names", NULL },
+	{ "no-pager", OPT_NO_PAGER, 0, NULL, "never page the rows on a terminal\n"
+	    "(default: through $TSQ_PAGER, $PAGER or less when they\n"
+	    "do not fit the screen)", NULL },
 	{ "null", OPT_NULL, 0, "STRING", "how table and tsv show NULL (default: empty)", NULL },
 	{ "output", 'o', 'o', "FILE", "write the rows to FILE instead of standard output", NULL },
 	{ "timeout", OPT_TIMEOUT, 0, "DURATION",
@@ -64,6 +69,7 @@ struct options {
 	bool format_given;
 	enum tsq_out_format format;
 	bool no_header;
+	bool no_pager;
 	const char *null_string;
 	const char *output;
 	int64_t timeout_usec;
@@ -122,6 +128,9 @@ parse_options(int argc, char **argv, void *arg)
 			break;
 		case OPT_NO_HEADER:
 			o->no_header = true;
+			break;
+		case OPT_NO_PAGER:
+			o->no_pager = true;
 			break;
 		case OPT_NULL:
 			o->null_string = optarg;
@@ -313,9 +322,16 @@ write_result(const struct options *o, PGconn *conn, const struct tsq_query *q,
 	struct tsq_buf err = TSQ_BUF_INIT;
 	struct tsq_out out = { 0 };
 	struct tsq_outfile file = { 0 };
+	struct tsq_pager *pager = NULL;
 	int rc;
 
 	out.f = stdout;
+	out.footer = o->format == TSQ_OUT_TABLE && isatty(STDOUT_FILENO) && !o->output;
+	if (!o->output && tsq_pager_wanted(stdout, !o->no_pager) && !o->explain) {
+		FILE *f = tsq_pager_open(&pager, stdout);
+		if (f)
+			out.f = f;
+	}
 	if (o->output) {
 		if (!tsq_outfile_open(&file, o->output, &err)) {
 			tsq_error("%s", err.data);
@@ -328,13 +344,19 @@ write_result(const struct options *o, PGconn *conn, const struct tsq_query *q,
 	setvbuf(out.f, NULL, _IOFBF, 64 * 1024);
 	out.format = o->format;
 	out.header = !o->no_header;
-	out.footer = o->format == TSQ_OUT_TABLE && isatty(fileno(out.f));
 	out.null_string = o->null_string;
 	int64_t started = tsq_now_usec();
 	rc = tsq_stream_query(conn, q, &out, o->explain, o->timeout_usec, ind);
 	if (o->timing)
 		tsq_info("time: %.3f ms", (double)(tsq_now_usec() - started) / 1000.0);
 	tsq_out_free(&out);
+	if (pager && tsq_pager_close(pager) != 0 && rc == TSQ_EXIT_OK) {
+		tsq_error("could not write the rows: %s", strerror(errno));
+		tsq_stdout_reported();
+		rc = TSQ_EXIT_FAILURE;
+	}
+	if (pager)
+		out.f = stdout;
 	/* A write that failed mid-way was reported by tsq_stream_query(). */
 	if ((fflush(out.f) != 0 || ferror(out.f)) && rc == TSQ_EXIT_OK) {
 		tsq_error("could not write the rows: %s", strerror(errno));

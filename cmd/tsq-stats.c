@@ -22,11 +22,13 @@
 
 #include "tsq.h"
 #include "format.h"
+#include "pager.h"
 #include "prom.h"
 #include "stats.h"
 
 enum {
 	OPT_NO_HEADER = TSQ_OPT_FIRST_PRIVATE,
+	OPT_NO_PAGER,
 	OPT_EXACT,
 	OPT_POLICIES,
 	OPT_CHUNKS,
@@ -104,6 +106,9 @@ static const struct tsq_optdef option_defs[] = {
 	{ "output", 'o', 'o', "FILE", "write to FILE through a temporary file renamed\n"
 	    "into place, so a reader never sees half of it", NULL },
 	{ "no-header", OPT_NO_HEADER, 0, NULL, "leave out the column names", NULL },
+	{ "no-pager", OPT_NO_PAGER, 0, NULL, "never page the report on a terminal\n"
+	    "(default: through $TSQ_PAGER, $PAGER or less when it\n"
+	    "does not fit the screen)", NULL },
 	{ "label", OPT_LABEL, 0, "NAME=VALUE", "with -F prometheus: add this label to every\n"
 	    "series, after database (repeatable)", NULL },
 	{ "tz", TSQ_OPT_TZ, 0, "ZONE", "time zone of the times shown and of --session\n"
@@ -120,6 +125,7 @@ struct options {
 	enum tsq_out_format format;	/* the others */
 	const char *output;		/* -o FILE, written whole or not at all */
 	bool no_header;
+	bool no_pager;
 	struct tsq_stats_opts stats;	/* --exact, and what the views that read rows look at */
 	bool fail_on_quality;
 	char *labels[MAX_LABELS];	/* --label NAME=VALUE */
@@ -306,6 +312,9 @@ parse_options(int argc, char **argv, void *arg)
 		case 'o':
 			o->output = optarg;
 			break;
+		case OPT_NO_PAGER:
+			o->no_pager = true;
+			break;
 		case OPT_NO_HEADER:
 			o->no_header = true;
 			break;
@@ -456,7 +465,19 @@ run(void *arg)
 	if (rc == TSQ_EXIT_OK && !output_open(o, &file, &out.f))
 		rc = TSQ_EXIT_CANTCREAT;
 	else if (rc == TSQ_EXIT_OK) {
+		/* On a terminal, through a pager when the report does not fit. */
+		struct tsq_pager *pager = NULL;
+		if (!o->output && tsq_pager_wanted(stdout, !o->no_pager)) {
+			FILE *f = tsq_pager_open(&pager, stdout);
+			if (f)
+				out.f = f;
+		}
 		rc = tsq_stats_report(&st, (enum tsq_stats_view)o->view, &out, &problems);
+		if (pager && tsq_pager_close(pager) != 0 && rc == TSQ_EXIT_OK) {
+			tsq_error("could not write the report: %s", strerror(errno));
+			tsq_stdout_reported();
+			rc = TSQ_EXIT_FAILURE;
+		}
 		if (!output_close(o, &file, rc == TSQ_EXIT_OK) && rc == TSQ_EXIT_OK)
 			rc = TSQ_EXIT_CANTCREAT;
 	}

@@ -8,6 +8,7 @@
 #include "exit.h"
 #include "log.h"
 #include "mem.h"
+#include "pager.h"
 #include "pgcodes.h"
 #include "rows.h"
 #include "stream.h"
@@ -111,7 +112,10 @@ tsq_stream_query(PGconn *conn, const struct tsq_query *q, struct tsq_out *out, b
 			rc = TSQ_EXIT_FAILURE;
 			wrote = false;
 		}
-		if (ferror(out->f)) {
+		if (ferror(out->f) && tsq_pager_gone()) {
+			/* The user left the pager: the rest is not wanted. */
+			wrote = false;
+		} else if (ferror(out->f)) {
 			tsq_error("could not write the rows: %s", strerror(errno));
 			if (out->f == stdout)
 				tsq_stdout_reported();

@@ -736,3 +736,47 @@ SELECT 2 AS b"
 /* the end */"
 	assert_output ";"
 }
+
+# A pager that says it ran, what it got, and LESS.
+fake_pager() {
+	cat >pager.sh <<-'EOS'
+	#!/bin/sh
+	echo "LESS=$LESS" >"$(dirname "$0")/pager.ran"
+	cat >"$(dirname "$0")/pager.got"
+	EOS
+	chmod +x pager.sh
+}
+
+@test "a pager on a terminal, for a result that does not fit the screen only; never into a pipe, or with --no-pager" {
+	command -v script >/dev/null || skip "no script(1) to give the tool a terminal"
+	tsq_db_init
+	fake_pager
+	on_terminal() { timeout 30 script -qec "stty rows 10 cols 80; PAGER='$PWD/pager.sh' $1; echo \"exit \$?\"" /dev/null; }
+	# Five rows fit ten lines: written as they are.
+	run -0 on_terminal "tsq-query -c 'SELECT generate_series(1, 5) AS n'"
+	assert_output --partial "(5 rows)"
+	assert_output --partial "exit 0"
+	[ ! -e pager.ran ]
+	# Fifty do not: all of them through the pager, LESS set for it.
+	run -0 on_terminal "tsq-query -c 'SELECT generate_series(1, 50) AS n'"
+	assert_output --partial "exit 0"
+	assert_equal "$(cat pager.ran)" "LESS=FRSX"
+	assert_equal "$(wc -l <pager.got)" 53
+	assert_equal "$(sed -n 3p pager.got)" "  1"
+	assert_equal "$(tail -n 1 pager.got)" "(50 rows)"
+	rm pager.ran pager.got
+	# A line wider than the screen, too.
+	run -0 on_terminal "tsq-query -c \"SELECT repeat('x', 100) AS wide\""
+	[ -e pager.ran ]
+	rm pager.ran
+	# --no-pager, a pipe: never.
+	run -0 on_terminal "tsq-query --no-pager -c 'SELECT generate_series(1, 50) AS n'"
+	assert_output --partial "(50 rows)"
+	run -0 on_terminal "tsq-query -c 'SELECT generate_series(1, 50) AS n' | wc -l"
+	assert_output --partial "51"
+	[ ! -e pager.ran ]
+	# The user leaves the pager early: the query ends, status 0.
+	run -0 timeout 30 script -qec "stty rows 10 cols 80; PAGER='head -2' tsq-query -c 'SELECT generate_series(1, 2000000) AS n'; echo \"exit \$?\"" /dev/null
+	assert_output --partial "exit 0"
+	refute_output --partial "error"
+}

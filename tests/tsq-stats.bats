@@ -971,3 +971,17 @@ trades_1h
 trades_1m"
 	fi
 }
+
+@test "tsq-stats on a terminal pages a report that does not fit the screen" {
+	command -v script >/dev/null || skip "no script(1) to give the tool a terminal"
+	suite_fresh_schema
+	printf '#!/bin/sh\ncat >"%s/pager.got"\n' "$PWD" >pager.sh
+	chmod +x pager.sh
+	run -0 timeout 30 script -qec "stty rows 5 cols 300; PAGER='$PWD/pager.sh' tsq-stats; echo \"exit \$?\"" /dev/null
+	assert_output --partial "exit 0"
+	assert_regex "$(cat pager.got)" 'ohlcv'
+	rm pager.got
+	run -0 timeout 30 script -qec "stty rows 5 cols 300; PAGER='$PWD/pager.sh' tsq-stats --no-pager; echo \"exit \$?\"" /dev/null
+	assert_output --partial "ohlcv"
+	[ ! -e pager.got ]
+}
