@@ -32,6 +32,7 @@ enum {
 	OPT_NO_PAGER,
 	OPT_NULL,
 	OPT_TIMEOUT,
+	OPT_DIGITS,
 	OPT_EXPLAIN,
 	OPT_TIMING,
 	OPT_QUERIES_DIR,
@@ -49,6 +50,8 @@ static const struct tsq_optdef option_defs[] = {
 	    "do not fit the screen)", NULL },
 	{ "null", OPT_NULL, 0, "STRING", "how table and tsv show NULL (default: empty)", NULL },
 	{ "output", 'o', 'o', "FILE", "write the rows to FILE instead of standard output", NULL },
+	{ "digits", OPT_DIGITS, 0, "N", "table and markdown show floating-point values to N\n"
+	    "significant digits (default 12; 0: as stored)", NULL },
 	{ "timeout", OPT_TIMEOUT, 0, "DURATION",
 	    "cancel the query after this long (exit 75)", NULL },
 	{ "tz", TSQ_OPT_TZ, 0, "ZONE",
@@ -70,6 +73,7 @@ struct options {
 	enum tsq_out_format format;
 	bool no_header;
 	bool no_pager;
+	int digits;		/* --digits, or -1: 12 */
 	const char *null_string;
 	const char *output;
 	int64_t timeout_usec;
@@ -142,6 +146,13 @@ parse_options(int argc, char **argv, void *arg)
 			if (!tsq_opt_duration("timeout", optarg, 1000, &o->timeout_usec))
 				return TSQ_EXIT_USAGE;
 			break;
+		case OPT_DIGITS: {
+			int64_t n;
+			if (!tsq_opt_int("digits", optarg, 0, 17, &n))
+				return TSQ_EXIT_USAGE;
+			o->digits = (int)n;
+			break;
+		}
 		case TSQ_OPT_TZ:
 			o->common.conn.tz = optarg;
 			break;
@@ -345,6 +356,7 @@ write_result(const struct options *o, PGconn *conn, const struct tsq_query *q,
 	out.format = o->format;
 	out.header = !o->no_header;
 	out.null_string = o->null_string;
+	out.digits = o->digits < 0 ? 12 : o->digits;
 	int64_t started = tsq_now_usec();
 	rc = tsq_stream_query(conn, q, &out, o->explain, o->timeout_usec, ind);
 	if (o->timing)
@@ -444,6 +456,6 @@ options_free(void *arg)
 	free(o->params);
 }
 
-static struct options options;
+static struct options options = { .digits = -1 };
 
 TSQ_TOOL_MAIN(usage, parse_options, act, options_free, &options)

@@ -29,6 +29,7 @@
 enum {
 	OPT_NO_HEADER = TSQ_OPT_FIRST_PRIVATE,
 	OPT_NO_PAGER,
+	OPT_WIDE,
 	OPT_EXACT,
 	OPT_POLICIES,
 	OPT_CHUNKS,
@@ -106,6 +107,8 @@ static const struct tsq_optdef option_defs[] = {
 	{ "output", 'o', 'o', "FILE", "write to FILE through a temporary file renamed\n"
 	    "into place, so a reader never sees half of it", NULL },
 	{ "no-header", OPT_NO_HEADER, 0, NULL, "leave out the column names", NULL },
+	{ "wide", OPT_WIDE, 0, NULL, "on a terminal, every column of the overview\n"
+	    "(default: the ones that fit about 120 columns)", NULL },
 	{ "no-pager", OPT_NO_PAGER, 0, NULL, "never page the report on a terminal\n"
 	    "(default: through $TSQ_PAGER, $PAGER or less when it\n"
 	    "does not fit the screen)", NULL },
@@ -126,6 +129,7 @@ struct options {
 	const char *output;		/* -o FILE, written whole or not at all */
 	bool no_header;
 	bool no_pager;
+	bool wide;
 	struct tsq_stats_opts stats;	/* --exact, and what the views that read rows look at */
 	bool fail_on_quality;
 	char *labels[MAX_LABELS];	/* --label NAME=VALUE */
@@ -315,6 +319,9 @@ parse_options(int argc, char **argv, void *arg)
 		case OPT_NO_PAGER:
 			o->no_pager = true;
 			break;
+		case OPT_WIDE:
+			o->wide = true;
+			break;
 		case OPT_NO_HEADER:
 			o->no_header = true;
 			break;
@@ -456,7 +463,8 @@ run(void *arg)
 	const struct options *o = arg;
 	struct tsq_stats st;
 	struct tsq_outfile file;
-	struct tsq_stats_out out = { stdout, o->prometheus, o->format, !o->no_header };
+	struct tsq_stats_out out = { stdout, o->prometheus, o->format, !o->no_header,
+		o->format == TSQ_OUT_TABLE && !o->wide && !o->output && isatty(STDOUT_FILENO) };
 	bool problems = false;
 	int rc = tsq_stats_open(&st, &o->stats, &o->common.conn);
 

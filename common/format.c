@@ -227,6 +227,51 @@ markdown_field(FILE *f, const char *v)
 	tsq_buf_free(&b);
 }
 
+/*
+ * V, a floating-point value as the server writes it, to DIGITS significant
+ * digits for a person, into BUF: in plain notation between 1e-5 and 1e15
+ * (trailing zeros dropped), else in exponent notation; words (NaN,
+ * Infinity) as they are.
+ */
+static const char *
+human_float(const char *v, int digits, char *buf, size_t size)
+{
+	char *end;
+	double d = strtod(v, &end);
+
+	if (digits <= 0 || end == v || *end != '\0' || !isfinite(d))
+		return v;
+	if (d == 0) {
+		snprintf(buf, size, "%s", signbit(d) ? "-0" : "0");
+		return buf;
+	}
+	int e = (int)floor(log10(fabs(d)));
+	if (e < -5 || e >= 15) {
+		snprintf(buf, size, "%.*g", digits, d);
+		return buf;
+	}
+	int decimals = digits - 1 - e;
+	snprintf(buf, size, "%.*f", decimals > 0 ? decimals : 0, d);
+	/* Rounding may carry into a new digit (9.9999 -> 10.000): fine, fewer decimals shown. */
+	if (strchr(buf, '.')) {
+		char *z = buf + strlen(buf) - 1;
+		while (*z == '0')
+			*z-- = '\0';
+		if (*z == '.')
+			*z = '\0';
+	}
+	return buf;
+}
+
+/* V of column C as a person reads it: floats to o->digits. */
+static const char *
+human_value(const struct tsq_out *o, int c, const char *v, char *buf, size_t size)
+{
+	if (v && o->digits > 0 && (o->types[c] == TSQ_OID_FLOAT8 || o->types[c] == TSQ_OID_FLOAT4))
+		return human_float(v, o->digits, buf, size);
+	return v;
+}
+
 /* ---- table ---- */
 
 static const char *
@@ -292,7 +337,8 @@ table_row(struct tsq_out *o, char *const *vals)
 		    sizeof *o->window);
 	for (int c = 0; c < o->ncols; c++) {
 		struct tsq_buf b = TSQ_BUF_INIT;
-		tsq_term_safe(&b, table_text(o, vals[c]));
+		char num[64];
+		tsq_term_safe(&b, table_text(o, human_value(o, c, vals[c], num, sizeof num)));
 		o->window[o->nwindow * (size_t)o->ncols + (size_t)c] = tsq_buf_detach(&b);
 	}
 	if (++o->nwindow == TABLE_WINDOW)
@@ -462,8 +508,9 @@ tsq_out_row(struct tsq_out *o, char *const *vals)
 	case TSQ_OUT_MARKDOWN:
 		putc('|', f);
 		for (int i = 0; i < o->ncols; i++) {
+			char num[64];
 			putc(' ', f);
-			markdown_field(f, vals[i]);
+			markdown_field(f, human_value(o, i, vals[i], num, sizeof num));
 			fputs(" |", f);
 		}
 		putc('\n', f);

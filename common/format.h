@@ -40,6 +40,13 @@ struct tsq_out {
 	bool header;		/* column names first (table, csv, tsv, markdown) */
 	bool footer;		/* table: "(N rows)" */
 	const char *null_string;	/* table, tsv */
+	/*
+	 * table and markdown: floating-point values (real, double precision)
+	 * shown to this many significant digits (172.9522, not
+	 * 172.95219999999995); 0: as the server wrote them.  The other formats
+	 * keep the exact value.
+	 */
+	int digits;
 	int ncols;
 	char **names;
 	unsigned int *types;	/* type OIDs */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "datetime.h"
 #include "exit.h"
 #include "ident.h"
 #include "log.h"
@@ -368,6 +369,94 @@ format_ratio(const struct stats_row *r, char *buf, size_t size, const char **slo
 	}
 }
 
+/* BYTES for a person: 512 bytes, 16 kB, 1.2 GB (powers of 1024, as pg_size_pretty). */
+static void
+human_size(int64_t bytes, char *buf, size_t size)
+{
+	static const char *const units[] = { "bytes", "kB", "MB", "GB", "TB", "PB" };
+	double v = (double)bytes;
+	int u = 0;
+
+	while (v >= 1024 && u < 5) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, size, u == 0 ? "%.0f %s" : v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
+}
+
+/* SECS for a person: 42s, 4m 0s, 3h 12m, 5d 2h. */
+static void
+human_duration(double secs, char *buf, size_t size)
+{
+	int64_t s = (int64_t)llround(secs < 0 ? 0 : secs);
+
+	if (s < 60)
+		snprintf(buf, size, "%" PRId64 "s", s);
+	else if (s < 3600)
+		snprintf(buf, size, "%" PRId64 "m %" PRId64 "s", s / 60, s % 60);
+	else if (s < 86400)
+		snprintf(buf, size, "%" PRId64 "h %" PRId64 "m", s / 3600, s % 3600 / 60);
+	else
+		snprintf(buf, size, "%" PRId64 "d %" PRId64 "h", s / 86400, s % 86400 / 3600);
+}
+
+/*
+ * The overview on a terminal, within about 120 columns: the table (schema
+ * left out for public), its kind, rows, symbols, newest row to the minute,
+ * chunks (compressed/all), size, compression, a rollup's lag and how long
+ * ago tsq-load last wrote; --wide gives every column.
+ */
+static void
+write_overview_narrow(struct tsq_stats *s, const struct stats_row *rows, int n)
+{
+	static char *names[] = { "table", "kind", "rows", "symbols", "newest", "chunks", "size",
+	    "ratio", "lag", "written" };
+	static const unsigned int types[] = { TSQ_OID_TEXT, TSQ_OID_TEXT, TSQ_OID_INT8, TSQ_OID_INT8,
+	    TSQ_OID_TEXT, TSQ_OID_TEXT, TSQ_OID_TEXT, TSQ_OID_TEXT, TSQ_OID_TEXT, TSQ_OID_TEXT };
+	enum { NCOLS = sizeof names / sizeof names[0] };
+	int64_t now = tsq_now_usec();
+	struct tsq_out out = stats_out_begin(s, NCOLS, names, types);
+
+	for (int i = 0; i < n; i++) {
+		const struct stats_row *r = &rows[i];
+		char table[160], b[8][40];
+		const char *v[NCOLS] = { table, r->kind };
+		snprintf(table, sizeof table, "%s%s%s", strcmp(r->schema, "public") ? r->schema : "",
+		    strcmp(r->schema, "public") ? "." : "", r->name);
+		stats_put_int(b[0], sizeof b[0], r->rows, &v[2]);
+		stats_put_int(b[1], sizeof b[1], r->symbols, &v[3]);
+		if (r->time_max) {
+			snprintf(b[2], sizeof b[2], "%.16s", r->time_max);
+			v[4] = b[2];
+		}
+		if (r->partitions >= 0) {
+			snprintf(b[3], sizeof b[3], "%" PRId64 "/%" PRId64, r->compressed > 0 ? r->compressed : 0,
+			    r->partitions);
+			v[5] = b[3];
+		}
+		if (r->total >= 0) {
+			human_size(r->total, b[4], sizeof b[4]);
+			v[6] = b[4];
+		}
+		if (r->before > 0 && r->after > 0) {
+			snprintf(b[5], sizeof b[5], "%.1fx", (double)r->before / (double)r->after);
+			v[7] = b[5];
+		}
+		if (r->has_lag) {
+			human_duration(r->lag, b[6], sizeof b[6]);
+			v[8] = b[6];
+		}
+		if (r->last_insert) {
+			human_duration((double)(now - r->last_insert_usec) / 1e6, b[7], sizeof b[7] - 4);
+			strcat(b[7], " ago");
+			v[9] = b[7];
+		}
+		tsq_out_row(&out, (char *const *)v);
+	}
+	tsq_out_end(&out);
+	tsq_out_free(&out);
+}
+
 static void
 write_overview(struct tsq_stats *s, const struct stats_row *rows, int n)
 {
@@ -391,8 +480,16 @@ write_overview(struct tsq_stats *s, const struct stats_row *rows, int n)
 			fprintf(s->out->f, ", Citus %s", s->s.b.citus_version);
 		else
 			fputs(", plain PostgreSQL", s->out->f);
-		fprintf(s->out->f, ", %" PRId64 " bytes%s\n\n", s->database_bytes,
-		    s->s.b.citus_version[0] ? " on the coordinator" : "");
+		char size[40];
+		if (s->out->narrow)
+			human_size(s->database_bytes, size, sizeof size);
+		else
+			snprintf(size, sizeof size, "%" PRId64 " bytes", s->database_bytes);
+		fprintf(s->out->f, ", %s%s\n\n", size, s->s.b.citus_version[0] ? " on the coordinator" : "");
+	}
+	if (s->out->narrow) {
+		write_overview_narrow(s, rows, n);
+		return;
 	}
 	struct tsq_out out = stats_out_begin(s, NCOLS, names, types);
 	for (int i = 0; i < n; i++) {

@@ -187,6 +187,7 @@ stats_out_begin(struct tsq_stats *s, int ncols, char *const *names, const unsign
 	out.format = s->out->format;
 	out.header = s->out->header;
 	out.footer = false;
+	out.digits = 12;
 	tsq_out_begin(&out, ncols, names, types);
 	return out;
 }

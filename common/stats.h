@@ -63,6 +63,8 @@ struct tsq_stats_out {
 	bool prometheus;		/* Prometheus's text format, else FORMAT */
 	enum tsq_out_format format;
 	bool header;
+	/* The overview for a terminal: fewer, shorter columns (not --wide) */
+	bool narrow;
 };
 
 struct tsq_stats {

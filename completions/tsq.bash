@@ -7,9 +7,9 @@ _tsq_opts() {
 	case $1 in
 	tsq-init) echo "--local --stop --backend --schema --numeric --chunk-interval --shards --no-rollups --migrate --dry-run --table --time-column $_tsq_common_opts" ;;
 	tsq-load) echo "--format --delimiter --quote --null --decimal-mark --group-mark --no-header --columns --map --set --skip-columns --ignore-extra --skip-empty-rows --time-format --tz --on-conflict --dedupe --batch-size --workers --dry-run --rejects --max-errors --max-error-ratio --stats --checkpoint --resume --progress --flush-interval --retry --buffer --status-interval --pending $_tsq_common_opts" ;;
-	tsq-query) echo "--list --describe --format --no-header --no-pager --null --output --timeout --tz --explain --timing --command --file --param --queries-dir $_tsq_common_opts" ;;
+	tsq-query) echo "--list --describe --format --no-header --no-pager --null --digits --output --timeout --tz --explain --timing --command --file --param --queries-dir $_tsq_common_opts" ;;
 	tsq-compress) echo "--run --set-policy --show-policies --remove-policy --compress --decompress --drop --refresh --older-than --from --to --keep-tables --dry-run --skip-if-locked --native --lock-timeout --format --no-header --tz $_tsq_common_opts" ;;
-	tsq-stats) echo "--policies --chunks --symbols --quality --nodes --queries --exact --timeout --since --session --weekdays --spike-threshold --frozen-after --stale-after --fail-on-quality --limit --format --output --no-header --no-pager --label --tz $_tsq_common_opts" ;;
+	tsq-stats) echo "--policies --chunks --symbols --quality --nodes --queries --exact --timeout --since --session --weekdays --spike-threshold --frozen-after --stale-after --fail-on-quality --limit --format --output --no-header --no-pager --wide --label --tz $_tsq_common_opts" ;;
 	esac
 }
 
@@ -59,7 +59,7 @@ _tsq_complete() {
 	--describe) COMPREPLY=($(compgen -W "$(_tsq_query_names)" -- "$cur")); return 0 ;;
 	-o|--output|-f|--file) COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
 	--queries-dir) COMPREPLY=($(compgen -d -- "$cur")); return 0 ;;
-	-c|--command|-P|--param|--timeout|--since|--session|--spike-threshold|--frozen-after|--stale-after) return 0 ;;
+	-c|--command|-P|--param|--timeout|--digits|--since|--session|--spike-threshold|--frozen-after|--stale-after) return 0 ;;
 	--on-conflict) COMPREPLY=($(compgen -W "update nothing error" -- "$cur")); return 0 ;;
 	--dedupe) COMPREPLY=($(compgen -W "last first error" -- "$cur")); return 0 ;;
 	--tz) COMPREPLY=($(cd /usr/share/zoneinfo 2>/dev/null && compgen -f -- "$cur")); return 0 ;;

@@ -116,6 +116,7 @@ complete -c tsq-query -l describe -x -a '(tsq-query -l 2>/dev/null)' -d 'show a 
 complete -c tsq-query -s F -l format -x -a 'table csv tsv jsonl json markdown spark' -d 'output format'
 complete -c tsq-query -l no-header -d 'leave out the column names'
 complete -c tsq-query -l no-pager -d 'never page the rows'
+complete -c tsq-query -l digits -x -d 'significant digits of floats in table and markdown'
 complete -c tsq-query -l null -x -d 'how NULL is shown'
 complete -c tsq-query -s o -l output -r -d 'write to a file'
 complete -c tsq-query -l timeout -x -d 'cancel after this long'
@@ -167,6 +168,7 @@ complete -c tsq-stats -s F -l format -x -a 'table csv tsv jsonl json markdown pr
 complete -c tsq-stats -s o -l output -r -d 'write to a file, replaced whole'
 complete -c tsq-stats -l no-header -d 'leave out the column names'
 complete -c tsq-stats -l no-pager -d 'never page the report'
+complete -c tsq-stats -l wide -d 'every column of the overview on a terminal'
 complete -c tsq-stats -l label -x -d 'NAME=VALUE label of every Prometheus series'
 complete -c tsq-stats -l tz -x -d 'time zone'
 

@@ -780,3 +780,19 @@ fake_pager() {
 	assert_output --partial "exit 0"
 	refute_output --partial "error"
 }
+
+@test "table and markdown show floats to 12 significant digits (--digits); csv and json keep the exact value" {
+	tsq_db_init
+	sql="SELECT 172.95219999999995::float8 AS v, 0.1::float8 + 0.2::float8 AS s, 1e-7::float8 AS small, 'NaN'::float8 AS n, 2.5::numeric / 3 AS exact"
+	run -0 --separate-stderr tsq-query -F table -c "$sql"
+	assert_line --index 2 " 172.9522 | 0.3 | 1e-07 | NaN | 0.83333333333333333333"
+	run -0 --separate-stderr tsq-query -F markdown --digits 5 -c "$sql"
+	assert_line --index 2 "| 172.95 | 0.3 | 1e-07 | NaN | 0.83333333333333333333 |"
+	run -0 --separate-stderr tsq-query -F table --digits 0 -c "$sql"
+	assert_line --index 2 " 172.95219999999995 | 0.30000000000000004 | 1e-07 | NaN | 0.83333333333333333333"
+	run -0 --separate-stderr tsq-query -F csv --no-header -c "$sql"
+	assert_output "172.95219999999995,0.30000000000000004,1e-07,NaN,0.83333333333333333333"
+	run -0 --separate-stderr tsq-query -F jsonl -c "$sql"
+	assert_output '{"v":172.95219999999995,"s":0.30000000000000004,"small":1e-07,"n":null,"exact":0.83333333333333333333}'
+	run -64 --separate-stderr tsq-query --digits 18 -c "$sql"
+}

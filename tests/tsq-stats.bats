@@ -985,3 +985,19 @@ trades_1m"
 	assert_output --partial "ohlcv"
 	[ ! -e pager.got ]
 }
+
+@test "tsq-stats on a terminal: the overview within 120 columns, sizes for people; --wide and the machine formats keep every column" {
+	command -v script >/dev/null || skip "no script(1) to give the tool a terminal"
+	suite_fresh_schema
+	printf 'time,symbol,open,high,low,close,volume\n2026-10-01T00:00:00Z,AAA,1,2,0.5,1.5,3\n' | tsq-load -q ohlcv
+	run -0 bash -c "timeout 30 script -qec 'stty rows 100 cols 250; tsq-stats --no-pager' /dev/null | tr -d '\r'"
+	assert_line --index 1 --regexp '^ +table +\| +kind +\| +rows +\| symbols \| +newest +\| chunks \| +size +\| ratio \| lag \| +written *$'
+	assert_line --regexp '^ ohlcv +\| (hypertable|partitioned) +\| +1 \| +[0-9]* \| 2026-10-01 00:00 \| [0-9]+/[0-9]+ +\| [0-9.]+ (kB|MB) +\| +\| +\| [0-9]+s ago *$'
+	[ "$(awk '{ if (length($0) > n) n = length($0) } END { print n }' <<<"$output")" -le 120 ]
+	assert_line --index 0 --regexp ', [0-9.]+ (MB|kB)( on the coordinator)?$'
+	run -0 timeout 30 script -qec "stty rows 100 cols 250; tsq-stats --no-pager --wide" /dev/null
+	assert_output --partial "compressed_chunks"
+	assert_output --partial "total_bytes"
+	run -0 --separate-stderr tsq-stats -F table
+	assert_output --partial "compressed_chunks"
+}
