@@ -554,6 +554,9 @@ tsq_out_free(struct tsq_out *o)
 		free(o->keys[i]);
 	free(o->keys);
 	free(o->width);
+	/* Rows held for a table that did not end (a pager left early, a failure). */
+	for (size_t i = 0; o->window && i < o->nwindow * (size_t)o->ncols; i++)
+		free(o->window[i]);
 	free(o->window);
 	free(o->values);
 	tsq_buf_free(&o->key);
