@@ -42,7 +42,7 @@ static const struct tsq_optdef option_defs[] = {
 	{ "list", 'l', 'l', NULL, "list the named queries, one per line, and exit", "Options:" },
 	{ "describe", OPT_DESCRIBE, 0, "NAME",
 	    "show a query's parameters, description and SQL", NULL },
-	{ "format", 'F', 'F', "FORMAT", "table, csv, tsv, jsonl, json, markdown or spark\n"
+	{ "format", 'F', 'F', "FORMAT", "table, csv, tsv, jsonl, json, markdown, spark or\nchart "
 	    "(default: table on a terminal, csv otherwise)", NULL },
 	{ "no-header", OPT_NO_HEADER, 0, NULL, "leave out the column names", NULL },
 	{ "no-pager", OPT_NO_PAGER, 0, NULL, "never page the rows on a terminal\n"
@@ -357,6 +357,13 @@ write_result(const struct options *o, PGconn *conn, const struct tsq_query *q,
 	out.header = !o->no_header;
 	out.null_string = o->null_string;
 	out.digits = o->digits < 0 ? 12 : o->digits;
+	size_t rows, cols;
+	tsq_terminal_size(stdout, &rows, &cols);
+	out.term_width = (int)cols;
+	out.term_height = (int)rows;
+	const char *term = getenv("TERM");
+	out.colour = isatty(STDOUT_FILENO) && !o->output && getenv("NO_COLOR") == NULL &&
+	    !(term && strcmp(term, "dumb") == 0);
 	int64_t started = tsq_now_usec();
 	rc = tsq_stream_query(conn, q, &out, o->explain, o->timeout_usec, ind);
 	if (o->timing)

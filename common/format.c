@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "chart.h"
 #include "format.h"
 #include "json.h"
 #include "mem.h"
@@ -16,6 +17,7 @@
 const struct tsq_opt_choice tsq_out_formats[] = {
 	TSQ_OUT_REPORT_FORMATS,
 	{ "spark", TSQ_OUT_SPARK },
+	{ "chart", TSQ_OUT_CHART },
 	{ NULL, 0 },
 };
 
@@ -418,6 +420,30 @@ spark_row(struct tsq_out *o, char *const *vals)
 
 /* ---- dispatch ---- */
 
+bool
+tsq_out_check(const struct tsq_out *o, int ncols, char *const *names, const unsigned int *types,
+    struct tsq_buf *err)
+{
+	if (o->format == TSQ_OUT_CHART) {
+		struct tsq_chart *c = tsq_chart_new(ncols, names, 80, 24, false, err);
+		tsq_chart_free(c);
+		return c != NULL;
+	}
+	if (o->format != TSQ_OUT_SPARK)
+		return true;
+	enum kind t = ncols >= 2 ? kind_of(types[ncols - 2]) : K_TEXT;
+	if ((ncols == 2 || ncols == 3) && kind_of(types[ncols - 1]) == K_NUMBER &&
+	    (t == K_TIMESTAMPTZ || t == K_TIMESTAMP || t == K_NUMBER || types[ncols - 2] == TSQ_OID_DATE))
+		return true;
+	tsq_buf_addf(err, "-F spark draws a line per series: the result needs the columns (time, value) "
+	    "or (key, time, value), the time a time or a number and the value a number; it has ");
+	for (int i = 0; i < ncols; i++)
+		tsq_buf_addf(err, "%s%s", i ? ", " : "", names[i]);
+	if (ncols == 0)
+		tsq_buf_adds(err, "none");
+	return false;
+}
+
 void
 tsq_out_begin(struct tsq_out *o, int ncols, char *const *names, const unsigned int *types)
 {
@@ -474,6 +500,12 @@ tsq_out_begin(struct tsq_out *o, int ncols, char *const *names, const unsigned i
 	}
 	if (o->format == TSQ_OUT_JSON)
 		fputs("[", f);
+	if (o->format == TSQ_OUT_CHART) {
+		struct tsq_buf err = TSQ_BUF_INIT;
+		o->chart = tsq_chart_new(ncols, names, o->term_width > 0 ? o->term_width : 80,
+		    o->term_height > 0 ? o->term_height : 24, o->colour, &err);
+		tsq_buf_free(&err);
+	}
 }
 
 void
@@ -518,6 +550,10 @@ tsq_out_row(struct tsq_out *o, char *const *vals)
 	case TSQ_OUT_SPARK:
 		spark_row(o, vals);
 		break;
+	case TSQ_OUT_CHART:
+		if (o->chart)
+			tsq_chart_row(o->chart, vals);
+		break;
 	}
 	o->rows++;
 }
@@ -536,6 +572,11 @@ tsq_out_end(struct tsq_out *o)
 		break;
 	case TSQ_OUT_SPARK:
 		spark_flush(o);
+		break;
+	case TSQ_OUT_CHART:
+		if (o->chart)
+			tsq_chart_draw(o->chart, o->f);
+		o->chart = NULL;
 		break;
 	default:
 		break;
@@ -560,6 +601,8 @@ tsq_out_free(struct tsq_out *o)
 	free(o->window);
 	free(o->values);
 	tsq_buf_free(&o->key);
+	tsq_chart_free(o->chart);
+	o->chart = NULL;
 }
 
 void

@@ -11,6 +11,8 @@
  *   json      the same objects in one array
  *   markdown  a pipe table
  *   spark     a sparkline per series for rows (key, time, value)
+ *   chart     a candlestick chart of rows with time, open, high, low and
+ *             close (and volume), for a terminal (chart.h)
  */
 #ifndef TSQ_FORMAT_H
 #define TSQ_FORMAT_H
@@ -32,6 +34,7 @@ enum tsq_out_format {
 	TSQ_OUT_JSON,
 	TSQ_OUT_MARKDOWN,
 	TSQ_OUT_SPARK,
+	TSQ_OUT_CHART,
 };
 
 struct tsq_out {
@@ -47,6 +50,10 @@ struct tsq_out {
 	 * keep the exact value.
 	 */
 	int digits;
+	/* chart: the terminal's size, whether to colour; the chart being filled */
+	int term_width, term_height;
+	bool colour;
+	struct tsq_chart *chart;
 	int ncols;
 	char **names;
 	unsigned int *types;	/* type OIDs */
@@ -79,7 +86,13 @@ extern const struct tsq_opt_choice tsq_out_formats[];
 	{ "json", TSQ_OUT_JSON }, \
 	{ "markdown", TSQ_OUT_MARKDOWN }
 
-/* Start the output of a result with these columns. */
+/*
+ * Whether the format can show a result with these columns (spark and chart
+ * need some); false with ERR saying what it needs.
+ */
+bool tsq_out_check(const struct tsq_out *o, int ncols, char *const *names,
+    const unsigned int *types, struct tsq_buf *err);
+/* Start the output of a result with these columns (tsq_out_check first). */
 void tsq_out_begin(struct tsq_out *o, int ncols, char *const *names, const unsigned int *types);
 /* One row: VALS[i] NUL-terminated text, NULL when the value is NULL. */
 void tsq_out_row(struct tsq_out *o, char *const *vals);

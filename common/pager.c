@@ -51,9 +51,8 @@ tsq_pager_wanted(FILE *out, bool enabled)
 	    strcmp(cmd, "cat") != 0;
 }
 
-/* The terminal's size, else LINES and COLUMNS, else 24 by 80. */
-static void
-terminal_size(FILE *out, size_t *rows, size_t *cols)
+void
+tsq_terminal_size(FILE *out, size_t *rows, size_t *cols)
 {
 	struct winsize ws = { 0 };
 	const char *l = getenv("LINES"), *c = getenv("COLUMNS");
@@ -129,7 +128,7 @@ tsq_pager_open(struct tsq_pager **pp, FILE *out)
 
 	p->out = out;
 	tsq_buf_init(&p->held);
-	terminal_size(out, &p->rows, &p->cols);
+	tsq_terminal_size(out, &p->rows, &p->cols);
 	p->stream = fopencookie(p, "w", io);
 	if (p->stream == NULL) {
 		free(p);

@@ -34,6 +34,9 @@ FILE *tsq_pager_open(struct tsq_pager **p, FILE *out);
  */
 int tsq_pager_close(struct tsq_pager *p);
 
+/* The size of the terminal OUT is, else LINES and COLUMNS, else 24 by 80. */
+void tsq_terminal_size(FILE *out, size_t *rows, size_t *cols);
+
 /* Whether the user left the pager before the output ended. */
 bool tsq_pager_gone(void);
 

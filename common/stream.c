@@ -43,20 +43,21 @@ write_rows(struct tsq_out *out, PGresult *res, bool *begun, struct tsq_indicator
 			types[c] = PQftype(res, c);
 		}
 		bool ok = true;
+		struct tsq_buf err = TSQ_BUF_INIT;
 		if (ind) {
-			struct tsq_buf err = TSQ_BUF_INIT;
 			int n;
 			char *const *onames;
 			const unsigned int *otypes;
-			ok = tsq_indicator_begin(ind, ncols, names, types, &n, &onames, &otypes, &err);
+			ok = tsq_indicator_begin(ind, ncols, names, types, &n, &onames, &otypes, &err) &&
+			    tsq_out_check(out, n, onames, otypes, &err);
 			if (ok)
 				tsq_out_begin(out, n, onames, otypes);
-			else
-				tsq_error("%s", err.data);
-			tsq_buf_free(&err);
-		} else {
+		} else if ((ok = tsq_out_check(out, ncols, names, types, &err))) {
 			tsq_out_begin(out, ncols, names, types);
 		}
+		if (!ok)
+			tsq_error("%s", err.data);
+		tsq_buf_free(&err);
 		free(names);
 		free(types);
 		if (!ok) {

@@ -47,7 +47,7 @@ _tsq_complete() {
 	--log-format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return 0 ;;
 	--format|-F)
 		if [ "$prog" = tsq-query ]; then
-			COMPREPLY=($(compgen -W "table csv tsv jsonl json markdown spark" -- "$cur"))
+			COMPREPLY=($(compgen -W "table csv tsv jsonl json markdown spark chart" -- "$cur"))
 		elif [ "$prog" = tsq-compress ]; then
 			COMPREPLY=($(compgen -W "table csv tsv jsonl json markdown" -- "$cur"))
 		elif [ "$prog" = tsq-stats ]; then

@@ -113,7 +113,7 @@ complete -c tsq-query -n 'test (count (commandline -opc | string match -v -- "-*
 complete -c tsq-query -n 'test (count (commandline -opc | string match -v -- "-*")) -gt 1' -a '(__tsq_query_params)'
 complete -c tsq-query -s l -l list -d 'list the named queries'
 complete -c tsq-query -l describe -x -a '(tsq-query -l 2>/dev/null)' -d 'show a query'
-complete -c tsq-query -s F -l format -x -a 'table csv tsv jsonl json markdown spark' -d 'output format'
+complete -c tsq-query -s F -l format -x -a 'table csv tsv jsonl json markdown spark chart' -d 'output format'
 complete -c tsq-query -l no-header -d 'leave out the column names'
 complete -c tsq-query -l no-pager -d 'never page the rows'
 complete -c tsq-query -l digits -x -d 'significant digits of floats in table and markdown'

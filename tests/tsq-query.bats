@@ -796,3 +796,37 @@ fake_pager() {
 	assert_output '{"v":172.95219999999995,"s":0.30000000000000004,"small":1e-07,"n":null,"exact":0.83333333333333333333}'
 	run -64 --separate-stderr tsq-query --digits 18 -c "$sql"
 }
+
+# The widest line of standard input, in characters (UTF-8).
+widest() {
+	perl -CSD -ne 'chomp; $n = length if length > $n; END { print $n + 0 }'
+}
+
+@test "-F chart: a candlestick chart as wide as the terminal, coloured there unless NO_COLOR; spark and chart say what columns they need" {
+	command -v script >/dev/null || skip "no script(1) to give the tool a terminal"
+	tsq_db_init
+	# Two hours of a rise, then two of a fall.
+	tsq_psql -c "COPY (SELECT timestamptz '2026-11-20' + g * INTERVAL '1 minute', 'CH', 100 + CASE WHEN g < 120 THEN g ELSE 240 - g END * 0.1,
+	                          101 + CASE WHEN g < 120 THEN g ELSE 240 - g END * 0.1, 99 + CASE WHEN g < 120 THEN g ELSE 240 - g END * 0.1,
+	                          100 + CASE WHEN g < 120 THEN g + 1 ELSE 239 - g END * 0.1, 10 + g % 7
+	                   FROM generate_series(0, 239) g) TO STDOUT WITH (FORMAT csv)" >c.csv
+	tsq-load -q --no-header --columns time,symbol,open,high,low,close,volume ohlcv c.csv
+	run -0 bash -c "timeout 30 script -qec 'stty rows 24 cols 60; tsq-query --no-pager -F chart bars symbol=CH interval=5m from=2026-11-20 to=2026-11-20T04:00' /dev/null | tr -d '\r'"
+	assert_line --index 0 "48 candles  open 100  high 113  low 99  close 100 (+0.00 %)"
+	# Every line within 60 columns, escapes aside; green candles, then red.
+	[ "$(sed 's/\x1b\[[0-9;]*m//g' <<<"$output" | widest)" -le 60 ]
+	[[ "$output" == *$'\e[32m'*$'\e[31m'* ]]
+	assert_line --regexp '^ +vol [0-9.]+ │'
+	assert_line --regexp '^ +2026-11-20 00:00 +2026-11-20 03:55$'
+	run -0 bash -c "timeout 30 script -qec 'stty rows 24 cols 60; NO_COLOR=1 tsq-query --no-pager -F chart bars symbol=CH interval=5m from=2026-11-20 to=2026-11-20T04:00' /dev/null"
+	[[ "$output" != *$'\e['* ]]
+	# Into a pipe: 80 columns (COLUMNS otherwise), no colour.
+	run -0 --separate-stderr tsq-query -F chart bars symbol=CH interval=1m from=2026-11-20 to=2026-11-20T04:00
+	assert_line --index 0 --regexp '^240 candles \(merged to fit\)'
+	[[ "$output" != *$'\e['* ]]
+	[ "$(widest <<<"$output")" -le 80 ]
+	run -1 --separate-stderr tsq-query -F chart -c "SELECT 1 AS a, 2 AS close"
+	assert_equal "$stderr" "tsq-query: error: -F chart draws candles: the result needs columns named time, open, high, low and close (and volume, if any), and has no time, open, high, low"
+	run -1 --separate-stderr tsq-query -F spark -c "SELECT 1 AS a, 'x' AS b"
+	assert_equal "$stderr" "tsq-query: error: -F spark draws a line per series: the result needs the columns (time, value) or (key, time, value), the time a time or a number and the value a number; it has a, b"
+}
