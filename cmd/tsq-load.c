@@ -497,6 +497,7 @@ run(void *arg)
 
 	o->in.map.conv.time_format = o->time_format.pattern ? &o->time_format : NULL;
 	o->in.map.conv.local_tz = o->tz != NULL;
+	o->in.tz = o->tz;
 	o->in.progress = tsq_log_get_level() >= TSQ_LOG_INFO &&
 	    (o->progress || isatty(STDERR_FILENO));
 	tsq_cancel_setup_drain();

@@ -247,6 +247,165 @@ header_hints(struct tsq_ingest *L, const struct tsq_record *header)
 		    "naming the columns if they are not the table's, in its order");
 }
 
+/* ---- the options a reject file records ---- */
+
+static void
+add_texts(json_t *o, const char *key, char *const *v, int n)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(a, tsq_json_text(v[i], strlen(v[i])));
+	json_object_set_new(o, key, a);
+}
+
+static void
+add_pairs(json_t *o, const char *key, const struct tsq_pair *p, int n)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < n; i++) {
+		struct tsq_buf b = TSQ_BUF_INIT;
+		tsq_buf_addf(&b, "%s=%s", p[i].name, p[i].value);
+		json_array_append_new(a, tsq_json_text(b.data, b.len));
+		tsq_buf_free(&b);
+	}
+	json_object_set_new(o, key, a);
+}
+
+static void
+add_char(json_t *o, const char *key, char c)
+{
+	char s[2] = { c, '\0' };
+	if (c)
+		json_object_set_new(o, key, tsq_json_text(s, 1));
+}
+
+/*
+ * How this input is read and mapped, for its reject file: what a reload
+ * with --format rejects needs and would not have without the options
+ * again.  A reject file's own "load" is passed on as it is.
+ */
+static json_t *
+load_options(struct tsq_ingest *L)
+{
+	const struct tsq_ingest_opts *o = L->o;
+	const struct tsq_mapper_opts *m = &L->map_opts;
+	const json_t *given = tsq_reader_rejects_load(L->reader);
+	json_t *j;
+
+	if (given)
+		return json_deep_copy(given);
+	j = json_object();
+	add_char(j, "delimiter", o->delimiter);
+	add_char(j, "quote", o->quote);
+	if (o->columns)
+		add_texts(j, "columns", o->columns, o->ncolumns);
+	if (m->nmaps)
+		add_pairs(j, "map", m->maps, m->nmaps);
+	if (m->nsets)
+		add_pairs(j, "set", m->sets, m->nsets);
+	if (m->nskip)
+		add_texts(j, "skip_columns", m->skip, m->nskip);
+	if (m->ignore_extra)
+		json_object_set_new(j, "ignore_extra", json_true());
+	if (m->skip_empty)
+		json_object_set_new(j, "skip_empty_rows", json_true());
+	if (m->null_string)
+		json_object_set_new(j, "null", tsq_json_text(m->null_string, strlen(m->null_string)));
+	if (m->conv.time_format)
+		json_object_set_new(j, "time_format", tsq_json_text(m->conv.time_format->pattern,
+		    strlen(m->conv.time_format->pattern)));
+	if (o->tz)
+		json_object_set_new(j, "tz", tsq_json_text(o->tz, strlen(o->tz)));
+	add_char(j, "decimal_mark", m->conv.decimal_mark);
+	add_char(j, "group_mark", m->conv.group_mark);
+	return j;
+}
+
+/* The strings of array KEY of LOAD, copied; *N of them. */
+static char **
+load_texts(const json_t *load, const char *key, int *n)
+{
+	json_t *a = json_object_get(load, key);
+	size_t count = json_is_array(a) ? json_array_size(a) : 0;
+	char **v = xcalloc(count + 1, sizeof *v);
+
+	*n = 0;
+	for (size_t i = 0; i < count; i++)
+		if (json_is_string(json_array_get(a, i)))
+			v[(*n)++] = xstrdup(json_string_value(json_array_get(a, i)));
+	return v;
+}
+
+/* "NAME=VALUE" strings of array KEY of LOAD as pairs; false (reported) when one is not. */
+static bool
+load_pairs(const json_t *load, const char *key, const char *option, struct tsq_pair **out, int *nout)
+{
+	int n;
+	char **v = load_texts(load, key, &n);
+	bool ok = true;
+
+	for (int i = 0; i < n && ok; i++)
+		ok = tsq_opt_pairs(option, v[i], false, out, nout);
+	tsq_opt_list_free(v, n);
+	return ok;
+}
+
+/*
+ * --format rejects: the options the reject file recorded ("load") where
+ * they were not given again: the mapping, the time format and zone, the
+ * number marks.  False when one cannot be used (reported).
+ */
+static bool
+take_load(struct tsq_ingest *L)
+{
+	const json_t *load = tsq_reader_rejects_load(L->reader);
+	struct tsq_mapper_opts *m = &L->map_opts;
+	struct tsq_buf err = TSQ_BUF_INIT;
+	const char *v;
+
+	if (load == NULL)
+		return true;
+	if (m->nmaps == 0 && L->nload_maps == 0) {
+		if (!load_pairs(load, "map", "map", &L->load_maps, &L->nload_maps))
+			return false;
+		m->maps = L->load_maps;
+		m->nmaps = L->nload_maps;
+	}
+	if (m->nsets == 0 && L->nload_sets == 0) {
+		if (!load_pairs(load, "set", "set", &L->load_sets, &L->nload_sets))
+			return false;
+		m->sets = L->load_sets;
+		m->nsets = L->nload_sets;
+	}
+	if (m->nskip == 0 && L->load_skip == NULL) {
+		L->load_skip = load_texts(load, "skip_columns", &L->nload_skip);
+		m->skip = L->load_skip;
+		m->nskip = L->nload_skip;
+	}
+	m->ignore_extra |= json_is_true(json_object_get(load, "ignore_extra"));
+	m->skip_empty |= json_is_true(json_object_get(load, "skip_empty_rows"));
+	if (m->null_string == NULL && (v = json_string_value(json_object_get(load, "null"))))
+		m->null_string = v;
+	if (m->conv.time_format == NULL && (v = json_string_value(json_object_get(load, "time_format")))) {
+		if (!tsq_time_format_compile(&L->load_time_format, v, &err)) {
+			tsq_error("the reject file's time format: %s", err.data);
+			tsq_buf_free(&err);
+			return false;
+		}
+		m->conv.time_format = &L->load_time_format;
+	}
+	if (!m->conv.local_tz && (v = json_string_value(json_object_get(load, "tz")))) {
+		setenv("TZ", v, 1);
+		tzset();
+		m->conv.local_tz = true;
+	}
+	if (m->conv.decimal_mark == 0 && (v = json_string_value(json_object_get(load, "decimal_mark"))))
+		m->conv.decimal_mark = *v;
+	if (m->conv.group_mark == 0 && (v = json_string_value(json_object_get(load, "group_mark"))))
+		m->conv.group_mark = *v;
+	return true;
+}
+
 /* ---- the write path ---- */
 
 static bool
@@ -318,6 +477,8 @@ map_input(struct tsq_ingest *L, const struct tsq_record *header)
 	}
 	if (!L->keyed)
 		tsq_reader_one_column(L->reader, n == 1);
+	if (!take_load(L))
+		ok = false;
 	if (L->mapped)
 		tsq_mapper_free(&L->map);
 	L->mapped = true;
@@ -341,6 +502,11 @@ map_input(struct tsq_ingest *L, const struct tsq_record *header)
 		free(unnamed[i]);
 	free(unnamed);
 	tsq_buf_free(&err);
+	if (ok && L->rejects) {
+		json_t *load = load_options(L);
+		tsq_rejects_set_load(L->rejects, load);
+		json_decref(load);
+	}
 	/* JSON lines: the first record brings the columns, and the plan. */
 	return ok && (L->map.nfields == 0 || plan_load(L));
 }
@@ -1047,6 +1213,10 @@ tsq_ingest_close(struct tsq_ingest *L, struct tsq_buf *err)
 	tsq_checkpoint_free(L->checkpoint);
 	free(L->header_raw);
 	free(L->load_id);
+	tsq_opt_pairs_free(L->load_maps, L->nload_maps);
+	tsq_opt_pairs_free(L->load_sets, L->nload_sets);
+	tsq_opt_list_free(L->load_skip, L->nload_skip);
+	tsq_time_format_free(&L->load_time_format);
 	free(L->source);
 	free(L->skip_until);
 	tsq_buf_free(&L->stop);

@@ -72,6 +72,7 @@ struct tsq_ingest_opts {
 	 */
 	int64_t flush_interval, retry, status_interval;
 	size_t buffer;			/* bytes read and not yet written, at most (0: 64 MiB) */
+	const char *tz;			/* --tz, or NULL */
 };
 
 struct tsq_ingest_totals {
@@ -121,6 +122,12 @@ struct tsq_ingest {
 	struct tsq_buf stop;
 	int stop_code;			/* the exit status it calls for */
 	const PGresult *stop_result;	/* the server's error behind the stop, if any */
+	/* --format rejects: the options the reject file's "load" gave (not given again) */
+	struct tsq_pair *load_maps, *load_sets;
+	int nload_maps, nload_sets;
+	char **load_skip;
+	int nload_skip;
+	struct tsq_time_format load_time_format;
 };
 
 /*

@@ -59,6 +59,9 @@ struct tsq_reader {
 	long pending_line;
 	int64_t pending_offset, pending_end;
 	char *rejects_header;
+	json_t *rejects_load;		/* rejects: the first record's "load", or NULL */
+	char **load_elements;		/* its "columns", for records that are JSON arrays */
+	bool delimiter_given, quote_given;
 	struct tsq_buf msg;		/* the text of rec->error when it is built */
 	bool one_column;		/* an empty line is a record of one NULL, as COPY reads it */
 	/* One JSON array document: where the reading of its elements stands. */
@@ -442,6 +445,8 @@ tsq_reader_open(struct tsq_input *in, const struct tsq_reader_opts *opts)
 
 	r->in = in;
 	r->o = *opts;
+	r->delimiter_given = opts->delimiter != 0;
+	r->quote_given = opts->quote != 0;
 	r->crc = 0xffffffffu;
 	if (r->o.max_record == 0)
 		r->o.max_record = DEFAULT_MAX_RECORD;
@@ -1184,6 +1189,7 @@ next_rejects(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *err)
 
 	if (r->pending) {
 		memset(rec, 0, sizeof *rec);
+		rec->element = -1;
 		root = r->pending;
 		r->pending = NULL;
 		rec->line = r->pending_line;
@@ -1400,6 +1406,12 @@ tsq_reader_next(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *er
  * For rejects input the header sits in the first line: read it ahead, parse
  * its "header" and leave the line for tsq_reader_next.
  */
+const json_t *
+tsq_reader_rejects_load(const struct tsq_reader *r)
+{
+	return r->rejects_load;
+}
+
 enum tsq_read_status
 tsq_reader_header(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *err)
 {
@@ -1439,8 +1451,36 @@ tsq_reader_header(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *
 		    "their input, which holds the header)");
 		return TSQ_READ_ERROR;
 	}
+	/* How the input was read: its delimiter and quote, unless given again. */
+	json_t *load = json_object_get(r->pending, "load");
+	if (json_is_object(load)) {
+		json_decref(r->rejects_load);
+		r->rejects_load = json_incref(load);
+		const char *d = json_string_value(json_object_get(load, "delimiter"));
+		const char *q = json_string_value(json_object_get(load, "quote"));
+		if (d && strlen(d) == 1 && !r->delimiter_given)
+			r->o.delimiter = *d;
+		if (q && strlen(q) == 1 && !r->quote_given)
+			r->o.quote = *q;
+		csv_free(&r->csv_text);
+		csv_setup(&r->csv_text, &r->o);
+		json_t *cols = json_object_get(load, "columns");
+		if (r->o.nelements == 0 && json_is_array(cols) && json_array_size(cols) > 0) {
+			size_t n = json_array_size(cols);
+			free(r->load_elements);
+			r->load_elements = xcalloc(n + 1, sizeof *r->load_elements);
+			for (size_t i = 0; i < n; i++) {
+				const char *v = json_string_value(json_array_get(cols, i));
+				r->load_elements[i] = (char *)(v ? v : "");
+			}
+			r->o.elements = r->load_elements;
+			r->o.nelements = (int)n;
+		}
+	}
 	if (rj.format != TSQ_FORMAT_JSONL && rj.header) {
 		free(r->rejects_header);
+	json_decref(r->rejects_load);
+	free(r->load_elements);
 		r->rejects_header = xstrdup(rj.header);
 		tsq_reader_parse_text(r, rj.format, r->rejects_header, strlen(r->rejects_header), rec);
 		rec->raw = r->rejects_header;

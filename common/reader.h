@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
+#include <jansson.h>
 
 #include "buf.h"
 #include "input.h"
@@ -106,6 +107,14 @@ extern const struct tsq_opt_choice tsq_formats[];
  */
 enum tsq_read_status tsq_reader_next(struct tsq_reader *r, struct tsq_record *rec,
     struct tsq_buf *err);
+
+/*
+ * Of a reject file, after tsq_reader_header: how its input was read and
+ * mapped (the first record's "load": tsq-load's options), or NULL.  Its
+ * delimiter, quote and columns (JSON array records) the reader takes by
+ * itself, where not given again.
+ */
+const json_t *tsq_reader_rejects_load(const struct tsq_reader *r);
 
 /*
  * The header: for CSV and TSV the first record; for JSON lines a record

@@ -19,6 +19,7 @@ struct tsq_rejects {
 	bool failed;		/* a write failed: nothing more is written */
 	char *last_file;	/* the input of the last record written, and its header */
 	char *last_header;
+	json_t *load;		/* how the input was read and mapped, or NULL */
 };
 
 static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -103,6 +104,15 @@ tsq_rejects_new(const char *path, bool append)
 	return r;
 }
 
+void
+tsq_rejects_set_load(struct tsq_rejects *r, json_t *load)
+{
+	pthread_mutex_lock(&r->lock);
+	json_decref(r->load);
+	r->load = load ? json_incref(load) : NULL;
+	pthread_mutex_unlock(&r->lock);
+}
+
 const char *
 tsq_rejects_path(const struct tsq_rejects *r)
 {
@@ -181,6 +191,9 @@ write_locked(struct tsq_rejects *r, const struct tsq_reject *rj, struct tsq_buf 
 			set_text(o, "header", header, strlen(header));
 		else
 			json_object_set_new(o, "header", json_null());
+		/* And how it was read: --format rejects reloads it without the options again. */
+		if (r->load && json_object_size(r->load) > 0)
+			json_object_set(o, "load", r->load);
 	}
 	char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
@@ -203,6 +216,7 @@ tsq_rejects_close(struct tsq_rejects *r, struct tsq_buf *err)
 	free(r->path);
 	free(r->last_file);
 	free(r->last_header);
+	json_decref(r->load);
 	pthread_mutex_destroy(&r->lock);
 	free(r);
 	return ok;

@@ -54,6 +54,12 @@ struct tsq_rejects;
  * record is written, so that a load that rejects nothing leaves no file.
  */
 struct tsq_rejects *tsq_rejects_new(const char *path, bool append);
+/*
+ * How the input was read and mapped (the options of tsq-load that a reload
+ * of the reject file needs: see tsq_ingest), written as "load" with the
+ * first record of each input.
+ */
+void tsq_rejects_set_load(struct tsq_rejects *r, json_t *load);
 const char *tsq_rejects_path(const struct tsq_rejects *r);
 /* True once the file was opened: something was written. */
 bool tsq_rejects_written(const struct tsq_rejects *r);

@@ -1292,6 +1292,32 @@ EOF
 	assert_equal "$(jq -r .error c.csv.rejects.jsonl)" 'invalid input syntax for type bigint: "abc"'
 }
 
+@test "a reject file reloads on its own: it records the options its input was read with" {
+	tsq_db_init
+	printf 'Datum;Sym;Open;High;Low;Close;Vol;junk\n02.01.2025 09:30;DAX;20.001,50;20.100,00;19.950,25;24.100,50;1.234;x\n03.01.2025 09:30;DAX;20.001,5;oops;19.950,25;24100,5;12;y\n' >eu.csv
+	run -65 --separate-stderr tsq-load --delimiter ';' --decimal-mark , --group-mark . \
+		--map Datum=time,Sym=symbol,Open=open,High=high,Low=low,Close=close,Vol=volume --skip-columns junk \
+		--time-format '%d.%m.%Y %H:%M' --tz Europe/Berlin --set timeframe=1d ohlcv eu.csv
+	run -0 jq -c .load eu.csv.rejects.jsonl
+	assert_output '{"delimiter":";","map":["Datum=time","Sym=symbol","Open=open","High=high","Low=low","Close=close","Vol=volume"],"set":["timeframe=1d"],"skip_columns":["junk"],"time_format":"%d.%m.%Y %H:%M","tz":"Europe/Berlin","decimal_mark":",","group_mark":"."}'
+	# Fixed by hand, loaded with no option but the format.
+	sed -i 's/;oops;/;20.100;/' eu.csv.rejects.jsonl
+	run -0 --separate-stderr tsq-load --format rejects ohlcv eu.csv.rejects.jsonl
+	assert_regex "$stderr" 'read 1, inserted 1'
+	run -0 tsq_psql -c "SELECT time, symbol, timeframe, open, high, volume FROM ohlcv ORDER BY time"
+	assert_output "2025-01-02 08:30:00+00|DAX|1d|20001.5|20100|1234
+2025-01-03 08:30:00+00|DAX|1d|20001.5|20100|12"
+	# Records that are JSON arrays keep the names --columns gave them.
+	printf '[1704067200000, 1, 2, 0.5, "x", 3]\n' >c.jsonl
+	run -65 --separate-stderr tsq-load --columns time,open,high,low,close,volume --set symbol=CC ohlcv c.jsonl
+	sed -i 's/, \\"x\\", 3]/, 1.5, 3]/' c.jsonl.rejects.jsonl
+	run -0 --separate-stderr tsq-load --format rejects ohlcv c.jsonl.rejects.jsonl
+	assert_equal "$(tsq_psql -c "SELECT close FROM ohlcv WHERE symbol = 'CC'")" 1.5
+	# An option given again wins over the recorded one.
+	run -0 --separate-stderr tsq-load --format rejects --set timeframe=1h ohlcv eu.csv.rejects.jsonl
+	assert_equal "$(tsq_psql -c "SELECT string_agg(timeframe, ',' ORDER BY timeframe) FROM ohlcv WHERE symbol = 'DAX'")" "1d,1d,1h"
+}
+
 @test "mapping mistakes are usage errors before any row is loaded" {
 	tsq_db_init
 	printf 'time,symbol,open,high,low,close,volume,colour\n2026-01-01T00:00:00Z,A,1,2,0.5,1.5,3,red\n' >u.csv
