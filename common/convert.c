@@ -421,6 +421,7 @@ conv_time(enum tsq_conv conv, const char *s, size_t len, const struct tsq_conver
 	size_t pos;
 	const char *p = s, *end = s + len;
 
+	memset(&dt, 0, sizeof dt);
 	while (p < end && isspace((unsigned char)*p))
 		p++;
 	while (end > p && isspace((unsigned char)end[-1]))
@@ -454,6 +455,8 @@ conv_time(enum tsq_conv conv, const char *s, size_t len, const struct tsq_conver
 	case TSQ_PARSE_FIELD:
 		tsq_buf_addf(msg, "date/time field value out of range: \"%s\"", s);
 		return msg->data;
+	case TSQ_PARSE_ZONE_NAME:
+		break;
 	case TSQ_PARSE_ZONE:
 		tsq_buf_addf(msg, "time zone displacement out of range: \"%s\"", s);
 		return msg->data;
@@ -466,6 +469,14 @@ conv_time(enum tsq_conv conv, const char *s, size_t len, const struct tsq_conver
 			    o->time_format->pattern);
 		else
 			tsq_buf_addf(msg, "invalid input syntax for type %s: \"%s\"", type, s);
+		return msg->data;
+	}
+	/* A zone named after the time: an abbreviation of the server's, or a zone of the database. */
+	if (dt.zone_name && tsq_datetime_zone(&dt) != TSQ_PARSE_OK) {
+		tsq_buf_adds(msg, "time zone \"");
+		for (size_t i = 0; i < dt.zone_len; i++)
+			tsq_buf_addc(msg, (char)tolower((unsigned char)dt.zone_name[i]));
+		tsq_buf_adds(msg, "\" not recognized");
 		return msg->data;
 	}
 	if (conv == TSQ_CONV_DATE) {

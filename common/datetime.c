@@ -1,10 +1,12 @@
 #include <ctype.h>
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <sys/stat.h>
 
 #include "datetime.h"
 #include "mem.h"
@@ -263,6 +265,19 @@ zone(struct scan *sc, bool after_date, struct tsq_datetime *dt, size_t *pos)
 		dt->has_zone = true;
 		return TSQ_PARSE_OK;
 	}
+	/*
+	 * A zone's name ("EST", "America/New_York", "Etc/GMT+5"), looked up when
+	 * the value is converted (tsq_datetime_zone); an era is not one.
+	 */
+	if (more(sc) && isalpha((unsigned char)*sc->p) && !at_word(sc, "BC") && !at_word(sc, "AD") &&
+	    !(after_date && blanks == 0)) {
+		const char *w = sc->p;
+		while (sc->p < sc->end && (isalnum((unsigned char)*sc->p) || strchr("/_+-", *sc->p)))
+			sc->p++;
+		dt->zone_name = w;
+		dt->zone_len = (size_t)(sc->p - w);
+		return TSQ_PARSE_OK;
+	}
 	sc->p = mark;
 	return TSQ_PARSE_OK;
 }
@@ -389,6 +404,8 @@ iso_time(struct scan *sc, int64_t y, int mo, int d, struct tsq_datetime *dt, siz
 	}
 	dt->has_zone = false;
 	dt->offset = 0;
+	dt->zone_name = dt->zone_rules = NULL;
+	dt->zone_len = 0;
 	if ((st = zone(sc, !has_time && !meridian, dt, pos)) != TSQ_PARSE_OK)
 		return st;
 	skip_space(sc);
@@ -518,6 +535,7 @@ tsq_parse_datetime(const char *s, size_t len, struct tsq_datetime *dt, size_t *p
 {
 	struct scan sc = { s, s, s + len };
 
+	memset(dt, 0, sizeof *dt);
 	skip_space(&sc);
 	if (!more(&sc))
 		return TSQ_PARSE_EMPTY;
@@ -708,7 +726,7 @@ match_field(char c, struct scan *sc, struct fields *f, size_t *pos)
 			return syntax(sc, pos);
 		break;
 	case 'z': {
-		struct tsq_datetime z = { 0, 0, 0, false, false };
+		struct tsq_datetime z = { 0, 0, 0, false, false, NULL, 0, NULL };
 		if (at_word(sc, "Z")) {
 			sc->p++;
 			z.has_zone = true;
@@ -890,6 +908,143 @@ tsq_time_format_parse(const struct tsq_time_format *tf, const char *s, size_t le
 	return TSQ_PARSE_OK;
 }
 
+/* ---- zones named in values ---- */
+
+static struct {
+	char **names;
+	int32_t *offsets;
+	int n;
+} abbrevs;
+
+void
+tsq_datetime_set_abbrevs(char *const *names, const int32_t *offsets, int n)
+{
+	for (int i = 0; i < abbrevs.n; i++)
+		free(abbrevs.names[i]);
+	free(abbrevs.names);
+	free(abbrevs.offsets);
+	abbrevs.names = xcalloc((size_t)n + 1, sizeof *abbrevs.names);
+	abbrevs.offsets = xcalloc((size_t)n + 1, sizeof *abbrevs.offsets);
+	for (int i = 0; i < n; i++) {
+		abbrevs.names[i] = xstrdup(names[i]);
+		abbrevs.offsets[i] = offsets[i];
+	}
+	abbrevs.n = n;
+}
+
+/* The directory of the time zone database: TZDIR, else the system's. */
+static const char *
+tz_dir(void)
+{
+	const char *d = getenv("TZDIR");
+	return d && *d ? d : "/usr/share/zoneinfo";
+}
+
+/*
+ * NAME (LEN bytes) as a file of the time zone database, each part matched
+ * ignoring case as the server matches them, into OUT; false when there is
+ * none (or the name climbs out of the directory).
+ */
+static bool
+tz_file(const char *name, size_t len, char *out, size_t size)
+{
+	char path[1024];
+	size_t used = 0;
+	const char *p = name, *end = name + len;
+
+	snprintf(path, sizeof path, "%s", tz_dir());
+	out[0] = '\0';
+	while (p < end) {
+		const char *slash = memchr(p, '/', (size_t)(end - p));
+		size_t n = slash ? (size_t)(slash - p) : (size_t)(end - p);
+		if (n == 0 || (n <= 2 && strncmp(p, "..", n) == 0 && p[0] == '.'))
+			return false;
+		DIR *d = opendir(path);
+		struct dirent *e;
+		bool found = false;
+		while (d && (e = readdir(d)) != NULL && !found)
+			if (strlen(e->d_name) == n && strncasecmp(e->d_name, p, n) == 0 &&
+			    strlen(path) + n + 2 < sizeof path && used + n + 2 < size) {
+				snprintf(path + strlen(path), sizeof path - strlen(path), "/%s", e->d_name);
+				used += (size_t)snprintf(out + used, size - used, "%s%s", used ? "/" : "", e->d_name);
+				found = true;
+			}
+		if (d)
+			closedir(d);
+		if (!found)
+			return false;
+		p += n + (slash != NULL);
+	}
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+enum tsq_parse_status
+tsq_datetime_zone(struct tsq_datetime *dt)
+{
+	/* The last names looked up in the database, and what they are called there. */
+	static struct {
+		char given[64];
+		char name[256];
+		bool known;
+	} seen[8];
+	static int next;
+
+	if (dt->zone_name == NULL)
+		return TSQ_PARSE_OK;
+	for (int i = 0; i < abbrevs.n; i++)
+		if (strlen(abbrevs.names[i]) == dt->zone_len &&
+		    strncasecmp(abbrevs.names[i], dt->zone_name, dt->zone_len) == 0) {
+			dt->has_zone = true;
+			dt->offset = abbrevs.offsets[i];
+			dt->zone_name = NULL;
+			return TSQ_PARSE_OK;
+		}
+	if (dt->zone_len >= sizeof seen[0].given)
+		return TSQ_PARSE_ZONE_NAME;
+	for (int i = 0; i < 8; i++)
+		if (strlen(seen[i].given) == dt->zone_len &&
+		    memcmp(seen[i].given, dt->zone_name, dt->zone_len) == 0) {
+			dt->zone_rules = seen[i].known ? seen[i].name : NULL;
+			return seen[i].known ? TSQ_PARSE_OK : TSQ_PARSE_ZONE_NAME;
+		}
+	int k = next++ % 8;
+	memcpy(seen[k].given, dt->zone_name, dt->zone_len);
+	seen[k].given[dt->zone_len] = '\0';
+	seen[k].known = tz_file(dt->zone_name, dt->zone_len, seen[k].name, sizeof seen[k].name);
+	dt->zone_rules = seen[k].known ? seen[k].name : NULL;
+	return seen[k].known ? TSQ_PARSE_OK : TSQ_PARSE_ZONE_NAME;
+}
+
+/*
+ * TZ as the zone rules RULES say (NULL: as it was when first changed: --tz,
+ * or the system's), set only when it changes: a file of values in one zone
+ * reads that zone's rules once.
+ */
+static void
+use_zone(const char *rules)
+{
+	static bool saved;
+	static char *base;	/* TZ before the first change; NULL: unset */
+	static char current[256];
+
+	if (!saved) {
+		const char *tz = getenv("TZ");
+		base = tz ? xstrdup(tz) : NULL;
+		snprintf(current, sizeof current, "%s", tz ? tz : "");
+		saved = true;
+	}
+	const char *want = rules ? rules : base ? base : "";
+	if (strcmp(want, current) == 0)
+		return;
+	if (rules || base)
+		setenv("TZ", want, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	snprintf(current, sizeof current, "%s", want);
+}
+
 /* ---- to PostgreSQL's values ---- */
 
 /* The UTC offset of $TZ at the instant SECS, in seconds east. */
@@ -970,9 +1125,10 @@ tsq_datetime_timestamptz(const struct tsq_datetime *dt, bool local, int64_t *pg_
 		return false;
 	if (dt->has_zone) {
 		v -= (__int128)dt->offset * TSQ_USEC_PER_SEC;
-	} else if (local) {
+	} else if (local || dt->zone_rules) {
 		int64_t rem, instant;
 		int64_t wall = floor_sec(v + TSQ_PG_EPOCH_USEC, &rem);
+		use_zone(dt->zone_rules);
 		if (!wall_to_instant(wall, &instant))
 			return false;
 		v = ((__int128)instant * TSQ_USEC_PER_SEC + rem) - TSQ_PG_EPOCH_USEC;
@@ -991,6 +1147,7 @@ instant_wall(const struct tsq_datetime *dt, bool local, __int128 *v)
 	if (local) {
 		int64_t rem, off;
 		int64_t secs = floor_sec(*v + TSQ_PG_EPOCH_USEC, &rem);
+		use_zone(NULL);
 		if (!zone_offset(secs, &off))
 			return false;
 		*v += (__int128)off * TSQ_USEC_PER_SEC;
@@ -1082,13 +1239,15 @@ tsq_parse_time(const char *s, int64_t now_usec, struct tsq_time *out, size_t *po
 	if (at_char(&sc, '+'))
 		return syntax(&sc, pos);
 	st = tsq_parse_datetime(s, (size_t)(sc.end - s), &dt, pos);
+	if (st == TSQ_PARSE_OK)
+		st = tsq_datetime_zone(&dt);
 	if (st != TSQ_PARSE_OK)
 		return st;
 	int64_t pg;
 	if (!tsq_datetime_timestamptz(&dt, false, &pg) || pg > INT64_MAX - TSQ_PG_EPOCH_USEC)
 		return TSQ_PARSE_RANGE;
 	out->usec = pg + TSQ_PG_EPOCH_USEC;
-	out->has_zone = dt.has_zone;
+	out->has_zone = dt.has_zone || dt.zone_rules;
 	return TSQ_PARSE_OK;
 }
 

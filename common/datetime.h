@@ -51,7 +51,28 @@ struct tsq_datetime {
 	int32_t offset;		/* seconds east of UTC, when has_zone */
 	bool has_zone;
 	bool instant;		/* an epoch number: a point in time rather than a date and time */
+	/*
+	 * A zone named after the time ("EST", "America/New_York"), in the text
+	 * parsed: tsq_datetime_zone() makes it an offset (an abbreviation) or
+	 * the zone whose rules give the offset (zone_rules).
+	 */
+	const char *zone_name;
+	size_t zone_len;
+	const char *zone_rules;	/* a name of the time zone database, as TZ takes it */
 };
+
+/*
+ * The time zone abbreviations the server knows (pg_timezone_abbrevs: each
+ * name and its offset, seconds east), copied; until they are given, none.
+ */
+void tsq_datetime_set_abbrevs(char *const *names, const int32_t *offsets, int n);
+
+/*
+ * DT's zone name, when it has one, as the server reads it: an abbreviation
+ * first, then a name of the time zone database (any case).  TSQ_PARSE_OK, or
+ * TSQ_PARSE_ZONE_NAME when it is neither.
+ */
+enum tsq_parse_status tsq_datetime_zone(struct tsq_datetime *dt);
 
 /* A value of the text: ISO 8601 or an epoch number (see above). */
 enum tsq_parse_status tsq_parse_datetime(const char *s, size_t len, struct tsq_datetime *dt,

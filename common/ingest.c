@@ -1105,7 +1105,21 @@ open_load(struct tsq_ingest *L, const struct tsq_conn_opts *conn)
 		rc = TSQ_EXIT_FAILURE;
 		goto out;
 	}
-	/* Values are read as this server reads them. */
+	/* Values are read as this server reads them: its time zone abbreviations too. */
+	res = tsq_exec(tsq_pool_conn(&L->pool), tsq_sql_file("load/abbrevs.sql"), 0, NULL);
+	if (tsq_result_ok(res)) {
+		int n = PQntuples(res);
+		char **names = xcalloc((size_t)n + 1, sizeof *names);
+		int32_t *offsets = xcalloc((size_t)n + 1, sizeof *offsets);
+		for (int i = 0; i < n; i++) {
+			names[i] = PQgetvalue(res, i, 0);
+			offsets[i] = (int32_t)atoi(PQgetvalue(res, i, 1));
+		}
+		tsq_datetime_set_abbrevs(names, offsets, n);
+		free(names);
+		free(offsets);
+	}
+	PQclear(res);
 	L->map_opts = L->o->map;
 	L->map_opts.conv.plus_infinity = L->backend.server_version >= 160000;
 	res = tsq_exec(tsq_pool_conn(&L->pool), "SELECT to_regclass('tsq.loads') IS NOT NULL", 0, NULL);

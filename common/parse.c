@@ -22,6 +22,8 @@ tsq_parse_strerror(enum tsq_parse_status st)
 		return "date or time field out of range";
 	case TSQ_PARSE_ZONE:
 		return "time zone offset out of range";
+	case TSQ_PARSE_ZONE_NAME:
+		return "time zone not recognized";
 	}
 	return "unknown error";
 }

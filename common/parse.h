@@ -17,6 +17,7 @@ enum tsq_parse_status {
 	TSQ_PARSE_RANGE,	/* well formed, out of range */
 	TSQ_PARSE_FIELD,	/* a date or time field out of range (month 13, 25:00) */
 	TSQ_PARSE_ZONE,		/* a UTC offset out of range (+16:00) */
+	TSQ_PARSE_ZONE_NAME,	/* a time zone name the server would not know */
 };
 
 #define TSQ_USEC_PER_SEC INT64_C(1000000)

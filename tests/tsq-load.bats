@@ -1318,6 +1318,41 @@ EOF
 	assert_equal "$(tsq_psql -c "SELECT string_agg(timeframe, ',' ORDER BY timeframe) FROM ohlcv WHERE symbol = 'DAX'")" "1d,1d,1h"
 }
 
+@test "times with a zone's name: the server's abbreviations and the time zone database's names, in any case" {
+	tsq_db_init
+	tsq_psql -c "CREATE TABLE tz_t (id int PRIMARY KEY, v timestamptz, w timestamp)"
+	cat >tz.csv <<'EOF'
+id,v,w
+1,2025-01-02 09:30:00 EST,2025-01-02 09:30:00 EST
+2,2025-07-02 09:30 America/New_York,2025-07-02 09:30 America/New_York
+3,2025-07-02 09:30 america/new_york,2025-07-02 09:30
+4,2025-03-09 02:30 America/New_York,2025-03-09 02:30
+5,2025-11-02 01:30 America/New_York,2025-11-02 01:30 Europe/Paris
+6,2025-01-02 09:30:00 CET,2025-01-02 09:30:00 CET
+7,2025-07-02 09:30 Foo/Bar,2025-07-02 09:30
+8,2025-07-02 09:30 Etc/../../../etc/passwd,2025-07-02 09:30
+EOF
+	run -65 --separate-stderr tsq-load tz_t tz.csv
+	# What the server's casts give for the same text.
+	run -0 tsq_psql -c "SET TimeZone = 'UTC'" -c "SELECT t.id, t.v = s.v::timestamptz, t.w = s.w::timestamp
+	                    FROM tz_t t JOIN (VALUES (1, '2025-01-02 09:30:00 EST', '2025-01-02 09:30:00 EST'),
+	                        (2, '2025-07-02 09:30 America/New_York', '2025-07-02 09:30 America/New_York'),
+	                        (3, '2025-07-02 09:30 america/new_york', '2025-07-02 09:30'),
+	                        (4, '2025-03-09 02:30 America/New_York', '2025-03-09 02:30'),
+	                        (5, '2025-11-02 01:30 America/New_York', '2025-11-02 01:30 Europe/Paris'),
+	                        (6, '2025-01-02 09:30:00 CET', '2025-01-02 09:30:00 CET')) AS s(id, v, w) ON s.id = t.id
+	                    ORDER BY 1"
+	assert_output "1|t|t
+2|t|t
+3|t|t
+4|t|t
+5|t|t
+6|t|t"
+	run -0 jq -r '[.line, .error] | @tsv' tz.csv.rejects.jsonl
+	# A name is letters, digits and / _ + -: no path out of the database.
+	assert_output "$(printf '8\ttime zone "foo/bar" not recognized\n9\tinvalid input syntax for type timestamp with time zone: "2025-07-02 09:30 Etc/../../../etc/passwd"')"
+}
+
 @test "mapping mistakes are usage errors before any row is loaded" {
 	tsq_db_init
 	printf 'time,symbol,open,high,low,close,volume,colour\n2026-01-01T00:00:00Z,A,1,2,0.5,1.5,3,red\n' >u.csv

@@ -76,9 +76,12 @@ function iso(   v, z) {
 		z = zone()
 		return v (z ~ /^[+-]/ ? " " : "") z
 	}
-	v = v zone()
-	# Years before 1 as the server writes them (DateStyle ISO), and AD.
-	if (chance(0.06)) v = v pick(eras, neras)
+	z = zone()
+	v = v z
+	# Years before 1 as the server writes them (DateStyle ISO), and AD; after
+	# a zone's name, a blank between them ("Etc/GMT+5bc" the server splits
+	# its own way, tsq refuses).
+	if (chance(0.06)) v = v (z ~ /[A-Za-z][A-Za-z_\/+0-9-]*$/ && z !~ /^ ?[Zz]$/ ? " " : "") pick(eras, neras)
 	if (chance(0.05)) v = " " v " "
 	return v
 }
@@ -143,6 +146,11 @@ BEGIN {
 	split("15 16", edge_zone_hours, " ")
 	nnamed = split("Z z UTC utc GMT", named, " ")
 	named[nnamed + 1] = " Z"; named[nnamed + 2] = " UTC"; nnamed += 2
+	# Zones by name, as the server reads them: abbreviations of fixed offset
+	# (timezone_abbreviations "Default"), names of the time zone database in
+	# any case, and names it does not know.
+	nzones = split("EST PST cet JST NZDT America/New_York Europe/London asia/kolkata Australia/Lord_Howe Etc/GMT+5 America/Port-au-Prince UCT Nowhere/Else XYZ", zones, " ")
+	for (i = 1; i <= nzones; i++) named[++nnamed] = " " zones[i]
 	nspecials = split("infinity -infinity +infinity Infinity epoch 2024-01-01T23:59:60 2024-01-01T23:59:60.999999 2024-01-01T12:30:60.5 2024-01-01T24:00:00.000001", specials, " ")
 	nmeridians = split("AM PM pm", meridians, " ")
 	meridians[++nmeridians] = " AM"; meridians[++nmeridians] = " PM"
