@@ -79,6 +79,12 @@ setup() {
 	assert_equal "${stderr_lines[1]}" 'tsq-init: hint: the local database (tsq-init --local) is stopped: "tsq-init --local" starts it'
 	run -2 --separate-stderr tsq-query -c 'SELECT 1'
 	assert_equal "${stderr_lines[1]}" 'tsq-query: hint: the local database (tsq-init --local) is stopped: "tsq-init --local" starts it'
+	# As the hint says.
+	run -0 --separate-stderr tsq-init --local
+	assert_regex "$stderr" 'started the local database'
+	run -0 --separate-stderr tsq-query -F csv --no-header -c 'SELECT 1'
+	assert_output 1
+	run -0 --separate-stderr tsq-init --local --stop
 	run --separate-stderr tsq-init --local --stop
 	assert_success
 	assert_regex "$stderr" 'is not running'
