@@ -207,24 +207,20 @@ BEGIN
             FROM %I.%I
             WHERE time >= $1 AND time < $2
             GROUP BY 1, 2$q$;
-    ELSIF r.source LIKE 'trades\_%' THEN
-        q := $q$
-            INSERT INTO %I.%I (time, symbol, open, high, low, close, volume, trades, notional)
-            SELECT tsq.time_bucket($3, time), symbol, tsq.first(open, time), max(high), min(low),
-                   tsq.last(close, time), sum(volume), sum(trades), sum(notional)
-            FROM %I.%I
-            WHERE time >= $1 AND time < $2
-            GROUP BY 1, 2$q$;
     ELSE
+        -- From a finer rollup: its candles summed (the OHLCV ladder), or its
+        -- notional (the trade ladder).
         q := $q$
-            INSERT INTO %I.%I (time, symbol, open, high, low, close, volume, trades, candles)
+            INSERT INTO %1$I.%2$I (time, symbol, open, high, low, close, volume, trades, %5$I)
             SELECT tsq.time_bucket($3, time), symbol, tsq.first(open, time), max(high), min(low),
-                   tsq.last(close, time), sum(volume), sum(trades), sum(candles)
-            FROM %I.%I
+                   tsq.last(close, time), sum(volume), sum(trades), sum(%5$I)
+            FROM %3$I.%4$I
             WHERE time >= $1 AND time < $2
             GROUP BY 1, 2$q$;
     END IF;
-    EXECUTE format(q, r.schema_name, r.name, r.schema_name, r.source) USING lo, hi, r.bucket;
+    EXECUTE format(q, r.schema_name, r.name, r.schema_name, r.source,
+                   CASE WHEN r.source LIKE 'trades\_%' THEN 'notional' ELSE 'candles' END)
+        USING lo, hi, r.bucket;
     GET DIAGNOSTICS written = ROW_COUNT;
     UPDATE tsq.rollups SET refreshed_to = greatest(refreshed_to, hi)
     WHERE rollups.schema_name = r.schema_name AND name = r.name;
