@@ -249,6 +249,7 @@ CREATE TABLE @rollup@ (
 -- step: registered rollup @rollup@
 -- only: rollups
 -- each-of: rollups
+-- each-of: trade_rollups
 -- unless: SELECT EXISTS (SELECT 1 FROM tsq.rollups WHERE schema_name = $1 AND name = '@rollup@')
 -- params: schema
 INSERT INTO tsq.rollups (schema_name, name, source, bucket)
@@ -273,14 +274,6 @@ CREATE TABLE @rollup@ (
     notional  numeric NOT NULL,
     PRIMARY KEY (symbol, time)
 );
-
--- step: registered trade rollup @rollup@
--- only: rollups
--- each-of: trade_rollups
--- unless: SELECT EXISTS (SELECT 1 FROM tsq.rollups WHERE schema_name = $1 AND name = '@rollup@')
--- params: schema
-INSERT INTO tsq.rollups (schema_name, name, source, bucket)
-VALUES ($1, '@rollup@', '@source@', INTERVAL '@bucket@');
 
 -- step: created function tsq.rollup_horizon
 -- only: rollups
