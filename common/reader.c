@@ -1479,8 +1479,6 @@ tsq_reader_header(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *
 	}
 	if (rj.format != TSQ_FORMAT_JSONL && rj.header) {
 		free(r->rejects_header);
-	json_decref(r->rejects_load);
-	free(r->load_elements);
 		r->rejects_header = xstrdup(rj.header);
 		tsq_reader_parse_text(r, rj.format, r->rejects_header, strlen(r->rejects_header), rec);
 		rec->raw = r->rejects_header;
@@ -1539,5 +1537,7 @@ tsq_reader_close(struct tsq_reader *r)
 	if (r->pending)
 		json_decref(r->pending);
 	free(r->rejects_header);
+	json_decref(r->rejects_load);
+	free(r->load_elements);
 	free(r);
 }

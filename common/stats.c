@@ -103,9 +103,14 @@ tsq_stats_tables(struct tsq_stats *s, char *const *names, int n, enum tsq_stats_
 
 	if (view == TSQ_STATS_QUERIES)
 		return TSQ_EXIT_OK;	/* statements, not tables */
-	if (n == 0 && (view == TSQ_STATS_SYMBOLS || view == TSQ_STATS_QUALITY)) {
+	if (n == 0 && view == TSQ_STATS_SYMBOLS) {
 		names = ohlcv;
 		n = 1;
+	} else if (n == 0 && view == TSQ_STATS_QUALITY) {
+		/* The candles, trades and quotes there are. */
+		if (!stats_checked(s, "stats/quality_tables.sql", 0, NULL, &res))
+			return TSQ_EXIT_FAILURE;
+		n = PQntuples(res);
 	} else if (n == 0 && s->has_policies) {
 		if (!stats_checked(s, "stats/tables.sql", 0, NULL, &res))
 			return TSQ_EXIT_FAILURE;

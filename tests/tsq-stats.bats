@@ -451,7 +451,7 @@ plant_problems() {
 	INSERT INTO symbols (symbol, active) VALUES ('CCC', true), ('DDD', true), ('EEE', false);" >/dev/null
 }
 
-@test "--quality: a clean table passes every check; --fail-on-quality exits 0" {
+@test "--quality: clean tables pass every check (the candles, trades and quotes there are); --fail-on-quality exits 0" {
 	suite_fresh_schema
 	clean_candles
 	# The candles are from October: fresh enough within a year.
@@ -467,14 +467,27 @@ public,ohlcv,frozen,ok,0,,at most 10 flat candles in a row repeating the close
 public,ohlcv,spikes,ok,0,,close-to-close moves within 10 %
 public,ohlcv,future,ok,0,,no candle after now
 public,ohlcv,misaligned,ok,0,,times on the timeframe's grid (from midnight UTC)
-public,ohlcv,stale,ok,0,,\"each symbol (active, or with rows in the last 2555d) has rows in the last 365d\""
+public,ohlcv,stale,ok,0,,\"each symbol (active, or with rows in the last 2555d) has rows in the last 365d\"
+public,trades,prices,ok,0,,\"price above 0, not NaN\"
+public,trades,sizes,ok,0,,\"size above 0, not NaN\"
+public,trades,duplicates,ok,0,,a trade_id at one time only for its symbol
+public,trades,spikes,ok,0,,trade-to-trade price moves within 10 %
+public,trades,future,ok,0,,no trade after now
+public,trades,stale,ok,0,,\"each symbol (active, or with rows in the last 2555d) has rows in the last 365d\"
+public,quotes,crossed,ok,0,,bid not above ask
+public,quotes,locked,ok,0,,bid not equal to ask
+public,quotes,prices,ok,0,,\"bid and ask prices above 0, not NaN\"
+public,quotes,sizes,ok,0,,\"bid and ask sizes above 0, not NaN\"
+public,quotes,spikes,ok,0,,quote-to-quote mid price moves within 10 %
+public,quotes,future,ok,0,,no quote after now
+public,quotes,stale,ok,0,,\"each symbol (active, or with rows in the last 2555d) has rows in the last 365d\""
 }
 
 @test "--quality finds exactly the problems planted, with the first of each; --fail-on-quality exits 65" {
 	suite_fresh_schema
 	clean_candles
 	plant_problems
-	run --separate-stderr tsq-stats --quality -F csv --no-header
+	run --separate-stderr tsq-stats --quality -F csv --no-header ohlcv
 	assert_success
 	assert_equal "$stderr" ""
 	future=$(tsq_psql -c "SELECT date_trunc('hour', now()) + interval '2 hours'")
