@@ -103,11 +103,14 @@ $fn$;
 
 -- step: created function tsq.analyze_new
 -- unless: SELECT to_regprocedure('tsq.analyze_new(regclass)') IS NOT NULL
--- version: 3
+-- version: 4
 -- tsq-load, after a load: ANALYZE the parts of table REL never analyzed
--- (reltuples -1: the partitions or chunks the load created, or a new plain
--- table), so that the planner, and tsq-stats' row counts, know their rows
--- at once instead of after autovacuum's next round.  Returns how many.
+-- (reltuples -1, and no ANALYZE counted: the partitions or chunks the load
+-- created or first filled, or a new plain table), so that the planner, and
+-- tsq-stats' row counts, know their rows at once instead of after
+-- autovacuum's next round.  Once in a part's life: a part emptied by
+-- TRUNCATE (reltuples -1 again) is left to autovacuum, not analyzed by every
+-- load that fills it again.  Returns how many.
 CREATE OR REPLACE FUNCTION tsq.analyze_new(rel regclass)
 RETURNS integer LANGUAGE plpgsql AS $fn$
 DECLARE
@@ -122,7 +125,10 @@ BEGIN
         SELECT rel WHERE NOT EXISTS (SELECT 1 FROM pg_partition_tree(rel))
                      AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhparent = rel)
     LOOP
-        IF (SELECT reltuples < 0 FROM pg_class WHERE oid = part) THEN
+        IF (SELECT c.reltuples < 0
+                   AND coalesce(s.analyze_count + s.autoanalyze_count, 0) = 0
+            FROM pg_class c LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid
+            WHERE c.oid = part) THEN
             EXECUTE format('ANALYZE %s', part);
             n := n + 1;
         END IF;

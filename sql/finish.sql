@@ -16,7 +16,9 @@
 --   4  the trade rollups trades_1m, _1h and _1d (sql/lists/trade_rollups.sql):
 --      tables that tsq.refresh_rollup refreshes, or continuous aggregates;
 --      tsq.rollup_for chooses among them for source 'trades' and takes
---      buckets of whole months; tsq.bucket_seconds.
+--      buckets of whole months; tsq.bucket_seconds; symbols has tables,
+--      which tsq.note_symbols of a table fills; tsq.analyze_new analyzes a
+--      part once in its life (not again after a TRUNCATE).
 
 -- step: recorded schema version @schema_version@
 -- unless: SELECT EXISTS (SELECT 1 FROM tsq.installations WHERE schema_name = $1 AND version = $4::integer AND backend = $2 AND numeric_prices = $3::boolean)
