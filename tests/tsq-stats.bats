@@ -874,6 +874,14 @@ start_node_exporter() {
 	# A second load into the same days analyzes nothing again.
 	run -0 --separate-stderr tsq-load -v --no-header --columns time,symbol,open,high,low,close,volume ohlcv "$BATS_TEST_TMPDIR/dead.csv"
 	refute_regex "$stderr" 'analyzed'
+	# A rollup table's first rows are analyzed by the refresh that writes them.
+	if [ "$TSQ_TEST_KIND" != timescaledb ]; then
+		tsq-compress -q --run ohlcv
+		hourly=$(tsq_psql -c "SELECT count(*) FROM ohlcv_1h")
+		[ "$hourly" -gt 0 ]
+		run -0 --separate-stderr tsq-stats -F csv --no-header ohlcv
+		assert_line --regexp "^public,ohlcv_1h,rollup,public\.ohlcv,$hourly,"
+	fi
 	# Nor does one after a TRUNCATE, which keeps the partitions (PostgreSQL,
 	# Citus; TimescaleDB drops its chunks, and new ones are analyzed): once in
 	# a part's life, then autovacuum's.  (PGlite keeps no ANALYZE counts.)

@@ -224,6 +224,11 @@ BEGIN
     GET DIAGNOSTICS written = ROW_COUNT;
     UPDATE tsq.rollups SET refreshed_to = greatest(refreshed_to, hi)
     WHERE rollups.schema_name = r.schema_name AND name = r.name;
+    -- The first rows of a rollup table: analyzed once, so that its row
+    -- count (tsq-stats) and the planner know them before autovacuum does.
+    IF written > 0 AND to_regprocedure('tsq.analyze_new(regclass)') IS NOT NULL THEN
+        PERFORM tsq.analyze_new(format('%I.%I', r.schema_name, r.name)::regclass);
+    END IF;
     RETURN written;
 END
 $fn$;
