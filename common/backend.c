@@ -286,7 +286,7 @@ tsq_backend_write_setup(const struct tsq_backend *b, const struct tsq_table *t, 
 	 * (which reads the table before each batch), more connections kept
 	 * made a load a third slower.
 	 */
-	if (b->kind == TSQ_BACKEND_CITUS && t->distributed && copy)
+	if (b->kind == TSQ_BACKEND_CITUS && t->distributed && (copy || t->dist_col >= 0))
 		return "SELECT set_config('citus.max_cached_conns_per_worker',"
 		    " current_setting('citus.max_adaptive_executor_pool_size'), false)";
 	if (b->kind != TSQ_BACKEND_TIMESCALEDB || !t->hypertable || !timescaledb_at_least(b, 2, 11))

@@ -191,6 +191,7 @@ tsq_table_describe(PGconn *conn, const struct tsq_backend *b, const char *name,
 
 	memset(t, 0, sizeof *t);
 	t->time_col = -1;
+	t->dist_col = -1;
 	t->nsegmentby = -1;
 	if (!tsq_relation_find(conn, NULL, name, "rp", &r, err, hint)) {
 		tsq_relation_free(&r);
@@ -233,6 +234,8 @@ tsq_table_describe(PGconn *conn, const struct tsq_backend *b, const char *name,
 		if (!fetch(conn, "citus/distributed.sql", 1, params, &res, err))
 			return false;
 		t->distributed = PQgetvalue(res, 0, 0)[0] == 't';
+		if (!PQgetisnull(res, 0, 1))
+			t->dist_col = tsq_table_column(t, PQgetvalue(res, 0, 1));
 		PQclear(res);
 	}
 	return read_key(conn, oid, t, err) && read_time_column(conn, b, oid, t, err);

@@ -63,6 +63,7 @@ struct tsq_table {
 	int time_col;		/* partition / hypertable time column, or -1 */
 	bool hypertable;
 	bool distributed;	/* a Citus distributed or reference table */
+	int dist_col;		/* the column it is hash-distributed by, or -1 */
 	int64_t chunk_usec;	/* hypertable: the chunk width, when its time is a timestamp */
 	int *segmentby;		/* compressed hypertable: the segmenting columns */
 	int nsegmentby;		/* -1 when the table is not compressed */

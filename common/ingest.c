@@ -432,7 +432,11 @@ plan_load(struct tsq_ingest *L)
 	L->planned = true;
 	tsq_mapper_set_key(&L->map, L->plan.keypos, L->plan.nkey);
 	tsq_pool_set_plan(&L->pool, &L->plan);
-	tsq_verbose("write path: %s", L->plan.direct ? L->plan.copy_sql : L->plan.insert_sql);
+	if (L->plan.distributed_stage)
+		tsq_verbose("write path: each connection stages its rows in a table distributed like %s",
+		    L->plan.table->quoted);
+	else
+		tsq_verbose("write path: %s", L->plan.direct ? L->plan.copy_sql : L->plan.stage.insert);
 	return true;
 }
 

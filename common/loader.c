@@ -10,6 +10,7 @@
 #include "datetime.h"
 #include "mem.h"
 #include "reader.h"
+#include "script.h"
 #include "pgcodes.h"
 
 #define STAGE "pg_temp.tsq_load_stage"
@@ -99,12 +100,13 @@ index_in(const int *all, int nall, int col)
  * the join reads only the partitions or chunks the batch falls in.
  */
 static char *
-prune_sql(const struct tsq_table *t, const int *all, int nall, int ncols, const int *update,
-    int nupdate, bool range)
+prune_sql(const struct tsq_table *t, const char *stage, const int *all, int nall, int ncols,
+    const int *update, int nupdate, bool range, bool count)
 {
 	struct tsq_buf b = TSQ_BUF_INIT;
 
-	tsq_buf_addf(&b, "DELETE FROM " STAGE " s USING %s t WHERE ", t->quoted);
+	tsq_buf_addf(&b, count ? "SELECT count(*) FROM %s s, %s t WHERE " :
+	    "DELETE FROM %s s USING %s t WHERE ", stage, t->quoted);
 	for (int k = 0; k < t->nkey; k++) {
 		if (k)
 			tsq_buf_adds(&b, " AND ");
@@ -201,17 +203,22 @@ choose_columns(struct tsq_load_plan *p, const struct tsq_table *t, const int *co
 }
 
 /*
- * The staging table: the loaded columns (text for types cast later) and the
- * key columns left to their defaults.
+ * The staging table NAME: the loaded columns (text for types cast later) and
+ * the key columns left to their defaults.  A temporary table empties itself
+ * at each commit; the unlogged one a writer distributes on Citus is emptied
+ * by the next batch.
  */
 static char *
-stage_sql(const struct tsq_table *t, int ncols, const struct tsq_colsets *cs, bool numbered)
+stage_sql(const struct tsq_table *t, int ncols, const struct tsq_colsets *cs, const char *name,
+    bool numbered)
 {
 	struct tsq_buf b = TSQ_BUF_INIT;
-	const char *name = numbered ? ISO : STAGE;
+	bool temp = strncmp(name, "pg_temp.", 8) == 0;
 
-	tsq_buf_addf(&b, "CREATE TEMP TABLE %s ON COMMIT DELETE ROWS AS SELECT ",
-	    name + strlen("pg_temp."));
+	if (temp)
+		tsq_buf_addf(&b, "CREATE TEMP TABLE %s ON COMMIT DELETE ROWS AS SELECT ", name + 8);
+	else
+		tsq_buf_addf(&b, "CREATE UNLOGGED TABLE %s AS SELECT ", name);
 	for (int i = 0; i < cs->nall; i++) {
 		const struct tsq_column *c = &t->cols[cs->all[i]];
 		if (i)
@@ -246,33 +253,34 @@ stage_sql(const struct tsq_table *t, int ncols, const struct tsq_colsets *cs, bo
  * range is empty, and the batch can be copied straight in; and the rows
  * already there unchanged can be pruned from the staging table by range.
  */
-static void
-fast_paths(struct tsq_load_plan *p, const struct tsq_table *t, const int *cols, int ncols,
-    enum tsq_conflict conflict, const struct tsq_colsets *cs)
+static bool
+time_in_key(const struct tsq_table *t, const int *cols, int ncols)
 {
-	struct tsq_buf b = TSQ_BUF_INIT;
-	bool time_in_key = false;
+	bool in = false;
 
 	for (int k = 0; k < t->nkey; k++)
-		time_in_key |= t->key[k] == t->time_col && t->time_col >= 0;
-	time_in_key = time_in_key && loaded(cols, ncols, t->time_col);
-	if (time_in_key && !cs->has_other) {
+		in |= t->key[k] == t->time_col && t->time_col >= 0;
+	return in && loaded(cols, ncols, t->time_col);
+}
+
+static void
+fast_paths(struct tsq_load_plan *p, const struct tsq_table *t, const int *cols, int ncols,
+    const struct tsq_colsets *cs)
+{
+	struct tsq_buf b = TSQ_BUF_INIT;
+
+	if (time_in_key(t, cols, ncols) && !cs->has_other) {
 		tsq_buf_addf(&b, "COPY %s (", t->quoted);
 		add_list(&b, t, cols, ncols, NULL);
 		tsq_buf_adds(&b, ") FROM STDIN (FORMAT binary)");
 		p->direct_copy_sql = tsq_buf_detach(&b);
-		tsq_buf_addf(&b, "SELECT EXISTS (SELECT 1 FROM %s WHERE ", t->quoted);
+		/* Not EXISTS: Citus would gather the range's rows to answer it; a LIMIT goes to each shard. */
+		tsq_buf_addf(&b, "SELECT 1 FROM %s WHERE ", t->quoted);
 		add_in_range(&b, t, "");
-		tsq_buf_adds(&b, ")");
+		tsq_buf_adds(&b, " LIMIT 1");
 		p->range_sql = tsq_buf_detach(&b);
 	}
 	tsq_buf_free(&b);
-	if (conflict != TSQ_CONFLICT_NOTHING && conflict != TSQ_CONFLICT_UPDATE)
-		return;
-	const int *update = conflict == TSQ_CONFLICT_UPDATE ? cs->update : NULL;
-	p->prune_sql = prune_sql(t, cs->all, cs->nall, ncols, update, cs->nupdate, false);
-	if (time_in_key)
-		p->prune_range_sql = prune_sql(t, cs->all, cs->nall, ncols, update, cs->nupdate, true);
 }
 
 /*
@@ -302,7 +310,7 @@ counted(struct tsq_buf *ins)
  */
 static void
 insert_sqls(const struct tsq_table *t, int ncols, enum tsq_conflict conflict,
-    const struct tsq_colsets *cs, const char *from, char **insert, char **insert_new)
+    const struct tsq_colsets *cs, const char *from, bool tagged, char **insert, char **insert_new)
 {
 	bool iso = strstr(from, ISO) != NULL;
 	struct tsq_buf ins = TSQ_BUF_INIT, b = TSQ_BUF_INIT;
@@ -335,7 +343,7 @@ insert_sqls(const struct tsq_table *t, int ncols, enum tsq_conflict conflict,
 	if (conflict != TSQ_CONFLICT_UPDATE) {
 		if (conflict == TSQ_CONFLICT_NOTHING)
 			tsq_buf_adds(&ins, " DO NOTHING");
-		*insert = counted(&ins);
+		*insert = tagged ? tsq_buf_detach(&ins) : counted(&ins);
 		return;
 	}
 	tsq_buf_adds(&ins, " DO UPDATE SET ");
@@ -359,11 +367,83 @@ insert_sqls(const struct tsq_table *t, int ncols, enum tsq_conflict conflict,
 	}
 	struct tsq_buf upsert = TSQ_BUF_INIT;
 	tsq_buf_add(&upsert, ins.data, ins.len);
-	*insert = counted(&upsert);
+	*insert = tagged ? tsq_buf_detach(&upsert) : counted(&upsert);
 	tsq_buf_truncate(&ins, (size_t)(strstr(ins.data, " DO UPDATE SET ") - ins.data));
 	tsq_buf_adds(&ins, " DO NOTHING");
-	*insert_new = counted(&ins);
+	*insert_new = tagged ? tsq_buf_detach(&ins) : counted(&ins);
 	tsq_buf_free(&b);
+}
+
+/*
+ * The statements that write through the staging table NAME (temporary, or
+ * distributed like the table).  TAGGED: the INSERTs report the rows they
+ * wrote in their command tags, as a statement Citus runs on the workers
+ * does; a RETURNING would send every row back to the coordinator.
+ */
+static void
+stage_build(struct tsq_stage *s, const struct tsq_load_plan *p, const char *name, bool tagged)
+{
+	const struct tsq_table *t = p->table;
+	const struct tsq_colsets *cs = p->cs;
+	struct tsq_buf b = TSQ_BUF_INIT;
+
+	memset(s, 0, sizeof *s);
+	s->name = xstrdup(name);
+	s->tagged = tagged;
+	s->create = stage_sql(t, p->ncols, cs, name, false);
+	tsq_buf_addf(&b, "COPY %s (", name);
+	add_list(&b, t, p->cols, p->ncols, NULL);
+	tsq_buf_adds(&b, ") FROM STDIN (FORMAT binary)");
+	s->copy = tsq_buf_detach(&b);
+	tsq_buf_addf(&b, "TRUNCATE %s", name);
+	s->empty = tsq_buf_detach(&b);
+	tsq_buf_addf(&b, "DROP TABLE IF EXISTS %s", name);
+	s->drop = tsq_buf_detach(&b);
+	tsq_buf_addf(&b, " FROM %s", name);
+	insert_sqls(t, p->ncols, p->conflict, cs, b.data, tagged, &s->insert, &s->insert_new);
+	tsq_buf_free(&b);
+	if (p->conflict != TSQ_CONFLICT_NOTHING && p->conflict != TSQ_CONFLICT_UPDATE)
+		return;
+	const int *update = p->conflict == TSQ_CONFLICT_UPDATE ? cs->update : NULL;
+	s->prune = prune_sql(t, name, cs->all, cs->nall, p->ncols, update, cs->nupdate, false, false);
+	if (!time_in_key(t, p->cols, p->ncols))
+		return;
+	s->prune_range = prune_sql(t, name, cs->all, cs->nall, p->ncols, update, cs->nupdate, true,
+	    false);
+	s->unchanged_range = prune_sql(t, name, cs->all, cs->nall, p->ncols, update, cs->nupdate,
+	    true, true);
+}
+
+static void
+stage_free(struct tsq_stage *s)
+{
+	free(s->name);
+	free(s->create);
+	free(s->copy);
+	free(s->empty);
+	free(s->drop);
+	free(s->insert);
+	free(s->insert_new);
+	free(s->prune);
+	free(s->prune_range);
+	free(s->unchanged_range);
+	memset(s, 0, sizeof *s);
+}
+
+/*
+ * On Citus, rows staged in a temporary table on the coordinator reach the
+ * workers only through it: the INSERT .. SELECT gathers them there and sends
+ * them on, and pruning reads the table's rows back.  Staged in a table
+ * distributed by the same column and colocated with the table, every
+ * statement runs shard by shard on the workers.  That needs the column
+ * loaded as it is (not as text to cast).
+ */
+static bool
+distributed_stage(const struct tsq_table *t, const int *cols, int ncols)
+{
+	if (!t->distributed || t->dist_col < 0 || !loaded(cols, ncols, t->dist_col))
+		return false;
+	return t->cols[t->dist_col].type.conv != TSQ_CONV_OTHER;
 }
 
 bool
@@ -388,26 +468,28 @@ tsq_load_plan_init(struct tsq_load_plan *p, const struct tsq_table *t, const int
 	p->setup_sql = setup_sql;
 	p->keypos = xcalloc((size_t)t->nkey + 1, sizeof *p->keypos);
 	conflict = p->conflict = choose_columns(p, t, cols, ncols, conflict, &cs);
-	p->direct = (conflict == TSQ_CONFLICT_NONE || conflict == TSQ_CONFLICT_ERROR) && !cs.has_other;
+	p->distributed_stage = distributed_stage(t, cols, ncols);
+	/* Through the coordinator a COPY into the table costs it more than the staged path. */
+	p->direct = (conflict == TSQ_CONFLICT_NONE || conflict == TSQ_CONFLICT_ERROR) && !cs.has_other &&
+	    !p->distributed_stage;
+	p->cs = xmalloc(sizeof *p->cs);
+	*p->cs = cs;
 
-	tsq_buf_adds(&b, "COPY ");
-	tsq_buf_adds(&b, p->direct ? t->quoted : STAGE);
-	tsq_buf_adds(&b, " (");
-	add_list(&b, t, cols, ncols, NULL);
-	tsq_buf_adds(&b, ") FROM STDIN (FORMAT binary)");
-	p->copy_sql = tsq_buf_detach(&b);
-	if (!p->direct) {
-		p->stage_sql = stage_sql(t, ncols, &cs, false);
-		fast_paths(p, t, cols, ncols, conflict, &cs);
-		insert_sqls(t, ncols, conflict, &cs, " FROM " STAGE, &p->insert_sql, &p->insert_new_sql);
+	if (p->direct) {
+		tsq_buf_addf(&b, "COPY %s (", t->quoted);
+		add_list(&b, t, cols, ncols, NULL);
+		tsq_buf_adds(&b, ") FROM STDIN (FORMAT binary)");
+		p->copy_sql = tsq_buf_detach(&b);
+	} else {
+		if (!p->distributed_stage)
+			stage_build(&p->stage, p, STAGE, false);
+		fast_paths(p, t, cols, ncols, &cs);
 	}
-	p->iso_sql = stage_sql(t, ncols, &cs, true);
+	p->iso_sql = stage_sql(t, ncols, &cs, ISO, true);
 	tsq_buf_adds(&b, "COPY " ISO " (");
 	add_list(&b, t, cols, ncols, NULL);
 	tsq_buf_adds(&b, ", tsq_n, tsq_absent) FROM STDIN (FORMAT binary)");
 	p->iso_copy_sql = tsq_buf_detach(&b);
-	p->cs = xmalloc(sizeof *p->cs);
-	*p->cs = cs;
 	return true;
 }
 
@@ -416,14 +498,10 @@ tsq_load_plan_free(struct tsq_load_plan *p)
 {
 	free(p->cols);
 	free(p->keypos);
-	free(p->stage_sql);
+	stage_free(&p->stage);
 	free(p->copy_sql);
-	free(p->insert_sql);
-	free(p->insert_new_sql);
 	free(p->direct_copy_sql);
 	free(p->range_sql);
-	free(p->prune_sql);
-	free(p->prune_range_sql);
 	free(p->iso_sql);
 	free(p->iso_copy_sql);
 	if (p->cs) {
@@ -687,6 +765,7 @@ clear_rejects(struct tsq_writer *w)
 void
 tsq_writer_free(struct tsq_writer *w)
 {
+	stage_free(&w->stage);
 	clear_rejects(w);
 	free(w->rejects);
 	PQclear(w->fatal);
@@ -842,6 +921,30 @@ count_at(const PGresult *res, int col)
 	return strtoull(PQgetvalue(res, 0, col), NULL, 10);
 }
 
+/* The staging table the writer's batches go through. */
+static const struct tsq_stage *
+stage_of(const struct tsq_writer *w)
+{
+	return w->plan->distributed_stage ? &w->stage : &w->plan->stage;
+}
+
+/*
+ * Run the staging INSERT SQL: NULL with *N the rows it wrote (from its one
+ * row of counts, or from its command tag), else the failed result.
+ */
+static PGresult *
+insert_counted(struct tsq_writer *w, const char *sql, uint64_t *n)
+{
+	PGresult *res = PQexec(w->conn, sql);
+	bool tagged = stage_of(w)->tagged;
+
+	if (PQresultStatus(res) != (tagged ? PGRES_COMMAND_OK : PGRES_TUPLES_OK))
+		return res;
+	*n = tagged ? strtoull(PQcmdTuples(res), NULL, 10) : count_at(res, 0);
+	PQclear(res);
+	return NULL;
+}
+
 /*
  * Write rows IDX[0..N) inside the open transaction.  NULL on success with
  * ACC counted up, else the failed result.
@@ -851,14 +954,15 @@ attempt(struct tsq_writer *w, const struct tsq_batch *b, const size_t *idx, size
     struct tsq_load_counts *acc)
 {
 	const struct tsq_load_plan *p = w->plan;
+	const struct tsq_stage *s = stage_of(w);
 	PGresult *res;
 
 	if (!p->direct && w->stage_dirty) {
-		if ((res = run(w, "TRUNCATE " STAGE)) != NULL)
+		if ((res = run(w, s->empty)) != NULL)
 			return res;
 		w->stage_dirty = false;
 	}
-	res = copy_rows(w, p->copy_sql, b, idx, n, false);
+	res = copy_rows(w, p->direct ? p->copy_sql : s->copy, b, idx, n, false);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 		return res;
 	if (p->direct) {
@@ -868,16 +972,28 @@ attempt(struct tsq_writer *w, const struct tsq_batch *b, const size_t *idx, size
 	}
 	PQclear(res);
 	w->stage_dirty = true;
-	if (p->prune_sql) {
+	if (s->prune) {
 		char from[TSQ_TIME_BUFSIZE], to[TSQ_TIME_BUFSIZE];
 		const char *params[2] = { from, to };
-		bool range = p->prune_range_sql && finite_range(b);
+		bool range = s->prune_range && finite_range(b);
 		if (range) {
 			tsq_format_time(b->min_time, from);
 			tsq_format_time(b->max_time, to);
 		}
-		res = range ? PQexecParams(w->conn, p->prune_range_sql, 2, NULL, params, NULL, NULL, 0) :
-		    PQexec(w->conn, p->prune_sql);
+		if (range) {
+			/* A reload finds every row unchanged: counted by a join that writes nothing. */
+			res = PQexecParams(w->conn, s->unchanged_range, 2, NULL, params, NULL, NULL, 0);
+			if (PQresultStatus(res) != PGRES_TUPLES_OK)
+				return res;
+			uint64_t same = count_at(res, 0);
+			PQclear(res);
+			if (same == n) {
+				acc->unchanged += n;
+				return NULL;
+			}
+		}
+		res = range ? PQexecParams(w->conn, s->prune_range, 2, NULL, params, NULL, NULL, 0) :
+		    PQexec(w->conn, s->prune);
 		if (PQresultStatus(res) != PGRES_COMMAND_OK)
 			return res;
 		uint64_t pruned = strtoull(PQcmdTuples(res), NULL, 10);
@@ -887,36 +1003,26 @@ attempt(struct tsq_writer *w, const struct tsq_batch *b, const size_t *idx, size
 			return NULL;
 		}
 	}
-	/* Every INSERT of a plan returns its counts (insert_sqls). */
-	res = PQexec(w->conn, p->insert_new_sql ? p->insert_new_sql : p->insert_sql);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK)
-		return res;
-	if (p->conflict != TSQ_CONFLICT_UPDATE) {
-		uint64_t ins = count_at(res, 0);
-		acc->inserted += ins;
-		acc->unchanged += n - ins;
-	} else if (p->insert_new_sql) {
-		/* Partitioned: res is the DO NOTHING insert; the upsert follows if needed. */
-		uint64_t ins = count_at(res, 0), upd = 0;
+	/* Every INSERT of a plan says what it wrote (insert_sqls). */
+	uint64_t ins = 0, upd = 0;
+	if (p->conflict == TSQ_CONFLICT_UPDATE && s->insert_new == NULL) {
+		/* One upsert that tells inserted rows from updated ones by xmax. */
+		res = PQexec(w->conn, s->insert);
+		if (PQresultStatus(res) != PGRES_TUPLES_OK)
+			return res;
+		ins = count_at(res, 0);
+		upd = count_at(res, 1);
 		PQclear(res);
-		if (ins < n) {
-			res = PQexec(w->conn, p->insert_sql);
-			if (PQresultStatus(res) != PGRES_TUPLES_OK)
-				return res;
-			upd = count_at(res, 0);
-		} else {
-			res = NULL;
-		}
-		acc->inserted += ins;
-		acc->updated += upd;
-		acc->unchanged += n - ins - upd;
 	} else {
-		uint64_t ins = count_at(res, 0), upd = count_at(res, 1);
-		acc->inserted += ins;
-		acc->updated += upd;
-		acc->unchanged += n - ins - upd;
+		if ((res = insert_counted(w, s->insert_new ? s->insert_new : s->insert, &ins)) != NULL)
+			return res;
+		/* Partitioned or distributed: the new keys went in first; the upsert follows if needed. */
+		if (s->insert_new && ins < n && (res = insert_counted(w, s->insert, &upd)) != NULL)
+			return res;
 	}
-	PQclear(res);
+	acc->inserted += ins;
+	acc->updated += upd;
+	acc->unchanged += n - ins - upd;
 	return NULL;
 }
 
@@ -1018,7 +1124,7 @@ attempt_range(struct tsq_writer *w, size_t lo, size_t hi, struct tsq_load_counts
 
 	/* Row numbers are the writer's own, never input. */
 	tsq_buf_addf(&from, " FROM " ISO " WHERE tsq_n >= %zu AND tsq_n < %zu", lo, hi);
-	insert_sqls(p->table, p->ncols, p->conflict, p->cs, from.data, &ins, &ins_new);
+	insert_sqls(p->table, p->ncols, p->conflict, p->cs, from.data, false, &ins, &ins_new);
 	tsq_buf_adds(&sql, "SAVEPOINT tsq_rows; ");
 	if (ins_new)
 		tsq_buf_addf(&sql, "%s; ", ins_new);
@@ -1079,8 +1185,8 @@ rows_one_by_one(struct tsq_writer *w, const size_t *list, size_t lo, size_t hi,
 	bool two = p->conflict == TSQ_CONFLICT_UPDATE;
 
 	*unavailable = false;
-	insert_sqls(p->table, p->ncols, p->conflict, p->cs, " FROM " ISO " WHERE tsq_n = $1", &ins,
-	    &ins_new);
+	insert_sqls(p->table, p->ncols, p->conflict, p->cs, " FROM " ISO " WHERE tsq_n = $1",
+	    false, &ins, &ins_new);
 	tsq_buf_addf(&body, "DECLARE c1 bigint := 0; c2 bigint := 0; es text; em text; ed text; "
 	    "ec text; BEGIN FOR i IN %zu..%zu LOOP BEGIN ", lo, hi - 1);
 	if (ins_new) {
@@ -1282,7 +1388,8 @@ commit(struct tsq_writer *w, const struct tsq_load_counts *acc)
 		set_fatal(w, res, "could not commit");
 		return false;
 	}
-	w->stage_dirty = false;
+	/* A temporary staging table emptied itself; a distributed one keeps the rows. */
+	w->stage_dirty = w->plan->distributed_stage;
 	return true;
 }
 
@@ -1291,7 +1398,8 @@ rollback(struct tsq_writer *w)
 {
 	PGresult *res = PQexec(w->conn, "ROLLBACK");
 	PQclear(res);
-	w->stage_dirty = false;
+	/* A distributed staging table is back to what the last commit left. */
+	w->stage_dirty = w->plan->distributed_stage;
 }
 
 /*
@@ -1318,7 +1426,7 @@ fast_path(struct tsq_writer *w, const struct tsq_batch *b, const size_t *idx, si
 		rollback(w);
 		return false;
 	}
-	bool occupied = PQgetvalue(res, 0, 0)[0] == 't';
+	bool occupied = PQntuples(res) > 0;
 	PQclear(res);
 	if (occupied)
 		return false;
@@ -1474,6 +1582,59 @@ write_numbered(struct tsq_writer *w, const struct tsq_batch *b, const size_t *id
 	return commit(w, acc);
 }
 
+/*
+ * The writer's staging table on Citus: unlogged, distributed by the table's
+ * column and colocated with it, in the table's schema, named after this
+ * connection's backend (tsq_load_stage_PID) so that writers never share
+ * one.  Staging tables of loads that died first are dropped first.
+ */
+static bool
+make_distributed_stage(struct tsq_writer *w)
+{
+	const struct tsq_table *t = w->plan->table;
+	struct tsq_buf name = TSQ_BUF_INIT;
+	char base[64];
+	PGresult *res;
+
+	snprintf(base, sizeof base, "tsq_load_stage_%d", PQbackendPID(w->conn));
+	tsq_quote_ident(&name, t->schema);
+	tsq_buf_addc(&name, '.');
+	tsq_quote_ident(&name, base);
+	stage_free(&w->stage);
+	stage_build(&w->stage, w->plan, name.data, true);
+	tsq_buf_free(&name);
+	const char *params[3] = { w->stage.name, t->cols[t->dist_col].name, t->quoted };
+	if ((res = run(w, tsq_sql_file("citus/stage_leftovers.sql"))) != NULL) {
+		set_fatal(w, res, "could not drop the staging tables of earlier loads");
+		return false;
+	}
+	if ((res = run(w, w->stage.create)) != NULL) {
+		set_fatal(w, res, "could not create the staging table");
+		return false;
+	}
+	res = PQexecParams(w->conn, "SELECT create_distributed_table($1::regclass, $2, "
+	    "colocate_with => $3)", 3, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		set_fatal(w, res, "could not distribute the staging table");
+		PQclear(PQexec(w->conn, w->stage.drop));
+		return false;
+	}
+	PQclear(res);
+	w->stage_dirty = false;
+	return true;
+}
+
+void
+tsq_writer_drop_stage(struct tsq_writer *w)
+{
+	if (!w->staged || w->plan == NULL || !w->plan->distributed_stage)
+		return;
+	if (w->conn && PQstatus(w->conn) == CONNECTION_OK &&
+	    PQtransactionStatus(w->conn) == PQTRANS_IDLE)
+		PQclear(PQexec(w->conn, w->stage.drop));
+	w->staged = false;
+}
+
 bool
 tsq_writer_flush(struct tsq_writer *w, struct tsq_batch *b)
 {
@@ -1490,7 +1651,10 @@ tsq_writer_flush(struct tsq_writer *w, struct tsq_batch *b)
 	if (b->alive == 0)
 		return true;
 	if (!w->plan->direct && !w->staged) {
-		if ((res = run(w, w->plan->stage_sql)) != NULL) {
+		if (w->plan->distributed_stage) {
+			if (!make_distributed_stage(w))
+				return false;
+		} else if ((res = run(w, w->plan->stage.create)) != NULL) {
 			set_fatal(w, res, "could not create the staging table");
 			return false;
 		}

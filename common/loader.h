@@ -3,7 +3,8 @@
  * binary COPY format, deduplicated by key, written through one connection.
  *
  *   plan    how rows reach the table: COPY straight into it, or COPY into a
- *           temporary staging table and one INSERT .. SELECT .. ON CONFLICT
+ *           staging table (temporary; on Citus distributed like the table)
+ *           and an INSERT .. SELECT .. ON CONFLICT
  *   batch   the rows of one transaction, with their source (file, line,
  *           offset, raw text) so a row the server refuses can be reported
  *   writer  one connection; commits a batch, isolating rows the server
@@ -38,6 +39,27 @@ enum tsq_dedupe {
 
 struct tsq_colsets;
 
+/*
+ * The statements that write through one staging table.  On one server the
+ * plan's own, for a temporary table; on Citus each writer has its own, for
+ * an unlogged table distributed and colocated like the target, so that the
+ * INSERT .. SELECT and the pruning run on the workers, shard by shard, and
+ * no row passes back through the coordinator.
+ */
+struct tsq_stage {
+	char *name;		/* ready for SQL */
+	char *create;		/* creates it */
+	char *copy;		/* COPY into it */
+	char *empty;		/* TRUNCATE it (a distributed one keeps rows past a commit) */
+	char *drop;
+	char *insert;		/* staging table to table */
+	char *insert_new;	/* partitioned or distributed upserts: the new keys first, DO NOTHING */
+	char *prune;		/* drop staged rows the table holds unchanged */
+	char *prune_range;	/* the same, reading only [$1, $2] of the time column */
+	char *unchanged_range;	/* how many staged rows it holds unchanged, in [$1, $2] */
+	bool tagged;		/* the INSERTs' counts are in their command tags, not a row */
+};
+
 struct tsq_load_plan {
 	const struct tsq_table *table;
 	int *cols;		/* table column of each field of a row */
@@ -47,15 +69,12 @@ struct tsq_load_plan {
 	enum tsq_conflict conflict;
 	enum tsq_dedupe dedupe;
 	bool direct;		/* COPY straight into the table */
+	bool distributed_stage;	/* each writer stages in a distributed table of its own */
 	const char *setup_sql;	/* run after BEGIN, or NULL */
-	char *stage_sql;	/* creates the staging table */
-	char *copy_sql;
-	char *insert_sql;	/* staging table to table; returns the counts */
-	char *insert_new_sql;	/* partitioned tables: the new keys first, DO NOTHING */
+	char *copy_sql;		/* direct: COPY into the table */
+	struct tsq_stage stage;	/* neither direct nor distributed_stage: the temporary table */
 	char *direct_copy_sql;	/* COPY into the table, for batches into an empty range */
 	char *range_sql;	/* is any row in [$1, $2] of the time column already? */
-	char *prune_sql;	/* drop staged rows the table holds unchanged */
-	char *prune_range_sql;	/* the same, reading only [$1, $2] of the time column */
 	char *iso_sql;		/* creates the isolation table: staged columns and a row number */
 	char *iso_copy_sql;	/* COPY into it, each row with its number */
 	struct tsq_colsets *cs;	/* the columns written, for the isolation statements */
@@ -202,6 +221,7 @@ struct tsq_writer {
 	bool iso_made;			/* and the isolation table */
 	bool no_plpgsql;		/* the server cannot write rows one by one in PL/pgSQL */
 	bool stage_dirty;
+	struct tsq_stage stage;		/* plan->distributed_stage: the writer's own */
 	struct tsq_load_counts counts;	/* committed so far */
 	struct tsq_load_counts last;	/* of the batch being committed (for the hook) */
 	struct tsq_server_reject *rejects;	/* of the last flush */
@@ -213,6 +233,8 @@ struct tsq_writer {
 
 void tsq_writer_init(struct tsq_writer *w, PGconn *conn, const struct tsq_load_plan *plan);
 void tsq_writer_free(struct tsq_writer *w);
+/* Drop the writer's distributed staging table, if it made one (at the end of a load). */
+void tsq_writer_drop_stage(struct tsq_writer *w);
 
 /*
  * Write the live rows of B in one transaction and commit it.  Rows the

@@ -225,6 +225,7 @@ tsq_pool_set_plan(struct tsq_pool *p, const struct tsq_load_plan *plan)
 	p->plan = plan;
 	for (int i = 0; i < p->nworkers; i++) {
 		struct tsq_worker *w = &p->workers[i];
+		tsq_writer_drop_stage(&w->writer);
 		if (w->writer.staged || w->writer.iso_made) {
 			/* The staging tables of an earlier plan may have other columns. */
 			PGresult *res = PQexec(w->conn, "DROP TABLE IF EXISTS pg_temp.tsq_load_stage, "
@@ -914,6 +915,7 @@ tsq_pool_close(struct tsq_pool *p)
 		return;
 	tsq_cancel_release();
 	for (int i = 0; i < p->nworkers; i++) {
+		tsq_writer_drop_stage(&p->workers[i].writer);
 		tsq_writer_free(&p->workers[i].writer);
 		if (p->workers[i].conn)
 			PQfinish(p->workers[i].conn);

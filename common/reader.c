@@ -604,6 +604,36 @@ read_error(ssize_t n, struct tsq_reader *r, struct tsq_record *rec, struct tsq_b
 	return skip_oversized(r, rec, err);
 }
 
+/*
+ * A whole line without a quote, and without a carriage return but in its
+ * ending: its fields are what lies between the delimiters, split here by
+ * memchr rather than by libcsv, whose state machine looks at every byte
+ * (a fifth of a load's client time).  An empty field is NULL, as libcsv
+ * makes it.  False, with nothing added, for any other line.
+ */
+static bool
+split_plain(struct tsq_reader *r, const unsigned char *line, size_t n)
+{
+	size_t len = n;
+
+	if (len < 2 || line[len - 1] != '\n')
+		return false;
+	len--;
+	if (line[len - 1] == '\r')
+		len--;
+	if (len == 0 || memchr(line, (unsigned char)r->o.quote, len) || memchr(line, '\r', len))
+		return false;
+	const unsigned char *p = line, *end = line + len;
+	for (;;) {
+		const unsigned char *d = memchr(p, (unsigned char)r->o.delimiter, (size_t)(end - p));
+		const unsigned char *stop = d ? d : end;
+		field_add(r, NULL, 0, stop > p ? (const char *)p : NULL, (size_t)(stop - p), false);
+		if (d == NULL)
+			return true;
+		p = d + 1;
+	}
+}
+
 static enum tsq_read_status
 next_csv(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *err)
 {
@@ -626,13 +656,21 @@ next_csv(struct tsq_reader *r, struct tsq_record *rec, struct tsq_buf *err)
 			fields_finish(r, rec);
 			return TSQ_READ_RECORD;
 		}
+		const unsigned char *line = r->buf + r->start;
+		if (r->nfields == 0 && r->csv.pstate == 0 && split_plain(r, line, (size_t)n)) {
+			r->start += (size_t)n;
+			r->line++;
+			set_raw(rec, r->buf + r->keep, r->start - r->keep);
+			rec->end = r->base + (int64_t)r->start;
+			fields_finish(r, rec);
+			return TSQ_READ_RECORD;
+		}
 		/*
 		 * libcsv asks its space function about every character of an
 		 * unquoted field; a line without blanks has nothing for it to
 		 * find, and its built-in test (which would trim blanks) costs
 		 * no call.
 		 */
-		const unsigned char *line = r->buf + r->start;
 		bool blanks = memchr(line, ' ', (size_t)n) || memchr(line, '\t', (size_t)n);
 		csv_set_space_func(&r->csv, blanks ? no_space : NULL);
 		size_t used = csv_feed(r, line, (size_t)n);

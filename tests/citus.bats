@@ -124,6 +124,72 @@ tsq.rollups|reference|<none>|1"
 	assert_output "1081|1.5"
 }
 
+@test "citus: upserts and reloads run on the workers: staged in a distributed table of the load's own, pushed down, counted exactly, dropped after" {
+	tsq_db_init
+	log="$TSQ_TEST_TMP/citus5432/log"
+	# A staging table left by a load that was killed (no backend has its pid).
+	tsq_psql -c "CREATE UNLOGGED TABLE tsq_load_stage_999999 (symbol text)" \
+		-c "SELECT create_distributed_table('tsq_load_stage_999999', 'symbol', colocate_with => 'ohlcv')" >/dev/null
+	tsq_psql -c "ALTER TABLE ohlcv ADD CONSTRAINT volume_not_negative CHECK (volume >= 0)"
+	run --separate-stderr tsq-load ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
+	assert_success
+	assert_regex "$stderr" 'read 1080, inserted 1080, updated 0, unchanged 0'
+	# What the coordinator plans for the loads that follow, every statement
+	# logged with its plan.
+	from=$(($(wc -l <"$log") + 1))
+	export PGOPTIONS="-c session_preload_libraries=auto_explain -c auto_explain.log_min_duration=0"
+	run --separate-stderr tsq-load -v ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
+	assert_success
+	assert_regex "$stderr" 'read 1080, inserted 0, updated 0, unchanged 1080, duplicates 0, rejected 0'
+	assert_regex "$stderr" 'write path: each connection stages its rows in a table distributed like "public"."ohlcv"'
+	# Ten volumes changed, five left as they were, two new candles.
+	{
+		head -n 1 "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
+		sed -n 2,16p "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv" | awk -F, -v OFS=, 'NR <= 10 { $8 = $8 + 1 } 1'
+		echo "2026-11-20T06:00:00Z,NEW,1m,1,2,0.5,1.5,7,1"
+		echo "2026-11-20T06:02:00Z,NEW,1m,1,2,0.5,1.75,7,1"
+	} >changed.csv
+	run --separate-stderr tsq-load ohlcv changed.csv
+	assert_success
+	assert_regex "$stderr" 'read 17, inserted 2, updated 10, unchanged 5, duplicates 0, rejected 0'
+	unset PGOPTIONS
+	tail -n +"$from" "$log" >plans
+	# A row the table's CHECK refuses on a worker fails its batch there; the
+	# batch is written again without it, and the rest lands.
+	printf '%s\n' "time,symbol,timeframe,open,high,low,close,volume,trades" \
+		"2026-11-20T06:01:00Z,NEW,1m,1,2,0.5,1.25,-7,1" "2026-11-20T06:03:00Z,NEW,1m,1,2,0.5,1.5,1,1" \
+		"2026-11-20T00:00:00Z,BTC-USD,1m,91250.00,91268.67,91220.74,91228.99,2.6243,42" >bad.csv
+	run --separate-stderr tsq-load ohlcv bad.csv
+	assert_equal "$status" 65
+	assert_regex "$stderr" 'read 3, inserted 1, updated 1, unchanged 0, duplicates 0, rejected 1'
+	run -0 jq -r '[.line, .sqlstate, .error] | @tsv' bad.csv.rejects.jsonl
+	assert_output --regexp '^2	23514	new row for relation "ohlcv_[0-9a-z_]+" violates check constraint "volume_not_negative'
+	run -0 tsq_psql -c "SELECT count(*), round(sum(volume)::numeric, 4), sum(close) FILTER (WHERE symbol = 'NEW') FROM ohlcv"
+	assert_output "1083|$(awk -F, 'NR > 1 { v += $8 } END { printf "%.4f", v + 10 + 14 - 1 + 1 }' "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv")|4.75"
+	# Every write the coordinator planned from a staging table ran as tasks on
+	# the shards: no INSERT .. SELECT pulled rows to the coordinator or
+	# repartitioned them.
+	run -0 grep -c 'Query Text: INSERT INTO "public"."ohlcv" AS t .* FROM "public"."tsq_load_stage_[0-9]*"' plans
+	[ "$output" -ge 2 ]
+	run -0 grep -c 'Query Text: DELETE FROM "public"."tsq_load_stage_[0-9]*" s USING "public"."ohlcv" t' plans
+	run -0 grep -c 'Query Text: SELECT count(\*) FROM "public"."tsq_load_stage_[0-9]*" s, "public"."ohlcv" t' plans
+	run -0 awk '/Query Text: (INSERT INTO "public"."ohlcv"|DELETE FROM "public"."tsq_load_stage|SELECT count\(\*\) FROM "public"."tsq_load_stage)/ { q = 1; next }
+		q && /Custom Scan \(Citus Adaptive\)/ { adaptive++ }
+		q && /Task Count: 4/ { tasks++ }
+		/INSERT\/SELECT method|pull to coordinator|repartition|Distributed Subplan/ { bad++ }
+		/Query Text:/ { q = 0 }
+		END { print adaptive + 0, tasks + 0, bad + 0 }' plans
+	local adaptive tasks bad
+	read -r adaptive tasks bad <<<"$output"
+	assert_equal "$bad" 0
+	[ "$adaptive" -ge 4 ] && [ "$tasks" -ge 4 ]
+	# The staging tables are gone: the one left behind and the loads' own.
+	run -0 tsq_psql -c "SELECT count(*) FROM pg_class WHERE relname LIKE 'tsq\_load\_stage%'"
+	assert_output 0
+	run -0 tsq_psql -c "SELECT sum(result::int) FROM run_command_on_workers(\$\$SELECT count(*) FROM pg_class WHERE relname LIKE 'tsq\\_load\\_stage%'\$\$)"
+	assert_output 0
+}
+
 @test "citus: bars from the rollups tsq-compress refreshes equal the bars from the candles" {
 	tsq_db_init
 	tsq-load -q ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"

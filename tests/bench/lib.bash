@@ -2,7 +2,13 @@
 # once, and the tables of medians, ranges and ratios.
 #
 # Every measured run is one line of $DATA/runs:
-#   backend|section|label|rows|seconds|cpu seconds|peak RSS KB
+#   backend|section|label|rows|seconds|cpu seconds|peak RSS KB|server cpu seconds
+# The client's CPU is what /usr/bin/time reports; the server's is the user
+# and system time of the backends that served the run (on Citus the
+# coordinator's), counted by the kernel against their postmaster once they
+# exit (cutime and cstime in /proc/PID/stat): every client connection's
+# backend ends with its client, while the server's own processes (WAL
+# writer, checkpointer) live on and are not counted.
 
 # bench_generate DIR ROWS SYMBOLS INSERT_ROWS: the CSV, the same rows as JSON
 # lines, and INSERT statements for the first INSERT_ROWS of them.  Sets FIRST
@@ -80,17 +86,34 @@ bench_layout() {
 	esac
 }
 
+# The CPU seconds of the exited children of the server's postmaster (on
+# Citus the coordinator's).
+bench_server_cpu() {
+	local dir pid
+	case $TSQ_TEST_BACKEND in
+	citus) dir=$TSQ_TEST_TMP/citus5432 ;;
+	*) dir=$TSQ_TEST_TMP/pg ;;
+	esac
+	pid=$(head -n 1 "$dir/data/postmaster.pid" 2>/dev/null) && [ -r "/proc/$pid/stat" ] || { echo 0; return; }
+	# Fields 16 and 17 counted after the ")" that ends the command name.
+	sed 's/.*) //' "/proc/$pid/stat" | awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }'
+}
+
 # bench_run SECTION LABEL ROWS COMMAND...: run once, keep the measures.
 bench_run() {
-	local section=$1 label=$2 rows=$3 secs user sys rss
+	local section=$1 label=$2 rows=$3 secs user sys rss srv0 srv1
 	shift 3
+	srv0=$(bench_server_cpu)
 	if ! /usr/bin/time -f "%e %U %S %M" -o "$DATA/time" "$@" >"$DATA/out" 2>"$DATA/err"; then
 		echo "bench: \"$label\" failed:" >&2
 		cat "$DATA/err" >&2
 		return 0
 	fi
+	# The postmaster reaps the run's backends as they exit: a moment to do so.
+	sleep 0.2
+	srv1=$(bench_server_cpu)
 	read -r secs user sys rss <"$DATA/time"
-	echo "$BENCH_BACKEND|$section|$label|$rows|$secs|$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')|$rss" >>"$DATA/runs"
+	echo "$BENCH_BACKEND|$section|$label|$rows|$secs|$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')|$rss|$(awk -v a="$srv0" -v b="$srv1" 'BEGIN { print b - a }')" >>"$DATA/runs"
 	echo "  $label: $secs s" >&2
 }
 
@@ -111,7 +134,7 @@ bench_timed() {
 }
 
 # The statistics of one section on this backend, one line per label:
-#   label|runs|rows|median s|min s|max s|median ratio|min ratio|max ratio|cpu s per 1M rows|peak RSS KB
+#   label|runs|rows|median s|min s|max s|median ratio|min ratio|max ratio|cpu s per 1M rows|peak RSS KB|server cpu s per 1M rows
 # A ratio is the contender's rows per second over the baseline's in the same
 # round (above 1: faster); contenders run once compare with the baseline's
 # median.
@@ -124,7 +147,7 @@ bench_stats() {
 	}
 	$1 == be && $2 == sec {
 		if (!($3 in n)) order[++nl] = $3
-		i = ++n[$3]; secs[$3, i] = $5; rows[$3] = $4; cpu[$3] += $6
+		i = ++n[$3]; secs[$3, i] = $5; rows[$3] = $4; cpu[$3] += $6; srv[$3] += $8
 		if ($7 > rss[$3]) rss[$3] = $7
 	}
 	END {
@@ -144,8 +167,9 @@ bench_stats() {
 				if (r[i] < rlo) rlo = r[i]; if (r[i] > rhi) rhi = r[i]
 			}
 			cpm = rows[l] > 0 ? cpu[l] / n[l] / rows[l] * 1e6 : 0
-			printf "%s|%d|%d|%.3f|%.3f|%.3f|%.2f|%.2f|%.2f|%.2f|%d\n", l, n[l], rows[l], median(s, n[l]), lo, hi,
-				median(r, n[l]), rlo, rhi, cpm, rss[l]
+			spm = rows[l] > 0 ? srv[l] / n[l] / rows[l] * 1e6 : 0
+			printf "%s|%d|%d|%.3f|%.3f|%.3f|%.2f|%.2f|%.2f|%.2f|%d|%.2f\n", l, n[l], rows[l], median(s, n[l]), lo, hi,
+				median(r, n[l]), rlo, rhi, cpm, rss[l], spm
 		}
 	}' "$DATA/runs"
 }
@@ -156,10 +180,12 @@ bench_table() {
 	echo
 	echo "$title"
 	echo "($BENCH_BACKEND; medians over the rounds, [min-max]; x: rows/s over \"$base\" in the same round)"
-	printf '  %-46s %16s %18s %14s %9s\n' "" "seconds" "x baseline" "CPU s/1M rows" "peak RSS"
-	bench_stats "$section" "$base" | while IFS='|' read -r label runs rows med lo hi rmed rlo rhi cpu rss; do
-		printf '  %-46s %7.2f [%.2f-%.2f] %5.2fx [%.2f-%.2f] %14.2f %6.1f MB\n' "$label" "$med" "$lo" "$hi" \
-			"$rmed" "$rlo" "$rhi" "$cpu" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')"
+	local server=server
+	[ "$TSQ_TEST_KIND" != citus ] || server=coordinator
+	printf '  %-46s %16s %18s %14s %9s %18s\n' "" "seconds" "x baseline" "CPU s/1M rows" "peak RSS" "$server CPU s/1M"
+	bench_stats "$section" "$base" | while IFS='|' read -r label runs rows med lo hi rmed rlo rhi cpu rss srv; do
+		printf '  %-46s %7.2f [%.2f-%.2f] %5.2fx [%.2f-%.2f] %14.2f %6.1f MB %18.2f\n' "$label" "$med" "$lo" "$hi" \
+			"$rmed" "$rlo" "$rhi" "$cpu" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$srv"
 	done
 	echo "$base" >"$DATA/base.$BENCH_BACKEND.$section"
 }
@@ -184,6 +210,21 @@ bench_cpu_target() {
 	bench_stats "$section" "$base" | awk -F'|' -v l="$label" -v w="$want" '
 		$1 == l { found = 1; printf "  target: %-38s %5.2f s (<= %s s)  %s\n", l " CPU s/1M rows", $10, w, $10 <= w ? "met" : "MISSED" }
 		END { if (!found) printf "  target: %s: not measured\n", l }'
+}
+
+# bench_server_cpu_target SECTION LABEL RATIO: the server's CPU (on Citus
+# the coordinator's) per million rows of LABEL at most RATIO times the
+# baseline's.
+bench_server_cpu_target() {
+	local section=$1 label=$2 want=$3 base who=server
+	[ "$TSQ_TEST_KIND" != citus ] || who=coordinator
+	base=$(cat "$DATA/base.$BENCH_BACKEND.$section")
+	bench_stats "$section" "$base" | awk -F'|' -v l="$label" -v b="$base" -v w="$want" -v who="$who" '
+		$1 == b { bs = $12 } $1 == l { ls = $12; found = 1 }
+		END {
+			if (!found || bs <= 0) { printf "  target: %s: %s CPU not measured\n", l, who; exit }
+			printf "  target: %-38s %5.2fx of %s (%.2f s against %.2f s per 1M rows; <= %s)  %s\n", l " " who " CPU", ls / bs, b, ls, bs, w, ls / bs <= w ? "met" : "MISSED"
+		}'
 }
 
 # bench_peak_target SECTION PREFIX MB: the largest peak RSS of the labels

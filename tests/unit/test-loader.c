@@ -107,6 +107,7 @@ plans(void)
 	t.key = key;
 	t.nkey = 2;
 	t.time_col = 0;
+	t.dist_col = -1;
 	t.nsegmentby = -1;
 	int all[] = { 0, 1, 2 }, keys_only[] = { 0, 1 };
 	struct tsq_load_plan p;
@@ -114,7 +115,7 @@ plans(void)
 
 	ok(tsq_load_plan_init(&p, &t, all, 3, TSQ_CONFLICT_ERROR, TSQ_DEDUPE_LAST, NULL, &err),
 	    "error: a plan");
-	ok(p.direct && p.insert_sql == NULL && p.stage_sql == NULL, "error: COPY straight in");
+	ok(p.direct && p.stage.insert == NULL && p.stage.create == NULL, "error: COPY straight in");
 	is_str(p.copy_sql, "COPY \"s\".\"t\" (\"time\", \"symbol\", \"close\") FROM STDIN (FORMAT binary)",
 	    "error: the COPY");
 	is_int(p.nkey, 2, "error: the key is checked within the input");
@@ -122,9 +123,9 @@ plans(void)
 
 	ok(tsq_load_plan_init(&p, &t, all, 3, TSQ_CONFLICT_NOTHING, TSQ_DEDUPE_LAST, NULL, &err),
 	    "nothing: a plan");
-	ok(!p.direct && p.stage_sql && p.direct_copy_sql && p.range_sql,
+	ok(!p.direct && p.stage.create && p.direct_copy_sql && p.range_sql,
 	    "nothing: staged, with the copy straight in for an empty time range");
-	is_str(p.insert_sql, "WITH w AS (INSERT INTO \"s\".\"t\" AS t (\"time\", \"symbol\", \"close\") "
+	is_str(p.stage.insert, "WITH w AS (INSERT INTO \"s\".\"t\" AS t (\"time\", \"symbol\", \"close\") "
 	    "SELECT \"time\", \"symbol\", \"close\" FROM pg_temp.tsq_load_stage ON CONFLICT (\"symbol\", "
 	    "\"time\") DO NOTHING RETURNING 1) SELECT count(*) FROM w",
 	    "nothing: the INSERT, counting the rows it wrote");
@@ -132,25 +133,35 @@ plans(void)
 
 	ok(tsq_load_plan_init(&p, &t, all, 3, TSQ_CONFLICT_UPDATE, TSQ_DEDUPE_LAST, NULL, &err),
 	    "update: a plan");
-	ok(p.insert_sql && strstr(p.insert_sql, " DO UPDATE SET \"close\" = EXCLUDED.\"close\" WHERE ") &&
-	    strstr(p.insert_sql, " IS DISTINCT FROM ") && strstr(p.insert_sql, "RETURNING xmax = 0"),
+	ok(p.stage.insert && strstr(p.stage.insert, " DO UPDATE SET \"close\" = EXCLUDED.\"close\" WHERE ") &&
+	    strstr(p.stage.insert, " IS DISTINCT FROM ") && strstr(p.stage.insert, "RETURNING xmax = 0"),
 	    "update: only changed rows are updated, inserts told from updates");
-	ok(p.prune_sql != NULL && p.insert_new_sql == NULL, "update: unchanged rows are pruned first");
+	ok(p.stage.prune != NULL && p.stage.insert_new == NULL, "update: unchanged rows are pruned first");
 	tsq_load_plan_free(&p);
 
 	t.relkind = 'p';
 	ok(tsq_load_plan_init(&p, &t, all, 3, TSQ_CONFLICT_UPDATE, TSQ_DEDUPE_LAST, NULL, &err),
 	    "update, partitioned: a plan");
-	ok(p.insert_new_sql && strstr(p.insert_new_sql, " DO NOTHING RETURNING 1) SELECT count(*)") &&
-	    strstr(p.insert_sql, " RETURNING 1) SELECT count(*)") && !strstr(p.insert_sql, "xmax"),
+	ok(p.stage.insert_new && strstr(p.stage.insert_new, " DO NOTHING RETURNING 1) SELECT count(*)") &&
+	    strstr(p.stage.insert, " RETURNING 1) SELECT count(*)") && !strstr(p.stage.insert, "xmax"),
 	    "update, partitioned: new keys first, then the upsert, each counting what it wrote");
 	tsq_load_plan_free(&p);
 	t.relkind = 'r';
 	t.distributed = true;
 	ok(tsq_load_plan_init(&p, &t, all, 3, TSQ_CONFLICT_UPDATE, TSQ_DEDUPE_LAST, NULL, &err) &&
-	    p.insert_new_sql && !strstr(p.insert_sql, "xmax"),
-	    "update, distributed (Citus): no system column either");
+	    !p.distributed_stage && p.stage.insert_new && !strstr(p.stage.insert, "xmax"),
+	    "update, Citus reference table: staged on the coordinator, no system column either");
 	tsq_load_plan_free(&p);
+	t.dist_col = 1;
+	ok(tsq_load_plan_init(&p, &t, all, 3, TSQ_CONFLICT_UPDATE, TSQ_DEDUPE_LAST, NULL, &err) &&
+	    p.distributed_stage && !p.direct && p.stage.create == NULL && p.direct_copy_sql == NULL,
+	    "update, distributed by symbol: each writer stages in a distributed table of its own");
+	tsq_load_plan_free(&p);
+	ok(tsq_load_plan_init(&p, &t, all, 3, TSQ_CONFLICT_ERROR, TSQ_DEDUPE_LAST, NULL, &err) &&
+	    p.distributed_stage && !p.direct && p.copy_sql == NULL,
+	    "error, distributed by symbol: staged too, not copied through the coordinator");
+	tsq_load_plan_free(&p);
+	t.dist_col = -1;
 	t.distributed = false;
 
 	ok(tsq_load_plan_init(&p, &t, keys_only, 2, TSQ_CONFLICT_UPDATE, TSQ_DEDUPE_LAST, NULL, &err),
