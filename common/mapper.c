@@ -582,12 +582,15 @@ match_keys(struct tsq_mapper *m, const struct tsq_record *rec, struct tsq_mapped
 {
 	const struct tsq_mapper_opts *o = m->o;
 	const struct tsq_table *t = m->table;
+	/* The keys so far were the input's names in their order: none can repeat. */
+	bool in_order = true;
 
 	for (size_t i = 0; i < rec->nfields; i++) {
 		const struct tsq_field *fld = &rec->fields[i];
 		/* Keys match exactly: "T" and "t" of one record are two keys. */
-		int in = i < (size_t)m->nnames && strcmp(m->names[i], fld->key) == 0 ? (int)i :
-		    input_exactly(m->names, m->nnames, fld->key);
+		bool here = i < (size_t)m->nnames && strcmp(m->names[i], fld->key) == 0;
+		int in = here ? (int)i : input_exactly(m->names, m->nnames, fld->key);
+		in_order = in_order && here;
 		if (in < 0) {
 			if (listed(o->skip, o->nskip, fld->key))
 				continue;
@@ -612,7 +615,7 @@ match_keys(struct tsq_mapper *m, const struct tsq_record *rec, struct tsq_mapped
 		if (f < 0)
 			continue;
 		/* A key given twice in one object: which value was meant? */
-		for (size_t j = 0; j < i; j++) {
+		for (size_t j = 0; j < i && !in_order; j++) {
 			if (strcmp(rec->fields[j].key, fld->key) == 0) {
 				tsq_buf_reset(&m->msg);
 				tsq_buf_addf(&m->msg, "key \"%s\" appears twice in the record", fld->key);
