@@ -63,6 +63,13 @@ days_in_month(int64_t y, int m)
 	return m == 2 && leap_year(y) ? 29 : dm[m - 1];
 }
 
+/* 0-9, as isdigit() has it in every locale, without its table lookup per character. */
+static inline bool
+is_digit(char c)
+{
+	return (unsigned char)(c - '0') < 10;
+}
+
 /* The text being parsed: [p, end), with the start kept for error positions. */
 struct scan {
 	const char *start, *p, *end;
@@ -77,7 +84,7 @@ more(const struct scan *sc)
 static bool
 at_digit(const struct scan *sc)
 {
-	return sc->p < sc->end && isdigit((unsigned char)*sc->p);
+	return sc->p < sc->end && is_digit(*sc->p);
 }
 
 static bool
@@ -117,7 +124,7 @@ digits(struct scan *sc, int n, int *v)
 	if (sc->end - sc->p < n)
 		return false;
 	for (int i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)sc->p[i]))
+		if (!is_digit(sc->p[i]))
 			return false;
 		r = r * 10 + (sc->p[i] - '0');
 	}
@@ -254,7 +261,7 @@ zone(struct scan *sc, bool after_date, struct tsq_datetime *dt, size_t *pos)
 	while (digit < sc->end && isspace((unsigned char)*digit))
 		digit++;
 	if ((at_char(sc, '+') || at_char(sc, '-')) && digit < sc->end &&
-	    isdigit((unsigned char)*digit)) {
+	    is_digit(*digit)) {
 		if (after_date && blanks == 0 && *sc->p == '-')
 			return syntax(sc, pos);
 		int sign = *sc->p == '-' ? -1 : 1;
@@ -307,9 +314,9 @@ iso(struct scan *sc, struct tsq_datetime *dt, size_t *pos)
 		return syntax(sc, pos);
 	sc->p++;
 	/* YYYY-DDD, the day of the year (ISO 8601's ordinal date), as the server reads it. */
-	if (sc->end - sc->p >= 3 && isdigit((unsigned char)sc->p[0]) &&
-	    isdigit((unsigned char)sc->p[1]) && isdigit((unsigned char)sc->p[2]) &&
-	    (sc->end - sc->p == 3 || !(isdigit((unsigned char)sc->p[3]) || sc->p[3] == '-'))) {
+	if (sc->end - sc->p >= 3 && is_digit(sc->p[0]) &&
+	    is_digit(sc->p[1]) && is_digit(sc->p[2]) &&
+	    (sc->end - sc->p == 3 || !(is_digit(sc->p[3]) || sc->p[3] == '-'))) {
 		if (!digits(sc, 3, &d) || d < 1 || d > 366)
 			return syntax(sc, pos);
 		return iso_time(sc, y, -1, d, dt, pos);
@@ -541,7 +548,7 @@ tsq_parse_datetime(const char *s, size_t len, struct tsq_datetime *dt, size_t *p
 		return TSQ_PARSE_EMPTY;
 	/* Four digits and a '-' (or more digits, then '-'): a date. */
 	const char *q = sc.p;
-	while (q < sc.end && isdigit((unsigned char)*q))
+	while (q < sc.end && is_digit(*q))
 		q++;
 	if (q - sc.p >= 4 && q < sc.end && *q == '-')
 		return iso(&sc, dt, pos);
@@ -678,7 +685,7 @@ match_number(char c, char next, struct scan *sc, struct fields *f)
 		f->sec = (int)v;
 		/* An optional fraction, unless the pattern itself goes on with '.'. */
 		if ((at_char(sc, '.') || at_char(sc, ',')) && next != '.' && next != ',' &&
-		    sc->end - sc->p > 1 && isdigit((unsigned char)sc->p[1])) {
+		    sc->end - sc->p > 1 && is_digit(sc->p[1])) {
 			sc->p++;
 			fraction(sc, &f->frac);
 		}
@@ -757,7 +764,7 @@ match_field(char c, struct scan *sc, struct fields *f, size_t *pos)
 		struct scan num = *sc;
 		/* The number runs to the next character that cannot be part of it. */
 		const char *q = sc->p + (at_char(sc, '-') ? 1 : 0);
-		while (q < sc->end && (isdigit((unsigned char)*q) || *q == '.'))
+		while (q < sc->end && (is_digit(*q) || *q == '.'))
 			q++;
 		num.end = q;
 		struct tsq_datetime e;
@@ -1219,7 +1226,7 @@ tsq_parse_time(const char *s, int64_t now_usec, struct tsq_time *out, size_t *po
 	/* Relative: digits (and a point) then a unit letter, with a sign or not. */
 	const char *q = sc.p + (at_char(&sc, '-') || at_char(&sc, '+'));
 	const char *digits_start = q;
-	while (q < sc.end && (isdigit((unsigned char)*q) || *q == '.'))
+	while (q < sc.end && (is_digit(*q) || *q == '.'))
 		q++;
 	if (q > digits_start && q < sc.end && isalpha((unsigned char)*q)) {
 		bool ahead = at_char(&sc, '+');
