@@ -1,5 +1,5 @@
 -- Every table a Citus cluster holds (those of pg_dist_partition that are not
--- a partition), from one tsq.node_stats: its name as tsq-stats shows it, the
+-- a partition, nor a load's staging table), from one tsq.node_stats: its name as tsq-stats shows it, the
 -- rows the shards' statistics estimate, total bytes over every node, the
 -- bytes without indexes (TOAST included, as citus_table_size counts them),
 -- the partitions stored as columnar, and the bytes of the columnar data
@@ -8,6 +8,8 @@ WITH roots AS (
     SELECT array_agg(d.logicalrelid) AS rels
     FROM pg_dist_partition d
     JOIN pg_class c ON c.oid = d.logicalrelid AND NOT c.relispartition
+    -- not the staging tables of loads running (no use measuring them)
+    WHERE c.relname !~ '^tsq_load_stage_[0-9]+$'
 ), n AS (
     SELECT n.* FROM roots, tsq.node_stats(roots.rels) n
 )
