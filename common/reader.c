@@ -803,7 +803,9 @@ struct json_scan {
 	const char *p, *start, *end;
 	const char *error;
 	struct tsq_buf *msg;
-	struct tsq_buf str;	/* the last string, unescaped */
+	struct tsq_buf str;	/* the last string, unescaped, when it had escapes */
+	const char *s;		/* the last string: in the text when it had none, else str */
+	size_t slen;
 };
 
 static bool
@@ -872,14 +874,27 @@ put_utf8(struct tsq_buf *b, unsigned cp)
 	tsq_buf_add(b, u, n);
 }
 
-/* A string at j->p (on its opening quote), unescaped into j->str. */
+/*
+ * A string at j->p (on its opening quote), as j->s and j->slen: where it
+ * stands in the text when it has no escape (most keys and values: nothing
+ * copied), else unescaped into j->str.
+ */
 static bool
 js_string(struct json_scan *j)
 {
+	const char *q = ++j->p;
+
+	while (q < j->end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
+		q++;
+	if (q < j->end && *q == '"') {
+		j->s = j->p;
+		j->slen = (size_t)(q - j->p);
+		j->p = q + 1;
+		return true;
+	}
 	tsq_buf_reset(&j->str);
-	j->p++;
 	for (;;) {
-		const char *q = j->p;
+		q = j->p;
 		while (q < j->end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
 			q++;
 		tsq_buf_add(&j->str, j->p, (size_t)(q - j->p));
@@ -888,6 +903,8 @@ js_string(struct json_scan *j)
 			return js_fail(j, "unterminated string");
 		if (*q == '"') {
 			j->p++;
+			j->s = j->str.data;
+			j->slen = j->str.len;
 			return true;
 		}
 		if ((unsigned char)*q < 0x20)
@@ -1044,7 +1061,7 @@ json_field(struct tsq_reader *r, struct json_scan *j, const char *key, size_t ke
 	if (*v == '"') {
 		if (!js_string(j))
 			return false;
-		field_add(r, key, keylen, j->str.data, j->str.len, false);
+		field_add(r, key, keylen, j->s, j->slen, false);
 	} else if (*v == 'n') {
 		if (!js_literal(j, "null"))
 			return false;
@@ -1107,7 +1124,7 @@ parse_json_array(struct tsq_reader *r, struct json_scan *j)
 static const char *
 parse_json_text(struct tsq_reader *r, const char *text, size_t len, struct tsq_buf *msg)
 {
-	struct json_scan j = { text, text, text + len, NULL, msg, TSQ_BUF_INIT };
+	struct json_scan j = { text, text, text + len, NULL, msg, TSQ_BUF_INIT, NULL, 0 };
 	struct tsq_buf key = TSQ_BUF_INIT;
 
 	js_ws(&j);
@@ -1135,8 +1152,14 @@ parse_json_text(struct tsq_reader *r, const char *text, size_t len, struct tsq_b
 		}
 		if (!js_string(&j))
 			goto out;
-		tsq_buf_reset(&key);
-		tsq_buf_add(&key, j.str.data, j.str.len);
+		/* A key in the text stays put; an unescaped one is kept from the value's string. */
+		const char *kp = j.s;
+		size_t klen = j.slen;
+		if (kp == j.str.data) {
+			tsq_buf_reset(&key);
+			tsq_buf_add(&key, j.s, j.slen);
+			kp = key.data;
+		}
 		js_ws(&j);
 		if (j.p == j.end || *j.p != ':') {
 			js_fail(&j, "':' is missing");
@@ -1144,7 +1167,7 @@ parse_json_text(struct tsq_reader *r, const char *text, size_t len, struct tsq_b
 		}
 		j.p++;
 		js_ws(&j);
-		if (!json_field(r, &j, key.data, key.len))
+		if (!json_field(r, &j, kp, klen))
 			goto out;
 		js_ws(&j);
 		if (j.p < j.end && *j.p == ',') {
