@@ -947,6 +947,13 @@ js_string(struct json_scan *j)
 	}
 }
 
+/* 0-9: JSON's digits, whatever the locale's isdigit() says, without its table. */
+static inline bool
+json_digit(char c)
+{
+	return (unsigned char)(c - '0') < 10;
+}
+
 static bool
 js_number(struct json_scan *j)
 {
@@ -957,24 +964,24 @@ js_number(struct json_scan *j)
 	if (p < j->end && *p == '0')
 		p++;
 	else if (p < j->end && *p >= '1' && *p <= '9')
-		while (p < j->end && isdigit((unsigned char)*p))
+		while (p < j->end && json_digit(*p))
 			p++;
 	else
 		return js_fail(j, "invalid number");
 	if (p < j->end && *p == '.') {
 		p++;
-		if (p == j->end || !isdigit((unsigned char)*p))
+		if (p == j->end || !json_digit(*p))
 			return js_fail(j, "invalid number");
-		while (p < j->end && isdigit((unsigned char)*p))
+		while (p < j->end && json_digit(*p))
 			p++;
 	}
 	if (p < j->end && (*p == 'e' || *p == 'E')) {
 		p++;
 		if (p < j->end && (*p == '+' || *p == '-'))
 			p++;
-		if (p == j->end || !isdigit((unsigned char)*p))
+		if (p == j->end || !json_digit(*p))
 			return js_fail(j, "invalid number");
-		while (p < j->end && isdigit((unsigned char)*p))
+		while (p < j->end && json_digit(*p))
 			p++;
 	}
 	j->p = p;
