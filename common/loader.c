@@ -417,16 +417,11 @@ stage_build(struct tsq_stage *s, const struct tsq_load_plan *p, const char *name
 static void
 stage_free(struct tsq_stage *s)
 {
-	free(s->name);
-	free(s->create);
-	free(s->copy);
-	free(s->empty);
-	free(s->drop);
-	free(s->insert);
-	free(s->insert_new);
-	free(s->prune);
-	free(s->prune_range);
-	free(s->unchanged_range);
+	char **owned[] = { &s->name, &s->create, &s->copy, &s->empty, &s->drop, &s->insert,
+		&s->insert_new, &s->prune, &s->prune_range, &s->unchanged_range };
+
+	for (size_t i = 0; i < sizeof owned / sizeof *owned; i++)
+		free(*owned[i]);
 	memset(s, 0, sizeof *s);
 }
 
