@@ -463,10 +463,8 @@ tsq_load_plan_init(struct tsq_load_plan *p, const struct tsq_table *t, const int
 	p->setup_sql = setup_sql;
 	p->keypos = xcalloc((size_t)t->nkey + 1, sizeof *p->keypos);
 	conflict = p->conflict = choose_columns(p, t, cols, ncols, conflict, &cs);
-	p->distributed_stage = distributed_stage(t, cols, ncols);
-	/* Through the coordinator a COPY into the table costs it more than the staged path. */
-	p->direct = (conflict == TSQ_CONFLICT_NONE || conflict == TSQ_CONFLICT_ERROR) && !cs.has_other &&
-	    !p->distributed_stage;
+	p->direct = (conflict == TSQ_CONFLICT_NONE || conflict == TSQ_CONFLICT_ERROR) && !cs.has_other;
+	p->distributed_stage = !p->direct && distributed_stage(t, cols, ncols);
 	p->cs = xmalloc(sizeof *p->cs);
 	*p->cs = cs;
 
@@ -1619,6 +1617,23 @@ make_distributed_stage(struct tsq_writer *w)
 	return true;
 }
 
+/* The staging table, made once per connection, when the first batch needs it. */
+static bool
+make_stage(struct tsq_writer *w)
+{
+	PGresult *res;
+
+	if (w->plan->distributed_stage) {
+		if (!make_distributed_stage(w))
+			return false;
+	} else if ((res = run(w, w->plan->stage.create)) != NULL) {
+		set_fatal(w, res, "could not create the staging table");
+		return false;
+	}
+	w->staged = true;
+	return true;
+}
+
 void
 tsq_writer_drop_stage(struct tsq_writer *w)
 {
@@ -1645,16 +1660,6 @@ tsq_writer_flush(struct tsq_writer *w, struct tsq_batch *b)
 	tsq_buf_reset(&w->fatal_msg);
 	if (b->alive == 0)
 		return true;
-	if (!w->plan->direct && !w->staged) {
-		if (w->plan->distributed_stage) {
-			if (!make_distributed_stage(w))
-				return false;
-		} else if ((res = run(w, w->plan->stage.create)) != NULL) {
-			set_fatal(w, res, "could not create the staging table");
-			return false;
-		}
-		w->staged = true;
-	}
 	if (!b->sealed)
 		tsq_batch_seal(b);
 	idx = b->order;
@@ -1672,6 +1677,12 @@ tsq_writer_flush(struct tsq_writer *w, struct tsq_batch *b)
 	}
 	if (w->fatal_msg.len)
 		goto out;
+	if (!w->plan->direct && !w->staged) {
+		/* The first batch that needs the staging table: made outside its transaction. */
+		rollback(w);
+		if (!make_stage(w) || !begin(w))
+			goto out;
+	}
 	res = attempt(w, b, idx, n, &acc);
 	if (res == NULL) {
 		ok = commit(w, &acc);

@@ -160,8 +160,8 @@ plans(void)
 	    "an empty time range is still copied straight in, found by one row a shard at most");
 	tsq_load_plan_free(&p);
 	ok(tsq_load_plan_init(&p, &t, all, 3, TSQ_CONFLICT_ERROR, TSQ_DEDUPE_LAST, NULL, &err) &&
-	    p.distributed_stage && !p.direct && p.copy_sql == NULL,
-	    "error, distributed by symbol: staged too where the time range holds rows");
+	    !p.distributed_stage && p.direct && p.copy_sql != NULL,
+	    "error, distributed by symbol: copied straight in, as on one server");
 	tsq_load_plan_free(&p);
 	t.dist_col = -1;
 	t.distributed = false;
