@@ -8,6 +8,7 @@
 #include "ident.h"
 #include "loader.h"
 #include "datetime.h"
+#include "log.h"
 #include "mem.h"
 #include "reader.h"
 #include "script.h"
@@ -1382,7 +1383,7 @@ commit(struct tsq_writer *w, const struct tsq_load_counts *acc)
 		return false;
 	}
 	/* A temporary staging table emptied itself; a distributed one keeps the rows. */
-	w->stage_dirty = w->plan->distributed_stage;
+	w->stage_dirty = w->stage_kept;
 	return true;
 }
 
@@ -1392,7 +1393,7 @@ rollback(struct tsq_writer *w)
 	PGresult *res = PQexec(w->conn, "ROLLBACK");
 	PQclear(res);
 	/* A distributed staging table is back to what the last commit left. */
-	w->stage_dirty = w->plan->distributed_stage;
+	w->stage_dirty = w->stage_kept;
 }
 
 /*
@@ -1589,6 +1590,7 @@ make_distributed_stage(struct tsq_writer *w)
 	char base[64];
 	PGresult *res;
 
+	w->stage_kept = false;
 	snprintf(base, sizeof base, "tsq_load_stage_%d", PQbackendPID(w->conn));
 	tsq_quote_ident(&name, t->schema);
 	tsq_buf_addc(&name, '.');
@@ -1601,19 +1603,31 @@ make_distributed_stage(struct tsq_writer *w)
 		set_fatal(w, res, "could not drop the staging tables of earlier loads");
 		return false;
 	}
+	if ((res = run(w, w->stage.create)) == NULL) {
+		res = PQexecParams(w->conn, "SELECT create_distributed_table($1::regclass, $2, "
+		    "colocate_with => $3)", 3, NULL, params, NULL, NULL, 0);
+		if (PQresultStatus(res) == PGRES_TUPLES_OK) {
+			PQclear(res);
+			w->stage_kept = true;
+			w->stage_dirty = false;
+			return true;
+		}
+		PQclear(PQexec(w->conn, w->stage.drop));
+	}
+	/*
+	 * A role that may not create tables in the table's schema (PostgreSQL
+	 * 15's default for public) stages on the coordinator, as before.
+	 */
+	tsq_verbose("staging on the coordinator: %s",
+	    PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) ? PQresultErrorField(res,
+	    PG_DIAG_MESSAGE_PRIMARY) : "the staging table could not be made");
+	PQclear(res);
+	stage_free(&w->stage);
+	stage_build(&w->stage, w->plan, STAGE, false);
 	if ((res = run(w, w->stage.create)) != NULL) {
 		set_fatal(w, res, "could not create the staging table");
 		return false;
 	}
-	res = PQexecParams(w->conn, "SELECT create_distributed_table($1::regclass, $2, "
-	    "colocate_with => $3)", 3, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		set_fatal(w, res, "could not distribute the staging table");
-		PQclear(PQexec(w->conn, w->stage.drop));
-		return false;
-	}
-	PQclear(res);
-	w->stage_dirty = false;
 	return true;
 }
 
@@ -1637,12 +1651,13 @@ make_stage(struct tsq_writer *w)
 void
 tsq_writer_drop_stage(struct tsq_writer *w)
 {
-	if (!w->staged || w->plan == NULL || !w->plan->distributed_stage)
+	if (!w->staged || w->plan == NULL || !w->stage_kept)
 		return;
 	if (w->conn && PQstatus(w->conn) == CONNECTION_OK &&
 	    PQtransactionStatus(w->conn) == PQTRANS_IDLE)
 		PQclear(PQexec(w->conn, w->stage.drop));
 	w->staged = false;
+	w->stage_kept = false;
 }
 
 bool

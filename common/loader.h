@@ -221,6 +221,7 @@ struct tsq_writer {
 	bool iso_made;			/* and the isolation table */
 	bool no_plpgsql;		/* the server cannot write rows one by one in PL/pgSQL */
 	bool stage_dirty;
+	bool stage_kept;		/* the staging table keeps its rows past a commit (distributed) */
 	struct tsq_stage stage;		/* plan->distributed_stage: the writer's own */
 	struct tsq_load_counts counts;	/* committed so far */
 	struct tsq_load_counts last;	/* of the batch being committed (for the hook) */

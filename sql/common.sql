@@ -114,7 +114,8 @@ $fn$;
 -- primary key (else its first): that counts the rows and the values the
 -- planner looks up first, in a fifth of the time of every column (a backfill
 -- of 35 new chunks paid 1.5 s of a 5 s load), and leaves the part's changes
--- counted, so autovacuum still analyzes it whole.  Returns how many.
+-- counted, so autovacuum still analyzes it whole.  Parts the user does not
+-- own are left to autovacuum (ANALYZE would only warn).  Returns how many.
 CREATE OR REPLACE FUNCTION tsq.analyze_new(rel regclass)
 RETURNS integer LANGUAGE plpgsql AS $fn$
 DECLARE
@@ -132,6 +133,8 @@ BEGIN
     LOOP
         IF (SELECT c.reltuples < 0
                    AND coalesce(s.analyze_count + s.autoanalyze_count, 0) = 0
+                   -- only the owner may ANALYZE: another role's load leaves it to autovacuum
+                   AND pg_has_role(c.relowner, 'USAGE')
             FROM pg_class c LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid
             WHERE c.oid = part) THEN
             SELECT a.attname INTO col

@@ -190,6 +190,33 @@ tsq.rollups|reference|<none>|1"
 	assert_output 0
 }
 
+@test "citus: a role that may not create tables in the schema upserts all the same, staging on the coordinator, and leaves what it does not own to autovacuum" {
+	tsq_db_init
+	tsq_psql -c "SELECT tsq.create_partitions('public', 'ohlcv', '2026-11-19', '2026-11-23')" >/dev/null
+	# PostgreSQL 15 lets no one but the owner create tables in public.
+	tsq_psql -c "CREATE ROLE loader LOGIN" \
+		-c "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public, tsq TO loader" \
+		-c "GRANT USAGE ON SCHEMA tsq TO loader" -c "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public, tsq TO loader" \
+		-c "GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA tsq TO loader" >/dev/null
+	run --separate-stderr tsq-load -U loader ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
+	assert_success
+	assert_equal "$stderr" 'tsq-load: "public"."ohlcv": read 1080, inserted 1080, updated 0, unchanged 0, duplicates 0, rejected 0; 1 batch in '"$(echo "$stderr" | sed -n 's/.*1 batch in //p')"
+	{
+		head -n 1 "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
+		sed -n 2,6p "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv" | awk -F, -v OFS=, '{ $8 = $8 + 1 } 1'
+		sed -n 7,9p "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
+	} >changed.csv
+	run --separate-stderr tsq-load -v -U loader ohlcv changed.csv
+	assert_success
+	assert_regex "$stderr" 'staging on the coordinator: permission denied for schema public'
+	assert_regex "$stderr" 'read 8, inserted 0, updated 5, unchanged 3, duplicates 0, rejected 0'
+	run -0 tsq_psql -c "SELECT count(*), round(sum(volume)::numeric, 4) FROM ohlcv"
+	assert_output "1080|$(awk -F, 'NR > 1 { v += $8 } END { printf "%.4f", v + 5 }' "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv")"
+	run -0 tsq_psql -c "SELECT count(*) FROM pg_class WHERE relname LIKE 'tsq\_load\_stage%'"
+	assert_output 0
+	tsq_psql -c "DROP OWNED BY loader" -c "DROP ROLE loader" >/dev/null
+}
+
 @test "citus: bars from the rollups tsq-compress refreshes equal the bars from the candles" {
 	tsq_db_init
 	tsq-load -q ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
