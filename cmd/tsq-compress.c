@@ -50,43 +50,10 @@ enum {
 	OPT_NATIVE,
 };
 
-static const struct tsq_optdef option_defs[] = {
-	{ "run", OPT_RUN, 0, NULL, "apply the stored policies of the TABLEs (default: all):\n"
-	    "refresh rollups, compress, drop, create partitions", "Actions:" },
-	{ "set-policy", OPT_SET_POLICY, 0, "TABLE", "store TABLE's policy; SETTINGs are compress_after,\n"
-	    "drop_after, refresh_window and premake, each a\nduration (7d, 12h) or off", NULL },
-	{ "show-policies", OPT_SHOW_POLICIES, 0, NULL, "list the stored policies", NULL },
-	{ "remove-policy", OPT_REMOVE_POLICY, 0, "TABLE", "forget TABLE's policy", NULL },
-	{ "compress", OPT_COMPRESS, 0, "TABLE", "compress TABLE's chunks older than --older-than", NULL },
-	{ "decompress", OPT_DECOMPRESS, 0, "TABLE", "decompress TABLE's chunks between --from and --to",
-	    NULL },
-	{ "drop", OPT_DROP, 0, "TABLE", "drop TABLE's chunks or partitions older than --older-than",
-	    NULL },
-	{ "refresh", OPT_REFRESH, 0, "ROLLUP", "refresh a rollup between --from and --to (default: all)",
-	    NULL },
-	{ "older-than", OPT_OLDER_THAN, 0, "DURATION", "the age of data --compress and --drop act on",
-	    "\nOptions:" },
-	{ "from", OPT_FROM, 0, "TIME", "start of the range of --decompress and --refresh", NULL },
-	{ "to", OPT_TO, 0, "TIME", "end of that range", NULL },
-	{ "keep-tables", OPT_KEEP_TABLES, 0, NULL, "detach old partitions instead of dropping them\n"
-	    "(plain PostgreSQL)", NULL },
-	{ "dry-run", OPT_DRY_RUN, 0, NULL, "print what would be done and change nothing", NULL },
-	{ "skip-if-locked", OPT_SKIP_IF_LOCKED, 0, NULL, "exit 0 when another run holds a table", NULL },
-	{ "native", OPT_NATIVE, 0, NULL, "with --run, --set-policy or --remove-policy: also make\n"
-	    "TimescaleDB's own policy jobs match the stored policy", NULL },
-	{ "lock-timeout", OPT_LOCK_TIMEOUT, 0, "DURATION", "how long an action waits for a lock held by\n"
-	    "another session before it fails (default: 1m)", NULL },
-	{ "format", 'F', 'F', "FORMAT", "--show-policies as table, csv, tsv, jsonl, json\nor markdown",
-	    NULL },
-	{ "no-header", OPT_NO_HEADER, 0, NULL, "leave out the column names", NULL },
-	{ "tz", TSQ_OPT_TZ, 0, "ZONE", "time zone for times shown and parsed (default: UTC)", NULL },
-	{ NULL, 0, 0, NULL, NULL, NULL },
-};
-
 struct options {
 	struct tsq_common_opts common;
 	enum action_kind action;
-	const char *action_option;	/* as given, for messages */
+	char action_option[24];		/* "--run" ..., for messages */
 	const char *target;		/* the TABLE or ROLLUP of the action */
 	const char *settings;		/* --set-policy's SETTINGS */
 	char **tables;			/* --run, --show-policies */
@@ -101,6 +68,53 @@ struct options {
 	bool format_given;
 	enum tsq_out_format format;
 	bool no_header;
+};
+
+/* The policy listing's formats: tsq-query's but the sparklines. */
+static const struct tsq_opt_choice listing_formats[] = {
+	TSQ_OUT_REPORT_FORMATS,
+	{ NULL, 0 },
+};
+
+static const struct tsq_optdef option_defs[] = {
+	{ "run", OPT_RUN, 0, NULL, "apply the stored policies of the TABLEs (default: all):\n"
+	    "refresh rollups, compress, drop, create partitions", "Actions:", TSQ_BY_CODE },
+	{ "set-policy", OPT_SET_POLICY, 0, "TABLE", "store TABLE's policy; SETTINGs are compress_after,\n"
+	    "drop_after, refresh_window and premake, each a\nduration (7d, 12h) or off", NULL,
+	    TSQ_BY_CODE },
+	{ "show-policies", OPT_SHOW_POLICIES, 0, NULL, "list the stored policies", NULL, TSQ_BY_CODE },
+	{ "remove-policy", OPT_REMOVE_POLICY, 0, "TABLE", "forget TABLE's policy", NULL, TSQ_BY_CODE },
+	{ "compress", OPT_COMPRESS, 0, "TABLE", "compress TABLE's chunks older than --older-than", NULL,
+	    TSQ_BY_CODE },
+	{ "decompress", OPT_DECOMPRESS, 0, "TABLE", "decompress TABLE's chunks between --from and --to",
+	    NULL, TSQ_BY_CODE },
+	{ "drop", OPT_DROP, 0, "TABLE", "drop TABLE's chunks or partitions older than --older-than",
+	    NULL, TSQ_BY_CODE },
+	{ "refresh", OPT_REFRESH, 0, "ROLLUP", "refresh a rollup between --from and --to (default: all)",
+	    NULL, TSQ_BY_CODE },
+	{ "older-than", OPT_OLDER_THAN, 0, "DURATION", "the age of data --compress and --drop act on",
+	    "\nOptions:", TSQ_TO_DURATION(older_than, 1) },
+	{ "from", OPT_FROM, 0, "TIME", "start of the range of --decompress and --refresh", NULL,
+	    TSQ_TO_TEXT(from) },
+	{ "to", OPT_TO, 0, "TIME", "end of that range", NULL, TSQ_TO_TEXT(to) },
+	{ "keep-tables", OPT_KEEP_TABLES, 0, NULL, "detach old partitions instead of dropping them\n"
+	    "(plain PostgreSQL)", NULL, TSQ_TO_TRUE(keep_tables) },
+	{ "dry-run", OPT_DRY_RUN, 0, NULL, "print what would be done and change nothing", NULL,
+	    TSQ_TO_TRUE(dry_run) },
+	{ "skip-if-locked", OPT_SKIP_IF_LOCKED, 0, NULL, "exit 0 when another run holds a table", NULL,
+	    TSQ_TO_TRUE(skip_if_locked) },
+	{ "native", OPT_NATIVE, 0, NULL, "with --run, --set-policy or --remove-policy: also make\n"
+	    "TimescaleDB's own policy jobs match the stored policy", NULL, TSQ_TO_TRUE(native) },
+	{ "lock-timeout", OPT_LOCK_TIMEOUT, 0, "DURATION", "how long an action waits for a lock held by\n"
+	    "another session before it fails (default: 1m)", NULL,
+	    TSQ_TO_DURATION(lock_timeout, 1000) },
+	{ "format", 'F', 'F', "FORMAT", "--show-policies as table, csv, tsv, jsonl, json\nor markdown",
+	    NULL, TSQ_BY_CODE },
+	{ "no-header", OPT_NO_HEADER, 0, NULL, "leave out the column names", NULL,
+	    TSQ_TO_TRUE(no_header) },
+	{ "tz", TSQ_OPT_TZ, 0, "ZONE", "time zone for times shown and parsed (default: UTC)", NULL,
+	    TSQ_TO_TEXT(common.conn.tz) },
+	TSQ_OPT_END,
 };
 
 static void
@@ -123,119 +137,39 @@ usage(void)
 	tsq_help_common(stdout);
 }
 
+/* An action (--run ...), or the format of --show-policies. */
 static bool
-set_action(struct options *o, enum action_kind a, const char *opt, const char *target)
+by_code(void *arg, const struct tsq_optdef *def, const char *value)
 {
+	struct options *o = arg;
+	int v;
+
+	if (def->key == 'F') {
+		o->format_given = true;
+		if (!tsq_opt_choose("format", value, listing_formats, &v))
+			return false;
+		o->format = (enum tsq_out_format)v;
+		return true;
+	}
 	if (o->action != ACT_NONE) {
-		tsq_error("%s and %s cannot be used together: one action per run",
-		    o->action_option, opt);
+		tsq_error("%s and --%s cannot be used together: one action per run",
+		    o->action_option, def->name);
 		return false;
 	}
-	o->action = a;
-	o->action_option = opt;
-	o->target = target;
+	o->action = ACT_RUN + (def->key - OPT_RUN);
+	snprintf(o->action_option, sizeof o->action_option, "--%s", def->name);
+	o->target = value;
 	return true;
 }
 
-/* The policy listing's formats: tsq-query's but the sparklines. */
-static const struct tsq_opt_choice listing_formats[] = {
-	TSQ_OUT_REPORT_FORMATS,
-	{ NULL, 0 },
-};
-
-static int check_options(struct options *o);
-
+/* The TABLEs, and what the options given say together: an exit status, or -1 to go on. */
 static int
-parse_options(int argc, char **argv, void *arg)
+check_options(void *arg, int nargs, char **args)
 {
 	struct options *o = arg;
-	struct tsq_optparser p;
-	int c, v;
 
-	o->older_than = -1;
-	o->lock_timeout = 60 * TSQ_USEC_PER_SEC;
-	tsq_opt_parser(&p, option_defs, argc, argv);
-	while ((c = tsq_opt_next(&p)) != -1) {
-		bool ok = true;
-		switch (c) {
-		case OPT_RUN:
-			ok = set_action(o, ACT_RUN, "--run", NULL);
-			break;
-		case OPT_SET_POLICY:
-			ok = set_action(o, ACT_SET_POLICY, "--set-policy", optarg);
-			break;
-		case OPT_SHOW_POLICIES:
-			ok = set_action(o, ACT_SHOW_POLICIES, "--show-policies", NULL);
-			break;
-		case OPT_REMOVE_POLICY:
-			ok = set_action(o, ACT_REMOVE_POLICY, "--remove-policy", optarg);
-			break;
-		case OPT_COMPRESS:
-			ok = set_action(o, ACT_COMPRESS, "--compress", optarg);
-			break;
-		case OPT_DECOMPRESS:
-			ok = set_action(o, ACT_DECOMPRESS, "--decompress", optarg);
-			break;
-		case OPT_DROP:
-			ok = set_action(o, ACT_DROP, "--drop", optarg);
-			break;
-		case OPT_REFRESH:
-			ok = set_action(o, ACT_REFRESH, "--refresh", optarg);
-			break;
-		case OPT_OLDER_THAN:
-			ok = tsq_opt_duration("older-than", optarg, 1, &o->older_than);
-			break;
-		case OPT_FROM:
-			o->from = optarg;
-			break;
-		case OPT_TO:
-			o->to = optarg;
-			break;
-		case OPT_KEEP_TABLES:
-			o->keep_tables = true;
-			break;
-		case OPT_DRY_RUN:
-			o->dry_run = true;
-			break;
-		case OPT_SKIP_IF_LOCKED:
-			o->skip_if_locked = true;
-			break;
-		case OPT_NATIVE:
-			o->native = true;
-			break;
-		case OPT_LOCK_TIMEOUT:
-			ok = tsq_opt_duration("lock-timeout", optarg, 1000, &o->lock_timeout);
-			break;
-		case 'F':
-			if (tsq_opt_choose("format", optarg, listing_formats, &v))
-				o->format = (enum tsq_out_format)v;
-			else
-				ok = false;
-			o->format_given = true;
-			break;
-		case OPT_NO_HEADER:
-			o->no_header = true;
-			break;
-		case TSQ_OPT_TZ:
-			o->common.conn.tz = optarg;
-			break;
-		default:
-			ok = tsq_opt_common_or_bad(c, optarg, &o->common, &p);
-		}
-		if (!ok)
-			return TSQ_EXIT_USAGE;
-	}
-	if (o->common.help || o->common.version)
-		return -1;
-	o->tables = argv + optind;
-	o->ntables = argc - optind;
-	return check_options(o);
-}
-
-/* What the options given say together: an exit status, or -1 to go on. */
-static int
-check_options(struct options *o)
-{
+	o->tables = args;
+	o->ntables = nargs;
 	switch (o->action) {
 	case ACT_NONE:
 		tsq_error("no action given");
@@ -290,6 +224,7 @@ check_options(struct options *o)
 		o->format = isatty(STDOUT_FILENO) ? TSQ_OUT_TABLE : TSQ_OUT_CSV;
 	return -1;
 }
+
 
 
 /* A time option's value; false (reported) when it is not one. */
@@ -378,6 +313,6 @@ run(void *arg)
 	return rc;
 }
 
-static struct options options;
+static struct options options = { .older_than = -1, .lock_timeout = 60 * TSQ_USEC_PER_SEC };
 
-TSQ_TOOL_MAIN(usage, parse_options, run, NULL, &options)
+TSQ_TOOL_MAIN(usage, option_defs, by_code, check_options, run, NULL, &options)

@@ -23,28 +23,6 @@ enum {
 	OPT_MIGRATE,
 };
 
-static const struct tsq_optdef option_defs[] = {
-	{ "local", OPT_LOCAL, 0, NULL, "create and start a private PostgreSQL under $TSQ_HOME\n"
-	    "and install the schema there", "Options:" },
-	{ "stop", OPT_STOP, 0, NULL, "with --local: stop the private server", NULL },
-	{ "backend", OPT_BACKEND, 0, "KIND",
-	    "auto, timescaledb, postgres or citus (default: auto)", NULL },
-	{ "schema", OPT_SCHEMA, 0, "NAME", "schema for the tables (default: public)", NULL },
-	{ "numeric", OPT_NUMERIC, 0, NULL, "store prices and volumes as numeric", NULL },
-	{ "chunk-interval", OPT_CHUNK_INTERVAL, 0, "DURATION",
-	    "TimescaleDB chunk width (default: 1d)", NULL },
-	{ "shards", OPT_SHARDS, 0, "N", "Citus: shards of each distributed table (default: the\n"
-	    "cluster's citus.shard_count)", NULL },
-	{ "no-rollups", OPT_NO_ROLLUPS, 0, NULL, "do not create the rollups of candles and trades", NULL },
-	{ "migrate", OPT_MIGRATE, 0, NULL, "with --backend timescaledb: turn a schema made for plain\n"
-	    "PostgreSQL into hypertables and continuous aggregates,\n"
-	    "every row kept", NULL },
-	{ "dry-run", OPT_DRY_RUN, 0, NULL, "print the SQL that would run, change nothing", NULL },
-	{ "table", OPT_TABLE, 0, "NAME", "turn this existing table into a hypertable", NULL },
-	{ "time-column", OPT_TIME_COLUMN, 0, "COLUMN", "the time column of --table", NULL },
-	{ NULL, 0, 0, NULL, NULL, NULL },
-};
-
 struct options {
 	struct tsq_common_opts common;
 	bool local;
@@ -53,14 +31,42 @@ struct options {
 	enum tsq_backend_kind backend;
 	const char *schema;
 	bool numeric;
+	int64_t chunk_usec;		/* --chunk-interval */
 	char chunk_interval[64];
-	bool rollups;
+	bool no_rollups;
 	bool dry_run;
 	const char *table;
 	const char *time_column;
 	const char *shards;		/* --shards, checked; NULL: the cluster's default */
 	bool migrate;			/* --migrate */
 	int schema_version;		/* recorded for --schema; 0: none */
+};
+
+static const struct tsq_optdef option_defs[] = {
+	{ "local", OPT_LOCAL, 0, NULL, "create and start a private PostgreSQL under $TSQ_HOME\n"
+	    "and install the schema there", "Options:", TSQ_TO_TRUE(local) },
+	{ "stop", OPT_STOP, 0, NULL, "with --local: stop the private server", NULL, TSQ_TO_TRUE(stop) },
+	{ "backend", OPT_BACKEND, 0, "KIND",
+	    "auto, timescaledb, postgres or citus (default: auto)", NULL, TSQ_BY_CODE },
+	{ "schema", OPT_SCHEMA, 0, "NAME", "schema for the tables (default: public)", NULL, TSQ_BY_CODE },
+	{ "numeric", OPT_NUMERIC, 0, NULL, "store prices and volumes as numeric", NULL,
+	    TSQ_TO_TRUE(numeric) },
+	{ "chunk-interval", OPT_CHUNK_INTERVAL, 0, "DURATION",
+	    "TimescaleDB chunk width (default: 1d)", NULL, TSQ_TO_DURATION(chunk_usec, 1) },
+	{ "shards", OPT_SHARDS, 0, "N", "Citus: shards of each distributed table (default: the\n"
+	    "cluster's citus.shard_count)", NULL, TSQ_BY_CODE },
+	{ "no-rollups", OPT_NO_ROLLUPS, 0, NULL, "do not create the rollups of candles and trades", NULL,
+	    TSQ_TO_TRUE(no_rollups) },
+	{ "migrate", OPT_MIGRATE, 0, NULL, "with --backend timescaledb: turn a schema made for plain\n"
+	    "PostgreSQL into hypertables and continuous aggregates,\n"
+	    "every row kept", NULL, TSQ_TO_TRUE(migrate) },
+	{ "dry-run", OPT_DRY_RUN, 0, NULL, "print the SQL that would run, change nothing", NULL,
+	    TSQ_TO_TRUE(dry_run) },
+	{ "table", OPT_TABLE, 0, "NAME", "turn this existing table into a hypertable", NULL,
+	    TSQ_TO_TEXT(table) },
+	{ "time-column", OPT_TIME_COLUMN, 0, "COLUMN", "the time column of --table", NULL,
+	    TSQ_TO_TEXT(time_column) },
+	TSQ_OPT_END,
 };
 
 static void
@@ -328,7 +334,7 @@ install(PGconn *conn, struct options *o, const struct tsq_backend *b)
 		{"schema_version", version},
 		{NULL, NULL},
 	};
-	const char *flags[] = { o->rollups ? "rollups" : NULL, NULL };
+	const char *flags[] = { o->no_rollups ? NULL : "rollups", NULL };
 	struct tsq_script_opts so = { vars, tokens, flags, o->dry_run ? stdout : NULL,
 		o->schema_version };
 
@@ -395,105 +401,66 @@ out:
 	return rc;
 }
 
-/* The options into O: -1 to go on, else the exit status (reported). */
-static int
-parse_options(int argc, char **argv, void *arg)
+/* --backend, --schema and --shards: checked here. */
+static bool
+by_code(void *arg, const struct tsq_optdef *def, const char *value)
 {
 	struct options *o = arg;
-	struct tsq_optparser p;
-	int64_t chunk_usec = 86400 * TSQ_USEC_PER_SEC;
-	int c, v;
+	int v;
+	int64_t n;
 
-	o->backend_auto = true;
-	o->schema = "public";
-	o->rollups = true;
-	tsq_opt_parser(&p, option_defs, argc, argv);
-	while ((c = tsq_opt_next(&p)) != -1) {
-		switch (c) {
-		case OPT_LOCAL:
-			o->local = true;
-			break;
-		case OPT_STOP:
-			o->stop = true;
-			break;
-		case OPT_BACKEND:
-			if (!tsq_opt_choose("backend", optarg, tsq_backend_choices, &v))
-				return TSQ_EXIT_USAGE;
-			o->backend_auto = v == TSQ_BACKEND_AUTO;
-			if (!o->backend_auto)
-				o->backend = (enum tsq_backend_kind)v;
-			break;
-		case OPT_SCHEMA:
-			if (*optarg == '\0') {
-				tsq_error("option --schema needs a name");
-				return TSQ_EXIT_USAGE;
-			}
-			o->schema = optarg;
-			break;
-		case OPT_NUMERIC:
-			o->numeric = true;
-			break;
-		case OPT_CHUNK_INTERVAL:
-			if (!tsq_opt_duration("chunk-interval", optarg, 1, &chunk_usec))
-				return TSQ_EXIT_USAGE;
-			break;
-		case OPT_NO_ROLLUPS:
-			o->rollups = false;
-			break;
-		case OPT_DRY_RUN:
-			o->dry_run = true;
-			break;
-		case OPT_MIGRATE:
-			o->migrate = true;
-			break;
-		case OPT_TABLE:
-			o->table = optarg;
-			break;
-		case OPT_TIME_COLUMN:
-			o->time_column = optarg;
-			break;
-		case OPT_SHARDS: {
-			int64_t n;
-			if (!tsq_opt_int("shards", optarg, 1, 64000, &n))
-				return TSQ_EXIT_USAGE;
-			o->shards = optarg;
-			break;
+	switch (def->key) {
+	case OPT_BACKEND:
+		if (!tsq_opt_choose("backend", value, tsq_backend_choices, &v))
+			return false;
+		o->backend_auto = v == TSQ_BACKEND_AUTO;
+		if (!o->backend_auto)
+			o->backend = (enum tsq_backend_kind)v;
+		return true;
+	case OPT_SCHEMA:
+		if (*value == '\0') {
+			tsq_error("option --schema needs a name");
+			return false;
 		}
-		default:
-			if (!tsq_opt_common_or_bad(c, optarg, &o->common, &p))
-				return TSQ_EXIT_USAGE;
-		}
+		o->schema = value;
+		return true;
+	default:	/* --shards */
+		o->shards = value;
+		return tsq_opt_int("shards", value, 1, 64000, &n);
 	}
-	if (o->common.help || o->common.version)
-		return -1;
-	if (optind < argc) {
-		tsq_error("too many command-line arguments (first is \"%s\")", argv[optind]);
+}
+
+/* A usage error: WHY, and where to read more. */
+static int
+refused(const char *why)
+{
+	tsq_error("%s", why);
+	tsq_try_help();
+	return TSQ_EXIT_USAGE;
+}
+
+/* What the options given say together: -1 to go on, else the exit status (reported). */
+static int
+check_options(void *arg, int nargs, char **args)
+{
+	struct options *o = arg;
+	const struct tsq_conn_opts *c = &o->common.conn;
+
+	if (nargs > 0) {
+		tsq_error("too many command-line arguments (first is \"%s\")", args[0]);
 		tsq_try_help();
 		return TSQ_EXIT_USAGE;
 	}
-	if (o->stop && !o->local) {
-		tsq_error("option --stop works only with --local");
-		tsq_try_help();
-		return TSQ_EXIT_USAGE;
-	}
-	if (!o->table != !o->time_column) {
-		tsq_error("options --table and --time-column go together");
-		tsq_try_help();
-		return TSQ_EXIT_USAGE;
-	}
-	if (o->migrate && (o->backend_auto || o->backend != TSQ_BACKEND_TIMESCALEDB || o->table)) {
-		tsq_error("--migrate goes with --backend=timescaledb (and no --table)");
-		tsq_try_help();
-		return TSQ_EXIT_USAGE;
-	}
-	if (o->local && (o->common.conn.dbname || o->common.conn.host || o->common.conn.port ||
-	    o->common.conn.user)) {
-		tsq_error("option --local cannot be combined with connection options");
-		tsq_try_help();
-		return TSQ_EXIT_USAGE;
-	}
+	if (o->stop && !o->local)
+		return refused("option --stop works only with --local");
+	if (!o->table != !o->time_column)
+		return refused("options --table and --time-column go together");
+	if (o->migrate && (o->backend_auto || o->backend != TSQ_BACKEND_TIMESCALEDB || o->table))
+		return refused("--migrate goes with --backend=timescaledb (and no --table)");
+	if (o->local && (c->dbname || c->host || c->port || c->user))
+		return refused("option --local cannot be combined with connection options");
 	snprintf(o->chunk_interval, sizeof o->chunk_interval, "%lld microseconds",
-	    (long long)chunk_usec);
+	    (long long)o->chunk_usec);
 	return -1;
 }
 
@@ -537,6 +504,7 @@ out:
 	return rc;
 }
 
-static struct options options;
+static struct options options = { .backend_auto = true, .schema = "public",
+	.chunk_usec = 86400 * TSQ_USEC_PER_SEC };
 
-TSQ_TOOL_MAIN(usage, parse_options, run, NULL, &options)
+TSQ_TOOL_MAIN(usage, option_defs, by_code, check_options, run, NULL, &options)

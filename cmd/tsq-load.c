@@ -57,70 +57,18 @@ enum {
 	OPT_PENDING,
 };
 
-static const struct tsq_optdef option_defs[] = {
-	{ "format", OPT_FORMAT, 0, "FORMAT",
-	    "csv, tsv, jsonl, rejects or auto (default: auto)", "Input:" },
-	{ "delimiter", OPT_DELIMITER, 0, "CHAR",
-	    "field delimiter (default: , for csv, tab for tsv)", NULL },
-	{ "quote", OPT_QUOTE, 0, "CHAR", "CSV quote character (default: \")", NULL },
-	{ "null", OPT_NULL, 0, "STRING", "a field equal to STRING is NULL", NULL },
-	{ "decimal-mark", OPT_DECIMAL_MARK, 0, "CHAR",
-	    "numbers have CHAR as the decimal mark (24100,50)", NULL },
-	{ "group-mark", OPT_GROUP_MARK, 0, "CHAR",
-	    "numbers group thousands with CHAR (24.100,50)", NULL },
-	{ "no-header", OPT_NO_HEADER, 0, NULL, "the first line is data (see --columns)", NULL },
-	{ "columns", OPT_COLUMNS, 0, "A,B,...", "the input's column names, in order", NULL },
-	{ "map", OPT_MAP, 0, "SRC=DST,...", "load input column SRC into table column DST; A+B=DST\n"
-	    "joins two columns (a date and a time) into one value", NULL },
-	{ "set", OPT_SET, 0, "COLUMN=VALUE",
-	    "give COLUMN this value in every row (repeatable)", NULL },
-	{ "skip-columns", OPT_SKIP_COLUMNS, 0, "A,...", "ignore these input columns", NULL },
-	{ "ignore-extra", OPT_IGNORE_EXTRA, 0, NULL,
-	    "ignore input columns the table does not have", NULL },
-	{ "skip-empty-rows", OPT_SKIP_EMPTY_ROWS, 0, NULL,
-	    "skip rows with no value but their key (empty, null\n"
-	    "or NaN: vendors' filler rows), counted as skipped", NULL },
-	{ "time-format", OPT_TIME_FORMAT, 0, "FMT",
-	    "pattern of time values (%Y-%m-%d %H:%M:%S ...)", NULL },
-	{ "tz", TSQ_OPT_TZ, 0, "ZONE",
-	    "time zone of time values that name none (default: UTC)", NULL },
-	{ "on-conflict", OPT_ON_CONFLICT, 0, "MODE",
-	    "update, nothing or error (default: update when the\n"
-	    "table has a key, else plain insert)", "\nWriting:" },
-	{ "dedupe", OPT_DEDUPE, 0, "MODE", "duplicate keys in the input: last, first or error\n"
-	    "(default: last)", NULL },
-	{ "batch-size", OPT_BATCH_SIZE, 0, "N", "rows per transaction (default: 25000)", NULL },
-	{ "workers", OPT_WORKERS, 0, "N",
-	    "parallel connections, rows routed by key (default: 1)", NULL },
-	{ "dry-run", OPT_DRY_RUN, 0, NULL,
-	    "read, convert and check everything, write nothing", NULL },
-	{ "rejects", OPT_REJECTS, 0, "FILE",
-	    "reject file (default: ./NAME.rejects.jsonl)", "\nBad rows and reporting:" },
-	{ "max-errors", OPT_MAX_ERRORS, 0, "N",
-	    "stop after more than N rejected rows (none: no limit)", NULL },
-	{ "max-error-ratio", OPT_MAX_ERROR_RATIO, 0, "R",
-	    "stop when more than this fraction is rejected", NULL },
-	{ "stats", OPT_STATS, 0, "FILE", "write the counts as JSON to FILE", NULL },
-	{ "checkpoint", OPT_CHECKPOINT, 0, "FILE",
-	    "record the progress of committed batches in FILE", NULL },
-	{ "resume", OPT_RESUME, 0, NULL, "skip what --checkpoint FILE says is committed", NULL },
-	{ "progress", OPT_PROGRESS, 0, NULL,
-	    "show the progress meter even when stderr is not a terminal", NULL },
-	{ "flush-interval", OPT_FLUSH_INTERVAL, 0, "DUR",
-	    "write a batch when its oldest row has waited DUR (default:\n"
-	    "1s for live input, off for files; 0 or off: never)",
-	    "\nLive input (a pipe, a socket, a terminal):" },
-	{ "retry", OPT_RETRY, 0, "DUR", "seek a lost connection again for DUR, then write each\n"
-	    "batch exactly once (default: 5m live, 0 for files)", NULL },
-	{ "buffer", OPT_BUFFER, 0, "SIZE", "hold at most SIZE bytes read and not written; reading\n"
-	    "waits when they are held (default: 64MiB)", NULL },
-	{ "status-interval", OPT_STATUS_INTERVAL, 0, "DUR",
-	    "with -v or --log-format json, a status line every\n"
-	    "DUR (default: 60s live, off for files)", NULL },
-	{ "pending", OPT_PENDING, 0, "FILE",
-	    "rows read and never written, when the load stops or a\n"
-	    "second signal comes (default: ./NAME.pending.jsonl)", NULL },
-	{ NULL, 0, 0, NULL, NULL, NULL },
+static const struct tsq_opt_choice conflict_modes[] = {
+	{ "update", TSQ_CONFLICT_UPDATE },
+	{ "nothing", TSQ_CONFLICT_NOTHING },
+	{ "error", TSQ_CONFLICT_ERROR },
+	{ NULL, 0 },
+};
+
+static const struct tsq_opt_choice dedupe_modes[] = {
+	{ "last", TSQ_DEDUPE_LAST },
+	{ "first", TSQ_DEDUPE_FIRST },
+	{ "error", TSQ_DEDUPE_ERROR },
+	{ NULL, 0 },
 };
 
 struct options {
@@ -132,6 +80,80 @@ struct options {
 	bool progress;
 	char **files;
 	int nfiles;
+};
+
+static const struct tsq_optdef option_defs[] = {
+	{ "format", OPT_FORMAT, 0, "FORMAT",
+	    "csv, tsv, jsonl, rejects or auto (default: auto)", "Input:",
+	    TSQ_TO_CHOICE(in.format, tsq_formats) },
+	{ "delimiter", OPT_DELIMITER, 0, "CHAR",
+	    "field delimiter (default: , for csv, tab for tsv)", NULL, TSQ_TO_CHAR(in.delimiter) },
+	{ "quote", OPT_QUOTE, 0, "CHAR", "CSV quote character (default: \")", NULL,
+	    TSQ_TO_CHAR(in.quote) },
+	{ "null", OPT_NULL, 0, "STRING", "a field equal to STRING is NULL", NULL,
+	    TSQ_TO_TEXT(in.map.null_string) },
+	{ "decimal-mark", OPT_DECIMAL_MARK, 0, "CHAR",
+	    "numbers have CHAR as the decimal mark (24100,50)", NULL,
+	    TSQ_TO_CHAR(in.map.conv.decimal_mark) },
+	{ "group-mark", OPT_GROUP_MARK, 0, "CHAR",
+	    "numbers group thousands with CHAR (24.100,50)", NULL, TSQ_TO_CHAR(in.map.conv.group_mark) },
+	{ "no-header", OPT_NO_HEADER, 0, NULL, "the first line is data (see --columns)", NULL,
+	    TSQ_TO_TRUE(in.no_header) },
+	{ "columns", OPT_COLUMNS, 0, "A,B,...", "the input's column names, in order", NULL, TSQ_BY_CODE },
+	{ "map", OPT_MAP, 0, "SRC=DST,...", "load input column SRC into table column DST; A+B=DST\n"
+	    "joins two columns (a date and a time) into one value", NULL, TSQ_BY_CODE },
+	{ "set", OPT_SET, 0, "COLUMN=VALUE",
+	    "give COLUMN this value in every row (repeatable)", NULL, TSQ_BY_CODE },
+	{ "skip-columns", OPT_SKIP_COLUMNS, 0, "A,...", "ignore these input columns", NULL, TSQ_BY_CODE },
+	{ "ignore-extra", OPT_IGNORE_EXTRA, 0, NULL,
+	    "ignore input columns the table does not have", NULL, TSQ_TO_TRUE(in.map.ignore_extra) },
+	{ "skip-empty-rows", OPT_SKIP_EMPTY_ROWS, 0, NULL,
+	    "skip rows with no value but their key (empty, null\n"
+	    "or NaN: vendors' filler rows), counted as skipped", NULL, TSQ_TO_TRUE(in.map.skip_empty) },
+	{ "time-format", OPT_TIME_FORMAT, 0, "FMT",
+	    "pattern of time values (%Y-%m-%d %H:%M:%S ...)", NULL, TSQ_BY_CODE },
+	{ "tz", TSQ_OPT_TZ, 0, "ZONE",
+	    "time zone of time values that name none (default: UTC)", NULL, TSQ_TO_TEXT(tz) },
+	{ "on-conflict", OPT_ON_CONFLICT, 0, "MODE",
+	    "update, nothing or error (default: update when the\n"
+	    "table has a key, else plain insert)", "\nWriting:", TSQ_BY_CODE },
+	{ "dedupe", OPT_DEDUPE, 0, "MODE", "duplicate keys in the input: last, first or error\n"
+	    "(default: last)", NULL, TSQ_TO_CHOICE(in.dedupe, dedupe_modes) },
+	{ "batch-size", OPT_BATCH_SIZE, 0, "N", "rows per transaction (default: 25000)", NULL,
+	    TSQ_TO_INT(in.batch_size, 1, MAX_BATCH_SIZE) },
+	{ "workers", OPT_WORKERS, 0, "N",
+	    "parallel connections, rows routed by key (default: 1)", NULL, TSQ_BY_CODE },
+	{ "dry-run", OPT_DRY_RUN, 0, NULL,
+	    "read, convert and check everything, write nothing", NULL, TSQ_TO_TRUE(in.dry_run) },
+	{ "rejects", OPT_REJECTS, 0, "FILE",
+	    "reject file (default: ./NAME.rejects.jsonl)", "\nBad rows and reporting:",
+	    TSQ_TO_TEXT(in.rejects) },
+	{ "max-errors", OPT_MAX_ERRORS, 0, "N",
+	    "stop after more than N rejected rows (none: no limit)", NULL, TSQ_BY_CODE },
+	{ "max-error-ratio", OPT_MAX_ERROR_RATIO, 0, "R",
+	    "stop when more than this fraction is rejected", NULL, TSQ_BY_CODE },
+	{ "stats", OPT_STATS, 0, "FILE", "write the counts as JSON to FILE", NULL, TSQ_TO_TEXT(stats) },
+	{ "checkpoint", OPT_CHECKPOINT, 0, "FILE",
+	    "record the progress of committed batches in FILE", NULL, TSQ_TO_TEXT(in.checkpoint) },
+	{ "resume", OPT_RESUME, 0, NULL, "skip what --checkpoint FILE says is committed", NULL,
+	    TSQ_TO_TRUE(in.resume) },
+	{ "progress", OPT_PROGRESS, 0, NULL,
+	    "show the progress meter even when stderr is not a terminal", NULL, TSQ_TO_TRUE(progress) },
+	{ "flush-interval", OPT_FLUSH_INTERVAL, 0, "DUR",
+	    "write a batch when its oldest row has waited DUR (default:\n"
+	    "1s for live input, off for files; 0 or off: never)",
+	    "\nLive input (a pipe, a socket, a terminal):", TSQ_TO_DURATION_OFF(in.flush_interval) },
+	{ "retry", OPT_RETRY, 0, "DUR", "seek a lost connection again for DUR, then write each\n"
+	    "batch exactly once (default: 5m live, 0 for files)", NULL, TSQ_TO_DURATION_OFF(in.retry) },
+	{ "buffer", OPT_BUFFER, 0, "SIZE", "hold at most SIZE bytes read and not written; reading\n"
+	    "waits when they are held (default: 64MiB)", NULL, TSQ_TO_SIZE(in.buffer) },
+	{ "status-interval", OPT_STATUS_INTERVAL, 0, "DUR",
+	    "with -v or --log-format json, a status line every\n"
+	    "DUR (default: 60s live, off for files)", NULL, TSQ_TO_DURATION_OFF(in.status_interval) },
+	{ "pending", OPT_PENDING, 0, "FILE",
+	    "rows read and never written, when the load stops or a\n"
+	    "second signal comes (default: ./NAME.pending.jsonl)", NULL, TSQ_TO_TEXT(in.pending) },
+	TSQ_OPT_END,
 };
 
 static void
@@ -160,216 +182,77 @@ options_free(void *arg)
 	tsq_time_format_free(&o->time_format);
 }
 
-static const struct tsq_opt_choice conflict_modes[] = {
-	{ "update", TSQ_CONFLICT_UPDATE },
-	{ "nothing", TSQ_CONFLICT_NOTHING },
-	{ "error", TSQ_CONFLICT_ERROR },
-	{ NULL, 0 },
-};
-
-static const struct tsq_opt_choice dedupe_modes[] = {
-	{ "last", TSQ_DEDUPE_LAST },
-	{ "first", TSQ_DEDUPE_FIRST },
-	{ "error", TSQ_DEDUPE_ERROR },
-	{ NULL, 0 },
-};
-
-/* An option of how the input is read: 1 taken, 0 a bad value (reported), -1 not one of them. */
-static int
-input_option(struct options *o, int c)
+/* The options that need more than a place to go. */
+static bool
+by_code(void *arg, const struct tsq_optdef *def, const char *value)
 {
-	int v;
-
-	switch (c) {
-	case OPT_FORMAT:
-		if (!tsq_opt_choose("format", optarg, tsq_formats, &v))
-			return 0;
-		o->in.format = (enum tsq_format)v;
-		break;
-	case OPT_DELIMITER:
-		if (!tsq_opt_char("delimiter", optarg, &o->in.delimiter))
-			return 0;
-		break;
-	case OPT_QUOTE:
-		if (!tsq_opt_char("quote", optarg, &o->in.quote))
-			return 0;
-		break;
-	case OPT_NULL:
-		o->in.map.null_string = optarg;
-		break;
-	case OPT_DECIMAL_MARK:
-		if (!tsq_opt_char("decimal-mark", optarg, &o->in.map.conv.decimal_mark))
-			return 0;
-		break;
-	case OPT_GROUP_MARK:
-		if (!tsq_opt_char("group-mark", optarg, &o->in.map.conv.group_mark))
-			return 0;
-		break;
-	case OPT_NO_HEADER:
-		o->in.no_header = true;
-		break;
-	case OPT_COLUMNS:
-		tsq_opt_list_free(o->in.columns, o->in.ncolumns);
-		o->in.columns = tsq_opt_list(optarg, &o->in.ncolumns);
-		break;
-	case OPT_MAP:
-		if (!tsq_opt_pairs("map", optarg, true, &o->in.map.maps, &o->in.map.nmaps))
-			return 0;
-		break;
-	case OPT_SET:
-		if (!tsq_opt_pairs("set", optarg, false, &o->in.map.sets, &o->in.map.nsets))
-			return 0;
-		break;
-	case OPT_SKIP_COLUMNS:
-		tsq_opt_list_free(o->in.map.skip, o->in.map.nskip);
-		o->in.map.skip = tsq_opt_list(optarg, &o->in.map.nskip);
-		break;
-	case OPT_IGNORE_EXTRA:
-		o->in.map.ignore_extra = true;
-		break;
-	case OPT_SKIP_EMPTY_ROWS:
-		o->in.map.skip_empty = true;
-		break;
-	case OPT_TIME_FORMAT: {
-		struct tsq_buf err = TSQ_BUF_INIT;
-		tsq_time_format_free(&o->time_format);
-		if (!tsq_time_format_compile(&o->time_format, optarg, &err)) {
-			tsq_error("%s", err.data);
-			tsq_buf_free(&err);
-			return 0;
-		}
-		break;
-	}
-	case TSQ_OPT_TZ:
-		o->tz = optarg;
-		break;
-	default:
-		return -1;
-	}
-	return 1;
-}
-
-/* An option of how the rows are written and reported: 1 taken, 0 a bad value (reported), -1 not one of them. */
-static int
-write_option(struct options *o, int c)
-{
+	struct options *o = arg;
+	struct tsq_buf err = TSQ_BUF_INIT;
 	int v;
 	int64_t n;
 
-	switch (c) {
+	switch (def->key) {
+	case OPT_COLUMNS:
+		tsq_opt_list_free(o->in.columns, o->in.ncolumns);
+		o->in.columns = tsq_opt_list(value, &o->in.ncolumns);
+		return true;
+	case OPT_SKIP_COLUMNS:
+		tsq_opt_list_free(o->in.map.skip, o->in.map.nskip);
+		o->in.map.skip = tsq_opt_list(value, &o->in.map.nskip);
+		return true;
+	case OPT_MAP:
+		return tsq_opt_pairs("map", value, true, &o->in.map.maps, &o->in.map.nmaps);
+	case OPT_SET:
+		return tsq_opt_pairs("set", value, false, &o->in.map.sets, &o->in.map.nsets);
+	case OPT_TIME_FORMAT:
+		tsq_time_format_free(&o->time_format);
+		if (tsq_time_format_compile(&o->time_format, value, &err))
+			return true;
+		tsq_error("%s", err.data);
+		tsq_buf_free(&err);
+		return false;
 	case OPT_ON_CONFLICT:
 		o->in.conflict_given = true;
-		if (!tsq_opt_choose("on-conflict", optarg, conflict_modes, &v))
-			return 0;
+		if (!tsq_opt_choose("on-conflict", value, conflict_modes, &v))
+			return false;
 		o->in.conflict = (enum tsq_conflict)v;
-		break;
-	case OPT_DEDUPE:
-		if (!tsq_opt_choose("dedupe", optarg, dedupe_modes, &v))
-			return 0;
-		o->in.dedupe = (enum tsq_dedupe)v;
-		break;
-	case OPT_BATCH_SIZE:
-		if (!tsq_opt_int("batch-size", optarg, 1, MAX_BATCH_SIZE, &o->in.batch_size))
-			return 0;
-		break;
+		return true;
 	case OPT_WORKERS:
-		if (!tsq_opt_int("workers", optarg, 1, TSQ_POOL_MAX_WORKERS, &n))
-			return 0;
+		if (!tsq_opt_int("workers", value, 1, TSQ_POOL_MAX_WORKERS, &n))
+			return false;
 		o->in.workers = (int)n;
-		break;
-	case OPT_DRY_RUN:
-		o->in.dry_run = true;
-		break;
-	case OPT_REJECTS:
-		o->in.rejects = optarg;
-		break;
-	case OPT_MAX_ERRORS:
-		if (!o->in.limits_given)
-			o->in.max_error_ratio = -1;
-		o->in.limits_given = true;
-		if (strcmp(optarg, "none") == 0)
+		return true;
+	default:	/* --max-errors, --max-error-ratio: the other one is off unless given */
+		if (!o->in.limits_given) {
 			o->in.max_errors = -1;
-		else if (!tsq_opt_int("max-errors", optarg, 0, INT64_MAX, &o->in.max_errors))
-			return 0;
-		break;
-	case OPT_MAX_ERROR_RATIO:
-		if (!o->in.limits_given)
-			o->in.max_errors = -1;
-		o->in.limits_given = true;
-		if (strcmp(optarg, "none") == 0)
 			o->in.max_error_ratio = -1;
-		else if (!tsq_opt_real("max-error-ratio", optarg, 0, 1, false, &o->in.max_error_ratio))
-			return 0;
-		break;
-	case OPT_STATS:
-		o->stats = optarg;
-		break;
-	case OPT_RESUME:
-		o->in.resume = true;
-		break;
-	case OPT_CHECKPOINT:
-		o->in.checkpoint = optarg;
-		break;
-	case OPT_PROGRESS:
-		o->progress = true;
-		break;
-	case OPT_FLUSH_INTERVAL:
-		if (!tsq_opt_duration_or_off("flush-interval", optarg, &o->in.flush_interval))
-			return 0;
-		break;
-	case OPT_RETRY:
-		if (!tsq_opt_duration_or_off("retry", optarg, &o->in.retry))
-			return 0;
-		break;
-	case OPT_STATUS_INTERVAL:
-		if (!tsq_opt_duration_or_off("status-interval", optarg, &o->in.status_interval))
-			return 0;
-		break;
-	case OPT_BUFFER:
-		if (!tsq_opt_size("buffer", optarg, &o->in.buffer))
-			return 0;
-		break;
-	case OPT_PENDING:
-		o->in.pending = optarg;
-		break;
-	default:
-		return -1;
+		}
+		o->in.limits_given = true;
+		if (def->key == OPT_MAX_ERRORS) {
+			o->in.max_errors = -1;
+			return strcmp(value, "none") == 0 ||
+			    tsq_opt_int("max-errors", value, 0, INT64_MAX, &o->in.max_errors);
+		}
+		o->in.max_error_ratio = -1;
+		return strcmp(value, "none") == 0 ||
+		    tsq_opt_real("max-error-ratio", value, 0, 1, false, &o->in.max_error_ratio);
 	}
-	return 1;
 }
 
+/* TABLE and the FILEs, and what the options given say together: -1 to go on, else the exit status. */
 static int
-parse_options(int argc, char **argv, void *arg)
+check_options(void *arg, int nargs, char **args)
 {
 	struct options *o = arg;
-	struct tsq_optparser p;
-	int c;
 
-	o->in.format = TSQ_FORMAT_AUTO;
-	o->in.batch_size = DEFAULT_BATCH_SIZE;
-	o->in.workers = 1;
-	o->in.max_errors = TSQ_INGEST_MAX_ERRORS;
-	o->in.max_error_ratio = TSQ_INGEST_MAX_ERROR_RATIO;
-	o->in.dedupe = TSQ_DEDUPE_LAST;
-	o->in.flush_interval = o->in.retry = o->in.status_interval = -1;
-	tsq_opt_parser(&p, option_defs, argc, argv);
-	while ((c = tsq_opt_next(&p)) != -1) {
-		int r = input_option(o, c);
-		if (r < 0)
-			r = write_option(o, c);
-		if (r == 0 || (r < 0 && !tsq_opt_common_or_bad(c, optarg, &o->common, &p)))
-			return TSQ_EXIT_USAGE;
-	}
-	if (o->common.help || o->common.version)
-		return -1;
-	if (optind >= argc) {
+	if (nargs == 0) {
 		tsq_error("no table given");
 		tsq_try_help();
 		return TSQ_EXIT_USAGE;
 	}
-	o->in.table = argv[optind++];
-	o->files = argv + optind;
-	o->nfiles = argc - optind;
+	o->in.table = args[0];
+	o->files = args + 1;
+	o->nfiles = nargs - 1;
 	if (o->in.no_header && o->in.format == TSQ_FORMAT_JSONL) {
 		tsq_error("--no-header does not apply to JSON lines");
 		return TSQ_EXIT_USAGE;
@@ -555,6 +438,16 @@ out:
 	return rc;
 }
 
-static struct options options;
+static struct options options = { .in = {
+	.format = TSQ_FORMAT_AUTO,
+	.batch_size = DEFAULT_BATCH_SIZE,
+	.workers = 1,
+	.max_errors = TSQ_INGEST_MAX_ERRORS,
+	.max_error_ratio = TSQ_INGEST_MAX_ERROR_RATIO,
+	.dedupe = TSQ_DEDUPE_LAST,
+	.flush_interval = -1,
+	.retry = -1,
+	.status_interval = -1,
+} };
 
-TSQ_TOOL_MAIN(usage, parse_options, run, options_free, &options)
+TSQ_TOOL_MAIN(usage, option_defs, by_code, check_options, run, options_free, &options)

@@ -38,33 +38,6 @@ enum {
 	OPT_QUERIES_DIR,
 };
 
-static const struct tsq_optdef option_defs[] = {
-	{ "list", 'l', 'l', NULL, "list the named queries, one per line, and exit", "Options:" },
-	{ "describe", OPT_DESCRIBE, 0, "NAME",
-	    "show a query's parameters, description and SQL", NULL },
-	{ "format", 'F', 'F', "FORMAT", "table, csv, tsv, jsonl, json, markdown, spark or\nchart "
-	    "(default: table on a terminal, csv otherwise)", NULL },
-	{ "no-header", OPT_NO_HEADER, 0, NULL, "leave out the column names", NULL },
-	{ "no-pager", OPT_NO_PAGER, 0, NULL, "never page the rows on a terminal\n"
-	    "(default: through $TSQ_PAGER, $PAGER or less when they\n"
-	    "do not fit the screen)", NULL },
-	{ "null", OPT_NULL, 0, "STRING", "how table and tsv show NULL (default: empty)", NULL },
-	{ "output", 'o', 'o', "FILE", "write the rows to FILE instead of standard output", NULL },
-	{ "digits", OPT_DIGITS, 0, "N", "table and markdown show floating-point values to N\n"
-	    "significant digits (default 12; 0: as stored)", NULL },
-	{ "timeout", OPT_TIMEOUT, 0, "DURATION",
-	    "cancel the query after this long (exit 75)", NULL },
-	{ "tz", TSQ_OPT_TZ, 0, "ZONE",
-	    "time zone for times shown and parsed (default: UTC)", NULL },
-	{ "explain", OPT_EXPLAIN, 0, NULL, "print the query plan instead of the rows", NULL },
-	{ "timing", OPT_TIMING, 0, NULL, "print how long the query took on standard error", NULL },
-	{ "command", 'c', 'c', "SQL", "run this SQL; :name marks a parameter", NULL },
-	{ "file", 'f', 'f', "FILE", "run the query file FILE (- for standard input)", NULL },
-	{ "param", 'P', 'P', "NAME=VALUE", "set a parameter (the same as NAME=VALUE)", NULL },
-	{ "queries-dir", OPT_QUERIES_DIR, 0, "DIR", "look for query files in DIR first", NULL },
-	{ NULL, 0, 0, NULL, NULL, NULL },
-};
-
 struct options {
 	struct tsq_common_opts common;
 	bool list;
@@ -85,6 +58,45 @@ struct options {
 	const char *name;
 	char **params;		/* NAME=VALUE, from -P and the arguments */
 	int nparams;
+};
+
+static const struct tsq_optdef option_defs[] = {
+	{ "list", 'l', 'l', NULL, "list the named queries, one per line, and exit", "Options:",
+	    TSQ_TO_TRUE(list) },
+	{ "describe", OPT_DESCRIBE, 0, "NAME",
+	    "show a query's parameters, description and SQL", NULL, TSQ_TO_TEXT(describe) },
+	{ "format", 'F', 'F', "FORMAT", "table, csv, tsv, jsonl, json, markdown, spark or\nchart "
+	    "(default: table on a terminal, csv otherwise)", NULL, TSQ_BY_CODE },
+	{ "no-header", OPT_NO_HEADER, 0, NULL, "leave out the column names", NULL,
+	    TSQ_TO_TRUE(no_header) },
+	{ "no-pager", OPT_NO_PAGER, 0, NULL, "never page the rows on a terminal\n"
+	    "(default: through $TSQ_PAGER, $PAGER or less when they\n"
+	    "do not fit the screen)", NULL, TSQ_TO_TRUE(no_pager) },
+	{ "null", OPT_NULL, 0, "STRING", "how table and tsv show NULL (default: empty)", NULL,
+	    TSQ_TO_TEXT(null_string) },
+	{ "output", 'o', 'o', "FILE", "write the rows to FILE instead of standard output", NULL,
+	    TSQ_TO_TEXT(output) },
+	{ "digits", OPT_DIGITS, 0, "N", "table and markdown show floating-point values to N\n"
+	    "significant digits (default 12; 0: as stored)", NULL, TSQ_BY_CODE },
+	{ "timeout", OPT_TIMEOUT, 0, "DURATION",
+	    "cancel the query after this long (exit 75)", NULL,
+	    TSQ_TO_DURATION(timeout_usec, 1000) },
+	{ "tz", TSQ_OPT_TZ, 0, "ZONE",
+	    "time zone for times shown and parsed (default: UTC)", NULL,
+	    TSQ_TO_TEXT(common.conn.tz) },
+	{ "explain", OPT_EXPLAIN, 0, NULL, "print the query plan instead of the rows", NULL,
+	    TSQ_TO_TRUE(explain) },
+	{ "timing", OPT_TIMING, 0, NULL, "print how long the query took on standard error", NULL,
+	    TSQ_TO_TRUE(timing) },
+	{ "command", 'c', 'c', "SQL", "run this SQL; :name marks a parameter", NULL,
+	    TSQ_TO_TEXT(command) },
+	{ "file", 'f', 'f', "FILE", "run the query file FILE (- for standard input)", NULL,
+	    TSQ_TO_TEXT(file) },
+	{ "param", 'P', 'P', "NAME=VALUE", "set a parameter (the same as NAME=VALUE)", NULL,
+	    TSQ_BY_CODE },
+	{ "queries-dir", OPT_QUERIES_DIR, 0, "DIR", "look for query files in DIR first", NULL,
+	    TSQ_TO_TEXT(queries_dir) },
+	TSQ_OPT_END,
 };
 
 static void
@@ -108,98 +120,61 @@ add_param(struct options *o, const char *arg)
 	o->params[o->nparams++] = (char *)arg;
 }
 
-static int
-parse_options(int argc, char **argv, void *arg)
+/* The options that need more than a place to go. */
+static bool
+by_code(void *arg, const struct tsq_optdef *def, const char *value)
 {
 	struct options *o = arg;
-	struct tsq_optparser p;
-	int c, v;
+	int v;
+	int64_t n;
 
-	tsq_opt_parser(&p, option_defs, argc, argv);
-	while ((c = tsq_opt_next(&p)) != -1) {
-		switch (c) {
-		case 'l':
-			o->list = true;
-			break;
-		case OPT_DESCRIBE:
-			o->describe = optarg;
-			break;
-		case 'F':
-			if (!tsq_opt_choose("format", optarg, tsq_out_formats, &v))
-				return TSQ_EXIT_USAGE;
-			o->format = (enum tsq_out_format)v;
-			o->format_given = true;
-			break;
-		case OPT_NO_HEADER:
-			o->no_header = true;
-			break;
-		case OPT_NO_PAGER:
-			o->no_pager = true;
-			break;
-		case OPT_NULL:
-			o->null_string = optarg;
-			break;
-		case 'o':
-			o->output = optarg;
-			break;
-		case OPT_TIMEOUT:
-			if (!tsq_opt_duration("timeout", optarg, 1000, &o->timeout_usec))
-				return TSQ_EXIT_USAGE;
-			break;
-		case OPT_DIGITS: {
-			int64_t n;
-			if (!tsq_opt_int("digits", optarg, 0, 17, &n))
-				return TSQ_EXIT_USAGE;
-			o->digits = (int)n;
-			break;
-		}
-		case TSQ_OPT_TZ:
-			o->common.conn.tz = optarg;
-			break;
-		case OPT_EXPLAIN:
-			o->explain = true;
-			break;
-		case OPT_TIMING:
-			o->timing = true;
-			break;
-		case 'c':
-			o->command = optarg;
-			break;
-		case 'f':
-			o->file = optarg;
-			break;
-		case 'P':
-			add_param(o, optarg);
-			break;
-		case OPT_QUERIES_DIR:
-			o->queries_dir = optarg;
-			break;
-		default:
-			if (!tsq_opt_common_or_bad(c, optarg, &o->common, &p))
-				return TSQ_EXIT_USAGE;
-		}
+	switch (def->key) {
+	case 'F':
+		o->format_given = true;
+		if (!tsq_opt_choose("format", value, tsq_out_formats, &v))
+			return false;
+		o->format = (enum tsq_out_format)v;
+		return true;
+	case OPT_DIGITS:
+		if (!tsq_opt_int("digits", value, 0, 17, &n))
+			return false;
+		o->digits = (int)n;
+		return true;
+	default:	/* -P */
+		add_param(o, value);
+		return true;
 	}
-	if (o->common.help || o->common.version || o->list || o->describe)
+}
+
+/* The query and its parameters, and what the options say together: -1 to go on, else the exit status. */
+static int
+check_options(void *arg, int nargs, char **args)
+{
+	struct options *o = arg;
+	int v;
+
+	if (o->list || o->describe)
 		return -1;
 	if (o->command && o->file) {
 		tsq_error("-c and -f cannot be used together");
 		return TSQ_EXIT_USAGE;
 	}
 	if (!o->command && !o->file) {
-		if (optind >= argc) {
+		if (nargs == 0) {
 			tsq_error("no query given");
 			tsq_hint("name one (\"%s -l\" lists them), or give SQL with -c", tsq_progname());
 			return TSQ_EXIT_USAGE;
 		}
-		o->name = argv[optind++];
+		o->name = *args++;
+		nargs--;
 	}
-	for (; optind < argc; optind++) {
-		if (strchr(argv[optind], '=') == NULL) {
+	for (int i = 0; i < nargs; i++) {
+		if (strchr(args[i], '=') == NULL) {
 			tsq_error("unexpected argument \"%s\": parameters are given as NAME=VALUE",
-			    argv[optind]);
+			    args[i]);
 			return TSQ_EXIT_USAGE;
 		}
-		add_param(o, argv[optind]);
+		add_param(o, args[i]);
 	}
 	if (!o->format_given) {
 		const char *env = getenv("TSQ_FORMAT");
@@ -465,4 +440,4 @@ options_free(void *arg)
 
 static struct options options = { .digits = -1 };
 
-TSQ_TOOL_MAIN(usage, parse_options, act, options_free, &options)
+TSQ_TOOL_MAIN(usage, option_defs, by_code, check_options, act, options_free, &options)

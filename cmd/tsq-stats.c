@@ -61,68 +61,10 @@ enum view {
 	VIEW_QUERIES = TSQ_STATS_QUERIES,
 };
 
-static const struct tsq_optdef option_defs[] = {
-	{ "policies", OPT_POLICIES, 0, NULL, "tsq-compress's record per table and action, and\n"
-	    "TimescaleDB's own jobs, failures first in mind", "Options:" },
-	{ "chunks", OPT_CHUNKS, 0, NULL, "one row per chunk or partition: range, rows, bytes,\n"
-	    "bytes before compression, state", NULL },
-	{ "symbols", OPT_SYMBOLS, 0, NULL, "per symbol and timeframe: first and last time, rows,\n"
-	    "candles missing from the grid (reads the rows)", NULL },
-	{ "quality", OPT_QUALITY, 0, NULL, "check the candles: gaps, OHLC consistency, prices,\n"
-	    "volumes, frozen feed, spikes, future times,\n"
-	    "misaligned times, stale symbols (reads the rows);\n"
-	    "ticks: stale symbols", NULL },
-	{ "nodes", OPT_NODES, 0, NULL, "Citus: per table and node, shards, bytes, rows,\n"
-	    "columnar bytes before and after compression", NULL },
-	{ "queries", OPT_QUERIES, 0, NULL, "the statements that cost the most time, from\n"
-	    "pg_stat_statements: calls, total, mean and largest\n"
-	    "time, rows, blocks read", NULL },
-	{ "exact", OPT_EXACT, 0, NULL, "count rows and symbols exactly (scans every row)", NULL },
-	{ "timeout", OPT_TIMEOUT, 0, "DURATION", "give up a statement, or a lock wait, after\n"
-	    "DURATION: exit 75 naming the table (default 1m;\n"
-	    "off: wait as long as it takes)", NULL },
-	{ "since", OPT_SINCE, 0, "TIME", "only rows from TIME on (2024-03-01, 7d for 7 days\n"
-	    "ago); only the chunks or partitions from then are read",
-	    "\nOptions of --symbols and --quality:" },
-	{ "session", OPT_SESSION, 0, "HH:MM-HH:MM",
-	    "candles are due only within these hours of the day\n"
-	    "(in the --tz zone; may run past midnight)", NULL },
-	{ "weekdays", OPT_WEEKDAYS, 0, NULL, "candles are due Monday to Friday only", NULL },
-	{ "spike-threshold", OPT_SPIKE_THRESHOLD, 0, "PCT",
-	    "a close-to-close move beyond PCT % is a spike\n"
-	    "(default 10)", "\nOptions of --quality:" },
-	{ "frozen-after", OPT_FROZEN_AFTER, 0, "N",
-	    "more than N flat candles in a row repeating the close\n"
-	    "are a frozen feed (default 10)", NULL },
-	{ "stale-after", OPT_STALE_AFTER, 0, "DURATION",
-	    "a symbol with no row for DURATION is stale\n"
-	    "(default 1d; the symbols: the active ones of the\n"
-	    "symbols table, and those with rows in 7 x DURATION)", NULL },
-	{ "fail-on-quality", OPT_FAIL_ON_QUALITY, 0, NULL,
-	    "exit 65 when a check finds a problem", NULL },
-	{ "limit", OPT_LIMIT, 0, "N", "how many statements (default 10)",
-	    "\nOptions of --queries:" },
-	{ "format", 'F', 'F', "FORMAT", "table, csv, tsv, jsonl, json, markdown or prometheus\n"
-	    "(default: table on a terminal, csv otherwise)", "\nOutput:" },
-	{ "output", 'o', 'o', "FILE", "write to FILE through a temporary file renamed\n"
-	    "into place, so a reader never sees half of it", NULL },
-	{ "no-header", OPT_NO_HEADER, 0, NULL, "leave out the column names", NULL },
-	{ "wide", OPT_WIDE, 0, NULL, "on a terminal, every column of the overview\n"
-	    "(default: the ones that fit about 120 columns)", NULL },
-	{ "no-pager", OPT_NO_PAGER, 0, NULL, "never page the report on a terminal\n"
-	    "(default: through $TSQ_PAGER, $PAGER or less when it\n"
-	    "does not fit the screen)", NULL },
-	{ "label", OPT_LABEL, 0, "NAME=VALUE", "with -F prometheus: add this label to every\n"
-	    "series, after database (repeatable)", NULL },
-	{ "tz", TSQ_OPT_TZ, 0, "ZONE", "time zone of the times shown and of --session\n"
-	    "(default: UTC)", NULL },
-	{ NULL, 0, 0, NULL, NULL, NULL },
-};
-
 struct options {
 	struct tsq_common_opts common;
 	enum view view;
-	const char *view_option;	/* "--policies" ... as given */
+	const char *view_option;	/* "policies" ... as given */
 	bool prometheus;		/* -F prometheus */
 	bool format_given;
 	enum tsq_out_format format;	/* the others */
@@ -138,6 +80,66 @@ struct options {
 	const char *needs_rows, *needs_quality;
 	char **tables;
 	int ntables;
+};
+
+static const struct tsq_optdef option_defs[] = {
+	{ "policies", OPT_POLICIES, 0, NULL, "tsq-compress's record per table and action, and\n"
+	    "TimescaleDB's own jobs, failures first in mind", "Options:", TSQ_BY_CODE },
+	{ "chunks", OPT_CHUNKS, 0, NULL, "one row per chunk or partition: range, rows, bytes,\n"
+	    "bytes before compression, state", NULL, TSQ_BY_CODE },
+	{ "symbols", OPT_SYMBOLS, 0, NULL, "per symbol and timeframe: first and last time, rows,\n"
+	    "candles missing from the grid (reads the rows)", NULL, TSQ_BY_CODE },
+	{ "quality", OPT_QUALITY, 0, NULL, "check the candles: gaps, OHLC consistency, prices,\n"
+	    "volumes, frozen feed, spikes, future times,\n"
+	    "misaligned times, stale symbols (reads the rows);\n"
+	    "ticks: stale symbols", NULL, TSQ_BY_CODE },
+	{ "nodes", OPT_NODES, 0, NULL, "Citus: per table and node, shards, bytes, rows,\n"
+	    "columnar bytes before and after compression", NULL, TSQ_BY_CODE },
+	{ "queries", OPT_QUERIES, 0, NULL, "the statements that cost the most time, from\n"
+	    "pg_stat_statements: calls, total, mean and largest\n"
+	    "time, rows, blocks read", NULL, TSQ_BY_CODE },
+	{ "exact", OPT_EXACT, 0, NULL, "count rows and symbols exactly (scans every row)", NULL,
+	    TSQ_TO_TRUE(stats.exact) },
+	{ "timeout", OPT_TIMEOUT, 0, "DURATION", "give up a statement, or a lock wait, after\n"
+	    "DURATION: exit 75 naming the table (default 1m;\n"
+	    "off: wait as long as it takes)", NULL, TSQ_BY_CODE },
+	{ "since", OPT_SINCE, 0, "TIME", "only rows from TIME on (2024-03-01, 7d for 7 days\n"
+	    "ago); only the chunks or partitions from then are read",
+	    "\nOptions of --symbols and --quality:", TSQ_BY_CODE },
+	{ "session", OPT_SESSION, 0, "HH:MM-HH:MM",
+	    "candles are due only within these hours of the day\n"
+	    "(in the --tz zone; may run past midnight)", NULL, TSQ_BY_CODE },
+	{ "weekdays", OPT_WEEKDAYS, 0, NULL, "candles are due Monday to Friday only", NULL, TSQ_BY_CODE },
+	{ "spike-threshold", OPT_SPIKE_THRESHOLD, 0, "PCT",
+	    "a close-to-close move beyond PCT % is a spike\n"
+	    "(default 10)", "\nOptions of --quality:", TSQ_BY_CODE },
+	{ "frozen-after", OPT_FROZEN_AFTER, 0, "N",
+	    "more than N flat candles in a row repeating the close\n"
+	    "are a frozen feed (default 10)", NULL, TSQ_BY_CODE },
+	{ "stale-after", OPT_STALE_AFTER, 0, "DURATION",
+	    "a symbol with no row for DURATION is stale\n"
+	    "(default 1d; the symbols: the active ones of the\n"
+	    "symbols table, and those with rows in 7 x DURATION)", NULL, TSQ_BY_CODE },
+	{ "fail-on-quality", OPT_FAIL_ON_QUALITY, 0, NULL,
+	    "exit 65 when a check finds a problem", NULL, TSQ_BY_CODE },
+	{ "limit", OPT_LIMIT, 0, "N", "how many statements (default 10)",
+	    "\nOptions of --queries:", TSQ_BY_CODE },
+	{ "format", 'F', 'F', "FORMAT", "table, csv, tsv, jsonl, json, markdown or prometheus\n"
+	    "(default: table on a terminal, csv otherwise)", "\nOutput:", TSQ_BY_CODE },
+	{ "output", 'o', 'o', "FILE", "write to FILE through a temporary file renamed\n"
+	    "into place, so a reader never sees half of it", NULL, TSQ_TO_TEXT(output) },
+	{ "no-header", OPT_NO_HEADER, 0, NULL, "leave out the column names", NULL,
+	    TSQ_TO_TRUE(no_header) },
+	{ "wide", OPT_WIDE, 0, NULL, "on a terminal, every column of the overview\n"
+	    "(default: the ones that fit about 120 columns)", NULL, TSQ_TO_TRUE(wide) },
+	{ "no-pager", OPT_NO_PAGER, 0, NULL, "never page the report on a terminal\n"
+	    "(default: through $TSQ_PAGER, $PAGER or less when it\n"
+	    "does not fit the screen)", NULL, TSQ_TO_TRUE(no_pager) },
+	{ "label", OPT_LABEL, 0, "NAME=VALUE", "with -F prometheus: add this label to every\n"
+	    "series, after database (repeatable)", NULL, TSQ_BY_CODE },
+	{ "tz", TSQ_OPT_TZ, 0, "ZONE", "time zone of the times shown and of --session\n"
+	    "(default: UTC)", NULL, TSQ_TO_TEXT(common.conn.tz) },
+	TSQ_OPT_END,
 };
 
 static void
@@ -194,16 +196,6 @@ parse_session(const char *s, struct options *o)
 	return true;
 }
 
-/* Note that option NAME goes with the views that read rows (or --quality only). */
-static void
-needs_view(struct options *o, const char *name, bool quality_only)
-{
-	if (quality_only)
-		o->needs_quality = name;
-	else
-		o->needs_rows = name;
-}
-
 /* The report's formats: tsq-query's but the sparklines, and Prometheus's. */
 #define PROMETHEUS (-1)
 static const struct tsq_opt_choice stats_formats[] = {
@@ -211,8 +203,6 @@ static const struct tsq_opt_choice stats_formats[] = {
 	{ "prometheus", PROMETHEUS },
 	{ NULL, 0 },
 };
-
-static int check_options(struct options *o);
 
 /* --label NAME=VALUE, checked. */
 static bool
@@ -239,165 +229,124 @@ add_label(struct options *o, char *arg)
 	return ok;
 }
 
-/*
- * The options of the views that read rows (--symbols, --quality) into O:
- * 1 taken, 0 a bad value (reported), -1 not one of them.
- */
-static int
-rows_option(struct options *o, int c)
+/* The options of the views that read rows (--symbols, --quality) into O. */
+static bool
+rows_option(struct options *o, const struct tsq_optdef *def, const char *value)
 {
-	bool ok = true;
+	struct tsq_time t;
+	size_t pos;
 
-	switch (c) {
-	case OPT_SINCE: {
-		struct tsq_time t;
-		size_t pos;
-		needs_view(o, "--since", false);
-		if (tsq_parse_time(optarg, tsq_now_usec(), &t, &pos) != TSQ_PARSE_OK) {
+	if (def->key >= OPT_SPIKE_THRESHOLD)
+		o->needs_quality = def->name;
+	else
+		o->needs_rows = def->name;
+	switch (def->key) {
+	case OPT_SINCE:
+		if (tsq_parse_time(value, tsq_now_usec(), &t, &pos) != TSQ_PARSE_OK) {
 			tsq_error("invalid value \"%s\" for option --since: expected a time "
-			    "such as 2024-03-01, 2024-03-01T09:30:00Z or 7d (ago)", optarg);
-			ok = false;
-		} else {
-			tsq_format_time(t.usec, o->stats.since);
+			    "such as 2024-03-01, 2024-03-01T09:30:00Z or 7d (ago)", value);
+			return false;
 		}
-		break;
-	}
+		tsq_format_time(t.usec, o->stats.since);
+		return true;
 	case OPT_SESSION:
-		needs_view(o, "--session", false);
-		ok = parse_session(optarg, o);
-		break;
+		return parse_session(value, o);
 	case OPT_WEEKDAYS:
-		needs_view(o, "--weekdays", false);
 		o->stats.weekdays = true;
-		break;
+		return true;
 	case OPT_SPIKE_THRESHOLD:
-		needs_view(o, "--spike-threshold", true);
-		ok = tsq_opt_real("spike-threshold", optarg, 0, INFINITY, true, &o->stats.spike);
-		break;
+		return tsq_opt_real("spike-threshold", value, 0, INFINITY, true, &o->stats.spike);
 	case OPT_FROZEN_AFTER:
-		needs_view(o, "--frozen-after", true);
-		ok = tsq_opt_int("frozen-after", optarg, 1, 1000000, &o->stats.frozen);
-		break;
+		return tsq_opt_int("frozen-after", value, 1, 1000000, &o->stats.frozen);
 	case OPT_STALE_AFTER:
-		needs_view(o, "--stale-after", true);
-		ok = tsq_opt_duration("stale-after", optarg, 1, &o->stats.stale_usec);
-		o->stats.stale_text = optarg;
-		break;
-	case OPT_FAIL_ON_QUALITY:
-		needs_view(o, "--fail-on-quality", true);
+		o->stats.stale_text = value;
+		return tsq_opt_duration("stale-after", value, 1, &o->stats.stale_usec);
+	default:	/* --fail-on-quality */
 		o->fail_on_quality = true;
-		break;
-	default:
-		return -1;
+		return true;
 	}
-	return ok;
 }
 
-static int
-parse_options(int argc, char **argv, void *arg)
+/* A view (--policies ...): one of them. */
+static bool
+view_option(struct options *o, const struct tsq_optdef *def)
+{
+	if (o->view != VIEW_OVERVIEW && strcmp(o->view_option, def->name) != 0) {
+		tsq_error("--%s and --%s cannot be used together", o->view_option, def->name);
+		return false;
+	}
+	o->view = VIEW_POLICIES + (def->key - OPT_POLICIES);
+	o->view_option = def->name;
+	return true;
+}
+
+/* The options that need more than a place to go. */
+static bool
+by_code(void *arg, const struct tsq_optdef *def, const char *value)
 {
 	struct options *o = arg;
-	struct tsq_optparser p;
-	int c, v;
+	int v;
 
-	tsq_opt_parser(&p, option_defs, argc, argv);
-	while ((c = tsq_opt_next(&p)) != -1) {
-		bool ok = true;
-		switch (c) {
-		case 'F':
-			o->format_given = true;
-			if (!tsq_opt_choose("format", optarg, stats_formats, &v))
-				ok = false;
-			else if (v == PROMETHEUS)
-				o->prometheus = true;
-			else
-				o->format = (enum tsq_out_format)v;
-			break;
-		case 'o':
-			o->output = optarg;
-			break;
-		case OPT_NO_PAGER:
-			o->no_pager = true;
-			break;
-		case OPT_WIDE:
-			o->wide = true;
-			break;
-		case OPT_NO_HEADER:
-			o->no_header = true;
-			break;
-		case OPT_EXACT:
-			o->stats.exact = true;
-			break;
-		case OPT_TIMEOUT:
-			ok = tsq_opt_duration_or_off("timeout", optarg, &o->stats.timeout_usec);
-			if (ok && o->stats.timeout_usec > 0 && o->stats.timeout_usec < 1000) {
-				tsq_error("invalid value \"%s\" for option --timeout: expected at least 1ms, "
-				    "or off", optarg);
-				ok = false;
-			}
-			o->stats.timeout_text = optarg;
-			break;
-		case OPT_LABEL:
-			ok = add_label(o, optarg);
-			break;
-		case OPT_LIMIT:
-			ok = tsq_opt_int("limit", optarg, 1, 1000000, &o->stats.limit);
-			o->limit_given = true;
-			break;
-		case OPT_POLICIES:
-		case OPT_CHUNKS:
-		case OPT_SYMBOLS:
-		case OPT_QUALITY:
-		case OPT_NODES:
-		case OPT_QUERIES: {
-			static const char *const names[] = { "--policies", "--chunks", "--symbols",
-			    "--quality", "--nodes", "--queries" };
-			const char *name = names[c - OPT_POLICIES];
-			if (o->view != VIEW_OVERVIEW && strcmp(o->view_option, name) != 0) {
-				tsq_error("%s and %s cannot be used together", o->view_option, name);
-				ok = false;
-			}
-			o->view = VIEW_POLICIES + (c - OPT_POLICIES);
-			o->view_option = name;
-			break;
+	switch (def->key) {
+	case 'F':
+		o->format_given = true;
+		if (!tsq_opt_choose("format", value, stats_formats, &v))
+			return false;
+		if (v == PROMETHEUS)
+			o->prometheus = true;
+		else
+			o->format = (enum tsq_out_format)v;
+		return true;
+	case OPT_TIMEOUT:
+		o->stats.timeout_text = value;
+		if (!tsq_opt_duration_or_off("timeout", value, &o->stats.timeout_usec))
+			return false;
+		if (o->stats.timeout_usec > 0 && o->stats.timeout_usec < 1000) {
+			tsq_error("invalid value \"%s\" for option --timeout: expected at least 1ms, "
+			    "or off", value);
+			return false;
 		}
-		case TSQ_OPT_TZ:
-			o->common.conn.tz = optarg;
-			break;
-		default: {
-			int r = rows_option(o, c);
-			ok = r < 0 ? tsq_opt_common_or_bad(c, optarg, &o->common, &p) : r == 1;
-		}
-		}
-		if (!ok)
-			return TSQ_EXIT_USAGE;
+		return true;
+	case OPT_LABEL:
+		return add_label(o, (char *)value);
+	case OPT_LIMIT:
+		o->limit_given = true;
+		return tsq_opt_int("limit", value, 1, 1000000, &o->stats.limit);
+	case OPT_POLICIES:
+	case OPT_CHUNKS:
+	case OPT_SYMBOLS:
+	case OPT_QUALITY:
+	case OPT_NODES:
+	case OPT_QUERIES:
+		return view_option(o, def);
+	default:
+		return rows_option(o, def, value);
 	}
-	if (o->common.help || o->common.version)
-		return -1;
-	o->tables = argv + optind;
-	o->ntables = argc - optind;
-	return check_options(o);
 }
 
-/* What the options given say together: an exit status, or -1 to go on. */
+/* The TABLEs, and what the options given say together: an exit status, or -1 to go on. */
 static int
-check_options(struct options *o)
+check_options(void *arg, int nargs, char **args)
 {
+	struct options *o = arg;
+
+	o->tables = args;
+	o->ntables = nargs;
 	if (o->output && *o->output == '\0') {
 		tsq_error("--output needs a file name");
 		return TSQ_EXIT_USAGE;
 	}
 	if ((o->view == VIEW_CHUNKS || o->view == VIEW_SYMBOLS) && o->prometheus) {
-		tsq_error("%s has no Prometheus form: a series per %s is more than a monitoring "
+		tsq_error("--%s has no Prometheus form: a series per %s is more than a monitoring "
 		    "system should keep", o->view_option, o->view == VIEW_CHUNKS ? "chunk" : "symbol");
 		return TSQ_EXIT_USAGE;
 	}
 	if (o->needs_quality && o->view != VIEW_QUALITY) {
-		tsq_error("%s goes with --quality", o->needs_quality);
+		tsq_error("--%s goes with --quality", o->needs_quality);
 		return TSQ_EXIT_USAGE;
 	}
 	if (o->needs_rows && o->view != VIEW_QUALITY && o->view != VIEW_SYMBOLS) {
-		tsq_error("%s goes with --symbols or --quality", o->needs_rows);
+		tsq_error("--%s goes with --symbols or --quality", o->needs_rows);
 		return TSQ_EXIT_USAGE;
 	}
 	if (o->limit_given && o->view != VIEW_QUERIES) {
@@ -421,6 +370,7 @@ check_options(struct options *o)
 		o->format = isatty(STDOUT_FILENO) && !o->output ? TSQ_OUT_TABLE : TSQ_OUT_CSV;
 	return -1;
 }
+
 
 
 /* -o FILE, or standard output; false (reported) when the file cannot be made. */
@@ -499,4 +449,4 @@ static struct options options = { .stats = { .since = "-infinity", .spike = 10, 
 	.stale_usec = 86400 * TSQ_USEC_PER_SEC, .timeout_usec = 60 * TSQ_USEC_PER_SEC, .limit = 10,
 	.timeout_text = "1m" } };
 
-TSQ_TOOL_MAIN(usage, parse_options, run, NULL, &options)
+TSQ_TOOL_MAIN(usage, option_defs, by_code, check_options, run, NULL, &options)

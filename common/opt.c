@@ -48,69 +48,66 @@ tsq_opt_choose(const char *option, const char *arg, const struct tsq_opt_choice 
 	return false;
 }
 
-enum tsq_opt_result
-tsq_opt_common(int c, const char *arg, struct tsq_common_opts *o)
+/* The common options that are not values to store: an action each. */
+static bool
+common_by_code(void *opts, const struct tsq_optdef *def, const char *arg)
 {
-	switch (c) {
-	case 'd':
-		o->conn.dbname = arg;
-		break;
-	case 'h':
-		o->conn.host = arg;
-		break;
-	case 'p':
-		o->conn.port = arg;
-		break;
-	case 'U':
-		o->conn.user = arg;
-		break;
+	struct tsq_common_opts *o = opts;
+	int json;
+
+	switch (def->key) {
 	case 'w':
 		o->conn.password = TSQ_PASSWORD_NEVER;
-		break;
+		return true;
 	case 'W':
 		o->conn.password = TSQ_PASSWORD_FORCE;
-		break;
+		return true;
 	case 'q':
 		tsq_log_set_level(TSQ_LOG_ERROR);
-		break;
+		return true;
 	case 'v':
 		tsq_log_set_level(TSQ_LOG_VERBOSE);
-		break;
-	case TSQ_OPT_LOG_FORMAT:
-	{
-		int json;
+		return true;
+	default:	/* --log-format */
 		if (!tsq_opt_choose("log-format", arg, log_formats, &json))
-			return TSQ_OPT_BAD;
+			return false;
 		tsq_log_set_json(json);
-		break;
+		return true;
 	}
-	case 'V':
-		o->version = true;
-		break;
-	case TSQ_OPT_HELP:
-		o->help = true;
-		break;
-	default:
-		return TSQ_OPT_UNKNOWN;
-	}
-	return TSQ_OPT_DONE;
 }
 
 /* The options every binary takes, after its own. */
+#define COMMON_TEXT(m) { .store = TSQ_OPT_TEXT,					\
+	.offset = TSQ_OPT_MEMBER(struct tsq_common_opts, m, const char *) }
+#define COMMON_TRUE(m) { .store = TSQ_OPT_TRUE, .offset = TSQ_OPT_MEMBER(struct tsq_common_opts, m, bool) }
 static const struct tsq_optdef common_defs[] = {
 	{ "dbname", 'd', 'd', "CONNINFO", "database name, conninfo string or postgresql:// URI",
-	    "\nConnection options:" },
-	{ "host", 'h', 'h', "HOST", "server host or socket directory", NULL },
-	{ "port", 'p', 'p', "PORT", "server port", NULL },
-	{ "username", 'U', 'U', "USER", "user name", NULL },
-	{ "no-password", 'w', 'w', NULL, "never prompt for a password", NULL },
-	{ "password", 'W', 'W', NULL, "prompt for a password before connecting", NULL },
-	{ "quiet", 'q', 'q', NULL, "print errors only", "\nGeneral options:" },
-	{ "verbose", 'v', 'v', NULL, "print more about what is done", NULL },
-	{ "log-format", TSQ_OPT_LOG_FORMAT, 0, "FORMAT", "messages on stderr as text or json", NULL },
-	{ "version", 'V', 'V', NULL, "print the version and exit", NULL },
-	{ "help", TSQ_OPT_HELP, '?', NULL, "print this help and exit", NULL },
-	{ NULL, 0, 0, NULL, NULL, NULL },
+	    "\nConnection options:", COMMON_TEXT(conn.dbname) },
+	{ "host", 'h', 'h', "HOST", "server host or socket directory", NULL,
+	    COMMON_TEXT(conn.host) },
+	{ "port", 'p', 'p', "PORT", "server port", NULL, COMMON_TEXT(conn.port) },
+	{ "username", 'U', 'U', "USER", "user name", NULL, COMMON_TEXT(conn.user) },
+	{ "no-password", 'w', 'w', NULL, "never prompt for a password", NULL, TSQ_BY_CODE },
+	{ "password", 'W', 'W', NULL, "prompt for a password before connecting", NULL, TSQ_BY_CODE },
+	{ "quiet", 'q', 'q', NULL, "print errors only", "\nGeneral options:", TSQ_BY_CODE },
+	{ "verbose", 'v', 'v', NULL, "print more about what is done", NULL, TSQ_BY_CODE },
+	{ "log-format", TSQ_OPT_LOG_FORMAT, 0, "FORMAT", "messages on stderr as text or json", NULL,
+	    TSQ_BY_CODE },
+	{ "version", 'V', 'V', NULL, "print the version and exit", NULL,
+	    COMMON_TRUE(version) },
+	{ "help", TSQ_OPT_HELP, '?', NULL, "print this help and exit", NULL,
+	    COMMON_TRUE(help) },
+	TSQ_OPT_END,
+};
+
+/* A tool's options (its own and the common ones) as getopt_long takes them. */
+#define TSQ_OPT_MAX 64
+
+struct tsq_optparser {
+	struct option longopts[TSQ_OPT_MAX + 1];
+	char shortopts[2 * TSQ_OPT_MAX + 1];
+	int argc;
+	char **argv;
 };
 
 static void
@@ -130,8 +127,8 @@ add_defs(struct tsq_optparser *p, const struct tsq_optdef *defs, size_t *n)
 	}
 }
 
-void
-tsq_opt_parser(struct tsq_optparser *p, const struct tsq_optdef *defs, int argc, char **argv)
+static void
+make_parser(struct tsq_optparser *p, const struct tsq_optdef *defs, int argc, char **argv)
 {
 	size_t n = 0;
 
@@ -143,10 +140,82 @@ tsq_opt_parser(struct tsq_optparser *p, const struct tsq_optdef *defs, int argc,
 	opterr = 0;
 }
 
-int
-tsq_opt_next(struct tsq_optparser *p)
+static void report_bad(const struct tsq_optparser *p);
+
+static const struct tsq_optdef *
+def_of(const struct tsq_optdef *defs, int key)
 {
-	return getopt_long(p->argc, p->argv, p->shortopts, p->longopts, NULL);
+	for (; defs->name; defs++)
+		if (defs->key == key)
+			return defs;
+	return NULL;
+}
+
+/* Store ARG where D says in OPTS, checked by the parser of its kind. */
+static bool
+store(const struct tsq_optdef *d, const char *arg, void *opts)
+{
+	char *at = (char *)opts + d->to.offset;
+	int v;
+
+	switch (d->to.store) {
+	case TSQ_OPT_TRUE:
+		*(bool *)at = true;
+		return true;
+	case TSQ_OPT_TEXT:
+		*(const char **)at = arg;
+		return true;
+	case TSQ_OPT_CHOICE:
+		if (!tsq_opt_choose(d->name, arg, d->to.choices, &v))
+			return false;
+		memcpy(at, &v, sizeof v);
+		return true;
+	case TSQ_OPT_CHAR:
+		return tsq_opt_char(d->name, arg, at);
+	case TSQ_OPT_DURATION:
+		return tsq_opt_duration(d->name, arg, d->to.min, (int64_t *)at);
+	case TSQ_OPT_DURATION_OFF:
+		return tsq_opt_duration_or_off(d->name, arg, (int64_t *)at);
+	case TSQ_OPT_SIZE:
+		return tsq_opt_size(d->name, arg, (size_t *)at);
+	case TSQ_OPT_INT:
+		return tsq_opt_int(d->name, arg, d->to.min, d->to.max, (int64_t *)at);
+	default:
+		return false;
+	}
+}
+
+/*
+ * Parse the options of ARGV by DEFS (and the common ones, into COMMON).
+ * TSQ_EXIT_USAGE when an option or its value is bad (reported), -1 when
+ * --help or --version was given, else 0; the arguments left start at optind.
+ */
+static int
+tsq_opt_parse(const struct tsq_optdef *defs, int argc, char **argv, void *opts,
+    struct tsq_common_opts *common,
+    bool (*by_code)(void *opts, const struct tsq_optdef *def, const char *arg))
+{
+	struct tsq_optparser p;
+	int c;
+
+	make_parser(&p, defs, argc, argv);
+	while ((c = getopt_long(argc, argv, p.shortopts, p.longopts, NULL)) != -1) {
+		const struct tsq_optdef *d = def_of(defs, c);
+		void *base = opts;
+		bool (*code)(void *, const struct tsq_optdef *, const char *) = by_code;
+		if (d == NULL) {
+			d = def_of(common_defs, c);
+			base = common;
+			code = common_by_code;
+		}
+		if (d == NULL) {
+			report_bad(&p);
+			return TSQ_EXIT_USAGE;
+		}
+		if (!(d->to.store == TSQ_OPT_BY_CODE ? code(base, d, optarg) : store(d, optarg, base)))
+			return TSQ_EXIT_USAGE;
+	}
+	return common->help || common->version ? -1 : 0;
 }
 
 void
@@ -176,8 +245,9 @@ tsq_opt_help(FILE *out, const struct tsq_optdef *defs)
 	}
 }
 
-void
-tsq_opt_report_bad(const struct tsq_optparser *p)
+/* getopt_long returned '?': report the bad option and the "Try --help" line. */
+static void
+report_bad(const struct tsq_optparser *p)
 {
 	const char *arg = optind > 0 ? p->argv[optind - 1] : "";
 
@@ -234,13 +304,15 @@ tsq_tool_main(int argc, char **argv, const struct tsq_tool *t)
 
 	if (tsq_opt_start(argc, argv, t->usage))
 		return tsq_stdout_finish(rc);
-	if ((rc = t->parse(argc, argv, t->opts)) < 0) {
+	rc = tsq_opt_parse(t->defs, argc, argv, t->opts, t->common, t->by_code);
+	if (rc < 0) {
 		if (t->common->help)
 			print_help(t->usage);
-		else if (t->common->version)
-			tsq_print_version();
 		else
-			rc = t->run(t->opts);
+			tsq_print_version();
+		rc = TSQ_EXIT_OK;
+	} else if (rc == 0 && (rc = t->check(t->opts, argc - optind, argv + optind)) < 0) {
+		rc = t->run(t->opts);
 		if (rc < 0)
 			rc = TSQ_EXIT_OK;
 	}
@@ -261,21 +333,6 @@ void
 tsq_print_version(void)
 {
 	printf("%s (tsq) %s\n", tsq_progname(), TSQ_VERSION);
-}
-
-bool
-tsq_opt_common_or_bad(int c, const char *arg, struct tsq_common_opts *o,
-    const struct tsq_optparser *p)
-{
-	switch (tsq_opt_common(c, arg, o)) {
-	case TSQ_OPT_DONE:
-		return true;
-	case TSQ_OPT_UNKNOWN:
-		tsq_opt_report_bad(p);
-		return false;
-	default:
-		return false;
-	}
 }
 
 /* ---- typed values ---- */
