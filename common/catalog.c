@@ -174,9 +174,7 @@ tsq_relation_find(PGconn *conn, const struct tsq_backend *b, const char *name, c
 void
 tsq_relation_free(struct tsq_relation *r)
 {
-	free(r->schema);
-	free(r->name);
-	free(r->display);
+	TSQ_FREE(r->schema, r->name, r->display);
 	memset(r, 0, sizeof *r);
 }
 
@@ -257,15 +255,8 @@ void
 tsq_table_free(struct tsq_table *t)
 {
 	for (int i = 0; i < t->ncols; i++) {
-		free(t->cols[i].name);
-		free(t->cols[i].type_name);
-		free(t->cols[i].default_expr);
+		TSQ_FREE(t->cols[i].name, t->cols[i].type_name, t->cols[i].default_expr);
 	}
-	free(t->cols);
-	free(t->key);
-	free(t->segmentby);
-	free(t->schema);
-	free(t->name);
-	free(t->quoted);
+	TSQ_FREE(t->cols, t->key, t->segmentby, t->schema, t->name, t->quoted);
 	memset(t, 0, sizeof *t);
 }

@@ -12,6 +12,7 @@
 
 #include "convert.h"
 #include "decimal.h"
+#include "json.h"
 #include "datetime.h"
 #include "mem.h"
 #include "pgcodes.h"
@@ -77,47 +78,10 @@ range(struct tsq_buf *msg, const char *type, const char *s)
 	return msg->data;
 }
 
-/* Valid UTF-8 without NUL bytes, as the server will insist. */
-static bool
-valid_utf8(const unsigned char *p, size_t len)
-{
-	const unsigned char *end = p + len;
-
-	while (p < end) {
-		unsigned char c = *p;
-		if (c >= 0x01 && c < 0x80) {
-			p++;
-			continue;
-		}
-		int n;
-		uint32_t cp;
-		if (c >= 0xc2 && c <= 0xdf)
-			n = 1, cp = c & 0x1f;
-		else if (c >= 0xe0 && c <= 0xef)
-			n = 2, cp = c & 0x0f;
-		else if (c >= 0xf0 && c <= 0xf4)
-			n = 3, cp = c & 0x07;
-		else
-			return false;
-		if (end - p <= n)
-			return false;
-		for (int i = 1; i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return false;
-			cp = cp << 6 | (p[i] & 0x3f);
-		}
-		if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		p += n + 1;
-	}
-	return true;
-}
-
 static const char *
 conv_text(const char *s, size_t len, struct tsq_buf *out, struct tsq_buf *msg)
 {
-	if (!valid_utf8((const unsigned char *)s, len)) {
+	if (!tsq_utf8_valid(s, len)) {
 		tsq_buf_reset(msg);
 		tsq_buf_adds(msg, "invalid byte sequence for encoding \"UTF8\"");
 		return msg->data;
@@ -392,7 +356,7 @@ conv_json(enum tsq_conv conv, const char *s, size_t len, bool is_json, struct ts
 		}
 		json_decref(v);
 	}
-	if (!valid_utf8((const unsigned char *)s, len))
+	if (!tsq_utf8_valid(s, len))
 		return syntax(msg, conv == TSQ_CONV_JSONB ? "jsonb" : "json", s);
 	if (conv == TSQ_CONV_JSONB) {
 		tsq_put_u32(out, (uint32_t)len + 1);

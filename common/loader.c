@@ -154,9 +154,7 @@ struct tsq_colsets {
 static void
 colsets_free(struct tsq_colsets *cs)
 {
-	free(cs->missing);
-	free(cs->all);
-	free(cs->update);
+	TSQ_FREE(cs->missing, cs->all, cs->update);
 }
 
 /*
@@ -493,11 +491,7 @@ tsq_load_plan_free(struct tsq_load_plan *p)
 	free(p->cols);
 	free(p->keypos);
 	stage_free(&p->stage);
-	free(p->copy_sql);
-	free(p->direct_copy_sql);
-	free(p->range_sql);
-	free(p->iso_sql);
-	free(p->iso_copy_sql);
+	TSQ_FREE(p->copy_sql, p->direct_copy_sql, p->range_sql, p->iso_sql, p->iso_copy_sql);
 	if (p->cs) {
 		colsets_free(p->cs);
 		free(p->cs);
@@ -538,9 +532,7 @@ tsq_batch_free(struct tsq_batch *b)
 	tsq_buf_free(&b->data);
 	tsq_buf_free(&b->keys);
 	tsq_buf_free(&b->raw);
-	free(b->rows);
-	free(b->slots);
-	free(b->order);
+	TSQ_FREE(b->rows, b->slots, b->order);
 	memset(b, 0, sizeof *b);
 }
 
@@ -749,9 +741,7 @@ static void
 clear_rejects(struct tsq_writer *w)
 {
 	for (size_t i = 0; i < w->nrejects; i++) {
-		free(w->rejects[i].error);
-		free(w->rejects[i].sqlstate);
-		free(w->rejects[i].column);
+		TSQ_FREE(w->rejects[i].error, w->rejects[i].sqlstate, w->rejects[i].column);
 	}
 	w->nrejects = 0;
 }
@@ -1518,9 +1508,7 @@ tsq_batch_order(const struct tsq_batch *b, size_t *idx, size_t n)
 		free(sorted);
 	}
 out:
-	free(gid);
-	free(slots);
-	free(groups);
+	TSQ_FREE(gid, slots, groups);
 }
 
 void

@@ -60,10 +60,7 @@ tsq_local_paths(struct tsq_local *l, struct tsq_buf *err)
 void
 tsq_local_free(struct tsq_local *l)
 {
-	free(l->home);
-	free(l->datadir);
-	free(l->sockdir);
-	free(l->logfile);
+	TSQ_FREE(l->home, l->datadir, l->sockdir, l->logfile);
 	memset(l, 0, sizeof *l);
 }
 
@@ -396,10 +393,7 @@ tsq_local_start(struct tsq_local *l, bool *changed, struct tsq_buf *err, struct 
 	}
 	ok = true;
 out:
-	free(initdb);
-	free(pg_ctl);
-	free(logdir);
-	free(bindir);
+	TSQ_FREE(initdb, pg_ctl, logdir, bindir);
 	return ok;
 }
 

@@ -509,15 +509,8 @@ tsq_mapper_free(struct tsq_mapper *m)
 	free(m->names);
 	for (int f = 0; f < m->nfields; f++)
 		free(m->sources[f].inputs);
-	free(m->sources);
-	free(m->field_col);
-	free(m->set_off);
-	free(m->keypos);
-	free(m->routepos);
-	free(m->missing);
-	free(m->name_field);
-	free(m->values);
-	free(m->field_start);
+	TSQ_FREE(m->sources, m->field_col, m->set_off, m->keypos, m->routepos, m->missing,
+	    m->name_field, m->values, m->field_start);
 	tsq_buf_free(&m->set_bytes);
 	tsq_buf_free(&m->joined);
 	tsq_buf_free(&m->msg);
@@ -658,15 +651,6 @@ value_of(struct tsq_mapper *m, int f, bool keyed, const struct tsq_record *rec, 
 }
 
 /* Whether table column C is one of T's key columns. */
-static bool
-key_column_of(const struct tsq_table *t, int c)
-{
-	for (int k = 0; k < t->nkey; k++)
-		if (t->key[k] == c)
-			return true;
-	return false;
-}
-
 /*
  * Whether the record has no value but its key: every input field of a
  * column outside the key and the time column is NULL, --null, empty or NaN
@@ -679,7 +663,7 @@ empty_row(struct tsq_mapper *m, const struct tsq_record *rec, bool keyed)
 	int values = 0;
 
 	for (int f = 0; f < m->ninput; f++) {
-		if (f == m->time_field || key_column_of(m->table, m->field_col[f]))
+		if (f == m->time_field || is_key(m->table, m->field_col[f]))
 			continue;
 		values++;
 		size_t len = 0;
@@ -857,7 +841,7 @@ tsq_mapper_encode(struct tsq_mapper *m, const struct tsq_record *rec, bool keyed
 		const char *e = tsq_convert(&col->type, v, len, json, keyed ? &conv_json : &o->conv, tu,
 		    &usec, &m->msg);
 		if (e && !json && col->type.conv == TSQ_CONV_INT8 && len > 0 &&
-		    key_column_of(t, m->field_col[f])) {
+		    is_key(t, m->field_col[f])) {
 			put_text_id(tu, v, len);
 			e = NULL;
 		}

@@ -76,3 +76,10 @@ xstrndup(const char *s, size_t n)
 	p[len] = '\0';
 	return p;
 }
+
+void
+tsq_free_each(void *const *ptrs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(ptrs[i]);
+}

@@ -15,4 +15,13 @@ void *xreallocarray(void *ptr, size_t nmemb, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
+/*
+ * free() every pointer given, NULL ones too: TSQ_FREE(r->schema, r->name).
+ * For the members of a struct that owns them, freed in one line.
+ */
+void tsq_free_each(void *const *ptrs, size_t n);
+#define TSQ_FREE(...)									\
+	tsq_free_each((void *const[]){ __VA_ARGS__ },					\
+	    sizeof((void *const[]){ __VA_ARGS__ }) / sizeof(void *))
+
 #endif

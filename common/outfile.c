@@ -21,9 +21,7 @@ fail(struct tsq_outfile *o, struct tsq_buf *err, int e)
 static void
 clear(struct tsq_outfile *o)
 {
-	free(o->path);
-	free(o->target);
-	free(o->tmp);
+	TSQ_FREE(o->path, o->target, o->tmp);
 	memset(o, 0, sizeof *o);
 }
 

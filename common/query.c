@@ -460,18 +460,10 @@ void
 tsq_query_free(struct tsq_query *q)
 {
 	for (int i = 0; i < q->nparams; i++) {
-		free(q->params[i].name);
-		free(q->params[i].def);
-		free(q->params[i].value);
-		free(q->params[i].choices);
+		TSQ_FREE(q->params[i].name, q->params[i].def, q->params[i].value,
+		    q->params[i].choices);
 	}
-	free(q->params);
-	free(q->name);
-	free(q->description);
-	free(q->source);
-	free(q->compute);
-	free(q->text);
-	free(q->sql);
+	TSQ_FREE(q->params, q->name, q->description, q->source, q->compute, q->text, q->sql);
 	memset(q, 0, sizeof *q);
 }
 
@@ -604,9 +596,7 @@ void
 tsq_query_list_free(struct tsq_query_entry *e, int n)
 {
 	for (int i = 0; i < n; i++) {
-		free(e[i].name);
-		free(e[i].description);
-		free(e[i].source);
+		TSQ_FREE(e[i].name, e[i].description, e[i].source);
 	}
 	free(e);
 }

@@ -64,11 +64,7 @@ tsq_stats_close(struct tsq_stats *s)
 	free(s->tables);
 	tsq_buf_free(&s->table_array);
 	PQclear(s->cluster);
-	free(s->version);
-	free(s->ts_version);
-	free(s->license);
-	free(s->database);
-	free(s->reading);
+	TSQ_FREE(s->version, s->ts_version, s->license, s->database, s->reading);
 	tsq_prom_fix_clear();
 	tsq_session_close(&s->s);
 }
@@ -225,13 +221,8 @@ stats_row_names(struct tsq_stats *s, struct stats_row *r, const char *reg)
 void
 stats_row_free(struct stats_row *r)
 {
-	free(r->schema);
-	free(r->name);
-	free(r->display);
-	free(r->source);
-	free(r->time_min);
-	free(r->time_max);
-	free(r->last_insert);
+	TSQ_FREE(r->schema, r->name, r->display, r->source, r->time_min, r->time_max,
+	    r->last_insert);
 }
 
 bool

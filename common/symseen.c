@@ -115,7 +115,5 @@ tsq_symseen_arrays(const struct tsq_symseen *s, struct tsq_buf *names, struct ts
 	tsq_array_literal(names, v, (int)s->n);
 	tsq_array_literal(firsts, v + s->n, (int)s->n);
 	tsq_array_literal(lasts, v + 2 * s->n, (int)s->n);
-	free(times);
-	free(v);
-	free(e);
+	TSQ_FREE(times, v, e);
 }

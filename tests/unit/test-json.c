@@ -28,23 +28,31 @@ quoted_is(const char *s, size_t len, const char *want, const char *what)
 /* A literal and its length, NUL bytes inside counted. */
 #define LIT(s) (s), sizeof(s) - 1
 
+/* The input, its JSON string, what it shows. */
+static const struct {
+	const char *in;
+	size_t len;
+	const char *want, *what;
+} cases[] = {
+	{ LIT("plain"), "\"plain\"", "ASCII as it is" },
+	{ LIT(""), "\"\"", "the empty string" },
+	{ LIT("a\"b\\c"), "\"a\\\"b\\\\c\"", "quote and backslash escaped" },
+	{ LIT("l1\nl2\r\t\x01\x1f"), "\"l1\\nl2\\r\\t\\u0001\\u001f\"", "control characters escaped" },
+	{ LIT("a\0b"), "\"a\\u0000b\"", "a NUL inside is kept, escaped" },
+	{ LIT("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x93\x88"), "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x93\x88\"", "valid UTF-8 of two, three and four bytes kept" },
+	{ LIT("x\xffy"), "\"x\xef\xbf\xbdy\"", "a byte that starts nothing: U+FFFD" },
+	{ LIT("\x80"), "\"\xef\xbf\xbd\"", "a stray continuation byte: U+FFFD" },
+	{ LIT("\xc0\xaf"), "\"\xef\xbf\xbd\xef\xbf\xbd\"", "an overlong form: each byte U+FFFD" },
+	{ LIT("\xed\xa0\x80"), "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"", "a surrogate: refused" },
+	{ LIT("\xf4\x90\x80\x80"), "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"", "past U+10FFFF: refused" },
+	{ LIT("ab\xe2\x82"), "\"ab\xef\xbf\xbd\xef\xbf\xbd\"", "a sequence cut off at the end" },
+};
+
 int
 main(void)
 {
-	quoted_is(LIT("plain"), "\"plain\"", "ASCII as it is");
-	quoted_is(LIT(""), "\"\"", "the empty string");
-	quoted_is(LIT("a\"b\\c"), "\"a\\\"b\\\\c\"", "quote and backslash escaped");
-	quoted_is(LIT("l1\nl2\r\t\x01\x1f"), "\"l1\\nl2\\r\\t\\u0001\\u001f\"", "control characters escaped");
-	quoted_is(LIT("a\0b"), "\"a\\u0000b\"", "a NUL inside is kept, escaped");
-	quoted_is(LIT("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x93\x88"), "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x93\x88\"",
-	    "valid UTF-8 of two, three and four bytes kept");
-	quoted_is(LIT("x\xffy"), "\"x\xef\xbf\xbdy\"", "a byte that starts nothing: U+FFFD");
-	quoted_is(LIT("\x80"), "\"\xef\xbf\xbd\"", "a stray continuation byte: U+FFFD");
-	quoted_is(LIT("\xc0\xaf"), "\"\xef\xbf\xbd\xef\xbf\xbd\"", "an overlong form: each byte U+FFFD");
-	quoted_is(LIT("\xed\xa0\x80"), "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"", "a surrogate: refused");
-	quoted_is(LIT("\xf4\x90\x80\x80"), "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"",
-	    "past U+10FFFF: refused");
-	quoted_is(LIT("ab\xe2\x82"), "\"ab\xef\xbf\xbd\xef\xbf\xbd\"", "a sequence cut off at the end");
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+		quoted_is(cases[i].in, cases[i].len, cases[i].want, cases[i].what);
 	ok(tsq_utf8_valid("caf\xc3\xa9", 5) && !tsq_utf8_valid("caf\xc3", 4) &&
 	    !tsq_utf8_valid("a\0b", 3), "validity: whole sequences, no NUL");
 	return done_testing();

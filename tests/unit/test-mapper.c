@@ -91,50 +91,36 @@ reset_opts(void)
 	memset(&opts, 0, sizeof opts);
 }
 
-/* A CSV-like record of the given values (NULL: a null field). */
+/*
+ * A record of N fields: values (NULL: a null field) as a CSV line gives
+ * them, or with KEYED key, value pairs as a JSON-lines record does.  Each
+ * kind has its own storage, so a CSV and a JSON record can be used together.
+ */
 static struct tsq_record *
-record(int n, ...)
+rec_of(bool keyed, int n, ...)
 {
-	static struct tsq_record rec;
-	static struct tsq_field fields[16];
+	static struct tsq_record recs[2];
+	static struct tsq_field fields[2][16];
+	struct tsq_record *rec = &recs[keyed];
 	va_list ap;
 
-	memset(&rec, 0, sizeof rec);
+	memset(rec, 0, sizeof *rec);
 	va_start(ap, n);
 	for (int i = 0; i < n; i++) {
+		const char *k = keyed ? va_arg(ap, const char *) : NULL;
 		const char *v = va_arg(ap, const char *);
-		fields[i] = (struct tsq_field){ NULL, v, v ? strlen(v) : 0, false };
+		fields[keyed][i] = (struct tsq_field){ k, v, v ? strlen(v) : 0, false };
 	}
 	va_end(ap);
-	rec.fields = fields;
-	rec.nfields = (size_t)n;
-	rec.line = 2;
-	rec.format = TSQ_FORMAT_CSV;
-	return &rec;
+	rec->fields = fields[keyed];
+	rec->nfields = (size_t)n;
+	rec->line = keyed ? 1 : 2;
+	rec->format = keyed ? TSQ_FORMAT_JSONL : TSQ_FORMAT_CSV;
+	return rec;
 }
 
-/* A JSON-lines record: key, value pairs. */
-static struct tsq_record *
-keyed(int n, ...)
-{
-	static struct tsq_record rec;
-	static struct tsq_field fields[16];
-	va_list ap;
-
-	memset(&rec, 0, sizeof rec);
-	va_start(ap, n);
-	for (int i = 0; i < n; i++) {
-		const char *k = va_arg(ap, const char *);
-		const char *v = va_arg(ap, const char *);
-		fields[i] = (struct tsq_field){ k, v, v ? strlen(v) : 0, false };
-	}
-	va_end(ap);
-	rec.fields = fields;
-	rec.nfields = (size_t)n;
-	rec.line = 1;
-	rec.format = TSQ_FORMAT_JSONL;
-	return &rec;
-}
+#define record(...) rec_of(false, __VA_ARGS__)
+#define keyed(...) rec_of(true, __VA_ARGS__)
 
 /* The fields of a tuple as hex, one group per field ("-" for NULL). */
 static const char *
