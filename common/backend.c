@@ -160,13 +160,9 @@ tsq_backend_detect(PGconn *conn, struct tsq_backend *b)
 	}
 	if (!PQgetisnull(res, 0, 1))
 		snprintf(b->license, sizeof b->license, "%s", PQgetvalue(res, 0, 1));
-	b->timescaledb_available = PQgetvalue(res, 0, 2)[0] == 't';
-	b->has_compression = PQgetvalue(res, 0, 3)[0] == 't';
-	b->has_continuous_aggregates = PQgetvalue(res, 0, 4)[0] == 't';
-	b->has_policies = PQgetvalue(res, 0, 5)[0] == 't';
-	b->timescaledb_preloaded = PQgetvalue(res, 0, 6)[0] == 't';
-	b->refresh_in_batches = PQgetvalue(res, 0, 7)[0] == 't';
-	b->policy_in_batches = PQgetvalue(res, 0, 8)[0] == 't';
+	TSQ_PG_FLAGS(res, 0, 2, &b->timescaledb_available, &b->has_compression,
+	    &b->has_continuous_aggregates, &b->has_policies, &b->timescaledb_preloaded,
+	    &b->refresh_in_batches, &b->policy_in_batches);
 	if (!PQgetisnull(res, 0, 9)) {
 		snprintf(b->citus_version, sizeof b->citus_version, "%s", PQgetvalue(res, 0, 9));
 		if (b->kind == TSQ_BACKEND_POSTGRES) {
@@ -292,4 +288,11 @@ tsq_backend_write_setup(const struct tsq_backend *b, const struct tsq_table *t, 
 	if (b->kind != TSQ_BACKEND_TIMESCALEDB || !t->hypertable || !timescaledb_at_least(b, 2, 11))
 		return NULL;
 	return "SELECT set_config('timescaledb.max_tuples_decompressed_per_dml_transaction', '0', true)";
+}
+
+void
+tsq_pg_flags(const PGresult *res, int row, int first, bool *const *flags, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		*flags[i] = PQgetvalue(res, row, first + (int)i)[0] == 't';
 }

@@ -154,4 +154,13 @@ PGresult *tsq_backend_note_written(PGconn *conn, const struct tsq_table *t);
 const char *tsq_backend_write_setup(const struct tsq_backend *b, const struct tsq_table *t,
     bool copy);
 
+/*
+ * Booleans from a row of a result: column FIRST + i ('t' or not) into
+ * *FLAGS[i], for each flag given: TSQ_PG_FLAGS(res, 0, 2, &b->x, &b->y).
+ */
+void tsq_pg_flags(const PGresult *res, int row, int first, bool *const *flags, size_t n);
+#define TSQ_PG_FLAGS(res, row, first, ...)						\
+	tsq_pg_flags((res), (row), (first), (bool *const[]){ __VA_ARGS__ },		\
+	    sizeof((bool *const[]){ __VA_ARGS__ }) / sizeof(bool *))
+
 #endif

@@ -37,14 +37,8 @@ tsq_stats_open(struct tsq_stats *s, const struct tsq_stats_opts *o,
 	s->license = stats_dup(res, 0, 2);
 	s->database = stats_dup(res, 0, 3);
 	s->database_bytes = stats_int64(res, 0, 4, -1);
-	s->scheduler = PQgetvalue(res, 0, 5)[0] == 't';
-	s->has_writes = PQgetvalue(res, 0, 6)[0] == 't';
-	s->has_nodes = PQgetvalue(res, 0, 7)[0] == 't';
-	s->has_policies = PQgetvalue(res, 0, 8)[0] == 't';
-	s->has_runs = PQgetvalue(res, 0, 9)[0] == 't';
-	s->has_rollups = PQgetvalue(res, 0, 10)[0] == 't';
-	s->has_partitions = PQgetvalue(res, 0, 11)[0] == 't';
-	s->has_newest_row = PQgetvalue(res, 0, 12)[0] == 't';
+	TSQ_PG_FLAGS(res, 0, 5, &s->scheduler, &s->has_writes, &s->has_nodes, &s->has_policies,
+	    &s->has_runs, &s->has_rollups, &s->has_partitions, &s->has_newest_row);
 	PQclear(res);
 	tsq_prom_fix("database", s->database ? s->database : "");
 	for (int i = 0; i < o->nlabels; i++) {

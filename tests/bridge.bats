@@ -11,20 +11,17 @@ setup() {
 }
 
 @test "bridge: simple query protocol" {
-	run --separate-stderr tsq_psql -c "SELECT 1 + 1, 'x' || 'y'"
-	assert_success
+	run -0 --separate-stderr tsq_psql -c "SELECT 1 + 1, 'x' || 'y'"
 	assert_output "2|xy"
 }
 
 @test "bridge: TimescaleDB is installed" {
-	run --separate-stderr tsq_psql -c "SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'"
-	assert_success
+	run -0 --separate-stderr tsq_psql -c "SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'"
 	assert_output --regexp '^2\.[0-9]+'
 }
 
 @test "bridge: extended protocol with parameters" {
-	run --separate-stderr pqexec 'SELECT $1::int * 2, upper($2), $3::text IS NULL' 21 abc ''
-	assert_success
+	run -0 --separate-stderr pqexec 'SELECT $1::int * 2, upper($2), $3::text IS NULL' 21 abc ''
 	assert_output "42|ABC|f"
 	run --separate-stderr pqexec 'SELECT $1::int' notanumber
 	assert_equal "$status" 1
@@ -36,12 +33,10 @@ setup() {
 @test "bridge: COPY FROM STDIN of 100,000 rows and COPY TO STDOUT" {
 	tsq_psql -c "DROP TABLE IF EXISTS bridge_copy" -c "CREATE TABLE bridge_copy (n int, s text)"
 	seq 1 100000 | awk '{ print $1 ",row " $1 }' >"$BATS_TEST_TMPDIR/rows.csv"
-	run --separate-stderr tsq_psql -c "\\copy bridge_copy FROM '$BATS_TEST_TMPDIR/rows.csv' CSV"
-	assert_success
+	run -0 --separate-stderr tsq_psql -c "\\copy bridge_copy FROM '$BATS_TEST_TMPDIR/rows.csv' CSV"
 	run -0 --separate-stderr tsq_psql -c "SELECT count(*), sum(n), min(s), max(n) FROM bridge_copy"
 	assert_output "100000|5000050000|row 1|100000"
-	run --separate-stderr tsq_psql -c "COPY (SELECT n, s FROM bridge_copy WHERE n % 25000 = 0 ORDER BY n) TO STDOUT CSV"
-	assert_success
+	run -0 --separate-stderr tsq_psql -c "COPY (SELECT n, s FROM bridge_copy WHERE n % 25000 = 0 ORDER BY n) TO STDOUT CSV"
 	assert_output "25000,row 25000
 50000,row 50000
 75000,row 75000
@@ -64,10 +59,8 @@ setup() {
 }
 
 @test "bridge: two clients one after the other see a fresh session" {
-	run --separate-stderr psql -X -At -c "CREATE TEMP TABLE mine (x int)" -c "SET application_name = 'first'" -c "PREPARE p AS SELECT 1" -c "BEGIN" -c "SELECT 'left open'"
-	assert_success
-	run --separate-stderr tsq_psql -c "SELECT to_regclass('pg_temp.mine') IS NULL, current_setting('application_name') <> 'first', (SELECT count(*) FROM pg_prepared_statements), current_setting('search_path')"
-	assert_success
+	run -0 --separate-stderr psql -X -At -c "CREATE TEMP TABLE mine (x int)" -c "SET application_name = 'first'" -c "PREPARE p AS SELECT 1" -c "BEGIN" -c "SELECT 'left open'"
+	run -0 --separate-stderr tsq_psql -c "SELECT to_regclass('pg_temp.mine') IS NULL, current_setting('application_name') <> 'first', (SELECT count(*) FROM pg_prepared_statements), current_setting('search_path')"
 	assert_output 't|t|0|"$user", public'
 }
 

@@ -41,8 +41,7 @@ setup() {
 }
 
 @test "citus: tsq-init distributes the market-data tables by symbol, colocated; symbols and tsq.rollups are reference tables" {
-	run --separate-stderr tsq-init --shards 4
-	assert_success
+	run -0 --separate-stderr tsq-init --shards 4
 	assert_regex "$stderr" '"public" is ready \(citus\)'
 	run -0 tsq_psql -c "SELECT table_name, citus_table_type, distribution_column, shard_count FROM citus_tables
 		WHERE table_name::text NOT LIKE '%\_p2%' ORDER BY 1::text"
@@ -68,23 +67,19 @@ tsq.rollups|reference|<none>|1"
 	run -0 tsq_psql -c "SELECT nodeport, count(*) FROM citus_shards WHERE table_name = 'ohlcv'::regclass GROUP BY 1 ORDER BY 1"
 	assert_output "5433|2
 5434|2"
-	run --separate-stderr tsq-init
-	assert_success
+	run -0 --separate-stderr tsq-init
 	assert_equal "$stderr" 'tsq-init: "public" is up to date (citus): nothing to do'
 	run -0 tsq_psql -c "SELECT backend FROM tsq.installations"
 	assert_output citus
 }
 
 @test "citus: --dry-run shows the distribution; --shards elsewhere is 64; --backend citus without Citus is 69" {
-	run --separate-stderr tsq-init --dry-run --backend citus
-	assert_success
+	run -0 --separate-stderr tsq-init --dry-run --backend citus
 	assert_output --partial "SELECT create_distributed_table(format('%I.%I', \$1::text, 'ohlcv')::regclass, 'symbol',"
 	assert_output --partial "-- made symbols a reference table"
 	run -0 tsq_psql -c "SELECT count(*) FROM citus_tables"
 	assert_output 0
-	run --separate-stderr tsq-init --backend postgres --shards 4
-	assert_equal "$status" 64
-	assert_equal "$stderr" "tsq-init: error: option --shards is for Citus, not postgres"
+	refused 64 "tsq-init: error: option --shards is for Citus, not postgres" tsq-init --backend postgres --shards 4
 	run --separate-stderr tsq-init --shards 0
 	assert_equal "$status" 64
 	tsq_psql -c "DROP DATABASE IF EXISTS plain" -c "CREATE DATABASE plain" >/dev/null 2>&1
@@ -95,8 +90,7 @@ tsq.rollups|reference|<none>|1"
 
 @test "citus: tsq-load through the coordinator: rows on both workers, reloads and upserts counted exactly" {
 	tsq_db_init
-	run --separate-stderr tsq-load ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
-	assert_success
+	run -0 --separate-stderr tsq-load ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
 	assert_regex "$stderr" 'read 1080, inserted 1080, updated 0, unchanged 0, duplicates 0, rejected 0'
 	run -0 tsq_psql -c "SELECT count(*), count(DISTINCT symbol) FROM ohlcv"
 	assert_output "1080|3"
@@ -106,8 +100,7 @@ tsq.rollups|reference|<none>|1"
 	run -0 tsq_psql -c "SELECT count(DISTINCT s.nodeport) FROM run_command_on_shards('ohlcv', 'SELECT count(*) FROM %s') r
 		JOIN citus_shards s USING (shardid) WHERE r.result::bigint > 0"
 	assert_output 2
-	run --separate-stderr tsq-load ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
-	assert_success
+	run -0 --separate-stderr tsq-load ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
 	assert_regex "$stderr" 'read 1080, inserted 0, updated 0, unchanged 1080, duplicates 0, rejected 0'
 	# Ten closes changed, one new candle, one bad line.
 	{
@@ -131,15 +124,13 @@ tsq.rollups|reference|<none>|1"
 	tsq_psql -c "CREATE UNLOGGED TABLE tsq_load_stage_999999 (symbol text)" \
 		-c "SELECT create_distributed_table('tsq_load_stage_999999', 'symbol', colocate_with => 'ohlcv')" >/dev/null
 	tsq_psql -c "ALTER TABLE ohlcv ADD CONSTRAINT volume_not_negative CHECK (volume >= 0)"
-	run --separate-stderr tsq-load ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
-	assert_success
+	run -0 --separate-stderr tsq-load ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
 	assert_regex "$stderr" 'read 1080, inserted 1080, updated 0, unchanged 0'
 	# What the coordinator plans for the loads that follow, every statement
 	# logged with its plan.
 	from=$(($(wc -l <"$log") + 1))
 	export PGOPTIONS="-c session_preload_libraries=auto_explain -c auto_explain.log_min_duration=0"
-	run --separate-stderr tsq-load -v ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
-	assert_success
+	run -0 --separate-stderr tsq-load -v ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
 	assert_regex "$stderr" 'read 1080, inserted 0, updated 0, unchanged 1080, duplicates 0, rejected 0'
 	assert_regex "$stderr" 'write path: each connection stages its rows in a table distributed like "public"."ohlcv"'
 	# Ten volumes changed, five left as they were, two new candles.
@@ -149,8 +140,7 @@ tsq.rollups|reference|<none>|1"
 		echo "2026-11-20T06:00:00Z,NEW,1m,1,2,0.5,1.5,7,1"
 		echo "2026-11-20T06:02:00Z,NEW,1m,1,2,0.5,1.75,7,1"
 	} >changed.csv
-	run --separate-stderr tsq-load ohlcv changed.csv
-	assert_success
+	run -0 --separate-stderr tsq-load ohlcv changed.csv
 	assert_regex "$stderr" 'read 17, inserted 2, updated 10, unchanged 5, duplicates 0, rejected 0'
 	unset PGOPTIONS
 	tail -n +"$from" "$log" >plans
@@ -198,16 +188,14 @@ tsq.rollups|reference|<none>|1"
 		-c "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public, tsq TO loader" \
 		-c "GRANT USAGE ON SCHEMA tsq TO loader" -c "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public, tsq TO loader" \
 		-c "GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA tsq TO loader" >/dev/null
-	run --separate-stderr tsq-load -U loader ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
-	assert_success
+	run -0 --separate-stderr tsq-load -U loader ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
 	assert_equal "$stderr" 'tsq-load: "public"."ohlcv": read 1080, inserted 1080, updated 0, unchanged 0, duplicates 0, rejected 0; 1 batch in '"$(echo "$stderr" | sed -n 's/.*1 batch in //p')"
 	{
 		head -n 1 "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
 		sed -n 2,6p "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv" | awk -F, -v OFS=, '{ $8 = $8 + 1 } 1'
 		sed -n 7,9p "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
 	} >changed.csv
-	run --separate-stderr tsq-load -v -U loader ohlcv changed.csv
-	assert_success
+	run -0 --separate-stderr tsq-load -v -U loader ohlcv changed.csv
 	assert_regex "$stderr" 'staging on the coordinator: permission denied for schema public'
 	assert_regex "$stderr" 'read 8, inserted 0, updated 5, unchanged 3, duplicates 0, rejected 0'
 	run -0 tsq_psql -c "SELECT count(*), round(sum(volume)::numeric, 4) FROM ohlcv"
@@ -220,8 +208,7 @@ tsq.rollups|reference|<none>|1"
 @test "citus: bars from the rollups tsq-compress refreshes equal the bars from the candles" {
 	tsq_db_init
 	tsq-load -q ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
-	run --separate-stderr tsq-compress --run
-	assert_success
+	run -0 --separate-stderr tsq-compress --run
 	run -0 tsq_psql -c "SELECT sum(candles) FROM ohlcv_5m"
 	assert_output 1080
 	# Every rollup for one symbol, every symbol for one: times equal, values
@@ -276,8 +263,7 @@ access_methods() {
 	tsq-load -q ohlcv recent.csv
 	sums=$(tsq_psql -c "SELECT count(*), sum(volume), sum(close) FROM ohlcv")
 	# The default policy: compress after 7 days.  Quiet on success.
-	run --separate-stderr tsq-compress --run ohlcv
-	assert_success
+	run -0 --separate-stderr tsq-compress --run ohlcv
 	assert_output ""
 	assert_equal "$stderr" ""
 	# 21 partitions from tsq-init and the load (7 ahead); those that ended 7
@@ -306,8 +292,7 @@ access_methods() {
 	day=$(tsq_psql -c "SELECT to_char(now() AT TIME ZONE 'UTC' - interval '10 days', 'YYYY-MM-DD')")
 	printf 'time,symbol,open,high,low,close,volume\n%sT05:00:00Z,AAA,1,2,0.5,1.25,3\n%sT05:00:00Z,NEW,1,2,0.5,1.5,7\n' \
 		"$day" "$day" >into.csv
-	run --separate-stderr tsq-load ohlcv into.csv
-	assert_success
+	run -0 --separate-stderr tsq-load ohlcv into.csv
 	assert_regex "$stderr" 'read 2, inserted 1, updated 1, unchanged 0'
 	assert_equal "$(access_methods)" "columnar 6, heap 16"
 	run -0 tsq_psql -c "SELECT close FROM ohlcv WHERE symbol = 'AAA' AND time = '${day}T05:00:00Z'"
@@ -329,8 +314,7 @@ access_methods() {
 	recent_candles >recent.csv
 	tsq-load -q ohlcv recent.csv
 	tsq-compress --set-policy=ohlcv compress_after=off,drop_after=10d,premake=10d
-	run --separate-stderr tsq-compress --run ohlcv
-	assert_success
+	run -0 --separate-stderr tsq-compress --run ohlcv
 	assert_equal "$stderr" ""
 	# Nothing that ended more than 10 days ago is left; the 11 days ahead
 	# (today and 10 more) exist, named as create_time_partitions names them.
@@ -357,16 +341,14 @@ access_methods() {
 @test "citus: tsq-stats reports rows, bytes and compression over the cluster, and node by node with --nodes" {
 	tsq_db_init
 	# Straight COPY into the shards (no upsert), the batches on kept connections.
-	run --separate-stderr tsq-load --on-conflict error --batch-size 200 ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
-	assert_success
+	run -0 --separate-stderr tsq-load --on-conflict error --batch-size 200 ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
 	assert_regex "$stderr" 'read 1080, inserted 1080, updated 0, unchanged 0, duplicates 0, rejected 0; 6 batches'
 	tsq-compress --compress=ohlcv --older-than=1d
 	tsq_psql -c "ANALYZE ohlcv"
 	# The overview's ohlcv line against Citus's own views: the shards' sizes
 	# in citus_shards, the access methods in time_partitions, and the
 	# columnar metadata of every shard.
-	run --separate-stderr tsq-stats -F csv ohlcv
-	assert_success
+	run -0 --separate-stderr tsq-stats -F csv ohlcv
 	line=$(echo "$output" | awk -F, 'NR > 1 && $2 == "ohlcv" { print $5 "|" $9 "|" $10 "|" $11 "|" $15 }')
 	want=$(tsq_psql -c "WITH parts AS (SELECT partition FROM time_partitions WHERE parent_table = 'ohlcv'::regclass),
 		raw AS (SELECT sum(split_part(r.result, ',', 1)::numeric) AS before, sum(split_part(r.result, ',', 2)::numeric) AS after
@@ -384,8 +366,7 @@ access_methods() {
 	assert_success
 	# Node by node: the shards and bytes citus_shards places there, the rows
 	# the workers hold, the distribution column.
-	run --separate-stderr tsq-stats --nodes -F csv --no-header ohlcv symbols
-	assert_success
+	run -0 --separate-stderr tsq-stats --nodes -F csv --no-header ohlcv symbols
 	want=$(tsq_psql -F, -c "SELECT 'public', t, nodename || ':' || nodeport, count(*), sum(shard_size)
 		FROM (SELECT CASE WHEN table_name::text = 'symbols' THEN 'symbols' ELSE 'ohlcv' END AS t, *
 		      FROM citus_shards WHERE table_name::text = 'symbols' OR table_name IN
@@ -396,8 +377,7 @@ access_methods() {
 		END { exit !(rows == 1080 && n == 2 && !bad) }' <<<"$output"
 	assert_success
 	# Prometheus: the same figures with a node label.
-	run --separate-stderr tsq-stats -F prometheus ohlcv
-	assert_success
+	run -0 --separate-stderr tsq-stats -F prometheus ohlcv
 	for node in $(tsq_psql -c "SELECT nodename || ':' || nodeport FROM pg_dist_node WHERE noderole = 'primary' AND groupid > 0"); do
 		bytes=$(tsq_psql -c "SELECT sum(shard_size) FROM citus_shards WHERE nodename || ':' || nodeport = '$node'
 			AND table_name IN (SELECT partition FROM time_partitions WHERE parent_table = 'ohlcv'::regclass)")
@@ -454,13 +434,11 @@ worker() {
 	assert_equal "$(tsq_psql -c 'SELECT count(*) FROM ohlcv')" $((line - 1))
 	# With the worker back, the load resumes from the checkpoint;
 	# the table is then exactly the file, as one clean load leaves it.
-	run --separate-stderr tsq-load --checkpoint cp.json --resume ohlcv - <all.csv
-	assert_success
+	run -0 --separate-stderr tsq-load --checkpoint cp.json --resume ohlcv - <all.csv
 	assert_regex "$stderr" "inserted $((16001 - line)), updated 0, unchanged 0"
 	run -0 tsq_psql -c "SELECT count(*), count(DISTINCT symbol), sum(volume), round(sum(close::numeric), 2) FROM ohlcv"
 	assert_output "$(awk -F, 'NR > 1 { n++; v += $7; c += $6; s[$2] = 1 } END { printf "%d|%d|%d|%.2f\n", n, length(s), v, c }' all.csv)"
-	run --separate-stderr tsq-load ohlcv all.csv
-	assert_success
+	run -0 --separate-stderr tsq-load ohlcv all.csv
 	assert_regex "$stderr" 'read 16000, inserted 0, updated 0, unchanged 16000'
 	# A coordinator that cannot be reached is exit 2, before anything is read.
 	run --separate-stderr tsq-load -p 5999 ohlcv all.csv

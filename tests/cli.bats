@@ -12,26 +12,21 @@ setup() {
 # What every binary shares, one test per binary and behaviour (below), so a
 # failure in one binary does not hide the others'.
 check_help() {
-	run --separate-stderr "$1" --help
-	assert_success
+	run -0 --separate-stderr "$1" --help
 	assert_output --partial "Usage:"
 	assert_equal "$stderr" ""
-	run --separate-stderr "$1" -?
-	assert_success
+	run -0 --separate-stderr "$1" -?
 	assert_output --partial "Usage:"
 }
 
 check_version() {
-	run --separate-stderr "$1" --version
-	assert_success
+	run -0 --separate-stderr "$1" --version
 	assert_output "$1 (tsq) 0.1.0"
 }
 
 # Help or version that cannot be written: exit 1 with one error line.
 check_full() {
-	run --separate-stderr bash -c "$1 --help >/dev/full"
-	assert_equal "$status" 1
-	assert_equal "$stderr" "$1: error: could not write to standard output: No space left on device"
+	refused 1 "$1: error: could not write to standard output: No space left on device" bash -c "$1 --help >/dev/full"
 	run --separate-stderr bash -c "$1 --version >/dev/full"
 	assert_equal "$status" 1
 }
@@ -152,42 +147,24 @@ check_man() {
 
 
 @test "a bad --log-format value is exit 64" {
-	run --separate-stderr tsq-init --log-format=xml
-	assert_equal "$status" 64
-	assert_equal "$stderr" 'tsq-init: error: invalid value "xml" for option --log-format: expected text or json'
+	refused 64 'tsq-init: error: invalid value "xml" for option --log-format: expected text or json' tsq-init --log-format=xml
 }
 
 @test "tsq-stats: a bad --format or an empty --output is exit 64, before connecting" {
-	run --separate-stderr tsq-stats -F spark
-	assert_equal "$status" 64
-	assert_equal "$stderr" 'tsq-stats: error: invalid value "spark" for option --format: expected table, csv, tsv, jsonl, json, markdown or prometheus'
-	run --separate-stderr tsq-stats -o ''
-	assert_equal "$status" 64
-	assert_equal "$stderr" 'tsq-stats: error: --output needs a file name'
+	refused 64 'tsq-stats: error: invalid value "spark" for option --format: expected table, csv, tsv, jsonl, json, markdown or prometheus' tsq-stats -F spark
+	refused 64 'tsq-stats: error: --output needs a file name' tsq-stats -o ''
 }
 
 @test "tsq-compress without an action, or with two, is exit 64" {
 	run --separate-stderr tsq-compress
 	assert_equal "$status" 64
 	assert_equal "${stderr_lines[0]}" "tsq-compress: error: no action given"
-	run --separate-stderr tsq-compress --run --show-policies
-	assert_equal "$status" 64
-	assert_equal "$stderr" "tsq-compress: error: --run and --show-policies cannot be used together: one action per run"
-	run --separate-stderr tsq-compress --compress=ohlcv
-	assert_equal "$status" 64
-	assert_equal "$stderr" "tsq-compress: error: --compress needs --older-than"
-	run --separate-stderr tsq-compress --drop=ohlcv --older-than=-3d
-	assert_equal "$status" 64
-	assert_equal "$stderr" 'tsq-compress: error: invalid value "-3d" for option --older-than: expected a positive duration such as 7d, 12h or 30s'
-	run --separate-stderr tsq-compress --decompress=ohlcv --from=2024-01-01
-	assert_equal "$status" 64
-	assert_equal "$stderr" "tsq-compress: error: --decompress needs --from and --to"
-	run --separate-stderr tsq-compress --set-policy=ohlcv
-	assert_equal "$status" 64
-	assert_equal "$stderr" "tsq-compress: error: --set-policy needs the settings, such as compress_after=7d,drop_after=365d"
-	run --separate-stderr tsq-compress --run --older-than=7d
-	assert_equal "$status" 64
-	assert_equal "$stderr" "tsq-compress: error: --older-than goes with --compress or --drop"
+	refused 64 "tsq-compress: error: --run and --show-policies cannot be used together: one action per run" tsq-compress --run --show-policies
+	refused 64 "tsq-compress: error: --compress needs --older-than" tsq-compress --compress=ohlcv
+	refused 64 'tsq-compress: error: invalid value "-3d" for option --older-than: expected a positive duration such as 7d, 12h or 30s' tsq-compress --drop=ohlcv --older-than=-3d
+	refused 64 "tsq-compress: error: --decompress needs --from and --to" tsq-compress --decompress=ohlcv --from=2024-01-01
+	refused 64 "tsq-compress: error: --set-policy needs the settings, such as compress_after=7d,drop_after=365d" tsq-compress --set-policy=ohlcv
+	refused 64 "tsq-compress: error: --older-than goes with --compress or --drop" tsq-compress --run --older-than=7d
 }
 
 # bad_value TOOL OPTION VALUE EXPECTED: TOOL --OPTION=VALUE is exit 64 before
@@ -289,19 +266,16 @@ bad_value() {
 }
 
 @test "tsq dispatches to the tools" {
-	run --separate-stderr tsq init --version
-	assert_success
+	run -0 --separate-stderr tsq init --version
 	assert_output "tsq-init (tsq) 0.1.0"
 	run --separate-stderr tsq load --bogus
 	assert_equal "$status" 64
 	assert_equal "${stderr_lines[0]}" 'tsq-load: error: unrecognized option "--bogus"'
-	run --separate-stderr tsq help
-	assert_success
+	run -0 --separate-stderr tsq help
 	for c in init load query compress stats; do
 		assert_line --regexp "^  $c +"
 	done
-	run --separate-stderr tsq help init
-	assert_success
+	run -0 --separate-stderr tsq help init
 	assert_output --partial "tsq-init [OPTION]..."
 	run --separate-stderr tsq frobnicate
 	assert_equal "$status" 64

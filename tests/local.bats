@@ -39,8 +39,7 @@ setup() {
 }
 
 @test "local: creates, starts and fills a private database" {
-	run --separate-stderr tsq-init --local
-	assert_success
+	run -0 --separate-stderr tsq-init --local
 	assert_output "host=$TSQ_HOME/run port=5432 dbname=tsq user=tsq"
 	assert_regex "$stderr" 'started the local database'
 	assert_regex "$stderr" 'created database "tsq"'
@@ -54,16 +53,14 @@ setup() {
 }
 
 @test "local: a second run has nothing to do" {
-	run --separate-stderr tsq-init --local
-	assert_success
+	run -0 --separate-stderr tsq-init --local
 	assert_output "host=$TSQ_HOME/run port=5432 dbname=tsq user=tsq"
 	assert_regex "$stderr" 'is up to date'
 	refute_regex "$stderr" 'started'
 }
 
 @test "local: tools given no connection use the local database" {
-	run --separate-stderr tsq-init
-	assert_success
+	run -0 --separate-stderr tsq-init
 	assert_regex "$stderr" "\"public\" is up to date \\($KIND"
 	# An explicit connection still wins.
 	run --separate-stderr tsq-init -d "host=/nonexistent-tsq-dir"
@@ -71,8 +68,7 @@ setup() {
 }
 
 @test "local: --stop stops it, and tools then fail to connect" {
-	run --separate-stderr tsq-init --local --stop
-	assert_success
+	run -0 --separate-stderr tsq-init --local --stop
 	assert_regex "$stderr" 'stopped the local database'
 	run --separate-stderr tsq-init
 	assert_equal "$status" 2
@@ -85,8 +81,7 @@ setup() {
 	run -0 --separate-stderr tsq-query -F csv --no-header -c 'SELECT 1'
 	assert_output 1
 	run -0 --separate-stderr tsq-init --local --stop
-	run --separate-stderr tsq-init --local --stop
-	assert_success
+	run -0 --separate-stderr tsq-init --local --stop
 	assert_regex "$stderr" 'is not running'
 }
 
@@ -106,8 +101,7 @@ setup() {
 	psql -X -q "host=$TSQ_HOME/run dbname=postgres user=tsq" -c "DROP DATABASE tsq"
 	run -0 psql -X -At "host=$TSQ_HOME/run dbname=postgres user=tsq" -c "SHOW shared_preload_libraries"
 	assert_output ""
-	run --separate-stderr tsq-init --local
-	assert_success
+	run -0 --separate-stderr tsq-init --local
 	assert_regex "$stderr" 'restarting the local database to load TimescaleDB'
 	assert_regex "$stderr" '"public" is ready \(timescaledb 2\.'
 	run -0 psql -X -At "host=$TSQ_HOME/run dbname=tsq user=tsq" -c "SHOW shared_preload_libraries" -c "SELECT count(*) FROM timescaledb_information.hypertables"

@@ -41,8 +41,7 @@ storage() {
 
 @test "tsq-init stores the default policies; --show-policies prints them" {
 	suite_fresh_schema
-	run --separate-stderr tsq-compress --show-policies -F csv
-	assert_success
+	run -0 --separate-stderr tsq-compress --show-policies -F csv
 	# Partitions ahead: on plain PostgreSQL and Citus (TimescaleDB creates
 	# chunks as rows arrive).
 	if [ "$TSQ_TEST_KIND" = timescaledb ]; then ahead=""; else ahead="7 days"; fi
@@ -50,25 +49,20 @@ storage() {
 public,ohlcv,7 days,365 days,7 days,$ahead
 public,quotes,2 days,90 days,,$ahead
 public,trades,2 days,90 days,,$ahead"
-	run --separate-stderr tsq-compress --show-policies -F jsonl trades
-	assert_success
+	run -0 --separate-stderr tsq-compress --show-policies -F jsonl trades
 	assert_regex "$output" '^\{"schema":"public","table":"trades","compress_after":"2 days","drop_after":"90 days","refresh_window":null,'
 }
 
 @test "--set-policy changes only the settings given; --remove-policy forgets the table" {
 	suite_fresh_schema
-	run --separate-stderr tsq-compress --set-policy=ohlcv compress_after=36h,drop_after=off
-	assert_success
+	run -0 --separate-stderr tsq-compress --set-policy=ohlcv compress_after=36h,drop_after=off
 	assert_equal "$stderr" ""
 	run -0 tsq_psql -c "SELECT compress_after, drop_after IS NULL, refresh_window FROM tsq.policies WHERE table_name = 'ohlcv'"
 	assert_output "1 day 12:00:00|t|7 days"
-	run --separate-stderr tsq-compress --remove-policy=ohlcv
-	assert_success
+	run -0 --separate-stderr tsq-compress --remove-policy=ohlcv
 	run -0 tsq_psql -c "SELECT count(*) FROM tsq.policies WHERE table_name = 'ohlcv'"
 	assert_output 0
-	run --separate-stderr tsq-compress --remove-policy=ohlcv
-	assert_equal "$status" 64
-	assert_equal "$stderr" "tsq-compress: error: public.ohlcv has no stored policy"
+	refused 64 "tsq-compress: error: public.ohlcv has no stored policy" tsq-compress --remove-policy=ohlcv
 	run --separate-stderr tsq-compress --run ohlcv
 	assert_equal "$status" 1
 	assert_equal "${stderr_lines[0]}" "tsq-compress: error: public.ohlcv has no stored policy"
@@ -76,28 +70,14 @@ public,trades,2 days,90 days,,$ahead"
 
 @test "a policy that cannot work is exit 64 with one line naming the conflict" {
 	suite_fresh_schema
-	run --separate-stderr tsq-compress --set-policy=ohlcv drop_after=5d
-	assert_equal "$status" 64
-	assert_equal "$stderr" "tsq-compress: error: policy of public.ohlcv: compress_after (7d) is not shorter than drop_after (5d): chunks would be dropped before they were ever compressed"
-	run --separate-stderr tsq-compress --set-policy=ohlcv compress_after=3d,drop_after=7d
-	assert_equal "$status" 64
-	assert_equal "$stderr" "tsq-compress: error: policy of public.ohlcv: drop_after (7d) reaches into the rollups' refresh window: refresh_window (7d) plus the bucket of public.ohlcv_1d (1d) must end before raw data is dropped"
-	run --separate-stderr tsq-compress --set-policy=ohlcv compress_after=0
-	assert_equal "$status" 64
-	assert_equal "$stderr" 'tsq-compress: error: invalid value "0" for compress_after: expected a positive duration such as 7d or 12h, or off'
-	run --separate-stderr tsq-compress --set-policy=ohlcv keep=3d
-	assert_equal "$status" 64
-	assert_equal "$stderr" 'tsq-compress: error: unknown setting "keep": expected compress_after, drop_after, refresh_window or premake'
-	run --separate-stderr tsq-compress --set-policy=ohlcv compress_after=2d,compress_after=3d
-	assert_equal "$status" 64
-	assert_equal "$stderr" "tsq-compress: error: setting compress_after given twice"
-	run --separate-stderr tsq-compress --set-policy=nosuchtable compress_after=2d
-	assert_equal "$status" 64
-	assert_equal "$stderr" 'tsq-compress: error: table "nosuchtable" does not exist'
+	refused 64 "tsq-compress: error: policy of public.ohlcv: compress_after (7d) is not shorter than drop_after (5d): chunks would be dropped before they were ever compressed" tsq-compress --set-policy=ohlcv drop_after=5d
+	refused 64 "tsq-compress: error: policy of public.ohlcv: drop_after (7d) reaches into the rollups' refresh window: refresh_window (7d) plus the bucket of public.ohlcv_1d (1d) must end before raw data is dropped" tsq-compress --set-policy=ohlcv compress_after=3d,drop_after=7d
+	refused 64 'tsq-compress: error: invalid value "0" for compress_after: expected a positive duration such as 7d or 12h, or off' tsq-compress --set-policy=ohlcv compress_after=0
+	refused 64 'tsq-compress: error: unknown setting "keep": expected compress_after, drop_after, refresh_window or premake' tsq-compress --set-policy=ohlcv keep=3d
+	refused 64 "tsq-compress: error: setting compress_after given twice" tsq-compress --set-policy=ohlcv compress_after=2d,compress_after=3d
+	refused 64 'tsq-compress: error: table "nosuchtable" does not exist' tsq-compress --set-policy=nosuchtable compress_after=2d
 	if [ "$TSQ_TEST_KIND" = timescaledb ]; then
-		run --separate-stderr tsq-compress --set-policy=ohlcv premake=3d
-		assert_equal "$status" 64
-		assert_equal "$stderr" "tsq-compress: error: policy of public.ohlcv: premake applies to tables partitioned by time on plain PostgreSQL (TimescaleDB creates chunks as rows arrive)"
+		refused 64 "tsq-compress: error: policy of public.ohlcv: premake applies to tables partitioned by time on plain PostgreSQL (TimescaleDB creates chunks as rows arrive)" tsq-compress --set-policy=ohlcv premake=3d
 	fi
 	# Nothing of a refused policy was stored.
 	run -0 tsq_psql -c "SELECT compress_after, drop_after FROM tsq.policies WHERE table_name = 'ohlcv'"
@@ -110,8 +90,7 @@ public,trades,2 days,90 days,,$ahead"
 	tsq-compress --set-policy=ohlcv compress_after=off,drop_after=12d
 	expected=$(raw_days)
 	rows_before=$(tsq_psql -c "SELECT count(*) FROM ohlcv")
-	run --separate-stderr tsq-compress --run
-	assert_success
+	run -0 --separate-stderr tsq-compress --run
 	assert_equal "$stderr" ""
 	# Every chunk or partition that ended 12 days ago or earlier is gone, no other.
 	run -0 tsq_psql -c "SELECT count(*) FILTER (WHERE range_end <= now() - interval '12 days'),
@@ -164,9 +143,7 @@ refresh|ok|t"
 	assert_success
 	if [ "$TSQ_TEST_KIND" = postgres ]; then
 		assert_line --partial "tsq-compress: skipped compression of public.ohlcv: plain PostgreSQL has none"
-		run --separate-stderr tsq-compress --compress=ohlcv --older-than=7d
-		assert_equal "$status" 69
-		assert_equal "$stderr" "tsq-compress: error: --compress needs TimescaleDB, or Citus with citus_columnar: plain PostgreSQL has no compression"
+		refused 69 "tsq-compress: error: --compress needs TimescaleDB, or Citus with citus_columnar: plain PostgreSQL has no compression" tsq-compress --compress=ohlcv --older-than=7d
 		return
 	fi
 	# Compressed: the nine days from 16 days ago to 8 days ago, no other.
@@ -188,8 +165,7 @@ refresh|ok|t"
 	tsq-compress --run
 	before=$(storage)
 	last=$(tsq_psql -c "SELECT max(id) FROM tsq.policy_runs")
-	run --separate-stderr tsq-compress --run -v
-	assert_success
+	run -0 --separate-stderr tsq-compress --run -v
 	# Only TimescaleDB re-checks its trailing window, and finds it up to date
 	# (tsq refreshes the other backends' rollups over the days loaded since).
 	checks=0
@@ -213,8 +189,7 @@ refresh|ok|t"
 	tsq-compress --set-policy=ohlcv compress_after=7d,drop_after=12d
 	before=$(storage)
 	rows=$(tsq_psql -c "SELECT count(*) FROM ohlcv")
-	run --separate-stderr tsq-compress --run --dry-run
-	assert_success
+	run -0 --separate-stderr tsq-compress --run --dry-run
 	assert_line --regexp '^refresh rollup public\.ohlcv_5m over \['
 	case $TSQ_TEST_KIND in
 	timescaledb)
@@ -307,8 +282,7 @@ refresh|ok|t"
 	suite_fresh_schema
 	load_hours
 	tsq-compress --set-policy=ohlcv drop_after=12d
-	run --separate-stderr tsq-compress --run --log-format=json ohlcv
-	assert_success
+	run -0 --separate-stderr tsq-compress --run --log-format=json ohlcv
 	assert_equal "$output" ""
 	while IFS= read -r line; do
 		assert_regex "$line" '^\{"program":"tsq-compress","level":"info","table":"public.ohlcv","action":"(refresh|compress|drop)","(rollup|chunk|partition)":"[^"]+","bytes_before":(null|[0-9]+),"bytes_after":(null|[0-9]+),"rows":(null|[0-9]+),"seconds":[0-9]+\.[0-9]+,"status":"ok","message":"ok: [^"]+"\}$'
@@ -319,12 +293,10 @@ refresh|ok|t"
 @test "one-shot actions: --drop, --refresh, --decompress" {
 	suite_fresh_schema
 	load_hours
-	run --separate-stderr tsq-compress --drop=ohlcv --older-than=14d
-	assert_success
+	run -0 --separate-stderr tsq-compress --drop=ohlcv --older-than=14d
 	run -0 tsq_psql -c "SELECT min(time) >= now() - interval '15 days' FROM ohlcv"
 	assert_output t
-	run --separate-stderr tsq-compress --refresh=ohlcv_1d --from=2000-01-01 --to=2100-01-01
-	assert_success
+	run -0 --separate-stderr tsq-compress --refresh=ohlcv_1d --from=2000-01-01 --to=2100-01-01
 	run --separate-stderr tsq-compress --refresh=ohlcv
 	assert_equal "$status" 64
 	assert_regex "$stderr" '^tsq-compress: error: public\.ohlcv is not a rollup'
@@ -351,8 +323,7 @@ refresh|ok|t"
 	day=$(tsq_psql -c "SELECT to_char(date_trunc('day', now()) - interval '14 days' + interval '30 minutes', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")
 	printf 'time,symbol,open,high,low,close,volume\n%s,AAA,1,1,1,1,1\n' "$day" >late.csv
 	tsq-load -q ohlcv late.csv
-	run --separate-stderr tsq-compress --run
-	assert_success
+	run -0 --separate-stderr tsq-compress --run
 	# The day's bars are the ones made from all its candles, not from the late one.
 	assert_equal "$(rollup_days)" "$before"
 	assert_equal "$(tsq_psql -c "SELECT count(*), sum(volume) FROM ohlcv_5m")" "$fives"
@@ -360,13 +331,11 @@ refresh|ok|t"
 	assert_equal "$(tsq_psql -c "SELECT count(*) FROM ohlcv WHERE time = '$day'")" 0
 	# A refresh of a rollup without a range goes no further back than the drops,
 	# and its log line says the range it covered.
-	run --separate-stderr tsq-compress -v --refresh=ohlcv_5m
-	assert_success
+	run -0 --separate-stderr tsq-compress -v --refresh=ohlcv_5m
 	assert_regex "$stderr" 'refresh rollup public\.ohlcv_5m over \[[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]+Z, infinity\)'
 	refute_regex "$stderr" 'over,'
 	assert_equal "$(tsq_psql -c "SELECT count(*), sum(volume) FROM ohlcv_5m")" "$fives"
-	run --separate-stderr tsq-compress --refresh=ohlcv_1d --from=2000-01-01 --to=2100-01-01
-	assert_success
+	run -0 --separate-stderr tsq-compress --refresh=ohlcv_1d --from=2000-01-01 --to=2100-01-01
 	assert_equal "$(rollup_days)" "$before"
 }
 
@@ -421,8 +390,7 @@ refresh|ok|t"
 	run --separate-stderr tsq-compress --run ohlcv
 	assert_equal "$status" 75
 	assert_regex "$stderr" '^tsq-compress: error: public\.ohlcv is being worked on by another run \(psql, server pid [0-9]+, connected 20[0-9-]+ '
-	run --separate-stderr tsq-compress --run --skip-if-locked ohlcv
-	assert_success
+	run -0 --separate-stderr tsq-compress --run --skip-if-locked ohlcv
 	assert_equal "$stderr" ""
 	assert_equal "$(tsq_psql -c "SELECT count(*) FROM tsq.policy_runs")" 0
 	kill "$holder" 2>/dev/null || true
@@ -468,8 +436,7 @@ release_chunk() {
 	assert_output "failed|f
 ok|t"
 	# The next run finishes the job.
-	run --separate-stderr tsq-compress --run ohlcv
-	assert_success
+	run -0 --separate-stderr tsq-compress --run ohlcv
 }
 
 @test "a run killed half-way, then run again, ends where one run would" {
@@ -492,8 +459,7 @@ ok|t"
 	oid=$(tsq_psql -c "SELECT 'public.ohlcv'::regclass::oid")
 	locks="SELECT count(*) FROM pg_locks WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND locktype = 'advisory' AND objid = $oid"
 	wait_for 10 "the lock released" '[ "$(tsq_psql -c "$locks")" = 0 ]'
-	run --separate-stderr tsq-compress --run ohlcv
-	assert_success
+	run -0 --separate-stderr tsq-compress --run ohlcv
 	run -0 tsq_psql -c "SELECT count(*) FROM $(tsq_parts ohlcv) WHERE range_end <= now() - interval '7 days' AND status <> 1"
 	assert_output 0
 	run -0 tsq_psql -c "SELECT count(*) FROM tsq.policy_runs WHERE status = 'interrupted'"
@@ -521,12 +487,9 @@ native_jobs() {
 	tsq_psql -c "SELECT add_compression_policy('ohlcv', INTERVAL '1 day')" >/dev/null
 	tsq_psql -c "SELECT add_continuous_aggregate_policy('ohlcv_5m', start_offset => INTERVAL '40 days',
 	             end_offset => INTERVAL '20 days', schedule_interval => INTERVAL '1 hour')" >/dev/null
-	run --separate-stderr tsq-compress --set-policy=ohlcv refresh_window=10d --native -v
-	assert_success
-	run -0 grep -c "compression on public.ohlcv, compress_after 1d" <<<"$stderr"
-	assert_output 1
-	run -0 grep -c "^tsq-compress: ok: delete job .*refresh of public.ohlcv_5m, start_offset 40d, end_offset 20d" <<<"$stderr"
-	assert_output 1
+	run -0 --separate-stderr tsq-compress --set-policy=ohlcv refresh_window=10d --native -v
+	assert_stderr_count 1 "compression on public.ohlcv, compress_after 1d"
+	assert_stderr_count 1 "^tsq-compress: ok: delete job .*refresh of public.ohlcv_5m, start_offset 40d, end_offset 20d"
 	run -0 native_jobs
 	assert_output "policy_compression|ohlcv|7 days|t
 policy_refresh_continuous_aggregate|ohlcv_15m|10 days..00:15:00|t
@@ -541,8 +504,7 @@ policy_retention|ohlcv|365 days|t"
 delete job|2"
 	# (Not with --run here: the scheduler is already running the new jobs,
 	# and a run alongside them would meet their locks.)
-	run --separate-stderr tsq-compress --set-policy=ohlcv refresh_window=10d --native -v
-	assert_success
+	run -0 --separate-stderr tsq-compress --set-policy=ohlcv refresh_window=10d --native -v
 	refute_regex "$stderr" "job"
 	# Without --native the jobs there are kept in step with the policy, and
 	# none is added: the retention job, once deleted, stays away.
@@ -552,8 +514,7 @@ delete job|2"
 	tsq-compress --set-policy=ohlcv drop_after=400d
 	assert_equal "$(native_jobs | grep -c policy_retention)" 0
 	# Removing the policy with --native removes the jobs.
-	run --separate-stderr tsq-compress --remove-policy=ohlcv --native
-	assert_success
+	run -0 --separate-stderr tsq-compress --remove-policy=ohlcv --native
 	assert_equal "$(native_jobs)" ""
 }
 
@@ -590,14 +551,10 @@ delete job|2"
 	# earlier tsq: replaced, and nothing else.
 	tsq_psql -c "SELECT count(*) FROM timescaledb_information.jobs j, alter_job(j.job_id, config => j.config - 'buckets_per_batch')
 	             WHERE j.proc_name = 'policy_refresh_continuous_aggregate'" >/dev/null
-	run --separate-stderr tsq-compress --set-policy=ohlcv refresh_window=10d --native -v
-	assert_success
-	run -0 grep -c "^tsq-compress: ok: delete job [0-9]* (refresh of public.ohlcv_[0-9a-z]*, start_offset 10d, end_offset [0-9]*[mhd], in batches) (" <<<"$stderr"
-	assert_output 5
-	run -0 grep -c "^tsq-compress: ok: add job refresh of public.ohlcv_[0-9a-z]*, start_offset 10d, end_offset [0-9]*[mhd] (" <<<"$stderr"
-	assert_output 5
-	run -0 grep -c " job " <<<"$stderr"
-	assert_output 10
+	run -0 --separate-stderr tsq-compress --set-policy=ohlcv refresh_window=10d --native -v
+	assert_stderr_count 5 "^tsq-compress: ok: delete job [0-9]* (refresh of public.ohlcv_[0-9a-z]*, start_offset 10d, end_offset [0-9]*[mhd], in batches) ("
+	assert_stderr_count 5 "^tsq-compress: ok: add job refresh of public.ohlcv_[0-9a-z]*, start_offset 10d, end_offset [0-9]*[mhd] ("
+	assert_stderr_count 10 " job "
 	# Each job stopped after its first transaction leaves every bucket of
 	# its window in the rollup: with batches, only the newest ten would be.
 	tsq_hold_jobs
@@ -637,13 +594,9 @@ delete job|2"
 
 @test "--native without TimescaleDB is exit 69; with a one-shot action exit 64" {
 	suite_fresh_schema
-	run --separate-stderr tsq-compress --compress=ohlcv --older-than=7d --native
-	assert_equal "$status" 64
-	assert_equal "$stderr" "tsq-compress: error: --native goes with --run, --set-policy or --remove-policy"
+	refused 64 "tsq-compress: error: --native goes with --run, --set-policy or --remove-policy" tsq-compress --compress=ohlcv --older-than=7d --native
 	[ "$TSQ_TEST_KIND" != timescaledb ] || skip "this database has TimescaleDB"
-	run --separate-stderr tsq-compress --run --native
-	assert_equal "$status" 69
-	assert_equal "$stderr" "tsq-compress: error: --native needs TimescaleDB, and this database has no timescaledb extension"
+	refused 69 "tsq-compress: error: --native needs TimescaleDB, and this database has no timescaledb extension" tsq-compress --run --native
 	assert_equal "$(tsq_psql -c "SELECT count(*) FROM tsq.policy_runs")" 0
 }
 
@@ -661,8 +614,7 @@ delete job|2"
 	    ('public', 'quotes', 'compress', 'failed', now() - interval '120 days', now() - interval '120 days'),
 	    ('public', 'quotes', 'compress', 'ok', now() - interval '100 days', now() - interval '100 days'),
 	    ('public', 'quotes', 'compress', 'ok', now() - interval '10 days', now() - interval '10 days')"
-	run --separate-stderr tsq-compress --run --dry-run ohlcv
-	assert_success
+	run -0 --separate-stderr tsq-compress --run --dry-run ohlcv
 	assert_equal "$(tsq_psql -c "SELECT count(*) FROM tsq.policy_runs WHERE table_name IN ('trades', 'quotes')")" 6
 	run tsq-compress --run -v ohlcv
 	assert_success

@@ -143,8 +143,7 @@ $(echo "$times" | sed -n $((n - 1))p) 2026-01-08 $((n - 1)) $n"
 	assert_equal "$(echo "$output" | cut -d, -f4 | grep -c .)" 60
 	# warmup=0 starts cold at from: the first 19 rows are empty and the 20th
 	# is the mean of the window's first 20 closes.
-	run --separate-stderr tsq-query -F csv --no-header ema symbol=W period=20 warmup=0 from=2026-01-06 to=2026-01-06T01:00
-	assert_success
+	run -0 --separate-stderr tsq-query -F csv --no-header ema symbol=W period=20 warmup=0 from=2026-01-06 to=2026-01-06T01:00
 	assert_equal "$(echo "$output" | cut -d, -f4 | head -19 | grep -c .)" 0
 	mean=$(sed -n 1441,1460p candles.csv | awk -F, '{ s += $4 } END { printf "%.9f", s / 20 }')
 	assert_equal "$(echo "$output" | sed -n 20p | cut -d, -f4 | awk '{ printf "%.9f", $1 }')" "$mean"
@@ -183,23 +182,18 @@ $(echo "$times" | sed -n $((n - 1))p) 2026-01-08 $((n - 1)) $n"
 	-- param: period int = 3
 	SELECT x AS time, x::float8 AS close, x > 1 AS _shown FROM generate_series(1, 5) x ORDER BY x
 	EOF
-	run --separate-stderr tsq-query -F csv -f ema3.sql
-	assert_success
+	run -0 --separate-stderr tsq-query -F csv -f ema3.sql
 	assert_output "time,close,ema
 2,2,
 3,3,2
 4,4,3
 5,5,4"
 	sed 's/compute: ema/compute: kama/' ema3.sql >kama.sql
-	run --separate-stderr tsq-query -f kama.sql
-	assert_equal "$status" 64
-	assert_equal "$stderr" 'tsq-query: error: query kama.sql: no indicator "kama" to compute'
+	refused 64 'tsq-query: error: query kama.sql: no indicator "kama" to compute' tsq-query -f kama.sql
 	sed 's/, x > 1 AS _shown//' ema3.sql >noshown.sql
 	run --separate-stderr tsq-query -f noshown.sql
 	assert_equal "$status" 1
 	assert_equal "$stderr" 'tsq-query: error: indicator ema needs a column "_shown" in the query'"'"'s result'
-	run --separate-stderr tsq-query -f ema3.sql period=0
-	assert_equal "$status" 64
-	assert_equal "$stderr" 'tsq-query: error: invalid value "0" for parameter period: a whole number from 1 to 1000000'
+	refused 64 'tsq-query: error: invalid value "0" for parameter period: a whole number from 1 to 1000000' tsq-query -f ema3.sql period=0
 }
 

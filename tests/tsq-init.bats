@@ -35,8 +35,7 @@ SQL
 }
 
 @test "init: creates the market-data tables with their columns and keys" {
-	run --separate-stderr tsq-init
-	assert_success
+	run -0 --separate-stderr tsq-init
 	assert_output ""
 	assert_regex "$stderr" 'created table ohlcv'
 	assert_regex "${stderr_lines[-1]}" "^tsq-init: \"public\" is ready \\($TSQ_TEST_KIND[^)]*\\): [0-9]+ changes$"
@@ -56,8 +55,7 @@ trades PRIMARY KEY (symbol, \"time\", trade_id)"
 @test "init: a second run changes nothing and says so" {
 	tsq-init -q
 	before=$(catalog)
-	run --separate-stderr tsq-init
-	assert_success
+	run -0 --separate-stderr tsq-init
 	assert_equal "${#stderr_lines[@]}" 1
 	assert_regex "$stderr" "^tsq-init: \"public\" is up to date \\($TSQ_TEST_KIND[^)]*\\): nothing to do$"
 	assert_equal "$(catalog)" "$before"
@@ -193,8 +191,7 @@ trades_1m|f"
 	tsq_hold_jobs
 	tsq_psql -c "SELECT count(*) FROM timescaledb_information.jobs j, alter_job(j.job_id, config => j.config - 'buckets_per_batch')
 	             WHERE j.hypertable_name = 'ohlcv_15m'" >/dev/null
-	run --separate-stderr tsq-init
-	assert_success
+	run -0 --separate-stderr tsq-init
 	assert_regex "$stderr" "refresh job on ohlcv_15m set to one transaction per run"
 	assert_regex "${stderr_lines[-1]}" ": 1 change$"
 	# Three hours of candles: tens of buckets in each rollup's window, where
@@ -229,8 +226,7 @@ SQL
 }
 
 @test "init: --no-rollups creates no rollups" {
-	run --separate-stderr tsq-init --no-rollups
-	assert_success
+	run -0 --separate-stderr tsq-init --no-rollups
 	run -0 tsq_psql -c "SELECT count(*) FROM pg_class WHERE relname IN ('ohlcv_5m', 'ohlcv_15m', 'ohlcv_1h', 'ohlcv_4h', 'ohlcv_1d')"
 	assert_output "0"
 	run -0 tsq_psql -c "SELECT to_regclass('ohlcv') IS NOT NULL"
@@ -238,8 +234,7 @@ SQL
 }
 
 @test "init: --numeric stores prices and volumes as numeric" {
-	run --separate-stderr tsq-init --numeric
-	assert_success
+	run -0 --separate-stderr tsq-init --numeric
 	run -0 tsq_psql -c "SELECT string_agg(column_name || ':' || data_type, ' ' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'ohlcv' AND column_name IN ('open', 'volume', 'vwap', 'trades')"
 	assert_output "open:numeric volume:numeric trades:integer vwap:numeric"
 	run -0 tsq_psql -c "SELECT numeric_prices FROM tsq.installations"
@@ -247,8 +242,7 @@ SQL
 }
 
 @test "init: --schema puts everything in that schema, whatever its name" {
-	run --separate-stderr tsq-init --schema 'Market "data"; x'
-	assert_success
+	run -0 --separate-stderr tsq-init --schema 'Market "data"; x'
 	run -0 tsq_psql -c "SELECT count(*) FROM pg_tables WHERE schemaname = 'Market \"data\"; x' AND tablename IN ('symbols', 'ohlcv', 'trades', 'quotes')"
 	assert_output "4"
 	run -0 tsq_psql -c "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
@@ -259,8 +253,7 @@ SQL
 
 @test "init: --dry-run prints the SQL and changes nothing" {
 	before=$(catalog 2>/dev/null)
-	run --separate-stderr tsq-init --dry-run
-	assert_success
+	run -0 --separate-stderr tsq-init --dry-run
 	assert_line "CREATE SCHEMA tsq;"
 	assert_line "CREATE TABLE ohlcv ("
 	assert_line -- "-- created table ohlcv"
@@ -268,8 +261,7 @@ SQL
 	run -0 tsq_psql -c "SELECT to_regclass('ohlcv') IS NULL, to_regnamespace('tsq') IS NULL"
 	assert_output "t|t"
 	tsq-init -q
-	run --separate-stderr tsq-init --dry-run
-	assert_success
+	run -0 --separate-stderr tsq-init --dry-run
 	assert_output "-- the following runs with search_path set to schema E'public'
 
 -- nothing to do"
@@ -277,8 +269,7 @@ SQL
 
 @test "init: --dry-run prints values escaped on one line: its SQL is safe to run" {
 	tsq_psql -c "CREATE TABLE victim (x int)"
-	run --separate-stderr tsq-init --dry-run --schema $'x\nDROP TABLE victim;\n--'
-	assert_success
+	run -0 --separate-stderr tsq-init --dry-run --schema $'x\nDROP TABLE victim;\n--'
 	assert_line "-- the following runs with search_path set to schema E'x\\nDROP TABLE victim;\\n--'"
 	assert_line "--   \$1 = E'x\\nDROP TABLE victim;\\n--'"
 	refute_line "DROP TABLE victim;"
@@ -298,8 +289,7 @@ SQL
 		assert_output "ticks|t"
 		run -0 tsq_psql -c "SELECT count(*), sum(px) FROM ticks"
 		assert_output "100|5050"
-		run --separate-stderr tsq-init --table ticks --time-column ts
-		assert_success
+		run -0 --separate-stderr tsq-init --table ticks --time-column ts
 		assert_regex "$stderr" '"ticks" is up to date'
 	else
 		assert_equal "$status" 69
@@ -337,8 +327,7 @@ tsq-init: hint: install the timescaledb extension, or use --backend=postgres"
 tsq-init: hint: add timescaledb to shared_preload_libraries in postgresql.conf, restart the server, and run tsq-init again"
 	run -0 tsq_psql -c "SELECT to_regnamespace('tsq') IS NULL, to_regclass('ohlcv') IS NULL"
 	assert_output "t|t"
-	run --separate-stderr tsq-init
-	assert_success
+	run -0 --separate-stderr tsq-init
 	assert_equal "${stderr_lines[0]}" "tsq-init: warning: TimescaleDB is installed on the server but not loaded: using plain PostgreSQL"
 	assert_equal "${stderr_lines[1]}" "tsq-init: hint: add timescaledb to shared_preload_libraries in postgresql.conf, restart the server, and run tsq-init again"
 	assert_regex "${stderr_lines[-1]}" '^tsq-init: "public" is ready \(postgres\): [0-9]+ changes$'
@@ -348,8 +337,7 @@ tsq-init: hint: add timescaledb to shared_preload_libraries in postgresql.conf, 
 	run -1 grep -c 'must be preloaded' "$TSQ_TEST_TMP/pg/log"
 	assert_output 0
 	# Later runs keep the backend the schema was made for, quietly.
-	run --separate-stderr tsq-init
-	assert_success
+	run -0 --separate-stderr tsq-init
 	assert_equal "$stderr" 'tsq-init: "public" is up to date (postgres): nothing to do'
 	run --separate-stderr tsq-init --backend timescaledb
 	assert_equal "$status" 64
@@ -357,8 +345,7 @@ tsq-init: hint: add timescaledb to shared_preload_libraries in postgresql.conf, 
 }
 
 @test "init: --backend postgres works on either server" {
-	run --separate-stderr tsq-init --backend postgres --no-rollups
-	assert_success
+	run -0 --separate-stderr tsq-init --backend postgres --no-rollups
 	run -0 tsq_psql -c "SELECT relkind FROM pg_class WHERE relname = 'ohlcv'"
 	assert_output "p"
 }
@@ -379,8 +366,7 @@ tsq-init: hint: add timescaledb to shared_preload_libraries in postgresql.conf, 
 }
 
 @test "init: --chunk-interval sets the chunk width" {
-	run --separate-stderr tsq-init --chunk-interval 6h --no-rollups
-	assert_success
+	run -0 --separate-stderr tsq-init --chunk-interval 6h --no-rollups
 	if [ "$TSQ_TEST_KIND" = timescaledb ]; then
 		run -0 tsq_psql -c "SELECT d.interval_length FROM _timescaledb_catalog.dimension d JOIN _timescaledb_catalog.hypertable h ON h.id = d.hypertable_id WHERE h.table_name = 'trades'"
 		assert_output "21600000000"

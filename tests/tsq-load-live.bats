@@ -34,6 +34,19 @@ produce() {
 	done
 }
 
+# held N: tsq-load reading a FIFO, feed.fifo, with N rows read and held (the
+# flush interval is an hour), its pid in $pid, the writing end open on fd 5,
+# its messages in err and its counts in s.json.
+held() {
+	rm -f feed.fifo s.json
+	mkfifo feed.fifo
+	tsq-load -v --flush-interval 1h --status-interval 100ms --stats s.json feed feed.fifo 2>err &
+	pid=$!
+	exec 5>feed.fifo
+	produce "$1" 0 >&5
+	wait_for 10 "the rows read" "grep -q 'status: read $1, committed 0' err"
+}
+
 @test "a row every 100 ms is in the table within the flush interval and a second of its writing" {
 	make_feed
 	produce 40 0.1 | tsq-load -q --flush-interval 300ms feed
@@ -50,25 +63,21 @@ produce() {
 @test "a file is written by size as before; a pipe by time unless --flush-interval off" {
 	make_feed
 	produce 5 0 >five.jsonl
-	run --separate-stderr tsq-load -v feed five.jsonl
-	assert_success
+	run -0 --separate-stderr tsq-load -v feed five.jsonl
 	assert_regex "$stderr" 'read 5, inserted 5, .* 1 batch in'
 	refute_regex "$stderr" 'status:'
 	tsq_psql -c "TRUNCATE feed"
 	# Off: one batch at the end, whatever the waits.
-	run --separate-stderr sh -c "{ head -2 five.jsonl; sleep 1.5; tail -3 five.jsonl; } | tsq-load -v --flush-interval off feed"
-	assert_success
+	run -0 --separate-stderr sh -c "{ head -2 five.jsonl; sleep 1.5; tail -3 five.jsonl; } | tsq-load -v --flush-interval off feed"
 	assert_regex "$stderr" 'read 5, inserted 5, .* 1 batch in'
 	tsq_psql -c "TRUNCATE feed"
-	run --separate-stderr sh -c "{ head -2 five.jsonl; sleep 1.5; tail -3 five.jsonl; } | tsq-load -v --flush-interval 500ms --status-interval 1s feed"
-	assert_success
+	run -0 --separate-stderr sh -c "{ head -2 five.jsonl; sleep 1.5; tail -3 five.jsonl; } | tsq-load -v --flush-interval 500ms --status-interval 1s feed"
 	assert_regex "$stderr" 'batch 1: up to line 2:'
 	assert_regex "$stderr" 'read 5, inserted 5, .* 2 batches in'
 	# A status line with -v, and as a JSON record with --log-format json.
 	assert_regex "$stderr" 'status: read 2, committed 2, rejected 0, duplicates 0, held 0;'
 	tsq_psql -c "TRUNCATE feed"
-	run --separate-stderr sh -c "{ head -2 five.jsonl; sleep 1.3; tail -3 five.jsonl; } | tsq-load --log-format json --flush-interval 300ms --status-interval 1s feed"
-	assert_success
+	run -0 --separate-stderr sh -c "{ head -2 five.jsonl; sleep 1.3; tail -3 five.jsonl; } | tsq-load --log-format json --flush-interval 300ms --status-interval 1s feed"
 	assert_equal "$(echo "$stderr" | jq -c 'select(.message | startswith("status")) | [.read, .committed]' | head -1)" "[2,2]"
 }
 
@@ -76,14 +85,7 @@ produce() {
 	make_feed
 	for sig in TERM INT HUP; do
 		tsq_psql -c "TRUNCATE feed"
-		rm -f feed.fifo s.json
-		mkfifo feed.fifo
-		tsq-load -v --flush-interval 1h --status-interval 100ms --stats s.json feed feed.fifo 2>err &
-		pid=$!
-		exec 5>feed.fifo
-		produce 25 0 >&5
-		# The rows are read, and held: the flush interval is an hour.
-		wait_for 10 "the rows read" 'grep -q "status: read 25, committed 0" err'
+		held 25
 		kill -$sig $pid
 		status=0
 		wait $pid || status=$?
@@ -98,12 +100,7 @@ produce() {
 
 @test "a second signal gives up at once: what was not written goes to the pending file, which loads later" {
 	make_feed
-	mkfifo feed.fifo
-	tsq-load -v --flush-interval 1h --status-interval 100ms --stats s.json feed feed.fifo 2>err &
-	pid=$!
-	exec 5>feed.fifo
-	produce 30 0 >&5
-	wait_for 10 "the rows read" 'grep -q "status: read 30, committed 0" err'
+	held 30
 	kill -TERM $pid
 	kill -TERM $pid
 	status=0
@@ -180,8 +177,7 @@ stream_through_restart() {
 	assert_equal "$(jq -r .record feed.fifo.pending.jsonl | jq -r .id | tr '\n' ' ')" \
 		"21 22 23 24 25 26 27 28 29 210 "
 	# Loaded later, the pending file completes the table exactly.
-	run --separate-stderr tsq-load --format rejects feed feed.fifo.pending.jsonl
-	assert_success
+	run -0 --separate-stderr tsq-load --format rejects feed feed.fifo.pending.jsonl
 	assert_equal "$(tsq_psql -c 'SELECT count(*) FROM feed')" 30
 }
 

@@ -39,8 +39,7 @@ make_candles() {
 
 @test "loads a CSV file into ohlcv: every row, exact values, summary on stderr, exit 0" {
 	tsq_db_init
-	run --separate-stderr tsq-load ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
-	assert_success
+	run -0 --separate-stderr tsq-load ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
 	assert_output ""
 	assert_regex "$stderr" 'read 1080, inserted 1080, updated 0, unchanged 0, duplicates 0, rejected 0'
 	assert_equal "$(tsq_psql -c 'SELECT count(*) FROM ohlcv')" 1080
@@ -60,8 +59,7 @@ make_candles() {
 	tsq-load -q ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
 	before=$(ohlcv_rows | md5sum)
 	xmin_before=$(tsq_psql -c "SELECT md5(string_agg(xmin::text, ',' ORDER BY symbol, time)) FROM ohlcv")
-	run --separate-stderr tsq-load --stats stats.json ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
-	assert_success
+	run -0 --separate-stderr tsq-load --stats stats.json ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
 	assert_regex "$stderr" 'read 1080, inserted 0, updated 0, unchanged 1080, duplicates 0, rejected 0'
 	assert_equal "$(jq -c '[.read, .inserted, .updated, .unchanged, .duplicates, .rejected]' stats.json)" "[1080,0,0,1080,0,0]"
 	assert_equal "$(ohlcv_rows | md5sum)" "$before"
@@ -78,13 +76,11 @@ make_candles() {
 		echo "2026-11-20T00:01:00Z,BTC-USD,91228.99,91269.57,91187.65,91203.12,1.2409"
 		echo "2026-11-21T00:00:00Z,BTC-USD,5,6,4,5.5,1"
 	} >change.csv
-	run --separate-stderr tsq-load -v ohlcv change.csv
-	assert_success
+	run -0 --separate-stderr tsq-load -v ohlcv change.csv
 	assert_regex "$stderr" 'read 3, inserted 1, updated 1, unchanged 1, duplicates 0, rejected 0'
 	assert_regex "$stderr" 'batch 1: up to line 4: inserted 1, updated 1, unchanged 1'
 	# With --log-format json every message is a JSON object, for cron.
-	run --separate-stderr tsq-load --log-format json ohlcv change.csv
-	assert_success
+	run -0 --separate-stderr tsq-load --log-format json ohlcv change.csv
 	assert_equal "$(echo "$stderr" | jq -r 'select(.level == "info") | .message')" \
 		"$(echo "$stderr" | jq -r .message | grep 'read 3')"
 	assert_regex "$stderr" '^\{"program":"tsq-load","level":"info","message":".*read 3, inserted 0, updated 0, unchanged 3, .*"\}$'
@@ -95,8 +91,7 @@ make_candles() {
 @test "RFC 4180: quotes, embedded delimiters and newlines, CRLF, BOM, UTF-8, no final newline" {
 	tsq_psql -c "CREATE TABLE edge (id integer PRIMARY KEY, a text, b text)"
 	printf '\xef\xbb\xbfid,a,b\r\n1,"x, y","say ""hi"""\r\n2,"line one\nline two",\r\n3,"",plain\r\n4,žluťoučký kůň,€\r\n5,  spaced  ,"a\r\nb"' >edge.csv
-	run --separate-stderr tsq-load edge edge.csv
-	assert_success
+	run -0 --separate-stderr tsq-load edge edge.csv
 	assert_regex "$stderr" 'read 5, inserted 5'
 	run -0 tsq_psql -c "SELECT id, coalesce(a, '<null>'), replace(coalesce(b, '<null>'), E'\\r', '<cr>'), length(a) FROM edge ORDER BY id"
 	assert_output "1|x, y|say \"hi\"|4
@@ -117,8 +112,7 @@ id,b,i2,i4,i8,f4,f8,n,t,vc,ts,tsn,d,j,jb,ia,ta,u
 2,off,0,0,0,NaN,-Infinity,-0.5,,,1709294400,2024-03-01,1709251200000,[],0,{},{},
 3,Yes,1,1,1,inf,1e308,1e-5,"",x,1709294400123,2024-03-01T00:00:00Z,2024-02-29,null,"""s""","{ 7 , 8 }","{""a,b"",""c\""d""}",
 EOF
-	run --separate-stderr tsq-load types good.csv
-	assert_success
+	run -0 --separate-stderr tsq-load types good.csv
 	run -0 tsq_psql -c "SET TimeZone = 'UTC'; SELECT id, b, i2, i4, i8, f4, f8, n, coalesce(t, '<null>'), vc, ts, tsn, d, j, jb, ia, ta, u FROM types ORDER BY id"
 	assert_output "1|t|-32768|2147483647|-9223372036854775808|1.5|-0.00225|12345678901234567890.000123|text|abcde|2024-03-01 10:00:00+00|2024-03-01 12:00:00.5|2024-03-01|{\"a\": [1, 2]}|{\"b\": null}|{1,2,NULL}|{\"x y\",z}|a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11
 2|f|0|0|0|NaN|-Infinity|-0.5|<null>||2024-03-01 12:00:00+00|2024-03-01 00:00:00|2024-03-01|[]|0|{}|{}|
@@ -285,8 +279,7 @@ EOF
 	assert_equal "$(jq -r '.files["g.jsonl"].line' cp.json)" 31
 	# The record is fixed in the file; the resume starts at it.
 	sed -i 's/, "twice": 62//' g.jsonl
-	run --separate-stderr tsq-load --resume --checkpoint cp.json g g.jsonl
-	assert_success
+	run -0 --separate-stderr tsq-load --resume --checkpoint cp.json g g.jsonl
 	assert_regex "$stderr" 'resuming at line 31'
 	assert_regex "$stderr" 'read 10, inserted 10'
 	assert_equal "$(tsq_psql -c 'SELECT count(*), sum(id) FROM g')" "40|820"
@@ -336,8 +329,7 @@ EOF
 	assert [ -c /dev/full ]
 	# A stats file is replaced whole, through a symbolic link too.
 	mkdir d && echo old >d/s.json && ln -s d/s.json s.json
-	run --separate-stderr tsq-load -q --stats s.json ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
-	assert_success
+	run -0 --separate-stderr tsq-load -q --stats s.json ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
 	assert [ -L s.json ]
 	assert_equal "$(jq -c '[.read, .unchanged]' d/s.json)" "[1080,1080]"
 }
@@ -363,16 +355,12 @@ EOF
 		run --separate-stderr tsq-load "$opt" soft.csv ohlcv - <hard.csv
 		assert_equal "$status" 64
 	done
-	run --separate-stderr tsq-load --stats s.json --checkpoint s.json ohlcv in.csv
-	assert_equal "$status" 64
-	assert_equal "$stderr" 'tsq-load: error: --stats and --checkpoint name the same file "s.json"'
+	refused 64 'tsq-load: error: --stats and --checkpoint name the same file "s.json"' tsq-load --stats s.json --checkpoint s.json ohlcv in.csv
 	assert_equal "$(md5sum <in.csv)" "$before"
 	assert_equal "$(tsq_psql -c 'SELECT count(*) FROM ohlcv')" 0
 	# A directory is not an input.
 	mkdir adir
-	run --separate-stderr tsq-load ohlcv adir
-	assert_equal "$status" 66
-	assert_equal "$stderr" 'tsq-load: error: could not open file "adir": it is a directory'
+	refused 66 'tsq-load: error: could not open file "adir": it is a directory' tsq-load ohlcv adir
 }
 
 @test "a load that is clearly not the expected format stops by itself; --max-errors none lifts it" {
@@ -429,9 +417,7 @@ tsq-load: hint: unquoted names are folded to lower case: to name the table publi
 	run --separate-stderr tsq-load 'a.b.c.d' n.csv
 	assert_equal "$status" 64
 	assert_equal "${stderr_lines[0]}" 'tsq-load: error: invalid table name "a.b.c.d": improper relation name (too many dotted names): a.b.c.d'
-	run --separate-stderr tsq-load --delimiter '|' --quote '|' nv n.csv
-	assert_equal "$status" 64
-	assert_equal "$stderr" 'tsq-load: error: --delimiter and --quote are the same character "|"'
+	refused 64 'tsq-load: error: --delimiter and --quote are the same character "|"' tsq-load --delimiter '|' --quote '|' nv n.csv
 	# A header of 2,000 columns the table lacks: one line.
 	awk 'BEGIN { printf "id"; for (i = 1; i < 2000; i++) printf ",c%d", i; print "" }' >wide.csv
 	run --separate-stderr tsq-load nv wide.csv
@@ -593,8 +579,7 @@ EOF
 	assert_regex "$stderr" 'read 2, inserted 2'
 	# Digits without separators, as other sites export them.
 	printf 'date,hhmmss,symbol,open,high,low,close,volume\n20240102,143200,EURUSD,1,2,0.5,1.5,7\n' >d.csv
-	run --separate-stderr tsq-load --map date+hhmmss=time --time-format '%Y%m%d %H%M%S' ohlcv d.csv
-	assert_success
+	run -0 --separate-stderr tsq-load --map date+hhmmss=time --time-format '%Y%m%d %H%M%S' ohlcv d.csv
 	run -0 tsq_psql -c "SELECT to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), open, volume FROM ohlcv ORDER BY time"
 	assert_output "2024-01-02 14:30:00|1.10451|1289
 2024-01-02 14:31:00|1.10477|2044
@@ -604,8 +589,7 @@ EOF
 @test "exports: fractional seconds with a day-first --time-format keep their digits" {
 	tsq_psql -c "CREATE TABLE ticks (id integer PRIMARY KEY, t timestamptz)"
 	printf 'id,t\n1,02.01.2024 14:30:02.036\n2,02.01.2024 14:30:02.123456\n3,02.01.2024 14:30:02.123456789\n4,02.01.2024 14:30:02\n' >f.csv
-	run --separate-stderr tsq-load --time-format '%d.%m.%Y %H:%M:%S' ticks f.csv
-	assert_success
+	run -0 --separate-stderr tsq-load --time-format '%d.%m.%Y %H:%M:%S' ticks f.csv
 	run -0 tsq_psql -c "SET TimeZone = 'UTC'; SELECT id, t FROM ticks ORDER BY id"
 	assert_output "1|2024-01-02 14:30:02.036+00
 2|2024-01-02 14:30:02.123456+00
@@ -614,8 +598,7 @@ EOF
 	# %f names the fraction where it stands.
 	tsq_psql -c "TRUNCATE ticks"
 	printf 'id,t\n5,02/01/2024-14:30:02-250\n' >g.csv
-	run --separate-stderr tsq-load --time-format '%d/%m/%Y-%H:%M:%S-%f' ticks g.csv
-	assert_success
+	run -0 --separate-stderr tsq-load --time-format '%d/%m/%Y-%H:%M:%S-%f' ticks g.csv
 	assert_equal "$(tsq_psql -c "SET TimeZone = 'UTC'; SELECT t FROM ticks")" "2024-01-02 14:30:02.25+00"
 }
 
@@ -626,8 +609,7 @@ EOF
 {"e":"trade","E":1704205800120,"s":"BNBBTC","t":12345,"p":"0.001","q":"100","T":1704205800100,"m":true,"M":true}
 {"e":"trade","E":1704205800220,"s":"BNBBTC","t":12346,"p":"0.002","q":"5","T":1704205800200,"m":false,"M":true}
 EOF
-	run --separate-stderr tsq-load --map T=time,t=trade_id,s=symbol,p=price,q=size --ignore-extra trades b.jsonl
-	assert_success
+	run -0 --separate-stderr tsq-load --map T=time,t=trade_id,s=symbol,p=price,q=size --ignore-extra trades b.jsonl
 	assert_regex "$stderr" 'read 2, inserted 2'
 	run -0 tsq_psql -c "SET TimeZone = 'UTC'; SELECT time, symbol, price, size, trade_id FROM trades ORDER BY trade_id"
 	assert_output "2024-01-02 14:30:00.1+00|BNBBTC|0.001|100|12345
@@ -661,8 +643,7 @@ time,symbol,price,size,side
 2024-01-02T14:30:00.000002Z,BTC,42001,0.1,sell
 2024-01-02T14:30:00.000001Z,BTC,41999,2,sell
 EOF
-	run --separate-stderr tsq-load trades noid.csv
-	assert_success
+	run -0 --separate-stderr tsq-load trades noid.csv
 	assert_regex "$stderr" 'read 5, inserted 5, updated 0, unchanged 0, duplicates 0'
 	run -0 tsq_psql -c "SELECT symbol, extract(microseconds FROM time)::int % 1000000, trade_id, price FROM trades ORDER BY symbol, time, trade_id DESC"
 	assert_output "BTC|1|-1|42000
@@ -670,8 +651,7 @@ BTC|1|-2|42000
 BTC|1|-3|41999
 BTC|2|-1|42001
 ETH|1|-1|2300"
-	run --separate-stderr tsq-load trades noid.csv
-	assert_success
+	run -0 --separate-stderr tsq-load trades noid.csv
 	assert_regex "$stderr" 'read 5, inserted 0, updated 0, unchanged 5'
 }
 
@@ -810,8 +790,7 @@ B|1"
 	# Fixed in the reject file (its integer) and loaded back: the text arrives as it was,
 	# and the server refuses bytes that are not UTF-8 as it would from psql.
 	jq -c '.record_base64 = ("1,caf\u00e9,1" | @base64) | .record = "1,café,1"' latin.csv.rejects.jsonl >fixed.jsonl
-	run --separate-stderr tsq-load --format rejects u fixed.jsonl
-	assert_success
+	run -0 --separate-stderr tsq-load --format rejects u fixed.jsonl
 	assert_equal "$(tsq_psql -c 'SELECT t FROM u WHERE id = 1')" "café"
 	jq -c '.record_base64 = ("MTAwMyxjYWbpLDM=")' latin.csv.rejects.jsonl >raw.jsonl
 	run --separate-stderr tsq-load --format rejects --rejects again.jsonl u raw.jsonl
@@ -830,8 +809,7 @@ B|1"
 	tsq_psql -c "CREATE TABLE two (a text, b text)"
 	tsq-query -F csv -c "SELECT * FROM (VALUES ('x'), (NULL), (''), (NULL), ('y')) v(a)" >one.csv
 	assert_equal "$(od -An -c one.csv | tr -s ' ')" "$(printf 'a\nx\n\n""\n\ny\n' | od -An -c | tr -s ' ')"
-	run --separate-stderr tsq-load one one.csv
-	assert_success
+	run -0 --separate-stderr tsq-load one one.csv
 	assert_regex "$stderr" 'read 5, inserted 5, updated 0, unchanged 0, duplicates 0, rejected 0'
 	assert_equal "$(tsq_psql -c "SELECT string_agg(coalesce(a, '<null>'), ' ' ORDER BY ctid) FROM one")" "x <null>  <null> y"
 	# psql \copy reads the same file the same way.
@@ -841,12 +819,10 @@ B|1"
 	# TSV of one column: an empty line is a NULL too; with two columns a tab alone is a row.
 	printf 'a\nx\n\ny\n' >one.tsv
 	tsq_psql -c "TRUNCATE one"
-	run --separate-stderr tsq-load one one.tsv
-	assert_success
+	run -0 --separate-stderr tsq-load one one.tsv
 	assert_regex "$stderr" 'read 3, inserted 3'
 	printf 'a\tb\n1\t2\n\t\n\n3\t4\n' >two.tsv
-	run --separate-stderr tsq-load two two.tsv
-	assert_success
+	run -0 --separate-stderr tsq-load two two.tsv
 	assert_regex "$stderr" 'read 3, inserted 3'
 	assert_equal "$(tsq_psql -c "SELECT count(*) FROM two WHERE a IS NULL AND b IS NULL")" 1
 }
@@ -951,8 +927,7 @@ EOF
 	# A default the server computes is computed for each row (it is not a constant).
 	tsq_psql -c "CREATE TABLE ev (id integer PRIMARY KEY, note text DEFAULT 'none', seq bigserial, n integer)"
 	printf '{"id": 1}\n{"id": 2, "note": "x", "seq": 100}\n{"id": 3}\n{"id": 4, "n": 5}\n' >ev.jsonl
-	run --separate-stderr tsq-load ev ev.jsonl
-	assert_success
+	run -0 --separate-stderr tsq-load ev ev.jsonl
 	assert_equal "$(tsq_psql -c "SELECT id, note, seq > 0 AND seq <> 100 OR id = 2, coalesce(n::text, '-') FROM ev ORDER BY id")" "1|none|t|-
 2|x|t|-
 3|none|t|-
@@ -969,16 +944,14 @@ time,symbol,open,high,low,close,volume
 2026-01-01T00:01:00Z,A,5,6,4,5,1
 2026-01-01T00:00:00+00:00,A,3,3,0.5,1.5,3
 EOF
-	run --separate-stderr tsq-load ohlcv dup.csv
-	assert_success
+	run -0 --separate-stderr tsq-load ohlcv dup.csv
 	assert_regex "$stderr" 'read 4, inserted 2, updated 0, unchanged 0, duplicates 2, rejected 0'
 	assert_equal "$(tsq_psql -c "SELECT open FROM ohlcv WHERE time = '2026-01-01T00:00:00Z'")" 3
 
 	# first and error hold across the whole input: the same outcome whatever the batch size.
 	for bs in 1000 1 2; do
 		tsq_psql -c "TRUNCATE ohlcv"
-		run --separate-stderr tsq-load --batch-size $bs --dedupe first ohlcv dup.csv
-		assert_success
+		run -0 --separate-stderr tsq-load --batch-size $bs --dedupe first ohlcv dup.csv
 		assert_regex "$stderr" 'inserted 2, updated 0, unchanged 0, duplicates 2'
 		assert_equal "$(tsq_psql -c "SELECT open FROM ohlcv WHERE time = '2026-01-01T00:00:00Z'")" 1
 
@@ -997,8 +970,7 @@ EOF
 	tsq_db_init
 	tsq-load -q ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
 	printf 'time,symbol,open,high,low,close,volume\n2026-11-20T00:00:00Z,BTC-USD,1,2,0.5,1.5,7\n2026-11-22T00:00:00Z,BTC-USD,1,2,0.5,1.5,7\n' >n.csv
-	run --separate-stderr tsq-load --on-conflict nothing ohlcv n.csv
-	assert_success
+	run -0 --separate-stderr tsq-load --on-conflict nothing ohlcv n.csv
 	assert_regex "$stderr" 'read 2, inserted 1, updated 0, unchanged 1'
 	assert_equal "$(tsq_psql -c "SELECT volume FROM ohlcv WHERE symbol = 'BTC-USD' AND time = '2026-11-20T00:00:00Z'")" 2.6243
 	tsq_psql -c "DELETE FROM ohlcv WHERE time = '2026-11-22T00:00:00Z'"
@@ -1013,22 +985,14 @@ EOF
 	cp "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv" s.csv
 	gzip -k s.csv
 	zstd -q s.csv
-	run --separate-stderr tsq-load ohlcv s.csv.gz
-	assert_success
+	run -0 --separate-stderr tsq-load ohlcv s.csv.gz
 	assert_regex "$stderr" 'inserted 1080'
 	expected=$(ohlcv_rows | md5sum)
-	tsq_psql -c "TRUNCATE ohlcv"
-	run --separate-stderr tsq-load ohlcv s.csv.zst
-	assert_success
-	assert_equal "$(ohlcv_rows | md5sum)" "$expected"
-	tsq_psql -c "TRUNCATE ohlcv"
-	run --separate-stderr sh -c 'gzip -c s.csv | tsq-load ohlcv'
-	assert_success
-	assert_equal "$(ohlcv_rows | md5sum)" "$expected"
-	tsq_psql -c "TRUNCATE ohlcv"
-	run --separate-stderr sh -c 'tsq-load ohlcv - <s.csv'
-	assert_success
-	assert_equal "$(ohlcv_rows | md5sum)" "$expected"
+	for how in 'tsq-load ohlcv s.csv.zst' 'gzip -c s.csv | tsq-load ohlcv' 'tsq-load ohlcv - <s.csv'; do
+		tsq_psql -c "TRUNCATE ohlcv"
+		run -0 --separate-stderr sh -c "$how"
+		assert_equal "$(ohlcv_rows | md5sum)" "$expected"
+	done
 	# A truncated archive stops with exit 1 and says why, before any row is written.
 	tsq_psql -c "TRUNCATE ohlcv"
 	head -c 3000 s.csv.gz >cut.csv.gz
@@ -1083,8 +1047,7 @@ EOF
 @test "TSV: tabs split fields, backslash escapes decode, empty and \\N are NULL" {
 	tsq_psql -c "CREATE TABLE tv (id integer PRIMARY KEY, a text, b text)"
 	printf 'id\ta\tb\n1\tx\\ty\t\\N\n2\tline\\nbreak\t\n3\tback\\\\slash\tz\n' >t.tsv
-	run --separate-stderr tsq-load tv t.tsv
-	assert_success
+	run -0 --separate-stderr tsq-load tv t.tsv
 	run -0 tsq_psql -c "SELECT id, replace(replace(a, E'\\t', '<tab>'), E'\\n', '<nl>'), coalesce(b, '<null>') FROM tv ORDER BY id"
 	assert_output "1|x<tab>y|<null>
 2|line<nl>break|<null>
@@ -1099,8 +1062,7 @@ EOF
 	assert_success
 	assert_equal "$(tsq_psql -c 'SELECT symbol, timeframe, open, source FROM ohlcv')" "A|5m|1|binance"
 	printf '2026-01-01T00:01:00Z;B;1;2;0.5;1.5;3\n' >nh.csv
-	run --separate-stderr tsq-load --no-header --delimiter ';' --columns time,symbol,open,high,low,close,volume ohlcv nh.csv
-	assert_success
+	run -0 --separate-stderr tsq-load --no-header --delimiter ';' --columns time,symbol,open,high,low,close,volume ohlcv nh.csv
 	assert_equal "$(tsq_psql -c "SELECT timeframe, volume FROM ohlcv WHERE symbol = 'B'")" "1m|3"
 }
 
@@ -1388,13 +1350,11 @@ EOF
 	assert_equal "$status" 65
 	# Fix the records by hand, as a user would, and load them again.
 	sed -e 's/,oops/,4/' -e 's/,bad/,5/' f.csv.rejects.jsonl >fixed.jsonl
-	run --separate-stderr tsq-load --format rejects ohlcv fixed.jsonl
-	assert_success
+	run -0 --separate-stderr tsq-load --format rejects ohlcv fixed.jsonl
 	assert_regex "$stderr" 'read 2, inserted 2'
 	# Loading f.csv again rejects nothing now: its old reject file goes.
 	sed -i -e 's/,oops/,4/' -e 's/,bad/,5/' f.csv
-	run --separate-stderr tsq-load ohlcv f.csv
-	assert_success
+	run -0 --separate-stderr tsq-load ohlcv f.csv
 	assert_regex "$stderr" 'removed "./f.csv.rejects.jsonl" of an earlier load'
 	assert_file_not_exists f.csv.rejects.jsonl
 	assert_equal "$(tsq_psql -c 'SELECT volume FROM ohlcv ORDER BY time')" "3
@@ -1428,12 +1388,10 @@ EOF
 @test "--time-format and --tz read local times" {
 	tsq_db_init
 	printf 'time,symbol,open,high,low,close,volume\n01/07/2026 09:30,A,1,2,0.5,1.5,3\n' >tf.csv
-	run --separate-stderr tsq-load --time-format '%d/%m/%Y %H:%M' --tz Europe/Prague ohlcv tf.csv
-	assert_success
+	run -0 --separate-stderr tsq-load --time-format '%d/%m/%Y %H:%M' --tz Europe/Prague ohlcv tf.csv
 	assert_equal "$(tsq_psql -c "SELECT time AT TIME ZONE 'UTC' FROM ohlcv")" "2026-07-01 07:30:00"
 	printf 'time,symbol,open,high,low,close,volume\n2026-01-07 09:30,B,1,2,0.5,1.5,3\n' >tz.csv
-	run --separate-stderr tsq-load --tz America/New_York ohlcv tz.csv
-	assert_success
+	run -0 --separate-stderr tsq-load --tz America/New_York ohlcv tz.csv
 	assert_equal "$(tsq_psql -c "SELECT time AT TIME ZONE 'UTC' FROM ohlcv WHERE symbol = 'B'")" "2026-01-07 14:30:00"
 	run --separate-stderr tsq-load --tz Mars/Olympus ohlcv tz.csv
 	assert_equal "$status" 64
@@ -1443,14 +1401,12 @@ EOF
 	tsq_one_session && skip "PGlite serves one session at a time"
 	tsq_db_init
 	make_candles 1 A,B,C,D >w.csv
-	run --separate-stderr tsq-load --workers 3 --batch-size 500 ohlcv w.csv
-	assert_success
+	run -0 --separate-stderr tsq-load --workers 3 --batch-size 500 ohlcv w.csv
 	assert_regex "$stderr" 'read 5760, inserted 5760'
 	expected=$(ohlcv_rows | md5sum)
 	# Change every fifth row and load with workers again: upserts, no deadlock.
 	awk -F, -v OFS=, 'NR > 1 && NR % 5 == 0 { $7 = $7 + 100 } { print }' w.csv >w2.csv
-	run --separate-stderr tsq-load --workers 3 --batch-size 500 ohlcv w2.csv
-	assert_success
+	run -0 --separate-stderr tsq-load --workers 3 --batch-size 500 ohlcv w2.csv
 	assert_regex "$stderr" 'read 5760, inserted 0, updated 1152, unchanged 4608'
 	assert_equal "$(tsq_psql -c 'SELECT count(*) FROM ohlcv WHERE volume >= 100')" 1152
 	tsq-load -q --workers 2 ohlcv w.csv
@@ -1491,8 +1447,7 @@ EOF
 	tsq-load -q ohlcv full.csv || true
 	assert_equal "$resumed" "$(ohlcv_rows | md5sum)"
 	# A finished input is skipped as a whole.
-	run --separate-stderr sh -c 'tsq-load --resume --checkpoint cp.json ohlcv - <full.csv'
-	assert_success
+	run -0 --separate-stderr sh -c 'tsq-load --resume --checkpoint cp.json ohlcv - <full.csv'
 	assert_regex "$stderr" 'already loaded'
 }
 
@@ -1559,8 +1514,7 @@ EOF
 	assert_equal "$(jq -r '.stopped' s.json)" interrupted
 	assert_equal "$(jq -c '[.read, .inserted, .pending]' s.json)" "[$((line - 1)),$((line - 1)),0]"
 	# A resume goes on from there.
-	run --separate-stderr sh -c 'tsq-load --resume --checkpoint cp.json ohlcv - <full.csv'
-	assert_success
+	run -0 --separate-stderr sh -c 'tsq-load --resume --checkpoint cp.json ohlcv - <full.csv'
 	assert_equal "$(tsq_psql -c 'SELECT count(*) FROM ohlcv')" 1440
 }
 
@@ -1571,15 +1525,13 @@ EOF
 		tsq_psql -c "SELECT count(compress_chunk(c)) FROM show_chunks('ohlcv') c" >/dev/null
 		assert_equal "$(tsq_psql -c "SELECT count(*) FROM timescaledb_information.chunks WHERE hypertable_name = 'ohlcv' AND is_compressed")" 1
 		printf 'time,symbol,open,high,low,close,volume\n2026-11-20T00:00:00Z,BTC-USD,1,2,0.5,1.5,7\n2026-11-20T12:00:00Z,NEW,1,2,0.5,1.5,7\n' >c.csv
-		run --separate-stderr tsq-load ohlcv c.csv
-		assert_success
+		run -0 --separate-stderr tsq-load ohlcv c.csv
 		assert_regex "$stderr" 'read 2, inserted 1, updated 1'
 		assert_equal "$(tsq_psql -c "SELECT open, volume FROM ohlcv WHERE symbol = 'BTC-USD' AND time = '2026-11-20T00:00:00Z'")" "1|7"
 		assert_equal "$(tsq_psql -c 'SELECT count(*) FROM ohlcv')" 1081
 	else
 		printf 'time,symbol,open,high,low,close,volume\n2019-03-04T10:00:00Z,OLD,1,2,0.5,1.5,7\n2019-03-06T23:59:59Z,OLD,1,2,0.5,1.5,7\n' >p.csv
-		run --separate-stderr tsq-load ohlcv p.csv
-		assert_success
+		run -0 --separate-stderr tsq-load ohlcv p.csv
 		# Named as each backend names a day's partition.
 		p4=ohlcv_p20190304 p6=ohlcv_p20190306
 		[ "$TSQ_TEST_KIND" = citus ] && p4=ohlcv_p2019_03_04 p6=ohlcv_p2019_03_06

@@ -29,8 +29,7 @@ make_awkward() {
 }
 
 @test "--list names every shipped query without a database" {
-	run --separate-stderr env TSQ_DB="host=/nonexistent-tsq" tsq-query -l
-	assert_success
+	run -0 --separate-stderr env TSQ_DB="host=/nonexistent-tsq" tsq-query -l
 	assert_equal "$stderr" ""
 	for q in tables hypertables chunks compression_stats database_size policies recent_ohlcv \
 		recent_trades recent_quotes active_symbols latest_price bars price_change price_range \
@@ -42,8 +41,7 @@ make_awkward() {
 }
 
 @test "--describe shows parameters, description and SQL" {
-	run --separate-stderr tsq-query --describe bars
-	assert_success
+	run -0 --separate-stderr tsq-query --describe bars
 	assert_line --index 0 "bars: OHLCV bars at any interval for a symbol, from its candles, trades or quotes; reads the matching rollup when there is one"
 	assert_line "  symbol       text         required"
 	assert_line "  interval     interval     default 1h"
@@ -53,34 +51,23 @@ make_awkward() {
 
 @test "parameter errors are exit 64 naming the parameter, before connecting" {
 	export TSQ_DB="host=/nonexistent-tsq"
-	run --separate-stderr tsq-query bars interval=1h
-	assert_equal "$status" 64
-	assert_equal "$stderr" 'tsq-query: error: query "bars" needs parameter "symbol" (text)'
-	run --separate-stderr tsq-query bars symbol=A colour=red
-	assert_equal "$status" 64
-	assert_equal "$stderr" 'tsq-query: error: query "bars" has no parameter "colour"'
-	run --separate-stderr tsq-query sma symbol=A period=ten
-	assert_equal "$status" 64
-	assert_equal "$stderr" 'tsq-query: error: invalid value "ten" for parameter "period" (int)'
-	run --separate-stderr tsq-query bars symbol=A from=yesterday
-	assert_equal "$status" 64
-	assert_equal "$stderr" 'tsq-query: error: invalid value "yesterday" for parameter "from" (timestamptz)'
+	refused 64 'tsq-query: error: query "bars" needs parameter "symbol" (text)' tsq-query bars interval=1h
+	refused 64 'tsq-query: error: query "bars" has no parameter "colour"' tsq-query bars symbol=A colour=red
+	refused 64 'tsq-query: error: invalid value "ten" for parameter "period" (int)' tsq-query sma symbol=A period=ten
+	refused 64 'tsq-query: error: invalid value "yesterday" for parameter "from" (timestamptz)' tsq-query bars symbol=A from=yesterday
 	run --separate-stderr tsq-query no_such_query
 	assert_equal "$status" 64
 	assert_equal "${stderr_lines[0]}" 'tsq-query: error: no query named "no_such_query"'
 	run --separate-stderr tsq-query bars symbol
 	assert_equal "$status" 64
-	run --separate-stderr tsq-query -c 'SELECT :nope'
-	assert_equal "$status" 64
-	assert_equal "$stderr" 'tsq-query: error: the SQL uses :nope, which is not a declared parameter'
+	refused 64 'tsq-query: error: the SQL uses :nope, which is not a declared parameter' tsq-query -c 'SELECT :nope'
 	run --separate-stderr tsq-query
 	assert_equal "$status" 64
 }
 
 @test "csv follows COPY's rules: NULL empty, \"\" for the empty string, quotes where needed" {
 	make_awkward
-	run --separate-stderr tsq-query -F csv -c 'SELECT * FROM awkward ORDER BY id'
-	assert_success
+	run -0 --separate-stderr tsq-query -F csv -c 'SELECT * FROM awkward ORDER BY id'
 	assert_output 'id,t,f,ok,at,j,n
 1,"a,b",1.5,t,2024-03-01 12:00:00+00,"{""k"": [1, ""x""]}",12.50
 2,"",NaN,f,,,
@@ -96,8 +83,7 @@ next|line",-2,t,1999-12-31 23:59:59+00,[],0
 	# Through a file: the TimescaleDB test server takes one session at a time,
 	# so the two ends of a pipe cannot both be connected there.
 	tsq-query -F csv -c 'SELECT * FROM awkward' >awkward.csv
-	run --separate-stderr tsq-load awkward2 awkward.csv
-	assert_success
+	run -0 --separate-stderr tsq-load awkward2 awkward.csv
 	assert_equal "$(tsq_psql -c "SELECT count(*) FROM (SELECT * FROM awkward EXCEPT SELECT * FROM awkward2) d")" 0
 	assert_equal "$(tsq_psql -c "SELECT count(*) FROM (SELECT * FROM awkward2 EXCEPT SELECT * FROM awkward) d")" 0
 	assert_equal "$(tsq_psql -c "SELECT count(*) FROM awkward2 WHERE t IS NULL")" 1
@@ -106,24 +92,21 @@ next|line",-2,t,1999-12-31 23:59:59+00,[],0
 	load_sample
 	tsq_psql -c "CREATE TABLE ohlcv2 (time timestamptz, symbol text, open float8, high float8, low float8, close float8, volume float8, trades int, PRIMARY KEY (symbol, time))"
 	tsq-query recent_ohlcv $DAY >day.csv
-	run --separate-stderr tsq-load ohlcv2 day.csv
-	assert_success
+	run -0 --separate-stderr tsq-load ohlcv2 day.csv
 	assert_equal "$(tsq_psql -c "SELECT count(*) FROM ohlcv o FULL JOIN ohlcv2 c USING (symbol, time) WHERE o.close IS DISTINCT FROM c.close OR o.volume IS DISTINCT FROM c.volume OR o.trades IS DISTINCT FROM c.trades")" 0
 	assert_equal "$(tsq_psql -c "SELECT count(*) FROM ohlcv2")" 1080
 }
 
 @test "tsv, jsonl and json: exact bytes" {
 	make_awkward
-	run --separate-stderr tsq-query -F tsv --null '\N' -c 'SELECT id, t, ok FROM awkward ORDER BY id'
-	assert_success
+	run -0 --separate-stderr tsq-query -F tsv --null '\N' -c 'SELECT id, t, ok FROM awkward ORDER BY id'
 	assert_output 'id	t	ok
 1	a,b	t
 2		f
 3	\N	\N
 4	say "hi"\nnext|line	t
 5	žluťoučký kůň	f'
-	run --separate-stderr tsq-query -F jsonl -c 'SELECT * FROM awkward ORDER BY id'
-	assert_success
+	run -0 --separate-stderr tsq-query -F jsonl -c 'SELECT * FROM awkward ORDER BY id'
 	assert_output '{"id":1,"t":"a,b","f":1.5,"ok":true,"at":"2024-03-01T12:00:00Z","j":{"k": [1, "x"]},"n":12.50}
 {"id":2,"t":"","f":null,"ok":false,"at":null,"j":null,"n":null}
 {"id":3,"t":null,"f":null,"ok":null,"at":"2024-03-01T12:00:00.25Z","j":null,"n":-0.001}
@@ -131,8 +114,7 @@ next|line",-2,t,1999-12-31 23:59:59+00,[],0
 {"id":5,"t":"žluťoučký kůň","f":0.1,"ok":false,"at":null,"j":"s","n":100000000000000000000}'
 	# Every line is JSON that jq reads.
 	echo "$output" | jq -e . >/dev/null
-	run --separate-stderr tsq-query -F json -c 'SELECT id, t FROM awkward WHERE id < 3 ORDER BY id'
-	assert_success
+	run -0 --separate-stderr tsq-query -F json -c 'SELECT id, t FROM awkward WHERE id < 3 ORDER BY id'
 	assert_output '[
 {"id":1,"t":"a,b"},
 {"id":2,"t":""}
@@ -145,29 +127,25 @@ next|line",-2,t,1999-12-31 23:59:59+00,[],0
 
 @test "table and markdown: aligned columns, escaped pipes" {
 	make_awkward
-	run --separate-stderr tsq-query -F table --null '(null)' -c 'SELECT id, t, f FROM awkward WHERE id IN (1, 3, 5) ORDER BY id'
-	assert_success
+	run -0 --separate-stderr tsq-query -F table --null '(null)' -c 'SELECT id, t, f FROM awkward WHERE id IN (1, 3, 5) ORDER BY id'
 	assert_output ' id |       t       |    f
 ----+---------------+----------
   1 | a,b           |      1.5
   3 | (null)        | Infinity
   5 | žluťoučký kůň |      0.1'
-	run --separate-stderr tsq-query -F markdown -c 'SELECT id, t FROM awkward WHERE id IN (2, 4) ORDER BY id'
-	assert_success
+	run -0 --separate-stderr tsq-query -F markdown -c 'SELECT id, t FROM awkward WHERE id IN (2, 4) ORDER BY id'
 	assert_output '| id | t |
 | ---: | --- |
 | 2 |  |
 | 4 | say "hi"<br>next\|line |'
 	# Control characters in values and names cannot drive a terminal; HTML in
 	# markdown is shown, not passed on to a renderer.
-	run --separate-stderr tsq-query -F table -c "SELECT E'\\x1b[31mRED\\x07' AS \"x\\x1b[2Jy\", E'a\\tb' AS t"
-	assert_success
+	run -0 --separate-stderr tsq-query -F table -c "SELECT E'\\x1b[31mRED\\x07' AS \"x\\x1b[2Jy\", E'a\\tb' AS t"
 	refute_output --regexp $'[\x01-\x08\x0b-\x1f\x7f]'
 	assert_output '    x\x1b[2Jy    |  t
 -----------------+------
  \x1b[31mRED\x07 | a\tb'
-	run --separate-stderr tsq-query -F markdown -c "SELECT E'<script>x</script> & \\x1b[2J' AS v"
-	assert_success
+	run -0 --separate-stderr tsq-query -F markdown -c "SELECT E'<script>x</script> & \\x1b[2J' AS v"
 	assert_output '| v |
 | --- |
 | &lt;script&gt;x&lt;/script&gt; &amp; \x1b[2J |'
@@ -180,8 +158,7 @@ next|line",-2,t,1999-12-31 23:59:59+00,[],0
 }
 
 @test "spark draws one sparkline per series with min, max and last" {
-	run --separate-stderr tsq-query -F spark -c "SELECT s, t, v FROM (VALUES ('A', 1, 1.0), ('A', 2, 2.0), ('A', 3, 8.0), ('A', 4, 4.0), ('B', 1, 5.0), ('B', 2, 5.0)) x(s, t, v) ORDER BY s, t"
-	assert_success
+	run -0 --separate-stderr tsq-query -F spark -c "SELECT s, t, v FROM (VALUES ('A', 1, 1.0), ('A', 2, 2.0), ('A', 3, 8.0), ('A', 4, 4.0), ('B', 1, 5.0), ('B', 2, 5.0)) x(s, t, v) ORDER BY s, t"
 	assert_output 'A ▁▂█▄  min 1  max 8  last 4
 B ▄▄  min 5  max 5  last 5'
 }
@@ -192,8 +169,7 @@ B ▄▄  min 5  max 5  last 5'
 1'
 	TSQ_FORMAT=jsonl run --separate-stderr tsq-query -c 'SELECT 1 AS a'
 	assert_output '{"a":1}'
-	run --separate-stderr tsq-query -o out.csv -c 'SELECT 2 AS b'
-	assert_success
+	run -0 --separate-stderr tsq-query -o out.csv -c 'SELECT 2 AS b'
 	assert_output ''
 	assert_equal "$(cat out.csv)" 'b
 2'
@@ -202,11 +178,9 @@ B ▄▄  min 5  max 5  last 5'
 	assert_failure
 	assert_equal "$(cat out.csv)" 'b
 2'
-	run --separate-stderr tsq-query -o /dev/null -c 'SELECT 3'
-	assert_success
+	run -0 --separate-stderr tsq-query -o /dev/null -c 'SELECT 3'
 	assert [ -c /dev/null ]
-	run --separate-stderr tsq-query -o /dev/stdout -c 'SELECT 4 AS d'
-	assert_success
+	run -0 --separate-stderr tsq-query -o /dev/stdout -c 'SELECT 4 AS d'
 	assert_output 'd
 4'
 	run --separate-stderr tsq-query -o /dev/full -c 'SELECT 5'
@@ -238,8 +212,7 @@ B ▄▄  min 5  max 5  last 5'
 
 @test "parameters are bound, never pasted: a quote in a value is data" {
 	load_sample
-	run --separate-stderr tsq-query -F csv recent_ohlcv "symbol=BTC-USD' OR '1'='1" $DAY
-	assert_success
+	run -0 --separate-stderr tsq-query -F csv recent_ohlcv "symbol=BTC-USD' OR '1'='1" $DAY
 	assert_output 'time,symbol,open,high,low,close,volume,trades'
 	run -0 --separate-stderr tsq-query -c "-- param: s text
 SELECT length(:s) AS n, :s AS s" "s=it's"
@@ -249,16 +222,14 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 
 @test "market-data queries return the fixture's rows" {
 	load_sample
-	run --separate-stderr tsq-query recent_ohlcv $DAY
-	assert_success
+	run -0 --separate-stderr tsq-query recent_ohlcv $DAY
 	assert_equal "${#lines[@]}" 1081
 	assert_line --index 1 '2026-11-20 00:00:00+00,BTC-USD,91250,91268.67,91220.74,91228.99,2.6243,42'
 	run -0 --separate-stderr tsq-query recent_ohlcv symbol=SOL-USD limit=2 $DAY
 	assert_equal "${#lines[@]}" 3
 	assert_line --index 1 --regexp '^2026-11-20 00:00:00\+00,SOL-USD,'
 	# The last close of each symbol is the last line of it in the file.
-	run --separate-stderr tsq-query latest_price
-	assert_success
+	run -0 --separate-stderr tsq-query latest_price
 	for s in BTC-USD ETH-USD SOL-USD; do
 		close=$(grep ",$s," "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv" | tail -n 1 | cut -d, -f7)
 		assert_line "2026-11-20 05:59:00+00,$s,$(echo "$close" | sed 's/0*$//; s/\.$//')"
@@ -319,8 +290,7 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 	printf 'time,symbol,open,high,low,close,volume\n2026-11-20T23:59:00Z,ETH-USD,1,2,0.5,1.5,3\n' >late.csv
 	tsq-load -q ohlcv late.csv
 	for interval in 5m 10m 15m 30m 1h 2h 4h 1d 7m 1m; do
-		run --separate-stderr tsq-query -F csv bars symbol=ETH-USD interval=$interval $DAY
-		assert_success
+		run -0 --separate-stderr tsq-query -F csv bars symbol=ETH-USD interval=$interval $DAY
 		rollup=$(echo "$output" | awk -F, -v OFS=, 'NR > 1 { $7 = sprintf("%.6f", $7) } { print }')
 		run -0 --separate-stderr tsq-query -F csv bars symbol=ETH-USD interval=$interval source=raw $DAY
 		raw=$(echo "$output" | awk -F, -v OFS=, 'NR > 1 { $7 = sprintf("%.6f", $7) } { print }')
@@ -341,8 +311,7 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 	assert_line --index 7 '2026-11-20 23:00:00+00,ETH-USD,1,2,0.5,1.5,3,,'
 	# Hourly and two-hourly bars read the 1-hour rollup; 7-minute bars cannot.
 	for interval in 1h 2h; do
-		run --separate-stderr tsq-query --explain bars symbol=ETH-USD interval=$interval $DAY
-		assert_success
+		run -0 --separate-stderr tsq-query --explain bars symbol=ETH-USD interval=$interval $DAY
 		assert_output --regexp 'ohlcv_1h|_materialized_hypertable_'
 		refute_output --regexp 'ohlcv_(5m|15m|4h|1d)'
 	done
@@ -352,8 +321,7 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 
 @test "volatility and correlation" {
 	load_sample
-	run --separate-stderr tsq-query -F csv --no-header volatility symbol=BTC-USD period=20 $DAY
-	assert_success
+	run -0 --separate-stderr tsq-query -F csv --no-header volatility symbol=BTC-USD period=20 $DAY
 	assert_equal "${#lines[@]}" 360
 	# The first value needs 20 returns: row 21.
 	assert_equal "$(echo "$output" | sed -n 20p | cut -d, -f5)" ""
@@ -366,8 +334,7 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 	run -0 --separate-stderr tsq-query -F csv --no-header volatility symbol=BTC-USD period=20 from=2026-11-20T01:00 to=2026-11-20T01:01
 	expected=$(tsq_psql -c "SELECT round(stddev_samp(r)::numeric, 12) FROM (SELECT ln(close / lag(close) OVER (ORDER BY time)) AS r FROM ohlcv WHERE symbol = 'BTC-USD' AND time <= '2026-11-20 01:00' ORDER BY time DESC LIMIT 20) x")
 	assert_equal "$(echo "$output" | cut -d, -f5 | awk '{ printf "%.12f", $1 }')" "$expected"
-	run --separate-stderr tsq-query -F csv --no-header correlation symbols=BTC-USD,ETH-USD period=30 $DAY
-	assert_success
+	run -0 --separate-stderr tsq-query -F csv --no-header correlation symbols=BTC-USD,ETH-USD period=30 $DAY
 	assert_equal "${#lines[@]}" 360
 	assert_equal "$(echo "$output" | cut -d, -f4 | grep -c .)" 330
 	assert_equal "$(echo "$output" | awk -F, '$4 != "" && ($4 < -1 || $4 > 1)' | wc -l)" 0
@@ -395,12 +362,10 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 	load_sample
 	tsq_psql -c "DELETE FROM ohlcv WHERE symbol = 'SOL-USD' AND time >= '2026-11-20 01:00' AND time < '2026-11-20 01:03'"
 	tsq_psql -c "UPDATE ohlcv SET close = close * 1.2 WHERE symbol = 'ETH-USD' AND time = '2026-11-20 02:00'"
-	run --separate-stderr tsq-query gaps $DAY
-	assert_success
+	run -0 --separate-stderr tsq-query gaps $DAY
 	assert_output 'time,symbol,timeframe,last_missing,missing
 2026-11-20 01:00:00+00,SOL-USD,1m,2026-11-20 01:02:00+00,3'
-	run --separate-stderr tsq-query -F csv anomalies threshold=10 $DAY
-	assert_success
+	run -0 --separate-stderr tsq-query -F csv anomalies threshold=10 $DAY
 	assert_equal "${#lines[@]}" 3
 	assert_line --index 1 --regexp '^2026-11-20 02:00:00\+00,ETH-USD,.*,1[89]\.[0-9]+$'
 	assert_line --index 2 --regexp '^2026-11-20 02:01:00\+00,ETH-USD,.*,-1[5-7]\.[0-9]+$'
@@ -408,29 +373,23 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 
 @test "catalog queries describe the schema on either backend" {
 	load_sample
-	run --separate-stderr tsq-query tables
-	assert_success
+	run -0 --separate-stderr tsq-query tables
 	assert_line --regexp '^public,ohlcv,(partitioned|table),'
-	run --separate-stderr tsq-query hypertables
-	assert_success
+	run -0 --separate-stderr tsq-query hypertables
 	assert_line --regexp '^public,ohlcv,time,[0-9]+,[0-9]+,(t|f)$'
 	assert_line --regexp '^public,trades,time,'
-	run --separate-stderr tsq-query -F csv --no-header chunks table=ohlcv
-	assert_success
+	run -0 --separate-stderr tsq-query -F csv --no-header chunks table=ohlcv
 	assert_output --regexp '2026-11-20 00:00:00\+00,2026-11-21 00:00:00\+00,f,[0-9]+'
-	run --separate-stderr tsq-query compression_stats
-	assert_success
+	run -0 --separate-stderr tsq-query compression_stats
 	assert_line --regexp '^public,ohlcv,[0-9]+,0,'
-	run --separate-stderr tsq-query database_size
-	assert_success
+	run -0 --separate-stderr tsq-query database_size
 	assert_line --regexp '^[a-z0-9_]+,public,[0-9]+,'
 	if [ "$TSQ_TEST_KIND" = timescaledb ]; then
 		# tsq-init makes no job of TimescaleDB's: two, as --native would.
 		tsq_psql -c "SELECT add_compression_policy('ohlcv', INTERVAL '7 days')" \
 			-c "SELECT add_continuous_aggregate_policy('ohlcv_1h', start_offset => INTERVAL '7 days', end_offset => INTERVAL '1 hour', schedule_interval => INTERVAL '1 hour')" >/dev/null
 	fi
-	run --separate-stderr tsq-query policies
-	assert_success
+	run -0 --separate-stderr tsq-query policies
 	if [ "$TSQ_TEST_KIND" = timescaledb ]; then
 		assert_line --regexp ',policy_compression,public,ohlcv,'
 		assert_line --regexp ',policy_refresh_continuous_aggregate,'
@@ -440,11 +399,9 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 }
 
 @test "--explain, --timing and --timeout" {
-	run --separate-stderr tsq-query --explain -c 'SELECT 1'
-	assert_success
+	run -0 --separate-stderr tsq-query --explain -c 'SELECT 1'
 	assert_output --partial 'Result'
-	run --separate-stderr tsq-query --timing -c 'SELECT 1 AS a'
-	assert_success
+	run -0 --separate-stderr tsq-query --timing -c 'SELECT 1 AS a'
 	assert_regex "$stderr" '^tsq-query: time: [0-9.]+ ms$'
 	if ! tsq_one_session; then
 		run --separate-stderr tsq-query --timeout 200ms -c 'SELECT pg_sleep(5)'
@@ -480,11 +437,9 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 	wait_for 5 "the query cancelled on the server" '[ "$(tsq_psql -c "$active")" = 0 ]'
 	assert_equal "$(tsq_psql -c "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'tsq-query' AND state = 'active'")" 0
 	tsq_psql -c "CREATE TABLE notes (id int, note text)" >/dev/null
-	run --separate-stderr tsq-query -F csv -c "INSERT INTO notes VALUES (1, 'a'), (2, 'b') RETURNING id, note"
-	assert_success
+	run -0 --separate-stderr tsq-query -F csv -c "INSERT INTO notes VALUES (1, 'a'), (2, 'b') RETURNING id, note"
 	assert_output $'id,note\n1,a\n2,b'
-	run --separate-stderr tsq-query -F csv -c "/* a comment */ (SELECT count(*) AS n FROM notes)"
-	assert_success
+	run -0 --separate-stderr tsq-query -F csv -c "/* a comment */ (SELECT count(*) AS n FROM notes)"
 	assert_output $'n\n2'
 }
 
@@ -538,12 +493,8 @@ SELECT length(:s) AS n, :s AS s" "s=it's"
 }
 
 @test "rows that cannot be written are exit 1 with one error line" {
-	run --separate-stderr bash -c "tsq-query -c 'SELECT generate_series(1, 200000)' >/dev/full"
-	assert_equal "$status" 1
-	assert_equal "$stderr" "tsq-query: error: could not write the rows: No space left on device"
-	run --separate-stderr bash -c "tsq-query -F json -c 'SELECT 1 AS one' >/dev/full"
-	assert_equal "$status" 1
-	assert_equal "$stderr" "tsq-query: error: could not write the rows: No space left on device"
+	refused 1 "tsq-query: error: could not write the rows: No space left on device" bash -c "tsq-query -c 'SELECT generate_series(1, 200000)' >/dev/full"
+	refused 1 "tsq-query: error: could not write the rows: No space left on device" bash -c "tsq-query -F json -c 'SELECT 1 AS one' >/dev/full"
 }
 
 @test "results stream: memory stays flat however many rows come back" {

@@ -38,8 +38,7 @@ overview_of() {
 @test "the overview: rows, time range, symbols, chunks and sizes as the server has them" {
 	suite_fresh_schema
 	load_candles
-	run --separate-stderr tsq-stats -F csv
-	assert_success
+	run -0 --separate-stderr tsq-stats -F csv
 	assert_equal "$stderr" ""
 	assert_line --index 0 "schema,table,kind,source,rows,time_min,time_max,symbols,chunks,compressed_chunks,total_bytes,table_bytes,index_bytes,toast_bytes,compression_ratio,lag_seconds,last_insert,backend"
 	if [ "$TSQ_TEST_KIND" = timescaledb ]; then kind=hypertable; else kind=partitioned; fi
@@ -83,13 +82,11 @@ overview_of() {
 	assert_equal "$(tsq-stats -F csv --no-header | awk -F, '$3 == "rollup" { print $4 }' | sort -u)" "public.ohlcv
 public.trades"
 	# A table by name; --exact counts.
-	run --separate-stderr tsq-stats -F csv --no-header --exact ohlcv
-	assert_success
+	run -0 --separate-stderr tsq-stats -F csv --no-header --exact ohlcv
 	assert_equal "${#lines[@]}" "$(( 1 + $(tsq-stats -F csv --no-header | grep -c ',rollup,public\.ohlcv,') ))"
 	assert_equal "$(echo "${lines[0]}" | cut -d, -f5,8)" "2880,2"
 	# A plain table, not partitioned, has its sizes too.
-	run --separate-stderr tsq-stats -F csv --no-header symbols
-	assert_success
+	run -0 --separate-stderr tsq-stats -F csv --no-header symbols
 	if [ "$TSQ_TEST_KIND" = citus ]; then
 		# A reference table: a copy on every node, as citus_shards has them.
 		bytes=$(tsq_psql -c "SELECT sum(shard_size) FROM citus_shards WHERE table_name = 'symbols'::regclass")
@@ -104,8 +101,7 @@ public.trades"
 	suite_fresh_schema
 	load_candles
 	tsq-compress --compress=ohlcv --older-than=1s
-	run --separate-stderr tsq-stats -F csv --no-header ohlcv
-	assert_success
+	run -0 --separate-stderr tsq-stats -F csv --no-header ohlcv
 	expected=$(tsq_psql -c "SELECT count(*) FILTER (WHERE is_compressed) FROM timescaledb_information.chunks WHERE hypertable_name = 'ohlcv'")
 	ratio=$(tsq_psql -c "SELECT round(before_compression_total_bytes::numeric / after_compression_total_bytes, 2) FROM hypertable_compression_stats('ohlcv')")
 	assert_equal "$(echo "${lines[0]}" | cut -d, -f10,15)" "$expected,$ratio"
@@ -133,8 +129,7 @@ public.trades"
 @test "every format: jsonl and json keep numbers, markdown, tsv; a bad format is exit 64" {
 	suite_fresh_schema
 	load_candles
-	run --separate-stderr tsq-stats -F jsonl --exact ohlcv
-	assert_success
+	run -0 --separate-stderr tsq-stats -F jsonl --exact ohlcv
 	assert_equal "$(echo "${lines[0]}" | jq -r '[.table, .rows, .symbols, .time_min] | @csv')" \
 		'"ohlcv",2880,2,"2026-09-01T00:00:00Z"'
 	assert_equal "$(echo "${lines[0]}" | jq -r '.rows | type')" number
@@ -145,12 +140,8 @@ public.trades"
 	assert_line --index 1 --regexp '^\| schema \| table +\| kind +\|'
 	run -0 --separate-stderr tsq-stats -F tsv --no-header trades
 	assert_line --index 0 --regexp $'^public\ttrades\t'
-	run --separate-stderr tsq-stats -F xml
-	assert_equal "$status" 64
-	assert_equal "$stderr" 'tsq-stats: error: invalid value "xml" for option --format: expected table, csv, tsv, jsonl, json, markdown or prometheus'
-	run --separate-stderr tsq-stats nosuchtable
-	assert_equal "$status" 64
-	assert_equal "$stderr" 'tsq-stats: error: table "nosuchtable" does not exist'
+	refused 64 'tsq-stats: error: invalid value "xml" for option --format: expected table, csv, tsv, jsonl, json, markdown or prometheus' tsq-stats -F xml
+	refused 64 'tsq-stats: error: table "nosuchtable" does not exist' tsq-stats nosuchtable
 }
 
 @test "-F prometheus: the text format promtool accepts, base units, labels escaped" {
@@ -159,8 +150,7 @@ public.trades"
 	# The database's size moves while TimescaleDB's scheduler works: it is
 	# checked between a reading before and one after.
 	size_before=$(tsq_psql -c 'SELECT pg_database_size(current_database())')
-	run --separate-stderr tsq-stats -F prometheus
-	assert_success
+	run -0 --separate-stderr tsq-stats -F prometheus
 	prom=$output
 	size_after=$(tsq_psql -c 'SELECT pg_database_size(current_database())')
 	assert_line "tsq_table_rows{database=\"$DBNAME\",schema=\"public\",table=\"ohlcv\"} 2880"
@@ -187,8 +177,7 @@ public.trades"
 	# A table whose name needs escaping in a label.
 	tsq_psql -c 'CREATE TABLE "we""ird\name" (time timestamptz, symbol text, close float8)'
 	tsq_psql -c "INSERT INTO \"we\"\"ird\\name\" VALUES ('2026-01-01', 'X', 1)"
-	run --separate-stderr tsq-stats -F prometheus '"we""ird\name"'
-	assert_success
+	run -0 --separate-stderr tsq-stats -F prometheus '"we""ird\name"'
 	assert_line 'tsq_table_rows{database="'"$DBNAME"'",schema="public",table="we\"ird\\name"} 0'
 	if command -v promtool >/dev/null; then
 		run promtool check metrics <<<"$output"
@@ -199,11 +188,8 @@ public.trades"
 @test "--nodes is for a Citus cluster: exit 69 elsewhere, and no node metrics" {
 	[ "$TSQ_TEST_KIND" != citus ] || skip "citus.bats checks --nodes on the cluster"
 	suite_fresh_schema
-	run --separate-stderr tsq-stats --nodes
-	assert_equal "$status" 69
-	assert_equal "$stderr" "tsq-stats: error: --nodes needs a Citus cluster that tsq-init has set up (tsq.node_stats)"
-	run --separate-stderr tsq-stats -F prometheus
-	assert_success
+	refused 69 "tsq-stats: error: --nodes needs a Citus cluster that tsq-init has set up (tsq.node_stats)" tsq-stats --nodes
+	run -0 --separate-stderr tsq-stats -F prometheus
 	refute_output --partial tsq_node_
 }
 
@@ -221,8 +207,7 @@ public.trades"
 	suite_fresh_schema
 	load_candles
 	echo "old" >stats.prom
-	run --separate-stderr tsq-stats -F prometheus -o stats.prom
-	assert_success
+	run -0 --separate-stderr tsq-stats -F prometheus -o stats.prom
 	assert_equal "$output" ""
 	grep -q '^tsq_table_rows{database="'"$DBNAME"'",schema="public",table="ohlcv"} 2880$' stats.prom
 	assert_equal "$(ls -A | grep -c 'stats.prom.tmp')" 0
@@ -236,8 +221,7 @@ public.trades"
 	assert_regex "$stderr" '^tsq-stats: error: could not write "nodir/stats.prom": No such file or directory$'
 	assert_equal "$(ls -A | grep -c 'tmp')" 0
 	# A device is written through, never replaced by a regular file (as root too).
-	run --separate-stderr tsq-stats -F prometheus -o /dev/null
-	assert_success
+	run -0 --separate-stderr tsq-stats -F prometheus -o /dev/null
 	assert [ -c /dev/null ]
 	run --separate-stderr tsq-stats -F prometheus -o /dev/full
 	assert_equal "$status" 73
@@ -245,8 +229,7 @@ public.trades"
 	assert [ -c /dev/full ]
 	# A symbolic link is followed: its file is replaced, the link kept.
 	mkdir real && echo old >real/s.prom && ln -s real/s.prom link.prom
-	run --separate-stderr tsq-stats -F prometheus -o link.prom
-	assert_success
+	run -0 --separate-stderr tsq-stats -F prometheus -o link.prom
 	assert [ -L link.prom ]
 	grep -q '^tsq_table_rows{database="'"$DBNAME"'",schema="public",table="ohlcv"} 2880$' real/s.prom
 	ln -s nowhere/x.prom dangling.prom
@@ -288,8 +271,7 @@ public.trades"
 		tsq_psql -c "SELECT add_compression_policy('ohlcv', INTERVAL '1 day')" >/dev/null
 		tsq_hold_jobs
 	fi
-	run --separate-stderr tsq-stats --policies -F csv --no-header ohlcv
-	assert_success
+	run -0 --separate-stderr tsq-stats --policies -F csv --no-header ohlcv
 	# The run that failed (on TimescaleDB the refresh before the drop reads
 	# the locked chunk first) shows as one failure since the last success.
 	assert_line --regexp '^tsq,public,ohlcv,(drop|refresh),,,[^,]+,[^,]+,failed,canceling statement due to lock timeout,[^,]+,,1$'
@@ -314,8 +296,7 @@ public.trades"
 	load_candles
 	overdue=$(tsq_psql -c "SELECT count(*) FROM timescaledb_information.chunks WHERE hypertable_name = 'ohlcv' AND range_end <= now() - interval '7 days'")
 	[ "$overdue" -gt 0 ]
-	run --separate-stderr tsq-stats --policies -F csv --no-header
-	assert_success
+	run -0 --separate-stderr tsq-stats --policies -F csv --no-header
 	assert_line "tsq,public,ohlcv,compress_after,,,,,failed,$overdue chunks older than compress_after not compressed,,,$overdue"
 	assert_line "tsq,public,trades,compress_after,,,,,ok,,,,0"
 	run -0 --separate-stderr tsq-stats --policies -F prometheus
@@ -330,8 +311,7 @@ public.trades"
 @test "--chunks: one row per chunk or partition, rows adding up, state after compression and backfill" {
 	suite_fresh_schema
 	load_candles
-	run --separate-stderr tsq-stats --chunks -F csv ohlcv
-	assert_success
+	run -0 --separate-stderr tsq-stats --chunks -F csv ohlcv
 	assert_line --index 0 "schema,table,chunk,range_start,range_end,rows,bytes,bytes_before_compression,state"
 	n=$(tsq_psql -c "SELECT count(*) FROM $(tsq_parts ohlcv)")
 	assert_equal "$(( ${#lines[@]} - 1 ))" "$n"
@@ -396,15 +376,12 @@ public.trades"
 	tsq_psql -c "INSERT INTO tsq.policy_runs (schema_name, table_name, action, status, finished)
 	             VALUES ('public', 'gone', 'compress', 'failed', now())"
 	tsq_psql -c "DROP TABLE gone"
-	run --separate-stderr tsq-stats -F csv --no-header
-	assert_success
+	run -0 --separate-stderr tsq-stats -F csv --no-header
 	refute_output --partial gone
 	assert_line --regexp '^public,ohlcv,'
-	run --separate-stderr tsq-stats --policies -F csv --no-header ohlcv
-	assert_success
+	run -0 --separate-stderr tsq-stats --policies -F csv --no-header ohlcv
 	refute_output --partial gone
-	run --separate-stderr tsq-stats --policies -F prometheus
-	assert_success
+	run -0 --separate-stderr tsq-stats --policies -F prometheus
 }
 
 # --symbols and --quality: three days of 1-minute candles of AAA and BBB
@@ -455,8 +432,7 @@ plant_problems() {
 	suite_fresh_schema
 	clean_candles
 	# The candles are from October: fresh enough within a year.
-	run --separate-stderr tsq-stats --quality --fail-on-quality --stale-after 365d -F csv
-	assert_success
+	run -0 --separate-stderr tsq-stats --quality --fail-on-quality --stale-after 365d -F csv
 	assert_equal "$stderr" ""
 	assert_output "schema,table,check,status,problems,examples,rule
 public,ohlcv,gaps,ok,0,,\"a candle every timeframe step, around the clock\"
@@ -487,8 +463,7 @@ public,quotes,stale,ok,0,,\"each symbol (active, or with rows in the last 2555d)
 	suite_fresh_schema
 	clean_candles
 	plant_problems
-	run --separate-stderr tsq-stats --quality -F csv --no-header ohlcv
-	assert_success
+	run -0 --separate-stderr tsq-stats --quality -F csv --no-header ohlcv
 	assert_equal "$stderr" ""
 	future=$(tsq_psql -c "SELECT date_trunc('hour', now()) + interval '2 hours'")
 	assert_output "public,ohlcv,gaps,failed,18,AAA 1m 2026-10-02 10:00:00+00 (10 missing); AAA 1m 2026-10-02 14:00:00+00 (5 missing); AAA 1m 2026-10-03 14:00:00+00 (3 missing),\"a candle every timeframe step, around the clock\"
@@ -500,18 +475,14 @@ public,ohlcv,spikes,failed,2,AAA 1m 2026-10-03 06:00:00+00 (+49.99 %); AAA 1m 20
 public,ohlcv,future,failed,1,CCC 1h $future,no candle after now
 public,ohlcv,misaligned,failed,1,BBB 1h 2026-10-02 10:30:00+00,times on the timeframe's grid (from midnight UTC)
 public,ohlcv,stale,failed,3,AAA (none in the last 7d); BBB (none in the last 7d); DDD (none in the last 7d),\"each symbol (active, or with rows in the last 7d) has rows in the last 1d\""
-	run --separate-stderr tsq-stats --quality --fail-on-quality -F csv
-	assert_equal "$status" 65
-	assert_equal "$stderr" ""
+	refused 65 "" tsq-stats --quality --fail-on-quality -F csv
 	# The thresholds move what counts: a 60 % spike threshold, runs of 20.
-	run --separate-stderr tsq-stats --quality --spike-threshold 60 --frozen-after=20 --stale-after 3650d -F csv --no-header
-	assert_success
+	run -0 --separate-stderr tsq-stats --quality --spike-threshold 60 --frozen-after=20 --stale-after 3650d -F csv --no-header
 	assert_line --regexp '^public,ohlcv,spikes,ok,0,,close-to-close moves within 60 %$'
 	assert_line --regexp '^public,ohlcv,frozen,ok,0,,at most 20 flat candles'
 	assert_line "public,ohlcv,stale,failed,1,DDD (none in the last 25550d),\"each symbol (active, or with rows in the last 25550d) has rows in the last 3650d\""
 	# -F prometheus: one series per check, for an alert on any above 0.
-	run --separate-stderr tsq-stats --quality -F prometheus
-	assert_success
+	run -0 --separate-stderr tsq-stats --quality -F prometheus
 	assert_line 'tsq_quality_problems{database="'"$DBNAME"'",schema="public",table="ohlcv",check="gaps"} 18'
 	assert_line 'tsq_quality_problems{database="'"$DBNAME"'",schema="public",table="ohlcv",check="stale"} 3'
 	if command -v promtool >/dev/null; then
@@ -525,25 +496,21 @@ public,ohlcv,stale,failed,3,AAA (none in the last 7d); BBB (none in the last 7d)
 	clean_candles
 	plant_problems
 	# 10:00 UTC is 06:00 in New York, 14:00 UTC is 10:00; 2026-10-03 is a Saturday.
-	run --separate-stderr tsq-stats --quality --session 09:30-16:00 --tz America/New_York -F csv --no-header
-	assert_success
+	run -0 --separate-stderr tsq-stats --quality --session 09:30-16:00 --tz America/New_York -F csv --no-header
 	assert_line --index 0 --regexp '^public,ohlcv,gaps,failed,8,AAA 1m 2026-10-02 10:00:00-04 \(5 missing\); AAA 1m 2026-10-03 10:00:00-04 \(3 missing\),"a candle every timeframe step, from 09:30 to 16:00"$'
 	run -0 --separate-stderr tsq-stats --quality --session 09:30-16:00 --weekdays --tz America/New_York -F csv --no-header
 	assert_line --index 0 --regexp '^public,ohlcv,gaps,failed,5,AAA 1m 2026-10-02 10:00:00-04 \(5 missing\),'
 	# A session past midnight: 22:00 to 06:00 UTC holds none of the gaps.
 	run -0 --separate-stderr tsq-stats --quality --session 22:00-06:00 -F csv --no-header
 	assert_line --index 0 --regexp '^public,ohlcv,gaps,ok,0,,'
-	run --separate-stderr tsq-stats --quality --session 9:30-16:00
-	assert_equal "$status" 64
-	assert_equal "$stderr" 'tsq-stats: error: invalid value "9:30-16:00" for option --session: expected two different times of day as HH:MM-HH:MM, such as 09:30-16:00'
+	refused 64 'tsq-stats: error: invalid value "9:30-16:00" for option --session: expected two different times of day as HH:MM-HH:MM, such as 09:30-16:00' tsq-stats --quality --session 9:30-16:00
 }
 
 @test "--symbols: per symbol and timeframe, first and last candle, rows, candles missing" {
 	suite_fresh_schema
 	clean_candles
 	plant_problems
-	run --separate-stderr tsq-stats --symbols -F csv
-	assert_success
+	run -0 --separate-stderr tsq-stats --symbols -F csv
 	assert_equal "$stderr" ""
 	future=$(tsq_psql -c "SELECT date_trunc('hour', now()) + interval '2 hours'")
 	assert_output "schema,table,symbol,timeframe,first,last,rows,missing
@@ -559,12 +526,9 @@ public,ohlcv,CCC,1h,$future,$future,1,0"
 	# A table without a timeframe: no grid to miss candles from.
 	tsq_psql -c "CREATE TABLE ticks (time timestamptz, symbol text, price float8)" \
 		-c "INSERT INTO ticks VALUES ('2026-10-01 00:00', 'X', 1), ('2026-10-01 00:07', 'X', 2)"
-	run --separate-stderr tsq-stats --symbols -F csv --no-header ticks
-	assert_success
+	run -0 --separate-stderr tsq-stats --symbols -F csv --no-header ticks
 	assert_output "public,ticks,X,,2026-10-01 00:00:00+00,2026-10-01 00:07:00+00,2,"
-	run --separate-stderr tsq-stats --symbols -F prometheus
-	assert_equal "$status" 64
-	assert_equal "$stderr" "tsq-stats: error: --symbols has no Prometheus form: a series per symbol is more than a monitoring system should keep"
+	refused 64 "tsq-stats: error: --symbols has no Prometheus form: a series per symbol is more than a monitoring system should keep" tsq-stats --symbols -F prometheus
 }
 
 @test "--quality: trades and quotes get their own checks; a table of neither the stale check alone; a table without symbols is exit 64; without a timeframe, no grid checks" {
@@ -590,21 +554,14 @@ public,trades,stale,failed,1,X (none in the last 7d),\"each symbol (active, or w
 	assert_equal "$stderr" "tsq-stats: error: --quality needs columns time and symbol: public.readings has no symbol"
 	tsq_psql -c "CREATE TABLE bars (time timestamptz, symbol text, open float8, high float8, low float8, close float8, volume float8)" \
 		-c "INSERT INTO bars VALUES ('2026-10-01 00:00', 'X', 1, 2, 0.5, 1.5, 10), ('2026-10-01 00:07', 'X', 1.5, 1.6, 1.4, 1.5, 0)"
-	run --separate-stderr tsq-stats --quality -F csv --no-header bars
-	assert_success
+	run -0 --separate-stderr tsq-stats --quality -F csv --no-header bars
 	assert_line --index 0 "public,bars,gaps,skipped,,,no timeframe column"
 	assert_line --index 3 "public,bars,volumes,failed,1,X 2026-10-01 00:07:00+00,\"volume above 0, not NaN\""
 	assert_line --index 7 "public,bars,misaligned,skipped,,,no timeframe column"
 	# Options of --quality alone, and of the views that read rows.
-	run --separate-stderr tsq-stats --spike-threshold 5
-	assert_equal "$status" 64
-	assert_equal "$stderr" "tsq-stats: error: --spike-threshold goes with --quality"
-	run --separate-stderr tsq-stats --since 7d --chunks
-	assert_equal "$status" 64
-	assert_equal "$stderr" "tsq-stats: error: --since goes with --symbols or --quality"
-	run --separate-stderr tsq-stats --quality --symbols
-	assert_equal "$status" 64
-	assert_equal "$stderr" "tsq-stats: error: --quality and --symbols cannot be used together"
+	refused 64 "tsq-stats: error: --spike-threshold goes with --quality" tsq-stats --spike-threshold 5
+	refused 64 "tsq-stats: error: --since goes with --symbols or --quality" tsq-stats --since 7d --chunks
+	refused 64 "tsq-stats: error: --quality and --symbols cannot be used together" tsq-stats --quality --symbols
 	for bad in "--spike-threshold=0" "--frozen-after=0" "--stale-after=0" "--since=yesterday"; do
 		run --separate-stderr tsq-stats --quality "$bad"
 		assert_equal "$status" 64
@@ -658,8 +615,7 @@ scans() {
 	old=$(scans "range_end <= '2026-10-03'")
 	new=$(scans "range_end > '2026-10-03'")
 	[ -n "$old" ] && [ -n "$new" ]
-	run --separate-stderr tsq-stats --quality --since 2026-10-03 -F csv --no-header
-	assert_success
+	run -0 --separate-stderr tsq-stats --quality --since 2026-10-03 -F csv --no-header
 	assert_line --index 0 --regexp '^public,ohlcv,gaps,failed,3,'
 	# The statistics arrive when the server's session ends: wait until the
 	# newer chunks show their rows read, then the older ones must show none
@@ -682,8 +638,7 @@ scans() {
 		-c "CREATE TABLE pt_a PARTITION OF pt FOR VALUES FROM ('2026-01-01') TO ('2026-01-02')" \
 		-c "CREATE TABLE pt_rest PARTITION OF pt DEFAULT" \
 		-c "INSERT INTO pt VALUES ('2026-01-01 10:00', 'X', 1), ('2025-06-01', 'X', 2), ('2027-03-01', 'Y', 3)"
-	run --separate-stderr tsq-stats -F csv --no-header pt
-	assert_success
+	run -0 --separate-stderr tsq-stats -F csv --no-header pt
 	assert_output --regexp '^public,pt,partitioned,,[0-9]+,2025-06-01 00:00:00\+00,2027-03-01 00:00:00\+00,'
 	# tsq's own: the oldest and newest rows, empty partitions ahead skipped.
 	assert_equal "$(overview_of ohlcv 6-7)" "2026-09-01 00:00:00+00,2026-09-15 23:45:00+00"

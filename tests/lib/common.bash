@@ -53,3 +53,20 @@ man_options() {
 help_options() {
 	"$1" --help | grep -o -- '--[a-z][a-z-]*' | sort -u
 }
+
+# A command that must be refused: it exits WANT_STATUS with exactly MESSAGE
+# on standard error.  refused 64 "tsq-x: error: ..." tsq-x --bad
+refused() {
+	local want_status=$1 message=$2
+	shift 2
+	run --separate-stderr "$@"
+	assert_equal "$status" "$want_status"
+	assert_equal "$stderr" "$message"
+}
+
+# Exactly N lines of the last run's standard error match PATTERN (grep's).
+assert_stderr_count() {
+	local n
+	n=$(grep -c -- "$2" <<<"$stderr")
+	assert_equal "$n" "$1"
+}

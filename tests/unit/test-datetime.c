@@ -274,33 +274,27 @@ types_and_patterns(void)
 	setenv("TZ", "UTC", 1);
 	tzset();
 
-	/* --time-format. */
-	is_str(with_format("%d.%m.%Y %H:%M:%S", "02.01.2024 14:30:02.036"),
-	    "2024-01-02T14:30:02.036000Z", "%%S keeps a fraction");
-	is_str(with_format("%d.%m.%Y %H:%M:%S.%f", "02.01.2024 14:30:02.123456789"),
-	    "2024-01-02T14:30:02.123457Z", "%%f takes nanoseconds, rounded");
-	is_str(with_format("%Y%m%d %H%M%S", "20240102 143000"), "2024-01-02T14:30:00Z",
-	    "digits without separators");
-	is_str(with_format("%Y.%m.%d %H:%M", "2024.01.02 14:30"), "2024-01-02T14:30:00Z",
-	    "dots between the date's fields");
-	is_str(with_format("%m/%d/%Y %I:%M %p", "01/02/2024 02:30 PM"), "2024-01-02T14:30:00Z",
-	    "twelve-hour clock");
-	is_str(with_format("%d %b %Y %H:%M %z", "02 Jan 2024 14:30 +0100"), "2024-01-02T13:30:00Z",
-	    "month name and offset");
-	is_str(with_format("%s", "1704205800.25"), "2024-01-02T14:30:00.250000Z",
-	    "%%s is seconds with a fraction");
-	is_str(with_format("%s", "20000000000000"), "value out of range",
-	    "%%s of year 635,000 is out of range");
-	is_str(with_format("%s", "-7000000000000"), "range",
-	    "%%s of 219,855 BC is before the timestamp range");
-	is_str(with_format("%Y-%m-%d", "2024-02-30"), "date or time field out of range",
-	    "the fields' ranges are checked");
-	is_str(with_format("%d/%m/%Y", "02/01/2024x"), "invalid syntax", "text left over");
-	is_str(with_format("%H:%M", "14:30"),
-	    "--time-format \"%H:%M\" gives no date: it needs a year, a month and a day (%Y %m %d, or %F), or %s",
-	    "a pattern without a date is refused when compiled");
-	is_str(with_format("%Y %Q", "x"), "--time-format \"%Y %Q\": %Q is not a directive tsq knows",
-	    "an unknown directive is refused when compiled");
+	/* --time-format: the pattern, the text, the time or a part of the message, what it shows. */
+	static const struct {
+		const char *pattern, *in, *want, *what;
+	} formats[] = {
+		{ "%d.%m.%Y %H:%M:%S", "02.01.2024 14:30:02.036", "2024-01-02T14:30:02.036000Z", "%S keeps a fraction" },
+		{ "%d.%m.%Y %H:%M:%S.%f", "02.01.2024 14:30:02.123456789", "2024-01-02T14:30:02.123457Z", "%f takes nanoseconds, rounded" },
+		{ "%Y%m%d %H%M%S", "20240102 143000", "2024-01-02T14:30:00Z", "digits without separators" },
+		{ "%Y.%m.%d %H:%M", "2024.01.02 14:30", "2024-01-02T14:30:00Z", "dots between the date's fields" },
+		{ "%m/%d/%Y %I:%M %p", "01/02/2024 02:30 PM", "2024-01-02T14:30:00Z", "twelve-hour clock" },
+		{ "%d %b %Y %H:%M %z", "02 Jan 2024 14:30 +0100", "2024-01-02T13:30:00Z", "month name and offset" },
+		{ "%s", "1704205800.25", "2024-01-02T14:30:00.250000Z", "%s is seconds with a fraction" },
+		{ "%s", "20000000000000", "value out of range", "%s of year 635,000 is out of range" },
+		{ "%s", "-7000000000000", "range", "%s of 219,855 BC is before the timestamp range" },
+		{ "%Y-%m-%d", "2024-02-30", "date or time field out of range", "the fields' ranges are checked" },
+		{ "%d/%m/%Y", "02/01/2024x", "invalid syntax", "text left over" },
+		{ "%H:%M", "14:30", "--time-format \"%H:%M\" gives no date: it needs a year, a month and a day (%Y %m %d, or %F), or %s", "a pattern without a date is refused when compiled" },
+		{ "%Y %Q", "x", "--time-format \"%Y %Q\": %Q is not a directive tsq knows", "an unknown directive is refused when compiled" },
+	};
+	for (size_t i = 0; i < sizeof formats / sizeof *formats; i++)
+		is_str(with_format(formats[i].pattern, formats[i].in), formats[i].want, "%s",
+		    formats[i].what);
 }
 
 int

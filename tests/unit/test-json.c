@@ -34,11 +34,13 @@ static const struct {
 	size_t len;
 	const char *want, *what;
 } cases[] = {
+	/* Plain text, and what JSON escapes. */
 	{ LIT("plain"), "\"plain\"", "ASCII as it is" },
 	{ LIT(""), "\"\"", "the empty string" },
 	{ LIT("a\"b\\c"), "\"a\\\"b\\\\c\"", "quote and backslash escaped" },
 	{ LIT("l1\nl2\r\t\x01\x1f"), "\"l1\\nl2\\r\\t\\u0001\\u001f\"", "control characters escaped" },
 	{ LIT("a\0b"), "\"a\\u0000b\"", "a NUL inside is kept, escaped" },
+	/* Valid UTF-8 kept; each byte of an invalid sequence U+FFFD. */
 	{ LIT("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x93\x88"), "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x93\x88\"", "valid UTF-8 of two, three and four bytes kept" },
 	{ LIT("x\xffy"), "\"x\xef\xbf\xbdy\"", "a byte that starts nothing: U+FFFD" },
 	{ LIT("\x80"), "\"\xef\xbf\xbd\"", "a stray continuation byte: U+FFFD" },
