@@ -141,36 +141,24 @@ job_act(struct tsq_maint *m, const struct tsq_relation *t, const char *kind, con
 	tsq_buf_free(&target);
 }
 
-/*
- * Make TimescaleDB's policy jobs on T and its rollups what policy P asks
- * for: one compression job with P's compress_after, one retention job with
- * its drop_after, and on each rollup one refresh job over the trailing
- * refresh_window that ends a bucket before now.  A job that differs is
- * deleted and added again (several refresh jobs on one rollup, possible
- * since 2.21, become one); a matching job that was paused is resumed.
- */
-void
-maint_native_sync(struct tsq_maint *m, const struct tsq_relation *t, const struct tsq_policy *p,
-    bool existing_only)
+/* Jobs A and B are of one kind on one target. */
+static bool
+same_place(const struct job *a, const struct job *b)
 {
-	struct job *have, *want;
-	struct maint_rollup *r;
-	int nhave, nr, nwant = 0;
+	return strcmp(a->kind, b->kind) == 0 && strcmp(a->target, b->target) == 0;
+}
 
-	if (!t->hypertable) {
-		tsq_verbose("no TimescaleDB jobs for %s: it is not a hypertable", t->display);
-		return;
-	}
-	if ((nr = maint_rollups_of(m, t, &r)) < 0) {
-		m->failures++;
-		return;
-	}
-	if ((nhave = jobs_of(m, t, &have)) < 0) {
-		m->failures++;
-		maint_rollups_free(r, nr);
-		return;
-	}
-	want = xcalloc((size_t)nr + 3, sizeof *want);
+/*
+ * The jobs policy P asks for on T and its NR rollups R, into a new *OUT:
+ * how many.  A rollup whose bucket is no constant interval gets none
+ * (reported, a failure).
+ */
+static int
+wanted_jobs(struct tsq_maint *m, const struct tsq_relation *t, const struct tsq_policy *p,
+    const struct maint_rollup *r, int nr, struct job **out)
+{
+	struct job *want = xcalloc((size_t)nr + 3, sizeof *want);
+	int nwant = 0;
 	static const struct {
 		const char *kind;
 		int setting;
@@ -199,12 +187,45 @@ maint_native_sync(struct tsq_maint *m, const struct tsq_relation *t, const struc
 		w->end_offset = w->schedule = r[i].bucket;
 		w->one_batch = true;
 	}
+	*out = want;
+	return nwant;
+}
+
+/*
+ * Make TimescaleDB's policy jobs on T and its rollups what policy P asks
+ * for: one compression job with P's compress_after, one retention job with
+ * its drop_after, and on each rollup one refresh job over the trailing
+ * refresh_window that ends a bucket before now.  A job that differs is
+ * deleted and added again (several refresh jobs on one rollup, possible
+ * since 2.21, become one); a matching job that was paused is resumed.
+ */
+void
+maint_native_sync(struct tsq_maint *m, const struct tsq_relation *t, const struct tsq_policy *p,
+    bool existing_only)
+{
+	struct job *have, *want;
+	struct maint_rollup *r;
+	int nhave, nr, nwant;
+
+	if (!t->hypertable) {
+		tsq_verbose("no TimescaleDB jobs for %s: it is not a hypertable", t->display);
+		return;
+	}
+	if ((nr = maint_rollups_of(m, t, &r)) < 0) {
+		m->failures++;
+		return;
+	}
+	if ((nhave = jobs_of(m, t, &have)) < 0) {
+		m->failures++;
+		maint_rollups_free(r, nr);
+		return;
+	}
+	nwant = wanted_jobs(m, t, p, r, nr, &want);
 	/* In step only: a job of a kind and target that is not there is not added. */
 	for (int i = 0; existing_only && i < nwant; i++) {
 		bool there = false;
 		for (int h = 0; h < nhave && !there; h++)
-			there = strcmp(have[h].kind, want[i].kind) == 0 &&
-			    strcmp(have[h].target, want[i].target) == 0;
+			there = same_place(&have[h], &want[i]);
 		if (!there)
 			want[i--] = want[--nwant];
 	}
@@ -240,8 +261,7 @@ maint_native_sync(struct tsq_maint *m, const struct tsq_relation *t, const struc
 		}
 		/* A replaced job keeps its schedule. */
 		for (int h = 0; h < nhave; h++)
-			if (strcmp(have[h].kind, want[i].kind) == 0 &&
-			    strcmp(have[h].target, want[i].target) == 0 && have[h].schedule > 0) {
+			if (same_place(&have[h], &want[i]) && have[h].schedule > 0) {
 				want[i].schedule = have[h].schedule;
 				break;
 			}

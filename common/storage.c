@@ -64,7 +64,7 @@ piece(const struct tsq_maint *m)
 
 /*
  * T's chunks (on Citus its partitions), oldest first; -1 on failure
- * (reported).  *ENABLED: compression is on.
+ * (reported, and counted).  *ENABLED: compression is on.
  */
 static int
 chunks_of(struct tsq_maint *m, const struct tsq_relation *t, struct chunk **out, bool *enabled)
@@ -75,8 +75,10 @@ chunks_of(struct tsq_maint *m, const struct tsq_relation *t, struct chunk **out,
 
 	*out = NULL;
 	*enabled = false;
-	if (!maint_checked(m, maint_backend_sql(m, "chunks.sql", path, sizeof path), 2, params, &res))
+	if (!maint_checked(m, maint_backend_sql(m, "chunks.sql", path, sizeof path), 2, params, &res)) {
+		m->failures++;
 		return -1;
+	}
 	int n = PQntuples(res);
 	struct chunk *c = xcalloc((size_t)n + 1, sizeof *c);
 	for (int i = 0; i < n; i++) {
@@ -142,10 +144,8 @@ maint_compress_older(struct tsq_maint *m, const struct tsq_relation *t, int64_t 
 	bool enabled;
 	int n = chunks_of(m, t, &c, &enabled);
 
-	if (n < 0) {
-		m->failures++;
+	if (n < 0)
 		return;
-	}
 	if (n > 0 && !enabled) {
 		tsq_error("compression is not enabled on %s", t->display);
 		if (tsq_backend_compresses_partitions(m->s.b.kind))
@@ -172,10 +172,8 @@ maint_decompress(struct tsq_maint *m, const struct tsq_relation *t, int64_t from
 	bool enabled;
 	int n = chunks_of(m, t, &c, &enabled);
 
-	if (n < 0) {
-		m->failures++;
+	if (n < 0)
 		return;
-	}
 	for (int i = 0; i < n && !tsq_cancel_signal(); i++) {
 		if (!(c[i].status & CHUNK_COMPRESSED) || c[i].end <= from || c[i].start >= to)
 			continue;
@@ -243,10 +241,8 @@ drop_chunks_older(struct tsq_maint *m, const struct tsq_relation *t, int64_t cut
 	bool enabled;
 	int n = chunks_of(m, t, &c, &enabled);
 
-	if (n < 0) {
-		m->failures++;
+	if (n < 0)
 		return;
-	}
 	for (int i = 0; i < n && c[i].end <= cut && !tsq_cancel_signal(); i++) {
 		char from[TSQ_TIME_BUFSIZE], to[TSQ_TIME_BUFSIZE];
 		struct maint_action a = { t, "drop", "chunk", c[i].name, c[i].start, c[i].end, -1, -1, -1 };
