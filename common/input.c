@@ -46,6 +46,21 @@ spool_write(struct tsq_input *in, const unsigned char *p, size_t n, struct tsq_b
 	return true;
 }
 
+/* read(2) from IN's file: -1 on failure, reported but for EINTR (errno kept). */
+static ssize_t
+read_file(struct tsq_input *in, void *buf, size_t size, struct tsq_buf *err)
+{
+	ssize_t n = read(in->fd, buf, size);
+
+	if (n < 0) {
+		int e = errno;
+		if (e != EINTR)
+			tsq_buf_addf(err, "could not read \"%s\": %s", in->display, strerror(e));
+		errno = e;
+	}
+	return n;
+}
+
 /* Fill the raw buffer; returns bytes added, 0 at end of file, -1 on error. */
 static ssize_t
 fill_raw(struct tsq_input *in, struct tsq_buf *err)
@@ -59,14 +74,9 @@ fill_raw(struct tsq_input *in, struct tsq_buf *err)
 		in->raw_len -= in->raw_pos;
 		in->raw_pos = 0;
 	}
-	ssize_t n = read(in->fd, in->raw + in->raw_len, in->raw_cap - in->raw_len);
-	if (n < 0) {
-		int e = errno;
-		if (e != EINTR)
-			tsq_buf_addf(err, "could not read \"%s\": %s", in->display, strerror(e));
-		errno = e;
+	ssize_t n = read_file(in, in->raw + in->raw_len, in->raw_cap - in->raw_len, err);
+	if (n < 0)
 		return -1;
-	}
 	if (in->spool >= 0 && n > 0 && !spool_write(in, in->raw + in->raw_len, (size_t)n, err))
 		return -1;
 	in->raw_len += (size_t)n;
@@ -74,8 +84,7 @@ fill_raw(struct tsq_input *in, struct tsq_buf *err)
 	return n;
 }
 
-static ssize_t read_gzip(struct tsq_input *in, void *buf, size_t size, struct tsq_buf *err);
-static ssize_t read_zstd(struct tsq_input *in, void *buf, size_t size, struct tsq_buf *err);
+static ssize_t read_decompressed(struct tsq_input *in, void *buf, size_t size, struct tsq_buf *err);
 
 /*
  * gzip and zstd check their data only at the end of a member or frame (the
@@ -109,8 +118,7 @@ check_whole(struct tsq_input *in, struct tsq_buf *err)
 	}
 	scratch = xmalloc(scratch_size);
 	do {
-		n = in->compression == TSQ_COMPRESSION_GZIP ? read_gzip(in, scratch, scratch_size, err) :
-		    read_zstd(in, scratch, scratch_size, err);
+		n = read_decompressed(in, scratch, scratch_size, err);
 	} while (n > 0);
 	free(scratch);
 	if (n < 0) {
@@ -239,87 +247,93 @@ refill(struct tsq_input *in, struct tsq_buf *err)
 	return true;
 }
 
+/* The compressed data of IN is bad: WHY.  -1, errno EIO. */
 static ssize_t
-truncated(struct tsq_input *in, struct tsq_buf *err)
+corrupt(struct tsq_input *in, struct tsq_buf *err, const char *why)
 {
-	tsq_buf_addf(err, "could not decompress \"%s\": unexpected end of %s data", in->display,
-	    tsq_compression_name(in->compression));
+	if (why)
+		tsq_buf_addf(err, "could not decompress \"%s\": %s", in->display, why);
+	else
+		tsq_buf_addf(err, "could not decompress \"%s\": unexpected end of %s data",
+		    in->display, tsq_compression_name(in->compression));
 	errno = EIO;
 	return -1;
 }
 
+/* A step of decompression found no output yet: read on. */
+enum { READ_ON = -2 };
+
+/*
+ * One step of gzip's inflate over what refill() holds: bytes into BUF, 0 at
+ * the end of the input, -1 on bad data (reported), or READ_ON.
+ */
 static ssize_t
-read_gzip(struct tsq_input *in, void *buf, size_t size, struct tsq_buf *err)
+gunzip_step(struct tsq_input *in, void *buf, size_t size, struct tsq_buf *err)
 {
 	z_stream *z = in->codec;
 
-	for (;;) {
-		if (!refill(in, err))
-			return -1;
-		if (in->frame_end) {
-			if (in->raw_pos == in->raw_len)
-				return 0;	/* refill found the end of the file */
-			/* Concatenated members (cat a.gz b.gz) go on. */
-			inflateReset(z);
-			in->frame_end = false;
-		}
-		z->next_in = in->raw + in->raw_pos;
-		z->avail_in = (uInt)(in->raw_len - in->raw_pos);
-		z->next_out = buf;
-		z->avail_out = (uInt)size;
-		int rc = inflate(z, Z_NO_FLUSH);
-		in->raw_pos = in->raw_len - z->avail_in;
-		size_t got = size - z->avail_out;
-		if (rc == Z_STREAM_END) {
-			in->frame_end = true;
-		} else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-			tsq_buf_addf(err, "could not decompress \"%s\": %s", in->display,
-			    z->msg ? z->msg : "corrupt gzip data");
-			errno = EIO;
-			return -1;
-		}
-		if (got > 0)
-			return (ssize_t)got;
-		if (!in->frame_end && in->eof && in->raw_pos == in->raw_len)
-			return truncated(in, err);
+	if (in->frame_end) {
+		if (in->raw_pos == in->raw_len)
+			return 0;	/* refill found the end of the file */
+		/* Concatenated members (cat a.gz b.gz) go on. */
+		inflateReset(z);
+		in->frame_end = false;
 	}
+	z->next_in = in->raw + in->raw_pos;
+	z->avail_in = (uInt)(in->raw_len - in->raw_pos);
+	z->next_out = buf;
+	z->avail_out = (uInt)size;
+	int rc = inflate(z, Z_NO_FLUSH);
+	in->raw_pos = in->raw_len - z->avail_in;
+	size_t got = size - z->avail_out;
+	if (rc == Z_STREAM_END)
+		in->frame_end = true;
+	else if (rc != Z_OK && rc != Z_BUF_ERROR)
+		return corrupt(in, err, z->msg ? z->msg : "corrupt gzip data");
+	if (got > 0)
+		return (ssize_t)got;
+	if (!in->frame_end && in->eof && in->raw_pos == in->raw_len)
+		return corrupt(in, err, NULL);
+	return READ_ON;
 }
 
+/* One step of zstd's decompression, as gunzip_step. */
 static ssize_t
-read_zstd(struct tsq_input *in, void *buf, size_t size, struct tsq_buf *err)
+unzstd_step(struct tsq_input *in, void *buf, size_t size, struct tsq_buf *err)
 {
-	ZSTD_DStream *z = in->codec;
+	if (in->eof && in->raw_pos == in->raw_len && in->frame_end)
+		return 0;
+	ZSTD_inBuffer ib = { in->raw, in->raw_len, in->raw_pos };
+	ZSTD_outBuffer ob = { buf, size, 0 };
+	size_t hint = ZSTD_decompressStream(in->codec, &ob, &ib);
+	in->raw_pos = ib.pos;
+	if (ZSTD_isError(hint))
+		return corrupt(in, err, ZSTD_getErrorName(hint));
+	in->frame_end = hint == 0;
+	if (ob.pos > 0)
+		return (ssize_t)ob.pos;
+	if (in->eof && in->raw_pos == in->raw_len && !in->frame_end)
+		return corrupt(in, err, NULL);
+	return READ_ON;
+}
 
-	for (;;) {
-		if (!refill(in, err))
-			return -1;
-		if (in->eof && in->raw_pos == in->raw_len && in->frame_end)
-			return 0;
-		ZSTD_inBuffer ib = { in->raw, in->raw_len, in->raw_pos };
-		ZSTD_outBuffer ob = { buf, size, 0 };
-		size_t hint = ZSTD_decompressStream(z, &ob, &ib);
-		in->raw_pos = ib.pos;
-		if (ZSTD_isError(hint)) {
-			tsq_buf_addf(err, "could not decompress \"%s\": %s", in->display,
-			    ZSTD_getErrorName(hint));
-			errno = EIO;
-			return -1;
-		}
-		in->frame_end = hint == 0;
-		if (ob.pos > 0)
-			return (ssize_t)ob.pos;
-		if (in->eof && in->raw_pos == in->raw_len && !in->frame_end)
-			return truncated(in, err);
-	}
+/* Decompressed bytes into BUF: how many, 0 at the end, -1 on failure (reported). */
+static ssize_t
+read_decompressed(struct tsq_input *in, void *buf, size_t size, struct tsq_buf *err)
+{
+	ssize_t got = READ_ON;
+
+	while (got == READ_ON && refill(in, err))
+		got = in->compression == TSQ_COMPRESSION_GZIP ? gunzip_step(in, buf, size, err) :
+		    unzstd_step(in, buf, size, err);
+	return got == READ_ON ? -1 : got;
 }
 
 ssize_t
 tsq_input_read(struct tsq_input *in, void *buf, size_t size, struct tsq_buf *err)
 {
-	if (in->compression == TSQ_COMPRESSION_GZIP)
-		return read_gzip(in, buf, size, err);
-	if (in->compression == TSQ_COMPRESSION_ZSTD)
-		return read_zstd(in, buf, size, err);
+	if (in->compression != TSQ_COMPRESSION_NONE)
+		return read_decompressed(in, buf, size, err);
 	/* Uncompressed: hand out what the sniffing read first, then read directly. */
 	if (in->raw_pos < in->raw_len) {
 		size_t n = in->raw_len - in->raw_pos;
@@ -329,14 +343,9 @@ tsq_input_read(struct tsq_input *in, void *buf, size_t size, struct tsq_buf *err
 		in->raw_pos += n;
 		return (ssize_t)n;
 	}
-	ssize_t n = read(in->fd, buf, size);
-	if (n < 0) {
-		int e = errno;
-		if (e != EINTR)
-			tsq_buf_addf(err, "could not read \"%s\": %s", in->display, strerror(e));
-		errno = e;
+	ssize_t n = read_file(in, buf, size, err);
+	if (n < 0)
 		return -1;
-	}
 	in->raw_read += n;
 	return n;
 }

@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,23 @@
 #include "prom.h"
 #include "script.h"
 #include "stats-int.h"
+
+/*
+ * Run statement Q, built here (names quoted by tsq_quote_ident, no value
+ * in it), and free it: the result, or NULL after reporting the failure.
+ */
+static PGresult *
+run_built(struct tsq_stats *s, struct tsq_buf *q)
+{
+	PGresult *res = tsq_exec(s->s.conn, q->data, 0, NULL);
+
+	tsq_buf_free(q);
+	if (tsq_result_ok(res))
+		return res;
+	stats_failed(s, res);
+	PQclear(res);
+	return NULL;
+}
 
 /*
  * One end of the time range of partitioned table row R over column TIME
@@ -41,13 +59,9 @@ partitions_end(struct tsq_stats *s, struct stats_row *r, const PGresult *parts, 
 		tsq_quote_ident(&q, time);
 		tsq_buf_addf(&q, ")) * 1000000)::bigint FROM %s",
 		    PQgetvalue(parts, max ? n - 1 - k : k, 0));
-		PGresult *res = tsq_exec(s->s.conn, q.data, 0, NULL);
-		tsq_buf_free(&q);
-		if (!tsq_result_ok(res)) {
-			stats_failed(s, res);
-			PQclear(res);
+		PGresult *res = run_built(s, &q);
+		if (res == NULL)
 			return false;
-		}
 		if (!PQgetisnull(res, 0, 0)) {
 			*found = true;
 			if (max) {
@@ -121,13 +135,9 @@ row_scan(struct tsq_stats *s, struct stats_row *r, const char *rel, const char *
 	if (exact)
 		tsq_buf_addf(&q, ", count(*)%s", symbols ? ", count(DISTINCT symbol)" : "");
 	tsq_buf_addf(&q, " FROM %s", rel);
-	PGresult *res = tsq_exec(s->s.conn, q.data, 0, NULL);
-	tsq_buf_free(&q);
-	if (!tsq_result_ok(res)) {
-		stats_failed(s, res);
-		PQclear(res);
+	PGresult *res = run_built(s, &q);
+	if (res == NULL)
 		return false;
-	}
 	r->time_min = stats_dup(res, 0, 0);
 	r->time_max = stats_dup(res, 0, 1);
 	r->has_max = !PQgetisnull(res, 0, 2);
@@ -316,19 +326,9 @@ rollups_fill(struct tsq_stats *s, const struct stats_row *t, struct stats_row **
 				mat.kind = "hypertable";
 				ok = ok && row_sizes(s, &mat, reg) &&
 				    (PQgetisnull(m, 0, 1) || row_scan(s, &mat, reg, PQgetvalue(m, 0, 1), false));
-				r->rows = mat.rows;
-				r->partitions = mat.partitions;
-				r->compressed = mat.compressed;
-				r->total = mat.total;
-				r->table = mat.table;
-				r->index = mat.index;
-				r->toast = mat.toast;
-				r->before = mat.before;
-				r->after = mat.after;
-				r->time_min = mat.time_min;
-				r->time_max = mat.time_max;
-				r->max_usec = mat.max_usec;
-				r->has_max = mat.has_max;
+				/* What is measured, rows to has_max (stats-int.h), is the hypertable's. */
+				memcpy(&r->rows, &mat.rows, offsetof(struct stats_row, symbols) -
+				    offsetof(struct stats_row, rows));
 				mat.time_min = mat.time_max = NULL;
 				stats_row_free(&mat);
 				free(reg);

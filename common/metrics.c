@@ -62,10 +62,13 @@ stats_prom_nodes(struct tsq_stats *s, FILE *f)
 		const char *name, *help;
 		int col;
 	} metrics[] = {
-		{ "tsq_node_table_shards", "Shards of the table (of all its partitions) on the node.", 1 },
+		{ "tsq_node_table_shards",
+		    "Shards of the table (of all its partitions) on the node.", 1 },
 		{ "tsq_node_table_size_bytes", "Bytes of the table's shards on the node.", 2 },
-		{ "tsq_node_table_rows", "Rows of the table on the node (the shards' estimate).", 3 },
-		{ "tsq_node_table_columnar_bytes", "Bytes of the table's columnar (compressed) shards "
+		{ "tsq_node_table_rows",
+		    "Rows of the table on the node (the shards' estimate).", 3 },
+		{ "tsq_node_table_columnar_bytes",
+		    "Bytes of the table's columnar (compressed) shards "
 		    "on the node.", 4 },
 	};
 	enum { NMETRICS = sizeof metrics / sizeof metrics[0] };
@@ -99,10 +102,63 @@ stats_prom_nodes(struct tsq_stats *s, FILE *f)
 	return ok;
 }
 
+/*
+ * A gauge from a column of a statement's rows: a sample per row, labelled
+ * schema, table and action from the columns LABELS, valued by COL: its
+ * number, or with ONE_IF 1 when the text is that and 0 otherwise.  A NULL
+ * is no sample, or with NULL_IS_ZERO a sample of 0.
+ */
+struct col_gauge {
+	const char *name, *help;
+	int col;
+	bool null_is_zero;
+	const char *one_if;
+};
+
+static void
+column_gauges(FILE *f, const PGresult *res, const int labels[3], const struct col_gauge *g,
+    size_t ng)
+{
+	int n = PQntuples(res);
+	struct tsq_prom_sample *v = xcalloc((size_t)n + 1, sizeof *v);
+
+	for (size_t m = 0; m < ng; m++) {
+		int k = 0;
+		for (int i = 0; i < n; i++) {
+			const char *t = PQgetvalue(res, i, g[m].col);
+			if (PQgetisnull(res, i, g[m].col) && !g[m].null_is_zero)
+				continue;
+			v[k++] = (struct tsq_prom_sample){ PQgetvalue(res, i, labels[0]),
+			    PQgetvalue(res, i, labels[1]), PQgetvalue(res, i, labels[2]),
+			    g[m].one_if ? strcmp(t, g[m].one_if) == 0 : strtod(t, NULL), NULL };
+		}
+		tsq_prom_metric(f, g[m].name, "gauge", g[m].help, v, k);
+	}
+	free(v);
+}
+
 /* Policy metrics: what tsq-compress recorded, chunks overdue, TimescaleDB's jobs. */
 bool
 stats_prom_policies(struct tsq_stats *s, FILE *f)
 {
+	static const int run_labels[3] = { 0, 1, 2 }, job_labels[3] = { 2, 3, 1 };
+	static const struct col_gauge runs[] = {
+		{ "tsq_policy_last_success_timestamp_seconds",
+		    "When the last successful action of tsq-compress on the table ended.", 10, false, NULL },
+		{ "tsq_policy_last_success_duration_seconds",
+		    "How long the last successful action of tsq-compress on the table took.", 8, false, NULL },
+		{ "tsq_policy_failures",
+		    "Actions of tsq-compress on the table that failed since the last success.", 9, true, NULL },
+	};
+	static const struct col_gauge jobs[] = {
+		{ "tsq_timescaledb_job_consecutive_failures",
+		    "Consecutive failures of TimescaleDB's own policy job (action: its procedure).", 11,
+		    true, NULL },
+		{ "tsq_timescaledb_job_last_run_success",
+		    "1 when the last run of TimescaleDB's own policy job succeeded.", 8, true, "Success" },
+		{ "tsq_timescaledb_job_last_success_timestamp_seconds",
+		    "When TimescaleDB's own policy job last finished successfully.", 13, false, NULL },
+	};
 	const char *p[1] = { s->table_array.data };
 	bool has = s->has_runs;
 	PGresult *res;
@@ -110,32 +166,7 @@ stats_prom_policies(struct tsq_stats *s, FILE *f)
 	if (has) {
 		if (!stats_checked(s, "stats/policy_runs.sql", 1, p, &res))
 			return false;
-		int n = PQntuples(res);
-		struct tsq_prom_sample *last = xcalloc((size_t)n + 1, sizeof *last);
-		struct tsq_prom_sample *dur = xcalloc((size_t)n + 1, sizeof *dur);
-		struct tsq_prom_sample *fail = xcalloc((size_t)n + 1, sizeof *fail);
-		int nl = 0, nd = 0;
-		for (int i = 0; i < n; i++) {
-			struct tsq_prom_sample x = { PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
-			    PQgetvalue(res, i, 2), 0, NULL };
-			if (!PQgetisnull(res, i, 10)) {
-				last[nl] = x;
-				last[nl++].value = strtod(PQgetvalue(res, i, 10), NULL);
-				dur[nd] = x;
-				dur[nd++].value = strtod(PQgetvalue(res, i, 8), NULL);
-			}
-			fail[i] = x;
-			fail[i].value = strtod(PQgetvalue(res, i, 9), NULL);
-		}
-		tsq_prom_metric(f, "tsq_policy_last_success_timestamp_seconds", "gauge",
-		    "When the last successful action of tsq-compress on the table ended.", last, nl);
-		tsq_prom_metric(f, "tsq_policy_last_success_duration_seconds", "gauge",
-		    "How long the last successful action of tsq-compress on the table took.", dur, nd);
-		tsq_prom_metric(f, "tsq_policy_failures", "gauge",
-		    "Actions of tsq-compress on the table that failed since the last success.", fail, n);
-		free(last);
-		free(dur);
-		free(fail);
+		column_gauges(f, res, run_labels, runs, sizeof runs / sizeof runs[0]);
 		PQclear(res);
 	}
 	if (s->s.b.kind != TSQ_BACKEND_TIMESCALEDB)
@@ -157,32 +188,7 @@ stats_prom_policies(struct tsq_stats *s, FILE *f)
 		return true;
 	if (!stats_checked(s, "timescaledb/stats_jobs.sql", 1, p, &res))
 		return false;
-	int n = PQntuples(res);
-	struct tsq_prom_sample *cf = xcalloc((size_t)n + 1, sizeof *cf);
-	struct tsq_prom_sample *ok = xcalloc((size_t)n + 1, sizeof *ok);
-	struct tsq_prom_sample *ls = xcalloc((size_t)n + 1, sizeof *ls);
-	int nls = 0;
-	for (int i = 0; i < n; i++) {
-		struct tsq_prom_sample x = { PQgetvalue(res, i, 2), PQgetvalue(res, i, 3),
-		    PQgetvalue(res, i, 1), 0, NULL };
-		cf[i] = x;
-		cf[i].value = (double)stats_int64(res, i, 11, 0);
-		ok[i] = x;
-		ok[i].value = strcmp(PQgetvalue(res, i, 8), "Success") == 0;
-		if (!PQgetisnull(res, i, 13)) {
-			ls[nls] = x;
-			ls[nls++].value = strtod(PQgetvalue(res, i, 13), NULL);
-		}
-	}
-	tsq_prom_metric(f, "tsq_timescaledb_job_consecutive_failures", "gauge",
-	    "Consecutive failures of TimescaleDB's own policy job (action: its procedure).", cf, n);
-	tsq_prom_metric(f, "tsq_timescaledb_job_last_run_success", "gauge",
-	    "1 when the last run of TimescaleDB's own policy job succeeded.", ok, n);
-	tsq_prom_metric(f, "tsq_timescaledb_job_last_success_timestamp_seconds", "gauge",
-	    "When TimescaleDB's own policy job last finished successfully.", ls, nls);
-	free(cf);
-	free(ok);
-	free(ls);
+	column_gauges(f, res, job_labels, jobs, sizeof jobs / sizeof jobs[0]);
 	PQclear(res);
 	return true;
 }
@@ -210,29 +216,36 @@ stats_prom_overview(struct tsq_stats *s, const struct stats_row *rows, int n)
 		tsq_prom_metric(f, "tsq_timescaledb_scheduler_running", "gauge",
 		    "1 when TimescaleDB's job scheduler runs for this database.", &one, 1);
 	}
-	prom_rows(f, "tsq_table_rows", "Rows of the table (the planner's estimate unless --exact).",
-	    rows, n, false, get_rows);
-	prom_rows(f, "tsq_table_size_bytes", "Total size of the table: heap, indexes, TOAST, "
-	    "compressed chunks.", rows, n, false, get_total);
-	prom_rows(f, "tsq_table_heap_bytes", "Size of the table's heap.", rows, n, false, get_table);
-	prom_rows(f, "tsq_table_index_bytes", "Size of the table's indexes.", rows, n, false, get_index);
-	prom_rows(f, "tsq_table_toast_bytes", "Size of the table's TOAST.", rows, n, false, get_toast);
-	prom_rows(f, "tsq_table_chunks", "Chunks (TimescaleDB) or partitions (PostgreSQL).",
-	    rows, n, false, get_parts);
-	prom_rows(f, "tsq_table_compressed_chunks", "Compressed chunks.", rows, n, false,
-	    get_compressed);
-	prom_rows(f, "tsq_table_compressed_size_ratio", "Size of the compressed chunks after "
-	    "compression over their size before (0-1).", rows, n, false, get_ratio);
-	prom_rows(f, "tsq_table_symbols", "Distinct symbols (the planner's estimate unless --exact).",
-	    rows, n, false, get_symbols);
-	prom_rows(f, "tsq_table_newest_timestamp_seconds", "Time of the newest row.", rows, n, false,
-	    get_newest);
-	prom_rows(f, "tsq_table_last_insert_timestamp_seconds", "When tsq-load last committed rows "
-	    "to the table.", rows, n, false, get_loaded);
-	prom_rows(f, "tsq_rollup_size_bytes", "Total size of the rollup's materialized data.",
-	    rows, n, true, get_total);
-	prom_rows(f, "tsq_rollup_lag_seconds", "How far the rollup's newest bucket is behind the "
-	    "newest row of the table it reads.", rows, n, true, get_lag);
+	static const struct {
+		const char *name, *help;
+		bool rollups;
+		double (*get)(const struct stats_row *);
+	} gauges[] = {
+		{ "tsq_table_rows",
+		    "Rows of the table (the planner's estimate unless --exact).", false, get_rows },
+		{ "tsq_table_size_bytes",
+		    "Total size of the table: heap, indexes, TOAST, compressed chunks.", false, get_total },
+		{ "tsq_table_heap_bytes", "Size of the table's heap.", false, get_table },
+		{ "tsq_table_index_bytes", "Size of the table's indexes.", false, get_index },
+		{ "tsq_table_toast_bytes", "Size of the table's TOAST.", false, get_toast },
+		{ "tsq_table_chunks",
+		    "Chunks (TimescaleDB) or partitions (PostgreSQL).", false, get_parts },
+		{ "tsq_table_compressed_chunks", "Compressed chunks.", false, get_compressed },
+		{ "tsq_table_compressed_size_ratio",
+		    "Size of the compressed chunks after compression over their size before (0-1).", false, get_ratio },
+		{ "tsq_table_symbols",
+		    "Distinct symbols (the planner's estimate unless --exact).", false, get_symbols },
+		{ "tsq_table_newest_timestamp_seconds",
+		    "Time of the newest row.", false, get_newest },
+		{ "tsq_table_last_insert_timestamp_seconds",
+		    "When tsq-load last committed rows to the table.", false, get_loaded },
+		{ "tsq_rollup_size_bytes",
+		    "Total size of the rollup's materialized data.", true, get_total },
+		{ "tsq_rollup_lag_seconds",
+		    "How far the rollup's newest bucket is behind the newest row of the table it reads.", true, get_lag },
+	};
+	for (size_t g = 0; g < sizeof gauges / sizeof gauges[0]; g++)
+		prom_rows(f, gauges[g].name, gauges[g].help, rows, n, gauges[g].rollups, gauges[g].get);
 	if (s->has_nodes && !stats_prom_nodes(s, f))
 		return false;
 	return stats_prom_policies(s, f);

@@ -240,6 +240,17 @@ tsq_pool_set_plan(struct tsq_pool *p, const struct tsq_load_plan *plan)
 	return ok;
 }
 
+/* A row read into round R (its first starts the clock), a duplicate or not. */
+static void
+round_count(struct tsq_round *r, bool duplicate)
+{
+	if (r->rows == 0)
+		r->first_usec = tsq_now_usec();
+	r->read++;
+	r->rows++;
+	r->dups += duplicate;
+}
+
 enum tsq_add_result
 tsq_pool_add(struct tsq_pool *p, const struct tsq_mapped *row, enum tsq_dedupe dedupe,
     const struct tsq_row_origin *origin, long *first_line)
@@ -255,11 +266,7 @@ tsq_pool_add(struct tsq_pool *p, const struct tsq_mapped *row, enum tsq_dedupe d
 	    first_line)) {
 		if (dedupe == TSQ_DEDUPE_ERROR)
 			return TSQ_ADD_REFUSED;
-		if (r->rows == 0)
-			r->first_usec = tsq_now_usec();
-		r->rows++;
-		r->read++;
-		r->dups++;
+		round_count(r, true);
 		return TSQ_ADD_DUPLICATE;
 	}
 	enum tsq_add_result res = tsq_batch_add(b, dedupe, row->tuple.data, row->tuple.len,
@@ -267,12 +274,7 @@ tsq_pool_add(struct tsq_pool *p, const struct tsq_mapped *row, enum tsq_dedupe d
 
 	if (res == TSQ_ADD_REFUSED)
 		return res;
-	if (r->rows == 0)
-		r->first_usec = tsq_now_usec();
-	r->read++;
-	r->rows++;
-	if (res == TSQ_ADD_DUPLICATE)
-		r->dups++;
+	round_count(r, res == TSQ_ADD_DUPLICATE);
 	if (row->has_time) {
 		if (row->time < b->min_time)
 			b->min_time = row->time;
@@ -698,6 +700,21 @@ write_batch(void *arg)
 	return NULL;
 }
 
+/* What round R read, and where its input ended: the start of what is said of it. */
+static struct tsq_round_done
+round_done(const struct tsq_round *r)
+{
+	struct tsq_round_done done;
+
+	memset(&done, 0, sizeof done);
+	done.read = r->read;
+	done.duplicates = r->dups;
+	done.end_line = r->end_line;
+	done.end_offset = r->end_offset;
+	done.end_prefix = r->end_prefix;
+	return done;
+}
+
 /* Wait for the round in flight and account for it.  False when it failed. */
 static bool
 wait_inflight(struct tsq_pool *p)
@@ -712,7 +729,7 @@ wait_inflight(struct tsq_pool *p)
 	for (int i = 0; i < p->nworkers; i++)
 		pthread_join(p->workers[i].thread, NULL);
 	tsq_cancel_running(false);
-	memset(&done, 0, sizeof done);
+	done = round_done(r);
 	for (int i = 0; i < p->nworkers && ok; i++) {
 		struct tsq_worker *w = &p->workers[i];
 		if (w->ok)
@@ -741,11 +758,6 @@ wait_inflight(struct tsq_pool *p)
 		w->seen = w->writer.counts;
 		w->retries = 0;
 	}
-	done.read = r->read;
-	done.duplicates = r->dups;
-	done.end_line = r->end_line;
-	done.end_offset = r->end_offset;
-	done.end_prefix = r->end_prefix;
 	if (!ok) {
 		/* Its rows are not written: they wait for tsq_pool_discard (the pending file). */
 		r->failed = true;
@@ -760,16 +772,10 @@ wait_inflight(struct tsq_pool *p)
 static void
 count_round(struct tsq_pool *p, struct tsq_round *r)
 {
-	struct tsq_round_done done;
+	struct tsq_round_done done = round_done(r);
 
-	memset(&done, 0, sizeof done);
 	for (int i = 0; i < p->nworkers; i++)
 		done.inserted += r->batch[i].alive;
-	done.read = r->read;
-	done.duplicates = r->dups;
-	done.end_line = r->end_line;
-	done.end_offset = r->end_offset;
-	done.end_prefix = r->end_prefix;
 	p->o.hooks.committed(p->o.hooks.arg, &done);
 	round_reset(p, r);
 }

@@ -26,6 +26,7 @@ struct stats_row {
 	char *schema, *name, *display;
 	const char *kind;	/* "hypertable", "partitioned", "table", "view", "rollup" */
 	char *source;		/* a rollup: the table it reads */
+	/* What is measured, from rows to has_max: a rollup copies it whole. */
 	int64_t rows, partitions, compressed;
 	int64_t total, table, index, toast;
 	int64_t before, after;	/* bytes of the compressed chunks before and after */

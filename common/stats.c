@@ -63,26 +63,41 @@ tsq_stats_close(struct tsq_stats *s)
 	tsq_session_close(&s->s);
 }
 
+/*
+ * Relation NAME as the server finds it (B: the backend, to tell
+ * hypertables; NULL: not needed) into *REL; false (reported, with a hint
+ * where there is one) when it is none.
+ */
+static bool
+find_relation(struct tsq_stats *s, const struct tsq_backend *b, const char *name,
+    struct tsq_relation *rel)
+{
+	struct tsq_buf err = TSQ_BUF_INIT, hint = TSQ_BUF_INIT;
+	bool ok = tsq_relation_find(s->s.conn, b, name, "rpvm", rel, &err, &hint);
+
+	if (!ok) {
+		tsq_error("%s", err.data);
+		if (hint.len)
+			tsq_hint("%s", hint.data);
+		tsq_relation_free(rel);
+	}
+	tsq_buf_free(&err);
+	tsq_buf_free(&hint);
+	return ok;
+}
+
 /* Table NAME, found by the server, into the list; false (reported) when it is not one. */
 static bool
 table_add(struct tsq_stats *s, const char *name)
 {
-	struct tsq_buf err = TSQ_BUF_INIT, hint = TSQ_BUF_INIT;
 	struct tsq_relation r;
-	bool ok = tsq_relation_find(s->s.conn, NULL, name, "rpvm", &r, &err, &hint);
 
-	if (ok) {
-		s->tables[s->ntables++] = r.display;
-		r.display = NULL;
-	} else {
-		tsq_error("%s", err.data);
-		if (hint.len)
-			tsq_hint("%s", hint.data);
-	}
+	if (!find_relation(s, NULL, name, &r))
+		return false;
+	s->tables[s->ntables++] = r.display;
+	r.display = NULL;
 	tsq_relation_free(&r);
-	tsq_buf_free(&err);
-	tsq_buf_free(&hint);
-	return ok;
+	return true;
 }
 
 int
@@ -190,26 +205,18 @@ stats_out_begin(struct tsq_stats *s, int ncols, char *const *names, const unsign
 bool
 stats_row_names(struct tsq_stats *s, struct stats_row *r, const char *reg)
 {
-	struct tsq_buf err = TSQ_BUF_INIT, hint = TSQ_BUF_INIT;
 	struct tsq_relation rel;
-	bool ok;
 
 	free(s->reading);
 	s->reading = xstrdup(reg);
-	ok = tsq_relation_find(s->s.conn, &s->s.b, reg, "rpvm", &rel, &err, &hint);
-	if (ok) {
-		r->schema = rel.schema;
-		r->name = rel.name;
-		r->display = rel.display;
-		r->kind = rel.hypertable ? "hypertable" : rel.relkind == 'p' ? "partitioned" :
-		    rel.relkind == 'v' ? "view" : rel.relkind == 'm' ? "materialized view" : "table";
-	} else {
-		tsq_error("%s", err.data);
-		tsq_relation_free(&rel);
-	}
-	tsq_buf_free(&err);
-	tsq_buf_free(&hint);
-	return ok;
+	if (!find_relation(s, &s->s.b, reg, &rel))
+		return false;
+	r->schema = rel.schema;
+	r->name = rel.name;
+	r->display = rel.display;
+	r->kind = rel.hypertable ? "hypertable" : rel.relkind == 'p' ? "partitioned" :
+	    rel.relkind == 'v' ? "view" : rel.relkind == 'm' ? "materialized view" : "table";
+	return true;
 }
 
 void
@@ -311,39 +318,36 @@ out:
 	return rc;
 }
 
-/* ---- --chunks ---- */
+/* ---- views of a row per part of each table: --chunks, --nodes ---- */
+
+/*
+ * A view whose rows are those of a statement run for each table: the
+ * table's schema and name, then the statement's columns.  ROWS_OF gives the
+ * names of table I and its result (NULL: none), false on failure (reported).
+ */
+struct part_view {
+	char *const *names;
+	const unsigned int *types;
+	int ncols;
+	bool (*rows_of)(struct tsq_stats *s, int i, struct stats_row *r, PGresult **res);
+};
 
 static int
-chunks_view(struct tsq_stats *s)
+part_view(struct tsq_stats *s, const struct part_view *pv)
 {
-	static char *names[] = { "schema", "table", "chunk", "range_start", "range_end", "rows",
-	    "bytes", "bytes_before_compression", "state" };
-	static const unsigned int types[] = { TSQ_OID_TEXT, TSQ_OID_TEXT, TSQ_OID_TEXT,
-	    TSQ_OID_TIMESTAMPTZ, TSQ_OID_TIMESTAMPTZ, TSQ_OID_INT8, TSQ_OID_INT8, TSQ_OID_INT8,
-	    TSQ_OID_TEXT };
-	enum { NCOLS = sizeof names / sizeof names[0] };
-	struct tsq_out out = stats_out_begin(s, NCOLS, names, types);
+	struct tsq_out out = stats_out_begin(s, pv->ncols, pv->names, pv->types);
+	const char *v[16] = { NULL };
 	int rc = TSQ_EXIT_OK;
 
 	for (int i = 0; i < s->ntables && rc == TSQ_EXIT_OK; i++) {
 		struct stats_row r = { 0 };
-		if (!stats_row_names(s, &r, s->tables[i])) {
-			rc = TSQ_EXIT_FAILURE;
-			break;
-		}
-		const char *p[2] = { r.schema, r.name };
-		const char *path = NULL;
-		char own[64];
 		PGresult *res = NULL;
-		if (tsq_backend_own_partitions(s->s.b.kind) && s->has_partitions)
-			path = tsq_backend_sql(s->s.b.kind, "stats_chunks.sql", own, sizeof own);
-		else if (strcmp(r.kind, "hypertable") == 0)
-			path = "timescaledb/stats_chunks.sql";
-		if (path && !stats_checked(s, path, 2, p, &res))
+		if (!pv->rows_of(s, i, &r, &res))
 			rc = TSQ_EXIT_FAILURE;
+		v[0] = r.schema;
+		v[1] = r.name;
 		for (int k = 0; res && k < PQntuples(res); k++) {
-			const char *v[NCOLS] = { r.schema, r.name };
-			for (int c = 0; c < 7; c++)
+			for (int c = 0; c < pv->ncols - 2; c++)
 				v[2 + c] = PQgetisnull(res, k, c) ? NULL : PQgetvalue(res, k, c);
 			tsq_out_row(&out, (char *const *)v);
 		}
@@ -355,16 +359,45 @@ chunks_view(struct tsq_stats *s)
 	return rc;
 }
 
-/* ---- --nodes ---- */
+/* Table I's chunks or partitions (none for a table that has neither). */
+static bool
+chunk_rows(struct tsq_stats *s, int i, struct stats_row *r, PGresult **res)
+{
+	char own[64];
+	const char *path = NULL;
+
+	if (!stats_row_names(s, r, s->tables[i]))
+		return false;
+	const char *p[2] = { r->schema, r->name };
+	if (tsq_backend_own_partitions(s->s.b.kind) && s->has_partitions)
+		path = tsq_backend_sql(s->s.b.kind, "stats_chunks.sql", own, sizeof own);
+	else if (strcmp(r->kind, "hypertable") == 0)
+		path = "timescaledb/stats_chunks.sql";
+	return path == NULL || stats_checked(s, path, 2, p, res);
+}
+
+static int
+chunks_view(struct tsq_stats *s)
+{
+	static char *const names[] = { "schema", "table", "chunk", "range_start", "range_end", "rows",
+	    "bytes", "bytes_before_compression", "state" };
+	static const unsigned int types[] = { TSQ_OID_TEXT, TSQ_OID_TEXT, TSQ_OID_TEXT,
+	    TSQ_OID_TIMESTAMPTZ, TSQ_OID_TIMESTAMPTZ, TSQ_OID_INT8, TSQ_OID_INT8, TSQ_OID_INT8,
+	    TSQ_OID_TEXT };
+	static const struct part_view pv = { names, types, sizeof names / sizeof names[0], chunk_rows };
+
+	return part_view(s, &pv);
+}
 
 static int
 nodes_view(struct tsq_stats *s)
 {
-	static char *names[] = { "schema", "table", "node", "shards", "bytes", "rows",
+	static char *const names[] = { "schema", "table", "node", "shards", "bytes", "rows",
 	    "columnar_bytes", "columnar_bytes_before_compression", "distributed_by" };
 	static const unsigned int types[] = { TSQ_OID_TEXT, TSQ_OID_TEXT, TSQ_OID_TEXT,
 	    TSQ_OID_INT8, TSQ_OID_INT8, TSQ_OID_INT8, TSQ_OID_INT8, TSQ_OID_INT8, TSQ_OID_TEXT };
-	enum { NCOLS = sizeof names / sizeof names[0] };
+	static const struct part_view pv = { names, types, sizeof names / sizeof names[0],
+	    stats_node_rows };
 
 	if (!s->has_nodes) {
 		tsq_error("--nodes needs a Citus cluster that tsq-init has set up (tsq.node_stats)");
@@ -372,25 +405,7 @@ nodes_view(struct tsq_stats *s)
 	}
 	if (s->out->prometheus)
 		return stats_prom_nodes(s, s->out->f) ? TSQ_EXIT_OK : TSQ_EXIT_FAILURE;
-	struct tsq_out out = stats_out_begin(s, NCOLS, names, types);
-	int rc = TSQ_EXIT_OK;
-	for (int i = 0; i < s->ntables && rc == TSQ_EXIT_OK; i++) {
-		struct stats_row r = { 0 };
-		PGresult *res;
-		if (!stats_node_rows(s, i, &r, &res))
-			rc = TSQ_EXIT_FAILURE;
-		for (int k = 0; res && k < PQntuples(res); k++) {
-			const char *v[NCOLS] = { r.schema, r.name };
-			for (int c = 0; c < NCOLS - 2; c++)
-				v[2 + c] = PQgetisnull(res, k, c) ? NULL : PQgetvalue(res, k, c);
-			tsq_out_row(&out, (char *const *)v);
-		}
-		PQclear(res);
-		stats_row_free(&r);
-	}
-	tsq_out_end(&out);
-	tsq_out_free(&out);
-	return rc;
+	return part_view(s, &pv);
 }
 
 
