@@ -6,6 +6,7 @@
 #include "catalog.h"
 #include "conn.h"
 #include "ident.h"
+#include "log.h"
 #include "mem.h"
 #include "script.h"
 #include "pgcodes.h"
@@ -169,6 +170,24 @@ tsq_relation_find(PGconn *conn, const struct tsq_backend *b, const char *name, c
 		PQclear(res);
 	}
 	return true;
+}
+
+bool
+tsq_relation_lookup(PGconn *conn, const struct tsq_backend *b, const char *name,
+    struct tsq_relation *r)
+{
+	struct tsq_buf err = TSQ_BUF_INIT, hint = TSQ_BUF_INIT;
+	bool ok = tsq_relation_find(conn, b, name, "rpvm", r, &err, &hint);
+
+	if (!ok) {
+		tsq_error("%s", err.data);
+		if (hint.len)
+			tsq_hint("%s", hint.data);
+		tsq_relation_free(r);
+	}
+	tsq_buf_free(&err);
+	tsq_buf_free(&hint);
+	return ok;
 }
 
 void

@@ -35,6 +35,13 @@ struct tsq_relation {
  */
 bool tsq_relation_find(PGconn *conn, const struct tsq_backend *b, const char *name,
     const char *kinds, struct tsq_relation *r, struct tsq_buf *err, struct tsq_buf *hint);
+/*
+ * tsq_relation_find of tables, partitioned tables, views and materialized
+ * views, its failure reported (the error, and the hint when there is one);
+ * R is to be freed only when found.
+ */
+bool tsq_relation_lookup(PGconn *conn, const struct tsq_backend *b, const char *name,
+    struct tsq_relation *r);
 void tsq_relation_free(struct tsq_relation *r);
 
 struct tsq_column {

@@ -20,23 +20,6 @@
 #include "stats-int.h"
 
 /*
- * Run statement Q, built here (names quoted by tsq_quote_ident, no value
- * in it), and free it: the result, or NULL after reporting the failure.
- */
-static PGresult *
-run_built(struct tsq_stats *s, struct tsq_buf *q)
-{
-	PGresult *res = tsq_exec(s->s.conn, q->data, 0, NULL);
-
-	tsq_buf_free(q);
-	if (tsq_result_ok(res))
-		return res;
-	stats_failed(s, res);
-	PQclear(res);
-	return NULL;
-}
-
-/*
  * One end of the time range of partitioned table row R over column TIME
  * from its partitions in the order of their ranges, the oldest first for
  * the minimum (MAX false), the newest first for the maximum: each partition
@@ -59,7 +42,7 @@ partitions_end(struct tsq_stats *s, struct stats_row *r, const PGresult *parts, 
 		tsq_quote_ident(&q, time);
 		tsq_buf_addf(&q, ")) * 1000000)::bigint FROM %s",
 		    PQgetvalue(parts, max ? n - 1 - k : k, 0));
-		PGresult *res = run_built(s, &q);
+		PGresult *res = stats_run(s, tsq_buf_detach(&q), 0, NULL);
 		if (res == NULL)
 			return false;
 		if (!PQgetisnull(res, 0, 0)) {
@@ -135,7 +118,7 @@ row_scan(struct tsq_stats *s, struct stats_row *r, const char *rel, const char *
 	if (exact)
 		tsq_buf_addf(&q, ", count(*)%s", symbols ? ", count(DISTINCT symbol)" : "");
 	tsq_buf_addf(&q, " FROM %s", rel);
-	PGresult *res = run_built(s, &q);
+	PGresult *res = stats_run(s, tsq_buf_detach(&q), 0, NULL);
 	if (res == NULL)
 		return false;
 	r->time_min = stats_dup(res, 0, 0);

@@ -502,12 +502,8 @@ tsq_load_plan_free(struct tsq_load_plan *p)
 void
 tsq_batch_init(struct tsq_batch *b)
 {
-	memset(b, 0, sizeof *b);
-	tsq_buf_init(&b->data);
-	tsq_buf_init(&b->keys);
-	tsq_buf_init(&b->raw);
-	b->min_time = INT64_MAX;
-	b->max_time = INT64_MIN;
+	*b = (struct tsq_batch){ .data = TSQ_BUF_INIT, .keys = TSQ_BUF_INIT, .raw = TSQ_BUF_INIT };
+	tsq_batch_reset(b);
 }
 
 void
@@ -556,8 +552,7 @@ tsq_key_hash(const void *key, size_t len)
 void
 tsq_keyset_init(struct tsq_keyset *s)
 {
-	memset(s, 0, sizeof *s);
-	tsq_buf_init(&s->arena);
+	*s = (struct tsq_keyset){ .arena = TSQ_BUF_INIT };
 }
 
 void

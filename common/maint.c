@@ -101,24 +101,6 @@ tsq_maint_close(struct tsq_maint *m)
 	tsq_session_close(&m->s);
 }
 
-/* Find relation NAME; false (reported) when there is none. */
-static bool
-find(struct tsq_maint *m, const char *name, struct tsq_relation *t)
-{
-	struct tsq_buf err = TSQ_BUF_INIT, hint = TSQ_BUF_INIT;
-	bool ok = tsq_relation_find(m->s.conn, &m->s.b, name, "rpvm", t, &err, &hint);
-
-	if (!ok) {
-		tsq_error("%s", err.data);
-		if (hint.len)
-			tsq_hint("%s", hint.data);
-		tsq_relation_free(t);
-	}
-	tsq_buf_free(&err);
-	tsq_buf_free(&hint);
-	return ok;
-}
-
 /* The stored policy of T.  0 none, 1 found, -1 failure (reported). */
 static int
 policy_load(struct tsq_maint *m, const struct tsq_relation *t, struct tsq_policy *p)
@@ -283,7 +265,7 @@ tsq_maint_run(struct tsq_maint *m, char *const *names, int n)
 	}
 	for (int i = 0; i < n && !tsq_cancel_signal(); i++) {
 		struct tsq_relation t;
-		if (!find(m, names[i], &t)) {
+		if (!tsq_relation_lookup(m->s.conn, &m->s.b, names[i], &t)) {
 			m->failures++;
 			continue;
 		}
@@ -340,7 +322,7 @@ tsq_maint_act(struct tsq_maint *m, enum tsq_maint_action action, const char *opt
 	struct tsq_relation t;
 	int rc;
 
-	if (!find(m, table, &t))
+	if (!tsq_relation_lookup(m->s.conn, &m->s.b, table, &t))
 		return TSQ_EXIT_USAGE;
 	if ((rc = action_possible(m, action, option, &t)) == TSQ_EXIT_OK && maint_lock(m, &t)) {
 		if (action == TSQ_MAINT_COMPRESS)
@@ -397,7 +379,7 @@ tsq_maint_refresh(struct tsq_maint *m, const char *rollup, int64_t from, int64_t
 	struct tsq_relation v, raw;
 	int rc;
 
-	if (!find(m, rollup, &v))
+	if (!tsq_relation_lookup(m->s.conn, &m->s.b, rollup, &v))
 		return TSQ_EXIT_USAGE;
 	PGresult *res = rollup_row(m, &v, &rc);
 	tsq_relation_free(&v);
@@ -405,7 +387,7 @@ tsq_maint_refresh(struct tsq_maint *m, const char *rollup, int64_t from, int64_t
 		return rc;
 	struct maint_rollup r = { xstrdup(PQgetvalue(res, 0, 0)), xstrdup(PQgetvalue(res, 0, 2)),
 	    maint_int64(res, 0, 1, 0) };
-	bool found = find(m, PQgetvalue(res, 0, 3), &raw);
+	bool found = tsq_relation_lookup(m->s.conn, &m->s.b, PQgetvalue(res, 0, 3), &raw);
 	PQclear(res);
 	if (!found) {
 		rc = TSQ_EXIT_FAILURE;
@@ -497,7 +479,7 @@ tsq_maint_set_policy(struct tsq_maint *m, const char *table, const char *setting
 	struct tsq_buf err = TSQ_BUF_INIT;
 	int rc = TSQ_EXIT_OK;
 
-	if (!find(m, table, &t))
+	if (!tsq_relation_lookup(m->s.conn, &m->s.b, table, &t))
 		return TSQ_EXIT_USAGE;
 	if (policy_load(m, &t, &p) < 0) {
 		rc = TSQ_EXIT_FAILURE;
@@ -525,7 +507,7 @@ tsq_maint_remove_policy(struct tsq_maint *m, const char *table)
 	PGresult *res;
 	int rc = TSQ_EXIT_OK;
 
-	if (!find(m, table, &t))
+	if (!tsq_relation_lookup(m->s.conn, &m->s.b, table, &t))
 		return TSQ_EXIT_USAGE;
 	params[0] = t.schema;
 	params[1] = t.name;
@@ -561,7 +543,7 @@ tsq_maint_policies(struct tsq_maint *m, char *const *names, int n, PGresult **ou
 	*out = NULL;
 	for (int i = 0; i < n && rc == TSQ_EXIT_OK; i++) {
 		struct tsq_relation t;
-		if (!find(m, names[i], &t)) {
+		if (!tsq_relation_lookup(m->s.conn, &m->s.b, names[i], &t)) {
 			rc = TSQ_EXIT_USAGE;
 			break;
 		}

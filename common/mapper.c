@@ -504,9 +504,7 @@ tsq_mapper_init(struct tsq_mapper *m, const struct tsq_table *t,
 void
 tsq_mapper_free(struct tsq_mapper *m)
 {
-	for (int i = 0; i < m->nnames; i++)
-		free(m->names[i]);
-	free(m->names);
+	tsq_opt_list_free(m->names, m->nnames);
 	for (int f = 0; f < m->nfields; f++)
 		free(m->sources[f].inputs);
 	TSQ_FREE(m->sources, m->field_col, m->set_off, m->keypos, m->routepos, m->missing,

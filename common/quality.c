@@ -325,20 +325,6 @@ checks_take(const PGresult *res, enum check_sql sql, struct check *k)
 	return true;
 }
 
-/* Run SQL for table row R with PARAMS; NULL after reporting its failure. */
-static PGresult *
-run_sql(struct tsq_stats *s, char *sql, int n, const char *const *params)
-{
-	PGresult *res = tsq_exec(s->s.conn, sql, n, params);
-
-	free(sql);
-	if (tsq_result_ok(res))
-		return res;
-	stats_failed(s, res);
-	PQclear(res);
-	return NULL;
-}
-
 /* The stale check's entry of K. */
 static struct check *
 stale_check(struct check *k)
@@ -368,7 +354,7 @@ check_stale(struct tsq_stats *s, const struct stats_row *r, bool timeframe, stru
 		snprintf(c->rule, sizeof c->rule, "tsq's schema is older than version 3: run tsq-init");
 		return true;
 	}
-	if ((res = run_sql(s, xstrdup(tsq_sql_file("stats/symbols_table.sql")), 1, sp)) == NULL)
+	if ((res = stats_run(s, xstrdup(tsq_sql_file("stats/symbols_table.sql")), 1, sp)) == NULL)
 		return false;
 	char *symbols = xstrdup(PQgetisnull(res, 0, 0) ?
 	    "(SELECT NULL::text AS symbol, false AS active, NULL::text[] AS tables)" : PQgetvalue(res, 0, 0));
@@ -376,7 +362,7 @@ check_stale(struct tsq_stats *s, const struct stats_row *r, bool timeframe, stru
 	snprintf(stale, sizeof stale, "%" PRId64 " microseconds", s->o->stale_usec);
 	snprintf(lookback, sizeof lookback, "%" PRId64 " microseconds", stale_lookback(s->o));
 	const char *q[4] = { lookback, r->schema, r->name, stale };
-	res = run_sql(s, quality_sql(s, "stale.sql", r, symbols, timeframe, "NULL"), 4, q);
+	res = stats_run(s, quality_sql(s, "stale.sql", r, symbols, timeframe, "NULL"), 4, q);
 	free(symbols);
 	if (res == NULL)
 		return false;
@@ -415,14 +401,14 @@ checks_run(struct tsq_stats *s, const struct stats_row *r, bool timeframe, enum 
 		p[4] = spike;
 		p[5] = frozen;
 		p[6] = "5";	/* examples of each problem */
-		res = run_sql(s, quality_sql(s, "candles.sql", r, NULL, timeframe, "NULL"), 7, p);
+		res = stats_run(s, quality_sql(s, "candles.sql", r, NULL, timeframe, "NULL"), 7, p);
 	} else if (kind != NO_SQL) {
 		p[0] = o->since;
 		p[1] = spike;
 		p[2] = "5";
 		for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
 			if (kinds[i].sql == kind)
-				res = run_sql(s, quality_sql(s, kinds[i].file, r, NULL, false, "NULL"), 3, p);
+				res = stats_run(s, quality_sql(s, kinds[i].file, r, NULL, false, "NULL"), 3, p);
 	}
 	if (kind != NO_SQL && res == NULL)
 		return false;

@@ -46,6 +46,12 @@ struct stats_row {
  * not granted in time) names the table being read and sets s->timed_out.
  */
 void stats_failed(struct tsq_stats *s, const PGresult *res);
+/*
+ * Run SQL, made here (malloc'd, freed here; names quoted by
+ * tsq_quote_ident, values only as PARAMS): the result, or NULL after
+ * reporting its failure.
+ */
+PGresult *stats_run(struct tsq_stats *s, char *sql, int n, const char *const *params);
 /* Run SQL file PATH into *OUT; false after reporting its failure. */
 bool stats_checked(struct tsq_stats *s, const char *path, int n, const char *const *params,
     PGresult **out);

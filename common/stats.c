@@ -53,37 +53,12 @@ tsq_stats_open(struct tsq_stats *s, const struct tsq_stats_opts *o,
 void
 tsq_stats_close(struct tsq_stats *s)
 {
-	for (int i = 0; i < s->ntables; i++)
-		free(s->tables[i]);
-	free(s->tables);
+	tsq_opt_list_free(s->tables, s->ntables);
 	tsq_buf_free(&s->table_array);
 	PQclear(s->cluster);
 	TSQ_FREE(s->version, s->ts_version, s->license, s->database, s->reading);
 	tsq_prom_fix_clear();
 	tsq_session_close(&s->s);
-}
-
-/*
- * Relation NAME as the server finds it (B: the backend, to tell
- * hypertables; NULL: not needed) into *REL; false (reported, with a hint
- * where there is one) when it is none.
- */
-static bool
-find_relation(struct tsq_stats *s, const struct tsq_backend *b, const char *name,
-    struct tsq_relation *rel)
-{
-	struct tsq_buf err = TSQ_BUF_INIT, hint = TSQ_BUF_INIT;
-	bool ok = tsq_relation_find(s->s.conn, b, name, "rpvm", rel, &err, &hint);
-
-	if (!ok) {
-		tsq_error("%s", err.data);
-		if (hint.len)
-			tsq_hint("%s", hint.data);
-		tsq_relation_free(rel);
-	}
-	tsq_buf_free(&err);
-	tsq_buf_free(&hint);
-	return ok;
 }
 
 /* Table NAME, found by the server, into the list; false (reported) when it is not one. */
@@ -92,7 +67,7 @@ table_add(struct tsq_stats *s, const char *name)
 {
 	struct tsq_relation r;
 
-	if (!find_relation(s, NULL, name, &r))
+	if (!tsq_relation_lookup(s->s.conn, NULL, name, &r))
 		return false;
 	s->tables[s->ntables++] = r.display;
 	r.display = NULL;
@@ -202,6 +177,19 @@ stats_out_begin(struct tsq_stats *s, int ncols, char *const *names, const unsign
 	return out;
 }
 
+PGresult *
+stats_run(struct tsq_stats *s, char *sql, int n, const char *const *params)
+{
+	PGresult *res = tsq_exec(s->s.conn, sql, n, params);
+
+	free(sql);
+	if (tsq_result_ok(res))
+		return res;
+	stats_failed(s, res);
+	PQclear(res);
+	return NULL;
+}
+
 bool
 stats_row_names(struct tsq_stats *s, struct stats_row *r, const char *reg)
 {
@@ -209,7 +197,7 @@ stats_row_names(struct tsq_stats *s, struct stats_row *r, const char *reg)
 
 	free(s->reading);
 	s->reading = xstrdup(reg);
-	if (!find_relation(s, &s->s.b, reg, &rel))
+	if (!tsq_relation_lookup(s->s.conn, &s->s.b, reg, &rel))
 		return false;
 	r->schema = rel.schema;
 	r->name = rel.name;
@@ -417,31 +405,20 @@ tsq_stats_report(struct tsq_stats *s, enum tsq_stats_view view, const struct tsq
 
 	*problems = false;
 	s->out = out;
-	switch (view) {
-	case TSQ_STATS_POLICIES:
-		if (out->prometheus)
-			rc = stats_prom_policies(s, out->f) ? TSQ_EXIT_OK : TSQ_EXIT_FAILURE;
-		else
-			rc = policies(s);
-		break;
-	case TSQ_STATS_CHUNKS:
-		rc = chunks_view(s);
-		break;
-	case TSQ_STATS_SYMBOLS:
-		rc = stats_symbols(s);
-		break;
-	case TSQ_STATS_QUALITY:
+	static int (*const views[])(struct tsq_stats *) = {
+		[TSQ_STATS_OVERVIEW] = stats_overview,
+		[TSQ_STATS_POLICIES] = policies,
+		[TSQ_STATS_CHUNKS] = chunks_view,
+		[TSQ_STATS_SYMBOLS] = stats_symbols,
+		[TSQ_STATS_NODES] = nodes_view,
+		[TSQ_STATS_QUERIES] = stats_statements,
+	};
+	if (view == TSQ_STATS_QUALITY)
 		rc = stats_quality(s, problems);
-		break;
-	case TSQ_STATS_NODES:
-		rc = nodes_view(s);
-		break;
-	case TSQ_STATS_QUERIES:
-		rc = stats_statements(s);
-		break;
-	default:
-		rc = stats_overview(s);
-	}
+	else if (view == TSQ_STATS_POLICIES && out->prometheus)
+		rc = stats_prom_policies(s, out->f) ? TSQ_EXIT_OK : TSQ_EXIT_FAILURE;
+	else
+		rc = views[view](s);
 	s->out = NULL;
 	return rc != TSQ_EXIT_OK && s->timed_out ? TSQ_EXIT_TEMPFAIL : rc;
 }
