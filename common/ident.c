@@ -1,3 +1,5 @@
+#include <string.h>
+
 #include "ident.h"
 
 void
@@ -16,28 +18,17 @@ void
 tsq_quote_literal(struct tsq_buf *out, const char *s)
 {
 	tsq_buf_adds(out, "E'");
+	/* Quote, backslash and line ends as backslash escapes; other controls in hex. */
+	static const char special[] = "'\\\n\r\t", escape[] = "'\\nrt";
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '\'':
-			tsq_buf_adds(out, "\\'");
-			break;
-		case '\\':
-			tsq_buf_adds(out, "\\\\");
-			break;
-		case '\n':
-			tsq_buf_adds(out, "\\n");
-			break;
-		case '\r':
-			tsq_buf_adds(out, "\\r");
-			break;
-		case '\t':
-			tsq_buf_adds(out, "\\t");
-			break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				tsq_buf_addf(out, "\\x%02x", *p);
-			else
-				tsq_buf_addc(out, (char)*p);
+		const char *sp = strchr(special, *p);
+		if (sp) {
+			tsq_buf_addc(out, '\\');
+			tsq_buf_addc(out, escape[sp - special]);
+		} else if (*p < 0x20 || *p == 0x7f) {
+			tsq_buf_addf(out, "\\x%02x", *p);
+		} else {
+			tsq_buf_addc(out, (char)*p);
 		}
 	}
 	tsq_buf_addc(out, '\'');

@@ -38,6 +38,10 @@ main(void)
 	tsq_buf_reset(&b);
 	tsq_quote_ident(&b, "we\"ird; DROP TABLE x");
 	is_str(b.data, "\"we\"\"ird; DROP TABLE x\"", "quotes doubled, the rest inert");
+	tsq_buf_reset(&b);
+	tsq_quote_literal(&b, "it's a\\b\n\r\t\x01\x7f caf\xc3\xa9");
+	is_str(b.data, "E'it\\'s a\\\\b\\n\\r\\t\\x01\\x7f caf\xc3\xa9'",
+	    "a literal: quote, backslash and line ends escaped, other controls in hex, UTF-8 kept");
 	tsq_buf_free(&b);
 
 	ok(tsq_sql_file("common.sql") != NULL, "common.sql is compiled in");
