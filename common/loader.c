@@ -7,6 +7,7 @@
 #include "convert.h"
 #include "ident.h"
 #include "loader.h"
+#include "route.h"
 #include "datetime.h"
 #include "log.h"
 #include "mem.h"
@@ -18,6 +19,15 @@
 /* The rows of a batch being isolated, numbered in the order they are written. */
 #define ISO "pg_temp.tsq_load_iso"
 #define SEND_CHUNK (256u * 1024)
+
+/*
+ * A batch this big goes straight to the workers when it can: the few
+ * statements per batch that costs (on each node a transaction, the
+ * coordinator's count) are paid back many times over by the rows the
+ * coordinator no longer forwards.  Smaller ones, a live feed's, go through
+ * it.
+ */
+#define ROUTE_MIN_ROWS 5000
 
 static void
 add_ident(struct tsq_buf *b, const char *prefix, const char *name)
@@ -398,8 +408,14 @@ stage_build(struct tsq_stage *s, const struct tsq_load_plan *p, const char *name
 	s->empty = tsq_buf_detach(&b);
 	tsq_buf_addf(&b, "DROP TABLE IF EXISTS %s", name);
 	s->drop = tsq_buf_detach(&b);
+	tsq_buf_addf(&b, "SELECT count(*) FROM %s", name);
+	s->count = tsq_buf_detach(&b);
 	tsq_buf_addf(&b, " FROM %s", name);
 	insert_sqls(t, p->ncols, p->conflict, cs, b.data, tagged, &s->insert, &s->insert_new);
+	if (tagged) {
+		char *none;
+		insert_sqls(t, p->ncols, TSQ_CONFLICT_ERROR, cs, b.data, true, &s->insert_plain, &none);
+	}
 	tsq_buf_free(&b);
 	if (p->conflict != TSQ_CONFLICT_NOTHING && p->conflict != TSQ_CONFLICT_UPDATE)
 		return;
@@ -417,7 +433,8 @@ static void
 stage_free(struct tsq_stage *s)
 {
 	char **owned[] = { &s->name, &s->create, &s->copy, &s->empty, &s->drop, &s->insert,
-		&s->insert_new, &s->prune, &s->prune_range, &s->unchanged_range };
+		&s->insert_new, &s->prune, &s->prune_range, &s->unchanged_range, &s->count,
+		&s->insert_plain };
 
 	for (size_t i = 0; i < sizeof owned / sizeof *owned; i++)
 		free(*owned[i]);
@@ -463,7 +480,7 @@ tsq_load_plan_init(struct tsq_load_plan *p, const struct tsq_table *t, const int
 	p->keypos = xcalloc((size_t)t->nkey + 1, sizeof *p->keypos);
 	conflict = p->conflict = choose_columns(p, t, cols, ncols, conflict, &cs);
 	p->direct = (conflict == TSQ_CONFLICT_NONE || conflict == TSQ_CONFLICT_ERROR) && !cs.has_other;
-	p->distributed_stage = !p->direct && distributed_stage(t, cols, ncols);
+	p->distributed_stage = distributed_stage(t, cols, ncols);
 	p->cs = xmalloc(sizeof *p->cs);
 	*p->cs = cs;
 
@@ -741,9 +758,23 @@ clear_rejects(struct tsq_writer *w)
 	w->nrejects = 0;
 }
 
+/* Stop sending rows straight to the shards (WHY, for -v, or NULL at the end). */
+static void
+drop_route(struct tsq_writer *w, const char *why)
+{
+	if (w->route == NULL)
+		return;
+	if (why)
+		tsq_verbose("staging through the coordinator from now on: %s", why);
+	tsq_route_close(w->route);
+	free(w->route);
+	w->route = NULL;
+}
+
 void
 tsq_writer_free(struct tsq_writer *w)
 {
+	drop_route(w, NULL);
 	stage_free(&w->stage);
 	clear_rejects(w);
 	free(w->rejects);
@@ -832,19 +863,11 @@ put(PGconn *conn, const char *p, size_t len)
 	return true;
 }
 
-/*
- * COPY the rows IDX[0..N) of B, gathered into messages of up to SEND_CHUNK
- * bytes whatever the order of the rows (a message per row would cost the
- * server a message header each).  NUMBERED adds to each row its position in
- * IDX and the fields that take their default (the isolation table's tsq_n
- * and tsq_absent).
- */
-static PGresult *
-copy_rows(struct tsq_writer *w, const char *sql, const struct tsq_batch *b, const size_t *idx,
-    size_t n, bool numbered)
+PGresult *
+tsq_copy_batch(PGconn *conn, struct tsq_buf *out, const char *sql, const struct tsq_batch *b,
+    const size_t *idx, size_t n, bool numbered)
 {
-	PGresult *res = PQexec(w->conn, sql);
-	struct tsq_buf *out = &w->send;
+	PGresult *res = PQexec(conn, sql);
 	bool ok = true;
 
 	if (PQresultStatus(res) != PGRES_COPY_IN)
@@ -856,7 +879,7 @@ copy_rows(struct tsq_writer *w, const char *sql, const struct tsq_batch *b, cons
 		const struct tsq_row *r = &b->rows[idx[i]];
 		const char *tuple = b->data.data + r->off;
 		if (out->len + r->len + 10 > SEND_CHUNK) {
-			ok = put(w->conn, out->data, out->len);
+			ok = put(conn, out->data, out->len);
 			tsq_buf_reset(out);
 		}
 		if (numbered) {
@@ -867,7 +890,7 @@ copy_rows(struct tsq_writer *w, const char *sql, const struct tsq_batch *b, cons
 		}
 		size_t len = numbered ? r->len - 2 : r->len;
 		if (len >= SEND_CHUNK) {	/* a large row goes as it is, not copied */
-			ok = ok && put(w->conn, out->data, out->len) && put(w->conn, tuple, len);
+			ok = ok && put(conn, out->data, out->len) && put(conn, tuple, len);
 			tsq_buf_reset(out);
 		} else {
 			tsq_buf_add(out, tuple, len);
@@ -881,9 +904,9 @@ copy_rows(struct tsq_writer *w, const char *sql, const struct tsq_batch *b, cons
 	}
 	tsq_buf_add(out, tsq_copy_trailer, sizeof tsq_copy_trailer);
 	if (ok)
-		ok = put(w->conn, out->data, out->len);
-	PQputCopyEnd(w->conn, ok ? NULL : "tsq-load could not send the rows");
-	return copy_result(w->conn);
+		ok = put(conn, out->data, out->len);
+	PQputCopyEnd(conn, ok ? NULL : "tsq-load could not send the rows");
+	return copy_result(conn);
 }
 
 /* The batch's time range is known and finite: it can bound a query. */
@@ -925,6 +948,62 @@ insert_counted(struct tsq_writer *w, const char *sql, uint64_t *n)
 }
 
 /*
+ * Stage rows IDX[0..N) straight on the workers' shards of the staging table
+ * (*ROUTED), checked by counting them through the coordinator: a shard
+ * moved since its place was read would have lost some.  When they cannot
+ * be, the coordinator stages them as before, from now on.  NULL, else the
+ * coordinator's failed result.
+ */
+static PGresult *
+route_rows(struct tsq_writer *w, const struct tsq_batch *b, const size_t *idx, size_t n,
+    bool *routed)
+{
+	struct tsq_buf err = TSQ_BUF_INIT;
+	PGresult *res = NULL;
+
+	w->stage_dirty = true;	/* some node may have committed rows, whatever comes */
+	if (tsq_route_copy(w->route, w->conn, b, idx, n, &err)) {
+		res = PQexec(w->conn, w->stage.count);
+		if (PQresultStatus(res) != PGRES_TUPLES_OK)
+			return res;
+		*routed = count_at(res, 0) == n;
+		PQclear(res);
+		res = NULL;
+		if (!*routed)
+			tsq_buf_addf(&err, "the staging table holds other rows than were sent (a shard moved?)");
+	}
+	if (!*routed)
+		drop_route(w, err.data);
+	tsq_buf_free(&err);
+	return res;
+}
+
+/*
+ * Rows IDX[0..N) staged straight on the workers and inserted from there as
+ * they are, with no ON CONFLICT (a key there already fails the statement,
+ * as it would fail a COPY).  *DONE false: not done, nothing written (no
+ * route, a small batch, or the route given up); else NULL, or the failed
+ * result.
+ */
+static PGresult *
+routed_insert(struct tsq_writer *w, const struct tsq_batch *b, const size_t *idx, size_t n,
+    struct tsq_load_counts *acc, bool *done)
+{
+	uint64_t ins = 0;
+	PGresult *res;
+
+	*done = false;
+	if (w->route == NULL || n < ROUTE_MIN_ROWS)
+		return NULL;
+	if ((res = route_rows(w, b, idx, n, done)) != NULL || !*done)
+		return res;
+	if ((res = insert_counted(w, w->stage.insert_plain, &ins)) != NULL)
+		return res;
+	acc->inserted += ins;
+	return NULL;
+}
+
+/*
  * Write rows IDX[0..N) inside the open transaction.  NULL on success with
  * ACC counted up, else the failed result.
  */
@@ -936,12 +1015,24 @@ attempt(struct tsq_writer *w, const struct tsq_batch *b, const size_t *idx, size
 	const struct tsq_stage *s = stage_of(w);
 	PGresult *res;
 
+	if (p->direct) {
+		bool routed;
+		if ((res = routed_insert(w, b, idx, n, acc, &routed)) != NULL || routed)
+			return res;
+	}
+	if (w->route && !p->direct && n >= ROUTE_MIN_ROWS) {
+		bool routed = false;
+		if ((res = route_rows(w, b, idx, n, &routed)) != NULL)
+			return res;
+		if (routed)
+			goto staged;
+	}
 	if (!p->direct && w->stage_dirty) {
 		if ((res = run(w, s->empty)) != NULL)
 			return res;
 		w->stage_dirty = false;
 	}
-	res = copy_rows(w, p->direct ? p->copy_sql : s->copy, b, idx, n, false);
+	res = tsq_copy_batch(w->conn, &w->send, p->direct ? p->copy_sql : s->copy, b, idx, n, false);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 		return res;
 	if (p->direct) {
@@ -951,6 +1042,7 @@ attempt(struct tsq_writer *w, const struct tsq_batch *b, const size_t *idx, size
 	}
 	PQclear(res);
 	w->stage_dirty = true;
+staged:
 	if (s->prune) {
 		char from[TSQ_TIME_BUFSIZE], to[TSQ_TIME_BUFSIZE];
 		const char *params[2] = { from, to };
@@ -1296,7 +1388,7 @@ isolate(struct tsq_writer *w, const struct tsq_batch *b, const size_t *idx, size
 
 	memcpy(list, idx, n * sizeof *idx);
 	while (n > 0) {
-		PGresult *res = copy_rows(w, w->plan->iso_copy_sql, b, list, n, true);
+		PGresult *res = tsq_copy_batch(w->conn, &w->send, w->plan->iso_copy_sql, b, list, n, true);
 		if (PQresultStatus(res) == PGRES_COMMAND_OK) {
 			PQclear(res);
 			break;
@@ -1409,11 +1501,18 @@ fast_path(struct tsq_writer *w, const struct tsq_batch *b, const size_t *idx, si
 	PQclear(res);
 	if (occupied)
 		return false;
-	res = copy_rows(w, p->direct_copy_sql, b, idx, n, false);
-	if (PQresultStatus(res) == PGRES_COMMAND_OK) {
-		acc->inserted += strtoull(PQcmdTuples(res), NULL, 10);
+	bool routed;
+	res = routed_insert(w, b, idx, n, acc, &routed);
+	if (!routed && res == NULL) {
+		res = tsq_copy_batch(w->conn, &w->send, p->direct_copy_sql, b, idx, n, false);
+		if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+			acc->inserted += strtoull(PQcmdTuples(res), NULL, 10);
+			PQclear(res);
+			res = NULL;
+		}
+	}
+	if (res == NULL) {
 		acc->fast_batches++;
-		PQclear(res);
 		return true;
 	}
 	/* A row came in meanwhile, or some row is bad: do it the careful way. */
@@ -1560,6 +1659,71 @@ write_numbered(struct tsq_writer *w, const struct tsq_batch *b, const size_t *id
 }
 
 /*
+ * A default the catalog prints as a constant ('1m'::text, 0, -1.5), or
+ * none: the same on the workers' shards as on the coordinator.
+ */
+static bool
+constant_default(const char *e)
+{
+	if (e == NULL)
+		return true;
+	if (*e == '\'') {
+		for (e++; *e && !(*e == '\'' && e[1] != '\''); e += *e == '\'' ? 2 : 1)
+			;
+		if (*e++ != '\'')
+			return false;
+	} else {
+		e += *e == '-';
+		if (!(*e >= '0' && *e <= '9'))
+			return false;
+		e += strspn(e, "0123456789.");
+	}
+	/* A cast to a plain type name may follow. */
+	return *e == '\0' || (strncmp(e, "::", 2) == 0 && e[2 + strspn(e + 2,
+	    "abcdefghijklmnopqrstuvwxyz0123456789_ ")] == '\0');
+}
+
+/*
+ * Send the writer's staged rows straight to the shards of its staging
+ * table, when the distribution column is loaded as text and every column
+ * left to its default has a constant one (anything else is the
+ * coordinator's to compute).
+ * Where that cannot be set up, -v says why and the coordinator stages.
+ */
+static void
+open_route(struct tsq_writer *w)
+{
+	const struct tsq_load_plan *p = w->plan;
+	const struct tsq_table *t = p->table;
+	uint32_t oid = t->cols[t->dist_col].type.oid;
+	struct tsq_buf cols = TSQ_BUF_INIT, err = TSQ_BUF_INIT;
+	int field = -1;
+
+	for (int i = 0; i < p->ncols; i++)
+		if (p->cols[i] == t->dist_col)
+			field = i;
+	for (int i = 0; i < p->cs->nmissing; i++)
+		if (!constant_default(t->cols[p->cs->missing[i]].default_expr))
+			field = -1;
+	if (field < 0 || (oid != TSQ_OID_TEXT && oid != TSQ_OID_VARCHAR)) {
+		tsq_verbose("staging through the coordinator: the distribution column is not "
+		    "loaded as text, or a column takes a default that is not a constant");
+		return;
+	}
+	tsq_buf_addc(&cols, '(');
+	add_list(&cols, t, p->cols, p->ncols, NULL);
+	tsq_buf_addc(&cols, ')');
+	w->route = xmalloc(sizeof *w->route);
+	if (tsq_route_open(w->route, w->conn, w->stage.name, cols.data, field, &err))
+		tsq_verbose("batches of %d rows or more staged straight on the workers' shards of %s",
+		    ROUTE_MIN_ROWS, w->stage.name);
+	else
+		drop_route(w, err.data);
+	tsq_buf_free(&cols);
+	tsq_buf_free(&err);
+}
+
+/*
  * The writer's staging table on Citus: unlogged, distributed by the table's
  * column and colocated with it, in the table's schema, named after this
  * connection's backend (tsq_load_stage_PID) so that writers never share
@@ -1593,6 +1757,7 @@ make_distributed_stage(struct tsq_writer *w)
 			PQclear(res);
 			w->stage_kept = true;
 			w->stage_dirty = false;
+			open_route(w);
 			return true;
 		}
 		PQclear(PQexec(w->conn, w->stage.drop));
@@ -1634,6 +1799,7 @@ make_stage(struct tsq_writer *w)
 void
 tsq_writer_drop_stage(struct tsq_writer *w)
 {
+	drop_route(w, NULL);
 	if (!w->staged || w->plan == NULL || !w->stage_kept)
 		return;
 	if (w->conn && PQstatus(w->conn) == CONNECTION_OK &&
@@ -1667,6 +1833,12 @@ tsq_writer_flush(struct tsq_writer *w, struct tsq_batch *b)
 		ok = write_numbered(w, b, idx, n, &acc, "to write rows with defaults from");
 		goto out;
 	}
+	/*
+	 * On Citus the staging table is made with the first batch big enough to
+	 * be routed through it, outside its transaction.
+	 */
+	if (w->plan->distributed_stage && !w->staged && n >= ROUTE_MIN_ROWS && !make_stage(w))
+		goto out;
 	if (!begin(w))
 		goto out;
 	if (fast_path(w, b, idx, n, &acc)) {

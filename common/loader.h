@@ -54,9 +54,11 @@ struct tsq_stage {
 	char *drop;
 	char *insert;		/* staging table to table */
 	char *insert_new;	/* partitioned or distributed upserts: the new keys first, DO NOTHING */
+	char *insert_plain;	/* a distributed one: into a range that holds nothing, no ON CONFLICT */
 	char *prune;		/* drop staged rows the table holds unchanged */
 	char *prune_range;	/* the same, reading only [$1, $2] of the time column */
 	char *unchanged_range;	/* how many staged rows it holds unchanged, in [$1, $2] */
+	char *count;		/* how many rows it holds */
 	bool tagged;		/* the INSERTs' counts are in their command tags, not a row */
 };
 
@@ -69,7 +71,8 @@ struct tsq_load_plan {
 	enum tsq_conflict conflict;
 	enum tsq_dedupe dedupe;
 	bool direct;		/* COPY straight into the table */
-	bool distributed_stage;	/* each writer stages in a distributed table of its own */
+	bool distributed_stage;	/* each writer stages in a distributed table of its own
+				 * (with the first batch, for the rows routed through it) */
 	const char *setup_sql;	/* run after BEGIN, or NULL */
 	char *copy_sql;		/* direct: COPY into the table */
 	struct tsq_stage stage;	/* neither direct nor distributed_stage: the temporary table */
@@ -213,6 +216,8 @@ struct tsq_writer_hook {
 	void *arg;
 };
 
+struct tsq_route;
+
 struct tsq_writer {
 	PGconn *conn;
 	struct tsq_writer_hook hook;
@@ -223,6 +228,7 @@ struct tsq_writer {
 	bool stage_dirty;
 	bool stage_kept;		/* the staging table keeps its rows past a commit (distributed) */
 	struct tsq_stage stage;		/* plan->distributed_stage: the writer's own */
+	struct tsq_route *route;	/* and its rows sent straight to its shards (route.h) */
 	struct tsq_load_counts counts;	/* committed so far */
 	struct tsq_load_counts last;	/* of the batch being committed (for the hook) */
 	struct tsq_server_reject *rejects;	/* of the last flush */
@@ -245,6 +251,16 @@ void tsq_writer_drop_stage(struct tsq_writer *w);
  * one); nothing of it was written then.
  */
 bool tsq_writer_flush(struct tsq_writer *w, struct tsq_batch *b);
+
+/*
+ * COPY (statement SQL, binary) the rows IDX[0..N) of B over CONN, gathered
+ * in OUT into messages of up to 256 kB whatever the order of the rows (a
+ * message per row would cost the server a message header each).  NUMBERED
+ * adds to each row its position in IDX and the fields that take their
+ * default (the isolation table's tsq_n and tsq_absent).  The COPY's result.
+ */
+PGresult *tsq_copy_batch(PGconn *conn, struct tsq_buf *out, const char *sql,
+    const struct tsq_batch *b, const size_t *idx, size_t n, bool numbered);
 
 /* SQLSTATEs that blame a row rather than the load. */
 bool tsq_sqlstate_is_row_error(const char *sqlstate);

@@ -180,6 +180,100 @@ tsq.rollups|reference|<none>|1"
 	assert_output 0
 }
 
+# A shard holds only rows whose symbol Citus routes to it, and each
+# symbol's rows are found by a query Citus sends to its one shard.
+rows_where_citus_routes_them() {
+	run -0 tsq_psql -c "SELECT count(*) FROM run_command_on_placements('ohlcv',
+	    \$\$SELECT coalesce(string_agg(DISTINCT symbol, ','), '') FROM %s\$\$) p,
+	    unnest(string_to_array(p.result, ',')) s WHERE get_shard_id_for_distribution_column('ohlcv', s) <> p.shardid"
+	assert_output 0
+	for sym in BTC-USD ETH-USD SOL-USD XRP-USD; do
+		run -0 tsq_psql -c "SELECT count(*) FROM ohlcv WHERE symbol = '$sym'"
+		assert_output "$(tsq_psql -c "SELECT count(*) FILTER (WHERE symbol = '$sym') FROM ohlcv")"
+	done
+}
+
+@test "citus: batches of thousands of rows go straight to the workers' shards, each row to the one Citus routes it to, counted exactly" {
+	tsq_db_init
+	# 6,000 candles: four symbols, 1,500 minutes from 2026-11-20.
+	awk 'BEGIN { print "time,symbol,open,high,low,close,volume,trades"
+		split("BTC-USD ETH-USD SOL-USD XRP-USD", s, " ")
+		for (m = 0; m < 1500; m++) for (k = 1; k <= 4; k++)
+			printf "%s,%s,%d,%d,%d,%d,%d.5,%d\n", strftime("%Y-%m-%dT%H:%M:00Z", 1795132800 + 60 * m, 1),
+			    s[k], 100 + k, 110 + k, 90 + k, 105 + k, m % 97, m % 13 }' >big.csv
+	sum() { awk -F, -v add="${2:-0}" 'NR > 1 { v += $7 } END { printf "%.1f", v + add }' "$1"; }
+	# Every statement logged, on the coordinator and on the workers (the
+	# connections tsq-load makes to them take PGOPTIONS too).
+	local from=() port
+	for port in 5432 5433 5434; do from+=($(($(wc -l <"$TSQ_TEST_TMP/citus$port/log") + 1))); done
+	PGOPTIONS="-c log_statement=all" run -0 --separate-stderr tsq-load -v --on-conflict error ohlcv big.csv
+	assert_regex "$stderr" "batches of 5000 rows or more staged straight on the workers' shards of \"public\".\"tsq_load_stage_[0-9]+\""
+	assert_regex "$stderr" 'read 6000, inserted 6000, updated 0, unchanged 0, duplicates 0, rejected 0'
+	# The rows went to the staging table's shards, each worker its own, and
+	# the coordinator only inserted them from there: it copied no row.
+	tail -n +"${from[0]}" "$TSQ_TEST_TMP/citus5432/log" >coordinator.log
+	run -0 grep -c 'statement: INSERT INTO "public"."ohlcv" AS t .* FROM "public"."tsq_load_stage_[0-9]*"' coordinator.log
+	run -1 grep 'statement: COPY' coordinator.log
+	for i in 1 2; do
+		tail -n +"${from[i]}" "$TSQ_TEST_TMP/citus$((5432 + i))/log" >worker.log
+		run -0 grep -c 'statement: COPY tsq_load_stage_[0-9]*_[0-9]* (.*) FROM STDIN' worker.log
+	done
+	rows_where_citus_routes_them
+	# 5,000 new candles and one that is there: --on-conflict error refuses
+	# it on its worker, and the batch is written again without it.
+	{ awk -F, -v OFS=, 'NR == 1 { print; next } NR > 5001 { exit } { $1 = "2026-11-19" substr($1, 11); print }' big.csv
+		sed -n 2p big.csv; } >more.csv
+	run --separate-stderr tsq-load --on-conflict error ohlcv more.csv
+	assert_equal "$status" 65
+	assert_regex "$stderr" 'read 5001, inserted 5000, updated 0, unchanged 0, duplicates 0, rejected 1'
+	run -0 jq -r '[.line, .sqlstate] | @tsv' more.csv.rejects.jsonl
+	assert_output "$(printf '5002\t23505')"
+	tsq_psql -c "DELETE FROM ohlcv WHERE time < '2026-11-20'"
+	# A reload: every row unchanged, found on the workers.
+	run -0 --separate-stderr tsq-load ohlcv big.csv
+	assert_regex "$stderr" 'read 6000, inserted 0, updated 0, unchanged 6000, duplicates 0, rejected 0'
+	# A hundred volumes changed and fifty new candles, the day before.
+	{
+		head -n 101 big.csv | awk -F, -v OFS=, 'NR > 1 { $7 = $7 + 1 } 1'
+		sed -n '102,$p' big.csv
+		sed -n 2,51p big.csv | sed 's/^2026-11-20/2026-11-19/'
+	} >changed.csv
+	run -0 --separate-stderr tsq-load -v ohlcv changed.csv
+	assert_regex "$stderr" 'read 6050, inserted 50, updated 100, unchanged 5900, duplicates 0, rejected 0'
+	run -0 tsq_psql -c "SELECT count(*), round(sum(volume)::numeric, 1) FROM ohlcv"
+	assert_output "6050|$(sum changed.csv)"
+	rows_where_citus_routes_them
+	# Upserted into an empty table.  The file has no timeframe column: its
+	# default, a constant, is filled in on the workers.
+	tsq_psql -c "TRUNCATE ohlcv"
+	run -0 --separate-stderr tsq-load -v ohlcv big.csv
+	assert_regex "$stderr" 'inserted 6000, updated 0, unchanged 0 \(copied straight in: its time range was empty\)'
+	assert_regex "$stderr" 'read 6000, inserted 6000, updated 0, unchanged 0, duplicates 0, rejected 0'
+	run -0 tsq_psql -c "SELECT count(*), round(sum(volume)::numeric, 1), count(*) FILTER (WHERE timeframe = '1m') FROM ohlcv"
+	assert_output "6000|$(sum big.csv)|6000"
+	rows_where_citus_routes_them
+	run -0 tsq_psql -c "SELECT count(*) FROM pg_class WHERE relname LIKE 'tsq\_load\_stage%'"
+	assert_output 0
+	run -0 tsq_psql -c "SELECT sum(result::int) FROM run_command_on_workers(\$\$SELECT count(*) FROM pg_class WHERE relname LIKE 'tsq\\_load\\_stage%'\$\$)"
+	assert_output 0
+}
+
+@test "citus: a table whose shards are placed twice is staged through the coordinator, with the same counts" {
+	tsq_db_init
+	tsq_psql -c "CREATE TABLE quotes2 (symbol text, time timestamptz, bid double precision,
+	             PRIMARY KEY (symbol, time))" \
+		-c "SET citus.shard_replication_factor = 2" -c "SELECT create_distributed_table('quotes2', 'symbol')" >/dev/null
+	printf '%s\n' symbol,time,bid A,2026-11-20T00:00:00Z,1 B,2026-11-20T00:00:00Z,2 C,2026-11-20T00:01:00Z,3 >q.csv
+	run -0 --separate-stderr tsq-load quotes2 q.csv
+	assert_regex "$stderr" 'read 3, inserted 3,'
+	printf '%s\n' symbol,time,bid A,2026-11-20T00:00:00Z,1.5 B,2026-11-20T00:00:00Z,2 D,2026-11-20T00:02:00Z,4 >q2.csv
+	run -0 --separate-stderr tsq-load -v quotes2 q2.csv
+	assert_regex "$stderr" 'staging through the coordinator from now on: shard [0-9]+ of "public"."tsq_load_stage_[0-9]+" has more than one placement'
+	assert_regex "$stderr" 'read 3, inserted 1, updated 1, unchanged 1, duplicates 0, rejected 0'
+	run -0 tsq_psql -c "SELECT string_agg(symbol || '=' || bid, ' ' ORDER BY symbol) FROM quotes2"
+	assert_output "A=1.5 B=2 C=3 D=4"
+}
+
 @test "citus: a role that may not create tables in the schema upserts all the same, staging on the coordinator, and leaves what it does not own to autovacuum" {
 	tsq_db_init
 	tsq_psql -c "SELECT tsq.create_partitions('public', 'ohlcv', '2026-11-19', '2026-11-23')" >/dev/null
