@@ -160,8 +160,9 @@ plans(void)
 	    "an empty time range is still copied straight in, found by one row a shard at most");
 	tsq_load_plan_free(&p);
 	ok(tsq_load_plan_init(&p, &t, all, 3, TSQ_CONFLICT_ERROR, TSQ_DEDUPE_LAST, NULL, &err) &&
-	    !p.distributed_stage && p.direct && p.copy_sql != NULL,
-	    "error, distributed by symbol: copied straight in, as on one server");
+	    p.distributed_stage && p.direct && p.copy_sql != NULL,
+	    "error, distributed by symbol: copied straight in, or through a distributed staging "
+	    "table when the batch is big enough to go straight to the workers");
 	tsq_load_plan_free(&p);
 	t.dist_col = -1;
 	t.distributed = false;
