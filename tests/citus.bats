@@ -492,7 +492,10 @@ worker() {
 	fi
 }
 
-@test "citus: a worker that stops mid-load: exit 1 naming the node, committed batches kept, a rerun completes it exactly" {
+# A worker stops after two batches of BATCH rows are committed: exit 1
+# naming the node, the committed batches kept, a rerun completing the load.
+worker_stops_mid_load() {
+	local batch=$1
 	tsq_db_init
 	# 2,000 minutes of 8 symbols, interleaved: every batch reaches both workers.
 	awk 'BEGIN { print "time,symbol,open,high,low,close,volume"
@@ -502,14 +505,14 @@ worker() {
 	mkfifo feed
 	# --retry 0: the load stops at the failure (by default a pipe rides it out:
 	# tsq-load-live.bats).
-	tsq-load --batch-size 1000 --retry 0 --checkpoint cp.json ohlcv - <feed 2>err &
+	tsq-load -v --batch-size "$batch" --retry 0 --checkpoint cp.json ohlcv - <feed 2>err &
 	pid=$!
 	exec 8>feed
-	head -n 3001 all.csv >&8
-	wait_for 10 "two batches committed" '[ -f cp.json ] && [ "$(jq -r ".files[\"-\"].line" cp.json)" -gt 2000 ]'
+	head -n $((2 * batch + 1)) all.csv >&8
+	wait_for 10 "two batches committed" '[ -f cp.json ] && [ "$(jq -r ".files[\"-\"].line" cp.json)" -gt $((2 * batch)) ]'
 	worker stop 5434
 	# tsq-load stops reading at the failure: the rest may meet a closed pipe.
-	tail -n +3002 all.csv >&8 2>/dev/null || true
+	tail -n +$((2 * batch + 2)) all.csv >&8 2>/dev/null || true
 	status=0
 	wait "$pid" || status=$?
 	exec 8>&-
@@ -518,6 +521,8 @@ worker() {
 	run -0 cat err
 	assert_line --regexp "^tsq-load: error: stopped: could not write the rows up to line [0-9]+: connection to the remote node .*:5434 failed"
 	assert_line --regexp "^tsq-load: detail: everything up to line [0-9]+ of stdin is committed$"
+	# From 5,000 rows a batch, the rows went straight to the workers' shards.
+	[ "$batch" -lt 5000 ] || assert_line --regexp "^tsq-load: batches of 5000 rows or more staged straight"
 	line=$(grep -o 'up to line [0-9]* of stdin is committed' err | grep -o '[0-9]*')
 	# Whole batches only: what is committed is exactly the lines before.  A
 	# batch whose commit reached the coordinator while the worker went down
@@ -540,4 +545,12 @@ worker() {
 	# No transaction left prepared on either worker.
 	run -0 tsq_psql -c "SELECT sum(result::int) FROM run_command_on_workers('SELECT count(*) FROM pg_prepared_xacts')"
 	assert_output 0
+}
+
+@test "citus: a worker that stops mid-load: exit 1 naming the node, committed batches kept, a rerun completes it exactly" {
+	worker_stops_mid_load 1000
+}
+
+@test "citus: the same when the batches go straight to the workers' shards" {
+	worker_stops_mid_load 5000
 }
