@@ -8,6 +8,14 @@
 #include "route.h"
 #include "script.h"
 
+/* What a worker says besides errors is not the user's concern: the coordinator speaks for the cluster. */
+static void
+ignore_notice(void *arg, const PGresult *res)
+{
+	(void)arg;
+	(void)res;
+}
+
 /* A connection to HOST:PORT made with COORD's settings (user, database, password, SSL...). */
 static PGconn *
 connect_like(PGconn *coord, const char *host, const char *port)
@@ -31,6 +39,7 @@ connect_like(PGconn *coord, const char *host, const char *port)
 	vals[n] = NULL;
 	PGconn *c = PQconnectdbParams(keys, vals, 0);
 	PQconninfoFree(opts);
+	PQsetNoticeReceiver(c, ignore_notice, NULL);
 	return c;
 }
 
