@@ -949,20 +949,24 @@ insert_counted(struct tsq_writer *w, const char *sql, uint64_t *n)
 
 /*
  * Stage rows IDX[0..N) straight on the workers' shards of the staging table
- * (*ROUTED), checked by counting them through the coordinator: a shard
- * moved since its place was read would have lost some.  When they cannot
+ * (*ROUTED), checked by counting them through the coordinator (unless not
+ * to VERIFY: the caller counts them another way): a shard moved since its
+ * place was read would have lost some.  When they cannot
  * be, the coordinator stages them as before, from now on.  NULL, else the
  * coordinator's failed result.
  */
 static PGresult *
 route_rows(struct tsq_writer *w, const struct tsq_batch *b, const size_t *idx, size_t n,
-    bool *routed)
+    bool *routed, bool verify)
 {
 	struct tsq_buf err = TSQ_BUF_INIT;
 	PGresult *res = NULL;
 
 	w->stage_dirty = true;	/* some node may have committed rows, whatever comes */
-	if (tsq_route_copy(w->route, w->conn, b, idx, n, &err)) {
+	bool copied = tsq_route_copy(w->route, w->conn, b, idx, n, &err);
+	if (copied && !verify) {
+		*routed = true;
+	} else if (copied) {
 		res = PQexec(w->conn, w->stage.count);
 		if (PQresultStatus(res) != PGRES_TUPLES_OK)
 			return res;
@@ -995,7 +999,7 @@ routed_insert(struct tsq_writer *w, const struct tsq_batch *b, const size_t *idx
 	*done = false;
 	if (w->route == NULL || n < ROUTE_MIN_ROWS)
 		return NULL;
-	if ((res = route_rows(w, b, idx, n, done)) != NULL || !*done)
+	if ((res = route_rows(w, b, idx, n, done, true)) != NULL || !*done)
 		return res;
 	if ((res = insert_counted(w, w->stage.insert_plain, &ins)) != NULL)
 		return res;
@@ -1020,13 +1024,21 @@ attempt(struct tsq_writer *w, const struct tsq_batch *b, const size_t *idx, size
 		if ((res = routed_insert(w, b, idx, n, acc, &routed)) != NULL || routed)
 			return res;
 	}
+	/*
+	 * A reload's count of unchanged rows, when it finds them all, proves
+	 * they all arrived: the staged rows are counted only when it does not.
+	 */
+	bool unverified = false;
 	if (w->route && !p->direct && n >= ROUTE_MIN_ROWS) {
 		bool routed = false;
-		if ((res = route_rows(w, b, idx, n, &routed)) != NULL)
+		unverified = s->prune && s->prune_range && finite_range(b);
+		if ((res = route_rows(w, b, idx, n, &routed, !unverified)) != NULL)
 			return res;
 		if (routed)
 			goto staged;
+		unverified = false;
 	}
+restage:
 	if (!p->direct && w->stage_dirty) {
 		if ((res = run(w, s->empty)) != NULL)
 			return res;
@@ -1061,6 +1073,18 @@ staged:
 			if (same == n) {
 				acc->unchanged += n;
 				return NULL;
+			}
+		}
+		if (unverified) {
+			unverified = false;
+			res = PQexec(w->conn, s->count);
+			if (PQresultStatus(res) != PGRES_TUPLES_OK)
+				return res;
+			bool all = count_at(res, 0) == n;
+			PQclear(res);
+			if (!all) {
+				drop_route(w, "the staging table holds other rows than were sent (a shard moved?)");
+				goto restage;
 			}
 		}
 		res = range ? PQexecParams(w->conn, s->prune_range, 2, NULL, params, NULL, NULL, 0) :
