@@ -1008,6 +1008,39 @@ routed_insert(struct tsq_writer *w, const struct tsq_batch *b, const size_t *idx
 }
 
 /*
+ * The N staged rows the table does not hold unchanged, inserted or upserted
+ * from the staging table S.  Every INSERT of a plan says what it wrote
+ * (insert_sqls).  NULL with ACC counted up, else the failed result.
+ */
+static PGresult *
+insert_staged(struct tsq_writer *w, const struct tsq_stage *s, size_t n,
+    struct tsq_load_counts *acc)
+{
+	uint64_t ins = 0, upd = 0;
+	PGresult *res;
+
+	if (w->plan->conflict == TSQ_CONFLICT_UPDATE && s->insert_new == NULL) {
+		/* One upsert that tells inserted rows from updated ones by xmax. */
+		res = PQexec(w->conn, s->insert);
+		if (PQresultStatus(res) != PGRES_TUPLES_OK)
+			return res;
+		ins = count_at(res, 0);
+		upd = count_at(res, 1);
+		PQclear(res);
+	} else {
+		if ((res = insert_counted(w, s->insert_new ? s->insert_new : s->insert, &ins)) != NULL)
+			return res;
+		/* Partitioned or distributed: the new keys went in first; the upsert follows if needed. */
+		if (s->insert_new && ins < n && (res = insert_counted(w, s->insert, &upd)) != NULL)
+			return res;
+	}
+	acc->inserted += ins;
+	acc->updated += upd;
+	acc->unchanged += n - ins - upd;
+	return NULL;
+}
+
+/*
  * Write rows IDX[0..N) inside the open transaction.  NULL on success with
  * ACC counted up, else the failed result.
  */
@@ -1062,8 +1095,6 @@ staged:
 		if (range) {
 			tsq_format_time(b->min_time, from);
 			tsq_format_time(b->max_time, to);
-		}
-		if (range) {
 			/* A reload finds every row unchanged: counted by a join that writes nothing. */
 			res = PQexecParams(w->conn, s->unchanged_range, 2, NULL, params, NULL, NULL, 0);
 			if (PQresultStatus(res) != PGRES_TUPLES_OK)
@@ -1098,27 +1129,7 @@ staged:
 			return NULL;
 		}
 	}
-	/* Every INSERT of a plan says what it wrote (insert_sqls). */
-	uint64_t ins = 0, upd = 0;
-	if (p->conflict == TSQ_CONFLICT_UPDATE && s->insert_new == NULL) {
-		/* One upsert that tells inserted rows from updated ones by xmax. */
-		res = PQexec(w->conn, s->insert);
-		if (PQresultStatus(res) != PGRES_TUPLES_OK)
-			return res;
-		ins = count_at(res, 0);
-		upd = count_at(res, 1);
-		PQclear(res);
-	} else {
-		if ((res = insert_counted(w, s->insert_new ? s->insert_new : s->insert, &ins)) != NULL)
-			return res;
-		/* Partitioned or distributed: the new keys went in first; the upsert follows if needed. */
-		if (s->insert_new && ins < n && (res = insert_counted(w, s->insert, &upd)) != NULL)
-			return res;
-	}
-	acc->inserted += ins;
-	acc->updated += upd;
-	acc->unchanged += n - ins - upd;
-	return NULL;
+	return insert_staged(w, s, n, acc);
 }
 
 /* The row a COPY error names ("COPY x, line 7"), 1-based; 0 if none. */
