@@ -340,9 +340,12 @@ tsq_route_copy(struct tsq_route *r, PGconn *coord, const struct tsq_batch *b, co
 	r->batch = b;
 	f = xcalloc((size_t)r->nnodes, sizeof *f);
 	th = xcalloc((size_t)r->nnodes, sizeof *th);
-	for (int k = 0; k < r->nnodes; k++) {
+	/*
+	 * The other nodes' threads first, then node 0 in this one (and a node
+	 * whose thread cannot start): all of them at once.
+	 */
+	for (int k = r->nnodes - 1; k >= 0; k--) {
 		f[k] = (struct fill){ r, k };
-		/* Node 0 in this thread; a node whose thread cannot start, too. */
 		if (k == 0 || pthread_create(&th[k], NULL, fill_node, &f[k]) != 0) {
 			fill_node(&f[k]);
 			f[k].k = -1;
