@@ -1109,6 +1109,7 @@ open_load(struct tsq_ingest *L, const struct tsq_conn_opts *conn)
 		rc = TSQ_EXIT_FAILURE;
 		goto out;
 	}
+	tsq_pool_recover(&L->pool);
 	/* Values are read as this server reads them: its time zone abbreviations too. */
 	res = tsq_exec(tsq_pool_conn(&L->pool), tsq_sql_file("load/abbrevs.sql"), 0, NULL);
 	if (tsq_result_ok(res)) {

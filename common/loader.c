@@ -771,10 +771,24 @@ drop_route(struct tsq_writer *w, const char *why)
 	w->route = NULL;
 }
 
+/* Stop writing rows straight into the table's shards (WHY, for -v, or NULL at the end). */
+static void
+drop_own(struct tsq_writer *w, const char *why)
+{
+	if (w->own == NULL)
+		return;
+	if (why)
+		tsq_verbose("inserting through the coordinator from now on: %s", why);
+	tsq_route_close(w->own);
+	free(w->own);
+	w->own = NULL;
+}
+
 void
 tsq_writer_free(struct tsq_writer *w)
 {
 	drop_route(w, NULL);
+	drop_own(w, NULL);
 	stage_free(&w->stage);
 	clear_rejects(w);
 	free(w->rejects);
@@ -963,7 +977,9 @@ route_rows(struct tsq_writer *w, const struct tsq_batch *b, const size_t *idx, s
 	PGresult *res = NULL;
 
 	w->stage_dirty = true;	/* some node may have committed rows, whatever comes */
-	bool copied = tsq_route_copy(w->route, w->conn, b, idx, n, &err);
+	PGresult *failed = NULL;
+	bool copied = tsq_route_copy(w->route, w->conn, b, idx, n, NULL, &failed, &err);
+	PQclear(failed);
 	if (copied && !verify) {
 		*routed = true;
 	} else if (copied) {
@@ -983,11 +999,46 @@ route_rows(struct tsq_writer *w, const struct tsq_batch *b, const size_t *idx, s
 }
 
 /*
- * Rows IDX[0..N) staged straight on the workers and inserted from there as
- * they are, with no ON CONFLICT (a key there already fails the statement,
- * as it would fail a COPY).  *DONE false: not done, nothing written (no
- * route, a small batch, or the route given up); else NULL, or the failed
- * result.
+ * Rows IDX[0..N) copied straight into the table's shards, each node's part
+ * prepared under the id of the open transaction, which decides (commit()).
+ * *DONE false: not done, nothing written (the route given up, -v says why);
+ * else NULL, or the failed result of a row (the caller finds which).
+ */
+static PGresult *
+own_insert(struct tsq_writer *w, const struct tsq_batch *b, const size_t *idx, size_t n,
+    bool *done)
+{
+	struct tsq_buf err = TSQ_BUF_INIT;
+	PGresult *failed = NULL;
+	/*
+	 * The commit of this transaction is what commits the nodes' parts: it
+	 * is flushed before they are told, whatever the session says.
+	 */
+	PGresult *res = PQexec(w->conn, "SELECT pg_current_xact_id()::text, "
+	    "CASE current_setting('synchronous_commit') WHEN 'off' "
+	    "THEN set_config('synchronous_commit', 'on', true) END");
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		return res;
+	*done = tsq_route_copy(w->own, w->conn, b, idx, n, PQgetvalue(res, 0, 0), &failed, &err);
+	PQclear(res);
+	if (!*done && failed && row_error(failed)) {
+		tsq_buf_free(&err);
+		return failed;
+	}
+	PQclear(failed);
+	if (!*done)
+		drop_own(w, err.data);
+	tsq_buf_free(&err);
+	return NULL;
+}
+
+/*
+ * Rows IDX[0..N) inserted as they are, with no ON CONFLICT (a key there
+ * already fails the statement, as it would fail a COPY): straight into the
+ * table's shards, or staged straight on the workers and inserted from
+ * there.  *DONE false: not done, nothing written (no route, a small batch,
+ * or the route given up); else NULL, or the failed result.
  */
 static PGresult *
 routed_insert(struct tsq_writer *w, const struct tsq_batch *b, const size_t *idx, size_t n,
@@ -997,6 +1048,12 @@ routed_insert(struct tsq_writer *w, const struct tsq_batch *b, const size_t *idx
 	PGresult *res;
 
 	*done = false;
+	if (w->own && n >= ROUTE_MIN_ROWS) {
+		if ((res = own_insert(w, b, idx, n, done)) != NULL || !*done)
+			return res;
+		acc->inserted += n;
+		return NULL;
+	}
 	if (w->route == NULL || n < ROUTE_MIN_ROWS)
 		return NULL;
 	if ((res = route_rows(w, b, idx, n, done, true)) != NULL || !*done)
@@ -1492,7 +1549,23 @@ commit(struct tsq_writer *w, const struct tsq_load_counts *acc)
 
 	if (res) {
 		set_fatal(w, res, "could not commit");
+		/* Aborted: its parts on the nodes too.  Its fate unknown: recovery settles them. */
+		if (w->own && tsq_route_pending(w->own) && PQstatus(w->conn) == CONNECTION_OK) {
+			struct tsq_buf err = TSQ_BUF_INIT;
+			if (!tsq_route_settle(w->own, false, &err))
+				drop_own(w, err.data);
+			tsq_buf_free(&err);
+		}
 		return false;
+	}
+	if (w->own && tsq_route_pending(w->own)) {
+		struct tsq_buf err = TSQ_BUF_INIT;
+		/* Committed: what a node did not hear, the next tsq-load commits there (tsq_route_recover). */
+		if (!tsq_route_settle(w->own, true, &err)) {
+			tsq_warning("%s; the next tsq-load on this cluster commits them", err.data);
+			drop_own(w, NULL);
+		}
+		tsq_buf_free(&err);
 	}
 	/* A temporary staging table emptied itself; a distributed one keeps the rows. */
 	w->stage_dirty = w->stage_kept;
@@ -1504,6 +1577,12 @@ rollback(struct tsq_writer *w)
 {
 	PGresult *res = PQexec(w->conn, "ROLLBACK");
 	PQclear(res);
+	if (w->own && tsq_route_pending(w->own)) {
+		struct tsq_buf err = TSQ_BUF_INIT;
+		if (!tsq_route_settle(w->own, false, &err))
+			drop_own(w, err.data);
+		tsq_buf_free(&err);
+	}
 	/* A distributed staging table is back to what the last commit left. */
 	w->stage_dirty = w->stage_kept;
 }
@@ -1719,19 +1798,18 @@ constant_default(const char *e)
 }
 
 /*
- * Send the writer's staged rows straight to the shards of its staging
- * table, when the distribution column is loaded as text and every column
- * left to its default has a constant one (anything else is the
- * coordinator's to compute).
- * Where that cannot be set up, -v says why and the coordinator stages.
+ * The column list of the writer's COPY ("(a, b)") into COLS, and the field
+ * of a row that holds the distribution value; -1 (-v says why) when rows
+ * cannot be sent straight to the shards: the distribution column is not
+ * loaded as text, or a column left to its default has one that is not a
+ * constant (anything else is the coordinator's to compute).
  */
-static void
-open_route(struct tsq_writer *w)
+static int
+route_columns(struct tsq_writer *w, struct tsq_buf *cols)
 {
 	const struct tsq_load_plan *p = w->plan;
 	const struct tsq_table *t = p->table;
 	uint32_t oid = t->cols[t->dist_col].type.oid;
-	struct tsq_buf cols = TSQ_BUF_INIT, err = TSQ_BUF_INIT;
 	int field = -1;
 
 	for (int i = 0; i < p->ncols; i++)
@@ -1741,19 +1819,58 @@ open_route(struct tsq_writer *w)
 		if (!constant_default(t->cols[p->cs->missing[i]].default_expr))
 			field = -1;
 	if (field < 0 || (oid != TSQ_OID_TEXT && oid != TSQ_OID_VARCHAR)) {
-		tsq_verbose("staging through the coordinator: the distribution column is not "
+		tsq_verbose("writing through the coordinator: the distribution column is not "
 		    "loaded as text, or a column takes a default that is not a constant");
-		return;
+		return -1;
 	}
-	tsq_buf_addc(&cols, '(');
-	add_list(&cols, t, p->cols, p->ncols, NULL);
-	tsq_buf_addc(&cols, ')');
-	w->route = xmalloc(sizeof *w->route);
-	if (tsq_route_open(w->route, w->conn, w->stage.name, cols.data, field, &err))
-		tsq_verbose("batches of %d rows or more staged straight on the workers' shards of %s",
-		    ROUTE_MIN_ROWS, w->stage.name);
-	else
-		drop_route(w, err.data);
+	tsq_buf_addc(cols, '(');
+	add_list(cols, t, p->cols, p->ncols, NULL);
+	tsq_buf_addc(cols, ')');
+	return field;
+}
+
+/* Send the writer's staged rows straight to the shards of its staging table, where that can be. */
+static void
+open_route(struct tsq_writer *w)
+{
+	struct tsq_buf cols = TSQ_BUF_INIT, err = TSQ_BUF_INIT;
+	int field = route_columns(w, &cols);
+
+	if (field >= 0) {
+		w->route = xmalloc(sizeof *w->route);
+		if (tsq_route_open(w->route, w->conn, w->stage.name, cols.data, field, false, &err))
+			tsq_verbose("batches of %d rows or more staged straight on the workers' shards "
+			    "of %s", ROUTE_MIN_ROWS, w->stage.name);
+		else
+			drop_route(w, err.data);
+	}
+	tsq_buf_free(&cols);
+	tsq_buf_free(&err);
+}
+
+/*
+ * Plain inserts (--on-conflict error, a batch into an empty time range)
+ * straight into the table's shards, where that can be: tried once, with
+ * the first batch big enough.
+ */
+static void
+open_own(struct tsq_writer *w)
+{
+	struct tsq_buf cols = TSQ_BUF_INIT, err = TSQ_BUF_INIT;
+	const struct tsq_table *t = w->plan->table;
+	int field;
+
+	w->own_tried = true;
+	if (!w->plan->direct && w->plan->range_sql == NULL)
+		return;
+	if ((field = route_columns(w, &cols)) >= 0) {
+		w->own = xmalloc(sizeof *w->own);
+		if (tsq_route_open(w->own, w->conn, t->quoted, cols.data, field, true, &err))
+			tsq_verbose("batches of %d rows or more inserted straight into the workers' "
+			    "shards of %s, each committed in two phases", ROUTE_MIN_ROWS, t->quoted);
+		else
+			drop_own(w, err.data);
+	}
 	tsq_buf_free(&cols);
 	tsq_buf_free(&err);
 }
@@ -1835,6 +1952,8 @@ void
 tsq_writer_drop_stage(struct tsq_writer *w)
 {
 	drop_route(w, NULL);
+	drop_own(w, NULL);
+	w->own_tried = false;
 	if (!w->staged || w->plan == NULL || !w->stage_kept)
 		return;
 	if (w->conn && PQstatus(w->conn) == CONNECTION_OK &&
@@ -1869,10 +1988,14 @@ tsq_writer_flush(struct tsq_writer *w, struct tsq_batch *b)
 		goto out;
 	}
 	/*
-	 * On Citus the staging table is made with the first batch big enough to
-	 * be routed through it, outside its transaction.
+	 * On Citus the routes are opened, and the staging table made, with the
+	 * first batch big enough to be routed, outside its transaction.  Plain
+	 * inserts straight into the table's shards need no staging table.
 	 */
-	if (w->plan->distributed_stage && !w->staged && n >= ROUTE_MIN_ROWS && !make_stage(w))
+	if (w->plan->distributed_stage && !w->own_tried && n >= ROUTE_MIN_ROWS)
+		open_own(w);
+	if (w->plan->distributed_stage && !w->staged && n >= ROUTE_MIN_ROWS && w->own == NULL &&
+	    !make_stage(w))
 		goto out;
 	if (!begin(w))
 		goto out;

@@ -229,6 +229,8 @@ struct tsq_writer {
 	bool stage_kept;		/* the staging table keeps its rows past a commit (distributed) */
 	struct tsq_stage stage;		/* plan->distributed_stage: the writer's own */
 	struct tsq_route *route;	/* and its rows sent straight to its shards (route.h) */
+	struct tsq_route *own;		/* the table's shards, written straight in two phases */
+	bool own_tried;
 	struct tsq_load_counts counts;	/* committed so far */
 	struct tsq_load_counts last;	/* of the batch being committed (for the hook) */
 	struct tsq_server_reject *rejects;	/* of the last flush */

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "mem.h"
 #include "pool.h"
+#include "route.h"
 #include "script.h"
 #include "symseen.h"
 #include "pgcodes.h"
@@ -124,6 +125,28 @@ round_reset(struct tsq_pool *p, struct tsq_round *r)
 	r->failed = false;
 }
 
+/*
+ * Settle what loads left prepared on the workers (route.h), before this one
+ * writes keys they may hold.  What cannot be settled now waits for the next
+ * load (-v says why).
+ */
+static void
+recover_prepared(PGconn *conn)
+{
+	struct tsq_buf err = TSQ_BUF_INIT;
+
+	if (tsq_route_recover(conn, &err) < 0)
+		tsq_verbose("%s", err.data);
+	tsq_buf_free(&err);
+}
+
+void
+tsq_pool_recover(struct tsq_pool *p)
+{
+	if (p->o.backend && p->o.backend->kind == TSQ_BACKEND_CITUS && !p->o.dry_run)
+		recover_prepared(tsq_pool_conn(p));
+}
+
 enum tsq_conn_status
 tsq_pool_open(struct tsq_pool *p, const struct tsq_conn_opts *conn,
     const struct tsq_pool_opts *o, struct tsq_buf *err)
@@ -206,8 +229,10 @@ tsq_pool_settle(struct tsq_pool *p, struct tsq_buf *err)
 			else
 				tsq_result_message(res, w->conn, err);
 			PQclear(res);
-			if (ok)
+			if (ok) {
+				recover_prepared(w->conn);
 				return true;
+			}
 		}
 		int64_t left = started + p->o.retry_usec - tsq_now_usec();
 		if (left <= 0 || tsq_cancel_aborted())
@@ -349,10 +374,36 @@ fail(struct tsq_pool *p, const char *fmt, ...)
  * (plain PostgreSQL), compressed chunks opened (old TimescaleDB).  Runs of
  * consecutive days go in one call.
  */
+/*
+ * The days that partitions of heap cover already, as if prepared: the load
+ * asks once, not once a day.  Not a partitioned table of tsq's (no
+ * tsq.partitions): every day is prepared as it comes.
+ */
+static void
+read_ready_days(struct tsq_pool *p)
+{
+	const struct tsq_table *t = p->o.table;
+	const char *params[2] = { t->schema, t->name };
+
+	p->ensured_read = true;
+	if (t->relkind != 'p' || t->time_col < 0)
+		return;
+	PGresult *res = tsq_exec(tsq_pool_conn(p), tsq_sql_file("load/ready_days.sql"), 2, params);
+	for (int i = 0; tsq_result_ok(res) && i < PQntuples(res); i++) {
+		long first = atol(PQgetvalue(res, i, 0)), last = atol(PQgetvalue(res, i, 1));
+		for (long d = first; d <= last && last - first < 100000; d++)
+			day_add(p->ensured, (int32_t)d);
+	}
+	PQclear(res);
+}
+
 static void
 prepare_days(struct tsq_pool *p, struct tsq_round *r)
 {
 	size_t at;
+
+	if (!p->ensured_read)
+		read_ready_days(p);
 
 	for (size_t i = 0; i < r->days.n;) {
 		size_t j = i;
@@ -601,6 +652,8 @@ reconnect(struct tsq_worker *w, bool *committed)
 	tsq_buf_free(&err);
 	tsq_buf_free(&why);
 	tsq_info("trying again after %.1f s", (double)(tsq_now_usec() - lost) / 1e6);
+	/* The batch's parts a node kept prepared are settled before it is sent again. */
+	tsq_pool_recover(p);
 	/* The partitions the round needs, made on this connection (the server may be new). */
 	for (size_t i = 0; i < w->round->days.n; i++) {
 		long changed;

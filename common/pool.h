@@ -89,6 +89,7 @@ struct tsq_pool {
 	struct tsq_round *rounds;	/* two */
 	int cur;			/* the round being read into */
 	struct tsq_daylist *ensured;	/* days whose partitions exist */
+	bool ensured_read;		/* with those the load found (ready_days.sql) */
 	/*
 	 * The load's record in tsq.loads, which each batch's transaction
 	 * updates (NULL load_id: none): its id and the input being read.
@@ -122,6 +123,12 @@ PGconn *tsq_pool_conn(const struct tsq_pool *p);
  * False with ERR set when it could not be done (Citus's own recovery will).
  */
 bool tsq_pool_settle(struct tsq_pool *p, struct tsq_buf *err);
+/*
+ * On Citus: settle the parts of batches that loads left prepared on the
+ * workers (route.h: committed or rolled back as their coordinator
+ * transaction ended), before this load writes.
+ */
+void tsq_pool_recover(struct tsq_pool *p);
 /* Write with PLAN from now on (every round in flight is finished first). */
 bool tsq_pool_set_plan(struct tsq_pool *p, const struct tsq_load_plan *plan);
 

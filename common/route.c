@@ -94,13 +94,26 @@ read_shards(struct tsq_route *r, PGconn *coord, const char *cols, struct tsq_buf
 	return ok;
 }
 
+/* A node's setting NAME is not "0" (asked on its connection). */
+static bool
+setting_nonzero(PGconn *conn, const char *name)
+{
+	const char *params[1] = { name };
+	PGresult *res = PQexecParams(conn, "SELECT current_setting($1)", 1, NULL, params, NULL,
+	    NULL, 0);
+	bool ok = tsq_result_ok(res) && strcmp(PQgetvalue(res, 0, 0), "0") != 0;
+	PQclear(res);
+	return ok;
+}
+
 bool
 tsq_route_open(struct tsq_route *r, PGconn *coord, const char *table, const char *cols,
-    int field, struct tsq_buf *err)
+    int field, bool own, struct tsq_buf *err)
 {
 	memset(r, 0, sizeof *r);
 	r->table = xstrdup(table);
 	r->field = field;
+	r->own = own;
 	tsq_buf_init(&r->arena);
 	if (!read_shards(r, coord, cols, err))
 		return false;
@@ -108,8 +121,9 @@ tsq_route_open(struct tsq_route *r, PGconn *coord, const char *table, const char
 		struct tsq_route_node *nd = &r->nodes[k];
 		nd->conn = connect_like(coord, nd->host, nd->port);
 		/*
-		 * Citus refuses to change a shard by hand unless asked; the rows
-		 * are scratch, so nothing is gained by waiting for their flush.
+		 * Citus refuses to change a shard by hand unless asked.  Scratch
+		 * rows gain nothing by waiting for their flush; a prepared part is
+		 * flushed whatever this says.
 		 */
 		PGresult *res = PQstatus(nd->conn) == CONNECTION_OK ? PQexec(nd->conn,
 		    "SET citus.enable_manual_changes_to_shards = on; SET synchronous_commit = off; "
@@ -122,6 +136,11 @@ tsq_route_open(struct tsq_route *r, PGconn *coord, const char *table, const char
 			return false;
 		}
 		PQclear(res);
+		if (own && !setting_nonzero(nd->conn, "max_prepared_transactions")) {
+			tsq_buf_addf(err, "the worker %s:%s takes no prepared transaction "
+			    "(max_prepared_transactions = 0)", nd->host, nd->port);
+			return false;
+		}
 	}
 	return true;
 }
@@ -129,7 +148,13 @@ tsq_route_open(struct tsq_route *r, PGconn *coord, const char *table, const char
 void
 tsq_route_close(struct tsq_route *r)
 {
+	if (tsq_route_pending(r)) {
+		struct tsq_buf err = TSQ_BUF_INIT;
+		tsq_route_settle(r, false, &err);
+		tsq_buf_free(&err);
+	}
 	for (int k = 0; k < r->nnodes; k++) {
+		PQclear(r->nodes[k].failed);
 		PQfinish(r->nodes[k].conn);
 		TSQ_FREE(r->nodes[k].host, r->nodes[k].port);
 		tsq_buf_free(&r->nodes[k].empty);
@@ -282,11 +307,27 @@ group_rows(struct tsq_route *r, PGconn *coord, const struct tsq_batch *b, const 
 	return true;
 }
 
-/* Node ND's shards emptied and given their rows of r->batch, in one transaction: nd->ok, nd->err. */
+/*
+ * Node K's rows of r->batch, in one transaction there: committed (scratch:
+ * the node's shards emptied first) or prepared as r->gid.  nd->ok, and
+ * nd->err and nd->failed when it failed.
+ */
 struct fill {
 	struct tsq_route *r;
 	int k;
 };
+
+/* Run SQL on ND as a step of its fill: false, with ND's failure kept, when it fails. */
+static bool
+step(struct tsq_route_node *nd, PGresult *res)
+{
+	if (res && (PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK)) {
+		PQclear(res);
+		return true;
+	}
+	nd->failed = res;
+	return false;
+}
 
 static void *
 fill_node(void *arg)
@@ -294,33 +335,36 @@ fill_node(void *arg)
 	const struct fill *f = arg;
 	struct tsq_route *r = f->r;
 	struct tsq_route_node *nd = &r->nodes[f->k];
-	PGresult *res = PQexec(nd->conn, "BEGIN");
+	bool any = false;
 
-	nd->ok = tsq_result_ok(res);
-	PQclear(res);
-	if (nd->ok) {
-		res = PQexec(nd->conn, nd->empty.data);
-		nd->ok = tsq_result_ok(res);
-		PQclear(res);
-	}
+	for (int s = 0; s < r->nshards; s++)
+		any |= r->shards[s].node == f->k && r->shards[s].n > 0;
+	/* A node without rows of the batch has no part in it (scratch: its shards are emptied still). */
+	nd->ok = true;
+	if (r->own && !any)
+		return NULL;
+	nd->ok = step(nd, PQexec(nd->conn, "BEGIN")) &&
+	    (r->own || step(nd, PQexec(nd->conn, nd->empty.data)));
 	for (int s = 0; s < r->nshards && nd->ok; s++) {
 		const struct tsq_route_shard *sh = &r->shards[s];
 		if (sh->node != f->k || sh->n == 0)
 			continue;
-		res = tsq_copy_batch(nd->conn, &nd->send, sh->copy, r->batch, r->order + sh->first,
-		    sh->n, false);
-		nd->ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-		PQclear(res);
+		nd->ok = step(nd, tsq_copy_batch(nd->conn, &nd->send, sh->copy, r->batch,
+		    r->order + sh->first, sh->n, false));
 	}
-	if (nd->ok) {
-		res = PQexec(nd->conn, "COMMIT");
-		nd->ok = tsq_result_ok(res);
-		PQclear(res);
+	if (nd->ok && r->own) {
+		struct tsq_buf sql = TSQ_BUF_INIT;
+		tsq_buf_addf(&sql, "PREPARE TRANSACTION '%s'", r->gid);
+		nd->ok = nd->prepared = step(nd, PQexec(nd->conn, sql.data));
+		tsq_buf_free(&sql);
+	} else if (nd->ok) {
+		nd->ok = step(nd, PQexec(nd->conn, "COMMIT"));
 	}
 	if (!nd->ok) {
 		tsq_buf_reset(&nd->err);
-		tsq_buf_addf(&nd->err, "could not stage rows on the worker %s:%s: %s", nd->host,
-		    nd->port, PQerrorMessage(nd->conn));
+		tsq_buf_addf(&nd->err, "could not %s rows on the worker %s:%s: %s",
+		    r->own ? "write" : "stage", nd->host, nd->port,
+		    nd->failed ? PQresultErrorMessage(nd->failed) : PQerrorMessage(nd->conn));
 		tsq_buf_rtrim(&nd->err);
 		PQclear(PQexec(nd->conn, "ROLLBACK"));
 	}
@@ -329,15 +373,24 @@ fill_node(void *arg)
 
 bool
 tsq_route_copy(struct tsq_route *r, PGconn *coord, const struct tsq_batch *b, const size_t *idx,
-    size_t n, struct tsq_buf *err)
+    size_t n, const char *xid, PGresult **failed, struct tsq_buf *err)
 {
 	struct fill *f;
 	pthread_t *th;
 	bool ok = true;
 
+	*failed = NULL;
 	if (!group_rows(r, coord, b, idx, n, err))
 		return false;
 	r->batch = b;
+	/* The id comes from the server as digits; anything else is refused before it is named. */
+	if (r->own && (xid == NULL || xid[0] == '\0' || strspn(xid, "0123456789") != strlen(xid) ||
+	    strlen(xid) > 20)) {
+		tsq_buf_addf(err, "no transaction id to prepare the rows under");
+		return false;
+	}
+	if (r->own)
+		snprintf(r->gid, sizeof r->gid, "tsq_load_%s", xid);
 	f = xcalloc((size_t)r->nnodes, sizeof *f);
 	th = xcalloc((size_t)r->nnodes, sizeof *th);
 	/*
@@ -346,19 +399,157 @@ tsq_route_copy(struct tsq_route *r, PGconn *coord, const struct tsq_batch *b, co
 	 */
 	for (int k = r->nnodes - 1; k >= 0; k--) {
 		f[k] = (struct fill){ r, k };
+		r->nodes[k].prepared = false;
 		if (k == 0 || pthread_create(&th[k], NULL, fill_node, &f[k]) != 0) {
 			fill_node(&f[k]);
 			f[k].k = -1;
 		}
 	}
 	for (int k = 0; k < r->nnodes; k++) {
+		struct tsq_route_node *nd = &r->nodes[k];
 		if (f[k].k >= 0)
 			pthread_join(th[k], NULL);
-		if (!r->nodes[k].ok && ok) {
-			tsq_buf_adds(err, r->nodes[k].err.data);
+		if (!nd->ok && ok) {
+			tsq_buf_adds(err, nd->err.data);
+			*failed = nd->failed;
+			nd->failed = NULL;
 			ok = false;
 		}
+		PQclear(nd->failed);
+		nd->failed = NULL;
 	}
 	TSQ_FREE(f, th);
+	if (!ok && tsq_route_pending(r)) {
+		struct tsq_buf why = TSQ_BUF_INIT;
+		if (!tsq_route_settle(r, false, &why))
+			tsq_buf_addf(err, "; %s", why.data);
+		tsq_buf_free(&why);
+	}
 	return ok;
+}
+
+bool
+tsq_route_pending(const struct tsq_route *r)
+{
+	for (int k = 0; k < r->nnodes; k++)
+		if (r->nodes[k].prepared)
+			return true;
+	return false;
+}
+
+/* The prepared transaction GID ended on CONN as COMMIT says: sent, not waited for. */
+static bool
+send_end(PGconn *conn, const char *gid, bool commit)
+{
+	struct tsq_buf sql = TSQ_BUF_INIT;
+	tsq_buf_addf(&sql, "%s PREPARED '%s'", commit ? "COMMIT" : "ROLLBACK", gid);
+	bool ok = PQsendQuery(conn, sql.data) == 1;
+	tsq_buf_free(&sql);
+	return ok;
+}
+
+/* The result of send_end: done, or found done already (by tsq_route_recover). */
+static bool
+end_result(PGconn *conn)
+{
+	PGresult *res, *more;
+	bool ok;
+
+	res = PQgetResult(conn);
+	while ((more = PQgetResult(conn)) != NULL)
+		PQclear(more);
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	ok = tsq_result_ok(res) || (state && strcmp(state, "42704") == 0);
+	PQclear(res);
+	return ok;
+}
+
+bool
+tsq_route_settle(struct tsq_route *r, bool commit, struct tsq_buf *err)
+{
+	bool ok = true;
+
+	/* Every node told first, then every answer read: the nodes work side by side. */
+	for (int k = 0; k < r->nnodes; k++) {
+		struct tsq_route_node *nd = &r->nodes[k];
+		if (nd->prepared && !send_end(nd->conn, r->gid, commit))
+			nd->ok = false;
+	}
+	for (int k = 0; k < r->nnodes; k++) {
+		struct tsq_route_node *nd = &r->nodes[k];
+		if (!nd->prepared)
+			continue;
+		nd->prepared = false;
+		if (nd->ok && end_result(nd->conn))
+			continue;
+		tsq_buf_addf(err, "%sthe rows of transaction %s on the worker %s:%s are still prepared: %s",
+		    ok ? "" : "; ", r->gid, nd->host, nd->port, PQerrorMessage(nd->conn));
+		tsq_buf_rtrim(err);
+		ok = false;
+	}
+	return ok;
+}
+
+/*
+ * Settle the parts GIDS (separated by spaces) prepared on the node HOST:PORT:
+ * how many were.
+ */
+static int
+recover_node(PGconn *coord, const char *host, const char *port, char *gids, struct tsq_buf *err)
+{
+	PGconn *conn = NULL;
+	int settled = 0;
+
+	for (char *save = NULL, *gid = strtok_r(gids, " ", &save); gid;
+	    gid = strtok_r(NULL, " ", &save)) {
+		const char *xid = gid + strlen("tsq_load_");
+		if (strncmp(gid, "tsq_load_", strlen("tsq_load_")) != 0 || *xid == '\0' ||
+		    strspn(xid, "0123456789") != strlen(xid) || strlen(xid) > 20)
+			continue;
+		const char *params[1] = { xid };
+		PGresult *res = PQexecParams(coord, "SELECT pg_xact_status($1::xid8)", 1, NULL, params,
+		    NULL, NULL, 0);
+		const char *status = tsq_result_ok(res) && !PQgetisnull(res, 0, 0) ?
+		    PQgetvalue(res, 0, 0) : "";
+		bool commit = strcmp(status, "committed") == 0;
+		bool abort = strcmp(status, "aborted") == 0;
+		PQclear(res);
+		if (!commit && !abort)
+			continue;	/* its load still runs */
+		if (conn == NULL)
+			conn = connect_like(coord, host, port);
+		if (!send_end(conn, gid, commit) || !end_result(conn)) {
+			tsq_buf_addf(err, "could not %s the prepared transaction %s on the worker %s:%s: %s",
+			    commit ? "commit" : "roll back", gid, host, port, PQerrorMessage(conn));
+			tsq_buf_rtrim(err);
+			break;
+		}
+		tsq_verbose("%s the rows of an earlier batch left prepared on %s:%s (%s)",
+		    commit ? "committed" : "rolled back", host, port, gid);
+		settled++;
+	}
+	PQfinish(conn);
+	return settled;
+}
+
+int
+tsq_route_recover(PGconn *coord, struct tsq_buf *err)
+{
+	PGresult *res = tsq_exec(coord, tsq_sql_file("citus/prepared_leftovers.sql"), 0, NULL);
+	int settled = 0;
+
+	if (!tsq_result_ok(res)) {
+		tsq_buf_addf(err, "could not ask the workers for prepared transactions: %s",
+		    PQresultErrorMessage(res));
+		tsq_buf_rtrim(err);
+		PQclear(res);
+		return -1;
+	}
+	for (int i = 0; i < PQntuples(res) && err->len == 0; i++) {
+		char *gids = xstrdup(PQgetvalue(res, i, 2));
+		settled += recover_node(coord, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), gids, err);
+		free(gids);
+	}
+	PQclear(res);
+	return err->len ? -1 : settled;
 }

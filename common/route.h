@@ -5,11 +5,17 @@
  * (get_shard_id_for_distribution_column), once per value: tsq keeps the
  * answers, so a batch asks only about the values it is the first to hold.
  *
- * tsq-load routes the rows of its own staging table only (scratch rows,
- * replaced every batch).  What reaches the real table still goes through
- * one distributed transaction of the coordinator (INSERT .. SELECT from the
- * staging table, shard by shard on the workers), so a batch stays all or
- * nothing; the coordinator no longer forwards every row.
+ * Two uses.  A scratch table (tsq-load's staging table): each node's shards
+ * are emptied and filled in one transaction of that node, committed at once.
+ * A real table (tsq-load's plain inserts): each node's rows are written in a
+ * transaction that is only prepared (PREPARE TRANSACTION 'tsq_load_X'), X
+ * being the id of the coordinator's transaction for the batch.  That
+ * transaction's commit is the decision: the nodes then commit their parts
+ * (COMMIT PREPARED), or roll them back if it aborted.  A part left prepared
+ * (tsq-load killed, a node down at the wrong moment) is settled by
+ * tsq_route_recover from the coordinator's record of X: committed, aborted,
+ * or still running.  So a batch stays all or nothing, as in a distributed
+ * transaction of the coordinator, which no longer forwards every row.
  */
 #ifndef TSQ_ROUTE_H
 #define TSQ_ROUTE_H
@@ -29,7 +35,9 @@ struct tsq_route_node {
 	struct tsq_buf empty;	/* TRUNCATE of the table's shards there */
 	struct tsq_buf send;	/* rows gathered for one CopyData message */
 	struct tsq_buf err;	/* why its last fill failed */
+	PGresult *failed;	/* the statement that failed there, if one did */
 	bool ok;
+	bool prepared;		/* holds its part of the batch, prepared */
 };
 
 struct tsq_route_shard {
@@ -60,6 +68,8 @@ struct tsq_route {
 	size_t *slots, nslots;	/* open addressing: value index + 1, 0 free */
 	size_t *order, *shard_of, cap;	/* the batch's rows grouped by shard */
 	const struct tsq_batch *batch;	/* being sent */
+	bool own;		/* the table's own rows, committed in two phases */
+	char gid[40];		/* of the parts prepared: tsq_load_X */
 };
 
 /*
@@ -67,21 +77,43 @@ struct tsq_route {
  * places them, and a connection to each node that holds one, made as COORD
  * was made but for the host and port.  COLS: the column list of the COPY
  * ("(a, b)"), FIELD the field of each row that holds the distribution
- * value (text, as binary COPY has it).  False with ERR saying why when any
- * of that cannot be had (a shard placed twice, a node that cannot be
- * reached): the caller goes through the coordinator then.
+ * value (text, as binary COPY has it).  OWN: the table's own rows, written
+ * in two phases (scratch rows otherwise).  False with ERR saying why when
+ * any of that cannot be had (a shard placed twice, a node that cannot be
+ * reached, or, for OWN, that takes no prepared transaction): the caller
+ * goes through the coordinator then.
  */
 bool tsq_route_open(struct tsq_route *r, PGconn *coord, const char *table, const char *cols,
-    int field, struct tsq_buf *err);
+    int field, bool own, struct tsq_buf *err);
 /*
- * Replace what the shards hold with the rows IDX[0..N) of B: on each node,
- * in one transaction committed before this returns, its shards emptied and
- * each given its rows (the nodes side by side, a thread each).  COORD asks Citus about new values.  False with ERR
- * (a row without a distribution value, a shard that has moved, a node that
- * fails): a node may have committed its part then.
+ * Send the rows IDX[0..N) of B to their shards, the nodes side by side (a
+ * thread each); COORD asks Citus about new values.  Scratch rows replace
+ * what the shards held, each node's part committed before this returns.
+ * The table's own rows are prepared on each node that has some, as
+ * tsq_load_XID (XID: the coordinator's transaction, whose commit decides),
+ * until tsq_route_settle.  False with ERR (a row without a distribution
+ * value, a shard that has moved, a node or a row that fails) and, when a
+ * statement failed, *FAILED its result (the caller's to clear): nothing of
+ * the table's own rows is left prepared then; a node may have committed
+ * its scratch rows.
  */
 bool tsq_route_copy(struct tsq_route *r, PGconn *coord, const struct tsq_batch *b,
-    const size_t *idx, size_t n, struct tsq_buf *err);
+    const size_t *idx, size_t n, const char *xid, PGresult **failed, struct tsq_buf *err);
+/* Whether parts of a batch are prepared, waiting for tsq_route_settle. */
+bool tsq_route_pending(const struct tsq_route *r);
+/*
+ * Commit (COMMIT true) or roll back the parts prepared.  False with ERR
+ * naming the nodes that could not be told: their parts stay prepared for
+ * tsq_route_recover.
+ */
+bool tsq_route_settle(struct tsq_route *r, bool commit, struct tsq_buf *err);
 void tsq_route_close(struct tsq_route *r);
+/*
+ * Settle the parts of batches tsq-load left prepared on the nodes of
+ * COORD's cluster (this database's): committed where the coordinator's
+ * transaction committed, rolled back where it aborted, left alone while it
+ * runs.  The number settled; -1 with ERR when the nodes cannot be asked.
+ */
+int tsq_route_recover(PGconn *coord, struct tsq_buf *err);
 
 #endif

@@ -207,17 +207,23 @@ rows_where_citus_routes_them() {
 	local from=() port
 	for port in 5432 5433 5434; do from+=($(($(wc -l <"$TSQ_TEST_TMP/citus$port/log") + 1))); done
 	PGOPTIONS="-c log_statement=all" run -0 --separate-stderr tsq-load -v --on-conflict error ohlcv big.csv
-	assert_regex "$stderr" "batches of 5000 rows or more staged straight on the workers' shards of \"public\".\"tsq_load_stage_[0-9]+\""
+	assert_regex "$stderr" "batches of 5000 rows or more inserted straight into the workers' shards of \"public\".\"ohlcv\", each committed in two phases"
 	assert_regex "$stderr" 'read 6000, inserted 6000, updated 0, unchanged 0, duplicates 0, rejected 0'
-	# The rows went to the staging table's shards, each worker its own, and
-	# the coordinator only inserted them from there: it copied no row.
+	# The rows went into the table's own shards, each worker its own, in a
+	# transaction prepared there under the id of the coordinator's, then
+	# committed: the coordinator copied no row, and no staging table was made.
 	tail -n +"${from[0]}" "$TSQ_TEST_TMP/citus5432/log" >coordinator.log
-	run -0 grep -c 'statement: INSERT INTO "public"."ohlcv" AS t .* FROM "public"."tsq_load_stage_[0-9]*"' coordinator.log
 	run -1 grep 'statement: COPY' coordinator.log
+	run -1 grep 'tsq_load_stage' coordinator.log
+	run -0 grep -c 'statement: SELECT pg_current_xact_id()' coordinator.log
 	for i in 1 2; do
 		tail -n +"${from[i]}" "$TSQ_TEST_TMP/citus$((5432 + i))/log" >worker.log
-		run -0 grep -c 'statement: COPY tsq_load_stage_[0-9]*_[0-9]* (.*) FROM STDIN' worker.log
+		run -0 grep -c 'statement: COPY ohlcv_[0-9]* (.*) FROM STDIN' worker.log
+		run -0 grep -c "statement: PREPARE TRANSACTION 'tsq_load_[0-9]*'" worker.log
+		run -0 grep -c "statement: COMMIT PREPARED 'tsq_load_[0-9]*'" worker.log
 	done
+	run -0 tsq_psql -c "SELECT sum(result::int) FROM run_command_on_workers('SELECT count(*) FROM pg_prepared_xacts')"
+	assert_output 0
 	rows_where_citus_routes_them
 	# 5,000 new candles and one that is there: --on-conflict error refuses
 	# it on its worker, and the batch is written again without it.
@@ -230,8 +236,13 @@ rows_where_citus_routes_them() {
 	assert_output "$(printf '5002\t23505')"
 	tsq_psql -c "DELETE FROM ohlcv WHERE time < '2026-11-20'"
 	# A reload: every row unchanged, found on the workers.
-	run -0 --separate-stderr tsq-load ohlcv big.csv
+	PGOPTIONS="-c log_statement=all" run -0 --separate-stderr tsq-load -v ohlcv big.csv
+	assert_regex "$stderr" "batches of 5000 rows or more staged straight on the workers' shards of \"public\".\"tsq_load_stage_[0-9]+\""
 	assert_regex "$stderr" 'read 6000, inserted 0, updated 0, unchanged 6000, duplicates 0, rejected 0'
+	for i in 1 2; do
+		tail -n +"${from[i]}" "$TSQ_TEST_TMP/citus$((5432 + i))/log" >worker.log
+		run -0 grep -c 'statement: COPY tsq_load_stage_[0-9]*_[0-9]* (.*) FROM STDIN' worker.log
+	done
 	# A hundred volumes changed and fifty new candles, the day before.
 	{
 		head -n 101 big.csv | awk -F, -v OFS=, 'NR > 1 { $7 = $7 + 1 } 1'
@@ -256,6 +267,93 @@ rows_where_citus_routes_them() {
 	assert_output 0
 	run -0 tsq_psql -c "SELECT sum(result::int) FROM run_command_on_workers(\$\$SELECT count(*) FROM pg_class WHERE relname LIKE 'tsq\\_load\\_stage%'\$\$)"
 	assert_output 0
+}
+
+# Prepare, on the worker that holds SYMBOL's shard of ohlcv, a transaction
+# named tsq_load_XID that inserts one candle of SYMBOL at TIME, as a load
+# killed between its PREPARE and its COMMIT PREPARED leaves it.
+prepare_on_worker() {
+	local xid=$1 symbol=$2 time=$3 shard port
+	read -r shard port < <(tsq_psql -F ' ' -c "SELECT shard_name('ohlcv', s), n.nodeport
+	    FROM get_shard_id_for_distribution_column('ohlcv', '$symbol') s
+	    JOIN pg_dist_placement p ON p.shardid = s JOIN pg_dist_node n ON n.groupid = p.groupid")
+	tsq_psql -p "$port" -c "SET citus.enable_manual_changes_to_shards = on" -c "BEGIN" \
+		-c "INSERT INTO $shard (time, symbol, open, high, low, close, volume) VALUES ('$time', '$symbol', 1, 2, 0.5, 1.5, 7)" \
+		-c "PREPARE TRANSACTION 'tsq_load_$xid'" >/dev/null
+}
+
+prepared_on_workers() {
+	tsq_psql -c "SELECT coalesce(string_agg(p.result, ' ' ORDER BY p.result), '') FROM run_command_on_workers(
+	    \$\$SELECT coalesce(string_agg(gid, ' ' ORDER BY gid), '') FROM pg_prepared_xacts\$\$) p WHERE p.result <> ''"
+}
+
+@test "citus: rows a load left prepared on a worker are committed or rolled back as its coordinator transaction ended, by the next load" {
+	tsq_db_init
+	tsq_psql -c "SELECT tsq.create_partitions('public', 'ohlcv', '2026-11-19', '2026-11-23')" >/dev/null
+	# Three coordinator transactions: one committed, one rolled back, one
+	# still open (a load still running); a part prepared on a worker for each.
+	committed=$(tsq_psql -c "BEGIN" -c "SELECT pg_current_xact_id()" -c "COMMIT")
+	aborted=$(tsq_psql -c "BEGIN" -c "SELECT pg_current_xact_id()" -c "ROLLBACK")
+	mkfifo hold
+	tsq_psql -c "BEGIN" -c "SELECT pg_current_xact_id()" -f hold >running &
+	exec 8>hold
+	wait_for 10 "an open transaction" '[ -s running ]'
+	running=$(cat running)
+	prepare_on_worker "$committed" BTC-USD 2026-11-20T00:00:00Z
+	prepare_on_worker "$aborted" ETH-USD 2026-11-20T00:00:00Z
+	prepare_on_worker "$running" SOL-USD 2026-11-20T00:00:00Z
+	run -0 tsq_psql -c "SELECT count(*) FROM ohlcv"
+	assert_output 0
+	# Any load settles them before it writes: a small one here, through the coordinator.
+	printf '%s\n' time,symbol,open,high,low,close,volume 2026-11-20T00:01:00Z,XRP-USD,1,2,0.5,1.5,3 >one.csv
+	run -0 --separate-stderr tsq-load -v ohlcv one.csv
+	assert_regex "$stderr" "committed the rows of an earlier batch left prepared on .*:543[34] \(tsq_load_$committed\)"
+	assert_regex "$stderr" "rolled back the rows of an earlier batch left prepared on .*:543[34] \(tsq_load_$aborted\)"
+	run -0 tsq_psql -c "SELECT string_agg(symbol || ' ' || volume, ', ' ORDER BY symbol) FROM ohlcv"
+	assert_output "BTC-USD 7, XRP-USD 3"
+	# The running one is left alone until its transaction ends.
+	run -0 prepared_on_workers
+	assert_output "tsq_load_$running"
+	exec 8>&-
+	wait
+	run -0 --separate-stderr tsq-load -v ohlcv one.csv
+	assert_regex "$stderr" "rolled back the rows of an earlier batch left prepared on .*:543[34] \(tsq_load_$running\)"
+	run -0 prepared_on_workers
+	assert_output ""
+	run -0 tsq_psql -c "SELECT count(*) FROM ohlcv"
+	assert_output 2
+}
+
+@test "citus: a load killed with its batch prepared on the workers leaves no row of it; the next load rolls the parts back and completes the table" {
+	tsq_db_init
+	awk 'BEGIN { print "time,symbol,open,high,low,close,volume"
+		for (m = 0; m < 1500; m++) for (k = 1; k <= 8; k++)
+			printf "%d,S%d,%d,%d,%d,%d,%d\n", 1795132800 + 60 * m, k, 100 + k, 110 + k, 90 + k, 105 + k, m % 97 }' >big.csv
+	# The batch's transaction on the coordinator records the days it wrote
+	# (tsq.touched) just before its commit: a lock held there stops it
+	# after the workers have prepared their parts.
+	mkfifo hold
+	tsq_psql -c "BEGIN" -c "LOCK TABLE tsq.touched IN ACCESS EXCLUSIVE MODE" -c "SELECT 'locked'" -f hold >locked &
+	exec 8>hold
+	wait_for 10 "the lock" '[ -s locked ]'
+	tsq-load --on-conflict error ohlcv big.csv 2>err &
+	pid=$!
+	wait_for 30 "the batch prepared on both workers" '[ "$(prepared_on_workers | wc -w)" = 2 ]'
+	kill -KILL "$pid"
+	wait "$pid" || true
+	exec 8>&-
+	wait
+	run -0 tsq_psql -c "SELECT count(*) FROM ohlcv"
+	assert_output 0
+	# The coordinator's transaction ended with its client: aborted.
+	run -0 --separate-stderr tsq-load -v --on-conflict error ohlcv big.csv
+	assert_regex "$stderr" "rolled back the rows of an earlier batch left prepared on .*:5433 \(tsq_load_[0-9]+\)"
+	assert_regex "$stderr" "rolled back the rows of an earlier batch left prepared on .*:5434 \(tsq_load_[0-9]+\)"
+	assert_regex "$stderr" 'read 12000, inserted 12000, updated 0, unchanged 0, duplicates 0, rejected 0'
+	run -0 tsq_psql -c "SELECT count(*), sum(volume) FROM ohlcv"
+	assert_output "$(awk -F, 'NR > 1 { n++; v += $7 } END { print n "|" v }' big.csv)"
+	run -0 prepared_on_workers
+	assert_output ""
 }
 
 @test "citus: a table whose shards are placed twice is staged through the coordinator, with the same counts" {
@@ -522,7 +620,7 @@ worker_stops_mid_load() {
 	assert_line --regexp "^tsq-load: error: stopped: could not write the rows up to line [0-9]+: connection to the remote node .*:5434 failed"
 	assert_line --regexp "^tsq-load: detail: everything up to line [0-9]+ of stdin is committed$"
 	# From 5,000 rows a batch, the rows went straight to the workers' shards.
-	[ "$batch" -lt 5000 ] || assert_line --regexp "^tsq-load: batches of 5000 rows or more staged straight"
+	[ "$batch" -lt 5000 ] || assert_line --regexp "^tsq-load: batches of 5000 rows or more inserted straight into the workers' shards"
 	line=$(grep -o 'up to line [0-9]* of stdin is committed' err | grep -o '[0-9]*')
 	# Whole batches only: what is committed is exactly the lines before.  A
 	# batch whose commit reached the coordinator while the worker went down
