@@ -12,6 +12,7 @@
 #include "log.h"
 #include "maint-int.h"
 #include "mem.h"
+#include "route.h"
 #include "script.h"
 
 /*
@@ -253,6 +254,18 @@ tsq_maint_run(struct tsq_maint *m, char *const *names, int n)
 {
 	PGresult *res = NULL;
 	char **all = NULL;
+
+	/*
+	 * On Citus, the parts of batches tsq-load left prepared on the workers
+	 * (route.h) hold their keys locked and keep vacuum back until settled:
+	 * a run settles them when no load has.
+	 */
+	if (m->s.b.kind == TSQ_BACKEND_CITUS && !m->o->dry_run) {
+		struct tsq_buf err = TSQ_BUF_INIT;
+		if (tsq_route_recover(m->s.conn, &err) < 0)
+			tsq_warning("%s", err.data);
+		tsq_buf_free(&err);
+	}
 
 	if (n == 0) {
 		if (!maint_checked(m, "compress/policy_tables.sql", 0, NULL, &res))
