@@ -225,6 +225,12 @@ tsq_conn_take_commit_doubt(void)
 	return atomic_exchange(&commit_doubt, false);
 }
 
+void
+tsq_conn_note_commit_doubt(void)
+{
+	atomic_store(&commit_doubt, true);
+}
+
 /* Server notices go through our log: warnings as warnings, the rest with -v. */
 static void
 notice_receiver(void *arg, const PGresult *res)

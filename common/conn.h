@@ -70,6 +70,8 @@ int tsq_connect(const struct tsq_conn_opts *opts, PGconn **conn);
  * for Citus's recovery.  Clears the note; any connection's notices count.
  */
 bool tsq_conn_take_commit_doubt(void);
+/* The same of a part of a batch tsq-load prepared on a worker itself (route.h). */
+void tsq_conn_note_commit_doubt(void);
 
 /*
  * Make SCHEMA the first schema of the search path, followed by tsq's own

@@ -1193,9 +1193,10 @@ tsq_ingest_finish(struct tsq_ingest *L)
 
 	tsq_progress_clear(&L->progress);
 	if (!tsq_pool_settle(&L->pool, &err))
-		tsq_warning("some rows committed on a Citus worker wait there, prepared, for Citus "
-		    "to finish their commit (within citus.recover_2pc_interval, or at once with "
-		    "SELECT recover_prepared_transactions()): %s", err.data);
+		tsq_warning("some rows committed on a Citus worker wait there, prepared, until "
+		    "their commit is finished (by Citus within citus.recover_2pc_interval, or at once "
+		    "with SELECT recover_prepared_transactions(); by the next tsq-load or tsq-compress "
+		    "--run for those tsq-load prepared itself): %s", err.data);
 	tsq_buf_free(&err);
 	/* New partitions or chunks analyzed: row estimates right after the load. */
 	if (!L->o->dry_run && !tsq_cancel_signal() && L->t.inserted > 0 && L->pool.workers) {

@@ -1562,7 +1562,8 @@ commit(struct tsq_writer *w, const struct tsq_load_counts *acc)
 		struct tsq_buf err = TSQ_BUF_INIT;
 		/* Committed: what a node did not hear, the next tsq-load commits there (tsq_route_recover). */
 		if (!tsq_route_settle(w->own, true, &err)) {
-			tsq_warning("%s; the next tsq-load on this cluster commits them", err.data);
+			tsq_warning("%s", err.data);
+			tsq_conn_note_commit_doubt();	/* settled at the end, or by the next load */
 			drop_own(w, NULL);
 		}
 		tsq_buf_free(&err);

@@ -130,21 +130,25 @@ round_reset(struct tsq_pool *p, struct tsq_round *r)
  * writes keys they may hold.  What cannot be settled now waits for the next
  * load (-v says why).
  */
-static void
-recover_prepared(PGconn *conn)
+static bool
+recover_prepared(PGconn *conn, struct tsq_buf *err)
 {
-	struct tsq_buf err = TSQ_BUF_INIT;
+	struct tsq_buf why = TSQ_BUF_INIT;
+	bool ok = tsq_route_recover(conn, &why) >= 0;
 
-	if (tsq_route_recover(conn, &err) < 0)
-		tsq_verbose("%s", err.data);
-	tsq_buf_free(&err);
+	if (!ok && err)
+		tsq_buf_add(err, why.data, why.len);
+	else if (!ok)
+		tsq_verbose("%s", why.data);
+	tsq_buf_free(&why);
+	return ok;
 }
 
 void
 tsq_pool_recover(struct tsq_pool *p)
 {
 	if (p->o.backend && p->o.backend->kind == TSQ_BACKEND_CITUS && !p->o.dry_run)
-		recover_prepared(tsq_pool_conn(p));
+		recover_prepared(tsq_pool_conn(p), NULL);
 }
 
 enum tsq_conn_status
@@ -229,10 +233,9 @@ tsq_pool_settle(struct tsq_pool *p, struct tsq_buf *err)
 			else
 				tsq_result_message(res, w->conn, err);
 			PQclear(res);
-			if (ok) {
-				recover_prepared(w->conn);
+			/* And tsq-load's own parts, prepared by route.h. */
+			if (ok && recover_prepared(w->conn, err))
 				return true;
-			}
 		}
 		int64_t left = started + p->o.retry_usec - tsq_now_usec();
 		if (left <= 0 || tsq_cancel_aborted())

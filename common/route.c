@@ -545,10 +545,21 @@ tsq_route_recover(PGconn *coord, struct tsq_buf *err)
 		PQclear(res);
 		return -1;
 	}
-	for (int i = 0; i < PQntuples(res) && err->len == 0; i++) {
-		char *gids = xstrdup(PQgetvalue(res, i, 2));
-		settled += recover_node(coord, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), gids, err);
-		free(gids);
+	for (int i = 0; i < PQntuples(res); i++) {
+		const char *host = PQgetvalue(res, i, 0), *port = PQgetvalue(res, i, 1);
+		struct tsq_buf why = TSQ_BUF_INIT;
+		if (PQgetvalue(res, i, 2)[0] != 't') {
+			tsq_buf_addf(&why, "could not ask the worker %s:%s for prepared transactions: %s",
+			    host, port, PQgetvalue(res, i, 3));
+			tsq_buf_rtrim(&why);
+		} else {
+			char *gids = xstrdup(PQgetvalue(res, i, 3));
+			settled += recover_node(coord, host, port, gids, &why);
+			free(gids);
+		}
+		if (why.len)
+			tsq_buf_addf(err, "%s%s", err->len ? "; " : "", why.data);
+		tsq_buf_free(&why);
 	}
 	PQclear(res);
 	return err->len ? -1 : settled;

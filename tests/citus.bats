@@ -337,7 +337,7 @@ prepared_on_workers() {
 	tsq_psql -c "BEGIN" -c "LOCK TABLE tsq.touched IN ACCESS EXCLUSIVE MODE" -c "SELECT 'locked'" -f hold >locked &
 	exec 8>hold
 	wait_for 10 "the lock" '[ -s locked ]'
-	tsq-load --on-conflict error ohlcv big.csv 2>err &
+	tsq-load --on-conflict error ohlcv big.csv 2>err 8>&- &
 	pid=$!
 	wait_for 30 "the batch prepared on both workers" '[ "$(prepared_on_workers | wc -w)" = 2 ]'
 	kill -KILL "$pid"
@@ -349,6 +349,43 @@ prepared_on_workers() {
 	# The coordinator's transaction ended with its client: aborted.
 	run -0 --separate-stderr tsq-load -v --on-conflict error ohlcv big.csv
 	assert_regex "$stderr" "rolled back the rows of an earlier batch left prepared on .*:5433 \(tsq_load_[0-9]+\)"
+	assert_regex "$stderr" "rolled back the rows of an earlier batch left prepared on .*:5434 \(tsq_load_[0-9]+\)"
+	assert_regex "$stderr" 'read 12000, inserted 12000, updated 0, unchanged 0, duplicates 0, rejected 0'
+	run -0 tsq_psql -c "SELECT count(*), sum(volume) FROM ohlcv"
+	assert_output "$(awk -F, 'NR > 1 { n++; v += $7 } END { print n "|" v }' big.csv)"
+	run -0 prepared_on_workers
+	assert_output ""
+}
+
+@test "citus: a worker lost between its prepare and the batch's commit: the batch fails whole, and once the worker is back the next load rolls its part back" {
+	tsq_db_init
+	awk 'BEGIN { print "time,symbol,open,high,low,close,volume"
+		for (m = 0; m < 1500; m++) for (k = 1; k <= 8; k++)
+			printf "%d,S%d,%d,%d,%d,%d,%d\n", 1795132800 + 60 * m, k, 100 + k, 110 + k, 90 + k, 105 + k, m % 97 }' >big.csv
+	# Held after the workers prepared their parts (see the test before).
+	mkfifo hold
+	tsq_psql -c "BEGIN" -c "LOCK TABLE tsq.touched IN ACCESS EXCLUSIVE MODE" -c "SELECT 'locked'" -f hold >locked &
+	exec 8>hold
+	wait_for 10 "the lock" '[ -s locked ]'
+	tsq-load -v --retry 0 --on-conflict error ohlcv big.csv 2>err 8>&- &
+	pid=$!
+	wait_for 30 "the batch prepared on both workers" '[ "$(prepared_on_workers | wc -w)" = 2 ]'
+	worker stop 5434
+	exec 8>&-
+	status=0
+	wait "$pid" || status=$?
+	wait
+	worker start 5434
+	assert_equal "$status" 1
+	run -0 cat err
+	assert_line --regexp "^tsq-load: error: stopped: could not write the rows up to line [0-9]+: .*5434"
+	# Nothing of the batch is in the table; its part on the lost worker
+	# came back with it, prepared, and waits.
+	run -0 tsq_psql -c "SELECT count(*) FROM ohlcv"
+	assert_output 0
+	run -0 prepared_on_workers
+	assert_output --regexp '^tsq_load_[0-9]+$'
+	run -0 --separate-stderr tsq-load -v --on-conflict error ohlcv big.csv
 	assert_regex "$stderr" "rolled back the rows of an earlier batch left prepared on .*:5434 \(tsq_load_[0-9]+\)"
 	assert_regex "$stderr" 'read 12000, inserted 12000, updated 0, unchanged 0, duplicates 0, rejected 0'
 	run -0 tsq_psql -c "SELECT count(*), sum(volume) FROM ohlcv"
