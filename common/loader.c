@@ -758,30 +758,33 @@ clear_rejects(struct tsq_writer *w)
 	w->nrejects = 0;
 }
 
-/* Stop sending rows straight to the shards (WHY, for -v, or NULL at the end). */
+/*
+ * Stop sending rows straight to the shards of route *R: WHY, for -v, says
+ * why WHAT now goes through the coordinator (NULL at the end).
+ */
+static void
+close_route(struct tsq_route **r, const char *what, const char *why)
+{
+	if (*r == NULL)
+		return;
+	if (why)
+		tsq_verbose("%s through the coordinator from now on: %s", what, why);
+	tsq_route_close(*r);
+	free(*r);
+	*r = NULL;
+}
+
+/* The staged rows, and the plain inserts. */
 static void
 drop_route(struct tsq_writer *w, const char *why)
 {
-	if (w->route == NULL)
-		return;
-	if (why)
-		tsq_verbose("staging through the coordinator from now on: %s", why);
-	tsq_route_close(w->route);
-	free(w->route);
-	w->route = NULL;
+	close_route(&w->route, "staging", why);
 }
 
-/* Stop writing rows straight into the table's shards (WHY, for -v, or NULL at the end). */
 static void
 drop_own(struct tsq_writer *w, const char *why)
 {
-	if (w->own == NULL)
-		return;
-	if (why)
-		tsq_verbose("inserting through the coordinator from now on: %s", why);
-	tsq_route_close(w->own);
-	free(w->own);
-	w->own = NULL;
+	close_route(&w->own, "inserting", why);
 }
 
 void
@@ -1549,12 +1552,17 @@ commit(struct tsq_writer *w, const struct tsq_load_counts *acc)
 
 	if (res) {
 		set_fatal(w, res, "could not commit");
-		/* Aborted: its parts on the nodes too.  Its fate unknown: recovery settles them. */
+		/*
+		 * Aborted: its parts on the nodes too.  Its fate unknown (the
+		 * connection lost): recovery asks the coordinator and settles them.
+		 */
 		if (w->own && tsq_route_pending(w->own) && PQstatus(w->conn) == CONNECTION_OK) {
 			struct tsq_buf err = TSQ_BUF_INIT;
 			if (!tsq_route_settle(w->own, false, &err))
 				drop_own(w, err.data);
 			tsq_buf_free(&err);
+		} else if (w->own && tsq_route_pending(w->own)) {
+			tsq_conn_note_commit_doubt();
 		}
 		return false;
 	}
@@ -1830,23 +1838,37 @@ route_columns(struct tsq_writer *w, struct tsq_buf *cols)
 	return field;
 }
 
+/*
+ * A route to the shards of TABLE (OWN: the table's own, in two phases), or
+ * NULL where there can be none (-v says why).
+ */
+static struct tsq_route *
+route_to(struct tsq_writer *w, const char *table, bool own)
+{
+	struct tsq_buf cols = TSQ_BUF_INIT, err = TSQ_BUF_INIT;
+	struct tsq_route *r = NULL;
+	int field = route_columns(w, &cols);
+
+	if (field >= 0) {
+		r = xmalloc(sizeof *r);
+		if (tsq_route_open(r, w->conn, table, cols.data, field, own, &err))
+			tsq_verbose(own ? "batches of %d rows or more inserted straight into the "
+			    "workers' shards of %s, each committed in two phases" :
+			    "batches of %d rows or more staged straight on the workers' shards of %s",
+			    ROUTE_MIN_ROWS, table);
+		else
+			close_route(&r, own ? "inserting" : "staging", err.data);
+	}
+	tsq_buf_free(&cols);
+	tsq_buf_free(&err);
+	return r;
+}
+
 /* Send the writer's staged rows straight to the shards of its staging table, where that can be. */
 static void
 open_route(struct tsq_writer *w)
 {
-	struct tsq_buf cols = TSQ_BUF_INIT, err = TSQ_BUF_INIT;
-	int field = route_columns(w, &cols);
-
-	if (field >= 0) {
-		w->route = xmalloc(sizeof *w->route);
-		if (tsq_route_open(w->route, w->conn, w->stage.name, cols.data, field, false, &err))
-			tsq_verbose("batches of %d rows or more staged straight on the workers' shards "
-			    "of %s", ROUTE_MIN_ROWS, w->stage.name);
-		else
-			drop_route(w, err.data);
-	}
-	tsq_buf_free(&cols);
-	tsq_buf_free(&err);
+	w->route = route_to(w, w->stage.name, false);
 }
 
 /*
@@ -1857,23 +1879,9 @@ open_route(struct tsq_writer *w)
 static void
 open_own(struct tsq_writer *w)
 {
-	struct tsq_buf cols = TSQ_BUF_INIT, err = TSQ_BUF_INIT;
-	const struct tsq_table *t = w->plan->table;
-	int field;
-
 	w->own_tried = true;
-	if (!w->plan->direct && w->plan->range_sql == NULL)
-		return;
-	if ((field = route_columns(w, &cols)) >= 0) {
-		w->own = xmalloc(sizeof *w->own);
-		if (tsq_route_open(w->own, w->conn, t->quoted, cols.data, field, true, &err))
-			tsq_verbose("batches of %d rows or more inserted straight into the workers' "
-			    "shards of %s, each committed in two phases", ROUTE_MIN_ROWS, t->quoted);
-		else
-			drop_own(w, err.data);
-	}
-	tsq_buf_free(&cols);
-	tsq_buf_free(&err);
+	if (w->plan->direct || w->plan->range_sql)
+		w->own = route_to(w, w->plan->table->quoted, true);
 }
 
 /*

@@ -148,11 +148,10 @@ tsq_route_open(struct tsq_route *r, PGconn *coord, const char *table, const char
 void
 tsq_route_close(struct tsq_route *r)
 {
-	if (tsq_route_pending(r)) {
-		struct tsq_buf err = TSQ_BUF_INIT;
-		tsq_route_settle(r, false, &err);
-		tsq_buf_free(&err);
-	}
+	/*
+	 * Parts still prepared here are those of a commit whose answer was lost:
+	 * only the coordinator knows how it ended, and tsq_route_recover asks it.
+	 */
 	for (int k = 0; k < r->nnodes; k++) {
 		PQclear(r->nodes[k].failed);
 		PQfinish(r->nodes[k].conn);

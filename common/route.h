@@ -107,6 +107,7 @@ bool tsq_route_pending(const struct tsq_route *r);
  * tsq_route_recover.
  */
 bool tsq_route_settle(struct tsq_route *r, bool commit, struct tsq_buf *err);
+/* Close the nodes' connections; parts still prepared are left to tsq_route_recover. */
 void tsq_route_close(struct tsq_route *r);
 /*
  * Settle the parts of batches tsq-load left prepared on the nodes of

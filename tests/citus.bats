@@ -325,31 +325,38 @@ prepared_on_workers() {
 	assert_output 2
 }
 
-@test "citus: a load killed with its batch prepared on the workers leaves no row of it; the next load rolls the parts back and completes the table" {
-	tsq_db_init
+# Start tsq-load ARGS... on 12,000 candles (big.csv) in the background ($pid)
+# and hold its first batch once both workers have prepared their parts: the
+# batch's transaction on the coordinator records the days it wrote
+# (tsq.touched) just before its commit, and a lock held there stops it.
+# release_batch lets it go on.
+hold_prepared_batch() {
 	awk 'BEGIN { print "time,symbol,open,high,low,close,volume"
 		for (m = 0; m < 1500; m++) for (k = 1; k <= 8; k++)
 			printf "%d,S%d,%d,%d,%d,%d,%d\n", 1795132800 + 60 * m, k, 100 + k, 110 + k, 90 + k, 105 + k, m % 97 }' >big.csv
-	# The batch's transaction on the coordinator records the days it wrote
-	# (tsq.touched) just before its commit: a lock held there stops it
-	# after the workers have prepared their parts.
 	mkfifo hold
 	tsq_psql -c "BEGIN" -c "LOCK TABLE tsq.touched IN ACCESS EXCLUSIVE MODE" -c "SELECT 'locked'" -f hold >locked &
 	exec 8>hold
 	wait_for 10 "the lock" '[ -s locked ]'
-	tsq-load --on-conflict error ohlcv big.csv 2>err 8>&- &
+	tsq-load "$@" ohlcv big.csv 2>err 8>&- &
 	pid=$!
 	wait_for 30 "the batch prepared on both workers" '[ "$(prepared_on_workers | wc -w)" = 2 ]'
-	kill -KILL "$pid"
-	wait "$pid" || true
+}
+
+release_batch() {
 	exec 8>&-
+	status=0
+	wait "$pid" || status=$?
 	wait
-	run -0 tsq_psql -c "SELECT count(*) FROM ohlcv"
-	assert_output 0
-	# The coordinator's transaction ended with its client: aborted.
+}
+
+# The load again: it rolls back what is left prepared on NODES, and the
+# table is then exactly the file.
+load_after_rollback() {
 	run -0 --separate-stderr tsq-load -v --on-conflict error ohlcv big.csv
-	assert_regex "$stderr" "rolled back the rows of an earlier batch left prepared on .*:5433 \(tsq_load_[0-9]+\)"
-	assert_regex "$stderr" "rolled back the rows of an earlier batch left prepared on .*:5434 \(tsq_load_[0-9]+\)"
+	for port in "$@"; do
+		assert_regex "$stderr" "rolled back the rows of an earlier batch left prepared on .*:$port \(tsq_load_[0-9]+\)"
+	done
 	assert_regex "$stderr" 'read 12000, inserted 12000, updated 0, unchanged 0, duplicates 0, rejected 0'
 	run -0 tsq_psql -c "SELECT count(*), sum(volume) FROM ohlcv"
 	assert_output "$(awk -F, 'NR > 1 { n++; v += $7 } END { print n "|" v }' big.csv)"
@@ -357,24 +364,22 @@ prepared_on_workers() {
 	assert_output ""
 }
 
+@test "citus: a load killed with its batch prepared on the workers leaves no row of it; the next load rolls the parts back and completes the table" {
+	tsq_db_init
+	hold_prepared_batch --on-conflict error
+	kill -KILL "$pid"
+	release_batch
+	run -0 tsq_psql -c "SELECT count(*) FROM ohlcv"
+	assert_output 0
+	# The coordinator's transaction ended with its client: aborted.
+	load_after_rollback 5433 5434
+}
+
 @test "citus: a worker lost between its prepare and the batch's commit: the batch fails whole, and once the worker is back the next load rolls its part back" {
 	tsq_db_init
-	awk 'BEGIN { print "time,symbol,open,high,low,close,volume"
-		for (m = 0; m < 1500; m++) for (k = 1; k <= 8; k++)
-			printf "%d,S%d,%d,%d,%d,%d,%d\n", 1795132800 + 60 * m, k, 100 + k, 110 + k, 90 + k, 105 + k, m % 97 }' >big.csv
-	# Held after the workers prepared their parts (see the test before).
-	mkfifo hold
-	tsq_psql -c "BEGIN" -c "LOCK TABLE tsq.touched IN ACCESS EXCLUSIVE MODE" -c "SELECT 'locked'" -f hold >locked &
-	exec 8>hold
-	wait_for 10 "the lock" '[ -s locked ]'
-	tsq-load -v --retry 0 --on-conflict error ohlcv big.csv 2>err 8>&- &
-	pid=$!
-	wait_for 30 "the batch prepared on both workers" '[ "$(prepared_on_workers | wc -w)" = 2 ]'
+	hold_prepared_batch -v --retry 0 --on-conflict error
 	worker stop 5434
-	exec 8>&-
-	status=0
-	wait "$pid" || status=$?
-	wait
+	release_batch
 	worker start 5434
 	assert_equal "$status" 1
 	run -0 cat err
@@ -385,13 +390,7 @@ prepared_on_workers() {
 	assert_output 0
 	run -0 prepared_on_workers
 	assert_output --regexp '^tsq_load_[0-9]+$'
-	run -0 --separate-stderr tsq-load -v --on-conflict error ohlcv big.csv
-	assert_regex "$stderr" "rolled back the rows of an earlier batch left prepared on .*:5434 \(tsq_load_[0-9]+\)"
-	assert_regex "$stderr" 'read 12000, inserted 12000, updated 0, unchanged 0, duplicates 0, rejected 0'
-	run -0 tsq_psql -c "SELECT count(*), sum(volume) FROM ohlcv"
-	assert_output "$(awk -F, 'NR > 1 { n++; v += $7 } END { print n "|" v }' big.csv)"
-	run -0 prepared_on_workers
-	assert_output ""
+	load_after_rollback 5434
 }
 
 @test "citus: a table whose shards are placed twice is staged through the coordinator, with the same counts" {
