@@ -393,6 +393,26 @@ load_after_rollback() {
 	load_after_rollback 5434
 }
 
+@test "citus: the coordinator's session lost before the batch's commit: its parts rolled back, and --retry writes the batch once on a new session" {
+	tsq_db_init
+	hold_prepared_batch -v --retry 60s --on-conflict error
+	# The load's session on the coordinator waits for the lock: ended there.
+	run -0 tsq_psql -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+	                    WHERE wait_event_type = 'Lock' AND datname = current_database()"
+	assert_output 1
+	release_batch
+	assert_equal "$status" 0
+	run -0 cat err
+	assert_line --regexp "^tsq-load: warning: connection lost: "
+	assert_line --regexp 'read 12000, inserted 12000, updated 0, unchanged 0, duplicates 0, rejected 0'
+	# Its commit was never sent: tsq-load rolled the parts back itself.
+	refute_line --partial "an earlier batch left prepared"
+	run -0 tsq_psql -c "SELECT count(*), sum(volume) FROM ohlcv"
+	assert_output "$(awk -F, 'NR > 1 { n++; v += $7 } END { print n "|" v }' big.csv)"
+	run -0 prepared_on_workers
+	assert_output ""
+}
+
 @test "citus: a table whose shards are placed twice is staged through the coordinator, with the same counts" {
 	tsq_db_init
 	tsq_psql -c "CREATE TABLE quotes2 (symbol text, time timestamptz, bid double precision,
