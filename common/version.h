@@ -8,6 +8,6 @@
  * The version of tsq's schema that tsq-init makes, recorded in
  * tsq.installations; what changed in each is listed in sql/finish.sql.
  */
-#define TSQ_SCHEMA_VERSION 5
+#define TSQ_SCHEMA_VERSION 6
 
 #endif

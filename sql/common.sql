@@ -103,7 +103,7 @@ $fn$;
 
 -- step: created function tsq.analyze_new
 -- unless: SELECT to_regprocedure('tsq.analyze_new(regclass)') IS NOT NULL
--- version: 5
+-- version: 6
 -- tsq-load, after a load: ANALYZE the parts of table REL never analyzed
 -- (reltuples -1, and no ANALYZE counted: the partitions or chunks the load
 -- created or first filled, or a new plain table), so that the planner, and
@@ -114,10 +114,14 @@ $fn$;
 -- primary key (else its first): that counts the rows and the values the
 -- planner looks up first, in a fifth of the time of every column (a backfill
 -- of 35 new chunks paid 1.5 s of a 5 s load), and leaves the part's changes
--- counted, so autovacuum still analyzes it whole.  Parts the user does not
--- own are left to autovacuum (ANALYZE would only warn).  Returns how many.
+-- counted, so autovacuum still analyzes it whole.  From a sample of 3,000
+-- rows (statistics target 10, unless the column has its own), not 30,000:
+-- the row count is read from every page all the same, and sorting the
+-- sample was most of the time (35 new chunks: 0.39-0.44 s, now 0.14).
+-- Parts the user does not own are left to autovacuum (ANALYZE would only
+-- warn).  Returns how many.
 CREATE OR REPLACE FUNCTION tsq.analyze_new(rel regclass)
-RETURNS integer LANGUAGE plpgsql AS $fn$
+RETURNS integer LANGUAGE plpgsql SET default_statistics_target = 10 AS $fn$
 DECLARE
     part regclass;
     col name;

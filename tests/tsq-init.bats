@@ -49,7 +49,7 @@ trades PRIMARY KEY (symbol, \"time\", trade_id)"
 	run -0 tsq_psql -c "SELECT string_agg(column_name || ':' || data_type, ' ' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_schema = 'public' AND table_name IN ('trades') "
 	assert_output "time:timestamp with time zone symbol:text price:double precision size:double precision side:text trade_id:bigint exchange:text conditions:ARRAY source:text"
 	run -0 tsq_psql -c "SELECT version, backend, numeric_prices FROM tsq.installations WHERE schema_name = 'public'"
-	assert_output "5|$TSQ_TEST_KIND|f"
+	assert_output "6|$TSQ_TEST_KIND|f"
 }
 
 @test "init: a second run changes nothing and says so" {
@@ -74,20 +74,20 @@ trades PRIMARY KEY (symbol, \"time\", trade_id)"
 	run -0 --separate-stderr tsq-init
 	assert_regex "$stderr" "(^|$NL)tsq-init: defined tsq.rsi_final as TA-Lib computes RSI($NL|$)"
 	assert_regex "$stderr" "(^|$NL)tsq-init: added first_seen and last_seen to symbols($NL|$)"
-	assert_regex "$stderr" "tsq-init: brought \"public\" from version 1 of tsq's schema to 5"
+	assert_regex "$stderr" "tsq-init: brought \"public\" from version 1 of tsq's schema to 6"
 	run -0 tsq_psql -c "SELECT tsq.rsi_final('{14,14,0,0,14}')" -c "SELECT version FROM tsq.installations" \
 		-c "SELECT count(*) FROM information_schema.columns WHERE table_name = 'symbols' AND column_name IN ('first_seen', 'last_seen')"
 	assert_output "0
-5
+6
 2"
 	run -0 --separate-stderr tsq-init
 	assert_regex "$stderr" "nothing to do"
 
-	tsq_psql -c "UPDATE tsq.installations SET version = 6"
+	tsq_psql -c "UPDATE tsq.installations SET version = 7"
 	before=$(catalog)
 	run -65 --separate-stderr tsq-init
 	assert_output ""
-	assert_equal "$stderr" "tsq-init: error: schema \"public\" is at version 6 of tsq's schema, made by a newer tsq; this tsq-init knows versions up to 5
+	assert_equal "$stderr" "tsq-init: error: schema \"public\" is at version 7 of tsq's schema, made by a newer tsq; this tsq-init knows versions up to 6
 tsq-init: hint: run the newer release's tsq-init, or install that release"
 	assert_equal "$(catalog)" "$before"
 }
@@ -418,7 +418,7 @@ digests() {
 		-c "SELECT backend, version FROM tsq.installations"
 	assert_output "ohlcv quotes trades
 8
-timescaledb|5"
+timescaledb|6"
 	# Materialized: the hourly rollup's rows are in its hypertable.
 	mat=$(tsq_psql -c "SELECT format('%I.%I', materialization_hypertable_schema, materialization_hypertable_name) FROM timescaledb_information.continuous_aggregates WHERE view_name = 'ohlcv_1h'")
 	assert_equal "$(tsq_psql -c "SELECT count(*) FROM $mat")" "$(tsq_psql -c "SELECT count(*) FROM ohlcv_1h")"
