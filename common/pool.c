@@ -36,7 +36,24 @@ struct tsq_worker {
 	bool ok;
 	uint64_t retries;
 	struct tsq_load_counts seen;	/* writer.counts at the last round accounted */
+	/*
+	 * The symbols table is told of a batch's symbols (tsq.note_symbols) in
+	 * the batch's transaction when one is new to this load, when the last
+	 * note is SYMBOLS_EVERY old, or when the load ends; in between they wait
+	 * in UNNOTED (their rows committed) for the next note.  On Citus the
+	 * symbols table is a reference table, whose every write is a two-phase
+	 * commit over all the nodes.
+	 */
+	struct tsq_symseen noted;	/* the symbols noted so far */
+	struct tsq_symseen unnoted;
+	struct tsq_symseen note;	/* what the batch in flight notes */
+	int64_t noted_at;
+	bool noting;			/* the batch in flight notes its symbols */
+	bool deferred;			/* or leaves them for a later note */
 };
+
+/* At most this long between two notes of the symbols a load writes. */
+#define SYMBOLS_EVERY_USEC 5000000
 
 /* A sorted set of UTC days (days since 1970-01-01). */
 struct tsq_daylist {
@@ -186,6 +203,9 @@ tsq_pool_open(struct tsq_pool *p, const struct tsq_conn_opts *conn,
 	for (int i = 0; i < n; i++) {
 		struct tsq_worker *w = &p->workers[i];
 		tsq_writer_init(&w->writer, NULL, NULL);
+		tsq_symseen_init(&w->noted);
+		tsq_symseen_init(&w->unnoted);
+		tsq_symseen_init(&w->note);
 		enum tsq_conn_status st = tsq_conn_open(conn, &w->conn, err);
 		if (st != TSQ_CONN_OK)
 			return st;
@@ -513,19 +533,17 @@ record_write(struct tsq_worker *w, PGconn *conn, struct tsq_buf *err)
 }
 
 /* The symbols of the worker's batch, into the symbols table of the table's schema. */
+/* Note the symbols of S (with their times) in the symbols table, on CONN. */
 static bool
-record_symbols(struct tsq_worker *w, PGconn *conn, struct tsq_buf *err)
+write_symbols(struct tsq_pool *p, PGconn *conn, const struct tsq_symseen *s, struct tsq_buf *err)
 {
-	const struct tsq_symseen *seen = &w->round->seen[w - w->pool->workers];
 	struct tsq_buf names = TSQ_BUF_INIT, firsts = TSQ_BUF_INIT, lasts = TSQ_BUF_INIT;
+	const struct tsq_table *t = p->o.table;
 
-	if (seen->n == 0)
-		return true;
-	tsq_symseen_arrays(seen, &names, &firsts, &lasts);
-	const struct tsq_table *t = w->pool->o.table;
+	tsq_symseen_arrays(s, &names, &firsts, &lasts);
 	const char *params[5] = { t->schema, t->name, names.data, firsts.data, lasts.data };
 	/* With the table's name where the schema keeps it (version 4). */
-	bool ok = w->pool->symbols_table == 2 ?
+	bool ok = p->symbols_table == 2 ?
 	    record(conn, "load/symbols_of.sql", 5, params, "the symbols written, in the symbols table", err) :
 	    record(conn, "load/symbols.sql", 4, (const char *[]){ t->schema, names.data, firsts.data,
 		lasts.data }, "the symbols written, in the symbols table", err);
@@ -533,6 +551,58 @@ record_symbols(struct tsq_worker *w, PGconn *conn, struct tsq_buf *err)
 	tsq_buf_free(&firsts);
 	tsq_buf_free(&lasts);
 	return ok;
+}
+
+/* The symbols of worker W's batch, noted now or left for a later note (struct tsq_worker). */
+static bool
+record_symbols(struct tsq_worker *w, PGconn *conn, struct tsq_buf *err)
+{
+	const struct tsq_symseen *seen = &w->round->seen[w - w->pool->workers];
+
+	w->noting = w->deferred = false;
+	if (seen->n == 0)
+		return true;
+	if (!w->pool->finishing && tsq_symseen_within(seen, &w->noted) &&
+	    tsq_now_usec() - w->noted_at < SYMBOLS_EVERY_USEC) {
+		w->deferred = true;
+		return true;
+	}
+	tsq_symseen_reset(&w->note);
+	tsq_symseen_merge(&w->note, &w->unnoted);
+	tsq_symseen_merge(&w->note, seen);
+	w->noting = write_symbols(w->pool, conn, &w->note, err);
+	return w->noting;
+}
+
+/* After worker W's batch committed: what it noted is noted; what it left waits. */
+static void
+symbols_committed(struct tsq_worker *w)
+{
+	if (w->noting) {
+		tsq_symseen_reset(&w->unnoted);
+		tsq_symseen_merge(&w->noted, &w->note);
+		w->noted_at = tsq_now_usec();
+	} else if (w->deferred) {
+		tsq_symseen_merge(&w->unnoted, &w->round->seen[w - w->pool->workers]);
+	}
+	w->noting = w->deferred = false;
+}
+
+/* The symbols still waiting when a load's rows are all written: noted on their own. */
+static void
+note_left_symbols(struct tsq_pool *p)
+{
+	for (int i = 0; i < p->nworkers && p->symbols_table > 0; i++) {
+		struct tsq_worker *w = &p->workers[i];
+		struct tsq_buf err = TSQ_BUF_INIT;
+		if (w->unnoted.n == 0)
+			continue;
+		if (write_symbols(p, w->conn, &w->unnoted, &err))
+			tsq_symseen_reset(&w->unnoted);
+		else
+			tsq_warning("%s", err.data);
+		tsq_buf_free(&err);
+	}
 }
 
 /*
@@ -813,6 +883,7 @@ wait_inflight(struct tsq_pool *p)
 		done.retries += w->retries;
 		w->seen = w->writer.counts;
 		w->retries = 0;
+		symbols_committed(w);
 	}
 	if (!ok) {
 		/* Its rows are not written: they wait for tsq_pool_discard (the pending file). */
@@ -903,7 +974,12 @@ tsq_pool_flush(struct tsq_pool *p)
 bool
 tsq_pool_finish(struct tsq_pool *p)
 {
-	return tsq_pool_flush(p) && wait_inflight(p);
+	p->finishing = true;
+	bool ok = tsq_pool_flush(p) && wait_inflight(p);
+	p->finishing = false;
+	if (ok && !p->o.dry_run)
+		note_left_symbols(p);
+	return ok;
 }
 
 /* Every row of round R not written, to the pending hook; its duplicates counted. */
@@ -981,6 +1057,9 @@ tsq_pool_close(struct tsq_pool *p)
 		tsq_writer_free(&p->workers[i].writer);
 		if (p->workers[i].conn)
 			PQfinish(p->workers[i].conn);
+		tsq_symseen_free(&p->workers[i].noted);
+		tsq_symseen_free(&p->workers[i].unnoted);
+		tsq_symseen_free(&p->workers[i].note);
 	}
 	for (int r = 0; r < 2; r++) {
 		for (int i = 0; i < p->nworkers; i++) {

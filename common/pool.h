@@ -100,6 +100,7 @@ struct tsq_pool {
 	struct tsq_keyset keys;		/* --dedupe first, error: every key of the input so far */
 	int touched_table;		/* tsq.touched exists: 0 not probed, 1 yes, -1 no */
 	int symbols_table;		/* tsq.note_symbols: 2 naming the table, 1 without, -1 none, 0 unknown */
+	bool finishing;			/* the rounds being written are the last before a pause or the end */
 	const struct tsq_conn_opts *conn_opts;	/* for connecting again */
 	struct tsq_buf failure;		/* why the load must stop, when it must */
 	const PGresult *failed_result;	/* the server's error behind it, if any */

@@ -87,6 +87,34 @@ tsq_symseen_add(struct tsq_symseen *s, const char *sym, size_t len, int64_t time
 	s->slots[i] = ++s->n;
 }
 
+bool
+tsq_symseen_has(const struct tsq_symseen *s, const char *sym, size_t len)
+{
+	return s->n > 0 && s->slots[slot_of(s, sym, len, tsq_key_hash(sym, len))] != 0;
+}
+
+void
+tsq_symseen_merge(struct tsq_symseen *into, const struct tsq_symseen *from)
+{
+	for (size_t k = 0; k < from->n; k++) {
+		const struct tsq_symseen_entry *e = &from->e[k];
+		const char *name = from->arena.data + e->off;
+		tsq_symseen_add(into, name, strlen(name), e->first);
+		tsq_symseen_add(into, name, strlen(name), e->last);
+	}
+}
+
+bool
+tsq_symseen_within(const struct tsq_symseen *s, const struct tsq_symseen *known)
+{
+	for (size_t k = 0; k < s->n; k++) {
+		const char *name = s->arena.data + s->e[k].off;
+		if (!tsq_symseen_has(known, name, strlen(name)))
+			return false;
+	}
+	return true;
+}
+
 /* qsort_r: the workers sort at once, each its own. */
 static int
 by_name(const void *a, const void *b, void *arena)

@@ -6,6 +6,7 @@
 #ifndef TSQ_SYMSEEN_H
 #define TSQ_SYMSEEN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,6 +33,13 @@ void tsq_symseen_free(struct tsq_symseen *s);
 
 /* A row of symbol SYM (LEN bytes, no NUL among them) at TIME. */
 void tsq_symseen_add(struct tsq_symseen *s, const char *sym, size_t len, int64_t time);
+
+/* Whether SYM (LEN bytes) is among S's symbols. */
+bool tsq_symseen_has(const struct tsq_symseen *s, const char *sym, size_t len);
+/* Every symbol of FROM added to INTO, with its oldest and newest time. */
+void tsq_symseen_merge(struct tsq_symseen *into, const struct tsq_symseen *from);
+/* Whether every symbol of S is among KNOWN's. */
+bool tsq_symseen_within(const struct tsq_symseen *s, const struct tsq_symseen *known);
 
 /*
  * The symbols as three array literals for text[], timestamptz[] and

@@ -67,6 +67,33 @@ make_candles() {
 	assert_equal "$(tsq_psql -c "SELECT md5(string_agg(xmin::text, ',' ORDER BY symbol, time)) FROM ohlcv")" "$xmin_before"
 }
 
+@test "the symbols written are noted with the batch that first writes each, and their times with the last" {
+	tsq_db_init
+	[ "$TSQ_TEST_KIND" != citus ] || skip "Citus takes no trigger on a reference table"
+	# One row in notes per statement that notes symbols.
+	tsq_psql -c "CREATE TABLE notes (at timestamptz DEFAULT clock_timestamp())" \
+		-c "CREATE FUNCTION count_note() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGIN INSERT INTO notes DEFAULT VALUES; RETURN NULL; END\$\$" \
+		-c "CREATE TRIGGER note AFTER INSERT ON symbols FOR EACH STATEMENT EXECUTE FUNCTION count_note()" >/dev/null
+	# Ten batches of 100 candles: AAA and BBB from the first, CCC from the sixth.
+	awk 'BEGIN { print "time,symbol,open,high,low,close,volume"
+		for (i = 0; i < 1000; i++) {
+			s = i < 500 ? (i % 2 ? "BBB" : "AAA") : (i % 3 == 0 ? "AAA" : i % 3 == 1 ? "BBB" : "CCC")
+			printf "%d,%s,10,11,9,10,1\n", 1795132800 + 60 * i, s } }' >syms.csv
+	run -0 --separate-stderr tsq-load --batch-size 100 ohlcv syms.csv
+	assert_regex "$stderr" 'inserted 1000, .* 10 batches in'
+	# Noted with batches 1 and 6 (new symbols) and the last (with the one
+	# before it when that was still being written as the input ended), not
+	# with every batch.
+	n=$(tsq_psql -c "SELECT count(*) FROM notes")
+	[ "$n" -ge 3 ] && [ "$n" -le 4 ]
+	run -0 tsq_psql -c "SELECT s.symbol, s.first_seen = o.first, s.last_seen = o.last
+	                    FROM symbols s JOIN (SELECT symbol, min(time) AS first, max(time) AS last
+	                                         FROM ohlcv GROUP BY symbol) o USING (symbol) ORDER BY 1"
+	assert_output "AAA|t|t
+BBB|t|t
+CCC|t|t"
+}
+
 @test "changed rows are updated, new ones inserted, the rest counted unchanged" {
 	tsq_db_init
 	tsq-load -q ohlcv "$TSQ_ROOT/tests/fixtures/sample-ohlcv.csv"
